@@ -1,0 +1,379 @@
+//! One error type for every client operation, split by the phase that failed.
+//!
+//! | phase | variant | retryable |
+//! |---|---|---|
+//! | before sending: the caller's input | [`Error::InvalidInput`] | never |
+//! | before sending: the provider lacks the operation | [`Error::Unsupported`] | never |
+//! | sending: connect / I/O failure | [`Error::Transport`] | connect failures and broken connections |
+//! | sending: a time limit elapsed | [`Error::Timeout`] | yes |
+//! | response: non-2xx status | [`Error::Api`] | 429, 502, 503, 504 (see [`ApiErrorKind`]) |
+//! | response: 2xx but undecodable | [`Error::Decode`] | never |
+//!
+//! The source chain is kept (`std::error::Error::source`); nothing is flattened to a string, and
+//! no variant carries a credential: request headers are never stored in errors.
+
+use std::any::Any;
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::StatusCode;
+
+use crate::model::Operation;
+use crate::provider::ProviderId;
+
+/// Result alias used throughout hookbridge.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// How many bytes of a response body an error message quotes.
+pub const BODY_EXCERPT_LEN: usize = 512;
+
+/// Every way a hookbridge client operation can fail.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The caller's input was refused before any request was sent.
+    #[error(transparent)]
+    InvalidInput(#[from] InvalidInput),
+
+    /// The provider does not document this operation.
+    #[error(transparent)]
+    Unsupported(#[from] Unsupported),
+
+    /// The request could not be sent or the response could not be read.
+    #[error("{provider} {operation}: transport error")]
+    Transport {
+        /// Provider the request was for.
+        provider: ProviderId,
+        /// Operation name (for example `create`).
+        operation: &'static str,
+        /// Whether the failure happened while connecting (so the request never left).
+        connect: bool,
+        /// The underlying HTTP client error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// A time limit elapsed (per attempt or overall).
+    #[error("{provider} {operation}: timed out after {elapsed:?}")]
+    Timeout {
+        /// Provider the request was for.
+        provider: ProviderId,
+        /// Operation name.
+        operation: &'static str,
+        /// Time spent before giving up.
+        elapsed: Duration,
+        /// The underlying HTTP client error, when the client reported the timeout.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+
+    /// The provider answered with a non-success status.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+
+    /// The provider answered 2xx but the body could not be decoded.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+}
+
+impl Error {
+    /// Whether repeating the same request later may succeed (rate limits, gateway errors,
+    /// timeouts, connection failures, AbbeyCross outside working hours).
+    ///
+    /// This says nothing about whether repeating is *safe*: a create without an idempotency key
+    /// is never retried automatically, whatever this returns.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Api(api) => api.kind.is_retryable(),
+            _ => false,
+        }
+    }
+
+    /// Whether the error is a timeout.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// Whether the input was refused before sending.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Error::InvalidInput(_))
+    }
+
+    /// Whether the provider does not support the operation.
+    pub fn is_unsupported(&self) -> bool {
+        matches!(self, Error::Unsupported(_))
+    }
+
+    /// Whether the provider reported a conflict (HTTP 409, e.g. an idempotency-key reuse with a different body).
+    pub fn is_conflict(&self) -> bool {
+        self.api_kind() == Some(ApiErrorKind::Conflict)
+    }
+
+    /// Whether the provider answered 404.
+    pub fn is_not_found(&self) -> bool {
+        self.api_kind() == Some(ApiErrorKind::NotFound)
+    }
+
+    /// Whether the provider rejected the credentials (401 or 403).
+    pub fn is_auth(&self) -> bool {
+        matches!(self.api_kind(), Some(ApiErrorKind::Unauthorized | ApiErrorKind::Forbidden))
+    }
+
+    /// Whether the provider is closed outside its working hours (AbbeyCross 503).
+    pub fn is_outside_working_hours(&self) -> bool {
+        self.api_kind() == Some(ApiErrorKind::OutsideWorkingHours)
+    }
+
+    /// The API error, if the provider answered with a non-success status.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of an API or decode error.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode(d) => d.status,
+            _ => None,
+        }
+    }
+
+    fn api_kind(&self) -> Option<ApiErrorKind> {
+        self.as_api().map(|a| a.kind)
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(e: DecodeError) -> Self {
+        Error::Decode(Box::new(e))
+    }
+}
+
+/// Input refused before any request was sent. Nothing was lost: the caller still owns the input.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {field}: {reason}")]
+pub struct InvalidInput {
+    /// The parameter that was refused (`url`, `events`, `api_key`, `id`, `idempotency_key`, ...).
+    pub field: &'static str,
+    /// Why, in words a caller can act on. Never contains a secret value.
+    pub reason: String,
+}
+
+impl InvalidInput {
+    /// Builds an input error.
+    pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
+        Self { field, reason: reason.into() }
+    }
+}
+
+/// The provider does not document the requested operation.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{provider} does not support `{operation}`")]
+pub struct Unsupported {
+    /// The provider.
+    pub provider: ProviderId,
+    /// The operation.
+    pub operation: Operation,
+}
+
+/// A classification of non-success responses that is stable across providers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiErrorKind {
+    /// 400: the provider rejected a parameter.
+    BadRequest,
+    /// 401: missing, expired or invalid credentials.
+    Unauthorized,
+    /// 403: the credentials lack permission.
+    Forbidden,
+    /// 404: no such endpoint or entity.
+    NotFound,
+    /// 409: conflict (for Bitnob: the idempotency key was reused with a different body).
+    Conflict,
+    /// 422: semantically invalid request.
+    Unprocessable,
+    /// 429: rate limited.
+    RateLimited,
+    /// 500 and other 5xx not listed below.
+    ServerError,
+    /// 502.
+    BadGateway,
+    /// 503.
+    ServiceUnavailable,
+    /// 504.
+    GatewayTimeout,
+    /// 503 that the provider documents as "outside working hours" (AbbeyCross).
+    OutsideWorkingHours,
+    /// Any other non-success status.
+    Other,
+}
+
+impl ApiErrorKind {
+    /// Classifies a status code.
+    pub fn from_status(status: StatusCode) -> Self {
+        match status.as_u16() {
+            400 => Self::BadRequest,
+            401 => Self::Unauthorized,
+            403 => Self::Forbidden,
+            404 => Self::NotFound,
+            409 => Self::Conflict,
+            422 => Self::Unprocessable,
+            429 => Self::RateLimited,
+            502 => Self::BadGateway,
+            503 => Self::ServiceUnavailable,
+            504 => Self::GatewayTimeout,
+            500..=599 => Self::ServerError,
+            _ => Self::Other,
+        }
+    }
+
+    /// Whether a later identical request may succeed (429, 502, 503, 504, outside working hours).
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            Self::RateLimited
+                | Self::BadGateway
+                | Self::ServiceUnavailable
+                | Self::GatewayTimeout
+                | Self::OutsideWorkingHours
+        )
+    }
+}
+
+/// A provider's typed error body (for example AbbeyCross's `{errorId, code, text, ...}`).
+///
+/// Provider crates implement it for their error types and install a decoder on their client;
+/// callers read it back with [`ApiError::provider_error`].
+pub trait ProviderErrorBody: fmt::Debug + fmt::Display + Send + Sync + 'static {
+    /// Upcast for downcasting with [`ApiError::provider_error`].
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// The provider answered with a non-success HTTP status.
+#[derive(Debug)]
+pub struct ApiError {
+    /// Provider that answered.
+    pub provider: ProviderId,
+    /// Operation name.
+    pub operation: &'static str,
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable classification of the status (possibly refined by the provider's decoder).
+    pub kind: ApiErrorKind,
+    /// The provider's typed error body, when it decoded.
+    pub body: Option<Box<dyn ProviderErrorBody>>,
+    /// The raw response body, as received (bounded by the client's response-size cap).
+    pub raw: Bytes,
+    /// The provider's request id, when a response header carried one.
+    pub request_id: Option<String>,
+    /// The delay the provider asked for (`Retry-After`), if any.
+    pub retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    /// The typed error body as `T`, if the provider's decoder produced one of that type.
+    pub fn provider_error<T: ProviderErrorBody>(&self) -> Option<&T> {
+        self.body.as_deref().and_then(|b| b.as_any().downcast_ref::<T>())
+    }
+
+    /// A bounded, lossy UTF-8 excerpt of the raw body.
+    pub fn body_excerpt(&self) -> String {
+        excerpt(&self.raw)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: HTTP {}", self.provider, self.operation, self.status)?;
+        if self.kind == ApiErrorKind::OutsideWorkingHours {
+            f.write_str(" (outside working hours)")?;
+        }
+        match &self.body {
+            Some(body) => write!(f, ": {body}"),
+            None if self.raw.is_empty() => Ok(()),
+            None => write!(f, ": {}", self.body_excerpt()),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// What went wrong while decoding a success response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecodeErrorKind {
+    /// The body is not valid JSON, is truncated, or does not match the documented shape.
+    Json,
+    /// The response declared a content type that is not JSON (an HTML error page, for example).
+    ContentType(String),
+    /// The body exceeded the client's response-size cap.
+    TooLarge {
+        /// The cap, in bytes.
+        limit: usize,
+    },
+    /// The body decoded but broke a documented rule (for example a missing required field).
+    Invalid(String),
+}
+
+/// A 2xx response whose body could not be decoded. Carries a bounded excerpt of the body.
+#[derive(Debug, thiserror::Error)]
+#[error("{provider} {operation}: cannot decode response{}: {detail}; body starts: {excerpt:?}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+pub struct DecodeError {
+    /// Provider that answered.
+    pub provider: ProviderId,
+    /// Operation name.
+    pub operation: &'static str,
+    /// HTTP status, when the response had one.
+    pub status: Option<StatusCode>,
+    /// What failed.
+    pub kind: DecodeErrorKind,
+    /// Human-readable detail (serde's message with line and column, for example).
+    pub detail: String,
+    /// At most [`BODY_EXCERPT_LEN`] bytes of the body, lossily decoded.
+    pub excerpt: String,
+    /// The serde error, when decoding failed in serde.
+    #[source]
+    pub source: Option<serde_json::Error>,
+}
+
+/// A bounded, lossy UTF-8 excerpt of `bytes` (at most [`BODY_EXCERPT_LEN`] bytes).
+pub fn excerpt(bytes: &[u8]) -> String {
+    let cut = &bytes[..bytes.len().min(BODY_EXCERPT_LEN)];
+    let mut s = String::from_utf8_lossy(cut).into_owned();
+    if bytes.len() > BODY_EXCERPT_LEN {
+        s.push('…');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification() {
+        assert_eq!(ApiErrorKind::from_status(StatusCode::CONFLICT), ApiErrorKind::Conflict);
+        assert_eq!(ApiErrorKind::from_status(StatusCode::INTERNAL_SERVER_ERROR), ApiErrorKind::ServerError);
+        assert!(ApiErrorKind::RateLimited.is_retryable());
+        assert!(!ApiErrorKind::ServerError.is_retryable());
+        assert!(!ApiErrorKind::BadRequest.is_retryable());
+    }
+
+    #[test]
+    fn excerpt_is_bounded_and_lossy() {
+        let long = vec![b'a'; 4000];
+        assert_eq!(excerpt(&long).chars().count(), BODY_EXCERPT_LEN + 1);
+        assert_eq!(excerpt(&[0xff, b'x']), "\u{fffd}x");
+    }
+}

@@ -1,0 +1,481 @@
+//! The unified model every provider client speaks: [`Endpoint`], [`EndpointSpec`], [`EventType`],
+//! [`Capabilities`].
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use url::Url;
+
+use crate::Timestamp;
+use crate::error::InvalidInput;
+use crate::provider::ProviderId;
+use crate::secret::Secret;
+
+/// Longest id hookbridge accepts in a path.
+pub const MAX_ID_LEN: usize = 256;
+
+/// The id of a webhook endpoint at its provider (a UUID for MIEX and CHIP, an opaque string elsewhere).
+///
+/// Built with [`EndpointId::new`], which refuses empty ids, ids longer than [`MAX_ID_LEN`],
+/// `.`/`..`, and ids containing whitespace or control characters, so a bad id never reaches a URL.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EndpointId(String);
+
+impl EndpointId {
+    /// Validates and wraps an id.
+    pub fn new(id: impl Into<String>) -> Result<Self, InvalidInput> {
+        let id = id.into();
+        validate_path_id("id", &id)?;
+        Ok(Self(id))
+    }
+
+    /// The id as received from the provider, without validation. Use for ids that come from
+    /// the provider itself; path building validates again before use.
+    pub fn from_provider(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+
+    /// The id as a string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EndpointId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for EndpointId {
+    type Err = InvalidInput;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+/// Checks an id that will be placed in a URL path segment.
+pub fn validate_path_id(field: &'static str, id: &str) -> Result<(), InvalidInput> {
+    if id.is_empty() {
+        return Err(InvalidInput::new(field, "must not be empty"));
+    }
+    if id.len() > MAX_ID_LEN {
+        return Err(InvalidInput::new(field, format!("longer than {MAX_ID_LEN} bytes")));
+    }
+    if id == "." || id == ".." {
+        return Err(InvalidInput::new(field, "must not be `.` or `..`"));
+    }
+    if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(InvalidInput::new(field, "must not contain whitespace or control characters"));
+    }
+    Ok(())
+}
+
+/// An event type name as the provider spells it on the wire (`order.created`, `NEW_MEMBER`,
+/// `purchase.paid`, ...).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EventType(Cow<'static, str>);
+
+impl EventType {
+    /// An event type from a static name.
+    pub const fn from_static(name: &'static str) -> Self {
+        Self(Cow::Borrowed(name))
+    }
+
+    /// An event type from any name.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self(Cow::Owned(name.into()))
+    }
+
+    /// The wire name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for EventType {
+    fn from(s: &str) -> Self {
+        Self::new(s)
+    }
+}
+
+impl From<String> for EventType {
+    fn from(s: String) -> Self {
+        Self::new(s)
+    }
+}
+
+/// Which events an endpoint receives.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", content = "events", rename_all = "snake_case")]
+pub enum EventSelection {
+    /// Every event the provider emits (CHIP `all_events: true`, Bitnob with `event_types` omitted).
+    All,
+    /// Only these events.
+    Only(Vec<EventType>),
+}
+
+impl EventSelection {
+    /// The listed events (empty for [`EventSelection::All`]).
+    pub fn events(&self) -> &[EventType] {
+        match self {
+            EventSelection::All => &[],
+            EventSelection::Only(v) => v,
+        }
+    }
+}
+
+impl Default for EventSelection {
+    fn default() -> Self {
+        EventSelection::Only(Vec::new())
+    }
+}
+
+/// An endpoint's lifecycle state, unified across `isActive`, `status` and `deleted`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EndpointStatus {
+    /// Deliveries are sent.
+    Active,
+    /// Deliveries are not sent (disabled, paused, failing).
+    Inactive,
+    /// The provider reports the record as deleted.
+    Deleted,
+    /// The provider does not report a state.
+    Unknown,
+    /// A provider state hookbridge does not know, as spelled on the wire.
+    Other(String),
+}
+
+/// A webhook endpoint as one provider reports it, in the unified shape.
+///
+/// Provider-specific fields that have no unified counterpart are kept in
+/// [`Endpoint::provider_fields`] under their wire names, so nothing the provider sent is lost.
+#[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
+pub struct Endpoint {
+    /// Provider the endpoint lives at.
+    pub provider: ProviderId,
+    /// Provider's id for the endpoint.
+    pub id: EndpointId,
+    /// Delivery URLs (one for most providers; BLAZE keeps a list).
+    pub urls: Vec<String>,
+    /// Events the endpoint receives.
+    pub events: EventSelection,
+    /// Lifecycle state.
+    pub status: EndpointStatus,
+    /// Display name or title, where the provider has one.
+    pub name: Option<String>,
+    /// When the endpoint was created.
+    pub created_at: Option<Timestamp>,
+    /// When the endpoint was last changed.
+    pub updated_at: Option<Timestamp>,
+    /// Whether a signing secret (or public key) is configured; `None` when the provider does not say.
+    pub has_secret: Option<bool>,
+    /// The signing secret, present only on the response that reveals it (create, rotate).
+    #[serde(skip)]
+    pub secret: Option<Secret>,
+    /// Provider-specific fields, by wire name.
+    pub provider_fields: Map<String, Value>,
+}
+
+impl Endpoint {
+    /// An endpoint with only its provider and id set.
+    pub fn new(provider: ProviderId, id: EndpointId) -> Self {
+        Self {
+            provider,
+            id,
+            urls: Vec::new(),
+            events: EventSelection::default(),
+            status: EndpointStatus::Unknown,
+            name: None,
+            created_at: None,
+            updated_at: None,
+            has_secret: None,
+            secret: None,
+            provider_fields: Map::new(),
+        }
+    }
+}
+
+/// What to create, or the full new state for an update.
+///
+/// ```
+/// use hookbridge_core::{EndpointSpec, EventSelection};
+///
+/// let spec = EndpointSpec::new("https://example.com/hooks".parse()?)
+///     .event("order.created")
+///     .name("orders");
+/// assert_eq!(spec.events.events().len(), 1);
+/// # Ok::<(), url::ParseError>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EndpointSpec {
+    /// Delivery URLs. Most providers take exactly one.
+    pub urls: Vec<Url>,
+    /// Events to receive.
+    pub events: EventSelection,
+    /// Display name or title, where the provider has one.
+    pub name: Option<String>,
+    /// Provider-specific fields, by wire name (for example BLAZE `shopId`, CHIP `public_key`).
+    pub provider_fields: Map<String, Value>,
+}
+
+impl EndpointSpec {
+    /// A spec delivering to `url`, with no events selected yet.
+    pub fn new(url: Url) -> Self {
+        Self { urls: vec![url], ..Self::default() }
+    }
+
+    /// Adds a delivery URL.
+    pub fn url(mut self, url: Url) -> Self {
+        self.urls.push(url);
+        self
+    }
+
+    /// Adds one event.
+    pub fn event(mut self, event: impl Into<EventType>) -> Self {
+        match &mut self.events {
+            EventSelection::Only(v) => v.push(event.into()),
+            EventSelection::All => self.events = EventSelection::Only(vec![event.into()]),
+        }
+        self
+    }
+
+    /// Selects every event.
+    pub fn all_events(mut self) -> Self {
+        self.events = EventSelection::All;
+        self
+    }
+
+    /// Sets the display name or title.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets a provider-specific field by wire name.
+    pub fn provider_field(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.provider_fields.insert(key.into(), value.into());
+        self
+    }
+
+    /// The single URL of a single-URL provider; an error when there is none or several.
+    pub fn single_url(&self) -> Result<&Url, InvalidInput> {
+        match self.urls.as_slice() {
+            [one] => Ok(one),
+            [] => Err(InvalidInput::new("url", "a delivery URL is required")),
+            _ => Err(InvalidInput::new("url", "this provider takes exactly one delivery URL")),
+        }
+    }
+}
+
+/// A unified operation, named in capability checks and [`crate::Unsupported`] errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Operation {
+    /// Create an endpoint.
+    Create,
+    /// Fetch one endpoint.
+    Get,
+    /// List endpoints.
+    List,
+    /// Replace or patch an endpoint.
+    Update,
+    /// Delete an endpoint.
+    Delete,
+    /// Rotate an endpoint's signing secret.
+    RotateSecret,
+}
+
+impl Operation {
+    /// Every operation.
+    pub const ALL: [Operation; 6] = [
+        Operation::Create,
+        Operation::Get,
+        Operation::List,
+        Operation::Update,
+        Operation::Delete,
+        Operation::RotateSecret,
+    ];
+
+    /// The operation's name (`create`, `rotate_secret`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Operation::Create => "create",
+            Operation::Get => "get",
+            Operation::List => "list",
+            Operation::Update => "update",
+            Operation::Delete => "delete",
+            Operation::RotateSecret => "rotate_secret",
+        }
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a provider's webhook API documents, as seen through the unified trait.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Capabilities {
+    /// Unified create.
+    pub create: bool,
+    /// Unified get.
+    pub get: bool,
+    /// Unified list.
+    pub list: bool,
+    /// Unified update.
+    pub update: bool,
+    /// Unified delete.
+    pub delete: bool,
+    /// Unified rotate secret.
+    pub rotate_secret: bool,
+    /// The endpoint's events can be chosen (an event list in create/update).
+    pub event_selection: bool,
+    /// "Every event" can be requested.
+    pub all_events: bool,
+    /// More than one delivery URL per endpoint.
+    pub multiple_urls: bool,
+    /// A signing secret is returned at creation.
+    pub secret_on_create: bool,
+}
+
+impl Capabilities {
+    /// No operation supported.
+    pub const NONE: Capabilities = Capabilities {
+        create: false,
+        get: false,
+        list: false,
+        update: false,
+        delete: false,
+        rotate_secret: false,
+        event_selection: false,
+        all_events: false,
+        multiple_urls: false,
+        secret_on_create: false,
+    };
+
+    /// Whether `op` is supported.
+    pub const fn supports(&self, op: Operation) -> bool {
+        match op {
+            Operation::Create => self.create,
+            Operation::Get => self.get,
+            Operation::List => self.list,
+            Operation::Update => self.update,
+            Operation::Delete => self.delete,
+            Operation::RotateSecret => self.rotate_secret,
+        }
+    }
+}
+
+/// An idempotency key (1–255 printable ASCII characters, no leading or trailing space).
+///
+/// A create that carries one may be retried safely: the provider returns the cached response.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// Longest accepted key.
+    pub const MAX_LEN: usize = 255;
+
+    /// Validates a caller's key.
+    pub fn new(key: impl Into<String>) -> Result<Self, InvalidInput> {
+        let key = key.into();
+        if key.is_empty() || key.len() > Self::MAX_LEN {
+            return Err(InvalidInput::new(
+                "idempotency_key",
+                format!("must be 1 to {} characters, got {}", Self::MAX_LEN, key.len()),
+            ));
+        }
+        if let Some(pos) = key.bytes().position(|b| !(0x20..=0x7e).contains(&b)) {
+            return Err(InvalidInput::new("idempotency_key", format!("must be printable ASCII (byte {pos} is not)")));
+        }
+        if key.starts_with(' ') || key.ends_with(' ') {
+            return Err(InvalidInput::new("idempotency_key", "must not start or end with a space"));
+        }
+        Ok(Self(key))
+    }
+
+    /// A fresh random key (`hb-` + 32 hex digits from the OS random source).
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 16];
+        // The OS random source failing is not recoverable in any useful way; fall back to time
+        // and a counter so a key is still unique per process.
+        if getrandom::fill(&mut bytes).is_err() {
+            use std::sync::atomic::{AtomicU64, Ordering};
+            static COUNTER: AtomicU64 = AtomicU64::new(0);
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or_default();
+            bytes[..8].copy_from_slice(&nanos.to_le_bytes());
+            bytes[8..].copy_from_slice(&COUNTER.fetch_add(1, Ordering::Relaxed).to_le_bytes());
+        }
+        Self(format!("hb-{}", hex::encode(bytes)))
+    }
+
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for IdempotencyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_validated() {
+        assert!(EndpointId::new("abc-123").is_ok());
+        assert!(EndpointId::new("").is_err());
+        assert!(EndpointId::new("..").is_err());
+        assert!(EndpointId::new("a b").is_err());
+        assert!(EndpointId::new("a\nb").is_err());
+        assert!(EndpointId::new("x".repeat(MAX_ID_LEN + 1)).is_err());
+    }
+
+    #[test]
+    fn idempotency_keys_are_validated() {
+        assert!(IdempotencyKey::new("k").is_ok());
+        assert!(IdempotencyKey::new("a".repeat(255)).is_ok());
+        assert!(IdempotencyKey::new("a".repeat(256)).is_err());
+        assert!(IdempotencyKey::new("").is_err());
+        assert!(IdempotencyKey::new("caf\u{e9}").is_err());
+        assert!(IdempotencyKey::new("a\tb").is_err());
+        assert!(IdempotencyKey::new(" a").is_err());
+        let g = IdempotencyKey::generate();
+        assert_eq!(g.as_str().len(), 35);
+        assert_ne!(g, IdempotencyKey::generate());
+        assert!(IdempotencyKey::new(g.as_str()).is_ok());
+    }
+
+    #[test]
+    fn capabilities_supports() {
+        let c = Capabilities { create: true, ..Capabilities::NONE };
+        assert!(c.supports(Operation::Create));
+        assert!(!c.supports(Operation::RotateSecret));
+    }
+}
