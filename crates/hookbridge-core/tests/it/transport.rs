@@ -211,7 +211,8 @@ async fn connection_refused_is_a_transport_error() {
 
 #[tokio::test]
 async fn malformed_truncated_and_wrong_type_bodies_are_decode_errors() {
-    let cases: [(&str, &str, fn(&DecodeErrorKind) -> bool); 3] = [
+    type Check = fn(&DecodeErrorKind) -> bool;
+    let cases: [(&str, &str, Check); 3] = [
         ("{\"id\": \"w1\", \"url\": ", "application/json", |k| *k == DecodeErrorKind::Json),
         ("not json at all", "application/json", |k| *k == DecodeErrorKind::Json),
         ("<html><body>502 Bad Gateway</body></html>", "text/html; charset=utf-8", |k| {
