@@ -1,1 +1,46 @@
-//! hookbridge
+//! # hookbridge
+//!
+//! Manage and receive the webhooks of several payment and exchange platforms through one typed API.
+//!
+//! This facade re-exports the workspace crates, one cargo feature per provider (all on by default):
+//!
+//! | feature | provider | dialect | crate |
+//! |---|---|---|---|
+//! | `miex` | MIEX (currency exchange) | camelCase partner | [`miex`] |
+//! | `blaze` | BLAZE (retail POS) | webHooks shop-scoped | [`blaze`] |
+//! | `bitnob` | Bitnob (wallets) | snake_case cursor-paged | [`bitnob`] |
+//! | `abbeycross` | AbbeyCross (FX) | register-with-apiSecretKey | [`abbeycross`] |
+//! | `chip` | CHIP Collect (payments) | RSA public-key callbacks | [`chip`] |
+//! | `verify` | receiver-side verification | HMAC, RSA, key rings, replay protection | [`verify`] |
+//!
+//! The unified model and the [`Webhook`] trait come from [`hookbridge_core`] and are re-exported at
+//! the root, so an application can hold every client as `Box<dyn Webhook>`:
+//!
+//! ```
+//! use hookbridge::{Capabilities, Operation, ProviderId, Webhook};
+//!
+//! fn describe(clients: &[Box<dyn Webhook>]) -> Vec<(ProviderId, bool)> {
+//!     clients.iter().map(|c| (c.provider(), c.capabilities().supports(Operation::List))).collect()
+//! }
+//! assert!(describe(&[]).is_empty());
+//! ```
+
+pub use hookbridge_core as core;
+pub use hookbridge_core::{
+    ApiError, ApiErrorKind, Capabilities, ClientConfig, DecodeError, Endpoint, EndpointId, EndpointSpec, EndpointStatus,
+    Error, EventSelection, EventType, IdempotencyKey, InvalidInput, Operation, ProviderId, Result, RetryPolicy, Secret,
+    Timestamp, Unsupported, Webhook,
+};
+
+#[cfg(feature = "abbeycross")]
+pub use hookbridge_abbeycross as abbeycross;
+#[cfg(feature = "bitnob")]
+pub use hookbridge_bitnob as bitnob;
+#[cfg(feature = "blaze")]
+pub use hookbridge_blaze as blaze;
+#[cfg(feature = "chip")]
+pub use hookbridge_chip as chip;
+#[cfg(feature = "miex")]
+pub use hookbridge_miex as miex;
+#[cfg(feature = "verify")]
+pub use hookbridge_verify as verify;
