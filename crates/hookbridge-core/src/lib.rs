@@ -10,12 +10,14 @@
 //! * [`Secret`] — credentials that never print and are zeroed on drop;
 //! * the transport — [`Request`] as data, executed, retried and decoded in one place by [`HttpClient`],
 //!   with pluggable [`auth`] and a [`RetryPolicy`];
+//! * [`Delivery`] — one normalised shape for verified incoming deliveries from any provider;
 //! * [`page::paginate`] — one lazy stream for offset, cursor and next-URL paging.
 //!
 //! Data flows straight through: request struct → [`HttpClient`] → provider JSON → typed provider
 //! model → unified [`Endpoint`].
 
 pub mod auth;
+pub mod delivery;
 pub mod error;
 pub mod model;
 pub mod page;
@@ -25,6 +27,7 @@ pub mod secret;
 pub mod transport;
 pub mod webhook;
 
+pub use delivery::{Delivery, Subject};
 pub use error::{
     ApiError, ApiErrorKind, DecodeError, DecodeErrorKind, Error, InvalidInput, ProviderErrorBody, Result, Unsupported,
 };
