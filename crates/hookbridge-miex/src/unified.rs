@@ -1,0 +1,175 @@
+//! The unified [`Webhook`] implementation and the MIEX ⇄ unified conversions.
+//!
+//! | unified | MIEX |
+//! |---|---|
+//! | `Endpoint::id` | `id` |
+//! | `Endpoint::urls` (exactly one) | `url` |
+//! | `Endpoint::events` (`Only`) | `events` |
+//! | `Endpoint::status` | `isActive`: `true` → `Active`, `false` → `Inactive`, absent → `Unknown` |
+//! | `Endpoint::created_at` / `updated_at` | `createdAt` / `updatedAt` |
+//! | `Endpoint::has_secret` | `Some(true)` when `secretKey` is present, else `None` |
+//! | `Endpoint::secret` | `secretKey` |
+//! | `Endpoint::provider_fields` | `failCount`, `note`, and any undocumented response field |
+//!
+//! `EventSelection::All` expands to the four documented events (MIEX has no "all events" flag).
+
+use async_trait::async_trait;
+use hookbridge_core::{
+    Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, EventType, InvalidInput,
+    ProviderId, Result, Webhook,
+};
+use serde_json::Value;
+
+use crate::client::MiexClient;
+use crate::model::{MiexEvent, MiexWebhook, RegisterWebhook, WebhookId, documented_events, unknown_event};
+
+/// Wire name of the fail counter kept in [`Endpoint::provider_fields`].
+pub const FAIL_COUNT: &str = "failCount";
+/// Wire name of the note kept in [`Endpoint::provider_fields`].
+pub const NOTE: &str = "note";
+
+/// What MIEX documents, through the unified trait: create only (with an event list, "all events"
+/// expanded to the four documented ones, and the secret revealed at creation).
+pub fn capabilities() -> Capabilities {
+    let mut c = Capabilities::NONE;
+    c.create = true;
+    c.event_selection = true;
+    c.all_events = true;
+    c.secret_on_create = true;
+    c
+}
+
+#[async_trait]
+impl Webhook for MiexClient {
+    fn provider(&self) -> ProviderId {
+        ProviderId::Miex
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        capabilities()
+    }
+
+    /// Registers the endpoint (`POST /partner/webhooks`). The returned [`Endpoint::secret`] is
+    /// MIEX's `secretKey`, shown only this once.
+    async fn create(&self, spec: &EndpointSpec) -> Result<Endpoint> {
+        let request = RegisterWebhook::try_from(spec)?;
+        let webhook = self.webhooks().register(&request).await?;
+        Ok(Endpoint::from(webhook))
+    }
+}
+
+impl TryFrom<&EndpointSpec> for RegisterWebhook {
+    type Error = InvalidInput;
+
+    /// Exactly one URL; events `All` (expanded) or a non-empty list of documented events; no name
+    /// and no provider fields (MIEX's register body has only `url` and `events`).
+    fn try_from(spec: &EndpointSpec) -> Result<Self, Self::Error> {
+        let url = spec.single_url()?.clone();
+        if spec.name.is_some() {
+            return Err(InvalidInput::new("name", "MIEX webhooks have no name"));
+        }
+        if let Some(key) = spec.provider_fields.keys().next() {
+            return Err(InvalidInput::new(
+                "provider_fields",
+                format!("MIEX's register body takes only `url` and `events`; `{key}` cannot be sent"),
+            ));
+        }
+        let events = match &spec.events {
+            EventSelection::All => MiexEvent::ALL.to_vec(),
+            EventSelection::Only(list) if list.is_empty() => {
+                return Err(InvalidInput::new(
+                    "events",
+                    format!("at least one event is required (one of {})", documented_events()),
+                ));
+            }
+            EventSelection::Only(list) => list.iter().map(to_miex_event).collect::<Result<_, _>>()?,
+        };
+        let request = RegisterWebhook::new(url, events);
+        request.validate()?;
+        Ok(request)
+    }
+}
+
+fn to_miex_event(event: &EventType) -> Result<MiexEvent, InvalidInput> {
+    match event.as_str().parse::<MiexEvent>() {
+        Ok(e) if e.is_documented() => Ok(e),
+        _ => Err(unknown_event(event.as_str())),
+    }
+}
+
+impl From<MiexWebhook> for Endpoint {
+    fn from(w: MiexWebhook) -> Self {
+        let mut e = Endpoint::new(ProviderId::Miex, EndpointId::from_provider(w.id.as_str()));
+        e.urls = vec![w.url];
+        e.events = EventSelection::Only(w.events.iter().map(|ev| EventType::new(ev.as_str())).collect());
+        e.status = match w.is_active {
+            Some(true) => EndpointStatus::Active,
+            Some(false) => EndpointStatus::Inactive,
+            None => EndpointStatus::Unknown,
+        };
+        e.created_at = w.created_at;
+        e.updated_at = w.updated_at;
+        e.has_secret = w.secret_key.as_ref().map(|_| true);
+        e.secret = w.secret_key;
+        e.provider_fields = w.extra;
+        if let Some(n) = w.fail_count {
+            e.provider_fields.insert(FAIL_COUNT.to_owned(), Value::from(n));
+        }
+        if let Some(note) = w.note {
+            e.provider_fields.insert(NOTE.to_owned(), Value::String(note));
+        }
+        e
+    }
+}
+
+impl TryFrom<&Endpoint> for MiexWebhook {
+    type Error = InvalidInput;
+
+    /// Rebuilds the MIEX object from a unified endpoint (the inverse of `From<MiexWebhook>`).
+    fn try_from(e: &Endpoint) -> Result<Self, Self::Error> {
+        if e.provider != ProviderId::Miex {
+            return Err(InvalidInput::new("provider", format!("expected a MIEX endpoint, got {}", e.provider)));
+        }
+        let url = match e.urls.as_slice() {
+            [one] => one.clone(),
+            _ => return Err(InvalidInput::new("url", "a MIEX webhook has exactly one URL")),
+        };
+        if e.name.is_some() {
+            return Err(InvalidInput::new("name", "MIEX webhooks have no name"));
+        }
+        let mut w = MiexWebhook::new(WebhookId::new(e.id.as_str()), url);
+        w.events = match &e.events {
+            EventSelection::All => MiexEvent::ALL.to_vec(),
+            EventSelection::Only(list) => {
+                list.iter().map(|ev| ev.as_str().parse::<MiexEvent>().unwrap_or_else(|n| match n {})).collect()
+            }
+        };
+        w.is_active = match &e.status {
+            EndpointStatus::Active => Some(true),
+            EndpointStatus::Inactive => Some(false),
+            EndpointStatus::Unknown => None,
+            other => {
+                return Err(InvalidInput::new("status", format!("MIEX has only isActive true/false, not {other:?}")));
+            }
+        };
+        w.created_at = e.created_at;
+        w.updated_at = e.updated_at;
+        w.secret_key = e.secret.clone();
+        let mut fields = e.provider_fields.clone();
+        w.fail_count = match fields.remove(FAIL_COUNT) {
+            None => None,
+            Some(v) => Some(v.as_u64().ok_or_else(|| {
+                InvalidInput::new("provider_fields", format!("`{FAIL_COUNT}` must be a non-negative integer, got {v}"))
+            })?),
+        };
+        w.note = match fields.remove(NOTE) {
+            None => None,
+            Some(Value::String(s)) => Some(s),
+            Some(v) => {
+                return Err(InvalidInput::new("provider_fields", format!("`{NOTE}` must be a string, got {v}")));
+            }
+        };
+        w.extra = fields;
+        Ok(w)
+    }
+}
