@@ -1,0 +1,384 @@
+//! The unified [`Webhook`] implementation and the BLAZE ⇄ unified conversions.
+//!
+//! | BLAZE (`PartnerWebHook`) | unified ([`Endpoint`]) |
+//! |---|---|
+//! | `id` | [`Endpoint::id`] (a webhook without an id cannot become an endpoint) |
+//! | `webHookUrls` | [`Endpoint::urls`] (an explicit empty list is remembered as `provider_fields.webHookUrls = []`) |
+//! | `webHookType` | [`EventSelection::Only`]`([type])` when present, `Only([])` when absent; also kept raw in `provider_fields` |
+//! | `created` / `modified` (epoch ms) | [`Endpoint::created_at`] / [`Endpoint::updated_at`] |
+//! | `deleted` | `true` → [`EndpointStatus::Deleted`], `false` → [`EndpointStatus::Active`], absent → [`EndpointStatus::Unknown`]; also kept raw |
+//! | `companyId`, `shopId`, `url`, `updated`, and any undocumented field | `provider_fields`, by wire name |
+//! | — | [`Endpoint::has_secret`] is `Some(false)`: BLAZE deliveries carry no secret |
+//!
+//! Both directions are exact, so provider → unified → provider gives back the same object.
+
+use futures_util::StreamExt;
+use hookbridge_core::error::DecodeErrorKind;
+use hookbridge_core::page::BoxStream;
+use hookbridge_core::{
+    Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, EventType, InvalidInput,
+    ProviderId, Result, Webhook,
+};
+use serde_json::{Map, Value};
+
+use crate::client::{BlazeClient, ListWebHooksOptions, parse_http_url, validate_create, validate_http_url};
+use crate::model::{CreateWebHook, PartnerWebHook, WebHookType};
+
+/// Wire names used as keys of [`Endpoint::provider_fields`] and [`EndpointSpec::provider_fields`].
+pub mod fields {
+    /// `id`
+    pub const ID: &str = "id";
+    /// `companyId`
+    pub const COMPANY_ID: &str = "companyId";
+    /// `shopId`
+    pub const SHOP_ID: &str = "shopId";
+    /// `created`
+    pub const CREATED: &str = "created";
+    /// `modified`
+    pub const MODIFIED: &str = "modified";
+    /// `deleted`
+    pub const DELETED: &str = "deleted";
+    /// `updated`
+    pub const UPDATED: &str = "updated";
+    /// `url`
+    pub const URL: &str = "url";
+    /// `webHookType`
+    pub const WEB_HOOK_TYPE: &str = "webHookType";
+    /// `webHookUrls`
+    pub const WEB_HOOK_URLS: &str = "webHookUrls";
+}
+
+/// Converts a BLAZE webhook to the unified [`Endpoint`] (see the [module docs](self) for the mapping).
+///
+/// Fails only when the webhook has no `id`.
+pub fn to_endpoint(webhook: &PartnerWebHook) -> Result<Endpoint, InvalidInput> {
+    let id = webhook.id.as_deref().ok_or_else(|| InvalidInput::new(fields::ID, "the BLAZE webhook has no id"))?;
+    let mut ep = Endpoint::new(ProviderId::Blaze, EndpointId::from_provider(id));
+    let mut pf = Map::new();
+    match &webhook.web_hook_urls {
+        Some(urls) if urls.is_empty() => {
+            pf.insert(fields::WEB_HOOK_URLS.into(), Value::Array(Vec::new()));
+        }
+        Some(urls) => ep.urls = urls.clone(),
+        None => {}
+    }
+    ep.events = match &webhook.web_hook_type {
+        Some(t) => EventSelection::Only(vec![EventType::from(t)]),
+        None => EventSelection::Only(Vec::new()),
+    };
+    ep.status = match webhook.deleted {
+        Some(true) => EndpointStatus::Deleted,
+        Some(false) => EndpointStatus::Active,
+        None => EndpointStatus::Unknown,
+    };
+    ep.created_at = webhook.created;
+    ep.updated_at = webhook.modified;
+    ep.has_secret = Some(false);
+    let mut put = |key: &str, value: Option<Value>| {
+        if let Some(v) = value {
+            pf.insert(key.to_owned(), v);
+        }
+    };
+    put(fields::COMPANY_ID, webhook.company_id.clone().map(Value::String));
+    put(fields::SHOP_ID, webhook.shop_id.clone().map(Value::String));
+    put(fields::URL, webhook.url.clone().map(Value::String));
+    put(fields::DELETED, webhook.deleted.map(Value::Bool));
+    put(fields::UPDATED, webhook.updated.map(Value::Bool));
+    put(fields::WEB_HOOK_TYPE, webhook.web_hook_type.as_ref().map(|t| Value::String(t.to_string())));
+    for (k, v) in &webhook.extra {
+        pf.insert(k.clone(), v.clone());
+    }
+    ep.provider_fields = pf;
+    Ok(ep)
+}
+
+impl TryFrom<&PartnerWebHook> for Endpoint {
+    type Error = InvalidInput;
+
+    fn try_from(webhook: &PartnerWebHook) -> Result<Self, InvalidInput> {
+        to_endpoint(webhook)
+    }
+}
+
+/// Converts a unified [`Endpoint`] back to the BLAZE object (the inverse of [`to_endpoint`]).
+///
+/// Refused, rather than dropped: an endpoint of another provider, a name, a secret, more than one
+/// event (BLAZE has one `webHookType`), a status other than active / deleted / unknown,
+/// `provider_fields` of the wrong JSON type, and `id` / `created` / `modified` in
+/// `provider_fields` (they have unified fields).
+impl TryFrom<&Endpoint> for PartnerWebHook {
+    type Error = InvalidInput;
+
+    fn try_from(ep: &Endpoint) -> Result<Self, InvalidInput> {
+        if ep.provider != ProviderId::Blaze {
+            return Err(InvalidInput::new("provider", format!("a {} endpoint is not a BLAZE webhook", ep.provider)));
+        }
+        if ep.name.is_some() {
+            return Err(InvalidInput::new("name", "BLAZE webhooks have no name"));
+        }
+        if ep.secret.is_some() || ep.has_secret == Some(true) {
+            return Err(InvalidInput::new("secret", "BLAZE webhooks have no signing secret"));
+        }
+        let pf = &ep.provider_fields;
+        for reserved in [fields::ID, fields::CREATED, fields::MODIFIED] {
+            if pf.contains_key(reserved) {
+                return Err(InvalidInput::new(
+                    "provider_fields",
+                    format!("`{reserved}` is carried by the unified id/created_at/updated_at, not provider_fields"),
+                ));
+            }
+        }
+        let web_hook_urls = if !ep.urls.is_empty() {
+            Some(ep.urls.clone())
+        } else {
+            match pf.get(fields::WEB_HOOK_URLS) {
+                None | Some(Value::Null) => None,
+                Some(Value::Array(a)) if a.is_empty() => Some(Vec::new()),
+                Some(_) => {
+                    return Err(InvalidInput::new(
+                        "provider_fields",
+                        "`webHookUrls` may only be `[]` there (an explicitly empty list); put URLs in Endpoint::urls",
+                    ));
+                }
+            }
+        };
+        let raw_type = opt_string(pf, fields::WEB_HOOK_TYPE)?;
+        let web_hook_type = match ep.events.events() {
+            [] => raw_type.map(|s| WebHookType::from(&EventType::new(s))),
+            [one] => Some(WebHookType::from(one)),
+            _ => return Err(too_many_events()),
+        };
+        let deleted = match &ep.status {
+            EndpointStatus::Deleted => Some(true),
+            EndpointStatus::Active => Some(false),
+            EndpointStatus::Unknown => opt_bool(pf, fields::DELETED)?,
+            other => {
+                return Err(InvalidInput::new(
+                    "status",
+                    format!("BLAZE only knows deleted true/false, cannot express {other:?}"),
+                ));
+            }
+        };
+        let known = [
+            fields::COMPANY_ID,
+            fields::SHOP_ID,
+            fields::URL,
+            fields::DELETED,
+            fields::UPDATED,
+            fields::WEB_HOOK_TYPE,
+            fields::WEB_HOOK_URLS,
+        ];
+        let extra =
+            pf.iter().filter(|(k, _)| !known.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+        Ok(PartnerWebHook {
+            id: Some(ep.id.as_str().to_owned()),
+            company_id: opt_string(pf, fields::COMPANY_ID)?,
+            shop_id: opt_string(pf, fields::SHOP_ID)?,
+            created: ep.created_at,
+            modified: ep.updated_at,
+            deleted,
+            updated: opt_bool(pf, fields::UPDATED)?,
+            url: opt_string(pf, fields::URL)?,
+            web_hook_type,
+            web_hook_urls,
+            extra,
+        })
+    }
+}
+
+/// Builds the create body for a unified spec.
+///
+/// `urls` → `webHookUrls` (at least one, `http`/`https`); `provider_fields.shopId` and
+/// `provider_fields.url` (strings) are carried. BLAZE's create has no event field, so a spec
+/// selecting specific events is refused (`EventSelection::All` or an empty list is accepted);
+/// a name or any other provider field is refused too.
+impl TryFrom<&EndpointSpec> for CreateWebHook {
+    type Error = InvalidInput;
+
+    fn try_from(spec: &EndpointSpec) -> Result<Self, InvalidInput> {
+        if !spec.events.events().is_empty() {
+            return Err(InvalidInput::new(
+                "events",
+                "BLAZE's create has no event field; use EventSelection::All or no events (set `webHookType` with update)",
+            ));
+        }
+        let overrides = SpecFields::from_spec(spec)?;
+        let mut body = CreateWebHook::new(spec.urls.clone());
+        body.shop_id = overrides.shop_id;
+        body.url = overrides.url.map(|u| parse_http_url("url", &u)).transpose()?;
+        validate_create(&body)?;
+        Ok(body)
+    }
+}
+
+/// What a spec may set on a BLAZE webhook besides URLs and events.
+struct SpecFields {
+    shop_id: Option<String>,
+    url: Option<String>,
+}
+
+impl SpecFields {
+    fn from_spec(spec: &EndpointSpec) -> Result<Self, InvalidInput> {
+        if spec.name.is_some() {
+            return Err(InvalidInput::new("name", "BLAZE webhooks have no name"));
+        }
+        if spec.urls.is_empty() {
+            return Err(InvalidInput::new("url", "at least one delivery URL is required"));
+        }
+        for url in &spec.urls {
+            validate_http_url("url", url)?;
+        }
+        for key in spec.provider_fields.keys() {
+            if key != fields::SHOP_ID && key != fields::URL {
+                return Err(InvalidInput::new(
+                    "provider_fields",
+                    format!("BLAZE does not take `{key}` here (accepted: shopId, url)"),
+                ));
+            }
+        }
+        let shop_id = req_string(&spec.provider_fields, fields::SHOP_ID)?;
+        let url = req_string(&spec.provider_fields, fields::URL)?;
+        if let Some(u) = &url {
+            parse_http_url("url", u)?;
+        }
+        Ok(Self { shop_id, url })
+    }
+}
+
+/// A validated unified update, applied to the current object before the PUT.
+struct UpdatePlan {
+    urls: Vec<String>,
+    web_hook_type: Option<WebHookType>,
+    fields: SpecFields,
+}
+
+impl UpdatePlan {
+    fn new(spec: &EndpointSpec) -> Result<Self, InvalidInput> {
+        let fields = SpecFields::from_spec(spec)?;
+        let urls = spec.urls.iter().map(|u| u.as_str().to_owned()).collect();
+        let web_hook_type = match spec.events.events() {
+            [] => None,
+            [one] => Some(WebHookType::from(one)),
+            _ => return Err(too_many_events()),
+        };
+        Ok(Self { urls, web_hook_type, fields })
+    }
+
+    fn apply(self, id: &EndpointId, mut current: PartnerWebHook) -> PartnerWebHook {
+        current.id.get_or_insert_with(|| id.as_str().to_owned());
+        current.web_hook_urls = Some(self.urls);
+        if let Some(t) = self.web_hook_type {
+            current.web_hook_type = Some(t);
+        }
+        if let Some(shop) = self.fields.shop_id {
+            current.shop_id = Some(shop);
+        }
+        if let Some(url) = self.fields.url {
+            current.url = Some(url);
+        }
+        current
+    }
+}
+
+fn too_many_events() -> InvalidInput {
+    InvalidInput::new("events", "a BLAZE webhook has exactly one webHookType; select at most one event")
+}
+
+fn opt_string(pf: &Map<String, Value>, key: &'static str) -> Result<Option<String>, InvalidInput> {
+    match pf.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(InvalidInput::new(key, "must be a string")),
+    }
+}
+
+fn req_string(pf: &Map<String, Value>, key: &'static str) -> Result<Option<String>, InvalidInput> {
+    match pf.get(key) {
+        None => Ok(None),
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
+        Some(_) => Err(InvalidInput::new(key, "must be a non-empty string")),
+    }
+}
+
+fn opt_bool(pf: &Map<String, Value>, key: &'static str) -> Result<Option<bool>, InvalidInput> {
+    match pf.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(InvalidInput::new(key, "must be a boolean")),
+    }
+}
+
+impl BlazeClient {
+    fn endpoint(&self, operation: &'static str, webhook: &PartnerWebHook) -> Result<Endpoint> {
+        to_endpoint(webhook).map_err(|e| {
+            self.http.decode_error(
+                operation,
+                None,
+                DecodeErrorKind::Invalid(e.reason.clone()),
+                format!("BLAZE returned a webhook without an id: {e}"),
+                &serde_json::to_vec(webhook).unwrap_or_default(),
+                None,
+            )
+        })
+    }
+}
+
+/// BLAZE through the unified trait.
+///
+/// * `create`, `get`, `list`, `update`, `delete` are supported; `rotate_secret` is not (BLAZE
+///   deliveries are unsigned: there is no secret to rotate).
+/// * `update` sends the **full** object, as BLAZE's PUT requires: it fetches the current webhook,
+///   applies the spec (`urls` → `webHookUrls`; one event → `webHookType`, no events or `All` keeps
+///   the current type, more than one is refused; `provider_fields.shopId` / `url` when given), then
+///   PUTs the result. Every field the spec does not speak about is sent back as fetched.
+/// * [`Capabilities::event_selection`] is `false`: BLAZE's create takes no event list and a webhook
+///   carries a single `webHookType`, so a unified event list cannot be honoured (create refuses a
+///   non-empty one; update accepts exactly one).
+#[async_trait::async_trait]
+impl Webhook for BlazeClient {
+    fn provider(&self) -> ProviderId {
+        ProviderId::Blaze
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        let mut caps = Capabilities::NONE;
+        caps.create = true;
+        caps.get = true;
+        caps.list = true;
+        caps.update = true;
+        caps.delete = true;
+        caps.multiple_urls = true;
+        caps
+    }
+
+    async fn create(&self, spec: &EndpointSpec) -> Result<Endpoint> {
+        let body = CreateWebHook::try_from(spec)?;
+        let created = self.webhooks().create(&body).await?;
+        self.endpoint("create", &created)
+    }
+
+    async fn get(&self, id: &EndpointId) -> Result<Endpoint> {
+        let webhook = self.webhooks().get(id.as_str()).await?;
+        self.endpoint("get", &webhook)
+    }
+
+    fn list(&self) -> BoxStream<'_, Endpoint> {
+        self.webhooks()
+            .list_all(&ListWebHooksOptions::default())
+            .map(|item| item.and_then(|w| self.endpoint("list", &w)))
+            .boxed()
+    }
+
+    async fn update(&self, id: &EndpointId, spec: &EndpointSpec) -> Result<Endpoint> {
+        hookbridge_core::model::validate_path_id("webHookId", id.as_str())?;
+        let plan = UpdatePlan::new(spec)?;
+        let current = self.webhooks().get(id.as_str()).await?;
+        let full = plan.apply(id, current);
+        let updated = self.webhooks().update(id.as_str(), &full).await?;
+        self.endpoint("update", &updated)
+    }
+
+    async fn delete(&self, id: &EndpointId) -> Result<()> {
+        self.webhooks().delete(id.as_str()).await
+    }
+}
