@@ -7,6 +7,7 @@ use hookbridge_core::{ClientConfig, HttpClient, InvalidInput, ProviderId, Reques
 
 use crate::key::{KeyKind, MiexApiKey};
 use crate::model::{MiexWebhook, RegisterWebhook};
+use crate::redact::json_redacting;
 
 /// Why a public key cannot register webhooks (the reason of the [`InvalidInput`] returned).
 pub const PUBLIC_KEY_READ_ONLY: &str =
@@ -75,13 +76,14 @@ impl Webhooks<'_> {
     /// undocumented event (see [`RegisterWebhook::validate`]).
     ///
     /// Not retried automatically: MIEX documents no idempotency key, so a repeated POST could
-    /// register twice.
+    /// register twice. If the response cannot be decoded, the decode error quotes the body with
+    /// the `secretKey` value redacted.
     pub async fn register(&self, request: &RegisterWebhook) -> Result<MiexWebhook> {
         if !self.client.key_kind.can_write() {
             return Err(InvalidInput::new("api_key", PUBLIC_KEY_READ_ONLY).into());
         }
         request.validate()?;
         let req = Request::post("register", ["partner", "webhooks"]).json(request)?;
-        self.client.http.json(req).await
+        json_redacting(&self.client.http, req, "secretKey").await
     }
 }

@@ -51,3 +51,22 @@ async fn errors_do_not_carry_the_key() {
     assert_hidden(&err.to_string());
     assert_hidden(&format!("{err:?}"));
 }
+
+#[tokio::test]
+async fn a_decode_error_never_quotes_the_signing_secret() {
+    let full = format!(r#"{{"id": "x", "url": "https://e.com/", "isActive": "yes", "secretKey": "{DOC_SECRET}"}}"#);
+    for body in [full.as_str(), &full[..full.len() - 10]] {
+        let server = server().await;
+        mount_register(&server, 200, body).await;
+        let req =
+            RegisterWebhook::new("https://example.com/webhooks/exchange".parse().unwrap(), [MiexEvent::OrderCreated]);
+        let err = client(&server).webhooks().register(&req).await.unwrap_err();
+        let hookbridge_core::Error::Decode(d) = &err else { panic!("expected a decode error, got {err:?}") };
+        assert!(d.excerpt.contains("\"secretKey\": \"[REDACTED]"), "{}", d.excerpt);
+        assert_hidden(&err.to_string());
+        assert_hidden(&format!("{err:?}"));
+        for shown in [err.to_string(), format!("{err:?}")] {
+            assert!(!shown.contains(&DOC_SECRET[..16]), "partial secret leaked: {shown}");
+        }
+    }
+}
