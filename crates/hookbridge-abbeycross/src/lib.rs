@@ -1,1 +1,85 @@
-//! placeholder
+//! # hookbridge-abbeycross
+//!
+//! A typed client for the webhook endpoint of the AbbeyCross FX / cross-border API
+//! (register-with-`apiSecretKey` dialect), built on [`hookbridge_core`].
+//!
+//! ## What is modelled
+//!
+//! AbbeyCross documents one webhook operation, and this crate models all of it:
+//!
+//! * `POST {base}/v1/webhooks/register` — [`Webhooks::register`] with a [`RegisterWebhook`]
+//!   (the endpoint URL and the events to subscribe to), Bearer auth. A 201 returns
+//!   [`RegisterWebhookResponse`] `{message, apiSecretKey}`, the key as a
+//!   [`Secret`](hookbridge_core::Secret);
+//! * errors 400, 401, 404, 500 and 503, which share one body
+//!   `{errorId, code, text, parameter_name, parameter_value}` — the typed [`AbbeyCrossError`]
+//!   (a [`ProviderErrorBody`](hookbridge_core::ProviderErrorBody), read back with
+//!   [`ApiError::provider_error`](hookbridge_core::ApiError::provider_error)). A 503 means "the server
+//!   is currently unavailable due to non-working hours": it is classified
+//!   [`ApiErrorKind::OutsideWorkingHours`](hookbridge_core::ApiErrorKind::OutsideWorkingHours), so
+//!   `err.is_outside_working_hours()` and `err.is_retryable()` are true. A body that is not the
+//!   documented JSON leaves the typed body `None` and keeps the raw bytes;
+//! * the unified [`Webhook`](hookbridge_core::Webhook) trait: `create` only (see [`unified`]).
+//!
+//! ## What AbbeyCross leaves undocumented, and how this crate handles it
+//!
+//! * **The host.** Not documented: [`AbbeyCrossClient::new`] takes the base URL (everything before
+//!   `/v1/webhooks/register`).
+//! * **The request field names.** The reference describes the two body fields ("The URL of the webhook
+//!   endpoint to register.", "The list of events to subscribe to.") but does not show their JSON
+//!   names. hookbridge **infers `url` and `events`**; if AbbeyCross expects others, set them with
+//!   [`AbbeyCrossClient::with_body_field_names`].
+//! * **The events.** No catalogue is published, so events are free-form
+//!   [`EventType`](hookbridge_core::EventType) names and "all events" is not offered. The docs do not
+//!   say the list must be non-empty, so an empty list is allowed and sent as `[]`. hookbridge only
+//!   refuses empty event names and non-HTTP(S) URLs before sending.
+//! * **A webhook id.** The response has none. Through the unified trait the registered URL serves as
+//!   [`Endpoint::id`](hookbridge_core::Endpoint::id), and `message` is kept in `provider_fields`.
+//! * **How deliveries use `apiSecretKey`.** Not documented: no signature header, algorithm or signed
+//!   content is published. Verifying AbbeyCross deliveries therefore needs a scheme you configure
+//!   yourself in `hookbridge-verify` (for example an HMAC scheme built with its builder) once you know
+//!   it; this crate does not guess one.
+//! * **Listing, reading, updating, deleting webhooks, rotating the secret.** Not documented, so not
+//!   offered; through the unified trait they return
+//!   [`Error::Unsupported`](hookbridge_core::Error::Unsupported).
+//! * **Idempotency.** None documented: registration is never retried automatically.
+//!
+//! ## Example
+//!
+//! ```
+//! use hookbridge_abbeycross::{AbbeyCrossClient, AbbeyCrossError, RegisterWebhook};
+//! use hookbridge_core::{Secret, Webhook};
+//! use serde_json::json;
+//!
+//! let client = AbbeyCrossClient::new("https://api.abbeycross.example", Secret::new("tok_live_123"))?;
+//! assert!(client.capabilities().create && !client.capabilities().list);
+//! assert!(!format!("{client:?}").contains("tok_live_123"));
+//!
+//! let request = RegisterWebhook::new("https://example.com/hooks/fx".parse()?, ["trade.settled"]);
+//! request.validate()?;
+//! assert_eq!(
+//!     request.to_body(client.body_field_names()),
+//!     json!({"url": "https://example.com/hooks/fx", "events": ["trade.settled"]})
+//! );
+//! // In an async context:
+//! //   let registered = client.webhooks().register(&request).await?;
+//! //   store registered.api_secret_key;
+//! //   on error: err.is_outside_working_hours(), err.as_api()?.provider_error::<AbbeyCrossError>()
+//!
+//! let body: AbbeyCrossError = serde_json::from_value(json!({
+//!     "errorId": "e-1", "code": "INVALID_PARAMETER", "text": "url is invalid",
+//!     "parameter_name": "url", "parameter_value": "ftp://x"
+//! }))?;
+//! assert_eq!(body.to_string(), "INVALID_PARAMETER: url is invalid (parameter `url` = \"ftp://x\") [errorId e-1]");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod client;
+pub mod error;
+pub mod model;
+mod redact;
+pub mod unified;
+
+pub use client::{AbbeyCrossClient, Webhooks};
+pub use error::{AbbeyCrossError, decode_error};
+pub use model::{BodyFieldNames, RegisterWebhook, RegisterWebhookResponse, RegisteredWebhook};

@@ -1,0 +1,145 @@
+//! The unified [`Webhook`] implementation and the AbbeyCross ⇄ unified conversions.
+//!
+//! AbbeyCross returns no webhook id and no webhook object, only `{message, apiSecretKey}`, so the
+//! unified endpoint is built from the request and the response:
+//!
+//! | unified | AbbeyCross |
+//! |---|---|
+//! | `Endpoint::id` | **the registered URL** (AbbeyCross issues no id) |
+//! | `Endpoint::urls` (exactly one) | the registered URL |
+//! | `Endpoint::events` (`Only`) | the registered events |
+//! | `Endpoint::status` | `Unknown` (AbbeyCross reports none) |
+//! | `Endpoint::has_secret` / `secret` | `Some(true)` / `apiSecretKey` when present |
+//! | `Endpoint::provider_fields` | `message` and any undocumented response field |
+
+use async_trait::async_trait;
+use hookbridge_core::{
+    Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, InvalidInput, ProviderId, Result,
+    Webhook,
+};
+use serde_json::Value;
+
+use crate::client::AbbeyCrossClient;
+use crate::model::{RegisterWebhook, RegisteredWebhook};
+
+/// Wire name of the confirmation message kept in [`Endpoint::provider_fields`].
+pub const MESSAGE: &str = "message";
+
+/// What AbbeyCross documents, through the unified trait: create only, with an event list and the
+/// secret revealed at creation. No "all events" (there is no catalogue to expand) and one URL.
+pub fn capabilities() -> Capabilities {
+    let mut c = Capabilities::NONE;
+    c.create = true;
+    c.event_selection = true;
+    c.secret_on_create = true;
+    c
+}
+
+#[async_trait]
+impl Webhook for AbbeyCrossClient {
+    fn provider(&self) -> ProviderId {
+        ProviderId::AbbeyCross
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        capabilities()
+    }
+
+    /// Registers the endpoint (`POST /v1/webhooks/register`). The endpoint's id is its URL, and its
+    /// [`Endpoint::secret`] is the `apiSecretKey`.
+    async fn create(&self, spec: &EndpointSpec) -> Result<Endpoint> {
+        let request = RegisterWebhook::try_from(spec)?;
+        let response = self.webhooks().register(&request).await?;
+        Ok(Endpoint::from(RegisteredWebhook::new(&request, response)))
+    }
+}
+
+impl TryFrom<&EndpointSpec> for RegisterWebhook {
+    type Error = InvalidInput;
+
+    /// Exactly one URL and an explicit event list (possibly empty: AbbeyCross does not require an
+    /// event); no "all events", name or provider fields, which the register body cannot carry.
+    fn try_from(spec: &EndpointSpec) -> Result<Self, Self::Error> {
+        let url = spec.single_url()?.clone();
+        let events = match &spec.events {
+            EventSelection::Only(list) => list.clone(),
+            EventSelection::All => {
+                return Err(InvalidInput::new(
+                    "events",
+                    "AbbeyCross documents no event catalogue and no \"all events\" option; list the events",
+                ));
+            }
+        };
+        if spec.name.is_some() {
+            return Err(InvalidInput::new("name", "AbbeyCross webhooks have no name"));
+        }
+        if let Some(key) = spec.provider_fields.keys().next() {
+            return Err(InvalidInput::new(
+                "provider_fields",
+                format!("AbbeyCross's register body takes only the URL and the events; `{key}` cannot be sent"),
+            ));
+        }
+        let request = RegisterWebhook::new(url, events);
+        request.validate()?;
+        Ok(request)
+    }
+}
+
+impl From<RegisteredWebhook> for Endpoint {
+    fn from(w: RegisteredWebhook) -> Self {
+        let mut e = Endpoint::new(ProviderId::AbbeyCross, EndpointId::from_provider(w.url.as_str()));
+        e.urls = vec![w.url];
+        e.events = EventSelection::Only(w.events);
+        e.status = EndpointStatus::Unknown;
+        e.has_secret = w.api_secret_key.as_ref().map(|_| true);
+        e.secret = w.api_secret_key;
+        e.provider_fields = w.extra;
+        if let Some(message) = w.message {
+            e.provider_fields.insert(MESSAGE.to_owned(), Value::String(message));
+        }
+        e
+    }
+}
+
+impl TryFrom<&Endpoint> for RegisteredWebhook {
+    type Error = InvalidInput;
+
+    /// Rebuilds the registration from a unified endpoint (the inverse of `From<RegisteredWebhook>`);
+    /// refuses what an AbbeyCross registration cannot hold.
+    fn try_from(e: &Endpoint) -> Result<Self, Self::Error> {
+        if e.provider != ProviderId::AbbeyCross {
+            return Err(InvalidInput::new("provider", format!("expected an AbbeyCross endpoint, got {}", e.provider)));
+        }
+        let url = match e.urls.as_slice() {
+            [one] => one.clone(),
+            _ => return Err(InvalidInput::new("url", "an AbbeyCross webhook has exactly one URL")),
+        };
+        if e.id.as_str() != url {
+            return Err(InvalidInput::new("id", "an AbbeyCross endpoint's id is its registered URL"));
+        }
+        let events = match &e.events {
+            EventSelection::Only(list) => list.clone(),
+            EventSelection::All => {
+                return Err(InvalidInput::new("events", "AbbeyCross registrations list their events"));
+            }
+        };
+        if e.status != EndpointStatus::Unknown {
+            return Err(InvalidInput::new("status", "AbbeyCross reports no endpoint status"));
+        }
+        if e.name.is_some() {
+            return Err(InvalidInput::new("name", "AbbeyCross webhooks have no name"));
+        }
+        if e.created_at.is_some() || e.updated_at.is_some() {
+            return Err(InvalidInput::new("created_at", "AbbeyCross reports no timestamps"));
+        }
+        let mut extra = e.provider_fields.clone();
+        let message = match extra.remove(MESSAGE) {
+            None => None,
+            Some(Value::String(s)) => Some(s),
+            Some(v) => {
+                return Err(InvalidInput::new("provider_fields", format!("`{MESSAGE}` must be a string, got {v}")));
+            }
+        };
+        Ok(RegisteredWebhook { url, events, message, api_secret_key: e.secret.clone(), extra })
+    }
+}
