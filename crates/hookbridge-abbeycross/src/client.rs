@@ -7,7 +7,6 @@ use hookbridge_core::{ClientConfig, HttpClient, InvalidInput, ProviderId, Reques
 
 use crate::error::decode_error;
 use crate::model::{BodyFieldNames, RegisterWebhook, RegisterWebhookResponse};
-use crate::redact::json_redacting;
 
 /// A client for the AbbeyCross webhook endpoint.
 ///
@@ -78,6 +77,6 @@ impl Webhooks<'_> {
         request.validate()?;
         let body = request.to_body(&self.client.fields);
         let req = Request::post("register", ["v1", "webhooks", "register"]).json(&body)?;
-        json_redacting(&self.client.http, req, "apiSecretKey").await
+        self.client.http.json(req).await
     }
 }

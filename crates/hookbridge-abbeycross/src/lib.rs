@@ -77,7 +77,6 @@
 pub mod client;
 pub mod error;
 pub mod model;
-mod redact;
 pub mod unified;
 
 pub use client::{AbbeyCrossClient, Webhooks};

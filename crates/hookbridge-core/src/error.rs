@@ -347,10 +347,11 @@ pub struct DecodeError {
     pub source: Option<serde_json::Error>,
 }
 
-/// A bounded, lossy UTF-8 excerpt of `bytes` (at most [`BODY_EXCERPT_LEN`] bytes).
+/// A bounded, lossy UTF-8 excerpt of `bytes` (at most [`BODY_EXCERPT_LEN`] bytes of the body), with
+/// secret-looking JSON values redacted ([`crate::redact::redact_secrets`]).
 pub fn excerpt(bytes: &[u8]) -> String {
     let cut = &bytes[..bytes.len().min(BODY_EXCERPT_LEN)];
-    let mut s = String::from_utf8_lossy(cut).into_owned();
+    let mut s = crate::redact::redact_secrets(cut);
     if bytes.len() > BODY_EXCERPT_LEN {
         s.push('…');
     }
@@ -374,6 +375,7 @@ mod tests {
     fn excerpt_is_bounded_and_lossy() {
         let long = vec![b'a'; 4000];
         assert_eq!(excerpt(&long).chars().count(), BODY_EXCERPT_LEN + 1);
+        assert_eq!(excerpt(br#"{"secretKey":"abc"}"#), r#"{"secretKey":"[REDACTED]"}"#);
         assert_eq!(excerpt(&[0xff, b'x']), "\u{fffd}x");
     }
 }

@@ -22,6 +22,7 @@ pub mod error;
 pub mod model;
 pub mod page;
 pub mod provider;
+pub mod redact;
 pub mod retry;
 pub mod secret;
 pub mod transport;

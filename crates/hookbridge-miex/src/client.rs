@@ -7,7 +7,6 @@ use hookbridge_core::{ClientConfig, HttpClient, InvalidInput, ProviderId, Reques
 
 use crate::key::{KeyKind, MiexApiKey};
 use crate::model::{MiexWebhook, RegisterWebhook};
-use crate::redact::json_redacting;
 
 /// Why a public key cannot register webhooks (the reason of the [`InvalidInput`] returned).
 pub const PUBLIC_KEY_READ_ONLY: &str =
@@ -84,6 +83,6 @@ impl Webhooks<'_> {
         }
         request.validate()?;
         let req = Request::post("register", ["partner", "webhooks"]).json(request)?;
-        json_redacting(&self.client.http, req, "secretKey").await
+        self.client.http.json(req).await
     }
 }

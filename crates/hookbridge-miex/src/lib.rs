@@ -72,7 +72,6 @@
 pub mod client;
 pub mod key;
 pub mod model;
-mod redact;
 pub mod unified;
 
 pub use client::{MiexClient, PUBLIC_KEY_READ_ONLY, Webhooks};

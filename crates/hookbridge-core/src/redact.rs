@@ -1,0 +1,99 @@
+//! Redaction of secret-looking JSON string values in quoted response bodies.
+//!
+//! Decode errors quote the start of the body they could not decode. A create or rotate response
+//! that fails to decode (a wrong type elsewhere, a truncated body) may still carry a one-time
+//! signing secret, so every quoted body goes through [`redact_secrets`] first: the string value
+//! of every key whose name contains `secret`, `token`, `password` or `apikey`/`api_key`
+//! (case-insensitive) is replaced by `[REDACTED]`. Truncated JSON is handled: an unterminated
+//! secret value is redacted to the end.
+
+/// What replaces a secret value.
+pub const REDACTED: &str = "[REDACTED]";
+
+/// Whether a JSON key names a secret.
+pub fn is_secret_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    ["secret", "token", "password", "apikey", "api_key", "private_key", "privatekey"].iter().any(|n| k.contains(n))
+}
+
+/// `body` (lossily decoded as UTF-8) with the string value of every secret-named key replaced by [`REDACTED`].
+pub fn redact_secrets(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out = String::with_capacity(text.len());
+    let mut rest: &str = &text;
+    // Walk string literals; a literal followed by `:` is a key.
+    while let Some(start) = rest.find('"') {
+        out.push_str(&rest[..=start]);
+        let inner = &rest[start + 1..];
+        let end = closing_quote(inner);
+        let key = &inner[..end];
+        out.push_str(key);
+        if end >= inner.len() {
+            return out;
+        }
+        out.push('"');
+        rest = &inner[end + 1..];
+        let after_ws = rest.trim_start();
+        let Some(after_colon) = after_ws.strip_prefix(':') else { continue };
+        if !is_secret_key(key) {
+            // Copy up to and including the colon; the value is handled by the loop.
+            out.push_str(&rest[..rest.len() - after_colon.len()]);
+            rest = after_colon;
+            continue;
+        }
+        let value = after_colon.trim_start();
+        out.push_str(&rest[..rest.len() - value.len()]);
+        rest = value;
+        let Some(secret) = rest.strip_prefix('"') else { continue };
+        out.push('"');
+        out.push_str(REDACTED);
+        let close = closing_quote(secret);
+        if close >= secret.len() {
+            return out;
+        }
+        out.push('"');
+        rest = &secret[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Byte index of the unescaped closing quote of a JSON string body (its length when unterminated).
+fn closing_quote(s: &str) -> usize {
+    let mut escaped = false;
+    for (i, b) in s.bytes().enumerate() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' => escaped = true,
+            b'"' => return i,
+            _ => {}
+        }
+    }
+    s.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_secret_values_only() {
+        let body =
+            br#"{"id":"w1","secretKey": "abc\"def","note":"keep","apiSecretKey":"s2","signing_secret":"s3","n":1}"#;
+        let out = redact_secrets(body);
+        assert_eq!(
+            out,
+            r#"{"id":"w1","secretKey": "[REDACTED]","note":"keep","apiSecretKey":"[REDACTED]","signing_secret":"[REDACTED]","n":1}"#
+        );
+    }
+
+    #[test]
+    fn handles_truncation_non_strings_and_values_that_look_like_keys() {
+        assert_eq!(redact_secrets(br#"{"secret":"abcd"#), r#"{"secret":"[REDACTED]"#);
+        assert_eq!(redact_secrets(br#"{"secret": 12, "a":"secret"}"#), r#"{"secret": 12, "a":"secret"}"#);
+        assert_eq!(redact_secrets(br#"{"token""#), r#"{"token""#);
+        assert_eq!(redact_secrets(br#"{"to"#), r#"{"to"#);
+        assert_eq!(redact_secrets(b"\xff\"secret\":\"x\""), "\u{fffd}\"secret\":\"[REDACTED]\"");
+        assert_eq!(redact_secrets(b""), "");
+    }
+}
