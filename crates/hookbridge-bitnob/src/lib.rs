@@ -1,1 +1,95 @@
-//! placeholder
+//! # hookbridge-bitnob
+//!
+//! Typed client for Bitnob's wallet-infrastructure webhook API
+//! (bitnob.dev/api-reference/wallet-infrastructure/webhooks), default base URL
+//! [`DEFAULT_BASE_URL`] (`https://api.bitnob.com`).
+//!
+//! ## What is modelled
+//!
+//! | operation | method |
+//! |---|---|
+//! | `GET /webhooks` (cursor-paged) | [`Webhooks::list`], [`Webhooks::list_all`] (lazy stream) |
+//! | `POST /webhooks` (+ `Idempotency-Key`) | [`Webhooks::create`] |
+//! | `GET /webhooks/:id` | [`Webhooks::get`] |
+//! | `PATCH /webhooks/:id` (only the fields given) | [`Webhooks::update`] |
+//! | `DELETE /webhooks/:id` (204) | [`Webhooks::delete`] |
+//! | `POST /webhooks/:id/rotate-secret` | [`Webhooks::rotate_secret`] |
+//! | `GET /webhooks/event-types` | [`Webhooks::event_types`] |
+//! | `GET /webhooks/events` (cursor-paged, `status`, `webhook_id`) | [`DeliveryEvents::list`], [`DeliveryEvents::list_all`] |
+//! | `GET /webhooks/events/:id` | [`DeliveryEvents::get`] |
+//! | `POST /webhooks/events/:id/retry` | [`DeliveryEvents::retry`] |
+//!
+//! The client also implements the unified [`hookbridge_core::Webhook`] trait (all six operations;
+//! see [`unified`]).
+//!
+//! **Authentication** is chosen per client ([`BitnobAuth`]): a bearer key, or HMAC request signing
+//! with [`BitnobSigner`] in either documented variant ([`SigningScheme`]). The signer runs on every
+//! attempt, so retried requests are re-signed with a fresh timestamp and nonce.
+//!
+//! **Retries**: GET and DELETE are retried on 429/502/503/504 and connection failures. Create
+//! always carries an `Idempotency-Key` (the caller's, or a generated one, identical across
+//! attempts) and is therefore retried too; a key reused with a different body gives 409
+//! ([`hookbridge_core::Error::is_conflict`]). PATCH is retried because it sets absolute values.
+//! Rotate-secret and retry-delivery are never retried automatically.
+//!
+//! ## What Bitnob leaves undocumented, and what this crate does
+//!
+//! * **List envelope**: only `next_cursor` is confirmed. Items are read from `data`; `has_more` and
+//!   `previous_cursor` (or `prev_cursor`) are read when present. Paging stops when `next_cursor`
+//!   is absent, `null` or empty, when `has_more` is `false`, on an empty page, or when the server
+//!   repeats a cursor.
+//! * **Wire names the current reference does not show**: the has-secret boolean
+//!   (`has_signing_secret`; `has_secret`, `signing_secret_configured`, `secret_configured` accepted),
+//!   the create/rotate secret (`signing_secret`, as the older reference names it; `secret`
+//!   accepted), and the event-type object's fields (see [`EventTypeInfo`]). The event-type list is
+//!   read from `{"data": [...]}` or a bare array.
+//! * **Enum values**: webhook `status` — `active` (current) and `inactive` (older reference);
+//!   delivery status — `pending`, `delivered`, `failed` (current filter) and `success`, `retrying`
+//!   (older reference). Anything else is kept in an `Unknown(String)` variant.
+//! * **An endpoint receiving every event**: created by omitting `event_types`; how reads report it
+//!   is not documented — an absent/`null` `event_types` is read as "every event".
+//! * **Signing details**: see [`signer`] — the timestamp unit, nonce format and whether `path`
+//!   includes the query default to what each variant's document says and are configurable.
+//! * **Error bodies**: no error body shape is documented; non-2xx answers keep the raw body in
+//!   [`hookbridge_core::ApiError::raw`].
+//! * **HTTPS**: the reference requires HTTPS delivery URLs; create/update refuse other schemes
+//!   unless [`BitnobClient::allow_insecure_urls`] is set (for local testing).
+//!
+//! ## Example
+//!
+//! ```
+//! use hookbridge_bitnob::{BitnobClient, BitnobSigner, CreateWebhook, ListEventsOptions, DeliveryStatus,
+//!     SigningScheme, UpdateWebhook};
+//! use hookbridge_core::{Secret, Webhook};
+//!
+//! // HMAC signing (bitnob.dev variant); a bearer key works too: `BitnobClient::new(Secret::new(key))`.
+//! let signer = BitnobSigner::new("client_abc123", Secret::new("my-client-secret"), SigningScheme::ColonSeparatedHex)?;
+//! let client = BitnobClient::new(signer)?;
+//! assert_eq!(client.capabilities().rotate_secret, true);
+//! assert!(!format!("{client:?}").contains("my-client-secret"));
+//!
+//! // Requests are plain data, validated before anything is sent.
+//! let create = CreateWebhook::new("https://example.com/bitnob".parse()?)
+//!     .name("ledger")
+//!     .event_types(["transaction.confirmed", "wallet.created"]);
+//! assert!(create.validate(false).is_ok());
+//! assert!(UpdateWebhook::new().validate(false).is_err()); // a PATCH needs at least one field
+//! let filter = ListEventsOptions::new().status(DeliveryStatus::Failed).limit(50);
+//! assert!(filter.validate().is_ok());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+
+pub mod client;
+pub mod model;
+pub mod signer;
+pub mod unified;
+
+pub use client::{BitnobAuth, BitnobClient, DEFAULT_BASE_URL, DeliveryEvents, Webhooks};
+pub use model::{
+    CreateOptions, CreateWebhook, CreatedWebhook, CursorPage, DeliveryEvent, DeliveryStatus, EventCategory, EventId,
+    EventTypeInfo, ListEventsOptions, ListOptions, RetryResult, RetryStatus, RotatedSecret, UpdateWebhook,
+    WebhookEndpoint, WebhookId, WebhookStatus,
+};
+pub use signer::{BitnobSigner, NonceFormat, SigningScheme, TimestampUnit};

@@ -1,1 +1,10 @@
-//! tests
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod common;
+mod errors;
+mod events;
+mod paging;
+mod secrets;
+mod signing;
+mod unified;
+mod webhooks;

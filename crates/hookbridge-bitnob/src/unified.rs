@@ -1,0 +1,243 @@
+//! The unified [`Webhook`] implementation and the Bitnob ⇄ unified conversions.
+//!
+//! | Bitnob field | unified |
+//! |---|---|
+//! | `id` | [`Endpoint::id`] |
+//! | `url` | [`Endpoint::urls`] (exactly one) |
+//! | `event_types` (absent → every event) | [`Endpoint::events`] ([`EventSelection::All`] / [`EventSelection::Only`]) |
+//! | `status` `active` / `inactive` / absent | [`EndpointStatus::Active`] / [`EndpointStatus::Inactive`] / [`EndpointStatus::Unknown`] |
+//! | `status` (any other value) | [`EndpointStatus::Other`] and `provider_fields["status"]` |
+//! | `name`, `created_at`, `updated_at` | same-named fields |
+//! | `has_signing_secret` | [`Endpoint::has_secret`] |
+//! | `signing_secret` (create only) | [`Endpoint::secret`] |
+//! | `object`, `last_triggered_at`, `signing_secret_last4` | `provider_fields` under their wire names |
+//!
+//! [`WebhookEndpoint`] → [`Endpoint`] → [`WebhookEndpoint`] is lossless.
+
+use async_trait::async_trait;
+use futures_util::StreamExt;
+use hookbridge_core::{
+    BoxStream, Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, InvalidInput,
+    ProviderId, Result, Secret, Timestamp, Webhook,
+};
+use serde_json::{Map, Value};
+
+use crate::client::BitnobClient;
+use crate::model::{
+    CreateOptions, CreateWebhook, CreatedWebhook, ListOptions, UpdateWebhook, WebhookEndpoint, WebhookId, WebhookStatus,
+};
+
+/// What Bitnob documents, through the unified trait.
+pub const CAPABILITIES: Capabilities = {
+    let mut c = Capabilities::NONE;
+    c.create = true;
+    c.get = true;
+    c.list = true;
+    c.update = true;
+    c.delete = true;
+    c.rotate_secret = true;
+    c.event_selection = true;
+    c.all_events = true;
+    c.multiple_urls = false;
+    c.secret_on_create = true;
+    c
+};
+
+/// `provider_fields` keys this crate reads back when converting an [`Endpoint`] to Bitnob.
+pub const PROVIDER_FIELDS: [&str; 4] = ["object", "last_triggered_at", "signing_secret_last4", "status"];
+
+impl From<&WebhookEndpoint> for Endpoint {
+    fn from(w: &WebhookEndpoint) -> Self {
+        let mut e = Endpoint::new(ProviderId::Bitnob, EndpointId::from_provider(w.id.as_str()));
+        e.urls = vec![w.url.clone()];
+        e.events = match &w.event_types {
+            None => EventSelection::All,
+            Some(events) => EventSelection::Only(events.clone()),
+        };
+        e.status = match &w.status {
+            None => EndpointStatus::Unknown,
+            Some(WebhookStatus::Active) => EndpointStatus::Active,
+            Some(WebhookStatus::Inactive) => EndpointStatus::Inactive,
+            Some(other) => EndpointStatus::Other(other.to_string()),
+        };
+        e.name = w.name.clone();
+        e.created_at = w.created_at;
+        e.updated_at = w.updated_at;
+        e.has_secret = w.has_signing_secret;
+        let mut fields = Map::new();
+        if let Some(object) = &w.object {
+            fields.insert("object".into(), Value::String(object.clone()));
+        }
+        if let Some(at) = &w.last_triggered_at {
+            fields.insert("last_triggered_at".into(), Value::String(at.to_string()));
+        }
+        if let Some(last4) = &w.signing_secret_last4 {
+            fields.insert("signing_secret_last4".into(), Value::String(last4.clone()));
+        }
+        if let Some(status @ WebhookStatus::Unknown(_)) = &w.status {
+            fields.insert("status".into(), Value::String(status.to_string()));
+        }
+        e.provider_fields = fields;
+        e
+    }
+}
+
+impl From<WebhookEndpoint> for Endpoint {
+    fn from(w: WebhookEndpoint) -> Self {
+        Endpoint::from(&w)
+    }
+}
+
+impl From<CreatedWebhook> for Endpoint {
+    fn from(created: CreatedWebhook) -> Self {
+        let mut e = Endpoint::from(&created.webhook);
+        e.secret = created.signing_secret;
+        e
+    }
+}
+
+fn string_field<'a>(fields: &'a Map<String, Value>, key: &'static str) -> Result<Option<&'a str>, InvalidInput> {
+    match fields.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(InvalidInput::new("provider_fields", format!("`{key}` must be a string"))),
+    }
+}
+
+fn check_provider_fields(fields: &Map<String, Value>, allowed: &[&str]) -> Result<(), InvalidInput> {
+    match fields.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(unknown) => Err(InvalidInput::new(
+            "provider_fields",
+            format!("Bitnob has no field `{unknown}` here (accepted: {})", allowed.join(", ")),
+        )),
+        None => Ok(()),
+    }
+}
+
+impl TryFrom<&Endpoint> for WebhookEndpoint {
+    type Error = InvalidInput;
+
+    fn try_from(e: &Endpoint) -> Result<Self, InvalidInput> {
+        if e.provider != ProviderId::Bitnob {
+            return Err(InvalidInput::new("provider", format!("expected a Bitnob endpoint, got {}", e.provider)));
+        }
+        check_provider_fields(&e.provider_fields, &PROVIDER_FIELDS)?;
+        let url = match e.urls.as_slice() {
+            [one] => one.clone(),
+            [] => return Err(InvalidInput::new("url", "a Bitnob webhook has exactly one URL; none given")),
+            _ => return Err(InvalidInput::new("url", "a Bitnob webhook has exactly one URL")),
+        };
+        let mut w = WebhookEndpoint::new(WebhookId::new(e.id.as_str())?, url);
+        w.event_types = match &e.events {
+            EventSelection::All => None,
+            EventSelection::Only(events) => Some(events.clone()),
+        };
+        w.status = match (string_field(&e.provider_fields, "status")?, &e.status) {
+            (Some(raw), _) => raw.parse().ok(),
+            (None, EndpointStatus::Unknown) => None,
+            (None, EndpointStatus::Active) => Some(WebhookStatus::Active),
+            (None, EndpointStatus::Inactive) => Some(WebhookStatus::Inactive),
+            (None, EndpointStatus::Other(raw)) => raw.parse().ok(),
+            (None, other) => {
+                return Err(InvalidInput::new(
+                    "status",
+                    format!("Bitnob has no status for {other:?} (it reports soft-deleted webhooks as `inactive`)"),
+                ));
+            }
+        };
+        w.name = e.name.clone();
+        w.created_at = e.created_at;
+        w.updated_at = e.updated_at;
+        w.has_signing_secret = e.has_secret;
+        w.object = string_field(&e.provider_fields, "object")?.map(str::to_owned);
+        w.signing_secret_last4 = string_field(&e.provider_fields, "signing_secret_last4")?.map(str::to_owned);
+        w.last_triggered_at = string_field(&e.provider_fields, "last_triggered_at")?
+            .map(|s| {
+                s.parse::<Timestamp>().map_err(|err| {
+                    InvalidInput::new(
+                        "provider_fields",
+                        format!("`last_triggered_at` is not an RFC 3339 timestamp: {err}"),
+                    )
+                })
+            })
+            .transpose()?;
+        Ok(w)
+    }
+}
+
+impl TryFrom<&EndpointSpec> for CreateWebhook {
+    type Error = InvalidInput;
+
+    /// `All` omits `event_types`; `Only` sends the list (an empty list is refused when sending).
+    fn try_from(spec: &EndpointSpec) -> Result<Self, InvalidInput> {
+        check_provider_fields(&spec.provider_fields, &[])?;
+        let mut body = CreateWebhook::new(spec.single_url()?.clone());
+        body.name = spec.name.clone();
+        body.event_types = match &spec.events {
+            EventSelection::All => None,
+            EventSelection::Only(events) => Some(events.clone()),
+        };
+        Ok(body)
+    }
+}
+
+impl TryFrom<&EndpointSpec> for UpdateWebhook {
+    type Error = InvalidInput;
+
+    /// Sends the URL, the name when set, and the event list. [`EventSelection::All`] is refused:
+    /// a PATCH without `event_types` leaves the filter unchanged, and the API documents no way to
+    /// reset it to "every event".
+    fn try_from(spec: &EndpointSpec) -> Result<Self, InvalidInput> {
+        check_provider_fields(&spec.provider_fields, &[])?;
+        let mut patch = UpdateWebhook::new().url(spec.single_url()?.clone());
+        patch.name = spec.name.clone();
+        patch.event_types = match &spec.events {
+            EventSelection::All => {
+                return Err(InvalidInput::new(
+                    "events",
+                    "Bitnob's PATCH cannot reset a filter to every event (omitting event_types keeps the current set)",
+                ));
+            }
+            EventSelection::Only(events) => Some(events.clone()),
+        };
+        Ok(patch)
+    }
+}
+
+#[async_trait]
+impl Webhook for BitnobClient {
+    fn provider(&self) -> ProviderId {
+        ProviderId::Bitnob
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        CAPABILITIES
+    }
+
+    async fn create(&self, spec: &EndpointSpec) -> Result<Endpoint> {
+        let body = CreateWebhook::try_from(spec)?;
+        let created = self.webhooks().create(&body, &CreateOptions::default()).await?;
+        Ok(created.into())
+    }
+
+    async fn get(&self, id: &EndpointId) -> Result<Endpoint> {
+        Ok(self.webhooks().get(id.as_str()).await?.into())
+    }
+
+    fn list(&self) -> BoxStream<'_, Endpoint> {
+        self.webhooks().list_all(&ListOptions::default()).map(|r| r.map(Endpoint::from)).boxed()
+    }
+
+    async fn update(&self, id: &EndpointId, spec: &EndpointSpec) -> Result<Endpoint> {
+        let patch = UpdateWebhook::try_from(spec)?;
+        Ok(self.webhooks().update(id.as_str(), &patch).await?.into())
+    }
+
+    async fn delete(&self, id: &EndpointId) -> Result<()> {
+        self.webhooks().delete(id.as_str()).await
+    }
+
+    async fn rotate_secret(&self, id: &EndpointId) -> Result<Secret> {
+        Ok(self.webhooks().rotate_secret(id.as_str()).await?.secret)
+    }
+}

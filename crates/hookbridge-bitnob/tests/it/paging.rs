@@ -1,0 +1,190 @@
+//! Cursor paging: lazy all-pages streams, repeated-cursor protection.
+
+use futures_util::{StreamExt, TryStreamExt};
+use hookbridge_bitnob::{DeliveryStatus, ListEventsOptions, ListOptions};
+use hookbridge_core::PageLimits;
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::common::*;
+
+async fn mount_three_pages(server: &wiremock::MockServer) {
+    Mock::given(method("GET"))
+        .and(path("/webhooks"))
+        .and(query_param_is_missing("starting_after"))
+        .respond_with(json_response(200, "webhooks_page_1.json"))
+        .expect(1)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/webhooks"))
+        .and(query_param("starting_after", "cur_page_2"))
+        .respond_with(json_response(200, "webhooks_page_2.json"))
+        .expect(1)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/webhooks"))
+        .and(query_param("starting_after", "cur_page_3"))
+        .respond_with(json_response(200, "webhooks_page_3.json"))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn webhooks_stream_walks_three_pages_following_next_cursor() {
+    let server = server().await;
+    mount_three_pages(&server).await;
+    let client = client(&server);
+    let all: Vec<_> = client.webhooks().list_all(&ListOptions::new().limit(2)).try_collect().await.unwrap();
+
+    let ids: Vec<&str> = all.iter().map(|w| w.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            WEBHOOK_ID,
+            "8b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+            "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+            "c7d8e9f0-1a2b-4c3d-9e4f-5a6b7c8d9e0f"
+        ]
+    );
+    let queries: Vec<Vec<(String, String)>> = requests(&server).await.iter().map(query).collect();
+    assert_eq!(
+        queries,
+        vec![
+            vec![("limit".to_owned(), "2".to_owned())],
+            vec![("starting_after".to_owned(), "cur_page_2".to_owned()), ("limit".to_owned(), "2".to_owned())],
+            vec![("starting_after".to_owned(), "cur_page_3".to_owned()), ("limit".to_owned(), "2".to_owned())],
+        ]
+    );
+}
+
+#[tokio::test]
+async fn streams_are_lazy() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/webhooks"))
+        .respond_with(json_response(200, "webhooks_page_1.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let mut stream = client.webhooks().list_all(&ListOptions::default());
+    assert!(requests(&server).await.is_empty(), "nothing is fetched before polling");
+    let first = stream.next().await.unwrap().unwrap();
+    assert_eq!(first.id.as_str(), WEBHOOK_ID);
+    let _second = stream.next().await.unwrap().unwrap();
+    drop(stream);
+    assert_eq!(requests(&server).await.len(), 1, "page 2 is fetched only when needed");
+}
+
+#[tokio::test]
+async fn a_server_repeating_the_same_cursor_cannot_loop_the_stream() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/webhooks"))
+        .respond_with(raw_json(
+            200,
+            r#"{"data": [{"id": "wh_loop", "url": "https://example.com/x"}], "next_cursor": "stuck", "has_more": true}"#,
+        ))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let all: Vec<_> = client(&server).webhooks().list_all(&ListOptions::default()).try_collect().await.unwrap();
+    assert_eq!(all.len(), 2);
+    let queries: Vec<_> = requests(&server).await.iter().map(query).collect();
+    assert_eq!(queries, vec![vec![], vec![("starting_after".to_owned(), "stuck".to_owned())]]);
+}
+
+#[tokio::test]
+async fn page_limits_bound_the_stream() {
+    let server = server().await;
+    for (cursor, file, expected) in [
+        (None, "webhooks_page_1.json", 1),
+        (Some("cur_page_2"), "webhooks_page_2.json", 1),
+        (Some("cur_page_3"), "webhooks_page_3.json", 0),
+    ] {
+        let mock = Mock::given(method("GET")).and(path("/webhooks"));
+        let mock = match cursor {
+            None => mock.and(query_param_is_missing("starting_after")),
+            Some(c) => mock.and(query_param("starting_after", c)),
+        };
+        mock.respond_with(json_response(200, file)).expect(expected).mount(&server).await;
+    }
+    let client = client(&server).page_limits(PageLimits::NONE.max_pages(2));
+    let all: Vec<_> = client.webhooks().list_all(&ListOptions::default()).try_collect().await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(requests(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn has_more_false_or_empty_cursor_ends_the_stream() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/webhooks"))
+        .respond_with(raw_json(
+            200,
+            r#"{"data": [{"id": "wh_1", "url": "https://example.com/x"}], "next_cursor": "ignored", "has_more": false}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let all: Vec<_> = client(&server).webhooks().list_all(&ListOptions::default()).try_collect().await.unwrap();
+    assert_eq!(all.len(), 1);
+}
+
+#[tokio::test]
+async fn delivery_events_stream_keeps_filters_and_stops_on_an_empty_cursor() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/webhooks/events"))
+        .and(query_param_is_missing("starting_after"))
+        .respond_with(json_response(200, "delivery_events_page_1.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/webhooks/events"))
+        .and(query_param("starting_after", "evt_cur_2"))
+        .respond_with(json_response(200, "delivery_events_page_2.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let opts = ListEventsOptions::new().ending_before("evt_cur_0").limit(2).status(DeliveryStatus::Failed);
+    let all: Vec<_> = client(&server).events().list_all(&opts).try_collect().await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[2].delivery_status, Some(DeliveryStatus::Unknown("bounced".into())));
+    let queries: Vec<_> = requests(&server).await.iter().map(query).collect();
+    let q = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect::<Vec<_>>();
+    assert_eq!(
+        queries,
+        vec![
+            q(&[("ending_before", "evt_cur_0"), ("limit", "2"), ("status", "failed")]),
+            q(&[("starting_after", "evt_cur_2"), ("limit", "2"), ("status", "failed")]),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_error_mid_stream_is_yielded_and_ends_the_stream() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/webhooks"))
+        .and(query_param_is_missing("starting_after"))
+        .respond_with(json_response(200, "webhooks_page_1.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/webhooks"))
+        .and(query_param("starting_after", "cur_page_2"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let results: Vec<_> = client(&server).webhooks().list_all(&ListOptions::default()).collect().await;
+    assert_eq!(results.len(), 3);
+    assert!(results[0].is_ok() && results[1].is_ok());
+    assert_eq!(results[2].as_ref().unwrap_err().status().map(|s| s.as_u16()), Some(500));
+}

@@ -1,0 +1,281 @@
+//! The unified `Webhook` trait and the lossless Bitnob ⇄ unified conversions.
+
+use futures_util::TryStreamExt;
+use hookbridge_bitnob::{BitnobClient, CreateWebhook, CreatedWebhook, UpdateWebhook, WebhookEndpoint, WebhookStatus};
+use hookbridge_core::{
+    Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, EventType, ProviderId, Webhook,
+};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::common::*;
+
+fn id() -> EndpointId {
+    EndpointId::new(WEBHOOK_ID).unwrap()
+}
+
+#[tokio::test]
+async fn capabilities_say_exactly_what_bitnob_documents() {
+    let server = server().await;
+    let hook: Box<dyn Webhook> = Box::new(client(&server));
+    assert_eq!(hook.provider(), ProviderId::Bitnob);
+    let c: Capabilities = hook.capabilities();
+    assert!(c.create && c.get && c.list && c.update && c.delete && c.rotate_secret);
+    assert!(c.event_selection && c.all_events && c.secret_on_create);
+    assert!(!c.multiple_urls);
+}
+
+#[tokio::test]
+async fn unified_create_maps_the_spec_and_returns_the_secret() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path("/webhooks"))
+        .respond_with(json_response(201, "webhook_created.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let hook: &dyn Webhook = &client;
+    let spec = EndpointSpec::new("https://example.com/bitnob/webhooks".parse().unwrap())
+        .name("Ledger sync")
+        .event("transaction.confirmed")
+        .event("wallet.created");
+    let e = hook.create(&spec).await.unwrap();
+
+    let req = single_request(&server).await;
+    assert_request(&req, "POST", "/webhooks", true);
+    assert!(header(&req, "idempotency-key").is_some());
+    assert_eq!(
+        body_json(&req),
+        json!({"name": "Ledger sync", "url": "https://example.com/bitnob/webhooks",
+               "event_types": ["transaction.confirmed", "wallet.created"]})
+    );
+    assert_eq!(e.provider, ProviderId::Bitnob);
+    assert_eq!(e.id.as_str(), WEBHOOK_ID);
+    assert_eq!(e.secret.as_ref().unwrap().expose(), "whsec_created_5f2b9c1e8a7d4e3f");
+    assert_eq!(e.status, EndpointStatus::Active);
+    assert_eq!(e.has_secret, Some(true));
+    assert_eq!(e.urls, ["https://example.com/bitnob/webhooks"]);
+}
+
+#[tokio::test]
+async fn unified_create_for_all_events_omits_event_types() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path("/webhooks"))
+        .respond_with(json_response(201, "webhook_created_all_events.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let spec = EndpointSpec::new("https://example.com/bitnob/all".parse().unwrap()).all_events();
+    let e = Webhook::create(&client, &spec).await.unwrap();
+    assert_eq!(body_json(&single_request(&server).await), json!({"url": "https://example.com/bitnob/all"}));
+    assert_eq!(e.events, EventSelection::All);
+    assert_eq!(e.secret.unwrap().expose(), "whsec_alias_0a1b2c3d4e5f");
+}
+
+#[tokio::test]
+async fn unified_get_list_update_delete_and_rotate() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/webhooks/{WEBHOOK_ID}")))
+        .respond_with(json_response(200, "webhook.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/webhooks"))
+        .respond_with(json_response(200, "webhooks_page_3.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path(format!("/webhooks/{WEBHOOK_ID}")))
+        .respond_with(json_response(200, "webhook_updated.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("/webhooks/{WEBHOOK_ID}")))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/webhooks/{WEBHOOK_ID}/rotate-secret")))
+        .respond_with(json_response(200, "rotate_secret.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let hook: Box<dyn Webhook> = Box::new(client(&server));
+
+    let got = hook.get(&id()).await.unwrap();
+    assert_eq!(got.name.as_deref(), Some("Ledger sync"));
+    assert_eq!(got.events.events().len(), 2);
+    assert_eq!(got.provider_fields["last_triggered_at"], "2025-06-02T08:15:30Z");
+
+    let listed: Vec<Endpoint> = hook.list().try_collect().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].status, EndpointStatus::Inactive);
+    assert_eq!(listed[0].provider_fields["signing_secret_last4"], "9f3a");
+
+    let spec = EndpointSpec::new("https://example.com/bitnob/webhooks".parse().unwrap())
+        .name("Ledger sync (renamed)")
+        .event("transaction.confirmed");
+    let updated = hook.update(&id(), &spec).await.unwrap();
+    assert_eq!(updated.name.as_deref(), Some("Ledger sync (renamed)"));
+
+    hook.delete(&id()).await.unwrap();
+    let secret = hook.rotate_secret(&id()).await.unwrap();
+    assert_eq!(secret.expose(), "whsec_rotated_7c4e1a9b2d8f3e6a");
+
+    let reqs = requests(&server).await;
+    let summary: Vec<(String, String)> = reqs.iter().map(|r| (r.method.to_string(), r.url.path().to_owned())).collect();
+    let wh = format!("/webhooks/{WEBHOOK_ID}");
+    assert_eq!(
+        summary,
+        vec![
+            ("GET".into(), wh.clone()),
+            ("GET".into(), "/webhooks".into()),
+            ("PATCH".into(), wh.clone()),
+            ("DELETE".into(), wh.clone()),
+            ("POST".into(), format!("{wh}/rotate-secret")),
+        ]
+    );
+    assert_eq!(
+        body_json(&reqs[2]),
+        json!({"name": "Ledger sync (renamed)", "url": "https://example.com/bitnob/webhooks",
+               "event_types": ["transaction.confirmed"]})
+    );
+}
+
+#[tokio::test]
+async fn unified_specs_bitnob_cannot_take_are_refused_before_sending() {
+    let server = server().await;
+    let client = client(&server);
+    let hook: &dyn Webhook = &client;
+    let url = || "https://example.com/a".parse::<url::Url>().unwrap();
+
+    let two_urls = EndpointSpec::new(url()).url("https://example.com/b".parse().unwrap()).event("x.y");
+    assert!(hook.create(&two_urls).await.unwrap_err().is_invalid_input());
+    let no_url = EndpointSpec::default().event("x.y");
+    assert!(hook.create(&no_url).await.unwrap_err().is_invalid_input());
+    let no_events = EndpointSpec::new(url());
+    assert!(hook.create(&no_events).await.unwrap_err().is_invalid_input(), "empty Only([]) is ambiguous");
+    let foreign_field = EndpointSpec::new(url()).event("x.y").provider_field("shopId", "s1");
+    assert!(hook.create(&foreign_field).await.unwrap_err().is_invalid_input());
+    let reset_to_all = EndpointSpec::new(url()).all_events();
+    assert!(hook.update(&id(), &reset_to_all).await.unwrap_err().is_invalid_input());
+    let insecure = EndpointSpec::new("http://example.com/a".parse().unwrap()).event("x.y");
+    assert!(hook.create(&insecure).await.unwrap_err().is_invalid_input());
+
+    assert!(requests(&server).await.is_empty());
+}
+
+fn round_trip(w: &WebhookEndpoint) {
+    let unified = Endpoint::from(w);
+    let back = WebhookEndpoint::try_from(&unified).unwrap();
+    assert_eq!(&back, w);
+    // And through JSON on the provider side.
+    let json = serde_json::to_value(&back).unwrap();
+    let again: WebhookEndpoint = serde_json::from_value(json).unwrap();
+    assert_eq!(&again, w);
+}
+
+#[test]
+fn provider_to_unified_to_provider_is_lossless_for_every_fixture() {
+    for name in ["webhook.json", "webhook_updated.json", "webhook_legacy.json", "webhook_unknown_status.json"] {
+        let w: WebhookEndpoint = serde_json::from_str(&fixture(name)).unwrap();
+        round_trip(&w);
+    }
+    for name in ["webhooks_page_1.json", "webhooks_page_2.json", "webhooks_page_3.json"] {
+        let page: hookbridge_bitnob::CursorPage<WebhookEndpoint> = serde_json::from_str(&fixture(name)).unwrap();
+        page.data.iter().for_each(round_trip);
+    }
+    let created: CreatedWebhook = serde_json::from_str(&fixture("webhook_created.json")).unwrap();
+    round_trip(&created.webhook);
+}
+
+#[test]
+fn unified_fields_carry_everything_bitnob_specific() {
+    let w: WebhookEndpoint = serde_json::from_str(&fixture("webhook_unknown_status.json")).unwrap();
+    let e = Endpoint::from(&w);
+    assert_eq!(e.status, EndpointStatus::Other("suspended".into()));
+    assert_eq!(e.has_secret, Some(false));
+    assert_eq!(e.events, EventSelection::Only(vec![EventType::new("compliance.flagged")]));
+    assert_eq!(
+        serde_json::Value::Object(e.provider_fields.clone()),
+        json!({"object": "webhook", "status": "suspended"})
+    );
+    assert_eq!(WebhookEndpoint::try_from(&e).unwrap().status, Some(WebhookStatus::Unknown("suspended".into())));
+
+    let legacy: WebhookEndpoint = serde_json::from_str(&fixture("webhook_legacy.json")).unwrap();
+    let e = Endpoint::from(&legacy);
+    assert_eq!(e.status, EndpointStatus::Inactive);
+    assert_eq!(e.has_secret, None);
+    assert_eq!(e.name, None);
+    assert_eq!(
+        serde_json::Value::Object(e.provider_fields),
+        json!({"object": "webhook", "signing_secret_last4": "9f3a"})
+    );
+}
+
+#[test]
+fn unified_to_provider_refuses_what_bitnob_cannot_hold() {
+    let w: WebhookEndpoint = serde_json::from_str(&fixture("webhook.json")).unwrap();
+    let base = Endpoint::from(&w);
+
+    let mut e = base.clone();
+    e.provider = ProviderId::Chip;
+    assert_eq!(WebhookEndpoint::try_from(&e).unwrap_err().field, "provider");
+
+    let mut e = base.clone();
+    e.urls.push("https://example.com/second".into());
+    assert_eq!(WebhookEndpoint::try_from(&e).unwrap_err().field, "url");
+
+    let mut e = base.clone();
+    e.status = EndpointStatus::Deleted;
+    assert_eq!(WebhookEndpoint::try_from(&e).unwrap_err().field, "status");
+
+    let mut e = base.clone();
+    e.provider_fields.insert("shopId".into(), json!("s1"));
+    assert_eq!(WebhookEndpoint::try_from(&e).unwrap_err().field, "provider_fields");
+
+    let mut e = base.clone();
+    e.provider_fields.insert("last_triggered_at".into(), json!("yesterday"));
+    assert_eq!(WebhookEndpoint::try_from(&e).unwrap_err().field, "provider_fields");
+
+    let mut e = base;
+    e.provider_fields.insert("object".into(), json!(7));
+    assert_eq!(WebhookEndpoint::try_from(&e).unwrap_err().field, "provider_fields");
+}
+
+#[test]
+fn spec_conversions() {
+    let spec = EndpointSpec::new("https://example.com/a".parse().unwrap()).name("n").event("wallet.created");
+    let create = CreateWebhook::try_from(&spec).unwrap();
+    assert_eq!(
+        serde_json::to_value(&create).unwrap(),
+        json!({"name": "n", "url": "https://example.com/a", "event_types": ["wallet.created"]})
+    );
+    let patch = UpdateWebhook::try_from(&spec).unwrap();
+    assert_eq!(
+        serde_json::to_value(&patch).unwrap(),
+        json!({"name": "n", "url": "https://example.com/a", "event_types": ["wallet.created"]})
+    );
+    let all = EndpointSpec::new("https://example.com/a".parse().unwrap()).all_events();
+    assert_eq!(
+        serde_json::to_value(CreateWebhook::try_from(&all).unwrap()).unwrap(),
+        json!({"url": "https://example.com/a"})
+    );
+}
+
+#[tokio::test]
+async fn trait_objects_can_be_collected() {
+    let server = server().await;
+    let clients: Vec<Box<dyn Webhook>> = vec![Box::new(client(&server)), Box::new(client(&server))];
+    assert!(clients.iter().all(|c| c.provider() == ProviderId::Bitnob));
+    let _: &BitnobClient = &client(&server);
+}
