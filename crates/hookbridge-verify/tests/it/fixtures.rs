@@ -1,0 +1,162 @@
+//! The signed sample deliveries in `fixtures/verify/` (signatures made by the openssl
+//! command line, see its README) verify through the library.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use hookbridge_verify::{
+    HmacAlgorithm, HmacScheme, HmacSecret, HmacVerifier, RsaPublicKey, RsaScheme, RsaVerifier, SignatureEncoding,
+    SignatureFormat, SignedContent, Verifier, VerifyError,
+};
+use http::{HeaderMap, HeaderName, HeaderValue};
+use serde_json::Value;
+
+use crate::common::{fixtures_dir, read_fixture, read_fixture_str};
+
+struct Sample {
+    name: String,
+    verifier: Box<dyn Verifier>,
+    body: Vec<u8>,
+    headers: HeaderMap,
+    verify_at: i64,
+    tolerance: Option<u64>,
+}
+
+fn custom_scheme(desc: &Value) -> HmacScheme {
+    let s = |k: &str| desc[k].as_str().unwrap_or_else(|| panic!("custom_scheme.{k}"));
+    let mut b = HmacScheme::builder(HeaderName::from_bytes(s("signature_header").as_bytes()).unwrap())
+        .format(match s("format") {
+            "bare" => SignatureFormat::Bare,
+            other => panic!("format {other}"),
+        })
+        .encoding(match s("encoding") {
+            "hex" => SignatureEncoding::Hex,
+            "base64" => SignatureEncoding::Base64,
+            other => panic!("encoding {other}"),
+        })
+        .algorithm(match s("algorithm") {
+            "sha256" => HmacAlgorithm::Sha256,
+            "sha512" => HmacAlgorithm::Sha512,
+            other => panic!("algorithm {other}"),
+        })
+        .signed_content(match s("signed_content") {
+            "body" => SignedContent::Body,
+            "timestamp.body" => SignedContent::TimestampDotBody,
+            other => panic!("signed_content {other}"),
+        });
+    if let Some(ts) = desc["timestamp_header"].as_str() {
+        b = b.timestamp_header(HeaderName::from_bytes(ts.as_bytes()).unwrap());
+    }
+    if let Some(tol) = desc["tolerance_secs"].as_u64() {
+        b = b.tolerance(Duration::from_secs(tol));
+    }
+    b.build().unwrap()
+}
+
+fn load(name: &str) -> Sample {
+    let meta: Value = serde_json::from_slice(&read_fixture(&format!("verify/{name}.json"))).unwrap();
+    let secrets: Value = serde_json::from_slice(&read_fixture("verify/secrets.json")).unwrap();
+    let body = read_fixture(&format!("verify/{}", meta["body_file"].as_str().unwrap()));
+    let mut headers = HeaderMap::new();
+    for (k, v) in meta["headers"].as_object().unwrap() {
+        headers
+            .append(HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_str(v.as_str().unwrap()).unwrap());
+    }
+    let scheme_name = meta["scheme"].as_str().unwrap();
+    let secret = || {
+        let s = &meta["secret"];
+        let value = secrets[s["name"].as_str().unwrap()].as_str().unwrap();
+        match s["form"].as_str().unwrap() {
+            "text" => HmacSecret::from_str_bytes(value).unwrap(),
+            "standard_webhooks" => HmacSecret::from_standard_webhooks(value).unwrap(),
+            other => panic!("secret form {other}"),
+        }
+    };
+    let public_key = || RsaPublicKey::from_pem(&read_fixture_str(meta["public_key"].as_str().unwrap())).unwrap();
+    let hmac = |scheme: HmacScheme| -> (Box<dyn Verifier>, Option<u64>) {
+        let tolerance = scheme.tolerance().map(|d| d.as_secs());
+        (Box::new(HmacVerifier::with_secret(scheme, secret())), tolerance)
+    };
+    let (verifier, tolerance) = match scheme_name {
+        "miex" => hmac(HmacScheme::miex()),
+        "bitnob" => hmac(HmacScheme::bitnob()),
+        "bitnob_legacy" => hmac(HmacScheme::bitnob_legacy()),
+        "stripe" => hmac(HmacScheme::stripe()),
+        "standard_webhooks" => hmac(HmacScheme::standard_webhooks()),
+        "github" => hmac(HmacScheme::github()),
+        "custom" => hmac(custom_scheme(&meta["custom_scheme"])),
+        "chip" => (Box::new(RsaVerifier::with_key(RsaScheme::chip(), public_key())) as Box<dyn Verifier>, None),
+        "chip_send" => {
+            (Box::new(RsaVerifier::with_key(RsaScheme::chip_send(), public_key())) as Box<dyn Verifier>, None)
+        }
+        other => panic!("unknown scheme {other} in {name}"),
+    };
+    Sample { name: name.to_owned(), verifier, body, headers, verify_at: meta["verify_at"].as_i64().unwrap(), tolerance }
+}
+
+fn sample_names() -> BTreeSet<String> {
+    std::fs::read_dir(fixtures_dir().join("verify"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter_map(|f| f.strip_suffix(".json").map(str::to_owned))
+        .filter(|f| f != "secrets")
+        .collect()
+}
+
+#[test]
+fn fixture_set_is_complete() {
+    let expected: BTreeSet<String> = [
+        "abbeycross-custom",
+        "bitnob-legacy-deposit",
+        "bitnob-transfer-success",
+        "chip-purchase-paid",
+        "chip-send-instruction-completed",
+        "github-reference",
+        "miex-order-created",
+        "standard-webhooks-reference",
+        "stripe-payment-intent-succeeded",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(sample_names(), expected);
+}
+
+#[test]
+fn every_fixture_verifies_and_fails_when_tampered_or_stale() {
+    for name in sample_names() {
+        let s = load(&name);
+        let verified =
+            s.verifier.verify_at(&s.body, &s.headers, s.verify_at).unwrap_or_else(|e| panic!("{}: {e}", s.name));
+        assert_eq!(verified.key_id().as_str(), "default");
+
+        let mut tampered = s.body.clone();
+        let last = tampered.len() - 1;
+        tampered[last] ^= 0x01;
+        assert!(
+            matches!(s.verifier.verify_at(&tampered, &s.headers, s.verify_at), Err(VerifyError::NoMatch { .. })),
+            "{}: tampered body accepted",
+            s.name
+        );
+
+        if let Some(tolerance) = s.tolerance {
+            let ts = verified.timestamp().unwrap();
+            let late = ts + i64::try_from(tolerance).unwrap() + 1;
+            assert!(
+                matches!(s.verifier.verify_at(&s.body, &s.headers, late), Err(VerifyError::TimestampTooOld { .. })),
+                "{}: stale delivery accepted",
+                s.name
+            );
+        }
+    }
+}
+
+#[test]
+fn chip_fixture_body_is_a_realistic_purchase() {
+    let purchase: Value = serde_json::from_slice(&read_fixture("verify/chip-purchase-paid.body")).unwrap();
+    assert_eq!(purchase["event_type"], "purchase.paid");
+    assert_eq!(purchase["status"], "paid");
+    assert_eq!(purchase["purchase"]["total"], 29900);
+    assert!(purchase["purchase"]["products"].as_array().unwrap().len() == 1);
+    assert!(purchase["status_history"].as_array().unwrap().len() >= 2);
+}

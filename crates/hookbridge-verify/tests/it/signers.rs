@@ -1,0 +1,118 @@
+//! Test signers, including the RSA signer behind the `rsa-signing` feature.
+
+use hookbridge_verify::sign::HmacSigner;
+use hookbridge_verify::{HmacScheme, HmacSecret, headers as h};
+
+#[test]
+fn signers_emit_exactly_the_provider_headers() {
+    let secret = HmacSecret::from_str_bytes("k").unwrap();
+    let body = b"{}";
+    let cases = [
+        (HmacScheme::miex(), vec![h::MIEX_SIGNATURE, h::MIEX_DELIVERY]),
+        (HmacScheme::bitnob(), vec![h::BITNOB_SIGNATURE, h::BITNOB_TIMESTAMP]),
+        (HmacScheme::bitnob_legacy(), vec![h::BITNOB_SIGNATURE]),
+        (HmacScheme::stripe(), vec![h::STRIPE_SIGNATURE]),
+        (HmacScheme::standard_webhooks(), vec![h::WEBHOOK_SIGNATURE, h::WEBHOOK_TIMESTAMP, h::WEBHOOK_ID]),
+        (HmacScheme::github(), vec![h::GITHUB_SIGNATURE_256, h::GITHUB_DELIVERY]),
+    ];
+    for (scheme, expected) in cases {
+        let signed = HmacSigner::new(scheme.clone(), secret.clone()).sign(body, 1_700_000_000, Some("id-1")).unwrap();
+        let mut names: Vec<_> = signed.keys().map(|n| n.as_str().to_owned()).collect();
+        names.sort();
+        let mut want: Vec<_> = expected.iter().map(|n| n.as_str().to_owned()).collect();
+        want.sort();
+        assert_eq!(names, want, "{scheme:?}");
+    }
+
+    // Exact shapes.
+    let bitnob = HmacSigner::new(HmacScheme::bitnob(), secret.clone()).sign(body, 1_700_000_000, None).unwrap();
+    assert_eq!(bitnob[h::BITNOB_TIMESTAMP], "1700000000");
+    let sig = bitnob[h::BITNOB_SIGNATURE].to_str().unwrap();
+    assert_eq!(sig.len(), 64);
+    assert!(sig.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+    let legacy = HmacSigner::new(HmacScheme::bitnob_legacy(), secret.clone()).signature_value(body, 0, None).unwrap();
+    assert_eq!(legacy.len(), 128);
+    let miex = HmacSigner::new(HmacScheme::miex(), secret).signature_value(body, 0, None).unwrap();
+    assert!(miex.starts_with("sha256=") && miex.len() == 7 + 64);
+}
+
+#[test]
+fn hmac_signers_match_openssl_fixtures() {
+    // The fixtures were signed by `openssl dgst -hmac`; the library's signer must produce
+    // byte-identical header values.
+    let secrets: serde_json::Value =
+        serde_json::from_slice(&crate::common::read_fixture("verify/secrets.json")).unwrap();
+    let secret = |n: &str| HmacSecret::from_str_bytes(secrets[n].as_str().unwrap()).unwrap();
+    let sample = |n: &str| -> (serde_json::Value, Vec<u8>) {
+        let meta: serde_json::Value =
+            serde_json::from_slice(&crate::common::read_fixture(&format!("verify/{n}.json"))).unwrap();
+        let body = crate::common::read_fixture(&format!("verify/{}", meta["body_file"].as_str().unwrap()));
+        (meta, body)
+    };
+    let (meta, body) = sample("bitnob-transfer-success");
+    let signed = HmacSigner::new(HmacScheme::bitnob(), secret("bitnob")).sign(&body, 1_735_689_600, None).unwrap();
+    assert_eq!(signed[h::BITNOB_SIGNATURE], meta["headers"]["X-Bitnob-Signature"].as_str().unwrap());
+    let (meta, body) = sample("miex-order-created");
+    let value = HmacSigner::new(HmacScheme::miex(), secret("miex")).signature_value(&body, 0, None).unwrap();
+    assert_eq!(value, meta["headers"]["X-Webhook-Signature"].as_str().unwrap());
+    let (meta, body) = sample("bitnob-legacy-deposit");
+    let value =
+        HmacSigner::new(HmacScheme::bitnob_legacy(), secret("bitnob_legacy")).signature_value(&body, 0, None).unwrap();
+    assert_eq!(value, meta["headers"]["x-bitnob-signature"].as_str().unwrap());
+    let (meta, body) = sample("abbeycross-custom");
+    let value = HmacSigner::new(crate::presets::abbeycross_example_scheme(), secret("abbeycross"))
+        .signature_value(&body, 1_735_689_600, None)
+        .unwrap();
+    assert_eq!(value, meta["headers"]["X-AbbeyCross-Signature"].as_str().unwrap());
+    let (meta, body) = sample("stripe-payment-intent-succeeded");
+    let value =
+        HmacSigner::new(HmacScheme::stripe(), secret("stripe")).signature_value(&body, 1_735_689_600, None).unwrap();
+    assert_eq!(value, meta["headers"]["Stripe-Signature"].as_str().unwrap());
+}
+
+#[cfg(feature = "rsa-signing")]
+mod rsa_signing {
+    use hookbridge_verify::sign::RsaSigner;
+    use hookbridge_verify::{KeyError, RsaPublicKey, RsaScheme, RsaVerifier, VerifyError, headers as h};
+
+    use crate::common::{read_fixture, read_fixture_str};
+
+    #[test]
+    fn rsa_signer_reproduces_the_openssl_signatures() {
+        // PKCS#1 v1.5 signatures are deterministic, so the library signer must produce the
+        // same bytes as `openssl dgst -sha256 -sign`.
+        let body = read_fixture("verify/chip-purchase-paid.body");
+        let expected = read_fixture_str("verify/chip-purchase-paid.sig");
+        for pem in ["keys/rsa2048-private.pem", "keys/rsa2048-private-pkcs1.pem"] {
+            let signer = RsaSigner::from_pem(RsaScheme::chip(), &read_fixture_str(pem)).unwrap();
+            assert_eq!(signer.signature_value(&body).unwrap(), expected.trim(), "{pem}");
+            let public = RsaPublicKey::from_pem(&read_fixture_str("keys/rsa2048-public-spki.pem")).unwrap();
+            assert_eq!(signer.public_key(), &public);
+        }
+        let send_body = read_fixture("verify/chip-send-instruction-completed.body");
+        let meta: serde_json::Value =
+            serde_json::from_slice(&read_fixture("verify/chip-send-instruction-completed.json")).unwrap();
+        let signer =
+            RsaSigner::from_pem(RsaScheme::chip_send(), &read_fixture_str("keys/rsa4096-private.pem")).unwrap();
+        assert_eq!(signer.signature_value(&send_body).unwrap(), meta["headers"]["X-Signature"].as_str().unwrap());
+    }
+
+    #[test]
+    fn rsa_signer_output_verifies_and_tampering_fails() {
+        let signer =
+            RsaSigner::from_pem(RsaScheme::chip_send(), &read_fixture_str("keys/rsa2048-private.pem")).unwrap();
+        let verifier = RsaVerifier::with_key(RsaScheme::chip_send(), signer.public_key().clone());
+        let body = b"\x00\xff not utf-8 \x80";
+        let headers = signer.sign(body).unwrap();
+        assert_eq!(headers.len(), 1);
+        assert!(headers.contains_key(h::CHIP_SIGNATURE));
+        assert!(verifier.verify_at(body, &headers, 0).is_ok());
+        assert!(matches!(verifier.verify_at(b"other", &headers, 0), Err(VerifyError::NoMatch { .. })));
+        assert_eq!(
+            RsaSigner::from_pem(RsaScheme::chip(), &read_fixture_str("keys/rsa2048-public-spki.pem")).unwrap_err(),
+            KeyError::UnsupportedPemLabel { label: "PUBLIC KEY".into() }
+        );
+        let debug = format!("{signer:?}");
+        assert!(debug.contains("<redacted>"));
+    }
+}
