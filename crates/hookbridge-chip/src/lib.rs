@@ -1,1 +1,100 @@
-//! placeholder
+//! # hookbridge-chip
+//!
+//! A typed client for the webhook API of **CHIP Collect** (`https://gate.chip-in.asia/api/v1/`),
+//! the Malaysian payment gateway, plus the payload types its webhook deliveries carry.
+//!
+//! ## What is modelled
+//!
+//! | operation | request | method |
+//! |---|---|---|
+//! | create a webhook | `POST webhooks/` | [`Webhooks::create`] |
+//! | list webhooks (`{results, next, previous}`, next-URL paging) | `GET webhooks/` | [`Webhooks::list`] (lazy stream), [`Webhooks::list_page`] |
+//! | retrieve a webhook | `GET webhooks/{id}/` | [`Webhooks::get`] |
+//! | update a webhook (full) | `PUT webhooks/{id}/` | [`Webhooks::update`] |
+//! | partially update a webhook | `PATCH webhooks/{id}/` | [`Webhooks::patch`] |
+//! | delete a webhook | `DELETE webhooks/{id}/` | [`Webhooks::delete`] |
+//! | retrieve the company public key (a bare JSON string holding a PEM) | `GET public_key/` | [`PublicKey::get`] |
+//!
+//! Every request carries `Authorization: Bearer <secret key>`; paths end with `/` as CHIP's do.
+//! Webhook objects ([`ChipWebhook`]) have `type`, `id` (UUID), `created_on`/`updated_on` (epoch
+//! seconds), `title`, `all_events`, `public_key` (PEM), `events` and `callback`. Input is checked
+//! before sending, per the API reference: `title` required and at most 100 characters, `callback`
+//! an `http(s)` URL of at most 500 characters, `events` unique and non-empty unless `all_events`,
+//! ids UUIDs.
+//!
+//! Event types are [`ChipEvent`]: the 27 documented ones ([`ChipEvent::ALL`]) and
+//! `Unknown(String)` for the rest (`purchase.subscription_charge_failure` is in CHIP's schema but
+//! not in the 27; new ones appear).
+//!
+//! Error bodies decode to [`ChipError`] (see [`error`] for the shapes), reachable through
+//! [`hookbridge_core::ApiError::provider_error`].
+//!
+//! Deliveries: [`ChipDelivery`] reads a webhook or success-callback body — the related object
+//! ([`Purchase`] for `purchase.*`, [`Payment`] for `payment.refunded`, other objects as JSON) plus
+//! the top-level `event_type`. Verify `X-Signature` (base64 RSA PKCS#1 v1.5 over SHA-256 of the raw
+//! body, with the webhook's `public_key`, or for success callbacks the company key from
+//! [`PublicKey::get`]) before decoding; verification lives in `hookbridge-verify`.
+//!
+//! The unified [`hookbridge_core::Webhook`] trait is implemented (create, get, list, update as a
+//! replace, delete; no secret rotation) — see [`unified`].
+//!
+//! ## What CHIP leaves undocumented, and what this crate does about it
+//!
+//! * **Whether `events` may be omitted when `all_events` is true**: the schema requires `events`
+//!   with at least one item, its description says "either this or `all_events`". An empty list is
+//!   left out of the body; set a list too if CHIP refuses.
+//! * **Error body shapes**: the API reference shows `{"__all__": {"message", "code"}}`, the error
+//!   guide `{"code", "message"}`; [`ChipError`] reads both and Django's list/nested variants, and
+//!   keeps nothing typed for other bodies (the raw body is on the error).
+//! * **An enabled/disabled state**: none is reported, so unified endpoints have status `Unknown`.
+//! * **Rate limits, idempotency keys**: none documented; creates are not retried automatically.
+//! * **Page size and `next` format**: not documented; `next` is followed as an absolute URL and
+//!   refused when it leaves the base URL's origin.
+//!
+//! ## Example
+//!
+//! Building a client and a request needs no network:
+//!
+//! ```
+//! use hookbridge_chip::{ChipClient, ChipEvent, ChipWebhook, WebhookRequest};
+//! use hookbridge_core::{Endpoint, EventSelection, Secret, Webhook};
+//!
+//! let client = ChipClient::new(Secret::new("test-secret-key"))?;
+//! assert!(client.capabilities().all_events);
+//! assert!(!client.capabilities().rotate_secret);
+//!
+//! let body = WebhookRequest::new("Order updates", "https://shop.example.com/chip/webhook".parse()?)
+//!     .events([ChipEvent::PurchasePaid, ChipEvent::PaymentRefunded]);
+//! body.validate()?;
+//! // `client.webhooks().create(&body).await?` would send it.
+//!
+//! // A webhook as CHIP returns it, in the unified shape:
+//! let webhook: ChipWebhook = serde_json::from_str(
+//!     r#"{"type": "webhook", "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a", "created_on": 1619740800,
+//!         "updated_on": 1619740800, "title": "Order updates", "all_events": true,
+//!         "public_key": "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----",
+//!         "events": [], "callback": "https://shop.example.com/chip/webhook"}"#,
+//! )?;
+//! let endpoint = Endpoint::from(&webhook);
+//! assert_eq!(endpoint.events, EventSelection::All);
+//! assert_eq!(endpoint.has_secret, Some(true));
+//! assert_eq!(ChipWebhook::try_from(&endpoint)?, webhook);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod client;
+pub mod error;
+pub mod model;
+pub mod unified;
+mod wire;
+
+pub use client::{ChipClient, PublicKey, Webhooks};
+pub use error::{ChipError, ChipFieldError};
+pub use model::{
+    AttemptError, AttemptType, BankAccount, ChipDelivery, ChipEvent, ChipWebhook, ClientDetails, DeliveryObject,
+    IssuerDetails, Payment, PaymentDetails, PaymentType, Platform, Product, PublicKeyPem, Purchase, PurchaseDetails,
+    PurchaseProduct, PurchaseStatus, RefundAvailability, RelatedObject, StatusHistoryEntry, TransactionAttempt,
+    TransactionData, WebhookId, WebhookPage, WebhookPatch, WebhookRequest,
+};
