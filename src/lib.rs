@@ -12,6 +12,7 @@
 //! | `abbeycross` | AbbeyCross (FX) | register-with-apiSecretKey | [`abbeycross`] |
 //! | `chip` | CHIP Collect (payments) | RSA public-key callbacks | [`chip`] |
 //! | `verify` | receiver-side verification | HMAC, RSA, key rings, replay protection | [`verify`] |
+//! | `adapters` | dialect conversions, event catalogue, unified deliveries, Standard Webhooks bridge | all | [`adapters`] |
 //!
 //! The unified model and the [`Webhook`] trait come from [`hookbridge_core`] and are re-exported at
 //! the root, so an application can hold every client as `Box<dyn Webhook>`:
@@ -34,6 +35,8 @@ pub use hookbridge_core::{
 
 #[cfg(feature = "abbeycross")]
 pub use hookbridge_abbeycross as abbeycross;
+#[cfg(feature = "adapters")]
+pub use hookbridge_adapters as adapters;
 #[cfg(feature = "bitnob")]
 pub use hookbridge_bitnob as bitnob;
 #[cfg(feature = "blaze")]
