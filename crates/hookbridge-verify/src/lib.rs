@@ -132,9 +132,17 @@
 //! * `rsa-signing` (off by default): `sign::RsaSigner`, signing with an RSA
 //!   private key, for tests and simulators that emit CHIP-style deliveries. Verification
 //!   never needs it.
+//! * `axum` (off by default): the [`axum::VerifiedBody`] extractor for axum 0.8, configured
+//!   by an [`axum::WebhookReceiver`] in the router state — bounded body read (413), verification
+//!   before the handler runs (401 / 400), optional replay check (duplicates acknowledged
+//!   with 200 without running the handler, or 409). Without the feature this crate depends on
+//!   neither axum nor tokio.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
 mod encoding;
 mod error;
 mod header;

@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[cfg(feature = "axum")]
+mod axum_receiver;
 mod common;
 mod engine;
 mod fixtures;
