@@ -1,0 +1,348 @@
+//! AbbeyCross simulator — register-with-apiSecretKey, seed 003.
+//!
+//! Modelled (abbeycross.io register-web-hook): `POST /v1/webhooks/register`, the only
+//! documented webhook endpoint, at the root of the host.
+//!
+//! * **Auth**: `Authorization: Bearer <`[`AbbeyCrossSim::token`]`>`; otherwise 401.
+//! * **Register**: `url` (absolute `http`/`https` URL) and `events` (a non-empty array of
+//!   non-empty strings — AbbeyCross does not publish its event names, so any are accepted)
+//!   → **201** `{"message": "Webhook registered successfully.", "apiSecretKey": <64 hex>}`.
+//!   Anything else is 400 with `parameter_name` / `parameter_value` naming the field.
+//!   AbbeyCross returns no webhook id; the simulator keeps its own (see
+//!   [`AbbeyCrossSim::webhooks`]).
+//! * **Errors** use the documented body `{errorId, code, text, parameter_name, parameter_value}`
+//!   for every status (400, 401, 404, 405, 415, 500, 503 and injected faults), with the
+//!   documentation's texts; `errorId` is a fresh UUID, the parameter fields are `null` when
+//!   no parameter is involved.
+//! * **Working hours**: [`AbbeyCrossSim::set_working_hours`]`(false)` makes every request a
+//!   503 with text "The server is currently unavailable due to non-working hours. Please try
+//!   again later." until it is switched back on.
+//!
+//! # Deliveries: an ASSUMED scheme
+//!
+//! **AbbeyCross does not document how deliveries are sent or how `apiSecretKey` signs
+//! them.** [`AbbeyCrossSim::deliver`] therefore signs with a clearly *assumed*, configurable
+//! scheme ([`AbbeyCrossConfig::delivery_scheme`]), for demos and for exercising custom
+//! verifier set-ups only — it is **not** AbbeyCross behaviour. The default,
+//! [`assumed_delivery_scheme`], is `X-Signature: sha256=<hex HMAC-SHA256(apiSecretKey, raw body)>`
+//! with the `apiSecretKey` text as the key; the body is the (equally assumed)
+//! `{"id": <delivery id>, "event": .., "created_at": <RFC 3339>, "data": ..}`.
+
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::post;
+use hookbridge_verify::sign::HmacSigner;
+use hookbridge_verify::{HmacScheme, HmacSecret, SignatureFormat};
+use jiff::Timestamp;
+use serde_json::{Value, json};
+
+use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport, Poster};
+use crate::error::{Error, Result};
+use crate::server::{
+    Core, Server, bearer, common_sim_methods, is_http_url, json_object, json_response, lock, random_alnum, random_hex,
+    rfc3339_seconds, uuid_v4,
+};
+
+/// Text of the 503 answered outside working hours (verbatim from the documentation).
+pub const ABBEYCROSS_NON_WORKING_HOURS_TEXT: &str =
+    "The server is currently unavailable due to non-working hours. Please try again later.";
+
+/// `message` of a successful registration (the documentation's response description).
+pub const ABBEYCROSS_REGISTERED_MESSAGE: &str = "Webhook registered successfully.";
+
+/// The simulator's default, **assumed** delivery signing scheme:
+/// `X-Signature: sha256=<hex HMAC-SHA256(apiSecretKey, raw body)>`. AbbeyCross documents
+/// no scheme; this is not AbbeyCross behaviour.
+#[must_use]
+pub fn assumed_delivery_scheme() -> HmacScheme {
+    HmacScheme::builder(HeaderName::from_static("x-signature"))
+        .format(SignatureFormat::Prefixed(Cow::Borrowed("sha256=")))
+        .build()
+        // The description above is consistent (no timestamp, no id), so the builder accepts
+        // it; the GitHub preset has the same layout under another header, as a fallback.
+        .unwrap_or_else(|_| HmacScheme::github())
+}
+
+/// Settings of an [`AbbeyCrossSim`].
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct AbbeyCrossConfig {
+    /// How deliveries are signed — an **assumption**, see the [module docs](self). Default
+    /// [`assumed_delivery_scheme`]. Any `hookbridge_verify` scheme works (timestamps are the
+    /// delivery time; id headers carry the delivery id).
+    pub delivery_scheme: HmacScheme,
+    /// Timeout of one delivery attempt. Default [`DEFAULT_DELIVERY_TIMEOUT`].
+    pub delivery_timeout: Duration,
+}
+
+impl Default for AbbeyCrossConfig {
+    fn default() -> Self {
+        Self { delivery_scheme: assumed_delivery_scheme(), delivery_timeout: DEFAULT_DELIVERY_TIMEOUT }
+    }
+}
+
+impl AbbeyCrossConfig {
+    /// Sets [`delivery_scheme`](Self::delivery_scheme).
+    #[must_use]
+    pub fn delivery_scheme(mut self, scheme: HmacScheme) -> Self {
+        self.delivery_scheme = scheme;
+        self
+    }
+
+    /// Sets [`delivery_timeout`](Self::delivery_timeout).
+    #[must_use]
+    pub fn delivery_timeout(mut self, timeout: Duration) -> Self {
+        self.delivery_timeout = timeout;
+        self
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Registration {
+    id: String,
+    url: String,
+    events: Vec<String>,
+    api_secret_key: String,
+    created_at: Timestamp,
+}
+
+#[derive(Debug)]
+struct AbbeyState {
+    registrations: Vec<Registration>,
+    working_hours: bool,
+}
+
+#[derive(Debug)]
+struct AbbeyInner {
+    core: Arc<Core>,
+    token: String,
+    config: AbbeyCrossConfig,
+    state: Mutex<AbbeyState>,
+    poster: Poster,
+}
+
+/// A running AbbeyCross simulator. Stops when dropped (or with [`shutdown`](Self::shutdown)).
+#[derive(Debug)]
+pub struct AbbeyCrossSim {
+    server: Server,
+    inner: Arc<AbbeyInner>,
+}
+
+impl AbbeyCrossSim {
+    /// Starts a simulator with the default [`AbbeyCrossConfig`], inside working hours.
+    ///
+    /// # Errors
+    /// [`Error::Bind`] or [`Error::HttpClient`].
+    pub async fn start() -> Result<Self> {
+        Self::start_with(AbbeyCrossConfig::default()).await
+    }
+
+    /// Starts a simulator with `config`, inside working hours.
+    ///
+    /// # Errors
+    /// [`Error::Bind`] or [`Error::HttpClient`].
+    pub async fn start_with(config: AbbeyCrossConfig) -> Result<Self> {
+        let core = Arc::new(Core::new(render_error, &[]));
+        let inner = Arc::new(AbbeyInner {
+            core: Arc::clone(&core),
+            token: random_alnum(48),
+            poster: Poster::new(config.delivery_timeout)?,
+            config,
+            state: Mutex::new(AbbeyState { registrations: Vec::new(), working_hours: true }),
+        });
+        // The working-hours gate wraps the routes *and* the 404/405 fallbacks: outside working
+        // hours every request is 503. Recording and injected faults stay outermost.
+        let router = Router::new().route("/v1/webhooks/register", post(register));
+        let gated = crate::server::with_fallbacks(router, &core)
+            .layer(middleware::from_fn_with_state(Arc::clone(&inner), working_hours_gate))
+            .with_state(Arc::clone(&inner));
+        let app = crate::server::with_recording(gated, &core);
+        let server = Server::start(app).await?;
+        Ok(Self { server, inner })
+    }
+
+    common_sim_methods!();
+
+    /// The base URL an AbbeyCross client should use: `http://127.0.0.1:<port>/` (paths such
+    /// as `v1/webhooks/register` are relative to the host root).
+    #[must_use]
+    pub fn base_url(&self) -> String {
+        format!("{}/", self.origin())
+    }
+
+    /// The bearer token the simulator accepts.
+    #[must_use]
+    pub fn token(&self) -> &str {
+        &self.inner.token
+    }
+
+    /// Switches working hours on (`true`, the default) or off: outside working hours every
+    /// request is answered 503 with the documented error text.
+    pub fn set_working_hours(&self, open: bool) {
+        lock(&self.inner.state).working_hours = open;
+    }
+
+    /// Whether the simulator is inside working hours.
+    #[must_use]
+    pub fn working_hours(&self) -> bool {
+        lock(&self.inner.state).working_hours
+    }
+
+    /// The registrations, oldest first: `{"id", "url", "events", "createdAt"}`. The `id` is
+    /// the **simulator's** (AbbeyCross returns none); `apiSecretKey` is not included.
+    #[must_use]
+    pub fn webhooks(&self) -> Vec<Value> {
+        lock(&self.inner.state)
+            .registrations
+            .iter()
+            .map(|r| json!({"id": r.id, "url": r.url, "events": r.events, "createdAt": rfc3339_seconds(r.created_at)}))
+            .collect()
+    }
+
+    /// The `apiSecretKey` returned for a registration (by the simulator's id).
+    #[must_use]
+    pub fn api_secret_key(&self, id: &str) -> Option<String> {
+        lock(&self.inner.state).registrations.iter().find(|r| r.id == id).map(|r| r.api_secret_key.clone())
+    }
+
+    /// The delivery scheme in use (an assumption — see the [module docs](self)).
+    #[must_use]
+    pub fn delivery_scheme(&self) -> &HmacScheme {
+        &self.inner.config.delivery_scheme
+    }
+
+    /// Delivers `event` to every registration subscribed to it, signed with the **assumed**
+    /// scheme (see the [module docs](self)). Deliveries happen whatever the working hours.
+    ///
+    /// # Errors
+    /// [`Error::Json`] / [`Error::Key`] / [`Error::Sign`] if a delivery cannot be built.
+    pub async fn deliver(&self, event: &str, data: Option<Value>) -> Result<Vec<DeliveryReport>> {
+        let targets: Vec<Registration> = lock(&self.inner.state)
+            .registrations
+            .iter()
+            .filter(|r| r.events.iter().any(|e| e == event))
+            .cloned()
+            .collect();
+        let data = data.unwrap_or_else(|| json!({}));
+        let mut reports = Vec::with_capacity(targets.len());
+        for reg in targets {
+            let delivery_id = uuid_v4();
+            let now = Timestamp::now();
+            let body = json!({
+                "id": delivery_id,
+                "event": event,
+                "created_at": rfc3339_seconds(now),
+                "data": data,
+            });
+            let body = Bytes::from(serde_json::to_vec(&body).map_err(Error::Json)?);
+            let secret = HmacSecret::from_str_bytes(&reg.api_secret_key).map_err(Error::Key)?;
+            let headers = HmacSigner::new(self.inner.config.delivery_scheme.clone(), secret)
+                .sign(&body, now.as_second(), Some(&delivery_id))
+                .map_err(Error::Sign)?;
+            reports.push(self.inner.poster.post(&reg.id, &reg.url, event, Some(delivery_id), headers, body).await);
+        }
+        Ok(reports)
+    }
+}
+
+/// The documented error body.
+fn error_body(status: StatusCode, text: &str, parameter: Option<(&str, Value)>) -> Response {
+    let code = match status.as_u16() {
+        400 => "INVALID_PARAMETER",
+        401 => "UNAUTHORIZED",
+        404 => "NOT_FOUND",
+        405 => "METHOD_NOT_ALLOWED",
+        413 => "PAYLOAD_TOO_LARGE",
+        415 => "UNSUPPORTED_MEDIA_TYPE",
+        429 => "TOO_MANY_REQUESTS",
+        503 => "OUTSIDE_WORKING_HOURS",
+        _ => "INTERNAL_SERVER_ERROR",
+    };
+    let (name, value) = match parameter {
+        Some((n, v)) => (json!(n), v),
+        None => (Value::Null, Value::Null),
+    };
+    json_response(
+        status,
+        &json!({
+            "errorId": uuid_v4(),
+            "code": code,
+            "text": text,
+            "parameter_name": name,
+            "parameter_value": value,
+        }),
+    )
+}
+
+/// Documented texts for the documented statuses; `message` for the others.
+fn render_error(status: StatusCode, message: &str) -> Response {
+    let text = match status.as_u16() {
+        400 => "One or more parameter values are invalid. Please check and retry.",
+        401 => "Authentication token is required for this action that was not provided, expired or invalid.",
+        404 => "The requested endpoint or entity does not exist.",
+        500 => "Internal server error.",
+        503 => ABBEYCROSS_NON_WORKING_HOURS_TEXT,
+        _ => message,
+    };
+    error_body(status, text, None)
+}
+
+fn invalid(parameter: &str, value: Value) -> Response {
+    error_body(
+        StatusCode::BAD_REQUEST,
+        "One or more parameter values are invalid. Please check and retry.",
+        Some((parameter, value)),
+    )
+}
+
+async fn working_hours_gate(State(sim): State<Arc<AbbeyInner>>, req: Request, next: Next) -> Response {
+    if lock(&sim.state).working_hours {
+        next.run(req).await
+    } else {
+        render_error(StatusCode::SERVICE_UNAVAILABLE, ABBEYCROSS_NON_WORKING_HOURS_TEXT)
+    }
+}
+
+async fn register(State(sim): State<Arc<AbbeyInner>>, headers: HeaderMap, body: Bytes) -> Response {
+    if bearer(&headers) != Some(sim.token.as_str()) {
+        return render_error(StatusCode::UNAUTHORIZED, "");
+    }
+    let map = match json_object(&headers, &body) {
+        Ok(map) => map,
+        Err(e) if e.status() == StatusCode::BAD_REQUEST => {
+            return error_body(StatusCode::BAD_REQUEST, &e.message(), None);
+        }
+        Err(e) => return error_body(e.status(), &e.message(), None),
+    };
+    let url = match map.get("url") {
+        Some(Value::String(u)) if is_http_url(u) => u.clone(),
+        other => return invalid("url", other.cloned().unwrap_or(Value::Null)),
+    };
+    let events = match map.get("events") {
+        Some(Value::Array(items))
+            if !items.is_empty() && items.iter().all(|i| i.as_str().is_some_and(|s| !s.trim().is_empty())) =>
+        {
+            let mut events: Vec<String> = Vec::with_capacity(items.len());
+            for e in items.iter().filter_map(Value::as_str) {
+                if !events.iter().any(|x| x == e) {
+                    events.push(e.to_owned());
+                }
+            }
+            events
+        }
+        other => return invalid("events", other.cloned().unwrap_or(Value::Null)),
+    };
+    let registration =
+        Registration { id: uuid_v4(), url, events, api_secret_key: random_hex::<32>(), created_at: Timestamp::now() };
+    let out = json!({"message": ABBEYCROSS_REGISTERED_MESSAGE, "apiSecretKey": registration.api_secret_key});
+    lock(&sim.state).registrations.push(registration);
+    json_response(StatusCode::CREATED, &out)
+}

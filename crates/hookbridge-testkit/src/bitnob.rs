@@ -1,0 +1,950 @@
+//! Bitnob simulator — snake_case, cursor-paged, seed 002.
+//!
+//! Modelled (bitnob.dev wallet-infrastructure webhooks), at the root of the host:
+//!
+//! | method | path | answer |
+//! |---|---|---|
+//! | `GET` | `/webhooks` | 200, a page of webhooks |
+//! | `POST` | `/webhooks` | 201, the webhook + `signing_secret` (once); `Idempotency-Key` honoured |
+//! | `GET` | `/webhooks/{id}` | 200, the webhook |
+//! | `PATCH` | `/webhooks/{id}` | 200, the webhook after a partial update |
+//! | `DELETE` | `/webhooks/{id}` | 204, soft delete |
+//! | `POST` | `/webhooks/{id}/rotate-secret` | 200, `{"object": "signing_secret", "secret": ..}` |
+//! | `GET` | `/webhooks/event-types` | 200, the event-type catalogue ([`BITNOB_EVENT_TYPES`]) |
+//! | `GET` | `/webhooks/events` | 200, a page of delivery events (`status`, `webhook_id` filters) |
+//! | `GET` | `/webhooks/events/{id}` | 200, one delivery event |
+//! | `POST` | `/webhooks/events/{id}/retry` | 200, `{"object": "event", "status": "queued"}`, and re-delivers |
+//!
+//! * **Auth**: `Authorization: Bearer <`[`BitnobSim::api_key`]`>`, or — Bitnob's HMAC request
+//!   signing — all of `X-Auth-Client`, `X-Auth-Timestamp` (digits), `X-Auth-Nonce`,
+//!   `X-Auth-Signature` present and non-empty. **The HMAC signature itself is not checked**:
+//!   Bitnob's two documentation versions disagree on the signed string, so the simulator
+//!   only checks the headers' presence. A wrong bearer token, or neither form, is 401.
+//! * **Webhook object**: `id` (UUID), `object: "webhook"`, `name`, `url`, `status`
+//!   (`active`), `event_types` (`[]` when created without a filter, meaning every event),
+//!   `has_signing_secret` (**the field name is assumed**: the docs describe "whether a
+//!   signing secret is configured" without naming it — see [`BITNOB_HAS_SECRET_FIELD`]),
+//!   `last_triggered_at` (omitted until the first delivery attempt), `created_at`,
+//!   `updated_at` (RFC 3339 with milliseconds). Create adds `signing_secret` (64 hex
+//!   characters) to its response only.
+//! * **Create** requires `name` (non-empty string) and `url` (absolute URL; `https` only
+//!   with [`BitnobConfig::require_https`], off by default so loopback receivers work);
+//!   `event_types` is optional and every entry must be in the catalogue.
+//!   **`Idempotency-Key`** (1–255 printable ASCII characters, else 400): the same key with
+//!   the same JSON body returns the cached 201 response (same id, same secret); the same key
+//!   with a different body is 409. Only successful creates are cached.
+//! * **Update** (`PATCH`) changes only the fields supplied (`name`, `url`, `event_types`,
+//!   which replaces the set) and advances `updated_at`.
+//! * **Delete** is soft: the webhook keeps its record (a cursor naming it still works) but
+//!   is no longer listed, readable, updatable or delivered to (404).
+//! * **Paging** (both lists, newest first): `limit` (default 10, 1–100), `starting_after`,
+//!   `ending_before` (not both). Cursors are item ids. The envelope is
+//!   `{"data": [..], "next_cursor": <id | null>, "has_more": <bool>}`: `next_cursor` is
+//!   always the value to pass as `starting_after` for the items after this page (the last
+//!   item's id; `null` when nothing follows), and `has_more` says whether more items exist
+//!   in the direction requested (after the page, or before it for `ending_before`).
+//!   The event-type catalogue uses the same envelope, in one page.
+//! * **Errors** are not documented; the simulator answers `{"status": "error", "message": ".."}`.
+//!
+//! Deliveries ([`BitnobSim::deliver`], and retries): `X-Bitnob-Signature` = hex
+//! HMAC-SHA256(secret, `timestamp + "." + raw body`), `X-Bitnob-Timestamp` (unix seconds),
+//! `X-Bitnob-Event`; they verify with `hookbridge_verify::HmacScheme::bitnob()`. The body
+//! envelope is not documented; the simulator sends
+//! `{"id": <delivery event id>, "event": <type>, "created_at": .., "data": <payload>}`.
+//! Each delivery is recorded as a delivery event (`object: "event"`, `webhook_id`, `type`,
+//! `delivery_status` `delivered` / `failed`, `delivery_attempts`, `max_attempts: 5`,
+//! `http_status_code` — 0 when no response arrived — `error_message`, `created_at`).
+//! The simulator makes one attempt per delivery and does not retry on its own (the real
+//! service retries up to 5 times with backoff); the retry endpoint re-delivers **before**
+//! answering (the real service queues), so a test can check the event right after the call.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use hookbridge_verify::sign::HmacSigner;
+use hookbridge_verify::{HmacScheme, HmacSecret};
+use jiff::Timestamp;
+use serde_json::{Map, Value, json};
+
+use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport, Poster};
+use crate::error::{Error, Result};
+use crate::server::{
+    Core, Server, bearer, common_sim_methods, empty_response, is_http_url, json_object, json_response, lock,
+    query_pairs, query_param, random_alnum, random_hex, rfc3339_millis, uuid_v4,
+};
+
+/// Name of the webhook object's "has a signing secret" boolean. **Assumed**: the
+/// documentation describes the field but does not name it.
+pub const BITNOB_HAS_SECRET_FIELD: &str = "has_signing_secret";
+
+/// `max_attempts` of every delivery event (Bitnob: up to 5 attempts).
+pub const BITNOB_MAX_ATTEMPTS: u32 = 5;
+
+/// One entry of the event-type catalogue served by `GET /webhooks/event-types` as
+/// `{"type", "category", "name", "description"}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BitnobEventType {
+    /// The identifier used in `event_types` filters, e.g. `transaction.confirmed`.
+    pub event_type: &'static str,
+    /// `wallet`, `security` or `compliance`.
+    pub category: &'static str,
+    /// Human-readable name.
+    pub name: &'static str,
+    /// What triggers the event.
+    pub description: &'static str,
+}
+
+const fn et(
+    event_type: &'static str,
+    category: &'static str,
+    name: &'static str,
+    description: &'static str,
+) -> BitnobEventType {
+    BitnobEventType { event_type, category, name, description }
+}
+
+/// The simulator's event-type catalogue. Bitnob documents the catalogue's shape and
+/// categories and names `transaction.confirmed` as an example; the other entries are
+/// illustrative of a wallet-infrastructure platform, not a copy of Bitnob's list.
+pub const BITNOB_EVENT_TYPES: [BitnobEventType; 12] = [
+    et(
+        "transaction.created",
+        "wallet",
+        "Transaction created",
+        "A deposit or withdrawal was detected or initiated on a wallet.",
+    ),
+    et(
+        "transaction.confirmed",
+        "wallet",
+        "Transaction confirmed",
+        "A transaction reached the required number of on-chain confirmations.",
+    ),
+    et("transaction.failed", "wallet", "Transaction failed", "A transaction was rejected or dropped by the network."),
+    et("wallet.created", "wallet", "Wallet created", "A new wallet was provisioned."),
+    et("address.created", "wallet", "Address created", "A new deposit address was generated for a wallet."),
+    et(
+        "stablecoin.deposit.confirmed",
+        "wallet",
+        "Stablecoin deposit confirmed",
+        "A stablecoin deposit was credited to a wallet.",
+    ),
+    et("api_key.created", "security", "API key created", "A new API key was created for the organization."),
+    et("api_key.revoked", "security", "API key revoked", "An API key was revoked."),
+    et(
+        "webhook.secret_rotated",
+        "security",
+        "Webhook secret rotated",
+        "The signing secret of a webhook endpoint was rotated.",
+    ),
+    et(
+        "compliance.screening.flagged",
+        "compliance",
+        "Screening flagged",
+        "A counterparty address or transaction was flagged by screening.",
+    ),
+    et(
+        "compliance.transaction.held",
+        "compliance",
+        "Transaction held for review",
+        "A transaction was held pending compliance review.",
+    ),
+    et(
+        "compliance.transaction.released",
+        "compliance",
+        "Transaction released",
+        "A held transaction was released after review.",
+    ),
+];
+
+/// Default page size of the lists.
+pub const BITNOB_DEFAULT_LIMIT: usize = 10;
+
+/// Largest page size accepted.
+pub const BITNOB_MAX_LIMIT: usize = 100;
+
+/// Settings of a [`BitnobSim`].
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct BitnobConfig {
+    /// Refuse non-`https` webhook URLs (the documented rule). Default `false`, so receivers on
+    /// `http://127.0.0.1` can be registered.
+    pub require_https: bool,
+    /// Timeout of one delivery attempt. Default [`DEFAULT_DELIVERY_TIMEOUT`].
+    pub delivery_timeout: Duration,
+}
+
+impl Default for BitnobConfig {
+    fn default() -> Self {
+        Self { require_https: false, delivery_timeout: DEFAULT_DELIVERY_TIMEOUT }
+    }
+}
+
+impl BitnobConfig {
+    /// Sets [`require_https`](Self::require_https).
+    #[must_use]
+    pub fn require_https(mut self, require: bool) -> Self {
+        self.require_https = require;
+        self
+    }
+
+    /// Sets [`delivery_timeout`](Self::delivery_timeout).
+    #[must_use]
+    pub fn delivery_timeout(mut self, timeout: Duration) -> Self {
+        self.delivery_timeout = timeout;
+        self
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Webhook {
+    seq: u64,
+    id: String,
+    name: String,
+    url: String,
+    deleted: bool,
+    event_types: Vec<String>,
+    secret: String,
+    last_triggered_at: Option<Timestamp>,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+}
+
+impl Webhook {
+    fn to_json(&self) -> Value {
+        let mut map = Map::new();
+        map.insert("id".into(), json!(self.id));
+        map.insert("object".into(), json!("webhook"));
+        map.insert("name".into(), json!(self.name));
+        map.insert("url".into(), json!(self.url));
+        map.insert("status".into(), json!(if self.deleted { "deleted" } else { "active" }));
+        map.insert("event_types".into(), json!(self.event_types));
+        map.insert(BITNOB_HAS_SECRET_FIELD.into(), json!(!self.secret.is_empty()));
+        if let Some(ts) = self.last_triggered_at {
+            map.insert("last_triggered_at".into(), json!(rfc3339_millis(ts)));
+        }
+        map.insert("created_at".into(), json!(rfc3339_millis(self.created_at)));
+        map.insert("updated_at".into(), json!(rfc3339_millis(self.updated_at)));
+        Value::Object(map)
+    }
+
+    fn subscribed(&self, event: &str) -> bool {
+        !self.deleted && (self.event_types.is_empty() || self.event_types.iter().any(|e| e == event))
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Event {
+    seq: u64,
+    id: String,
+    webhook_id: String,
+    event_type: String,
+    delivery_status: &'static str,
+    delivery_attempts: u32,
+    http_status_code: u16,
+    error_message: Option<String>,
+    created_at: Timestamp,
+    /// The delivery body, re-sent (re-signed) on retry.
+    body: Bytes,
+}
+
+impl Event {
+    fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "object": "event",
+            "webhook_id": self.webhook_id,
+            "type": self.event_type,
+            "delivery_status": self.delivery_status,
+            "delivery_attempts": self.delivery_attempts,
+            "max_attempts": BITNOB_MAX_ATTEMPTS,
+            "http_status_code": self.http_status_code,
+            "error_message": self.error_message,
+            "created_at": rfc3339_millis(self.created_at),
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
+struct CachedCreate {
+    request: Value,
+    response: Value,
+}
+
+#[derive(Debug, Default)]
+struct BitnobState {
+    webhooks: Vec<Webhook>,
+    events: Vec<Event>,
+    next_seq: u64,
+    idempotency: HashMap<String, CachedCreate>,
+}
+
+impl BitnobState {
+    fn seq(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.next_seq
+    }
+}
+
+#[derive(Debug)]
+struct BitnobInner {
+    core: Arc<Core>,
+    api_key: String,
+    config: BitnobConfig,
+    state: Mutex<BitnobState>,
+    poster: Poster,
+}
+
+/// A running Bitnob simulator. Stops when dropped (or with [`shutdown`](Self::shutdown)).
+#[derive(Debug)]
+pub struct BitnobSim {
+    server: Server,
+    inner: Arc<BitnobInner>,
+}
+
+impl BitnobSim {
+    /// Starts a simulator with the default [`BitnobConfig`].
+    ///
+    /// # Errors
+    /// [`Error::Bind`] or [`Error::HttpClient`].
+    pub async fn start() -> Result<Self> {
+        Self::start_with(BitnobConfig::default()).await
+    }
+
+    /// Starts a simulator with `config`.
+    ///
+    /// # Errors
+    /// [`Error::Bind`] or [`Error::HttpClient`].
+    pub async fn start_with(config: BitnobConfig) -> Result<Self> {
+        let core = Arc::new(Core::new(render_error, &[]));
+        let inner = Arc::new(BitnobInner {
+            core: Arc::clone(&core),
+            api_key: format!("sk_test_{}", random_alnum(40)),
+            poster: Poster::new(config.delivery_timeout)?,
+            config,
+            state: Mutex::new(BitnobState::default()),
+        });
+        let router = Router::new()
+            .route("/webhooks", get(list_webhooks).post(create_webhook))
+            .route("/webhooks/event-types", get(list_event_types))
+            .route("/webhooks/events", get(list_events))
+            .route("/webhooks/events/{id}", get(get_event))
+            .route("/webhooks/events/{id}/retry", post(retry_event))
+            .route("/webhooks/{id}", get(get_webhook).patch(update_webhook).delete(delete_webhook))
+            .route("/webhooks/{id}/rotate-secret", post(rotate_secret));
+        let app = crate::server::finish_router(router, Arc::clone(&inner), &core);
+        let server = Server::start(app).await?;
+        Ok(Self { server, inner })
+    }
+
+    common_sim_methods!();
+
+    /// The base URL a Bitnob client should use: `http://127.0.0.1:<port>/` (the API is at
+    /// the root, like `https://api.bitnob.com`).
+    #[must_use]
+    pub fn base_url(&self) -> String {
+        format!("{}/", self.origin())
+    }
+
+    /// The bearer token the simulator accepts.
+    #[must_use]
+    pub fn api_key(&self) -> &str {
+        &self.inner.api_key
+    }
+
+    /// The webhooks in wire form (without secrets), newest first, including soft-deleted
+    /// ones (`"status": "deleted"`).
+    #[must_use]
+    pub fn webhooks(&self) -> Vec<Value> {
+        let state = lock(&self.inner.state);
+        state.webhooks.iter().rev().map(Webhook::to_json).collect()
+    }
+
+    /// The delivery events in wire form, newest first.
+    #[must_use]
+    pub fn events(&self) -> Vec<Value> {
+        let state = lock(&self.inner.state);
+        state.events.iter().rev().map(Event::to_json).collect()
+    }
+
+    /// The current signing secret of a webhook (what create or rotate-secret returned).
+    #[must_use]
+    pub fn signing_secret(&self, id: &str) -> Option<String> {
+        lock(&self.inner.state).webhooks.iter().find(|w| w.id == id).map(|w| w.secret.clone())
+    }
+
+    /// Delivers `event_type` to every active webhook subscribed to it (an empty
+    /// `event_types` subscribes to everything): one signed POST each, recorded as a delivery
+    /// event. `data` becomes the body's `data`; `None` sends an illustrative object.
+    ///
+    /// # Errors
+    /// [`Error::Json`] / [`Error::Key`] / [`Error::Sign`] if a delivery cannot be built.
+    /// Receiver failures are recorded (`delivery_status: "failed"`) and reported.
+    pub async fn deliver(&self, event_type: &str, data: Option<Value>) -> Result<Vec<DeliveryReport>> {
+        // Checked before any event is recorded: the type travels in `X-Bitnob-Event`.
+        event_header(event_type)?;
+        let data = data.unwrap_or_else(|| default_data(event_type));
+        let now = Timestamp::now();
+        let targets: Vec<(String, String, String, String, Bytes)> = {
+            let mut state = lock(&self.inner.state);
+            let subscribed: Vec<(String, String, String)> = state
+                .webhooks
+                .iter()
+                .filter(|w| w.subscribed(event_type))
+                .map(|w| (w.id.clone(), w.url.clone(), w.secret.clone()))
+                .collect();
+            let mut targets = Vec::with_capacity(subscribed.len());
+            for (webhook_id, url, secret) in subscribed {
+                let event_id = uuid_v4();
+                let body = json!({
+                    "id": event_id,
+                    "event": event_type,
+                    "created_at": rfc3339_millis(now),
+                    "data": data,
+                });
+                let body = Bytes::from(serde_json::to_vec(&body).map_err(Error::Json)?);
+                let seq = state.seq();
+                state.events.push(Event {
+                    seq,
+                    id: event_id.clone(),
+                    webhook_id: webhook_id.clone(),
+                    event_type: event_type.to_owned(),
+                    delivery_status: "pending",
+                    delivery_attempts: 0,
+                    http_status_code: 0,
+                    error_message: None,
+                    created_at: now,
+                    body: body.clone(),
+                });
+                targets.push((webhook_id, url, secret, event_id, body));
+            }
+            targets
+        };
+        let mut reports = Vec::with_capacity(targets.len());
+        for (webhook_id, url, secret, event_id, body) in targets {
+            reports.push(attempt(&self.inner, &webhook_id, &url, &secret, &event_id, event_type, body).await?);
+        }
+        Ok(reports)
+    }
+}
+
+/// The `X-Bitnob-Event` value for an event type.
+fn event_header(event_type: &str) -> Result<HeaderValue> {
+    HeaderValue::from_str(event_type).map_err(|_| Error::InvalidPayload("the event type is not a valid header value"))
+}
+
+/// Signs and posts one delivery, then records the outcome on the event and the webhook.
+async fn attempt(
+    sim: &BitnobInner,
+    webhook_id: &str,
+    url: &str,
+    secret: &str,
+    event_id: &str,
+    event_type: &str,
+    body: Bytes,
+) -> Result<DeliveryReport> {
+    let secret = HmacSecret::from_str_bytes(secret).map_err(Error::Key)?;
+    let ts = Timestamp::now();
+    let mut headers =
+        HmacSigner::new(HmacScheme::bitnob(), secret).sign(&body, ts.as_second(), None).map_err(Error::Sign)?;
+    headers.insert("x-bitnob-event", event_header(event_type)?);
+    let report = sim.poster.post(webhook_id, url, event_type, Some(event_id.to_owned()), headers, body).await;
+    let mut state = lock(&sim.state);
+    if let Some(event) = state.events.iter_mut().find(|e| e.id == event_id) {
+        event.delivery_attempts = event.delivery_attempts.saturating_add(1);
+        event.http_status_code = report.status.unwrap_or(0);
+        if report.is_success() {
+            event.delivery_status = "delivered";
+            event.error_message = None;
+        } else {
+            event.delivery_status = "failed";
+            event.error_message = Some(match (&report.status, &report.error) {
+                (Some(status), _) => format!("endpoint responded with HTTP {status}"),
+                (None, Some(error)) => error.clone(),
+                (None, None) => "no response".to_owned(),
+            });
+        }
+    }
+    if let Some(webhook) = state.webhooks.iter_mut().find(|w| w.id == webhook_id) {
+        webhook.last_triggered_at = Some(ts);
+    }
+    Ok(report)
+}
+
+/// Illustrative `data` objects (Bitnob documents no delivery payload here).
+fn default_data(event_type: &str) -> Value {
+    let now = rfc3339_millis(Timestamp::now());
+    if event_type.starts_with("transaction.") || event_type.contains("deposit") {
+        let status = event_type.rsplit('.').next().unwrap_or("created");
+        json!({
+            "id": uuid_v4(),
+            "reference": format!("ref_{}", random_alnum(16)),
+            "wallet_id": uuid_v4(),
+            "type": "deposit",
+            "status": status,
+            "amount": "150.00",
+            "currency": "USDT",
+            "chain": "tron",
+            "tx_hash": random_hex::<32>(),
+            "confirmations": 20,
+            "created_at": now,
+        })
+    } else {
+        json!({"id": uuid_v4(), "created_at": now})
+    }
+}
+
+fn render_error(status: StatusCode, message: &str) -> Response {
+    json_response(status, &json!({"status": "error", "message": message}))
+}
+
+/// A refused request, already rendered in this provider's error shape (boxed: a
+/// `Response` is large).
+type Reject = Box<Response>;
+
+fn reject(status: StatusCode, message: &str) -> Reject {
+    Box::new(render_error(status, message))
+}
+
+fn bad_request(message: &str) -> Response {
+    render_error(StatusCode::BAD_REQUEST, message)
+}
+
+fn authorized(sim: &BitnobInner, headers: &HeaderMap) -> Result<(), Reject> {
+    if headers.contains_key(axum::http::header::AUTHORIZATION) {
+        return if bearer(headers) == Some(sim.api_key.as_str()) {
+            Ok(())
+        } else {
+            Err(reject(StatusCode::UNAUTHORIZED, "invalid or malformed bearer token"))
+        };
+    }
+    let names = ["x-auth-client", "x-auth-timestamp", "x-auth-nonce", "x-auth-signature"];
+    let values: Vec<Option<&str>> = names
+        .iter()
+        .map(|n| headers.get(*n).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty()))
+        .collect();
+    if values.iter().all(Option::is_none) {
+        return Err(reject(
+            StatusCode::UNAUTHORIZED,
+            "authentication required: send a bearer token or the X-Auth-* request-signing headers",
+        ));
+    }
+    if values.iter().any(Option::is_none) {
+        return Err(reject(
+            StatusCode::UNAUTHORIZED,
+            "incomplete request signature: X-Auth-Client, X-Auth-Timestamp, X-Auth-Nonce and X-Auth-Signature are all required",
+        ));
+    }
+    let ts_ok = values.get(1).copied().flatten().is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit()));
+    if !ts_ok {
+        return Err(reject(StatusCode::UNAUTHORIZED, "X-Auth-Timestamp must be unix time in digits"));
+    }
+    Ok(())
+}
+
+fn not_found(what: &str, id: &str) -> Response {
+    render_error(StatusCode::NOT_FOUND, &format!("{what} `{id}` not found"))
+}
+
+/// Validates an `Idempotency-Key` header, if present.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Reject> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let bytes = value.as_bytes();
+    if bytes.is_empty() || bytes.len() > 255 || !bytes.iter().all(|b| (0x20..=0x7e).contains(b)) {
+        return Err(reject(StatusCode::BAD_REQUEST, "Idempotency-Key must be 1–255 printable ASCII characters"));
+    }
+    Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
+}
+
+fn validate_url(sim: &BitnobInner, value: Option<&Value>) -> Result<String, Reject> {
+    match value {
+        Some(Value::String(u)) if is_http_url(u) => {
+            if sim.config.require_https && !u.starts_with("https://") {
+                Err(reject(StatusCode::BAD_REQUEST, "`url` must be an https URL"))
+            } else {
+                Ok(u.clone())
+            }
+        }
+        _ => Err(reject(StatusCode::BAD_REQUEST, "`url` must be an absolute URL")),
+    }
+}
+
+fn validate_name(value: Option<&Value>) -> Result<String, Reject> {
+    match value {
+        Some(Value::String(n)) if !n.trim().is_empty() && n.chars().count() <= 255 => Ok(n.clone()),
+        _ => Err(reject(StatusCode::BAD_REQUEST, "`name` must be a non-empty string of at most 255 characters")),
+    }
+}
+
+fn validate_event_types(value: &Value) -> Result<Vec<String>, Reject> {
+    let Value::Array(items) = value else {
+        return Err(reject(StatusCode::BAD_REQUEST, "`event_types` must be an array of event types"));
+    };
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    for item in items {
+        match item.as_str() {
+            Some(e) if BITNOB_EVENT_TYPES.iter().any(|t| t.event_type == e) => {
+                if !out.iter().any(|x| x == e) {
+                    out.push(e.to_owned());
+                }
+            }
+            _ => {
+                return Err(reject(
+                    StatusCode::BAD_REQUEST,
+                    &format!("unknown event type {item} in `event_types`; see GET /webhooks/event-types"),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn create_webhook(State(sim): State<Arc<BitnobInner>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return *r;
+    }
+    let key = match idempotency_key(&headers) {
+        Ok(key) => key,
+        Err(r) => return *r,
+    };
+    let map = match json_object(&headers, &body) {
+        Ok(map) => map,
+        Err(e) => return render_error(e.status(), &e.message()),
+    };
+    let request = Value::Object(map.clone());
+    if let Some(key) = &key
+        && let Some(cached) = lock(&sim.state).idempotency.get(key)
+    {
+        return if cached.request == request {
+            json_response(StatusCode::CREATED, &cached.response)
+        } else {
+            render_error(StatusCode::CONFLICT, "this Idempotency-Key was already used with a different request body")
+        };
+    }
+    let name = match validate_name(map.get("name")) {
+        Ok(n) => n,
+        Err(r) => return *r,
+    };
+    let url = match validate_url(&sim, map.get("url")) {
+        Ok(u) => u,
+        Err(r) => return *r,
+    };
+    let event_types = match map.get("event_types") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(v) => match validate_event_types(v) {
+            Ok(list) => list,
+            Err(r) => return *r,
+        },
+    };
+    let mut state = lock(&sim.state);
+    // A concurrent request with the same key may have completed meanwhile.
+    if let Some(key) = &key
+        && let Some(cached) = state.idempotency.get(key)
+    {
+        return if cached.request == request {
+            json_response(StatusCode::CREATED, &cached.response)
+        } else {
+            render_error(StatusCode::CONFLICT, "this Idempotency-Key was already used with a different request body")
+        };
+    }
+    let now = Timestamp::now();
+    let seq = state.seq();
+    let webhook = Webhook {
+        seq,
+        id: uuid_v4(),
+        name,
+        url,
+        deleted: false,
+        event_types,
+        secret: random_hex::<32>(),
+        last_triggered_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let mut response = webhook.to_json();
+    if let Some(obj) = response.as_object_mut() {
+        obj.insert("signing_secret".into(), json!(webhook.secret));
+    }
+    state.webhooks.push(webhook);
+    if let Some(key) = key {
+        state.idempotency.insert(key, CachedCreate { request, response: response.clone() });
+    }
+    json_response(StatusCode::CREATED, &response)
+}
+
+async fn get_webhook(State(sim): State<Arc<BitnobInner>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return *r;
+    }
+    let state = lock(&sim.state);
+    match state.webhooks.iter().find(|w| w.id == id && !w.deleted) {
+        Some(w) => json_response(StatusCode::OK, &w.to_json()),
+        None => not_found("webhook", &id),
+    }
+}
+
+async fn update_webhook(
+    State(sim): State<Arc<BitnobInner>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return *r;
+    }
+    let map = match json_object(&headers, &body) {
+        Ok(map) => map,
+        Err(e) => return render_error(e.status(), &e.message()),
+    };
+    let name = match map.get("name") {
+        None => None,
+        Some(v) => match validate_name(Some(v)) {
+            Ok(n) => Some(n),
+            Err(r) => return *r,
+        },
+    };
+    let url = match map.get("url") {
+        None => None,
+        Some(v) => match validate_url(&sim, Some(v)) {
+            Ok(u) => Some(u),
+            Err(r) => return *r,
+        },
+    };
+    let event_types = match map.get("event_types") {
+        None => None,
+        Some(Value::Null) => Some(Vec::new()),
+        Some(v) => match validate_event_types(v) {
+            Ok(list) => Some(list),
+            Err(r) => return *r,
+        },
+    };
+    let mut state = lock(&sim.state);
+    let Some(webhook) = state.webhooks.iter_mut().find(|w| w.id == id && !w.deleted) else {
+        return not_found("webhook", &id);
+    };
+    if let Some(name) = name {
+        webhook.name = name;
+    }
+    if let Some(url) = url {
+        webhook.url = url;
+    }
+    if let Some(event_types) = event_types {
+        webhook.event_types = event_types;
+    }
+    webhook.updated_at = advance(webhook.updated_at);
+    json_response(StatusCode::OK, &webhook.to_json())
+}
+
+/// Now, but strictly after `previous` (so `updated_at` visibly advances even within one
+/// millisecond).
+fn advance(previous: Timestamp) -> Timestamp {
+    let now = Timestamp::now();
+    if now.as_millisecond() > previous.as_millisecond() {
+        now
+    } else {
+        Timestamp::from_millisecond(previous.as_millisecond() + 1).unwrap_or(now)
+    }
+}
+
+async fn delete_webhook(State(sim): State<Arc<BitnobInner>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return *r;
+    }
+    let mut state = lock(&sim.state);
+    match state.webhooks.iter_mut().find(|w| w.id == id && !w.deleted) {
+        Some(w) => {
+            w.deleted = true;
+            w.updated_at = advance(w.updated_at);
+            empty_response(StatusCode::NO_CONTENT)
+        }
+        None => not_found("webhook", &id),
+    }
+}
+
+async fn rotate_secret(State(sim): State<Arc<BitnobInner>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return *r;
+    }
+    let mut state = lock(&sim.state);
+    match state.webhooks.iter_mut().find(|w| w.id == id && !w.deleted) {
+        Some(w) => {
+            w.secret = random_hex::<32>();
+            w.updated_at = advance(w.updated_at);
+            json_response(StatusCode::OK, &json!({"object": "signing_secret", "secret": w.secret}))
+        }
+        None => not_found("webhook", &id),
+    }
+}
+
+async fn list_event_types(State(sim): State<Arc<BitnobInner>>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return *r;
+    }
+    let data: Vec<Value> = BITNOB_EVENT_TYPES
+        .iter()
+        .map(|t| {
+            json!({
+                "type": t.event_type,
+                "category": t.category,
+                "name": t.name,
+                "description": t.description,
+            })
+        })
+        .collect();
+    json_response(StatusCode::OK, &json!({"data": data, "next_cursor": null, "has_more": false}))
+}
+
+/// Paging parameters of the cursor lists.
+struct PageParams {
+    limit: usize,
+    starting_after: Option<String>,
+    ending_before: Option<String>,
+}
+
+fn page_params(pairs: &[(String, String)]) -> Result<PageParams, Reject> {
+    let limit = match query_param(pairs, "limit") {
+        None => BITNOB_DEFAULT_LIMIT,
+        Some(v) => match v.parse::<usize>() {
+            Ok(l) if (1..=BITNOB_MAX_LIMIT).contains(&l) => l,
+            _ => {
+                return Err(reject(
+                    StatusCode::BAD_REQUEST,
+                    &format!("`limit` must be an integer between 1 and {BITNOB_MAX_LIMIT}"),
+                ));
+            }
+        },
+    };
+    let cursor = |name| query_param(pairs, name).filter(|v| !v.is_empty()).map(str::to_owned);
+    let params = PageParams { limit, starting_after: cursor("starting_after"), ending_before: cursor("ending_before") };
+    if params.starting_after.is_some() && params.ending_before.is_some() {
+        return Err(reject(StatusCode::BAD_REQUEST, "pass either `starting_after` or `ending_before`, not both"));
+    }
+    Ok(params)
+}
+
+/// Pages `items` (newest first, each `(seq, id, json)`); `all_seq` resolves any cursor id
+/// ever issued (including deleted or filtered-out items).
+fn paginate(
+    items: &[(u64, String, Value)],
+    all_seq: impl Fn(&str) -> Option<u64>,
+    p: &PageParams,
+) -> Result<Value, Reject> {
+    let resolve = |cursor: &str| {
+        all_seq(cursor).ok_or_else(|| reject(StatusCode::BAD_REQUEST, &format!("unknown cursor `{cursor}`")))
+    };
+    let (page, has_more): (Vec<&(u64, String, Value)>, bool) = if let Some(c) = &p.ending_before {
+        let seq = resolve(c)?;
+        let newer: Vec<_> = items.iter().filter(|(s, _, _)| *s > seq).collect();
+        let skip = newer.len().saturating_sub(p.limit);
+        (newer.iter().skip(skip).copied().collect(), skip > 0)
+    } else {
+        let older: Vec<_> = match &p.starting_after {
+            Some(c) => {
+                let seq = resolve(c)?;
+                items.iter().filter(|(s, _, _)| *s < seq).collect()
+            }
+            None => items.iter().collect(),
+        };
+        let has_more = older.len() > p.limit;
+        (older.into_iter().take(p.limit).collect(), has_more)
+    };
+    let next_cursor =
+        page.last().filter(|(last_seq, _, _)| items.iter().any(|(s, _, _)| s < last_seq)).map(|(_, id, _)| id.clone());
+    let data: Vec<Value> = page.into_iter().map(|(_, _, v)| v.clone()).collect();
+    Ok(json!({"data": data, "next_cursor": next_cursor, "has_more": has_more}))
+}
+
+async fn list_webhooks(State(sim): State<Arc<BitnobInner>>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return *r;
+    }
+    let pairs = query_pairs(query.as_deref());
+    let params = match page_params(&pairs) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let state = lock(&sim.state);
+    let items: Vec<(u64, String, Value)> =
+        state.webhooks.iter().rev().filter(|w| !w.deleted).map(|w| (w.seq, w.id.clone(), w.to_json())).collect();
+    let lookup = |id: &str| state.webhooks.iter().find(|w| w.id == id).map(|w| w.seq);
+    match paginate(&items, lookup, &params) {
+        Ok(v) => json_response(StatusCode::OK, &v),
+        Err(r) => *r,
+    }
+}
+
+async fn list_events(State(sim): State<Arc<BitnobInner>>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return *r;
+    }
+    let pairs = query_pairs(query.as_deref());
+    let params = match page_params(&pairs) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let status = query_param(&pairs, "status");
+    if let Some(s) = status
+        && !matches!(s, "pending" | "delivered" | "failed")
+    {
+        return bad_request("`status` must be one of pending, delivered, failed");
+    }
+    let webhook_id = query_param(&pairs, "webhook_id");
+    let state = lock(&sim.state);
+    let items: Vec<(u64, String, Value)> = state
+        .events
+        .iter()
+        .rev()
+        .filter(|e| status.is_none_or(|s| e.delivery_status == s))
+        .filter(|e| webhook_id.is_none_or(|w| e.webhook_id == w))
+        .map(|e| (e.seq, e.id.clone(), e.to_json()))
+        .collect();
+    let lookup = |id: &str| state.events.iter().find(|e| e.id == id).map(|e| e.seq);
+    match paginate(&items, lookup, &params) {
+        Ok(v) => json_response(StatusCode::OK, &v),
+        Err(r) => *r,
+    }
+}
+
+async fn get_event(State(sim): State<Arc<BitnobInner>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return *r;
+    }
+    let state = lock(&sim.state);
+    match state.events.iter().find(|e| e.id == id) {
+        Some(e) => json_response(StatusCode::OK, &e.to_json()),
+        None => not_found("event", &id),
+    }
+}
+
+async fn retry_event(State(sim): State<Arc<BitnobInner>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return *r;
+    }
+    let target = {
+        let state = lock(&sim.state);
+        let Some(event) = state.events.iter().find(|e| e.id == id) else {
+            return not_found("event", &id);
+        };
+        let Some(webhook) = state.webhooks.iter().find(|w| w.id == event.webhook_id && !w.deleted) else {
+            return not_found("webhook", &event.webhook_id);
+        };
+        (webhook.id.clone(), webhook.url.clone(), webhook.secret.clone(), event.event_type.clone(), event.body.clone())
+    };
+    let (webhook_id, url, secret, event_type, body) = target;
+    match attempt(&sim, &webhook_id, &url, &secret, &id, &event_type, body).await {
+        Ok(_) => json_response(StatusCode::OK, &json!({"object": "event", "status": "queued"})),
+        Err(e) => render_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("the simulator could not re-deliver the event: {e}"),
+        ),
+    }
+}

@@ -1,0 +1,139 @@
+//! The repository's provider fixtures (`fixtures/<provider>/*.json`), embedded.
+//!
+//! Realistic provider JSON (requests, responses, list pages, error bodies, delivery
+//! payloads) that the provider crates' tests use, available to users' tests without file
+//! access. Names are paths relative to `fixtures/`, e.g. `"chip/purchase_paid.json"`.
+//!
+//! ```
+//! use hookbridge_testkit::fixtures;
+//!
+//! let purchase = fixtures::chip_purchase_paid();
+//! assert_eq!(purchase["type"], "purchase");
+//! assert!(fixtures::fixture("miex/register_response.json").is_some());
+//! assert!(fixtures::names().all(|n| fixtures::fixture_json(n).is_some()));
+//! ```
+
+use serde_json::Value;
+
+/// Every embedded fixture: `(name relative to fixtures/, content)`, sorted by name.
+pub const FIXTURES: &[(&str, &str)] = &[
+    ("abbeycross/error_400.json", include_str!("../../../fixtures/abbeycross/error_400.json")),
+    ("abbeycross/error_401.json", include_str!("../../../fixtures/abbeycross/error_401.json")),
+    ("abbeycross/error_404.json", include_str!("../../../fixtures/abbeycross/error_404.json")),
+    ("abbeycross/error_500.json", include_str!("../../../fixtures/abbeycross/error_500.json")),
+    ("abbeycross/error_503.json", include_str!("../../../fixtures/abbeycross/error_503.json")),
+    ("abbeycross/error_schema_example.json", include_str!("../../../fixtures/abbeycross/error_schema_example.json")),
+    ("abbeycross/register_request.json", include_str!("../../../fixtures/abbeycross/register_request.json")),
+    ("abbeycross/register_response.json", include_str!("../../../fixtures/abbeycross/register_response.json")),
+    (
+        "abbeycross/register_response_drift.json",
+        include_str!("../../../fixtures/abbeycross/register_response_drift.json"),
+    ),
+    (
+        "abbeycross/register_response_schema_example.json",
+        include_str!("../../../fixtures/abbeycross/register_response_schema_example.json"),
+    ),
+    ("bitnob/delivery_event.json", include_str!("../../../fixtures/bitnob/delivery_event.json")),
+    ("bitnob/delivery_events_page_1.json", include_str!("../../../fixtures/bitnob/delivery_events_page_1.json")),
+    ("bitnob/delivery_events_page_2.json", include_str!("../../../fixtures/bitnob/delivery_events_page_2.json")),
+    ("bitnob/error_409_idempotency.json", include_str!("../../../fixtures/bitnob/error_409_idempotency.json")),
+    ("bitnob/event_types.json", include_str!("../../../fixtures/bitnob/event_types.json")),
+    ("bitnob/retry_event.json", include_str!("../../../fixtures/bitnob/retry_event.json")),
+    ("bitnob/rotate_secret.json", include_str!("../../../fixtures/bitnob/rotate_secret.json")),
+    ("bitnob/webhook.json", include_str!("../../../fixtures/bitnob/webhook.json")),
+    ("bitnob/webhook_created.json", include_str!("../../../fixtures/bitnob/webhook_created.json")),
+    (
+        "bitnob/webhook_created_all_events.json",
+        include_str!("../../../fixtures/bitnob/webhook_created_all_events.json"),
+    ),
+    ("bitnob/webhook_legacy.json", include_str!("../../../fixtures/bitnob/webhook_legacy.json")),
+    ("bitnob/webhook_unknown_status.json", include_str!("../../../fixtures/bitnob/webhook_unknown_status.json")),
+    ("bitnob/webhook_updated.json", include_str!("../../../fixtures/bitnob/webhook_updated.json")),
+    ("bitnob/webhooks_page_1.json", include_str!("../../../fixtures/bitnob/webhooks_page_1.json")),
+    ("bitnob/webhooks_page_2.json", include_str!("../../../fixtures/bitnob/webhooks_page_2.json")),
+    ("bitnob/webhooks_page_3.json", include_str!("../../../fixtures/bitnob/webhooks_page_3.json")),
+    ("blaze/create_request.json", include_str!("../../../fixtures/blaze/create_request.json")),
+    ("blaze/error_400.json", include_str!("../../../fixtures/blaze/error_400.json")),
+    ("blaze/error_401.json", include_str!("../../../fixtures/blaze/error_401.json")),
+    ("blaze/error_403.json", include_str!("../../../fixtures/blaze/error_403.json")),
+    ("blaze/error_404.json", include_str!("../../../fixtures/blaze/error_404.json")),
+    ("blaze/error_500.json", include_str!("../../../fixtures/blaze/error_500.json")),
+    ("blaze/list_docs_envelope.json", include_str!("../../../fixtures/blaze/list_docs_envelope.json")),
+    ("blaze/list_docs_page_1.json", include_str!("../../../fixtures/blaze/list_docs_page_1.json")),
+    ("blaze/list_docs_page_2.json", include_str!("../../../fixtures/blaze/list_docs_page_2.json")),
+    ("blaze/list_docs_page_3.json", include_str!("../../../fixtures/blaze/list_docs_page_3.json")),
+    ("blaze/list_ignores_start.json", include_str!("../../../fixtures/blaze/list_ignores_start.json")),
+    ("blaze/list_ignores_start_total.json", include_str!("../../../fixtures/blaze/list_ignores_start_total.json")),
+    ("blaze/list_page_1.json", include_str!("../../../fixtures/blaze/list_page_1.json")),
+    ("blaze/list_page_2.json", include_str!("../../../fixtures/blaze/list_page_2.json")),
+    ("blaze/list_page_3.json", include_str!("../../../fixtures/blaze/list_page_3.json")),
+    ("blaze/list_values_envelope.json", include_str!("../../../fixtures/blaze/list_values_envelope.json")),
+    ("blaze/webhook.json", include_str!("../../../fixtures/blaze/webhook.json")),
+    ("blaze/webhook_empty_urls.json", include_str!("../../../fixtures/blaze/webhook_empty_urls.json")),
+    ("blaze/webhook_minimal.json", include_str!("../../../fixtures/blaze/webhook_minimal.json")),
+    ("blaze/webhook_no_id.json", include_str!("../../../fixtures/blaze/webhook_no_id.json")),
+    ("blaze/webhook_unknown_type.json", include_str!("../../../fixtures/blaze/webhook_unknown_type.json")),
+    ("chip/error_400_all.json", include_str!("../../../fixtures/chip/error_400_all.json")),
+    ("chip/error_400_fields.json", include_str!("../../../fixtures/chip/error_400_fields.json")),
+    ("chip/error_401.json", include_str!("../../../fixtures/chip/error_401.json")),
+    ("chip/error_404.json", include_str!("../../../fixtures/chip/error_404.json")),
+    ("chip/payment_refunded.json", include_str!("../../../fixtures/chip/payment_refunded.json")),
+    ("chip/payout_success.json", include_str!("../../../fixtures/chip/payout_success.json")),
+    ("chip/public_key.json", include_str!("../../../fixtures/chip/public_key.json")),
+    ("chip/purchase_paid.json", include_str!("../../../fixtures/chip/purchase_paid.json")),
+    ("chip/purchase_payment_failure.json", include_str!("../../../fixtures/chip/purchase_payment_failure.json")),
+    (
+        "chip/purchase_subscription_charge_failure.json",
+        include_str!("../../../fixtures/chip/purchase_subscription_charge_failure.json"),
+    ),
+    ("chip/webhook.json", include_str!("../../../fixtures/chip/webhook.json")),
+    ("chip/webhook_all_events.json", include_str!("../../../fixtures/chip/webhook_all_events.json")),
+    ("chip/webhook_create_request.json", include_str!("../../../fixtures/chip/webhook_create_request.json")),
+    ("chip/webhook_create_response.json", include_str!("../../../fixtures/chip/webhook_create_response.json")),
+    ("chip/webhook_unknown_events.json", include_str!("../../../fixtures/chip/webhook_unknown_events.json")),
+    ("chip/webhooks_list_docs.json", include_str!("../../../fixtures/chip/webhooks_list_docs.json")),
+    ("chip/webhooks_page1.json", include_str!("../../../fixtures/chip/webhooks_page1.json")),
+    ("chip/webhooks_page2.json", include_str!("../../../fixtures/chip/webhooks_page2.json")),
+    ("chip/webhooks_page3.json", include_str!("../../../fixtures/chip/webhooks_page3.json")),
+    ("miex/error_422.json", include_str!("../../../fixtures/miex/error_422.json")),
+    ("miex/register_request.json", include_str!("../../../fixtures/miex/register_request.json")),
+    ("miex/register_response.json", include_str!("../../../fixtures/miex/register_response.json")),
+    (
+        "miex/register_response_all_events.json",
+        include_str!("../../../fixtures/miex/register_response_all_events.json"),
+    ),
+    ("miex/register_response_drift.json", include_str!("../../../fixtures/miex/register_response_drift.json")),
+    ("miex/register_response_minimal.json", include_str!("../../../fixtures/miex/register_response_minimal.json")),
+];
+
+/// The raw text of a fixture, e.g. `fixture("bitnob/webhook.json")`.
+#[must_use]
+pub fn fixture(name: &str) -> Option<&'static str> {
+    FIXTURES.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+}
+
+/// A fixture parsed as JSON; `None` if there is no such fixture (every embedded fixture is
+/// valid JSON — a test checks it).
+#[must_use]
+pub fn fixture_json(name: &str) -> Option<Value> {
+    fixture(name).and_then(|text| serde_json::from_str(text).ok())
+}
+
+/// The names of all embedded fixtures.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    FIXTURES.iter().map(|(n, _)| *n)
+}
+
+/// The names of one provider's fixtures (`"miex"`, `"blaze"`, `"bitnob"`, `"abbeycross"`, `"chip"`).
+pub fn provider_names(provider: &str) -> impl Iterator<Item = &'static str> + '_ {
+    names().filter(move |n| n.split_once('/').is_some_and(|(p, _)| p == provider))
+}
+
+/// CHIP Collect's realistic paid Purchase delivery (`chip/purchase_paid.json`, with its
+/// `event_type`): the default body of [`ChipSim::deliver`](crate::ChipSim::deliver).
+#[must_use]
+pub fn chip_purchase_paid() -> Value {
+    serde_json::from_str(CHIP_PURCHASE_PAID).unwrap_or(Value::Null)
+}
+
+const CHIP_PURCHASE_PAID: &str = include_str!("../../../fixtures/chip/purchase_paid.json");

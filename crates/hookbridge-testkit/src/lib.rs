@@ -1,0 +1,150 @@
+//! Stateful simulators of the five providers' webhook-management APIs, signed delivery
+//! emitters and embedded fixtures — for hookbridge users' tests and for `hookbridge tour`.
+//!
+//! Like Stripe's `stripe-mock`, but stateful: each simulator is a real HTTP server on
+//! `127.0.0.1:<ephemeral port>` that speaks the provider's **wire format** (field names,
+//! casing, status codes, envelopes, timestamps, auth headers) as documented, keeps webhooks
+//! across create / list / get / update / delete, pages like the provider, and can POST
+//! correctly signed deliveries to the callbacks registered with it. It is an independent
+//! implementation of the documentation (it does not use the hookbridge client crates), so
+//! testing a client against it means something.
+//!
+//! | simulator | base URL ([`base_url`](MiexSim::base_url)) | credentials | operations | deliveries |
+//! |---|---|---|---|---|
+//! | [`MiexSim`] | `http://127.0.0.1:<port>/api/v1` | `Bearer` `sk_branch_` / `sk_personal_` (`pk_` → 403) | register | `X-Webhook-Signature: sha256=<hex>` |
+//! | [`BlazeSim`] | `…/api/v1/partner/` | `x-api-key` + `Authorization` (no `Bearer`) | create, get, list (offset), update (PUT), delete | unsigned (BLAZE documents none) |
+//! | [`BitnobSim`] | `…/` | `Bearer`, or the `X-Auth-*` headers | the ten documented endpoints, cursor paging, `Idempotency-Key` | `X-Bitnob-Signature` over `ts.body` |
+//! | [`AbbeyCrossSim`] | `…/` | `Bearer` | register; working-hours 503 switch | an **assumed** HMAC scheme (undocumented) |
+//! | [`ChipSim`] | `…/api/v1/` | `Bearer` | create, get, list (next URLs), PUT, PATCH, delete, `public_key/` | `X-Signature` RSA-SHA256 |
+//!
+//! Each provider module documents exactly what is modelled and every assumption made where
+//! the provider documents nothing (error bodies, delivery envelopes, ...).
+//!
+//! Common to every simulator:
+//! * `start()` / `start_with(config)`; stopped on drop or with `shutdown().await`; state in
+//!   `Arc<Mutex<..>>`, safe to use from several tasks;
+//! * unknown route → 404, wrong method → 405, malformed JSON → 400, non-JSON
+//!   `Content-Type` → 415, bodies over [`MAX_REQUEST_BODY`] → 413 — always in the provider's
+//!   error shape, never a panic;
+//! * fault injection: `fail_next(status, n)` / `fail_next_with_retry_after(..)` answer the
+//!   next `n` requests with an error, to test retries;
+//! * a request log: `requests()` returns every [`RecordedRequest`] (method, path, query,
+//!   headers with credential values redacted, body);
+//! * `deliver(event, payload)` POSTs a delivery to every subscribed callback and returns a
+//!   [`DeliveryReport`] per attempt; receivers verify them with `hookbridge-verify`.
+//!
+//! [`Simulators::start_all`] starts all five at once.
+//!
+//! # Using a simulator in a test
+//!
+//! ```
+//! use hookbridge_testkit::{ChipSim, StatusCode};
+//! use serde_json::{Value, json};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+//! let sim = ChipSim::start().await?;
+//! // Point the code under test at `sim.base_url()` with `sim.secret_key()`; here, plain reqwest.
+//! let http = reqwest::Client::builder().no_proxy().build()?;
+//! let created: Value = http
+//!     .post(format!("{}webhooks/", sim.base_url()))
+//!     .bearer_auth(sim.secret_key())
+//!     .json(&json!({
+//!         "title": "orders",
+//!         "events": ["purchase.paid"],
+//!         "callback": "https://example.com/chip",
+//!     }))
+//!     .send()
+//!     .await?
+//!     .json()
+//!     .await?;
+//! assert_eq!(created["type"], "webhook");
+//! assert!(created["public_key"].as_str().is_some_and(|k| k.starts_with("-----BEGIN PUBLIC KEY-----")));
+//!
+//! // Retries: the next request fails with 503, the one after succeeds.
+//! sim.fail_next(StatusCode::SERVICE_UNAVAILABLE, 1);
+//! let url = format!("{}webhooks/", sim.base_url());
+//! let first = http.get(&url).bearer_auth(sim.secret_key()).send().await?;
+//! let second = http.get(&url).bearer_auth(sim.secret_key()).send().await?;
+//! assert_eq!((first.status().as_u16(), second.status().as_u16()), (503, 200));
+//!
+//! // What the code under test sent, with credentials redacted.
+//! let log = sim.requests();
+//! assert_eq!(log[0].json().unwrap()["title"], "orders");
+//! assert_eq!(log[0].header("authorization"), Some("Bearer <redacted>"));
+//! assert_eq!(log[1].injected_fault, Some(503));
+//! # Ok::<_, Box<dyn std::error::Error>>(())
+//! # })
+//! # }
+//! ```
+//!
+//! Deliveries go to real callback URLs, so start your receiver (an axum route on
+//! `127.0.0.1:0`, say), register its URL, then call `deliver`; see the integration tests of
+//! this crate for complete receivers verifying with `hookbridge-verify`.
+
+#![forbid(unsafe_code)]
+
+mod delivery;
+mod error;
+pub mod fixtures;
+mod server;
+
+pub mod abbeycross;
+pub mod bitnob;
+pub mod blaze;
+pub mod chip;
+pub mod miex;
+
+pub use abbeycross::{AbbeyCrossConfig, AbbeyCrossSim};
+pub use axum::http::StatusCode;
+pub use bitnob::{BitnobConfig, BitnobSim};
+pub use blaze::{BlazeConfig, BlazeSim, SearchResultShape};
+pub use chip::{ChipConfig, ChipSim};
+pub use delivery::{DEFAULT_DELIVERY_TIMEOUT, DELIVERY_USER_AGENT, DeliveryReport};
+pub use error::{Error, Result};
+pub use miex::{MiexConfig, MiexSim};
+pub use server::{MAX_REQUEST_BODY, REDACTED, RecordedRequest};
+
+/// All five simulators, started together (for demos such as `hookbridge tour`, or tests
+/// that exercise several providers).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Simulators {
+    /// The MIEX simulator.
+    pub miex: MiexSim,
+    /// The BLAZE simulator.
+    pub blaze: BlazeSim,
+    /// The Bitnob simulator.
+    pub bitnob: BitnobSim,
+    /// The AbbeyCross simulator.
+    pub abbeycross: AbbeyCrossSim,
+    /// The CHIP Collect simulator.
+    pub chip: ChipSim,
+}
+
+impl Simulators {
+    /// Starts the five simulators with their default configurations, each on its own
+    /// ephemeral loopback port.
+    ///
+    /// # Errors
+    /// The first start failure ([`Error::Bind`] or [`Error::HttpClient`]); simulators
+    /// already started are stopped.
+    pub async fn start_all() -> Result<Self> {
+        Ok(Self {
+            miex: MiexSim::start().await?,
+            blaze: BlazeSim::start().await?,
+            bitnob: BitnobSim::start().await?,
+            abbeycross: AbbeyCrossSim::start().await?,
+            chip: ChipSim::start().await?,
+        })
+    }
+
+    /// Stops all five, waiting for in-flight requests (see [`MiexSim::shutdown`]).
+    pub async fn shutdown(self) {
+        self.miex.shutdown().await;
+        self.blaze.shutdown().await;
+        self.bitnob.shutdown().await;
+        self.abbeycross.shutdown().await;
+        self.chip.shutdown().await;
+    }
+}
