@@ -7,6 +7,9 @@
 //!   [`delivery_log::DeliveryRecord`] (Bitnob's delivery events) and [`page`] (provider pages →
 //!   [`Page<Endpoint>`](hookbridge_core::Page)). They dispatch to the provider crates' own
 //!   conversions; provider → unified → provider is lossless (property-tested).
+//! * **Cross-dialect conversion** — [`convert()`] turns a spec written for one provider into one
+//!   another provider accepts, with a typed [`LossReport`] of everything that could not be carried
+//!   ([`Loss`]), an [`EventMapping`] table and a strict mode ([`ConvertOptions`]).
 //! * **The event catalogue** — [`EventCatalogue`]: every provider's documented event types as data,
 //!   built from the provider crates' enums; open for Bitnob (loadable from its live list) and
 //!   AbbeyCross.
@@ -18,29 +21,41 @@
 //! maps onto it exactly and back (the provider crates' serde); [`time`] names the three wire
 //! formats and says whether a timestamp fits one without truncation.
 //!
-//! ## Example
+//! ## Example: mirror a CHIP subscription at Bitnob
 //!
 //! ```
-//! use hookbridge_adapters::{EventCatalogue, ProviderSpec};
-//! use hookbridge_core::{EndpointSpec, ProviderId};
+//! use hookbridge_adapters::{convert, ConvertOptions, Loss, ProviderSpec};
+//! use hookbridge_core::{EndpointSpec, EventType, ProviderId};
 //!
-//! let catalogue = EventCatalogue::documented();
-//! assert!(catalogue.is_known(ProviderId::Chip, "purchase.paid"));
-//! let spec = EndpointSpec::new("https://shop.example.com/hooks".parse()?).name("payments").event("purchase.paid");
-//! let request = ProviderSpec::from_unified(ProviderId::Chip, &spec)?;
-//! assert_eq!(request.to_unified()?, spec);
+//! let chip = EndpointSpec::new("https://shop.example.com/hooks".parse()?)
+//!     .name("payments")
+//!     .event("purchase.paid")
+//!     .event("payment.refunded");
+//! let out = convert(&chip, ProviderId::Chip, ProviderId::Bitnob, &ConvertOptions::default())?;
+//! // Bitnob keeps the name and takes the events by name, but its catalogue is served at run time,
+//! // so the documented catalogue cannot confirm them:
+//! assert_eq!(out.report.losses, vec![
+//!     Loss::EventUnverifiable { event: EventType::new("purchase.paid") },
+//!     Loss::EventUnverifiable { event: EventType::new("payment.refunded") },
+//! ]);
+//! assert!(!out.report.is_lossy());
+//! assert!(matches!(out.request, ProviderSpec::Bitnob(_)));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 #![forbid(unsafe_code)]
 
 pub mod catalogue;
+pub mod convert;
 pub mod delivery_log;
 pub mod endpoint;
 pub mod event;
+pub mod loss;
 pub mod page;
 pub mod time;
 
 pub use catalogue::{CatalogueEntry, CatalogueStatus, EventCatalogue, Membership};
+pub use convert::{ConvertError, ConvertOptions, Converted, EventMapping, convert, convert_endpoint, validate};
 pub use endpoint::{ProviderEndpoint, ProviderSpec, spec_from_endpoint};
 pub use event::ProviderEvent;
+pub use loss::{Loss, LossReport, Severity, TitleSource};

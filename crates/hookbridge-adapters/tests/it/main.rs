@@ -2,5 +2,8 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod catalogue;
+mod convert_cases;
+mod convert_props;
+mod convert_table;
 mod pages;
 mod roundtrip;
