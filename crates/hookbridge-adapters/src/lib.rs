@@ -13,6 +13,8 @@
 //! * **The event catalogue** — [`EventCatalogue`]: every provider's documented event types as data,
 //!   built from the provider crates' enums; open for Bitnob (loadable from its live list) and
 //!   AbbeyCross.
+//! * **The Standard Webhooks bridge** — [`StandardWebhooksBridge`] re-signs any unified
+//!   [`Delivery`](hookbridge_core::Delivery) as a Standard Webhooks message.
 //!
 //! ## Timestamps
 //!
@@ -45,6 +47,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bridge;
 pub mod catalogue;
 pub mod convert;
 pub mod delivery_log;
@@ -54,6 +57,7 @@ pub mod loss;
 pub mod page;
 pub mod time;
 
+pub use bridge::{BridgeBody, BridgeError, BridgedMessage, MessageIdPolicy, StandardWebhooksBridge};
 pub use catalogue::{CatalogueEntry, CatalogueStatus, EventCatalogue, Membership};
 pub use convert::{ConvertError, ConvertOptions, Converted, EventMapping, convert, convert_endpoint, validate};
 pub use endpoint::{ProviderEndpoint, ProviderSpec, spec_from_endpoint};
