@@ -49,8 +49,10 @@
 //! Deliveries ([`BitnobSim::deliver`], and retries): `X-Bitnob-Signature` = hex
 //! HMAC-SHA256(secret, `timestamp + "." + raw body`), `X-Bitnob-Timestamp` (unix seconds),
 //! `X-Bitnob-Event`; they verify with `hookbridge_verify::HmacScheme::bitnob()`. The body
-//! envelope is not documented; the simulator sends
-//! `{"id": <delivery event id>, "event": <type>, "created_at": .., "data": <payload>}`.
+//! envelope is not documented for wallet infrastructure; the simulator sends the
+//! card-issuing documentation's shape, `{"event": <type>, "event_id": <delivery event id>,
+//! "created_at": .., "data": <payload>}` (`event_id` is the delivery event's id, kept by
+//! retries).
 //! Each delivery is recorded as a delivery event (`object: "event"`, `webhook_id`, `type`,
 //! `delivery_status` `delivered` / `failed`, `delivery_attempts`, `max_attempts: 5`,
 //! `http_status_code` — 0 when no response arrived — `error_message`, `created_at`).
@@ -64,7 +66,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -76,8 +78,8 @@ use serde_json::{Map, Value, json};
 use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport, Poster};
 use crate::error::{Error, Result};
 use crate::server::{
-    Core, Server, bearer, common_sim_methods, empty_response, is_http_url, json_object, json_response, lock,
-    query_pairs, query_param, random_alnum, random_hex, rfc3339_millis, uuid_v4,
+    Core, HasCore, PathId, Server, bearer, common_sim_methods, empty_response, is_http_url, json_object, json_response,
+    lock, query_pairs, query_param, random_alnum, random_hex, rfc3339_millis, uuid_v4,
 };
 
 /// Name of the webhook object's "has a signing secret" boolean. **Assumed**: the
@@ -302,6 +304,12 @@ struct BitnobInner {
     poster: Poster,
 }
 
+impl HasCore for BitnobInner {
+    fn core(&self) -> &Core {
+        &self.core
+    }
+}
+
 /// A running Bitnob simulator. Stops when dropped (or with [`shutdown`](Self::shutdown)).
 #[derive(Debug)]
 pub struct BitnobSim {
@@ -404,8 +412,8 @@ impl BitnobSim {
             for (webhook_id, url, secret) in subscribed {
                 let event_id = uuid_v4();
                 let body = json!({
-                    "id": event_id,
                     "event": event_type,
+                    "event_id": event_id,
                     "created_at": rfc3339_millis(now),
                     "data": data,
                 });
@@ -681,7 +689,7 @@ async fn create_webhook(State(sim): State<Arc<BitnobInner>>, headers: HeaderMap,
     json_response(StatusCode::CREATED, &response)
 }
 
-async fn get_webhook(State(sim): State<Arc<BitnobInner>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+async fn get_webhook(State(sim): State<Arc<BitnobInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -694,7 +702,7 @@ async fn get_webhook(State(sim): State<Arc<BitnobInner>>, Path(id): Path<String>
 
 async fn update_webhook(
     State(sim): State<Arc<BitnobInner>>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -755,7 +763,7 @@ fn advance(previous: Timestamp) -> Timestamp {
     }
 }
 
-async fn delete_webhook(State(sim): State<Arc<BitnobInner>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+async fn delete_webhook(State(sim): State<Arc<BitnobInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -770,7 +778,7 @@ async fn delete_webhook(State(sim): State<Arc<BitnobInner>>, Path(id): Path<Stri
     }
 }
 
-async fn rotate_secret(State(sim): State<Arc<BitnobInner>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+async fn rotate_secret(State(sim): State<Arc<BitnobInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -914,7 +922,7 @@ async fn list_events(State(sim): State<Arc<BitnobInner>>, RawQuery(query): RawQu
     }
 }
 
-async fn get_event(State(sim): State<Arc<BitnobInner>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+async fn get_event(State(sim): State<Arc<BitnobInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -925,7 +933,7 @@ async fn get_event(State(sim): State<Arc<BitnobInner>>, Path(id): Path<String>, 
     }
 }
 
-async fn retry_event(State(sim): State<Arc<BitnobInner>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+async fn retry_event(State(sim): State<Arc<BitnobInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }

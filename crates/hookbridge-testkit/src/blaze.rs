@@ -48,7 +48,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderName, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
@@ -58,8 +58,8 @@ use serde_json::{Map, Value, json};
 use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport, Poster};
 use crate::error::{Error, Result};
 use crate::server::{
-    Core, Server, common_sim_methods, empty_response, is_http_url, json_object, json_response, lock, object_id,
-    query_pairs, query_param, random_alnum, uuid_v4,
+    Core, HasCore, PathId, Server, common_sim_methods, empty_response, is_http_url, json_object, json_response, lock,
+    object_id, query_pairs, query_param, random_alnum, uuid_v4,
 };
 
 /// The eleven documented `webHookType` values.
@@ -197,6 +197,12 @@ struct BlazeInner {
     config: BlazeConfig,
     state: Mutex<BlazeState>,
     poster: Poster,
+}
+
+impl HasCore for BlazeInner {
+    fn core(&self) -> &Core {
+        &self.core
+    }
 }
 
 /// A running BLAZE simulator. Stops when dropped (or with [`shutdown`](Self::shutdown)).
@@ -458,7 +464,7 @@ async fn create(State(sim): State<Arc<BlazeInner>>, headers: HeaderMap, body: By
     json_response(StatusCode::OK, &out)
 }
 
-async fn get_one(State(sim): State<Arc<BlazeInner>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+async fn get_one(State(sim): State<Arc<BlazeInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -469,12 +475,7 @@ async fn get_one(State(sim): State<Arc<BlazeInner>>, Path(id): Path<String>, hea
     }
 }
 
-async fn update(
-    State(sim): State<Arc<BlazeInner>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn update(State(sim): State<Arc<BlazeInner>>, PathId(id): PathId, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -502,7 +503,7 @@ async fn update(
     json_response(StatusCode::OK, &webhook.to_json(&sim.company_id))
 }
 
-async fn delete(State(sim): State<Arc<BlazeInner>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+async fn delete(State(sim): State<Arc<BlazeInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }

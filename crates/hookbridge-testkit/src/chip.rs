@@ -49,7 +49,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
@@ -61,8 +61,8 @@ use serde_json::{Map, Value, json};
 use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport, Poster};
 use crate::error::{Error, Result};
 use crate::server::{
-    Core, Server, bearer, common_sim_methods, empty_response, is_http_url, json_object, json_response, lock,
-    query_pairs, query_param, random_alnum, uuid_v4,
+    Core, HasCore, PathId, Server, bearer, common_sim_methods, empty_response, is_http_url, json_object, json_response,
+    lock, query_pairs, query_param, random_alnum, uuid_v4,
 };
 
 /// The 27 documented CHIP Collect webhook event types.
@@ -200,6 +200,12 @@ struct ChipInner {
     origin: OnceLock<String>,
     state: Mutex<ChipState>,
     poster: Poster,
+}
+
+impl HasCore for ChipInner {
+    fn core(&self) -> &Core {
+        &self.core
+    }
 }
 
 /// A running CHIP Collect simulator. Stops when dropped (or with [`shutdown`](Self::shutdown)).
@@ -463,7 +469,7 @@ async fn create(State(sim): State<Arc<ChipInner>>, headers: HeaderMap, body: Byt
     json_response(StatusCode::CREATED, &out)
 }
 
-async fn get_one(State(sim): State<Arc<ChipInner>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+async fn get_one(State(sim): State<Arc<ChipInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -473,12 +479,7 @@ async fn get_one(State(sim): State<Arc<ChipInner>>, Path(id): Path<String>, head
     }
 }
 
-async fn replace(
-    State(sim): State<Arc<ChipInner>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn replace(State(sim): State<Arc<ChipInner>>, PathId(id): PathId, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -498,7 +499,7 @@ async fn replace(
     json_response(StatusCode::OK, &webhook.to_json())
 }
 
-async fn patch(State(sim): State<Arc<ChipInner>>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+async fn patch(State(sim): State<Arc<ChipInner>>, PathId(id): PathId, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -527,7 +528,7 @@ async fn patch(State(sim): State<Arc<ChipInner>>, Path(id): Path<String>, header
     json_response(StatusCode::OK, &webhook.to_json())
 }
 
-async fn delete(State(sim): State<Arc<ChipInner>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+async fn delete(State(sim): State<Arc<ChipInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }

@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, Path, Request, State};
 use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -236,6 +237,32 @@ async fn record_and_inject(State(core): State<Arc<Core>>, req: Request, next: Ne
         );
     };
     next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// Simulator state that carries the shared [`Core`].
+pub(crate) trait HasCore {
+    fn core(&self) -> &Core;
+}
+
+/// The single `{id}` path parameter, percent-decoded. Unlike axum's `Path`, a segment that
+/// does not decode to UTF-8 is refused in the provider's error shape (400).
+#[derive(Debug, Clone)]
+pub(crate) struct PathId(pub(crate) String);
+
+impl<S> FromRequestParts<Arc<S>> for PathId
+where
+    S: HasCore + Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<S>) -> Result<Self, Self::Rejection> {
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(Self(id)),
+            Err(e) => {
+                Err(state.core().error(StatusCode::BAD_REQUEST, &format!("invalid path parameter: {}", e.body_text())))
+            }
+        }
+    }
 }
 
 /// Adds the 404 / 405 fallbacks and the recording middleware, then binds the state.

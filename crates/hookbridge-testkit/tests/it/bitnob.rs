@@ -319,6 +319,7 @@ async fn deliveries_events_and_retry() {
         assert_eq!(got.headers["x-bitnob-event"], "transaction.confirmed");
         let body: Value = serde_json::from_slice(&got.body).unwrap();
         assert_eq!(body["event"], "transaction.confirmed");
+        assert!(reports.iter().any(|r| r.delivery_id.as_deref() == body["event_id"].as_str()));
         assert!(body["data"]["amount"].is_string());
     }
     let paths: Vec<&str> = received.iter().map(|r| r.uri.path()).collect();

@@ -130,6 +130,17 @@ async fn validation_auth_and_page_size() {
         assert_eq!(status, 400, "{body}");
         assert_eq!(err["code"], "invalid_request");
     }
+    for (content_type, body, expected) in [
+        ("application/json", "{\"title\": ", 400),
+        ("application/json", "\"a string\"", 400),
+        ("text/plain", "{}", 415),
+    ] {
+        let req =
+            http().post(url(&sim, "webhooks/")).bearer_auth(sim.secret_key()).header("content-type", content_type);
+        let (status, err) = send(req.body(body)).await;
+        assert_eq!(status, expected, "{body}");
+        assert!(err["code"].is_string() && err["message"].is_string());
+    }
     let all = create(&sim, json!({"title": "all", "all_events": true, "callback": "https://example.com"})).await;
     assert_eq!(all["events"], json!([]));
     create(&sim, json!({"title": "every type", "events": CHIP_EVENT_TYPES, "callback": "https://example.com"})).await;

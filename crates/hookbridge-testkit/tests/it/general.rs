@@ -73,6 +73,7 @@ async fn every_simulator_injects_faults_in_its_own_error_shape() {
         sims.abbeycross.origin(),
         sims.chip.origin(),
     ];
+    origins.sort();
     origins.dedup();
     assert_eq!(origins.len(), 5);
     sims.shutdown().await;
@@ -184,4 +185,22 @@ async fn shutdown_stops_the_server_and_drop_does_too() {
         }
     }
     assert!(refused);
+}
+
+#[tokio::test]
+async fn undecodable_path_ids_are_400_in_the_provider_shape() {
+    let bitnob = BitnobSim::start().await.unwrap();
+    let (status, err) =
+        send(http().get(format!("{}webhooks/%FF", bitnob.base_url())).bearer_auth(bitnob.api_key())).await;
+    assert_eq!(status, 400);
+    assert_eq!(err["status"], "error");
+    let chip = ChipSim::start().await.unwrap();
+    let (status, err) =
+        send(http().delete(format!("{}webhooks/%C3%28/", chip.base_url())).bearer_auth(chip.secret_key())).await;
+    assert_eq!(status, 400);
+    assert_eq!(err["code"], "invalid_request");
+    let blaze = BlazeSim::start().await.unwrap();
+    let (status, err) = send(http().get(format!("{}webHooks/%FF", blaze.base_url()))).await;
+    assert_eq!(status, 400);
+    assert!(err["errorType"].is_string());
 }
