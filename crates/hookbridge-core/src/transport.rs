@@ -461,10 +461,12 @@ impl HttpClient {
             method = %req.method,
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+            request_id = tracing::field::Empty,
         );
         let started = Instant::now();
-        let fut = self.send_with_retries(&req, started).instrument(span);
-        match self.inner.overall_timeout {
+        let fut = self.send_with_retries(&req, started).instrument(span.clone());
+        let result = match self.inner.overall_timeout {
             Some(limit) => match tokio::time::timeout(limit, fut).await {
                 Ok(r) => r,
                 Err(_) => Err(Error::Timeout {
@@ -475,7 +477,9 @@ impl HttpClient {
                 }),
             },
             None => fut.await,
-        }
+        };
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        result
     }
 
     /// Sends a request and decodes a JSON response into `T`.
@@ -611,6 +615,9 @@ impl HttpClient {
             .find_map(|h| headers.get(*h))
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(128).collect::<String>());
+        if let Some(id) = &request_id {
+            tracing::Span::current().record("request_id", id.as_str());
+        }
         let body = self.read_body(req.operation, status, resp, t0).await?;
         tracing::debug!(
             attempt,
