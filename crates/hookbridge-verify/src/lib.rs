@@ -143,6 +143,7 @@
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
+pub mod delivery;
 mod encoding;
 mod error;
 mod header;
@@ -154,6 +155,7 @@ pub mod sign;
 mod token;
 mod types;
 
+pub use delivery::{DeliveryError, ReplayCheck};
 pub use error::{
     EncodingProblem, KeyError, MalformedReason, RsaKeyFormat, RsaKeyParseError, SchemeError, SignError,
     SignatureEncoding, VerifyError,
