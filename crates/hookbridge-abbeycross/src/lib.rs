@@ -38,7 +38,8 @@
 //! * **How deliveries use `apiSecretKey`.** Not documented: no signature header, algorithm or signed
 //!   content is published. Verifying AbbeyCross deliveries therefore needs a scheme you configure
 //!   yourself in `hookbridge-verify` (for example an HMAC scheme built with its builder) once you know
-//!   it; this crate does not guess one.
+//!   it; this crate does not guess one (see [Receiving deliveries](#receiving-deliveries)). No delivery
+//!   payload is documented either.
 //! * **Listing, reading, updating, deleting webhooks, rotating the secret.** Not documented, so not
 //!   offered; through the unified trait they return
 //!   [`Error::Unsupported`](hookbridge_core::Error::Unsupported).
@@ -73,12 +74,55 @@
 //! assert_eq!(body.to_string(), "INVALID_PARAMETER: url is invalid (parameter `url` = \"ftp://x\") [errorId e-1]");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! ## Receiving deliveries
+//!
+//! [`AbbeyCrossReceiver`] verifies each delivery over the **raw body bytes** with the
+//! [`Verifier`](hookbridge_verify::Verifier) you configure (AbbeyCross documents no scheme), parses the
+//! body as JSON into an [`AbbeyCrossDelivery`] (event type from `event`, `eventType` or `type`), and,
+//! with [`AbbeyCrossReceiver::with_replay_store`], refuses repeats. Failures are typed
+//! [`DeliveryError`](hookbridge_verify::DeliveryError)s; the delivery converts into the unified
+//! [`hookbridge_core::Delivery`]. See [`delivery`] and `docs/verifying-deliveries.md`.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use hookbridge_abbeycross::{AbbeyCrossDelivery, AbbeyCrossReceiver};
+//! use hookbridge_core::reexports::http::HeaderName;
+//! use hookbridge_core::EventType;
+//! use hookbridge_verify::{
+//!     DeliveryError, HmacScheme, HmacSecret, HmacVerifier, KeyRing, SignatureEncoding, SignedContent, sign::HmacSigner,
+//! };
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // HYPOTHETICAL scheme (header names are placeholders): find out the real one first.
+//! let scheme = HmacScheme::builder(HeaderName::from_static("x-abbeycross-signature"))
+//!     .encoding(SignatureEncoding::Base64)
+//!     .signed_content(SignedContent::TimestampDotBody)
+//!     .timestamp_header(HeaderName::from_static("x-abbeycross-timestamp"))
+//!     .tolerance(Duration::from_secs(300))
+//!     .build()?;
+//! let api_secret_key = HmacSecret::from_str_bytes("the apiSecretKey from registration")?;
+//! let verifier = HmacVerifier::new(scheme.clone(), KeyRing::single("registered-2025", api_secret_key.clone()))?;
+//! let receiver = AbbeyCrossReceiver::new(Arc::new(verifier));
+//!
+//! let body = br#"{"event":"payment.settled","data":{"paymentId":"pay_1"}}"#;
+//! let headers = HmacSigner::new(scheme, api_secret_key).sign(body, 1_735_689_600, None)?;
+//! let delivery: AbbeyCrossDelivery = receiver.receive_at(body, &headers, 1_735_689_610)?;
+//! assert_eq!(delivery.event_type, Some(EventType::new("payment.settled")));
+//! assert_eq!(delivery.payload["data"]["paymentId"], "pay_1");
+//! assert!(matches!(receiver.receive_at(b"{}", &headers, 1_735_689_610), Err(DeliveryError::Verification(_))));
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod client;
+pub mod delivery;
 pub mod error;
 pub mod model;
 pub mod unified;
 
 pub use client::{AbbeyCrossClient, Webhooks};
+pub use delivery::{AbbeyCrossDelivery, AbbeyCrossReceiver};
 pub use error::{AbbeyCrossError, decode_error};
 pub use model::{BodyFieldNames, RegisterWebhook, RegisterWebhookResponse, RegisteredWebhook};

@@ -34,9 +34,10 @@
 //! * **Paging end**: the stream stops on an empty page, at `total`, on a short page when no
 //!   `total` is given, and when a page repeats the previous one (a server ignoring the offset).
 //! * **Deliveries are unsigned**: BLAZE documents no signing scheme and issues no secret, so there is
-//!   nothing to verify and no secret to rotate (unified `rotate_secret` is unsupported, and
-//!   [`Endpoint::has_secret`](hookbridge_core::Endpoint::has_secret) is `Some(false)`). BLAZE also warns that a delivery may arrive
-//!   more than once: de-duplicate on your side.
+//!   no signature to verify and no secret to rotate (unified `rotate_secret` is unsupported, and
+//!   [`Endpoint::has_secret`](hookbridge_core::Endpoint::has_secret) is `Some(false)`); see
+//!   [Receiving deliveries](#receiving-deliveries) for the URL-token check that replaces it. BLAZE also
+//!   warns that a delivery may arrive more than once: de-duplicate on your side.
 //! * **Delete's response body** is undocumented and ignored.
 //! * **No event list on create**: a unified spec selecting events is refused on create; update can
 //!   set the single `webHookType` (see [`unified`]).
@@ -61,8 +62,42 @@
 //! let _page = ListWebHooksOptions::new().shop_id("shop-42").limit(50);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! ## Receiving deliveries
+//!
+//! BLAZE signs nothing and documents no delivery payload. [`BlazeReceiver`] checks the one thing
+//! you control — a secret token in the callback URL you registered
+//! ([`UrlTokenVerifier`](hookbridge_verify::UrlTokenVerifier), constant time, rotatable) — then parses
+//! the body as JSON into a [`BlazeDelivery`], reading the event type from the first of
+//! [`delivery::EVENT_TYPE_FIELDS`] present. The token keeps out anyone who does not know the URL; it
+//! does **not** authenticate the body, so re-read objects through the API before acting on them. With
+//! [`BlazeReceiver::with_replay_store`], byte-identical repeats are refused. See [`delivery`] and
+//! `docs/verifying-deliveries.md`.
+//!
+//! ```
+//! use hookbridge_blaze::{BlazeDelivery, BlazeReceiver, WebHookType};
+//! use hookbridge_core::reexports::http::{HeaderMap, Uri};
+//! use hookbridge_verify::{DeliveryError, UrlToken, UrlTokenVerifier};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let token = UrlToken::from_string("Zt3sX8w0fQm2Lk9PqR7vYb1NcJ4hGd6E")?;
+//! // Registered callback: https://app.example/hooks/blaze?hb_token=Zt3sX8w0fQm2Lk9PqR7vYb1NcJ4hGd6E
+//! let receiver = BlazeReceiver::new(UrlTokenVerifier::with_token(token));
+//!
+//! let uri: Uri = "/hooks/blaze?hb_token=Zt3sX8w0fQm2Lk9PqR7vYb1NcJ4hGd6E".parse()?;
+//! let body = br#"{"webHookType":"NEW_MEMBER","payload":{"memberId":"m-1"}}"#;
+//! let delivery: BlazeDelivery = receiver.receive(&uri, body, &HeaderMap::new())?;
+//! assert_eq!(delivery.event_type, Some(WebHookType::NewMember));
+//!
+//! // Without the token (or with another one) the request is refused.
+//! let guessed: Uri = "/hooks/blaze".parse()?;
+//! assert!(matches!(receiver.receive(&guessed, body, &HeaderMap::new()), Err(DeliveryError::Verification(_))));
+//! # Ok(())
+//! # }
+//! ```
 
 mod client;
+pub mod delivery;
 mod model;
 pub mod unified;
 
@@ -70,5 +105,6 @@ pub use client::{
     ALT_PARTNER_KEY_HEADER, BlazeClient, BlazeKeys, DEFAULT_BASE_URL, DEFAULT_LIMIT, DEVELOPER_KEY_HEADER,
     ListWebHooksOptions, PARTNER_KEY_HEADER, SKIP_PARAM, START_PARAM, WEBHOOKS_PATH, WebHooks,
 };
+pub use delivery::{BlazeDelivery, BlazeReceiver};
 pub use model::{CreateWebHook, PartnerWebHook, SearchResult, WebHookType};
 pub use unified::to_endpoint;

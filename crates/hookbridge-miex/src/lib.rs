@@ -36,8 +36,9 @@
 //! * **Listing, reading, updating, deleting webhooks, rotating the secret.** Not documented, so not
 //!   offered; through the unified trait they return [`Error::Unsupported`](hookbridge_core::Error::Unsupported).
 //! * **Idempotency.** None documented: registration is never retried automatically.
-//! * **Deliveries.** Outside this crate: MIEX signs each delivery with HMAC-SHA256 of the body under
-//!   `secretKey` (header `X-Webhook-Signature: sha256=<hex>`); verify it with `hookbridge-verify`.
+//! * **Deliveries.** MIEX signs each delivery with HMAC-SHA256 of the raw body under `secretKey`
+//!   (header `X-Webhook-Signature: sha256=<hex>`), with no timestamp, and documents no retry schedule
+//!   or replay window: see [Receiving deliveries](#receiving-deliveries).
 //!
 //! hookbridge also refuses a non-HTTP(S) webhook URL before sending (MIEX delivers by HTTP POST).
 //!
@@ -68,12 +69,58 @@
 //! assert!(err.is_invalid_input() && !err.to_string().contains("sk_test_123"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! ## Receiving deliveries
+//!
+//! [`MiexReceiver`] verifies `X-Webhook-Signature` over the **raw body bytes** (never re-serialized
+//! JSON) with a ring of `secretKey`s, parses `{event, data}` into a [`MiexDelivery`], refuses an
+//! `X-Webhook-Event` header that names another event than the signed body
+//! ([`DeliveryError::HeaderMismatch`](hookbridge_verify::DeliveryError::HeaderMismatch)), and, with
+//! [`MiexReceiver::with_replay_store`], refuses a repeated `X-Webhook-Delivery` id. Every failure is
+//! a typed [`DeliveryError`](hookbridge_verify::DeliveryError); a [`MiexDelivery`] converts into the
+//! unified [`hookbridge_core::Delivery`]. See [`delivery`] and `docs/verifying-deliveries.md`.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use hookbridge_core::{Delivery, ProviderId};
+//! use hookbridge_miex::{MiexDelivery, MiexEvent, MiexReceiver};
+//! use hookbridge_verify::{DeliveryError, HmacScheme, HmacSecret, InMemoryReplayStore, sign::HmacSigner};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let secret = HmacSecret::from_str_bytes("the secretKey from registration")?;
+//! let receiver = MiexReceiver::with_secret(secret.clone())
+//!     .with_replay_store(Arc::new(InMemoryReplayStore::new()), Duration::from_secs(48 * 3600));
+//!
+//! // What MIEX sends (here produced by the test signer).
+//! let body = br#"{"event":"order.created","data":{"id":1284,"status":"new"}}"#;
+//! let mut headers = HmacSigner::new(HmacScheme::miex(), secret).sign(body, 0, Some("job-1284"))?;
+//! headers.insert("x-webhook-event", "order.created".parse()?);
+//!
+//! let delivery: MiexDelivery = receiver.receive(body, &headers)?;
+//! assert_eq!(delivery.event, MiexEvent::OrderCreated);
+//! assert_eq!(delivery.data["status"], "new");
+//! assert_eq!(delivery.delivery_id.as_deref(), Some("job-1284"));
+//!
+//! let unified: Delivery = delivery.into();
+//! assert_eq!(unified.provider, ProviderId::Miex);
+//! assert_eq!(unified.subject.as_ref().map(|s| s.id.as_str()), Some("1284"));
+//!
+//! // The same delivery again is a duplicate; a modified body fails verification.
+//! assert!(receiver.receive(body, &headers).unwrap_err().is_replay());
+//! let forged = br#"{"event":"order.created","data":{"id":1285,"status":"new"}}"#;
+//! assert!(matches!(receiver.receive(forged, &headers), Err(DeliveryError::Verification(_))));
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod client;
+pub mod delivery;
 pub mod key;
 pub mod model;
 pub mod unified;
 
 pub use client::{MiexClient, PUBLIC_KEY_READ_ONLY, Webhooks};
+pub use delivery::{MiexDelivery, MiexReceiver};
 pub use key::{KeyKind, MiexApiKey};
 pub use model::{MiexEvent, MiexWebhook, RegisterWebhook, WebhookId};

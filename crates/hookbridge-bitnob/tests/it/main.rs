@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;
+mod deliveries;
 mod errors;
 mod events;
 mod paging;

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;
+mod deliveries;
 mod errors;
 mod list;
 mod model;
