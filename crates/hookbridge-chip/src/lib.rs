@@ -31,9 +31,10 @@
 //!
 //! Deliveries: [`ChipDelivery`] reads a webhook or success-callback body — the related object
 //! ([`Purchase`] for `purchase.*`, [`Payment`] for `payment.refunded`, other objects as JSON) plus
-//! the top-level `event_type`. Verify `X-Signature` (base64 RSA PKCS#1 v1.5 over SHA-256 of the raw
-//! body, with the webhook's `public_key`, or for success callbacks the company key from
-//! [`PublicKey::get`]) before decoding; verification lives in `hookbridge-verify`.
+//! the top-level `event_type`. [`ChipReceiver`] and [`ChipKeySource`] verify `X-Signature` (base64
+//! RSA PKCS#1 v1.5 over SHA-256 of the raw body, with the webhook's `public_key`, or for success
+//! callbacks the company key from [`PublicKey::get`]) and decode in one call — see
+//! [Receiving deliveries](#receiving-deliveries).
 //!
 //! The unified [`hookbridge_core::Webhook`] trait is implemented (create, get, list, update as a
 //! replace, delete; no secret rotation) — see [`unified`].
@@ -81,16 +82,67 @@
 //! assert_eq!(ChipWebhook::try_from(&endpoint)?, webhook);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! ## Receiving deliveries
+//!
+//! * [`ChipReceiver`] — a fixed [`KeyRing`](hookbridge_verify::KeyRing) of RSA public keys, typically
+//!   your webhooks' `public_key`s ([`ChipReceiver::from_webhooks`], key id = webhook id). It verifies
+//!   `X-Signature` over the **raw body bytes** (never re-serialized JSON), decodes the body into a
+//!   [`ChipDelivery`] (`event_type` required, unknown events kept as [`ChipEvent::Unknown`]) and
+//!   returns a [`VerifiedChipDelivery`] (the delivery, the [`Verified`](hookbridge_verify::Verified)
+//!   key id, the raw bytes), which converts into the unified [`hookbridge_core::Delivery`].
+//! * [`ChipKeySource`] — for Purchase `success_callback`s, signed with the company key: fetched from
+//!   `GET /public_key/` on first use, parsed once, cached for a TTL, refetched once when a delivery
+//!   does not verify (CHIP rotated it) but at most once per interval, so forged deliveries cannot
+//!   make it hammer the API.
+//!
+//! CHIP sends no timestamp or delivery id and retries for 36 h: add a replay store
+//! ([`ChipReceiver::with_replay_store`]) to process each event once. Failures are typed
+//! [`DeliveryError`](hookbridge_verify::DeliveryError)s. See [`delivery`] and
+//! `docs/verifying-deliveries.md`.
+//!
+//! ```
+//! use hookbridge_chip::{ChipEvent, ChipReceiver, VerifiedChipDelivery};
+//! use hookbridge_core::{Delivery, Subject};
+//! use hookbridge_core::reexports::http::HeaderMap;
+//! use hookbridge_verify::{DeliveryError, KeyRing, RsaPublicKey};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // The webhook's `public_key` (here a test key) under the webhook's id.
+//! let pem = include_str!("../../../fixtures/keys/rsa2048-public-spki.pem");
+//! let receiver = ChipReceiver::new(KeyRing::single("webhook-7f1c", RsaPublicKey::from_pem(pem)?))?;
+//!
+//! // A purchase.paid delivery signed with `openssl dgst -sha256 -sign`.
+//! let body = include_bytes!("../../../fixtures/verify/chip-purchase-paid.body");
+//! let mut headers = HeaderMap::new();
+//! headers.insert("x-signature", include_str!("../../../fixtures/verify/chip-purchase-paid.sig").trim().parse()?);
+//!
+//! let delivery: VerifiedChipDelivery = receiver.receive(body, &headers)?;
+//! assert_eq!(delivery.event_type, ChipEvent::PurchasePaid);
+//! assert_eq!(delivery.purchase().and_then(|p| p.reference.as_deref()), Some("ORDER-1042"));
+//! assert_eq!(delivery.verified.key_id().as_str(), "webhook-7f1c");
+//!
+//! let unified = Delivery::from(delivery);
+//! assert_eq!(unified.subject, Some(Subject::new("purchase", "d6c3f1a0-2b5e-4c8d-9f71-3e6a4b2c8d10")));
+//!
+//! // One changed byte and the signature no longer matches.
+//! let tampered = [&body[..], b" "].concat();
+//! assert!(matches!(receiver.receive(&tampered, &headers), Err(DeliveryError::Verification(_))));
+//! # Ok(())
+//! # }
+//! ```
 
 #![forbid(unsafe_code)]
 
 mod client;
+pub mod delivery;
 pub mod error;
 pub mod model;
 pub mod unified;
 mod wire;
 
 pub use client::{ChipClient, PublicKey, Webhooks};
+pub use delivery::{ChipKeySource, ChipKeySourceError, ChipKeySourceStats, ChipReceiver, VerifiedChipDelivery};
 pub use error::{ChipError, ChipFieldError};
 pub use model::{
     AttemptError, AttemptType, BankAccount, ChipDelivery, ChipEvent, ChipWebhook, ClientDetails, DeliveryObject,
