@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod faults;
+mod hygiene;
 mod unified;
 
 /// Reads a fixture from `fixtures/`.

@@ -261,7 +261,9 @@ pub trait ProviderErrorBody: fmt::Debug + fmt::Display + Send + Sync + 'static {
 }
 
 /// The provider answered with a non-success HTTP status.
-#[derive(Debug)]
+///
+/// `Debug` shows [`ApiError::raw`] as its bounded, redacted excerpt (like `Display`), so printing
+/// the error never prints a secret-named value the body may carry.
 pub struct ApiError {
     /// Provider that answered.
     pub provider: ProviderId,
@@ -290,6 +292,21 @@ impl ApiError {
     /// A bounded, lossy UTF-8 excerpt of the raw body.
     pub fn body_excerpt(&self) -> String {
         excerpt(&self.raw)
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("provider", &self.provider)
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("kind", &self.kind)
+            .field("body", &self.body)
+            .field("raw", &self.body_excerpt())
+            .field("request_id", &self.request_id)
+            .field("retry_after", &self.retry_after)
+            .finish()
     }
 }
 
@@ -369,6 +386,23 @@ mod tests {
         assert!(ApiErrorKind::RateLimited.is_retryable());
         assert!(!ApiErrorKind::ServerError.is_retryable());
         assert!(!ApiErrorKind::BadRequest.is_retryable());
+    }
+
+    #[test]
+    fn debug_redacts_the_raw_body() {
+        let err = ApiError {
+            provider: ProviderId::Bitnob,
+            operation: "get",
+            status: StatusCode::CONFLICT,
+            kind: ApiErrorKind::Conflict,
+            body: None,
+            raw: Bytes::from_static(br#"{"error":"conflict","signing_secret":"whsec_abc123"}"#),
+            request_id: None,
+            retry_after: None,
+        };
+        for shown in [format!("{err:?}"), format!("{err:#?}"), err.to_string()] {
+            assert!(!shown.contains("whsec_abc123") && shown.contains("[REDACTED]"), "{shown}");
+        }
     }
 
     #[test]

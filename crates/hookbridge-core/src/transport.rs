@@ -294,7 +294,10 @@ impl Request {
 }
 
 /// A successful (2xx) response, body read in full within the size cap.
-#[derive(Clone, Debug)]
+///
+/// `Debug` shows the body as a bounded excerpt with secret-named JSON values redacted (a create
+/// response carries the one-time signing secret).
+#[derive(Clone)]
 pub struct Response {
     /// HTTP status.
     pub status: StatusCode,
@@ -302,6 +305,17 @@ pub struct Response {
     pub headers: HeaderMap,
     /// Body bytes.
     pub body: Bytes,
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.len())
+            .field("body", &excerpt(&self.body))
+            .finish()
+    }
 }
 
 /// What a provider's error decoder makes of a non-2xx body.
