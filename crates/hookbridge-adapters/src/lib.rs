@@ -13,6 +13,9 @@
 //! * **The event catalogue** — [`EventCatalogue`]: every provider's documented event types as data,
 //!   built from the provider crates' enums; open for Bitnob (loadable from its live list) and
 //!   AbbeyCross.
+//! * **Unified deliveries** — [`normalize()`] turns any provider's verified typed delivery into a
+//!   [`Delivery`](hookbridge_core::Delivery); a [`Normalizer`] holds one receiver per provider, so
+//!   any incoming `(provider, uri, body, headers)` becomes a verified `Delivery`.
 //! * **The Standard Webhooks bridge** — [`StandardWebhooksBridge`] re-signs any unified
 //!   [`Delivery`](hookbridge_core::Delivery) as a Standard Webhooks message.
 //!
@@ -54,6 +57,7 @@ pub mod delivery_log;
 pub mod endpoint;
 pub mod event;
 pub mod loss;
+pub mod normalize;
 pub mod page;
 pub mod time;
 
@@ -63,3 +67,4 @@ pub use convert::{ConvertError, ConvertOptions, Converted, EventMapping, convert
 pub use endpoint::{ProviderEndpoint, ProviderSpec, spec_from_endpoint};
 pub use event::ProviderEvent;
 pub use loss::{Loss, LossReport, Severity, TitleSource};
+pub use normalize::{NormalizeError, Normalizer, ProviderDelivery, normalize};

@@ -6,5 +6,6 @@ mod catalogue;
 mod convert_cases;
 mod convert_props;
 mod convert_table;
+mod normalize;
 mod pages;
 mod roundtrip;

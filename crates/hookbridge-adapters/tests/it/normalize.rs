@@ -1,0 +1,193 @@
+//! Unified deliveries: one signed delivery per provider (the OpenSSL-signed samples in
+//! `fixtures/verify/`, a URL token for BLAZE) through one `Normalizer`, then through the bridge.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hookbridge_abbeycross::AbbeyCrossReceiver;
+use hookbridge_adapters::normalize::{NormalizeError, Normalizer, ProviderDelivery, normalize};
+use hookbridge_adapters::{BridgeBody, StandardWebhooksBridge};
+use hookbridge_bitnob::BitnobReceiver;
+use hookbridge_blaze::BlazeReceiver;
+use hookbridge_chip::ChipReceiver;
+use hookbridge_core::{ProviderId, Timestamp};
+use hookbridge_miex::MiexReceiver;
+use hookbridge_verify::{
+    HmacAlgorithm, HmacScheme, HmacSecret, HmacVerifier, InMemoryReplayStore, KeyRing, RsaPublicKey, SignatureEncoding,
+    SignatureFormat, SignedContent, UrlToken, UrlTokenVerifier, Verifier,
+};
+use http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, Uri};
+use serde_json::Value;
+
+const BLAZE_TOKEN: &str = "blaze-callback-token-0123456789abcdef0123456789";
+
+fn fixture_bytes(path: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/../../fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn secret(name: &str) -> HmacSecret {
+    let secrets: Value = serde_json::from_slice(&fixture_bytes("verify/secrets.json")).unwrap();
+    HmacSecret::from_str_bytes(secrets[name].as_str().unwrap()).unwrap()
+}
+
+/// A signed sample: its body, its headers, and the time it verifies at.
+fn sample(name: &str) -> (Vec<u8>, HeaderMap, i64) {
+    let meta: Value = serde_json::from_slice(&fixture_bytes(&format!("verify/{name}.json"))).unwrap();
+    let body = fixture_bytes(&format!("verify/{}", meta["body_file"].as_str().unwrap()));
+    let mut headers = HeaderMap::new();
+    for (k, v) in meta["headers"].as_object().unwrap() {
+        headers
+            .insert(HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_str(v.as_str().unwrap()).unwrap());
+    }
+    (body, headers, meta["verify_at"].as_i64().unwrap())
+}
+
+fn abbeycross_verifier() -> Arc<dyn Verifier> {
+    let scheme = HmacScheme::builder(HeaderName::from_static("x-abbeycross-signature"))
+        .format(SignatureFormat::Bare)
+        .encoding(SignatureEncoding::Base64)
+        .algorithm(HmacAlgorithm::Sha256)
+        .signed_content(SignedContent::TimestampDotBody)
+        .timestamp_header(HeaderName::from_static("x-abbeycross-timestamp"))
+        .tolerance(Duration::from_secs(300))
+        .build()
+        .unwrap();
+    Arc::new(HmacVerifier::with_secret(scheme, secret("abbeycross")))
+}
+
+fn normalizer() -> Normalizer {
+    let chip_key =
+        RsaPublicKey::from_pem(&String::from_utf8(fixture_bytes("keys/rsa2048-public-spki.pem")).unwrap()).unwrap();
+    Normalizer::new()
+        .miex(MiexReceiver::with_secret(secret("miex")))
+        .blaze(BlazeReceiver::new(UrlTokenVerifier::with_token(UrlToken::from_string(BLAZE_TOKEN).unwrap())))
+        .bitnob(BitnobReceiver::new(KeyRing::single("current", secret("bitnob"))).unwrap())
+        .abbeycross(AbbeyCrossReceiver::new(abbeycross_verifier()))
+        .chip(ChipReceiver::with_key(chip_key))
+}
+
+fn blaze_sample() -> (Uri, Vec<u8>) {
+    let uri = format!("/hooks/blaze?hb_token={BLAZE_TOKEN}").parse().unwrap();
+    (uri, br#"{"webHookType":"NEW_MEMBER","member":{"id":"m-1"}}"#.to_vec())
+}
+
+#[test]
+fn one_normalizer_receives_all_five() {
+    let n = normalizer();
+    assert_eq!(n.providers(), ProviderId::ALL.to_vec());
+    let any_uri: Uri = "/hooks".parse().unwrap();
+
+    let (body, headers, at) = sample("miex-order-created");
+    let d = n.receive_at(ProviderId::Miex, &any_uri, &body, &headers, at).unwrap();
+    assert_eq!(d.provider, ProviderId::Miex);
+    assert_eq!(d.event_type.as_ref().unwrap().as_str(), "order.created");
+    assert_eq!(d.delivery_id.as_deref(), Some("1284"));
+    assert_eq!(&d.raw[..], &body[..]);
+
+    let (uri, body) = blaze_sample();
+    let d = n.receive_at(ProviderId::Blaze, &uri, &body, &HeaderMap::new(), 0).unwrap();
+    assert_eq!(d.event_type.as_ref().unwrap().as_str(), "NEW_MEMBER");
+    assert_eq!(d.payload["member"]["id"], "m-1");
+
+    let (body, headers, at) = sample("bitnob-transfer-success");
+    let d = n.receive_at(ProviderId::Bitnob, &any_uri, &body, &headers, at).unwrap();
+    assert_eq!(d.event_type.as_ref().unwrap().as_str(), "transfer.success");
+    assert_eq!(d.key_id.as_deref(), Some("current"));
+
+    let (body, headers, at) = sample("abbeycross-custom");
+    let d = n.receive_at(ProviderId::AbbeyCross, &any_uri, &body, &headers, at).unwrap();
+    assert_eq!(d.provider, ProviderId::AbbeyCross);
+    assert_eq!(&d.raw[..], &body[..]);
+
+    let (body, headers, at) = sample("chip-purchase-paid");
+    let typed = n.receive_typed_at(ProviderId::Chip, &any_uri, &body, &headers, at).unwrap();
+    assert!(matches!(typed, ProviderDelivery::Chip(_)));
+    assert_eq!(typed.provider(), ProviderId::Chip);
+    let d = normalize(typed);
+    assert_eq!(d.event_type.as_ref().unwrap().as_str(), "purchase.paid");
+    assert_eq!(d.subject.as_ref().map(|s| s.kind.as_str()), Some("purchase"));
+    assert!(d.occurred_at.is_some());
+
+    // Through an http::Request too (BLAZE needs the URI).
+    let (uri, body) = blaze_sample();
+    let request = Request::builder().method("POST").uri(uri).body(body).unwrap();
+    assert!(n.receive_request(ProviderId::Blaze, &request).is_ok());
+}
+
+#[test]
+fn refusals_are_typed() {
+    let n = normalizer();
+    let any_uri: Uri = "/hooks".parse().unwrap();
+    // A tampered body fails verification: 401.
+    let (mut body, headers, at) = sample("miex-order-created");
+    body[5] ^= 1;
+    let err = n.receive_at(ProviderId::Miex, &any_uri, &body, &headers, at).unwrap_err();
+    assert!(matches!(&err, NormalizeError::Delivery { provider: ProviderId::Miex, .. }));
+    assert!(err.as_delivery_error().unwrap().is_verification());
+    assert_eq!(err.http_status(), StatusCode::UNAUTHORIZED);
+    // The BLAZE token is required.
+    let (_, body) = blaze_sample();
+    let err = n.receive_at(ProviderId::Blaze, &any_uri, &body, &HeaderMap::new(), 0).unwrap_err();
+    assert_eq!(err.http_status(), StatusCode::UNAUTHORIZED);
+    // A Bitnob delivery outside the 5-minute window.
+    let (body, headers, at) = sample("bitnob-transfer-success");
+    assert!(n.receive_at(ProviderId::Bitnob, &any_uri, &body, &headers, at + 3600).is_err());
+    // A delivery for a provider this endpoint does not receive: 404.
+    let only_miex = Normalizer::new().miex(MiexReceiver::with_secret(secret("miex")));
+    let (body, headers, at) = sample("chip-purchase-paid");
+    let err = only_miex.receive_at(ProviderId::Chip, &any_uri, &body, &headers, at).unwrap_err();
+    assert!(matches!(err, NormalizeError::NotConfigured(ProviderId::Chip)));
+    assert_eq!(err.http_status(), StatusCode::NOT_FOUND);
+    assert!(!err.is_replay());
+    // Replays, with a replay store on the receiver.
+    let store = Arc::new(InMemoryReplayStore::new());
+    let n = Normalizer::new()
+        .miex(MiexReceiver::with_secret(secret("miex")).with_replay_store(store, Duration::from_secs(3600)));
+    let (body, headers, at) = sample("miex-order-created");
+    assert!(n.receive_at(ProviderId::Miex, &any_uri, &body, &headers, at).is_ok());
+    let err = n.receive_at(ProviderId::Miex, &any_uri, &body, &headers, at).unwrap_err();
+    assert!(err.is_replay());
+    assert_eq!(err.http_status(), StatusCode::OK);
+    assert!(format!("{n:?}").contains("Normalizer"));
+}
+
+#[test]
+fn normalized_deliveries_bridge_to_standard_webhooks() {
+    let n = normalizer();
+    let whsec = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let bridge = StandardWebhooksBridge::from_whsec(whsec).unwrap();
+    let verifier =
+        HmacVerifier::with_secret(HmacScheme::standard_webhooks(), HmacSecret::from_standard_webhooks(whsec).unwrap());
+    let any_uri: Uri = "/hooks".parse().unwrap();
+    let mut received = Vec::new();
+    for (provider, name) in [
+        (ProviderId::Miex, "miex-order-created"),
+        (ProviderId::Bitnob, "bitnob-transfer-success"),
+        (ProviderId::AbbeyCross, "abbeycross-custom"),
+        (ProviderId::Chip, "chip-purchase-paid"),
+    ] {
+        let (body, headers, at) = sample(name);
+        received.push((n.receive_at(provider, &any_uri, &body, &headers, at).unwrap(), at));
+    }
+    let (uri, body) = blaze_sample();
+    received.push((n.receive_at(ProviderId::Blaze, &uri, &body, &HeaderMap::new(), 0).unwrap(), NOW_FOR_BLAZE));
+    for (delivery, at) in &received {
+        let ts = Timestamp::from_second(*at).unwrap();
+        for mode in [BridgeBody::Envelope, BridgeBody::Raw] {
+            let request = bridge.clone().body(mode).to_request(delivery, None, ts).unwrap();
+            verifier.verify_at(request.body(), request.headers(), *at).unwrap();
+            if mode == BridgeBody::Raw {
+                assert_eq!(request.body(), &delivery.raw);
+            } else {
+                let env: Value = serde_json::from_slice(request.body()).unwrap();
+                assert_eq!(env["data"]["provider"], delivery.provider.as_str());
+                assert_eq!(env["data"]["payload"], delivery.payload);
+            }
+        }
+    }
+    // MIEX has a delivery id: its message id is stable across re-sends.
+    let miex = &received[0].0;
+    assert_eq!(bridge.message_id(miex), bridge.message_id(&miex.clone()));
+}
+
+const NOW_FOR_BLAZE: i64 = 1_735_689_600;
