@@ -1,0 +1,361 @@
+//! The command line, as clap derive types. `docs/cli.md` describes every command and flag.
+//!
+//! Secrets taken on the command line (`--secret`, `--api-key`, ...) are parsed straight into
+//! [`Secret`], whose `Debug` prints `[REDACTED]`, so not even a debug dump of [`Cli`] shows them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use hookbridge_core::{ProviderId, Secret};
+
+use crate::presets::Preset;
+
+/// Manage and receive the webhooks of MIEX, BLAZE, Bitnob, AbbeyCross and CHIP.
+#[derive(Debug, Parser)]
+#[command(name = "hookbridge", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Tour all five providers against in-process simulators (no credentials, loopback only).
+    Tour(TourArgs),
+    /// Verify one delivery (body + headers) and print what was verified.
+    Verify(VerifyArgs),
+    /// Print the headers a sender adds to a body (`Name: value` per line).
+    Sign(SignArgs),
+    /// Run a local receiver that verifies every delivery and prints it as one JSON line.
+    Listen(ListenArgs),
+    /// Manage webhook endpoints through the unified trait.
+    Endpoints(EndpointsArgs),
+    /// Bitnob delivery events: list, get, retry.
+    Events(EventsArgs),
+    /// Bitnob's event-type catalogue.
+    EventTypes(EventTypesArgs),
+    /// CHIP's company public key (verifies `success_callback` deliveries).
+    PublicKey(PublicKeyArgs),
+}
+
+/// `hookbridge tour`.
+#[derive(Clone, Debug, Default, Args)]
+pub struct TourArgs {}
+
+/// The verification keys of `verify` and `listen`. Each flag may repeat: all keys form one key
+/// ring (as during a secret rotation), and the output names the key that matched.
+#[derive(Clone, Debug, Default, Args)]
+pub struct KeyArgs {
+    /// A signing secret (as text; for standard-webhooks the `whsec_...` base64 form; for blaze
+    /// the URL token). Key id `secret-1`, `secret-2`, ... Prefer --secret-file: command lines
+    /// are visible to other local users.
+    #[arg(long = "secret", value_name = "S")]
+    pub secrets: Vec<Secret>,
+    /// A file holding a signing secret (trailing newline ignored). Key id: the path.
+    #[arg(long = "secret-file", value_name = "F")]
+    pub secret_files: Vec<PathBuf>,
+    /// A PEM RSA public key (chip, chip-send). Key id: the path.
+    #[arg(long = "public-key", value_name = "PEM_FILE")]
+    pub public_keys: Vec<PathBuf>,
+}
+
+/// Output of `verify`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum TextOrJson {
+    /// Aligned `field  value` lines.
+    #[default]
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+/// `hookbridge verify`.
+#[derive(Clone, Debug, Args)]
+pub struct VerifyArgs {
+    /// The signing scheme.
+    #[arg(long, value_enum, value_name = "PRESET")]
+    pub provider: Preset,
+    /// Verification keys.
+    #[command(flatten)]
+    pub keys: KeyArgs,
+    /// A request header, `Name: value` (repeatable; names are case-insensitive).
+    #[arg(long = "header", short = 'H', value_name = "'Name: value'")]
+    pub headers: Vec<String>,
+    /// A file of `Name: value` lines (what `hookbridge sign` prints), added to --header.
+    #[arg(long = "headers-file", value_name = "F")]
+    pub headers_file: Option<PathBuf>,
+    /// The raw body: a file, or `-` for stdin (the default).
+    #[arg(long, value_name = "FILE|-")]
+    pub body: Option<String>,
+    /// The request URL or path with its query (blaze: carries the URL token).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Verify as if the time were this (unix seconds) instead of now.
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub now: Option<i64>,
+    /// Timestamp tolerance in seconds, for schemes that sign a timestamp (default 300).
+    #[arg(long, value_name = "SECONDS")]
+    pub tolerance: Option<u64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
+    /// Check only the signature; do not parse the body as the provider's delivery.
+    #[arg(long)]
+    pub signature_only: bool,
+}
+
+/// `hookbridge sign`.
+#[derive(Clone, Debug, Args)]
+pub struct SignArgs {
+    /// The signing scheme.
+    #[arg(long, value_enum, value_name = "PRESET")]
+    pub provider: Preset,
+    /// The signing secret (repeat for schemes that carry several signatures: stripe,
+    /// standard-webhooks).
+    #[arg(long = "secret", value_name = "S", conflicts_with = "private_key")]
+    pub secrets: Vec<Secret>,
+    /// A file holding a signing secret (trailing newline ignored); repeatable, after --secret.
+    #[arg(long = "secret-file", value_name = "F", conflicts_with = "private_key")]
+    pub secret_files: Vec<PathBuf>,
+    /// A PEM RSA private key (chip, chip-send).
+    #[arg(long = "private-key", value_name = "PEM_FILE")]
+    pub private_key: Option<PathBuf>,
+    /// The raw body: a file, or `-` for stdin (the default).
+    #[arg(long, value_name = "FILE|-")]
+    pub body: Option<String>,
+    /// The signed timestamp (unix seconds; default now), for schemes that sign one.
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub timestamp: Option<i64>,
+    /// The delivery id, for schemes that carry one (standard-webhooks: default a random `msg_...`).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+}
+
+/// `hookbridge listen`.
+#[derive(Clone, Debug, Args)]
+pub struct ListenArgs {
+    /// The signing scheme of the incoming deliveries.
+    #[arg(long, value_enum, value_name = "PRESET")]
+    pub provider: Preset,
+    /// Verification keys.
+    #[command(flatten)]
+    pub keys: KeyArgs,
+    /// Port on 127.0.0.1 (0: any free port; the address is printed on stderr).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub port: u16,
+    /// Timestamp tolerance in seconds, for schemes that sign a timestamp (default 300).
+    #[arg(long, value_name = "SECONDS")]
+    pub tolerance: Option<u64>,
+    /// Forward every verified delivery, re-signed as Standard Webhooks, to this URL.
+    #[arg(long, value_name = "URL", requires = "forward_secret")]
+    pub forward: Option<String>,
+    /// The Standard Webhooks secret (`whsec_...`) the forwarded deliveries are signed with.
+    #[arg(long, value_name = "S", requires = "forward")]
+    pub forward_secret: Option<Secret>,
+}
+
+/// A provider with a management API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProviderArg {
+    /// MIEX (base URL required).
+    Miex,
+    /// BLAZE.
+    Blaze,
+    /// Bitnob.
+    Bitnob,
+    /// AbbeyCross (base URL required).
+    Abbeycross,
+    /// CHIP Collect.
+    Chip,
+}
+
+impl From<ProviderArg> for ProviderId {
+    fn from(p: ProviderArg) -> Self {
+        match p {
+            ProviderArg::Miex => ProviderId::Miex,
+            ProviderArg::Blaze => ProviderId::Blaze,
+            ProviderArg::Bitnob => ProviderId::Bitnob,
+            ProviderArg::Abbeycross => ProviderId::AbbeyCross,
+            ProviderArg::Chip => ProviderId::Chip,
+        }
+    }
+}
+
+/// Output of the management commands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum TableOrJson {
+    /// Aligned tables.
+    #[default]
+    Table,
+    /// JSON: an array for lists, one object otherwise.
+    Json,
+}
+
+/// Where and how to reach a provider's API.
+///
+/// Credentials come from `--api-key` or the provider's environment variable: `MIEX_API_KEY`,
+/// `BLAZE_PARTNER_KEY` + `BLAZE_DEVELOPER_KEY`, `BITNOB_API_KEY`, `ABBEYCROSS_API_TOKEN`,
+/// `CHIP_API_KEY`.
+#[derive(Clone, Debug, Default, Args)]
+pub struct ConnectionArgs {
+    /// The API base URL (required for MIEX and AbbeyCross, which document no host).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The API key (BLAZE: the partner key). Prefer the environment variable.
+    #[arg(long, value_name = "KEY")]
+    pub api_key: Option<Secret>,
+    /// BLAZE's developer key. Prefer BLAZE_DEVELOPER_KEY.
+    #[arg(long, value_name = "KEY")]
+    pub developer_key: Option<Secret>,
+    /// Accept `http://` delivery URLs where the client refuses them by default (Bitnob), for
+    /// local testing.
+    #[arg(long)]
+    pub allow_insecure_urls: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub output: TableOrJson,
+}
+
+/// What `endpoints` does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EndpointAction {
+    /// Every endpoint (all pages).
+    List,
+    /// Register an endpoint (--url, --event / --all-events, --name / --title, --shop-id).
+    Create,
+    /// One endpoint (--id).
+    Get,
+    /// Replace an endpoint (--id, plus the new state as for create).
+    Update,
+    /// Delete an endpoint (--id).
+    Delete,
+    /// Generate a new signing secret (--id); printed once.
+    RotateSecret,
+}
+
+/// `hookbridge endpoints`.
+#[derive(Clone, Debug, Args)]
+pub struct EndpointsArgs {
+    /// The operation.
+    #[arg(value_enum)]
+    pub action: EndpointAction,
+    /// The provider.
+    #[arg(long, value_enum)]
+    pub provider: ProviderArg,
+    /// Connection and output.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// The endpoint id (get, update, delete, rotate-secret).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// A delivery URL (repeatable: BLAZE takes several).
+    #[arg(long = "url", value_name = "URL")]
+    pub urls: Vec<String>,
+    /// An event to receive (repeatable).
+    #[arg(long = "event", value_name = "NAME")]
+    pub events: Vec<String>,
+    /// Receive every event.
+    #[arg(long, conflicts_with = "events")]
+    pub all_events: bool,
+    /// The endpoint's name (Bitnob `name`, CHIP `title`).
+    #[arg(long, conflicts_with = "title")]
+    pub name: Option<String>,
+    /// Same as --name (CHIP calls it `title`).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// BLAZE's `shopId`.
+    #[arg(long, value_name = "ID")]
+    pub shop_id: Option<String>,
+}
+
+/// What `events` does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EventAction {
+    /// Every delivery event (all pages; --webhook-id, --status filter).
+    List,
+    /// One delivery event (--id).
+    Get,
+    /// Re-deliver an event (--id).
+    Retry,
+}
+
+/// `hookbridge events`.
+#[derive(Clone, Debug, Args)]
+pub struct EventsArgs {
+    /// The operation.
+    #[arg(value_enum)]
+    pub action: EventAction,
+    /// The provider (only Bitnob documents delivery events).
+    #[arg(long, value_enum, default_value = "bitnob")]
+    pub provider: ProviderArg,
+    /// Connection and output.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// The delivery event id (get, retry).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// List only the events of this webhook.
+    #[arg(long, value_name = "ID")]
+    pub webhook_id: Option<String>,
+    /// List only events with this delivery status (`pending`, `delivered`, `failed`, ...).
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+    /// Page size of the requests (all pages are listed).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+}
+
+/// `hookbridge event-types`.
+#[derive(Clone, Debug, Args)]
+pub struct EventTypesArgs {
+    /// The provider (only Bitnob serves its catalogue).
+    #[arg(long, value_enum, default_value = "bitnob")]
+    pub provider: ProviderArg,
+    /// Connection and output.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `hookbridge public-key`.
+#[derive(Clone, Debug, Args)]
+pub struct PublicKeyArgs {
+    /// The provider (only CHIP has a company public key).
+    #[arg(long, value_enum, default_value = "chip")]
+    pub provider: ProviderArg,
+    /// Connection and output.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::*;
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let cli = Cli::try_parse_from(["hookbridge", "verify", "--provider", "miex", "--secret", "super-secret-value"])
+            .unwrap();
+        assert!(!format!("{cli:?}").contains("super-secret-value"));
+        let cli =
+            Cli::try_parse_from(["hookbridge", "endpoints", "list", "--provider", "chip", "--api-key", "chip-key-123"])
+                .unwrap();
+        assert!(!format!("{cli:#?}").contains("chip-key-123"));
+    }
+
+    #[test]
+    fn presets_have_the_documented_names() {
+        for name in ["miex", "bitnob", "bitnob-legacy", "chip", "chip-send", "standard-webhooks", "stripe", "github"] {
+            assert!(Preset::from_str(name, false).is_ok(), "{name}");
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! # hookbridge-cli
+//!
+//! The `hookbridge` command line. Everything it does is built on the hookbridge crates, so each
+//! command is also a worked example of them:
+//!
+//! | command | what it does | built on |
+//! |---|---|---|
+//! | `hookbridge tour` | starts the five provider simulators in-process, registers an endpoint on each through `Box<dyn Webhook>`, has each send a signed delivery to a local receiver that verifies and normalises it, rotates a secret, prints a report | `hookbridge-testkit`, the five clients, their receivers |
+//! | `hookbridge verify` | verifies one delivery (body + headers) with a preset and prints what was verified | `hookbridge-verify`, the provider receivers |
+//! | `hookbridge sign` | prints the headers a sender would add to a body | `hookbridge_verify::sign` |
+//! | `hookbridge listen` | a local receiver that verifies every delivery, prints it as a JSON line, and can forward it re-signed as Standard Webhooks | axum, the receivers |
+//! | `hookbridge endpoints` | list / create / get / update / delete / rotate-secret through the unified trait | the five clients |
+//! | `hookbridge events`, `event-types` | Bitnob's delivery events and event catalogue | `hookbridge-bitnob` |
+//! | `hookbridge public-key` | CHIP's company public key | `hookbridge-chip` |
+//!
+//! Every command and flag is described in `docs/cli.md`.
+//!
+//! ## Exit codes
+//!
+//! * `0` — success (for `verify`: the delivery verified; for `tour`: every step succeeded);
+//! * `1` — the operation failed: a delivery that does not verify, an API error, an operation the
+//!   provider does not support, a tour step that failed;
+//! * `2` — usage: a malformed command line (clap's own code), a missing key or credential, an
+//!   unreadable input file, input the provider's client refuses before sending.
+//!
+//! Errors are one line on stderr (`error: ...`). Credentials (API keys, signing secrets) are never
+//! printed, except a signing secret a provider reveals on create / rotate, which is printed once
+//! and labelled — it is the only way to get it.
+//!
+//! ## As a library
+//!
+//! The binary is a thin `main` over this crate: [`cli::Cli`] is the clap definition and [`run`]
+//! executes it. The modules are usable on their own, for example the presets:
+//!
+//! ```
+//! use hookbridge_cli::presets::{KeyMaterial, Preset, Receiver};
+//! use hookbridge_core::Secret;
+//! use hookbridge_verify::{HmacScheme, HmacSecret, sign::HmacSigner};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let keys = vec![KeyMaterial::secret("secret-1", Secret::new("miex secretKey"))];
+//! let receiver = Receiver::for_preset(Preset::Miex, &keys, None)?;
+//!
+//! let body = br#"{"event":"order.created","data":{"id":1284}}"#;
+//! let signer = HmacSigner::new(HmacScheme::miex(), HmacSecret::from_str_bytes("miex secretKey")?);
+//! let headers = signer.sign(body, 0, Some("job-7"))?;
+//!
+//! let delivery = receiver.receive(&"/".parse()?, body, &headers, 0).map_err(|r| r.reason)?;
+//! assert_eq!(delivery.event_type.as_deref(), Some("order.created"));
+//! assert_eq!(delivery.delivery_id.as_deref(), Some("job-7"));
+//! assert_eq!(delivery.key_id.as_deref(), Some("secret-1"));
+//! # Ok(())
+//! # }
+//! ```
+
+#![forbid(unsafe_code)]
+
+use std::fmt;
+use std::io::Write;
+use std::process::ExitCode;
+
+pub mod cli;
+pub mod endpoints;
+pub mod listen;
+pub mod output;
+pub mod presets;
+pub mod sign_cmd;
+pub mod tour;
+pub mod verify_cmd;
+
+/// Why a command failed, and so which exit code it ends with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CliError {
+    /// The command line cannot be carried out as given (exit code 2): a missing key or
+    /// credential, an unreadable file, a malformed header, input the client refuses.
+    Usage(String),
+    /// The operation was carried out and failed (exit code 1): verification failed, the API
+    /// answered an error, the provider does not support the operation.
+    Failed(String),
+}
+
+impl CliError {
+    /// A usage error.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::Usage(message.into())
+    }
+
+    /// An operation failure.
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self::Failed(message.into())
+    }
+
+    /// The process exit code: 2 for usage errors, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Usage(_) => 2,
+            Self::Failed(_) => 1,
+        }
+    }
+
+    /// The message, without the `error:` prefix. Always a single line.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::Usage(m) | Self::Failed(m) => m,
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&one_line(self.message()))
+    }
+}
+
+impl std::error::Error for CliError {}
+
+impl From<hookbridge_core::Error> for CliError {
+    /// Input refused before sending is a usage error; everything else (unsupported operation,
+    /// transport, API, decode) is a failure. Core errors never contain a credential.
+    fn from(err: hookbridge_core::Error) -> Self {
+        let message = error_chain(&err);
+        if err.is_invalid_input() { Self::Usage(message) } else { Self::Failed(message) }
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(err: std::io::Error) -> Self {
+        Self::Failed(format!("cannot write output: {err}"))
+    }
+}
+
+/// `err` and its sources joined with `: `, on one line.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = s.source();
+    }
+    one_line(&message)
+}
+
+/// Collapses line breaks so that an error is always one line.
+fn one_line(message: &str) -> String {
+    if message.contains(['\n', '\r']) {
+        message.split(['\n', '\r']).map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+    } else {
+        message.to_owned()
+    }
+}
+
+/// Runs a parsed command line and returns the process exit code. Output goes to stdout, errors
+/// (one line, `error: ...`) and progress to stderr.
+pub fn run(cli: cli::Cli) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(execute(cli));
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            let _ = std::io::stdout().flush();
+            eprintln!("error: {err}");
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+/// Executes a command, writing its output to stdout. Returns the exit code of a command that
+/// completed (0, or 1 for a tour with a failed step).
+pub async fn execute(cli: cli::Cli) -> Result<u8, CliError> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match cli.command {
+        cli::Command::Tour(args) => tour::run(&args, &mut out).await.map(|ok| if ok { 0 } else { 1 }),
+        cli::Command::Verify(args) => verify_cmd::run(&args, &mut out).map(|()| 0),
+        cli::Command::Sign(args) => sign_cmd::run(&args, &mut out).map(|()| 0),
+        cli::Command::Listen(args) => {
+            drop(out);
+            listen::run(&args).await.map(|()| 0)
+        }
+        cli::Command::Endpoints(args) => endpoints::run_endpoints(&args, &mut out).await.map(|()| 0),
+        cli::Command::Events(args) => endpoints::run_events(&args, &mut out).await.map(|()| 0),
+        cli::Command::EventTypes(args) => endpoints::run_event_types(&args, &mut out).await.map(|()| 0),
+        cli::Command::PublicKey(args) => endpoints::run_public_key(&args, &mut out).await.map(|()| 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes() {
+        assert_eq!(CliError::usage("x").exit_code(), 2);
+        assert_eq!(CliError::failed("x").exit_code(), 1);
+    }
+
+    #[test]
+    fn messages_are_one_line() {
+        assert_eq!(CliError::failed("a\nb\r\n c").to_string(), "a b c");
+    }
+
+    #[test]
+    fn core_errors_map_by_phase() {
+        let invalid: hookbridge_core::Error = hookbridge_core::InvalidInput::new("url", "bad").into();
+        assert!(matches!(CliError::from(invalid), CliError::Usage(_)));
+        let unsupported: hookbridge_core::Error = hookbridge_core::Unsupported {
+            provider: hookbridge_core::ProviderId::Miex,
+            operation: hookbridge_core::Operation::List,
+        }
+        .into();
+        assert_eq!(CliError::from(unsupported), CliError::failed("MIEX does not support `list`"));
+    }
+}

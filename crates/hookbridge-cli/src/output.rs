@@ -1,0 +1,357 @@
+//! Output: aligned text tables, JSON, and the [`DeliveryView`] every verifying command prints.
+//!
+//! Tables are formatted by hand ([`Table`]): the CLI needs left-aligned columns and nothing else,
+//! which is a few lines of code — smaller than any table crate's dependency tree.
+
+use std::io::{self, Write};
+
+use bytes::Bytes;
+use hookbridge_core::{Delivery, Endpoint, EndpointStatus, EventSelection, Subject, Timestamp};
+use serde::Serialize;
+use serde_json::Value;
+
+/// A verified delivery, normalised: the fields of the unified [`hookbridge_core::Delivery`] plus
+/// the preset it was verified with. Printed as one JSON line by `listen` and as the result of
+/// `verify`.
+#[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
+pub struct DeliveryView {
+    /// The preset that verified it (`miex`, `stripe`, ...).
+    pub preset: String,
+    /// The provider: a hookbridge provider id (`miex`, `blaze`, `bitnob`, `abbeycross`, `chip`)
+    /// or, for the generic presets, the preset name.
+    pub provider: String,
+    /// The event type, where the delivery states one.
+    pub event_type: Option<String>,
+    /// The provider's delivery (attempt) id.
+    pub delivery_id: Option<String>,
+    /// The provider's event id.
+    pub event_id: Option<String>,
+    /// When the event happened or the delivery was signed.
+    pub occurred_at: Option<Timestamp>,
+    /// What the delivery is about.
+    pub subject: Option<Subject>,
+    /// Which key matched.
+    pub key_id: Option<String>,
+    /// The parsed JSON body (`null` when the body is not JSON).
+    pub payload: Value,
+    /// The raw body (lossy UTF-8).
+    #[serde(serialize_with = "lossy_utf8")]
+    pub raw: Bytes,
+    /// The unified delivery, for provider presets.
+    #[serde(skip)]
+    pub unified: Option<Delivery>,
+}
+
+fn lossy_utf8<S: serde::Serializer>(raw: &Bytes, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&String::from_utf8_lossy(raw))
+}
+
+impl DeliveryView {
+    /// A view with only the preset, provider and body set (the payload is parsed if it is JSON).
+    pub fn new(preset: &str, provider: &str, raw: Bytes) -> Self {
+        let payload = serde_json::from_slice(&raw).unwrap_or(Value::Null);
+        Self {
+            preset: preset.to_owned(),
+            provider: provider.to_owned(),
+            event_type: None,
+            delivery_id: None,
+            event_id: None,
+            occurred_at: None,
+            subject: None,
+            key_id: None,
+            payload,
+            raw,
+            unified: None,
+        }
+    }
+
+    /// The view of a unified delivery.
+    pub fn from_delivery(preset: &str, delivery: Delivery) -> Self {
+        Self {
+            preset: preset.to_owned(),
+            provider: delivery.provider.as_str().to_owned(),
+            event_type: delivery.event_type.as_ref().map(|e| e.as_str().to_owned()),
+            delivery_id: delivery.delivery_id.clone(),
+            event_id: delivery.event_id.clone(),
+            occurred_at: delivery.occurred_at,
+            subject: delivery.subject.clone(),
+            key_id: delivery.key_id.clone(),
+            payload: delivery.payload.clone(),
+            raw: delivery.raw.clone(),
+            unified: Some(delivery),
+        }
+    }
+
+    /// A short description: `order.created, delivery 7, subject order 1284, key secret-1`.
+    pub fn summary(&self) -> String {
+        let mut parts = vec![self.event_type.clone().unwrap_or_else(|| "(no event type)".into())];
+        if let Some(id) = &self.delivery_id {
+            parts.push(format!("delivery {id}"));
+        }
+        if let Some(id) = &self.event_id {
+            parts.push(format!("event {id}"));
+        }
+        if let Some(s) = &self.subject {
+            parts.push(format!("{} {}", s.kind, s.id));
+        }
+        if let Some(k) = &self.key_id {
+            parts.push(format!("key {k}"));
+        }
+        parts.join(", ")
+    }
+
+    /// `field  value` lines for `verify --output text`.
+    pub fn text_lines(&self) -> Vec<(&'static str, String)> {
+        let dash = || "-".to_owned();
+        vec![
+            ("verified", "yes".to_owned()),
+            ("preset", self.preset.clone()),
+            ("provider", self.provider.clone()),
+            ("event type", self.event_type.clone().unwrap_or_else(dash)),
+            ("delivery id", self.delivery_id.clone().unwrap_or_else(dash)),
+            ("event id", self.event_id.clone().unwrap_or_else(dash)),
+            ("occurred at", self.occurred_at.map(|t| t.to_string()).unwrap_or_else(dash)),
+            ("subject", self.subject.as_ref().map(|s| format!("{} {}", s.kind, s.id)).unwrap_or_else(dash)),
+            ("matched key", self.key_id.clone().unwrap_or_else(dash)),
+            ("body", format!("{} bytes{}", self.raw.len(), if self.payload.is_null() { ", not JSON" } else { "" })),
+        ]
+    }
+}
+
+/// A table of left-aligned text columns.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table with these column titles.
+    pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(header: I) -> Self {
+        Self { header: header.into_iter().map(Into::into).collect(), rows: Vec::new() }
+    }
+
+    /// Adds a row (missing cells are blank, extra cells are dropped).
+    pub fn row<I: IntoIterator<Item = S>, S: Into<String>>(&mut self, cells: I) -> &mut Self {
+        let mut row: Vec<String> = cells.into_iter().map(Into::into).collect();
+        row.resize(self.header.len(), String::new());
+        self.rows.push(row);
+        self
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there is no row.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The table as lines, each prefixed with `indent`: header, a rule, the rows. The last column
+    /// is not padded. Line breaks inside a cell are shown as `⏎`.
+    pub fn render(&self, indent: &str) -> Vec<String> {
+        let clean = |s: &str| s.replace(['\n', '\r'], "⏎");
+        let widths: Vec<usize> = (0..self.header.len())
+            .map(|i| {
+                std::iter::once(&self.header[i])
+                    .chain(self.rows.iter().map(|r| &r[i]))
+                    .map(|s| clean(s).chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: &[String]| {
+            let last = cells.len().saturating_sub(1);
+            let mut s = String::from(indent);
+            for (i, cell) in cells.iter().enumerate() {
+                let cell = clean(cell);
+                s.push_str(&cell);
+                if i < last {
+                    s.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
+                }
+            }
+            s.trim_end().to_owned()
+        };
+        let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+        let mut out = vec![line(&self.header), line(&rule)];
+        out.extend(self.rows.iter().map(|r| line(r)));
+        out
+    }
+
+    /// Writes [`render`](Self::render) to `out`.
+    pub fn write(&self, out: &mut dyn Write, indent: &str) -> io::Result<()> {
+        for l in self.render(indent) {
+            writeln!(out, "{l}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes aligned `key  value` pairs.
+pub fn write_pairs(out: &mut dyn Write, pairs: &[(&str, String)]) -> io::Result<()> {
+    let width = pairs.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    for (k, v) in pairs {
+        let mut lines = v.lines();
+        writeln!(out, "{k:width$}  {}", lines.next().unwrap_or(""))?;
+        for more in lines {
+            writeln!(out, "{:width$}  {more}", "")?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `value` as pretty JSON and a newline.
+pub fn write_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    writeln!(out, "{text}")
+}
+
+/// The display of an endpoint's events: `all`, `a, b`, or `-`.
+pub fn events_text(events: &EventSelection) -> String {
+    match events {
+        EventSelection::All => "all".to_owned(),
+        EventSelection::Only(list) if list.is_empty() => "-".to_owned(),
+        EventSelection::Only(list) => list.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(", "),
+    }
+}
+
+/// The display of an endpoint status.
+pub fn status_text(status: &EndpointStatus) -> String {
+    match status {
+        EndpointStatus::Active => "active".into(),
+        EndpointStatus::Inactive => "inactive".into(),
+        EndpointStatus::Deleted => "deleted".into(),
+        EndpointStatus::Other(s) => s.clone(),
+        _ => "-".into(),
+    }
+}
+
+/// `url` with the value of a URL-token query parameter (`hb_token`, the BLAZE receiver's
+/// secret) replaced by `<redacted>`, for tables and logs.
+pub fn redact_url_token(url: &str) -> String {
+    let param = hookbridge_verify::DEFAULT_TOKEN_PARAM;
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let (query, fragment) = match query.split_once('#') {
+        Some((q, f)) => (q, Some(f)),
+        None => (query, None),
+    };
+    let query: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if k == param => format!("{k}=<redacted>"),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    let mut out = format!("{base}?{}", query.join("&"));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+/// A table of endpoints: provider, id, status, URLs (URL tokens redacted), events, name.
+pub fn endpoints_table(endpoints: &[Endpoint]) -> Table {
+    let mut table = Table::new(["provider", "id", "status", "urls", "events", "name"]);
+    for e in endpoints {
+        table.row([
+            e.provider.display_name().to_owned(),
+            e.id.to_string(),
+            status_text(&e.status),
+            e.urls.iter().map(|u| redact_url_token(u)).collect::<Vec<_>>().join(" "),
+            events_text(&e.events),
+            e.name.clone().unwrap_or_else(|| "-".into()),
+        ]);
+    }
+    table
+}
+
+/// `key  value` pairs describing one endpoint, provider fields included.
+pub fn endpoint_pairs(e: &Endpoint) -> Vec<(&'static str, String)> {
+    let dash = || "-".to_owned();
+    let mut pairs = vec![
+        ("provider", e.provider.display_name().to_owned()),
+        ("id", e.id.to_string()),
+        ("status", status_text(&e.status)),
+        ("urls", if e.urls.is_empty() { dash() } else { e.urls.join("\n") }),
+        ("events", events_text(&e.events)),
+        ("name", e.name.clone().unwrap_or_else(dash)),
+        ("created at", e.created_at.map(|t| t.to_string()).unwrap_or_else(dash)),
+        ("updated at", e.updated_at.map(|t| t.to_string()).unwrap_or_else(dash)),
+        (
+            "has secret",
+            match e.has_secret {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => dash(),
+            },
+        ),
+    ];
+    if !e.provider_fields.is_empty() {
+        let fields = e
+            .provider_fields
+            .iter()
+            .map(|(k, v)| match v {
+                Value::String(s) if s.contains('\n') => format!("{k}:\n{}", s.trim_end()),
+                Value::String(s) => format!("{k}: {s}"),
+                other => format!("{k}: {other}"),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        pairs.push(("provider fields", fields));
+    }
+    pairs
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_align_columns() {
+        let mut t = Table::new(["provider", "result", "detail"]);
+        t.row(["MIEX", "ok", "one"]).row(["CHIP Collect", "FAILED", "two\nlines"]);
+        assert_eq!(
+            t.render("  "),
+            [
+                "  provider      result  detail",
+                "  ────────────  ──────  ─────────",
+                "  MIEX          ok      one",
+                "  CHIP Collect  FAILED  two⏎lines",
+            ]
+        );
+    }
+
+    #[test]
+    fn url_tokens_are_redacted() {
+        assert_eq!(redact_url_token("http://h/p?a=1&hb_token=abc#f"), "http://h/p?a=1&hb_token=<redacted>#f");
+        assert_eq!(redact_url_token("http://h/p"), "http://h/p");
+        assert_eq!(redact_url_token("http://h/p?hb_tokens=x"), "http://h/p?hb_tokens=x");
+    }
+
+    #[test]
+    fn pairs_indent_continuation_lines() {
+        let mut out = Vec::new();
+        write_pairs(&mut out, &[("a", "x".into()), ("long key", "1\n2".into())]).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "a         x\nlong key  1\n          2\n");
+    }
+
+    #[test]
+    fn a_delivery_view_serializes_like_the_unified_delivery() {
+        let mut d = Delivery::new(hookbridge_core::ProviderId::Miex, Bytes::from_static(br#"{"event":"x"}"#));
+        d.delivery_id = Some("7".into());
+        let v = DeliveryView::from_delivery("miex", d.clone());
+        let view = serde_json::to_value(&v).unwrap();
+        let unified = serde_json::to_value(&d).unwrap();
+        for (k, value) in unified.as_object().unwrap() {
+            assert_eq!(&view[k], value, "{k}");
+        }
+        assert_eq!(view["preset"], "miex");
+    }
+}

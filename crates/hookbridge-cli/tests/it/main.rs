@@ -1,0 +1,11 @@
+//! End-to-end tests of the `hookbridge` binary: every command, run as a process, against the
+//! `hookbridge-testkit` simulators on 127.0.0.1.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod common;
+mod endpoints;
+mod listen;
+mod sign_verify;
+mod tour;
+mod usage;

@@ -1,0 +1,87 @@
+//! Exit codes and one-line errors: 2 for usage, 1 for failures.
+
+use crate::common::{TempDir, run, run_with};
+
+#[tokio::test]
+async fn clap_usage_errors_exit_2() {
+    for args in [
+        vec!["verify", "--provider", "nope"],
+        vec!["verify"],
+        vec!["endpoints", "list"],
+        vec!["endpoints", "explode", "--provider", "chip"],
+        vec!["verify", "--provider", "miex", "--output", "xml"],
+        vec!["listen", "--provider", "miex", "--forward", "http://127.0.0.1:1/"],
+        vec!["no-such-command"],
+    ] {
+        let out = run(&args).await;
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.starts_with("error:"), "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn help_and_version_exit_0() {
+    let out = run(&["--help"]).await.expect(0);
+    for cmd in ["tour", "verify", "sign", "listen", "endpoints", "events", "event-types", "public-key"] {
+        assert!(out.stdout.contains(cmd), "{cmd}");
+    }
+    let out = run(&["--version"]).await.expect(0);
+    assert!(out.stdout.starts_with("hookbridge "));
+}
+
+#[tokio::test]
+async fn our_own_usage_errors_exit_2_with_one_line() {
+    let dir = TempDir::new();
+    let body = dir.file("body.json", br#"{"event":"order.created"}"#);
+    // No key.
+    let out = run(&["verify", "--provider", "miex", "--body", &body]).await.expect(2);
+    assert!(out.error_line().contains("--secret"), "{}", out.stderr);
+    // Malformed header.
+    let out = run(&["verify", "--provider", "miex", "--secret", "s", "-H", "no colon here", "--body", &body]).await;
+    out.expect(2).error_line();
+    // Unreadable body file and key file.
+    let out = run(&["verify", "--provider", "miex", "--secret", "s", "--body", "/nonexistent/body"]).await.expect(2);
+    assert!(out.error_line().contains("--body"));
+    let out = run(&["verify", "--provider", "chip", "--public-key", "/nonexistent.pem", "--body", &body]).await;
+    assert!(out.expect(2).error_line().contains("--public-key"));
+    // A secret where a public key is expected, and vice versa.
+    run(&["verify", "--provider", "chip", "--secret", "s", "--body", &body]).await.expect(2).error_line();
+    // Sign: blaze is unsigned, chip needs a private key.
+    run_with(&["sign", "--provider", "blaze", "--secret", "t"], &[], Some(b"{}")).await.expect(2).error_line();
+    run_with(&["sign", "--provider", "chip"], &[], Some(b"{}")).await.expect(2).error_line();
+    // MIEX and AbbeyCross have no default host.
+    let out = run_with(&["endpoints", "create", "--provider", "miex"], &[("MIEX_API_KEY", "k")], None).await;
+    assert!(out.expect(2).error_line().contains("--base-url"));
+}
+
+#[tokio::test]
+async fn missing_or_malformed_credentials_are_never_echoed() {
+    let out = run(&["endpoints", "list", "--provider", "chip"]).await.expect(2);
+    assert!(out.error_line().contains("CHIP_API_KEY"), "{}", out.stderr);
+    let secret = "sk_bogus_SUPERSECRETVALUE1234567890";
+    let out = run_with(
+        &["endpoints", "create", "--provider", "miex", "--base-url", "http://127.0.0.1:9/api/v1"],
+        &[("MIEX_API_KEY", secret)],
+        None,
+    )
+    .await
+    .expect(2);
+    let line = out.error_line();
+    assert!(line.contains("api_key"), "{line}");
+    assert!(!out.stderr.contains("SUPERSECRET") && !out.stdout.contains("SUPERSECRET"), "{}", out.stderr);
+    // Given as a flag, it is not echoed either.
+    let out = run(&[
+        "endpoints",
+        "create",
+        "--provider",
+        "miex",
+        "--base-url",
+        "http://127.0.0.1:9/api/v1",
+        "--api-key",
+        secret,
+    ])
+    .await
+    .expect(2);
+    assert!(!out.stderr.contains("SUPERSECRET"));
+}
