@@ -510,7 +510,10 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
         let sent = http.post(&url).headers(original.header_map()).body(body).send().await;
         match (sent, rx.state.take_last(p)) {
             (Ok(resp), Some(Err(r))) if resp.status() == StatusCode::UNAUTHORIZED => {
-                step.row(p.display_name(), Outcome::Ok, format!("{what} → HTTP 401: {}", shorten(&r.reason, 90)));
+                // The first clause is the reason; the rest is advice for a misconfigured key.
+                let reason = r.reason.trim_start_matches("delivery verification failed: ");
+                let reason = reason.split("; ").next().unwrap_or(reason);
+                step.row(p.display_name(), Outcome::Ok, format!("{what} → HTTP 401: {}", shorten(reason, 100)));
             }
             (Ok(resp), _) => step.row(p.display_name(), Outcome::Failed, format!("{what} → HTTP {}", resp.status())),
             (Err(e), _) => step.row(p.display_name(), Outcome::Failed, crate::error_chain(&e)),
@@ -596,7 +599,7 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
     let ok = report.failed == 0;
     if ok {
         writeln!(report.out, "All {STEPS} steps succeeded in {elapsed:.1} s.")?;
-        writeln!(report.out, "Next: `hookbridge --help`, docs/cli.md, and `cargo test --workspace`.")?;
+        writeln!(report.out, "Next: the other commands (`--help`, docs/cli.md), and `cargo test --workspace`.")?;
     } else {
         writeln!(report.out, "{} of {STEPS} steps failed ({elapsed:.1} s).", report.failed)?;
     }
