@@ -155,10 +155,12 @@ impl UrlTokenVerifier {
         };
         let mut out = String::with_capacity(url.len() + self.param.len() + token.0.len() + 2);
         out.push_str(base);
-        if !base.contains('?') {
-            out.push('?');
-        } else if !(base.ends_with('?') || base.ends_with('&')) {
-            out.push('&');
+        // The query starts at the first `?`; later `?`s are query data (RFC 3986 allows them),
+        // so a base ending in a second `?` still needs a `&` before the parameter.
+        match base.split_once('?') {
+            None => out.push('?'),
+            Some((_, query)) if query.is_empty() || query.ends_with('&') => {}
+            Some(_) => out.push('&'),
         }
         out.push_str(&self.param);
         out.push('=');
