@@ -131,7 +131,7 @@ pub struct RegisterWebhookResponse {
     pub api_secret_key: Option<Secret>,
     /// Undocumented response fields, by wire name.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: hookbridge_core::redact::ExtraFields,
 }
 
 /// A registration as a whole: what was registered (URL, events) and what AbbeyCross answered.
@@ -155,7 +155,7 @@ pub struct RegisteredWebhook {
     pub api_secret_key: Option<Secret>,
     /// Undocumented response fields, by wire name.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: hookbridge_core::redact::ExtraFields,
 }
 
 impl RegisteredWebhook {

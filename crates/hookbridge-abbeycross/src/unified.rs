@@ -93,7 +93,7 @@ impl From<RegisteredWebhook> for Endpoint {
         e.status = EndpointStatus::Unknown;
         e.has_secret = w.api_secret_key.as_ref().map(|_| true);
         e.secret = w.api_secret_key;
-        e.provider_fields = w.extra;
+        e.provider_fields = w.extra.into_inner();
         if let Some(message) = w.message {
             e.provider_fields.insert(MESSAGE.to_owned(), Value::String(message));
         }
@@ -140,6 +140,6 @@ impl TryFrom<&Endpoint> for RegisteredWebhook {
                 return Err(InvalidInput::new("provider_fields", format!("`{MESSAGE}` must be a string, got {v}")));
             }
         };
-        Ok(RegisteredWebhook { url, events, message, api_secret_key: e.secret.clone(), extra })
+        Ok(RegisteredWebhook { url, events, message, api_secret_key: e.secret.clone(), extra: extra.into() })
     }
 }

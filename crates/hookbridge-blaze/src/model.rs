@@ -9,7 +9,6 @@ use std::str::FromStr;
 
 use hookbridge_core::{EventType, Timestamp};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use serde_with::{DeserializeFromStr, SerializeDisplay};
 use url::Url;
 
@@ -183,7 +182,7 @@ pub struct PartnerWebHook {
     pub web_hook_urls: Option<Vec<String>>,
     /// Response fields the documentation does not name, by wire name.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: hookbridge_core::redact::ExtraFields,
 }
 
 /// Body of `POST webHooks` (create).

@@ -85,7 +85,7 @@ pub fn to_endpoint(webhook: &PartnerWebHook) -> Result<Endpoint, InvalidInput> {
     put(fields::DELETED, webhook.deleted.map(Value::Bool));
     put(fields::UPDATED, webhook.updated.map(Value::Bool));
     put(fields::WEB_HOOK_TYPE, webhook.web_hook_type.as_ref().map(|t| Value::String(t.to_string())));
-    for (k, v) in &webhook.extra {
+    for (k, v) in webhook.extra.iter() {
         pf.insert(k.clone(), v.clone());
     }
     ep.provider_fields = pf;
@@ -168,8 +168,12 @@ impl TryFrom<&Endpoint> for PartnerWebHook {
             fields::WEB_HOOK_TYPE,
             fields::WEB_HOOK_URLS,
         ];
-        let extra =
-            pf.iter().filter(|(k, _)| !known.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let extra = pf
+            .iter()
+            .filter(|(k, _)| !known.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<Map<String, Value>>()
+            .into();
         Ok(PartnerWebHook {
             id: Some(ep.id.as_str().to_owned()),
             company_id: opt_string(pf, fields::COMPANY_ID)?,

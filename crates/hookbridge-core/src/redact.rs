@@ -72,6 +72,62 @@ fn closing_quote(s: &str) -> usize {
     s.len()
 }
 
+/// Undocumented response fields kept by a wire model, by wire name.
+///
+/// Provider models keep fields the provider adds later so nothing is lost; such a field could be
+/// a new secret (`webhookSecret`, say). `ExtraFields` serializes and derefs like the JSON map it
+/// wraps, but its `Debug` prints the value of every secret-named key ([`is_secret_key`]) as
+/// `[REDACTED]`.
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct ExtraFields(pub serde_json::Map<String, serde_json::Value>);
+
+impl ExtraFields {
+    /// The fields as a JSON map.
+    pub fn into_inner(self) -> serde_json::Map<String, serde_json::Value> {
+        self.0
+    }
+}
+
+impl std::ops::Deref for ExtraFields {
+    type Target = serde_json::Map<String, serde_json::Value>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ExtraFields {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl From<serde_json::Map<String, serde_json::Value>> for ExtraFields {
+    fn from(map: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self(map)
+    }
+}
+
+impl From<ExtraFields> for serde_json::Map<String, serde_json::Value> {
+    fn from(extra: ExtraFields) -> Self {
+        extra.0
+    }
+}
+
+impl std::fmt::Debug for ExtraFields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut map = f.debug_map();
+        for (k, v) in &self.0 {
+            if is_secret_key(k) {
+                map.entry(k, &format_args!("{REDACTED}"));
+            } else {
+                map.entry(k, v);
+            }
+        }
+        map.finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +141,18 @@ mod tests {
             out,
             r#"{"id":"w1","secretKey": "[REDACTED]","note":"keep","apiSecretKey":"[REDACTED]","signing_secret":"[REDACTED]","n":1}"#
         );
+    }
+
+    #[test]
+    fn extra_fields_debug_hides_secret_named_values() {
+        let mut extra = ExtraFields::default();
+        extra.insert("webhookSecret".into(), "s3cr3t-value".into());
+        extra.insert("region".into(), "eu".into());
+        let dbg = format!("{extra:?}");
+        assert!(!dbg.contains("s3cr3t-value"), "{dbg}");
+        assert!(dbg.contains("eu") && dbg.contains(REDACTED));
+        let json = serde_json::to_value(&extra).unwrap_or_default();
+        assert_eq!(json["webhookSecret"], "s3cr3t-value", "serialization is unchanged");
     }
 
     #[test]

@@ -6,7 +6,6 @@ use std::str::FromStr;
 
 use hookbridge_core::{InvalidInput, Secret, Timestamp};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use serde_with::{DeserializeFromStr, SerializeDisplay};
 use url::Url;
 
@@ -214,7 +213,7 @@ pub struct MiexWebhook {
     pub note: Option<String>,
     /// Response fields the documentation does not list, by wire name.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: hookbridge_core::redact::ExtraFields,
 }
 
 impl MiexWebhook {
@@ -230,7 +229,7 @@ impl MiexWebhook {
             updated_at: None,
             secret_key: None,
             note: None,
-            extra: Map::new(),
+            extra: Default::default(),
         }
     }
 }

@@ -111,7 +111,7 @@ impl From<MiexWebhook> for Endpoint {
         e.updated_at = w.updated_at;
         e.has_secret = w.secret_key.as_ref().map(|_| true);
         e.secret = w.secret_key;
-        e.provider_fields = w.extra;
+        e.provider_fields = w.extra.into_inner();
         if let Some(n) = w.fail_count {
             e.provider_fields.insert(FAIL_COUNT.to_owned(), Value::from(n));
         }
@@ -169,7 +169,7 @@ impl TryFrom<&Endpoint> for MiexWebhook {
                 return Err(InvalidInput::new("provider_fields", format!("`{NOTE}` must be a string, got {v}")));
             }
         };
-        w.extra = fields;
+        w.extra = fields.into();
         Ok(w)
     }
 }

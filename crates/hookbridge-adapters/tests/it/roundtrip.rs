@@ -129,7 +129,7 @@ fn miex_webhook() -> impl Strategy<Value = MiexWebhook> {
             w.updated_at = updated;
             w.secret_key = secret.map(Secret::new);
             w.note = note;
-            w.extra = extra;
+            w.extra = extra.into();
             w
         })
 }
@@ -152,7 +152,7 @@ fn blaze_webhook() -> impl Strategy<Value = PartnerWebHook> {
                 url,
                 web_hook_type: kind,
                 web_hook_urls: urls,
-                extra,
+                extra: extra.into(),
             }
         })
 }
@@ -186,7 +186,7 @@ fn abbeycross_webhook() -> impl Strategy<Value = RegisteredWebhook> {
             let mut response = RegisterWebhookResponse::default();
             response.message = message;
             response.api_secret_key = secret.map(Secret::new);
-            response.extra = extra;
+            response.extra = extra.into();
             RegisteredWebhook::new(&request, response)
         },
     )
