@@ -132,6 +132,12 @@ macro_rules! id_type {
                 Ok(Self(id))
             }
 
+            /// The id exactly as the provider sent it, without validation (as serde decodes it).
+            /// A request path built from it is validated again before anything is sent.
+            pub fn from_provider(id: impl Into<String>) -> Self {
+                Self(id.into())
+            }
+
             /// The id as a string.
             pub fn as_str(&self) -> &str {
                 &self.0

@@ -127,7 +127,7 @@ impl TryFrom<&Endpoint> for WebhookEndpoint {
             [] => return Err(InvalidInput::new("url", "a Bitnob webhook has exactly one URL; none given")),
             _ => return Err(InvalidInput::new("url", "a Bitnob webhook has exactly one URL")),
         };
-        let mut w = WebhookEndpoint::new(WebhookId::new(e.id.as_str())?, url);
+        let mut w = WebhookEndpoint::new(WebhookId::from_provider(e.id.as_str()), url);
         w.event_types = match &e.events {
             EventSelection::All => None,
             EventSelection::Only(events) => Some(events.clone()),

@@ -279,3 +279,17 @@ async fn trait_objects_can_be_collected() {
     assert!(clients.iter().all(|c| c.provider() == ProviderId::Bitnob));
     let _: &BitnobClient = &client(&server);
 }
+
+#[test]
+fn ids_the_provider_sent_round_trip_even_when_they_would_not_pass_input_validation() {
+    // Found by fuzzing: an id with a space decodes (it came from Bitnob), so converting it back
+    // must not re-validate it as if it were user input.
+    let w: WebhookEndpoint = serde_json::from_value(json!({
+        "id": "3f0c7a52 sync (renamed)", "object": "webhook", "url": "https://example.com/h",
+        "status": "active", "created_at": "2025-06-01T12:00:00Z", "updated_at": "2025-06-01T12:00:00Z"
+    }))
+    .unwrap();
+    round_trip(&w);
+    // As user input, the same id is still refused before any request.
+    assert!(hookbridge_bitnob::WebhookId::new("3f0c7a52 sync (renamed)").is_err());
+}
