@@ -12,6 +12,7 @@
 //! | `abbeycross` | AbbeyCross (FX) | register-with-apiSecretKey | [`abbeycross`] |
 //! | `chip` | CHIP Collect (payments) | RSA public-key callbacks | [`chip`] |
 //! | `verify` | receiver-side verification | HMAC, RSA, key rings, replay protection | [`verify`] |
+//! | `axum` | an axum extractor that verifies deliveries before the handler runs | — | `verify::axum` |
 //! | `adapters` | dialect conversions, event catalogue, unified deliveries, Standard Webhooks bridge | all | [`adapters`] |
 //!
 //! The unified model and the [`Webhook`] trait come from [`hookbridge_core`] and are re-exported at
@@ -28,9 +29,9 @@
 
 pub use hookbridge_core as core;
 pub use hookbridge_core::{
-    ApiError, ApiErrorKind, Capabilities, ClientConfig, DecodeError, Endpoint, EndpointId, EndpointSpec, EndpointStatus,
-    Error, EventSelection, EventType, IdempotencyKey, InvalidInput, Operation, ProviderId, Result, RetryPolicy, Secret,
-    Timestamp, Unsupported, Webhook,
+    ApiError, ApiErrorKind, Capabilities, ClientConfig, DecodeError, Endpoint, EndpointId, EndpointSpec,
+    EndpointStatus, Error, EventSelection, EventType, IdempotencyKey, InvalidInput, Operation, ProviderId, Result,
+    RetryPolicy, Secret, Timestamp, Unsupported, Webhook,
 };
 
 #[cfg(feature = "abbeycross")]
@@ -47,3 +48,8 @@ pub use hookbridge_chip as chip;
 pub use hookbridge_miex as miex;
 #[cfg(feature = "verify")]
 pub use hookbridge_verify as verify;
+
+/// The README's Rust examples, compiled as doctests so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
