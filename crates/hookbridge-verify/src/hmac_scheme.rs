@@ -651,12 +651,15 @@ impl HmacVerifier {
         self.keys.iter().map(|(id, _)| id)
     }
 
-    /// Verifies with the system clock.
+    /// Verifies with the system clock (read only when the scheme signs a timestamp).
     ///
     /// # Errors
     /// A [`VerifyError`] saying why the delivery must be rejected.
     pub fn verify(&self, body: &[u8], headers: &HeaderMap) -> Result<Verified, VerifyError> {
-        self.verify_at(body, headers, crate::unix_now())
+        // Schemes without a timestamp never look at `now`: skip the clock read (~40 ns, about
+        // 4% of a 1 KiB verification; see docs/PERFORMANCE.md).
+        let now = if self.scheme.timestamp.is_some() { crate::unix_now() } else { 0 };
+        self.verify_at(body, headers, now)
     }
 
     /// Verifies the raw `body` and `headers` of a delivery as of `now` (unix seconds).

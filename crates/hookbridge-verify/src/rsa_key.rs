@@ -223,6 +223,41 @@ impl RsaScheme {
 enum PreparedKey {
     Sha256(VerifyingKey<Sha256>),
     Sha512(VerifyingKey<Sha512>),
+    /// Feature `aws-lc`: the key parsed by aws-lc (see `rsa_aws_lc`).
+    #[cfg(feature = "aws-lc")]
+    AwsLc(crate::rsa_aws_lc::AwsLcKey),
+}
+
+impl PreparedKey {
+    fn uses_rsa_crate(&self) -> bool {
+        match self {
+            Self::Sha256(_) | Self::Sha512(_) => true,
+            #[cfg(feature = "aws-lc")]
+            Self::AwsLc(_) => false,
+        }
+    }
+}
+
+/// The body's digest for the `rsa` crate's pre-hash verification.
+enum Prehash {
+    Sha256(sha2::digest::Output<Sha256>),
+    Sha512(sha2::digest::Output<Sha512>),
+}
+
+impl Prehash {
+    fn new(hash: RsaHash, body: &[u8]) -> Self {
+        match hash {
+            RsaHash::Sha256 => Self::Sha256(Sha256::digest(body)),
+            RsaHash::Sha512 => Self::Sha512(Sha512::digest(body)),
+        }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Self::Sha256(d) => d,
+            Self::Sha512(d) => d,
+        }
+    }
 }
 
 /// An [`RsaScheme`] plus a non-empty ring of public keys: verifies deliveries.
@@ -254,6 +289,8 @@ enum PreparedKey {
 pub struct RsaVerifier {
     scheme: RsaScheme,
     keys: Vec<(KeyId, PreparedKey)>,
+    /// Whether any key verifies through the `rsa` crate (always, without the `aws-lc` feature).
+    rsa_crate: bool,
 }
 
 impl RsaVerifier {
@@ -263,14 +300,19 @@ impl RsaVerifier {
     /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
     pub fn new(scheme: RsaScheme, keys: KeyRing<RsaPublicKey>) -> Result<Self, KeyError> {
         let keys = keys.into_checked_entries()?.into_iter().map(|(id, key)| (id, prepare(scheme.hash, key))).collect();
-        Ok(Self { scheme, keys })
+        Ok(Self::from_prepared(scheme, keys))
     }
 
     /// A verifier with one key, reported as key id [`DEFAULT_KEY_ID`].
     #[must_use]
     pub fn with_key(scheme: RsaScheme, key: RsaPublicKey) -> Self {
         let prepared = prepare(scheme.hash, key);
-        Self { scheme, keys: vec![(KeyId::from(DEFAULT_KEY_ID), prepared)] }
+        Self::from_prepared(scheme, vec![(KeyId::from(DEFAULT_KEY_ID), prepared)])
+    }
+
+    fn from_prepared(scheme: RsaScheme, keys: Vec<(KeyId, PreparedKey)>) -> Self {
+        let rsa_crate = keys.iter().any(|(_, key)| key.uses_rsa_crate());
+        Self { scheme, keys, rsa_crate }
     }
 
     /// The scheme.
@@ -310,24 +352,32 @@ impl RsaVerifier {
         if raw.is_empty() {
             return Err(bad(EncodingProblem::Invalid));
         }
-        let signature =
-            Signature::try_from(raw).map_err(|_| bad(EncodingProblem::TooLong { max_bytes: MAX_RSA_SIGNATURE_LEN }))?;
-        let digest256;
-        let digest512;
-        let prehash: &[u8] = match self.scheme.hash {
-            RsaHash::Sha256 => {
-                digest256 = Sha256::digest(body);
-                &digest256
-            }
-            RsaHash::Sha512 => {
-                digest512 = Sha512::digest(body);
-                &digest512
-            }
+        // Inputs of the `rsa` crate, only when some key uses it (with the `aws-lc` feature,
+        // usually none does and neither the sha2 digest nor the big-integer signature is made).
+        let rsa_inputs = if self.rsa_crate {
+            let signature = Signature::try_from(raw)
+                .map_err(|_| bad(EncodingProblem::TooLong { max_bytes: MAX_RSA_SIGNATURE_LEN }))?;
+            Some((signature, Prehash::new(self.scheme.hash, body)))
+        } else {
+            None
         };
+        #[cfg(feature = "aws-lc")]
+        let mut aws_lc_digest = None;
         for (key_id, key) in &self.keys {
-            let ok = match key {
-                PreparedKey::Sha256(k) => k.verify_prehash(prehash, &signature).is_ok(),
-                PreparedKey::Sha512(k) => k.verify_prehash(prehash, &signature).is_ok(),
+            let ok = match (key, &rsa_inputs) {
+                (PreparedKey::Sha256(k), Some((signature, prehash))) => {
+                    k.verify_prehash(prehash.as_slice(), signature).is_ok()
+                }
+                (PreparedKey::Sha512(k), Some((signature, prehash))) => {
+                    k.verify_prehash(prehash.as_slice(), signature).is_ok()
+                }
+                #[cfg(feature = "aws-lc")]
+                (PreparedKey::AwsLc(k), _) => k.verifies(
+                    aws_lc_digest.get_or_insert_with(|| crate::rsa_aws_lc::body_digest(self.scheme.hash, body)),
+                    raw,
+                ),
+                // `rsa_inputs` is present whenever a key uses the `rsa` crate; fail closed anyway.
+                (PreparedKey::Sha256(_) | PreparedKey::Sha512(_), None) => false,
             };
             if ok {
                 return Ok(Verified::new(key_id.clone(), None, None, false));
@@ -338,6 +388,10 @@ impl RsaVerifier {
 }
 
 fn prepare(hash: RsaHash, key: RsaPublicKey) -> PreparedKey {
+    #[cfg(feature = "aws-lc")]
+    if let Some(fast) = crate::rsa_aws_lc::AwsLcKey::new(hash, &key.inner) {
+        return PreparedKey::AwsLc(fast);
+    }
     match hash {
         RsaHash::Sha256 => PreparedKey::Sha256(VerifyingKey::new(key.inner)),
         RsaHash::Sha512 => PreparedKey::Sha512(VerifyingKey::new(key.inner)),
@@ -369,5 +423,20 @@ mod tests {
         assert_eq!(pem_label("junk\n-----BEGIN RSA PUBLIC KEY-----\n"), Some("RSA PUBLIC KEY"));
         assert_eq!(pem_label("-----BEGIN "), None);
         assert_eq!(pem_label("no pem"), None);
+    }
+
+    #[cfg(feature = "aws-lc")]
+    #[test]
+    fn aws_lc_backend_takes_the_fixture_keys() {
+        #![allow(clippy::unwrap_used)]
+        for name in ["rsa2048-public-spki.pem", "rsa4096-public-pkcs1.pem"] {
+            let path = format!("{}/../../fixtures/keys/{name}", env!("CARGO_MANIFEST_DIR"));
+            let key = RsaPublicKey::from_pem(&std::fs::read_to_string(path).unwrap()).unwrap();
+            for scheme in [RsaScheme::chip(), RsaScheme::chip_send()] {
+                let verifier = RsaVerifier::with_key(scheme, key.clone());
+                assert!(!verifier.rsa_crate, "{name}");
+                assert!(verifier.keys.iter().all(|(_, k)| matches!(k, PreparedKey::AwsLc(_))), "{name}");
+            }
+        }
     }
 }

@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[cfg(feature = "aws-lc")]
+mod aws_lc;
 #[cfg(feature = "axum")]
 mod axum_receiver;
 mod common;
