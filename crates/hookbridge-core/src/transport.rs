@@ -621,9 +621,11 @@ impl HttpClient {
             builder = builder.body(b.clone());
         }
         let t0 = Instant::now();
-        let resp = builder.send().await.map_err(|e| self.transport_error(req.operation, e, t0))?;
+        let mut resp = builder.send().await.map_err(|e| self.transport_error(req.operation, e, t0))?;
         let status = resp.status();
-        let headers = resp.headers().clone();
+        // Take the headers rather than cloning them; the body stream does not need them.
+        let headers = std::mem::take(resp.headers_mut());
+        let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
         let request_id = REQUEST_ID_HEADERS
             .iter()
             .find_map(|h| headers.get(*h))
@@ -632,7 +634,7 @@ impl HttpClient {
         if let Some(id) = &request_id {
             tracing::Span::current().record("request_id", id.as_str());
         }
-        let body = self.read_body(req.operation, status, resp, t0).await?;
+        let body = self.read_body(req.operation, status, declared, resp, t0).await?;
         tracing::debug!(
             attempt,
             status = status.as_u16(),
@@ -661,32 +663,60 @@ impl HttpClient {
         .into())
     }
 
+    /// Reads the body within the size cap. A body that arrives in one chunk (the usual case for
+    /// small JSON answers) is returned without copying.
     async fn read_body(
         &self,
         operation: &'static str,
         status: StatusCode,
+        declared: Option<u64>,
         mut resp: reqwest::Response,
         t0: Instant,
     ) -> Result<Bytes> {
         let limit = self.inner.max_response_bytes;
-        let declared =
-            resp.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
         if status.is_success() && declared.is_some_and(|n| n > limit as u64) {
             return Err(self.too_large(operation, status, b""));
         }
-        let mut buf = BytesMut::with_capacity(declared.map_or(8 * 1024, |n| n.min(limit as u64) as usize));
-        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_error(operation, e, t0))? {
-            if buf.len() + chunk.len() > limit {
-                if status.is_success() {
-                    return Err(self.too_large(operation, status, &buf));
+        let map = |e| self.transport_error(operation, e, t0);
+        let Some(first) = resp.chunk().await.map_err(map)? else { return Ok(Bytes::new()) };
+        let mut buf = BytesMut::new();
+        if first.len() > limit {
+            self.append_bounded(&mut buf, &first);
+            return self.finish_oversized(operation, status, buf);
+        }
+        match resp.chunk().await.map_err(map)? {
+            None => return Ok(first),
+            Some(second) => {
+                buf.reserve(declared.map_or(first.len() + second.len(), |n| n.min(limit as u64) as usize));
+                buf.extend_from_slice(&first);
+                if !self.append_bounded(&mut buf, &second) {
+                    return self.finish_oversized(operation, status, buf);
                 }
-                let room = limit - buf.len();
-                buf.extend_from_slice(&chunk[..room]);
-                break;
             }
-            buf.extend_from_slice(&chunk);
+        }
+        while let Some(chunk) = resp.chunk().await.map_err(map)? {
+            if !self.append_bounded(&mut buf, &chunk) {
+                return self.finish_oversized(operation, status, buf);
+            }
         }
         Ok(buf.freeze())
+    }
+
+    /// Appends `chunk` if it fits under the cap; otherwise appends what fits and returns `false`.
+    fn append_bounded(&self, buf: &mut BytesMut, chunk: &[u8]) -> bool {
+        let room = self.inner.max_response_bytes.saturating_sub(buf.len());
+        if chunk.len() <= room {
+            buf.extend_from_slice(chunk);
+            true
+        } else {
+            buf.extend_from_slice(&chunk[..room]);
+            false
+        }
+    }
+
+    /// A body over the cap: an error for a success status, the truncated body for an error status.
+    fn finish_oversized(&self, operation: &'static str, status: StatusCode, buf: BytesMut) -> Result<Bytes> {
+        if status.is_success() { Err(self.too_large(operation, status, &buf)) } else { Ok(buf.freeze()) }
     }
 
     fn too_large(&self, operation: &'static str, status: StatusCode, body: &[u8]) -> Error {
