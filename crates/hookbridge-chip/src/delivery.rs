@@ -31,8 +31,7 @@ use hookbridge_verify::{
     DeliveryError, KeyError, KeyRing, ReplayCheck, ReplayStore, RsaHash, RsaPublicKey, RsaScheme, RsaVerifier,
     Verified, VerifyError, unix_now,
 };
-use serde::Deserialize as _;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::client::ChipClient;
 use crate::model::{ChipDelivery, ChipWebhook, DeliveryObject};
@@ -185,13 +184,9 @@ fn finish(
     now: i64,
     replay: Option<&ReplayCheck>,
 ) -> Result<VerifiedChipDelivery, DeliveryError> {
-    let map: Map<String, Value> = serde_json::from_slice(body).map_err(|e| DeliveryError::parse(PROVIDER, e))?;
-    match map.get("event_type") {
-        Some(Value::String(_)) => {}
-        Some(_) => return Err(DeliveryError::parse(PROVIDER, "`event_type` is not a string")),
-        None => return Err(DeliveryError::parse(PROVIDER, "missing field `event_type`")),
-    }
-    let delivery = ChipDelivery::deserialize(Value::Object(map)).map_err(|e| DeliveryError::parse(PROVIDER, e))?;
+    // One pass over the bytes (no intermediate JSON map); a missing or non-string `event_type`
+    // is a parse error like any other.
+    let delivery = ChipDelivery::from_slice(body).map_err(|e| DeliveryError::parse(PROVIDER, e))?;
     let delivery = VerifiedChipDelivery { delivery, verified, raw: Bytes::copy_from_slice(body) };
     if let Some(replay) = replay {
         replay.check(&delivery.replay_key(), now)?;

@@ -256,3 +256,32 @@ fn broken_deliveries_are_errors_not_panics() {
         assert!(ChipDelivery::from_slice(body).is_err(), "{}", String::from_utf8_lossy(body));
     }
 }
+
+#[test]
+fn the_fast_decoder_gives_exactly_what_the_serde_impl_gives() {
+    let fixtures = [
+        "purchase_paid.json",
+        "purchase_payment_failure.json",
+        "purchase_subscription_charge_failure.json",
+        "payment_refunded.json",
+        "payout_success.json",
+    ];
+    for name in fixtures {
+        let body = fixture(name);
+        let via_serde: ChipDelivery = serde_json::from_str(&body).unwrap();
+        assert_eq!(ChipDelivery::from_slice(body.as_bytes()).unwrap(), via_serde, "{name}");
+    }
+    for body in [
+        &br#"{"event_type": "payment.refunded", "id": "p1"}"#[..],
+        br#"{"event_type": "purchase.cancelled", "type": "purchase", "status": "cancelled"}"#,
+        br#"{"event_type": "payout.failed", "type": "payout"}"#,
+    ] {
+        let via_serde: ChipDelivery = serde_json::from_slice(body).unwrap();
+        assert_eq!(ChipDelivery::from_slice(body).unwrap(), via_serde);
+    }
+    // Errors still come out as errors, on both paths.
+    for bad in [&b"{}"[..], br#"{"event_type": 5}"#, b"{\"event_type\": \"purchase.paid\", \"total\": ", b"[]"] {
+        assert!(ChipDelivery::from_slice(bad).is_err());
+        assert!(serde_json::from_slice::<ChipDelivery>(bad).is_err());
+    }
+}
