@@ -479,19 +479,10 @@ impl HttpClient {
             request_id = tracing::field::Empty,
         );
         let started = Instant::now();
-        let fut = self.send_with_retries(&req, started).instrument(span.clone());
-        let result = match self.inner.overall_timeout {
-            Some(limit) => match tokio::time::timeout(limit, fut).await {
-                Ok(r) => r,
-                Err(_) => Err(Error::Timeout {
-                    provider: self.inner.provider,
-                    operation: req.operation,
-                    elapsed: started.elapsed(),
-                    source: None,
-                }),
-            },
-            None => fut.await,
-        };
+        // The overall limit is enforced without a timer of its own: each attempt's timeout is cut
+        // to the time left, and no wait between attempts may cross the deadline.
+        let deadline = self.inner.overall_timeout.map(|limit| started + limit);
+        let result = self.send_with_retries(&req, started, deadline).instrument(span.clone()).await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         result
     }
@@ -551,14 +542,28 @@ impl HttpClient {
         }))
     }
 
-    async fn send_with_retries(&self, req: &Request, started: Instant) -> Result<Response> {
+    async fn send_with_retries(&self, req: &Request, started: Instant, deadline: Option<Instant>) -> Result<Response> {
         let policy = req.retry.as_ref().unwrap_or(&self.inner.retry);
         let mut waits = policy.schedule();
         let url = self.url_for(req)?;
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let result = self.attempt(req, &url, attempt).await;
+            let attempt_timeout = match deadline {
+                None => self.inner.timeout,
+                Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => left.min(self.inner.timeout),
+                    _ => {
+                        return Err(Error::Timeout {
+                            provider: self.inner.provider,
+                            operation: req.operation,
+                            elapsed: started.elapsed(),
+                            source: None,
+                        });
+                    }
+                },
+            };
+            let result = self.attempt(req, &url, attempt, attempt_timeout).await;
             let err = match result {
                 Ok(resp) => {
                     tracing::Span::current().record("attempts", attempt).record("status", resp.status.as_u16());
@@ -579,7 +584,9 @@ impl HttpClient {
                 Some(asked) => asked.max(backoff.min(policy.max_backoff)).min(policy.max_retry_after),
                 None => backoff,
             };
-            if policy.max_elapsed.is_some_and(|budget| started.elapsed() + wait > budget) {
+            if policy.max_elapsed.is_some_and(|budget| started.elapsed() + wait > budget)
+                || deadline.is_some_and(|deadline| Instant::now() + wait >= deadline)
+            {
                 return Err(err);
             }
             tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, error = %err, "retrying");
@@ -602,7 +609,7 @@ impl HttpClient {
         }
     }
 
-    async fn attempt(&self, req: &Request, url: &Url, attempt: u32) -> Result<Response> {
+    async fn attempt(&self, req: &Request, url: &Url, attempt: u32, timeout: Duration) -> Result<Response> {
         let inner = &*self.inner;
         let body = req.body.as_deref().unwrap_or(&[]);
         let mut headers = HeaderMap::with_capacity(req.headers.len() + 4);
@@ -616,7 +623,7 @@ impl HttpClient {
         }
         inner.auth.apply(&AuthContext::new(&req.method, url, body), &mut headers)?;
 
-        let mut builder = inner.http.request(req.method.clone(), url.clone()).headers(headers).timeout(inner.timeout);
+        let mut builder = inner.http.request(req.method.clone(), url.clone()).headers(headers).timeout(timeout);
         if let Some(b) = &req.body {
             builder = builder.body(b.clone());
         }

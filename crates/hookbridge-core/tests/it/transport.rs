@@ -298,3 +298,51 @@ async fn errors_never_contain_the_token() {
         assert!(!text.contains("tok_test_123"), "{text}");
     }
 }
+
+#[tokio::test]
+async fn the_overall_timeout_bounds_attempts_and_waits() {
+    // A slow server: every attempt would take 2 s; the per-attempt limit is 500 ms, the overall
+    // limit 300 ms, so the first attempt is cut at the overall deadline and nothing else is sent.
+    let server = server().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let config = hookbridge_core::ClientConfig::new(&format!("{}/api/v1", server.uri()))
+        .unwrap()
+        .timeout(Duration::from_millis(500))
+        .overall_timeout(Some(Duration::from_millis(300)))
+        .retry(fast_retry(5));
+    let c = hookbridge_core::HttpClient::new(
+        hookbridge_core::ProviderId::Bitnob,
+        config,
+        std::sync::Arc::new(hookbridge_core::auth::NoAuth),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let err = c.empty(Request::get("get", ["slow"])).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(started.elapsed() < Duration::from_millis(1500), "cut at the overall deadline, not after 5 attempts");
+
+    // Retryable failures with waits longer than the time left: the last error comes back at once.
+    let server = self::server().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).expect(1).mount(&server).await;
+    let config = hookbridge_core::ClientConfig::new(&format!("{}/api/v1", server.uri()))
+        .unwrap()
+        .overall_timeout(Some(Duration::from_millis(200)))
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(5)
+                .backoff(Duration::from_secs(1), Duration::from_secs(1))
+                .jitter(false),
+        );
+    let c = hookbridge_core::HttpClient::new(
+        hookbridge_core::ProviderId::Bitnob,
+        config,
+        std::sync::Arc::new(hookbridge_core::auth::NoAuth),
+    )
+    .unwrap();
+    let err = c.empty(Request::get("get", ["busy"])).await.unwrap_err();
+    assert_eq!(err.as_api().unwrap().kind, ApiErrorKind::ServiceUnavailable);
+}
