@@ -11,9 +11,9 @@ use std::collections::hash_map::DefaultHasher;
 use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use futures_util::Stream;
-use futures_util::stream::{self, StreamExt};
 use url::Url;
 
 use crate::error::Result;
@@ -98,14 +98,73 @@ impl PageLimits {
     }
 }
 
-struct State<T, F> {
-    fetch: F,
+/// The stream behind [`paginate`]. Every field is `Unpin` whatever `T`, `F` and `Fut` are (the
+/// closure and the buffer are boxed, the in-flight fetch is pinned in a box), so `poll_next`
+/// works on plain `&mut self`; an item already on a page is handed out without any async
+/// machinery, which keeps the per-item cost close to a plain iterator.
+struct Paginator<T, F, Fut> {
+    fetch: Box<F>,
+    in_flight: Option<Pin<Box<Fut>>>,
     next: Option<PageRequest>,
-    buffer: std::vec::IntoIter<T>,
+    buffer: Box<std::vec::IntoIter<T>>,
     seen: HashSet<u64>,
     pages: u64,
     items: u64,
     limits: PageLimits,
+    done: bool,
+}
+
+impl<T, F, Fut> Stream for Paginator<T, F, Fut>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: Future<Output = Result<Page<T>>>,
+{
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if this.done || this.limits.max_items.is_some_and(|max| this.items >= max) {
+                this.done = true;
+                return Poll::Ready(None);
+            }
+            if let Some(item) = this.buffer.next() {
+                this.items += 1;
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if let Some(fut) = this.in_flight.as_mut() {
+                let result = std::task::ready!(fut.as_mut().poll(cx));
+                this.in_flight = None;
+                match result {
+                    Ok(page) if page.items.is_empty() => this.done = true,
+                    Ok(page) => {
+                        this.next = page.next;
+                        *this.buffer = page.items.into_iter();
+                    }
+                    Err(e) => {
+                        this.done = true;
+                        return Poll::Ready(Some(Err(e)));
+                    }
+                }
+                continue;
+            }
+            let Some(req) = this.next.take() else {
+                this.done = true;
+                return Poll::Ready(None);
+            };
+            if this.limits.max_pages.is_some_and(|max| this.pages >= max) {
+                this.done = true;
+                return Poll::Ready(None);
+            }
+            if !this.seen.insert(fingerprint(&req)) {
+                tracing::warn!(?req, "pagination stopped: the provider repeated a cursor");
+                this.done = true;
+                return Poll::Ready(None);
+            }
+            this.pages += 1;
+            this.in_flight = Some(Box::pin((this.fetch)(req)));
+        }
+    }
 }
 
 fn fingerprint(req: &PageRequest) -> u64 {
@@ -140,44 +199,15 @@ where
     F: FnMut(PageRequest) -> Fut + Send + 'a,
     Fut: Future<Output = Result<Page<T>>> + Send + 'a,
 {
-    let state = State {
-        fetch,
+    Box::pin(Paginator {
+        fetch: Box::new(fetch),
+        in_flight: None,
         next: Some(PageRequest::First),
-        buffer: Vec::new().into_iter(),
+        buffer: Box::new(Vec::new().into_iter()),
         seen: HashSet::new(),
         pages: 0,
         items: 0,
         limits,
-    };
-    stream::unfold(state, |mut st| async move {
-        loop {
-            if st.limits.max_items.is_some_and(|max| st.items >= max) {
-                return None;
-            }
-            if let Some(item) = st.buffer.next() {
-                st.items += 1;
-                return Some((Ok(item), st));
-            }
-            let req = st.next.take()?;
-            if st.limits.max_pages.is_some_and(|max| st.pages >= max) {
-                return None;
-            }
-            if !st.seen.insert(fingerprint(&req)) {
-                tracing::warn!(?req, "pagination stopped: the provider repeated a cursor");
-                return None;
-            }
-            st.pages += 1;
-            match (st.fetch)(req).await {
-                Ok(page) => {
-                    if page.items.is_empty() {
-                        return None;
-                    }
-                    st.next = page.next;
-                    st.buffer = page.items.into_iter();
-                }
-                Err(e) => return Some((Err(e), st)),
-            }
-        }
+        done: false,
     })
-    .boxed()
 }
