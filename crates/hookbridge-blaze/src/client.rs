@@ -285,7 +285,7 @@ impl<'a> WebHooks<'a> {
         let first = options.start.unwrap_or(0);
         let limit = options.limit.unwrap_or(DEFAULT_LIMIT);
         let shop_id = options.shop_id.clone();
-        let previous: Arc<Mutex<Option<Vec<PartnerWebHook>>>> = Arc::new(Mutex::new(None));
+        let previous: Arc<Mutex<Option<u64>>> = Arc::new(Mutex::new(None));
         page::paginate(limits, move |req| {
             let shop_id = shop_id.clone();
             let previous = Arc::clone(&previous);
@@ -319,7 +319,7 @@ impl BlazeClient {
 /// Turns a fetched page into a [`Page`]: stops on a page identical to the previous one (a server
 /// ignoring the offset), otherwise offset paging by `total` or, without it, by full pages.
 fn next_page(
-    previous: &Mutex<Option<Vec<PartnerWebHook>>>,
+    previous: &Mutex<Option<u64>>,
     start: u64,
     requested_limit: u64,
     result: SearchResult,
@@ -329,12 +329,25 @@ fn next_page(
     let items = result.into_items();
     // A poisoned lock only means another page fetch panicked; the data is still usable.
     let mut prev = previous.lock().unwrap_or_else(|p| p.into_inner());
-    if prev.as_ref().is_some_and(|p| !items.is_empty() && *p == items) {
+    let fingerprint = page_fingerprint(&items);
+    if !items.is_empty() && *prev == Some(fingerprint) {
         return Page::new(Vec::new(), None);
     }
     let next = Page::<PartnerWebHook>::next_offset(start, items.len(), limit, total);
-    *prev = Some(items.clone());
+    *prev = Some(fingerprint);
     Page::new(items, next)
+}
+
+/// A fingerprint of a page (each webhook's id, timestamps and URLs, in order): equal for a page
+/// a server sends again, without keeping a copy of the page.
+fn page_fingerprint(items: &[PartnerWebHook]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    items.len().hash(&mut h);
+    for w in items {
+        (&w.id, &w.created, &w.modified, &w.url, &w.web_hook_urls).hash(&mut h);
+    }
+    h.finish()
 }
 
 fn validate_text(field: &'static str, value: &str) -> Result<(), InvalidInput> {
