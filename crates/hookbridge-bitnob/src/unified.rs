@@ -27,7 +27,13 @@ use crate::model::{
     CreateOptions, CreateWebhook, CreatedWebhook, ListOptions, UpdateWebhook, WebhookEndpoint, WebhookId, WebhookStatus,
 };
 
-/// What Bitnob documents, through the unified trait.
+/// What Bitnob documents, through the unified trait (the same as [`CAPABILITIES`]; a function
+/// like the other provider crates').
+pub fn capabilities() -> Capabilities {
+    CAPABILITIES
+}
+
+/// What Bitnob documents, through the unified trait, as a constant.
 pub const CAPABILITIES: Capabilities = {
     let mut c = Capabilities::NONE;
     c.create = true;

@@ -327,6 +327,19 @@ impl BlazeClient {
     }
 }
 
+/// What BLAZE documents, through the unified trait (known without a client): create, get, list,
+/// update and delete, several URLs per webhook; no event list at creation and no secret.
+pub fn capabilities() -> Capabilities {
+    let mut caps = Capabilities::NONE;
+    caps.create = true;
+    caps.get = true;
+    caps.list = true;
+    caps.update = true;
+    caps.delete = true;
+    caps.multiple_urls = true;
+    caps
+}
+
 /// BLAZE through the unified trait.
 ///
 /// * `create`, `get`, `list`, `update`, `delete` are supported; `rotate_secret` is not (BLAZE
@@ -345,14 +358,7 @@ impl Webhook for BlazeClient {
     }
 
     fn capabilities(&self) -> Capabilities {
-        let mut caps = Capabilities::NONE;
-        caps.create = true;
-        caps.get = true;
-        caps.list = true;
-        caps.update = true;
-        caps.delete = true;
-        caps.multiple_urls = true;
-        caps
+        capabilities()
     }
 
     async fn create(&self, spec: &EndpointSpec) -> Result<Endpoint> {

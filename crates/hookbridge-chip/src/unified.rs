@@ -211,6 +211,20 @@ impl TryFrom<&EndpointSpec> for WebhookRequest {
     }
 }
 
+/// What CHIP Collect documents, through the unified trait (known without a client): create, get,
+/// list, update (replace) and delete, with an event list or "all events"; no secret rotation.
+pub fn capabilities() -> Capabilities {
+    let mut c = Capabilities::NONE;
+    c.create = true;
+    c.get = true;
+    c.list = true;
+    c.update = true;
+    c.delete = true;
+    c.event_selection = true;
+    c.all_events = true;
+    c
+}
+
 #[async_trait]
 impl Webhook for ChipClient {
     fn provider(&self) -> ProviderId {
@@ -218,15 +232,7 @@ impl Webhook for ChipClient {
     }
 
     fn capabilities(&self) -> Capabilities {
-        let mut c = Capabilities::NONE;
-        c.create = true;
-        c.get = true;
-        c.list = true;
-        c.update = true;
-        c.delete = true;
-        c.event_selection = true;
-        c.all_events = true;
-        c
+        capabilities()
     }
 
     async fn create(&self, spec: &EndpointSpec) -> Result<Endpoint> {

@@ -104,11 +104,10 @@ pub fn client(provider: ProviderId, conn: &ConnectionArgs) -> Result<Box<dyn Web
 pub fn capabilities(provider: ProviderId) -> Option<Capabilities> {
     match provider {
         ProviderId::Miex => Some(hookbridge_miex::unified::capabilities()),
-        ProviderId::Bitnob => Some(hookbridge_bitnob::unified::CAPABILITIES),
+        ProviderId::Blaze => Some(hookbridge_blaze::unified::capabilities()),
+        ProviderId::Bitnob => Some(hookbridge_bitnob::unified::capabilities()),
         ProviderId::AbbeyCross => Some(hookbridge_abbeycross::unified::capabilities()),
-        // BLAZE and CHIP state theirs on the client: ask a client that never sends anything.
-        ProviderId::Blaze => BlazeClient::new(BlazeKeys::new("probe", "probe")).ok().map(|c| c.capabilities()),
-        ProviderId::Chip => ChipClient::new(Secret::new("probe")).ok().map(|c| c.capabilities()),
+        ProviderId::Chip => Some(hookbridge_chip::unified::capabilities()),
         _ => None,
     }
 }
