@@ -19,7 +19,7 @@ use std::time::Duration;
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::reexports::http::HeaderMap;
 use hookbridge_core::{Delivery, EventType, ProviderId, Subject, Timestamp};
-use hookbridge_verify::delivery::{body_fingerprint, excerpt, optional_header};
+use hookbridge_verify::delivery::{body_fingerprint, optional_header, reconcile_event};
 use hookbridge_verify::{
     DeliveryError, HmacScheme, HmacSecret, HmacVerifier, KeyError, KeyRing, ReplayCheck, ReplayStore, Verified,
     headers, unix_now,
@@ -135,19 +135,9 @@ impl BitnobReceiver {
             Some(_) => return Err(DeliveryError::parse(PROVIDER, "`event_id` is not a non-empty string or a number")),
         };
         let header_event = optional_header(headers, &headers::BITNOB_EVENT)?;
-        let event_type = match (body_event, header_event) {
-            (Some(body_event), Some(header_event)) if body_event != header_event => {
-                return Err(DeliveryError::HeaderMismatch {
-                    name: headers::BITNOB_EVENT,
-                    detail: format!(
-                        "the header names `{}`, the signed body `{}`",
-                        excerpt(header_event, 64),
-                        excerpt(body_event, 64)
-                    ),
-                });
-            }
-            (Some(event), _) | (None, Some(event)) => EventType::new(event),
-            (None, None) => return Err(DeliveryError::MissingHeader { name: headers::BITNOB_EVENT }),
+        let event_type = match reconcile_event(&headers::BITNOB_EVENT, header_event, body_event)? {
+            Some(event) => EventType::new(event),
+            None => return Err(DeliveryError::MissingHeader { name: headers::BITNOB_EVENT }),
         };
         if let Some(replay) = &self.replay {
             let key = match &event_id {

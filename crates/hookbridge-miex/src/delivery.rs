@@ -23,7 +23,7 @@ use std::time::Duration;
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::reexports::http::HeaderMap;
 use hookbridge_core::{Delivery, EventType, ProviderId, Subject};
-use hookbridge_verify::delivery::{body_fingerprint, excerpt, optional_header};
+use hookbridge_verify::delivery::{body_fingerprint, optional_header, reconcile_event};
 use hookbridge_verify::{
     DeliveryError, HmacScheme, HmacSecret, HmacVerifier, KeyError, KeyRing, ReplayCheck, ReplayStore, Verified,
     headers, unix_now,
@@ -124,22 +124,20 @@ impl MiexReceiver {
         let verified = self.verifier.verify_at(body, headers, now)?;
         let envelope = Envelope::parse(body)?;
         let header_event = optional_header(headers, &headers::MIEX_EVENT)?;
-        let event = match (envelope.event, header_event) {
-            (Some(body_event), Some(header_event)) if body_event.as_str() != header_event => {
-                return Err(DeliveryError::HeaderMismatch {
-                    name: headers::MIEX_EVENT,
-                    detail: format!(
-                        "the header names `{}`, the signed body `{}`",
-                        excerpt(header_event, 64),
-                        excerpt(body_event.as_str(), 64)
-                    ),
-                });
+        let event = match envelope.event {
+            Some(body_event) => {
+                reconcile_event(&headers::MIEX_EVENT, header_event, Some(body_event.as_str()))?;
+                body_event
             }
-            (Some(body_event), _) => body_event,
-            (None, Some(header_event)) => header_event.parse().unwrap_or_else(|never: Infallible| match never {}),
-            (None, None) => {
-                return Err(DeliveryError::parse(PROVIDER, "missing field `event` (and no X-Webhook-Event header)"));
-            }
+            None => match header_event {
+                Some(header_event) => header_event.parse().unwrap_or_else(|never: Infallible| match never {}),
+                None => {
+                    return Err(DeliveryError::parse(
+                        PROVIDER,
+                        "missing field `event` (and no X-Webhook-Event header)",
+                    ));
+                }
+            },
         };
         let delivery_id = match verified.id() {
             Some(id) => Some(id.to_owned()),

@@ -292,6 +292,28 @@ pub fn body_fingerprint(body: &[u8]) -> String {
     hex::encode(Sha256::digest(body))
 }
 
+/// Reconciles an event name stated twice: in an unsigned header and in the signed body.
+///
+/// The signed body wins; the header is only a fallback when the body names no event. When both
+/// are present they must agree, otherwise the header is lying about a signed delivery.
+///
+/// # Errors
+/// [`DeliveryError::HeaderMismatch`] naming `header_name`, with both values shortened.
+pub fn reconcile_event<'a>(
+    header_name: &HeaderName,
+    header_event: Option<&'a str>,
+    body_event: Option<&'a str>,
+) -> Result<Option<&'a str>, DeliveryError> {
+    match (body_event, header_event) {
+        (Some(body), Some(header)) if body != header => Err(DeliveryError::HeaderMismatch {
+            name: header_name.clone(),
+            detail: format!("the header names `{}`, the signed body `{}`", excerpt(header, 64), excerpt(body, 64)),
+        }),
+        (Some(event), _) | (None, Some(event)) => Ok(Some(event)),
+        (None, None) => Ok(None),
+    }
+}
+
 /// Shortens an untrusted value for an error message: at most `max` characters, control
 /// characters replaced, `…` appended when cut.
 #[must_use]
@@ -378,6 +400,15 @@ mod tests {
         );
         assert_eq!(body_fingerprint(b"").len(), 64);
         assert_eq!(excerpt("abcdef", 3), "abc…");
+        let h = HeaderName::from_static("x-event");
+        assert_eq!(reconcile_event(&h, Some("a"), Some("a")), Ok(Some("a")));
+        assert_eq!(reconcile_event(&h, Some("a"), None), Ok(Some("a")));
+        assert_eq!(reconcile_event(&h, None, Some("b")), Ok(Some("b")));
+        assert_eq!(reconcile_event(&h, None, None), Ok(None));
+        assert!(matches!(
+            reconcile_event(&h, Some("a"), Some("b")),
+            Err(DeliveryError::HeaderMismatch { name, .. }) if name == h
+        ));
         assert_eq!(excerpt("a\nb", 5), "a b");
     }
 }
