@@ -153,6 +153,7 @@ mod encoding;
 mod error;
 mod header;
 mod hmac_scheme;
+pub mod receive;
 mod replay;
 #[cfg(feature = "aws-lc")]
 mod rsa_aws_lc;
