@@ -16,14 +16,15 @@ use std::error::Error;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hookbridge::abbeycross::AbbeyCrossReceiver;
+use hookbridge::abbeycross::{AbbeyCrossReceiver, AbbeyCrossSpec};
 use hookbridge::adapters::StandardWebhooksBridge;
 use hookbridge::adapters::normalize::Normalizer;
-use hookbridge::bitnob::BitnobReceiver;
-use hookbridge::blaze::BlazeReceiver;
-use hookbridge::chip::ChipReceiver;
+use hookbridge::bitnob::{BitnobReceiver, BitnobSpec};
+use hookbridge::blaze::{BlazeReceiver, BlazeSpec};
+use hookbridge::chip::{ChipReceiver, ChipSpec};
 use hookbridge::core::reexports::http::{HeaderMap, HeaderName, HeaderValue, Uri};
-use hookbridge::miex::MiexReceiver;
+use hookbridge::miex::{MiexReceiver, MiexSpec};
+use hookbridge::verify::receive::Incoming;
 use hookbridge::verify::sign::{HmacSigner, RsaSigner};
 use hookbridge::verify::{
     HmacAlgorithm, HmacScheme, HmacSecret, HmacVerifier, KeyRing, RsaScheme, SignatureEncoding, SignatureFormat,
@@ -46,7 +47,8 @@ fn abbeycross_scheme() -> Result<HmacScheme, Box<dyn Error>> {
         .build()?)
 }
 
-fn main() -> Result<(), Box<dyn Error>> {
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn Error>> {
     let now = unix_now();
     let miex_secret = HmacSecret::from_str_bytes("miex secretKey from the register response")?;
     let bitnob_secret = HmacSecret::from_str_bytes("bitnob webhook signing secret")?;
@@ -54,18 +56,18 @@ fn main() -> Result<(), Box<dyn Error>> {
     let blaze_token = UrlToken::generate()?;
     let chip_signer = RsaSigner::from_pem(RsaScheme::chip(), CHIP_PRIVATE_KEY)?;
 
-    // The receiving side: one receiver per provider.
+    // The receiving side: one receiver pipeline per provider.
     let blaze_verifier = UrlTokenVerifier::with_token(blaze_token.clone());
     let blaze_callback: Uri = blaze_verifier.callback_url("/hooks/blaze", &blaze_token).parse()?;
     let normalizer = Normalizer::new()
-        .miex(MiexReceiver::with_secret(miex_secret.clone()))
-        .blaze(BlazeReceiver::new(blaze_verifier))
-        .bitnob(BitnobReceiver::new(KeyRing::single("2025-06", bitnob_secret.clone()))?)
-        .abbeycross(AbbeyCrossReceiver::new(Arc::new(HmacVerifier::with_secret(
+        .receiver(MiexReceiver::new(MiexSpec::with_secret(miex_secret.clone())))
+        .receiver(BlazeReceiver::new(BlazeSpec::new(blaze_verifier)))
+        .receiver(BitnobReceiver::new(BitnobSpec::new(KeyRing::single("2025-06", bitnob_secret.clone()))?))
+        .receiver(AbbeyCrossReceiver::new(AbbeyCrossSpec::new(Arc::new(HmacVerifier::with_secret(
             abbeycross_scheme()?,
             abbeycross_secret.clone(),
-        ))))
-        .chip(ChipReceiver::with_key(chip_signer.public_key().clone()));
+        )))))
+        .receiver(ChipReceiver::new(ChipSpec::with_key(chip_signer.public_key().clone())));
 
     // The sending side: what each provider would POST.
     let mut incoming: Vec<(ProviderId, Uri, Vec<u8>, HeaderMap)> = Vec::new();
@@ -96,20 +98,32 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // One door in, one shape out, one Standard Webhooks stream onward.
     let bridge = StandardWebhooksBridge::from_whsec("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
-    let at = Timestamp::from_second(now)?;
+    let received_at = Timestamp::from_second(now)?;
     for (provider, uri, body, headers) in &incoming {
-        let delivery = normalizer.receive_at(*provider, uri, body, headers, now)?;
+        let request = Incoming::post(uri.clone(), headers.clone(), body.clone());
+        let (delivery, ticket) = normalizer.accept_at(provider.as_str(), request, now).await?.into_parts();
         println!("=== {provider}");
         println!("{}", serde_json::to_string_pretty(&delivery)?);
+        let at = StandardWebhooksBridge::message_timestamp(&delivery, received_at);
         let message = bridge.to_message(&delivery, None, at)?;
         println!("bridged as webhook-id {} ({} bytes)\n", message.id, message.body.len());
+        // Handled: the same delivery again is now a duplicate.
+        ticket.complete().await?;
     }
 
-    // A tampered delivery is refused before anything is parsed.
+    // The same MIEX delivery again, even under a fresh delivery id: a duplicate, not handled twice.
     let (provider, uri, body, headers) = &incoming[0];
+    let mut resent = headers.clone();
+    resent.insert("x-webhook-delivery", HeaderValue::from_static("9999"));
+    let request = Incoming::post(uri.clone(), resent, body.clone());
+    let err = normalizer.accept_at(provider.as_str(), request, now).await.err().ok_or("replay went unnoticed")?;
+    println!("resent {provider} delivery acknowledged without handling ({}): {err}", err.http_status());
+
+    // A tampered delivery is refused before anything is parsed.
     let mut tampered = body.clone();
     tampered[12] ^= 1;
-    let err = normalizer.receive_at(*provider, uri, &tampered, headers, now).err().ok_or("tampering went unnoticed")?;
+    let request = Incoming::post(uri.clone(), headers.clone(), tampered);
+    let err = normalizer.accept_at(provider.as_str(), request, now).await.err().ok_or("tampering went unnoticed")?;
     println!("tampered {provider} delivery refused ({}): {err}", err.http_status());
     Ok(())
 }

@@ -29,7 +29,7 @@
 
 pub use hookbridge_core as core;
 pub use hookbridge_core::{
-    ApiError, ApiErrorKind, Capabilities, ClientConfig, DecodeError, Endpoint, EndpointId, EndpointSpec,
+    ApiError, ApiErrorKind, Capabilities, ClientConfig, DecodeError, Delivery, Endpoint, EndpointId, EndpointSpec,
     EndpointStatus, Error, EventSelection, EventType, IdempotencyKey, InvalidInput, Operation, ProviderId, Result,
     RetryPolicy, Secret, Timestamp, Unsupported, Webhook,
 };

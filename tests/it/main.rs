@@ -3,6 +3,7 @@
 
 mod faults;
 mod hygiene;
+mod receiving;
 mod unified;
 
 /// Reads a fixture from `fixtures/`.

@@ -2,7 +2,7 @@
 //!
 //! AbbeyCross issues an `apiSecretKey` when a webhook is registered but **does not document how
 //! deliveries use it**: no signature header, no signed bytes, no algorithm, no payload schema.
-//! This crate does not guess. [`AbbeyCrossReceiver`] takes any
+//! This crate does not guess. [`AbbeyCrossSpec`] takes any
 //! [`Verifier`] you configure once you know the scheme — typically an
 //! [`HmacVerifier`](hookbridge_verify::HmacVerifier) over a scheme described with
 //! [`HmacScheme::builder`](hookbridge_verify::HmacScheme::builder), keyed with the
@@ -13,26 +13,30 @@
 //! ([`EVENT_TYPE_FIELDS`]). AbbeyCross publishes no event catalogue, so any name is accepted.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use hookbridge_core::reexports::bytes::Bytes;
-use hookbridge_core::reexports::http::{HeaderMap, Uri};
 use hookbridge_core::{Delivery, EventType, ProviderId, Timestamp};
-use hookbridge_verify::delivery::body_fingerprint;
-use hookbridge_verify::{DeliveryError, ReplayCheck, ReplayStore, Verified, Verifier, unix_now};
+use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
+use hookbridge_verify::{DeliveryError, Verified, Verifier};
 use serde_json::Value;
 
-/// Provider name used in [`DeliveryError::Parse`] and replay keys.
-const PROVIDER: &str = "abbeycross";
+/// Provider name used in errors and replay keys.
+const PROVIDER: &str = ProviderId::AbbeyCross.as_str();
 
 /// Top-level body fields tried, in order, for the event type.
 pub const EVENT_TYPE_FIELDS: [&str; 3] = ["event", "eventType", "type"];
 
-/// Verifies (with the scheme you configure) and parses AbbeyCross deliveries.
+/// The receiver pipeline for AbbeyCross deliveries ([`AbbeyCrossSpec`] plus a dedupe store).
+pub type AbbeyCrossReceiver = Pipeline<AbbeyCrossSpec>;
+
+/// AbbeyCross's contribution to the receiver pipeline: the [`Verifier`] you configure
+/// (AbbeyCross documents no scheme), the JSON parser, and the replay key —
+/// [`ReplayKey::from_verified`]: the scheme's id when the signature covers it, else a digest of
+/// the signed bytes (signed timestamp, if any, and body).
 ///
 /// ```
 /// use std::sync::Arc;
-/// use hookbridge_abbeycross::delivery::AbbeyCrossReceiver;
+/// use hookbridge_abbeycross::AbbeyCrossSpec;
 /// use hookbridge_verify::{HmacScheme, HmacSecret, HmacVerifier, KeyRing, SignatureEncoding};
 /// use hookbridge_core::reexports::http::HeaderName;
 ///
@@ -42,32 +46,20 @@ pub const EVENT_TYPE_FIELDS: [&str; 3] = ["event", "eventType", "type"];
 ///     .encoding(SignatureEncoding::Base64)
 ///     .build()?;
 /// let key = HmacSecret::from_str_bytes("the apiSecretKey value")?;
-/// let receiver = AbbeyCrossReceiver::new(Arc::new(HmacVerifier::new(scheme, KeyRing::single("2025", key))?));
-/// # let _ = receiver;
+/// let spec = AbbeyCrossSpec::new(Arc::new(HmacVerifier::new(scheme, KeyRing::single("2025", key))?));
+/// # let _ = spec;
 /// # Ok(())
 /// # }
 /// ```
 #[derive(Clone, Debug)]
-pub struct AbbeyCrossReceiver {
+pub struct AbbeyCrossSpec {
     verifier: Arc<dyn Verifier>,
-    replay: Option<ReplayCheck>,
 }
 
-impl AbbeyCrossReceiver {
-    /// A receiver verifying with `verifier` (AbbeyCross documents no scheme: configure it).
+impl AbbeyCrossSpec {
+    /// Verifies with `verifier` (AbbeyCross documents no scheme: configure it).
     pub fn new(verifier: Arc<dyn Verifier>) -> Self {
-        Self { verifier, replay: None }
-    }
-
-    /// Refuses deliveries already accepted within `ttl`, with [`DeliveryError::Replay`].
-    ///
-    /// The key is `abbeycross:id:<id>` when the configured scheme reads a delivery id **covered
-    /// by the signature** ([`Verified::id_is_signed`]); otherwise `abbeycross:body:<hex SHA-256
-    /// of the body>` (an unsigned id could be changed by whoever replays a captured delivery).
-    #[must_use]
-    pub fn with_replay_store(mut self, store: Arc<dyn ReplayStore>, ttl: Duration) -> Self {
-        self.replay = Some(ReplayCheck::new(store, ttl));
-        self
+        Self { verifier }
     }
 
     /// The verifier.
@@ -76,68 +68,33 @@ impl AbbeyCrossReceiver {
         &self.verifier
     }
 
-    /// [`receive_at`](Self::receive_at) with the system clock.
+    /// Parses an authenticated body (see [`ReceiverSpec::parse`]).
     ///
     /// # Errors
-    /// See [`receive_at`](Self::receive_at).
-    pub fn receive(&self, body: &[u8], headers: &HeaderMap) -> Result<AbbeyCrossDelivery, DeliveryError> {
-        self.receive_at(body, headers, unix_now())
-    }
-
-    /// Verifies the raw `body` and `headers` at `now` (unix seconds, for timestamped schemes and
-    /// the replay store), parses the body as JSON and runs the replay check.
-    ///
-    /// # Errors
-    /// * [`DeliveryError::Verification`] — the configured verifier refused the delivery (a URL-token
-    ///   verifier always does here: use [`receive_request_at`](Self::receive_request_at));
-    /// * [`DeliveryError::Parse`] — the body is not JSON;
-    /// * [`DeliveryError::Replay`] / [`DeliveryError::ReplayStore`] — with a replay store.
-    pub fn receive_at(&self, body: &[u8], headers: &HeaderMap, now: i64) -> Result<AbbeyCrossDelivery, DeliveryError> {
-        let verified = self.verifier.verify_at(body, headers, now)?;
-        self.finish(verified, body, now)
-    }
-
-    /// [`receive_request_at`](Self::receive_request_at) with the system clock.
-    ///
-    /// # Errors
-    /// See [`receive_at`](Self::receive_at).
-    pub fn receive_request(
-        &self,
-        uri: &Uri,
-        body: &[u8],
-        headers: &HeaderMap,
-    ) -> Result<AbbeyCrossDelivery, DeliveryError> {
-        self.receive_request_at(uri, body, headers, unix_now())
-    }
-
-    /// Like [`receive_at`](Self::receive_at), with the request URI available to the verifier
-    /// (needed by a [`UrlTokenVerifier`](hookbridge_verify::UrlTokenVerifier)).
-    ///
-    /// # Errors
-    /// See [`receive_at`](Self::receive_at).
-    pub fn receive_request_at(
-        &self,
-        uri: &Uri,
-        body: &[u8],
-        headers: &HeaderMap,
-        now: i64,
-    ) -> Result<AbbeyCrossDelivery, DeliveryError> {
-        let verified = self.verifier.verify_request_at(uri, body, headers, now)?;
-        self.finish(verified, body, now)
-    }
-
-    fn finish(&self, verified: Verified, body: &[u8], now: i64) -> Result<AbbeyCrossDelivery, DeliveryError> {
-        let payload: Value = serde_json::from_slice(body).map_err(|e| DeliveryError::parse(PROVIDER, e))?;
+    /// [`ReceiveError::Delivery`] when the body is not JSON, [`ReceiveError::ReplayKey`] when
+    /// the scheme's signed id cannot be a key.
+    pub fn parse_delivery(&self, verified: Verified, request: &Incoming) -> Result<AbbeyCrossDelivery, ReceiveError> {
+        let payload: Value = serde_json::from_slice(&request.body).map_err(|e| DeliveryError::parse(PROVIDER, e))?;
         let event_type =
             EVENT_TYPE_FIELDS.iter().find_map(|field| payload.get(field).and_then(Value::as_str)).map(EventType::new);
-        if let Some(replay) = &self.replay {
-            let key = match verified.id() {
-                Some(id) if verified.id_is_signed() => format!("{PROVIDER}:id:{id}"),
-                _ => format!("{PROVIDER}:body:{}", body_fingerprint(body)),
-            };
-            replay.check(&key, now)?;
-        }
-        Ok(AbbeyCrossDelivery { event_type, payload, verified, raw: Bytes::copy_from_slice(body) })
+        let replay_key = ReplayKey::from_verified(PROVIDER, &verified, &request.body)?;
+        Ok(AbbeyCrossDelivery { event_type, payload, verified, replay_key, raw: request.body.clone() })
+    }
+}
+
+impl ReceiverSpec for AbbeyCrossSpec {
+    type Delivery = AbbeyCrossDelivery;
+
+    fn provider(&self) -> &'static str {
+        PROVIDER
+    }
+
+    async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
+        request.verify_with(self.verifier.as_ref(), now)
+    }
+
+    fn parse(&self, verified: Verified, request: &Incoming) -> Result<Parsed<AbbeyCrossDelivery>, ReceiveError> {
+        Ok(self.parse_delivery(verified, request)?.into())
     }
 }
 
@@ -153,6 +110,8 @@ pub struct AbbeyCrossDelivery {
     /// What verification established (which key matched; the timestamp and delivery id when the
     /// configured scheme reads them).
     pub verified: Verified,
+    /// The delivery's identity, from signed data only.
+    pub replay_key: ReplayKey,
     /// The raw body, exactly as received and verified.
     pub raw: Bytes,
 }
@@ -160,18 +119,27 @@ pub struct AbbeyCrossDelivery {
 impl AbbeyCrossDelivery {
     /// The unified [`Delivery`]: provider `abbeycross`, the event type when found,
     /// `delivery_id` = the scheme's delivery id (if it reads one), no event id or subject,
-    /// `occurred_at` = the signed timestamp (if the scheme signs one), the matching key id, the
-    /// body as `payload` and the raw bytes unchanged.
+    /// `occurred_at` and `signed_at` = the signed timestamp (if the scheme signs one), the replay
+    /// key, the matching key id, the body as `payload` and the raw bytes unchanged.
     #[must_use]
     pub fn into_delivery(self) -> Delivery {
         let mut delivery = Delivery::new(ProviderId::AbbeyCross, Bytes::new());
+        delivery.event_type_signed = self.event_type.is_some();
         delivery.event_type = self.event_type;
         delivery.delivery_id = self.verified.id().map(str::to_owned);
         delivery.occurred_at = self.verified.timestamp().and_then(|ts| Timestamp::from_second(ts).ok());
+        delivery.signed_at = delivery.occurred_at;
+        delivery.replay_key = Some(self.replay_key.to_string());
         delivery.key_id = Some(self.verified.key_id().as_str().to_owned());
         delivery.payload = self.payload;
         delivery.raw = self.raw;
         delivery
+    }
+}
+
+impl Identified for AbbeyCrossDelivery {
+    fn replay_key(&self) -> &ReplayKey {
+        &self.replay_key
     }
 }
 

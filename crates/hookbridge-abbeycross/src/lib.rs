@@ -77,24 +77,26 @@
 //!
 //! ## Receiving deliveries
 //!
-//! [`AbbeyCrossReceiver`] verifies each delivery over the **raw body bytes** with the
-//! [`Verifier`](hookbridge_verify::Verifier) you configure (AbbeyCross documents no scheme), parses the
-//! body as JSON into an [`AbbeyCrossDelivery`] (event type from `event`, `eventType` or `type`), and,
-//! with [`AbbeyCrossReceiver::with_replay_store`], refuses repeats. Failures are typed
-//! [`DeliveryError`](hookbridge_verify::DeliveryError)s; the delivery converts into the unified
-//! [`hookbridge_core::Delivery`]. See [`delivery`] and `docs/verifying-deliveries.md`.
+//! [`AbbeyCrossSpec`], AbbeyCross's part of the receiver pipeline, verifies each delivery over the
+//! **raw body bytes** with the [`Verifier`](hookbridge_verify::Verifier) you configure (AbbeyCross
+//! documents no scheme), parses the body as JSON into an [`AbbeyCrossDelivery`] (event type from
+//! `event`, `eventType` or `type`) and keys it on signed data only. [`AbbeyCrossReceiver`] runs the
+//! pipeline; the delivery converts into the unified [`hookbridge_core::Delivery`]. See [`delivery`]
+//! and `docs/verifying-deliveries.md`.
 //!
 //! ```
 //! use std::sync::Arc;
 //! use std::time::Duration;
-//! use hookbridge_abbeycross::{AbbeyCrossDelivery, AbbeyCrossReceiver};
+//! use hookbridge_abbeycross::{AbbeyCrossDelivery, AbbeyCrossReceiver, AbbeyCrossSpec};
 //! use hookbridge_core::reexports::http::HeaderName;
 //! use hookbridge_core::EventType;
+//! use hookbridge_verify::receive::{Incoming, Receive as _};
 //! use hookbridge_verify::{
-//!     DeliveryError, HmacScheme, HmacSecret, HmacVerifier, KeyRing, SignatureEncoding, SignedContent, sign::HmacSigner,
+//!     HmacScheme, HmacSecret, HmacVerifier, KeyRing, SignatureEncoding, SignedContent, sign::HmacSigner,
 //! };
 //!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! // HYPOTHETICAL scheme (header names are placeholders): find out the real one first.
 //! let scheme = HmacScheme::builder(HeaderName::from_static("x-abbeycross-signature"))
 //!     .encoding(SignatureEncoding::Base64)
@@ -104,14 +106,17 @@
 //!     .build()?;
 //! let api_secret_key = HmacSecret::from_str_bytes("the apiSecretKey from registration")?;
 //! let verifier = HmacVerifier::new(scheme.clone(), KeyRing::single("registered-2025", api_secret_key.clone()))?;
-//! let receiver = AbbeyCrossReceiver::new(Arc::new(verifier));
+//! let receiver = AbbeyCrossReceiver::new(AbbeyCrossSpec::new(Arc::new(verifier)));
 //!
 //! let body = br#"{"event":"payment.settled","data":{"paymentId":"pay_1"}}"#;
 //! let headers = HmacSigner::new(scheme, api_secret_key).sign(body, 1_735_689_600, None)?;
-//! let delivery: AbbeyCrossDelivery = receiver.receive_at(body, &headers, 1_735_689_610)?;
+//! let request = Incoming::post("/hooks/abbeycross".parse()?, headers.clone(), &body[..]);
+//! let accepted = receiver.accept_at(request, 1_735_689_610).await?;
+//! let delivery: &AbbeyCrossDelivery = accepted.delivery();
 //! assert_eq!(delivery.event_type, Some(EventType::new("payment.settled")));
 //! assert_eq!(delivery.payload["data"]["paymentId"], "pay_1");
-//! assert!(matches!(receiver.receive_at(b"{}", &headers, 1_735_689_610), Err(DeliveryError::Verification(_))));
+//! let forged = Incoming::post("/hooks/abbeycross".parse()?, headers, &b"{}"[..]);
+//! assert!(receiver.accept_at(forged, 1_735_689_610).await.unwrap_err().is_verification());
 //! # Ok(())
 //! # }
 //! ```
@@ -123,6 +128,6 @@ pub mod model;
 pub mod unified;
 
 pub use client::{AbbeyCrossClient, Webhooks};
-pub use delivery::{AbbeyCrossDelivery, AbbeyCrossReceiver};
+pub use delivery::{AbbeyCrossDelivery, AbbeyCrossReceiver, AbbeyCrossSpec};
 pub use error::{AbbeyCrossError, decode_error};
 pub use model::{BodyFieldNames, RegisterWebhook, RegisterWebhookResponse, RegisteredWebhook};

@@ -13,7 +13,7 @@
 //!   "type": "chip.purchase.paid",
 //!   "timestamp": "2025-06-02T08:15:30Z",
 //!   "data": {
-//!     "provider": "chip", "event_type": "purchase.paid",
+//!     "provider": "chip", "event_type": "purchase.paid", "event_type_signed": true,
 //!     "delivery_id": null, "event_id": null, "occurred_at": null,
 //!     "subject": {"kind": "purchase", "id": "..."}, "key_id": "default",
 //!     "payload": { "...": "the provider's JSON body" }
@@ -21,8 +21,10 @@
 //! }
 //! ```
 //!
-//! * `type` is `<provider>.<event type>` (`blaze.NEW_MEMBER`, `miex.order.created`), or just the
-//!   provider when the delivery names no event;
+//! * `type` is `<provider>.<event type>` (`blaze.NEW_MEMBER`, `miex.order.created`) when the
+//!   event type was read from signed data ([`Delivery::event_type_signed`]), else just the
+//!   provider: an event named only by an unsigned header is reported in `data.event_type` with
+//!   `data.event_type_signed: false`, never re-signed as the message's type;
 //! * `timestamp` is when the event happened when the provider says, else the message's timestamp;
 //! * `payload` is the provider's parsed JSON. A body that is not JSON is carried as
 //!   `raw_base64` instead (and `payload` is `null`), so nothing is lost.
@@ -37,12 +39,17 @@
 //!
 //! Receivers deduplicate on `webhook-id`, so it should stay the same when the same delivery is
 //! forwarded again. By default ([`MessageIdPolicy::DedupeKeyOrRandom`]) it is derived from the
-//! delivery's [`Delivery::dedupe_key`] (event id, else delivery id): `msg_` + 32 hex digits of
-//! SHA-256 over the provider and the key — stable across re-sends and retries, fixed length, and
-//! it does not reveal the provider's ids. Without a key (BLAZE, CHIP) the id is random;
-//! [`MessageIdPolicy::DedupeKeyOrBodyHash`] hashes the raw body instead (stable when a provider
-//! retries with identical bytes, as CHIP does — but two distinct deliveries with identical bodies
-//! would then be deduplicated).
+//! delivery's [`Delivery::dedupe_key`] — the replay key the receiver pipeline derived from
+//! **signed** data, never an unsigned delivery-id header: `msg_` + 32 hex digits of SHA-256 over
+//! the provider and the key — stable across re-sends and retries, fixed length, and it does not
+//! reveal the provider's ids. A delivery built without the pipeline (no key) gets a random id;
+//! [`MessageIdPolicy::DedupeKeyOrBodyHash`] hashes the raw body instead.
+//!
+//! # Timestamps
+//!
+//! [`StandardWebhooksBridge::message_timestamp`] gives the `webhook-timestamp` to sign: the
+//! provider's **signed** timestamp ([`Delivery::signed_at`]) where its scheme has one, else the
+//! time the delivery was received — never a fresh "now" for a delivery the provider dated.
 //!
 //! ```
 //! use bytes::Bytes;
@@ -53,7 +60,7 @@
 //! let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 //! let bridge = StandardWebhooksBridge::from_whsec(secret)?;
 //! let mut delivery = Delivery::new(ProviderId::Miex, Bytes::from_static(br#"{"event":"order.created","data":{"id":7}}"#));
-//! delivery.delivery_id = Some("job-42".into());
+//! delivery.replay_key = Some("miex:sha256:3f1c".into());
 //!
 //! let at = Timestamp::from_second(1_750_000_000)?;
 //! let request = bridge.to_request(&delivery, None, at)?;
@@ -80,7 +87,7 @@ use sha2::{Digest, Sha256};
 
 /// Unsigned hint header: the provider (`miex`, `blaze`, `bitnob`, `abbeycross`, `chip`).
 pub const PROVIDER_HEADER: HeaderName = HeaderName::from_static("x-hookbridge-provider");
-/// Unsigned hint header: the provider's event type, when the delivery names one.
+/// Unsigned hint header: the provider's event type, when the delivery's signed data names one.
 pub const EVENT_TYPE_HEADER: HeaderName = HeaderName::from_static("x-hookbridge-event-type");
 
 /// What the bridged message's body is.
@@ -214,6 +221,12 @@ impl StandardWebhooksBridge {
         }
     }
 
+    /// The `webhook-timestamp` to sign for `delivery`: its signed timestamp
+    /// ([`Delivery::signed_at`]) when the provider's scheme has one, else `received_at`.
+    pub fn message_timestamp(delivery: &Delivery, received_at: Timestamp) -> Timestamp {
+        delivery.signed_at.unwrap_or(received_at)
+    }
+
     /// The body this bridge sends for `delivery` at `timestamp`.
     pub fn body_bytes(&self, delivery: &Delivery, timestamp: Timestamp) -> Result<Bytes, BridgeError> {
         Ok(match self.body {
@@ -245,7 +258,7 @@ impl StandardWebhooksBridge {
         if let Ok(v) = HeaderValue::from_str(delivery.provider.as_str()) {
             headers.insert(PROVIDER_HEADER, v);
         }
-        if let Some(v) = delivery.event_type.as_ref().and_then(|t| HeaderValue::from_str(t.as_str()).ok()) {
+        if let Some(v) = signed_event(delivery).and_then(|t| HeaderValue::from_str(t).ok()) {
             headers.insert(EVENT_TYPE_HEADER, v);
         }
         Ok(BridgedMessage { id, timestamp: ts, headers, body })
@@ -277,13 +290,14 @@ fn hashed_id(provider: &str, domain: u8, input: &[u8]) -> String {
 /// The Standard Webhooks `{type, timestamp, data}` envelope of a delivery.
 pub fn envelope(delivery: &Delivery, timestamp: Timestamp) -> Value {
     let provider = delivery.provider.as_str();
-    let kind = match &delivery.event_type {
+    let kind = match signed_event(delivery) {
         Some(t) => format!("{provider}.{t}"),
         None => provider.to_owned(),
     };
     let mut data = Map::new();
     data.insert("provider".into(), Value::String(provider.to_owned()));
     data.insert("event_type".into(), opt_string(delivery.event_type.as_ref().map(|t| t.as_str())));
+    data.insert("event_type_signed".into(), Value::Bool(delivery.event_type.is_some() && delivery.event_type_signed));
     data.insert("delivery_id".into(), opt_string(delivery.delivery_id.as_deref()));
     data.insert("event_id".into(), opt_string(delivery.event_id.as_deref()));
     data.insert("occurred_at".into(), delivery.occurred_at.map_or(Value::Null, |t| Value::String(t.to_string())));
@@ -304,6 +318,11 @@ pub fn envelope(delivery: &Delivery, timestamp: Timestamp) -> Value {
         "timestamp": delivery.occurred_at.unwrap_or(timestamp).to_string(),
         "data": Value::Object(data),
     })
+}
+
+/// The event type, only when it was read from signed data.
+fn signed_event(delivery: &Delivery) -> Option<&str> {
+    delivery.event_type.as_ref().filter(|_| delivery.event_type_signed).map(|t| t.as_str())
 }
 
 fn opt_string(s: Option<&str>) -> Value {

@@ -1,43 +1,52 @@
-//! Unified deliveries: any provider's verified delivery → [`hookbridge_core::Delivery`], and a
-//! [`Normalizer`] holding one receiver per provider, so any incoming `(provider, uri, body,
-//! headers)` becomes a verified [`Delivery`].
+//! Unified deliveries: any provider's verified typed delivery → [`hookbridge_core::Delivery`], and a
+//! [`Normalizer`] holding one receiver pipeline per provider, so any incoming request becomes a
+//! verified, deduplicated unified [`Delivery`].
 //!
-//! The provider crates do the work — each receiver verifies the raw bytes, parses the body, checks
-//! unsigned headers and (optionally) replays, and each typed delivery knows its unified form
-//! (`into_delivery()`); this module only puts the five behind one door.
+//! The provider crates contribute their part of the pipeline (`MiexSpec`, `BitnobSpec`, ...), and
+//! each typed delivery knows its unified form (`From`); this module only puts them behind one door.
 //!
 //! ```
 //! use hookbridge_adapters::normalize::Normalizer;
-//! use hookbridge_core::ProviderId;
-//! use hookbridge_miex::MiexReceiver;
+//! use hookbridge_core::{Delivery, ProviderId};
+//! use hookbridge_miex::{MiexReceiver, MiexSpec};
+//! use hookbridge_verify::receive::Incoming;
 //! use hookbridge_verify::sign::HmacSigner;
 //! use hookbridge_verify::{HmacScheme, HmacSecret};
 //!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let secret = HmacSecret::from_str_bytes("miex secretKey")?;
-//! let normalizer = Normalizer::new().miex(MiexReceiver::with_secret(secret.clone()));
+//! let normalizer = Normalizer::new().receiver(MiexReceiver::new(MiexSpec::with_secret(secret.clone())));
 //!
 //! // MIEX signs the raw body; the test signer produces the same headers.
 //! let body = br#"{"event":"order.created","data":{"id":"ord_1"}}"#;
 //! let mut headers = HmacSigner::new(HmacScheme::miex(), secret).sign(body, 0, None)?;
 //! headers.insert("x-webhook-event", "order.created".parse()?);
 //! headers.insert("x-webhook-delivery", "job-1".parse()?);
+//! let request = Incoming::post("/hooks/miex".parse()?, headers, &body[..]);
 //!
-//! let delivery = normalizer.receive(ProviderId::Miex, &"/hooks/miex".parse()?, body, &headers)?;
+//! let (delivery, ticket) = normalizer.accept(ProviderId::Miex.as_str(), request.clone()).await?.into_parts();
 //! assert_eq!(delivery.event_type.as_ref().map(|e| e.as_str()), Some("order.created"));
 //! assert_eq!(delivery.delivery_id.as_deref(), Some("job-1"));
+//! ticket.complete().await?;
 //! // A provider without a receiver is refused, not guessed.
-//! assert!(normalizer.receive(ProviderId::Chip, &"/".parse()?, body, &headers).is_err());
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! assert!(normalizer.accept("chip", request).await.is_err());
+//! # Ok(())
+//! # }
 //! ```
 
-use hookbridge_abbeycross::{AbbeyCrossDelivery, AbbeyCrossReceiver};
-use hookbridge_bitnob::{BitnobDelivery, BitnobReceiver};
-use hookbridge_blaze::{BlazeDelivery, BlazeReceiver};
-use hookbridge_chip::{ChipReceiver, VerifiedChipDelivery};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use hookbridge_abbeycross::AbbeyCrossDelivery;
+use hookbridge_bitnob::BitnobDelivery;
+use hookbridge_blaze::BlazeDelivery;
+use hookbridge_chip::VerifiedChipDelivery;
 use hookbridge_core::{Delivery, ProviderId};
-use hookbridge_miex::{MiexDelivery, MiexReceiver};
-use hookbridge_verify::{DeliveryError, unix_now};
-use http::{HeaderMap, Request, StatusCode, Uri};
+use hookbridge_miex::MiexDelivery;
+use hookbridge_verify::receive::{Accepted, Application, Incoming, Receive, ReceiveError, ReceiveExt as _, ReplayKey};
+use hookbridge_verify::unix_now;
+use http::StatusCode;
 
 /// A verified delivery in one provider's own typed form.
 #[derive(Clone, Debug)]
@@ -124,64 +133,56 @@ pub fn normalize(delivery: impl Into<ProviderDelivery>) -> Delivery {
 }
 
 /// Why [`Normalizer`] refused a delivery.
-#[derive(Clone, Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum NormalizeError {
-    /// No receiver is configured for this provider.
-    #[error("no receiver is configured for {0}")]
-    NotConfigured(ProviderId),
-    /// The provider's receiver refused the delivery (verification, parsing, headers, replay).
-    #[error("{provider} delivery refused: {error}")]
-    Delivery {
+    /// No receiver is configured for this provider: 404.
+    #[error("no receiver is configured for `{0}`")]
+    NotConfigured(String),
+    /// The provider's pipeline refused the delivery (verification, parsing, headers, duplicate,
+    /// store, application).
+    #[error("{provider} delivery refused")]
+    Receive {
         /// The provider.
-        provider: ProviderId,
-        /// The receiver's error.
+        provider: &'static str,
+        /// The pipeline's error.
         #[source]
-        error: DeliveryError,
+        error: ReceiveError,
     },
 }
 
 impl NormalizeError {
-    /// The receiver's error, when the delivery reached one.
-    pub fn as_delivery_error(&self) -> Option<&DeliveryError> {
+    /// The pipeline's error, when the delivery reached one.
+    pub fn as_receive_error(&self) -> Option<&ReceiveError> {
         match self {
-            NormalizeError::Delivery { error, .. } => Some(error),
+            NormalizeError::Receive { error, .. } => Some(error),
             NormalizeError::NotConfigured(_) => None,
         }
     }
 
-    /// Whether the delivery is a duplicate of one already accepted.
-    pub fn is_replay(&self) -> bool {
-        self.as_delivery_error().is_some_and(DeliveryError::is_replay)
+    /// Whether the delivery is a duplicate of one already handled.
+    pub fn is_duplicate(&self) -> bool {
+        self.as_receive_error().is_some_and(ReceiveError::is_duplicate)
     }
 
-    /// A suggested answer: the receiver's ([`DeliveryError::http_status`]), or `404 Not Found`
-    /// for a provider this endpoint does not receive.
+    /// The answer: the pipeline's ([`ReceiveError::status`]), or `404 Not Found` for a provider
+    /// this endpoint does not receive.
     pub fn http_status(&self) -> StatusCode {
         match self {
-            NormalizeError::Delivery { error, .. } => error.http_status(),
+            NormalizeError::Receive { error, .. } => error.status(),
             NormalizeError::NotConfigured(_) => StatusCode::NOT_FOUND,
         }
     }
 }
 
-/// One receiver per provider: any incoming delivery → a verified unified [`Delivery`].
+/// One receiver pipeline per provider, each handing out the unified [`Delivery`].
 ///
-/// Configure the providers you receive from; the others are refused with
-/// [`NormalizeError::NotConfigured`]. Each receiver keeps its own keys, scheme and optional replay
-/// store (see the provider crates: `MiexReceiver`, `BlazeReceiver`, `BitnobReceiver`,
-/// `AbbeyCrossReceiver`, `ChipReceiver`).
-///
-/// The request URI matters for BLAZE (its deliveries are authenticated by a token in the callback
-/// URL) and for an AbbeyCross receiver configured with a URL-token verifier; the other providers
-/// ignore it.
+/// Add the providers you receive from with [`receiver`](Self::receiver) (any
+/// [`Receive`] whose typed delivery converts into [`Delivery`]); the others are refused with
+/// [`NormalizeError::NotConfigured`]. Each pipeline keeps its own keys, scheme and dedupe store.
 #[derive(Clone, Debug, Default)]
 pub struct Normalizer {
-    miex: Option<MiexReceiver>,
-    blaze: Option<BlazeReceiver>,
-    bitnob: Option<BitnobReceiver>,
-    abbeycross: Option<AbbeyCrossReceiver>,
-    chip: Option<ChipReceiver>,
+    receivers: BTreeMap<&'static str, Arc<dyn Receive<Delivery>>>,
 }
 
 impl Normalizer {
@@ -190,113 +191,74 @@ impl Normalizer {
         Self::default()
     }
 
-    /// Receives MIEX deliveries with `receiver`.
-    pub fn miex(mut self, receiver: MiexReceiver) -> Self {
-        self.miex = Some(receiver);
+    /// Receives `receiver.provider()`'s deliveries with `receiver` (replacing an earlier one for
+    /// the same provider).
+    pub fn receiver<D, R>(mut self, receiver: R) -> Self
+    where
+        D: Into<Delivery> + Send + 'static,
+        R: Receive<D> + 'static,
+    {
+        let provider = receiver.provider();
+        self.receivers.insert(provider, Arc::new(receiver.map(Into::into)));
         self
     }
 
-    /// Receives BLAZE deliveries with `receiver`.
-    pub fn blaze(mut self, receiver: BlazeReceiver) -> Self {
-        self.blaze = Some(receiver);
+    /// Adds a receiver that already hands out unified deliveries.
+    pub fn unified_receiver(mut self, receiver: Arc<dyn Receive<Delivery>>) -> Self {
+        self.receivers.insert(receiver.provider(), receiver);
         self
     }
 
-    /// Receives Bitnob deliveries with `receiver`.
-    pub fn bitnob(mut self, receiver: BitnobReceiver) -> Self {
-        self.bitnob = Some(receiver);
-        self
+    /// The providers with a receiver, by name.
+    pub fn providers(&self) -> Vec<&'static str> {
+        self.receivers.keys().copied().collect()
     }
 
-    /// Receives AbbeyCross deliveries with `receiver`.
-    pub fn abbeycross(mut self, receiver: AbbeyCrossReceiver) -> Self {
-        self.abbeycross = Some(receiver);
-        self
+    /// The receivers, each handing out unified deliveries (for `hooks_router`, for example).
+    pub fn receivers(&self) -> impl Iterator<Item = Arc<dyn Receive<Delivery>>> + '_ {
+        self.receivers.values().cloned()
     }
 
-    /// Receives CHIP deliveries with `receiver`.
-    pub fn chip(mut self, receiver: ChipReceiver) -> Self {
-        self.chip = Some(receiver);
-        self
+    fn get(&self, provider: &str) -> Result<(&'static str, &Arc<dyn Receive<Delivery>>), NormalizeError> {
+        self.receivers
+            .get_key_value(provider)
+            .map(|(name, r)| (*name, r))
+            .ok_or_else(|| NormalizeError::NotConfigured(hookbridge_verify::delivery::excerpt(provider, 32)))
     }
 
-    /// The providers with a receiver.
-    pub fn providers(&self) -> Vec<ProviderId> {
-        let configured = [
-            (ProviderId::Miex, self.miex.is_some()),
-            (ProviderId::Blaze, self.blaze.is_some()),
-            (ProviderId::Bitnob, self.bitnob.is_some()),
-            (ProviderId::AbbeyCross, self.abbeycross.is_some()),
-            (ProviderId::Chip, self.chip.is_some()),
-        ];
-        configured.into_iter().filter(|(_, on)| *on).map(|(p, _)| p).collect()
-    }
-
-    /// Verifies and types a delivery from `provider` at `now` (unix seconds).
-    pub fn receive_typed_at(
+    /// Runs `provider`'s pipeline up to the application at `now` (unix seconds).
+    ///
+    /// # Errors
+    /// [`NormalizeError`].
+    pub async fn accept_at(
         &self,
-        provider: ProviderId,
-        uri: &Uri,
-        body: &[u8],
-        headers: &HeaderMap,
+        provider: &str,
+        request: Incoming,
         now: i64,
-    ) -> Result<ProviderDelivery, NormalizeError> {
-        let refused = |error| NormalizeError::Delivery { provider, error };
-        let not_configured = || NormalizeError::NotConfigured(provider);
-        Ok(match provider {
-            ProviderId::Miex => {
-                let r = self.miex.as_ref().ok_or_else(not_configured)?;
-                r.receive_at(body, headers, now).map_err(refused)?.into()
-            }
-            ProviderId::Blaze => {
-                let r = self.blaze.as_ref().ok_or_else(not_configured)?;
-                r.receive_at(uri, body, headers, now).map_err(refused)?.into()
-            }
-            ProviderId::Bitnob => {
-                let r = self.bitnob.as_ref().ok_or_else(not_configured)?;
-                r.receive_at(body, headers, now).map_err(refused)?.into()
-            }
-            ProviderId::AbbeyCross => {
-                let r = self.abbeycross.as_ref().ok_or_else(not_configured)?;
-                r.receive_request_at(uri, body, headers, now).map_err(refused)?.into()
-            }
-            ProviderId::Chip => {
-                let r = self.chip.as_ref().ok_or_else(not_configured)?;
-                r.receive_at(body, headers, now).map_err(refused)?.into()
-            }
-            _ => return Err(not_configured()),
-        })
+    ) -> Result<Accepted<Delivery>, NormalizeError> {
+        let (provider, receiver) = self.get(provider)?;
+        receiver.accept_at(request, now).await.map_err(|error| NormalizeError::Receive { provider, error })
     }
 
-    /// [`Normalizer::receive_typed_at`], then the unified form.
-    pub fn receive_at(
-        &self,
-        provider: ProviderId,
-        uri: &Uri,
-        body: &[u8],
-        headers: &HeaderMap,
-        now: i64,
-    ) -> Result<Delivery, NormalizeError> {
-        self.receive_typed_at(provider, uri, body, headers, now).map(ProviderDelivery::into_delivery)
+    /// [`accept_at`](Self::accept_at) with the system clock.
+    ///
+    /// # Errors
+    /// [`NormalizeError`].
+    pub async fn accept(&self, provider: &str, request: Incoming) -> Result<Accepted<Delivery>, NormalizeError> {
+        self.accept_at(provider, request, unix_now()).await
     }
 
-    /// [`Normalizer::receive_at`] with the system clock.
-    pub fn receive(
+    /// The whole pipeline of `provider`, handing the unified delivery to `app`.
+    ///
+    /// # Errors
+    /// [`NormalizeError`].
+    pub async fn receive(
         &self,
-        provider: ProviderId,
-        uri: &Uri,
-        body: &[u8],
-        headers: &HeaderMap,
-    ) -> Result<Delivery, NormalizeError> {
-        self.receive_at(provider, uri, body, headers, unix_now())
-    }
-
-    /// An incoming HTTP request from `provider` (its URI, headers and raw body).
-    pub fn receive_request<B: AsRef<[u8]>>(
-        &self,
-        provider: ProviderId,
-        request: &Request<B>,
-    ) -> Result<Delivery, NormalizeError> {
-        self.receive(provider, request.uri(), request.body().as_ref(), request.headers())
+        provider: &str,
+        request: Incoming,
+        app: &dyn Application<Delivery>,
+    ) -> Result<ReplayKey, NormalizeError> {
+        let (provider, receiver) = self.get(provider)?;
+        receiver.receive(request, app).await.map_err(|error| NormalizeError::Receive { provider, error })
     }
 }

@@ -1,11 +1,11 @@
-//! Receiving Bitnob deliveries: verify the signature over the raw body, then parse it, in one call.
+//! Receiving Bitnob deliveries: Bitnob's part of the receiver pipeline ([`BitnobSpec`]).
 //!
 //! Bitnob documents two delivery schemes, both supported:
 //!
 //! | scheme | constructor | headers | signed bytes | MAC | timestamp |
 //! |---|---|---|---|---|---|
-//! | current (bitnob.dev, webhook security) | [`BitnobReceiver::new`] | `X-Bitnob-Signature`, `X-Bitnob-Timestamp` (unix s), `X-Bitnob-Event` (unsigned) | `timestamp + "." + raw body` | HMAC-SHA256, hex | ±5 min |
-//! | legacy (docs.bitnob.com) | [`BitnobReceiver::legacy`] | `x-bitnob-signature` | raw body | HMAC-SHA512, hex | none |
+//! | current (bitnob.dev, webhook security) | [`BitnobSpec::new`] | `X-Bitnob-Signature`, `X-Bitnob-Timestamp` (unix s), `X-Bitnob-Event` (unsigned) | `timestamp + "." + raw body` | HMAC-SHA256, hex | ±5 min |
+//! | legacy (docs.bitnob.com) | [`BitnobSpec::legacy`] | `x-bitnob-signature` | raw body | HMAC-SHA512, hex | none |
 //!
 //! The body is the event envelope: a JSON object with `event` (the dot-delimited event name),
 //! `data` (the object), and, in the card-issuing documentation, a top-level `event_id` that
@@ -13,34 +13,34 @@
 //! [`BitnobDelivery::payload`]. Event names are open ([`EventType`]): Bitnob's catalogue is
 //! large and changes, so any name is accepted.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use hookbridge_core::reexports::bytes::Bytes;
-use hookbridge_core::reexports::http::HeaderMap;
 use hookbridge_core::{Delivery, EventType, ProviderId, Subject, Timestamp};
-use hookbridge_verify::delivery::{body_fingerprint, optional_header, reconcile_event};
-use hookbridge_verify::{
-    DeliveryError, HmacScheme, HmacSecret, HmacVerifier, KeyError, KeyRing, ReplayCheck, ReplayStore, Verified,
-    headers, unix_now,
-};
+use hookbridge_verify::delivery::{optional_header, reconcile_event};
+use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
+use hookbridge_verify::{DeliveryError, HmacScheme, HmacSecret, HmacVerifier, KeyError, KeyRing, Verified, headers};
 use serde_json::{Map, Value};
 
-/// Provider name used in [`DeliveryError::Parse`] and replay keys.
-const PROVIDER: &str = "bitnob";
+/// Provider name used in errors and replay keys.
+const PROVIDER: &str = ProviderId::Bitnob.as_str();
 
-/// Verifies and parses Bitnob deliveries. Build it once and share it; `receive` takes `&self`.
+/// The receiver pipeline for Bitnob deliveries ([`BitnobSpec`] plus a dedupe store).
+pub type BitnobReceiver = Pipeline<BitnobSpec>;
+
+/// Bitnob's contribution to the receiver pipeline: the verifier (current or legacy scheme),
+/// the envelope parser, and the replay key — `bitnob:event:<event_id>` from the signed body
+/// ("retries reuse the same event_id"), else a digest of the signed bytes (timestamp and
+/// body). Build it once and share it.
 ///
 /// ```
 /// use std::time::Duration;
-/// use hookbridge_bitnob::delivery::BitnobReceiver;
+/// use hookbridge_bitnob::BitnobSpec;
 /// use hookbridge_verify::{HmacScheme, HmacSecret, HmacVerifier, KeyRing};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let current = BitnobReceiver::new(KeyRing::single("2025", HmacSecret::from_str_bytes("webhook secret")?))?;
-/// let legacy = BitnobReceiver::legacy(KeyRing::single("legacy", HmacSecret::from_str_bytes("secret key")?))?;
+/// let current = BitnobSpec::new(KeyRing::single("2025", HmacSecret::from_str_bytes("webhook secret")?))?;
+/// let legacy = BitnobSpec::legacy(KeyRing::single("legacy", HmacSecret::from_str_bytes("secret key")?))?;
 /// // A wider window than the recommended 5 minutes, if your clock is known to drift:
-/// let lenient = BitnobReceiver::with_verifier(HmacVerifier::with_secret(
+/// let lenient = BitnobSpec::with_verifier(HmacVerifier::with_secret(
 ///     HmacScheme::bitnob().with_tolerance(Duration::from_secs(600)),
 ///     HmacSecret::from_str_bytes("webhook secret")?,
 /// ));
@@ -49,15 +49,13 @@ const PROVIDER: &str = "bitnob";
 /// # }
 /// ```
 #[derive(Clone, Debug)]
-pub struct BitnobReceiver {
+pub struct BitnobSpec {
     verifier: HmacVerifier,
-    replay: Option<ReplayCheck>,
 }
 
-impl BitnobReceiver {
-    /// A receiver for the current scheme ([`HmacScheme::bitnob`]: HMAC-SHA256 over
-    /// `timestamp.body`, 5-minute tolerance) with a ring of webhook secrets (as text:
-    /// [`HmacSecret::from_str_bytes`]).
+impl BitnobSpec {
+    /// The current scheme ([`HmacScheme::bitnob`]: HMAC-SHA256 over `timestamp.body`, 5-minute
+    /// tolerance) with a ring of webhook secrets (as text: [`HmacSecret::from_str_bytes`]).
     ///
     /// # Errors
     /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
@@ -65,8 +63,8 @@ impl BitnobReceiver {
         Ok(Self::with_verifier(HmacVerifier::new(HmacScheme::bitnob(), keys)?))
     }
 
-    /// A receiver for the legacy scheme ([`HmacScheme::bitnob_legacy`]: HMAC-SHA512 over the
-    /// body, no timestamp).
+    /// The legacy scheme ([`HmacScheme::bitnob_legacy`]: HMAC-SHA512 over the body, no
+    /// timestamp).
     ///
     /// # Errors
     /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
@@ -74,23 +72,10 @@ impl BitnobReceiver {
         Ok(Self::with_verifier(HmacVerifier::new(HmacScheme::bitnob_legacy(), keys)?))
     }
 
-    /// A receiver with a verifier you built (another tolerance, for example).
+    /// A verifier you built (another tolerance, for example).
     #[must_use]
     pub fn with_verifier(verifier: HmacVerifier) -> Self {
-        Self { verifier, replay: None }
-    }
-
-    /// Refuses deliveries already accepted within `ttl`, with [`DeliveryError::Replay`].
-    ///
-    /// The key is `bitnob:event:<event_id>` when the body has a top-level `event_id` (Bitnob:
-    /// "retries reuse the same event_id"), else `bitnob:body:<hex SHA-256 of the body>` — the
-    /// body rather than signature + timestamp, so that a retry re-signed with a fresh timestamp
-    /// is still recognised. Keep `ttl` at least twice the timestamp tolerance; longer to absorb
-    /// Bitnob's retries (up to 5 attempts with exponential backoff).
-    #[must_use]
-    pub fn with_replay_store(mut self, store: Arc<dyn ReplayStore>, ttl: Duration) -> Self {
-        self.replay = Some(ReplayCheck::new(store, ttl));
-        self
+        Self { verifier }
     }
 
     /// The verifier.
@@ -99,66 +84,70 @@ impl BitnobReceiver {
         &self.verifier
     }
 
-    /// [`receive_at`](Self::receive_at) with the system clock.
+    /// Parses a verified body (see [`ReceiverSpec::parse`]).
     ///
     /// # Errors
-    /// See [`receive_at`](Self::receive_at).
-    pub fn receive(&self, body: &[u8], headers: &HeaderMap) -> Result<BitnobDelivery, DeliveryError> {
-        self.receive_at(body, headers, unix_now())
-    }
-
-    /// Verifies the raw `body` against `headers` at `now` (unix seconds; the current scheme
-    /// refuses timestamps more than the tolerance away from it), parses the envelope, checks
-    /// `X-Bitnob-Event`, and runs the replay check.
-    ///
-    /// # Errors
-    /// * [`DeliveryError::Verification`] — bad or missing signature, missing / malformed / stale
-    ///   / future timestamp;
     /// * [`DeliveryError::Parse`] — the body is not a JSON object, or `event` / `event_id` has
     ///   the wrong type;
     /// * [`DeliveryError::HeaderMismatch`] — `X-Bitnob-Event` and the body's `event` differ;
     /// * [`DeliveryError::MissingHeader`] — neither `X-Bitnob-Event` nor a body `event`;
-    /// * [`DeliveryError::MalformedHeader`] — `X-Bitnob-Event` repeated or not visible ASCII;
-    /// * [`DeliveryError::Replay`] / [`DeliveryError::ReplayStore`] — with a replay store.
-    pub fn receive_at(&self, body: &[u8], headers: &HeaderMap, now: i64) -> Result<BitnobDelivery, DeliveryError> {
-        let verified = self.verifier.verify_at(body, headers, now)?;
+    /// * [`DeliveryError::MalformedHeader`] — `X-Bitnob-Event` repeated or not visible ASCII.
+    pub fn parse_delivery(&self, verified: Verified, request: &Incoming) -> Result<BitnobDelivery, ReceiveError> {
+        let body = &request.body;
         let map: Map<String, Value> = serde_json::from_slice(body).map_err(|e| DeliveryError::parse(PROVIDER, e))?;
         let body_event = match map.get("event") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.as_str()),
-            Some(_) => return Err(DeliveryError::parse(PROVIDER, "`event` is not a string")),
+            Some(_) => return Err(DeliveryError::parse(PROVIDER, "`event` is not a string").into()),
         };
         let event_id = match map.get("event_id") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
             Some(Value::Number(n)) => Some(n.to_string()),
-            Some(_) => return Err(DeliveryError::parse(PROVIDER, "`event_id` is not a non-empty string or a number")),
+            Some(_) => {
+                return Err(DeliveryError::parse(PROVIDER, "`event_id` is not a non-empty string or a number").into());
+            }
         };
-        let header_event = optional_header(headers, &headers::BITNOB_EVENT)?;
-        let event_type = match reconcile_event(&headers::BITNOB_EVENT, header_event, body_event)? {
-            Some(event) => EventType::new(event),
-            None => return Err(DeliveryError::MissingHeader { name: headers::BITNOB_EVENT }),
+        let header_event = optional_header(&request.headers, &headers::BITNOB_EVENT)?;
+        let (event_type, event_signed) = match reconcile_event(&headers::BITNOB_EVENT, header_event, body_event)? {
+            Some(found) => (EventType::new(found.name), found.signed),
+            None => return Err(DeliveryError::MissingHeader { name: headers::BITNOB_EVENT }.into()),
         };
-        if let Some(replay) = &self.replay {
-            let key = match &event_id {
-                Some(id) => format!("{PROVIDER}:event:{id}"),
-                None => format!("{PROVIDER}:body:{}", body_fingerprint(body)),
-            };
-            replay.check(&key, now)?;
-        }
+        let replay_key = match &event_id {
+            Some(id) => ReplayKey::signed_id(PROVIDER, "event", id)?,
+            None => ReplayKey::signed_digest(PROVIDER, verified.timestamp(), body),
+        };
         let timestamp = verified.timestamp().and_then(|ts| Timestamp::from_second(ts).ok());
         Ok(BitnobDelivery {
             event_type,
+            event_signed,
             event_id,
             timestamp,
             payload: Value::Object(map),
             verified,
-            raw: Bytes::copy_from_slice(body),
+            replay_key,
+            raw: body.clone(),
         })
     }
 }
 
-impl From<HmacVerifier> for BitnobReceiver {
+impl ReceiverSpec for BitnobSpec {
+    type Delivery = BitnobDelivery;
+
+    fn provider(&self) -> &'static str {
+        PROVIDER
+    }
+
+    async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
+        request.verify_with(&self.verifier, now)
+    }
+
+    fn parse(&self, verified: Verified, request: &Incoming) -> Result<Parsed<BitnobDelivery>, ReceiveError> {
+        Ok(self.parse_delivery(verified, request)?.into())
+    }
+}
+
+impl From<HmacVerifier> for BitnobSpec {
     fn from(verifier: HmacVerifier) -> Self {
         Self::with_verifier(verifier)
     }
@@ -170,6 +159,9 @@ impl From<HmacVerifier> for BitnobReceiver {
 pub struct BitnobDelivery {
     /// The event name: the body's `event`, or `X-Bitnob-Event` when the body has none.
     pub event_type: EventType,
+    /// `true` when [`event_type`](Self::event_type) comes from the signed body; `false` when
+    /// it comes from the unsigned `X-Bitnob-Event` header only.
+    pub event_signed: bool,
     /// The body's top-level `event_id`, when present (unique per event; retries reuse it).
     pub event_id: Option<String>,
     /// The signed `X-Bitnob-Timestamp` (current scheme); `None` for the legacy scheme.
@@ -178,6 +170,8 @@ pub struct BitnobDelivery {
     pub payload: Value,
     /// What verification established (which secret matched, the signed timestamp).
     pub verified: Verified,
+    /// The delivery's identity: `bitnob:event:<event_id>`, else a digest of the signed bytes.
+    pub replay_key: ReplayKey,
     /// The raw body, exactly as received and verified.
     pub raw: Bytes,
 }
@@ -219,13 +213,22 @@ impl BitnobDelivery {
         let subject = self.subject();
         let mut delivery = Delivery::new(ProviderId::Bitnob, Bytes::new());
         delivery.event_type = Some(self.event_type);
+        delivery.event_type_signed = self.event_signed;
         delivery.event_id = self.event_id;
         delivery.occurred_at = self.timestamp;
+        delivery.signed_at = self.timestamp;
+        delivery.replay_key = Some(self.replay_key.to_string());
         delivery.subject = subject;
         delivery.key_id = Some(self.verified.key_id().as_str().to_owned());
         delivery.payload = self.payload;
         delivery.raw = self.raw;
         delivery
+    }
+}
+
+impl Identified for BitnobDelivery {
+    fn replay_key(&self) -> &ReplayKey {
+        &self.replay_key
     }
 }
 

@@ -81,39 +81,46 @@
 //!
 //! ## Receiving deliveries
 //!
-//! [`BitnobReceiver`] verifies a delivery over the **raw body bytes** (never re-serialized JSON) and
-//! parses the envelope into a [`BitnobDelivery`] in one call: [`BitnobReceiver::new`] for the current
-//! scheme (`X-Bitnob-Signature` = hex HMAC-SHA256 of `X-Bitnob-Timestamp + "." + body`, refused when the
-//! timestamp is more than 5 minutes away), [`BitnobReceiver::legacy`] for the older one (hex HMAC-SHA512
-//! of the body). `X-Bitnob-Event` (unsigned) must agree with the body's `event`; with
-//! [`BitnobReceiver::with_replay_store`] a repeated `event_id` (or body) is refused. Failures are typed
-//! [`DeliveryError`](hookbridge_verify::DeliveryError)s; a [`BitnobDelivery`] converts into the unified
-//! [`hookbridge_core::Delivery`]. See [`delivery`] and `docs/verifying-deliveries.md`.
+//! [`BitnobSpec`] is Bitnob's part of the receiver pipeline ([`hookbridge_verify::receive`]): it
+//! verifies a delivery over the **raw body bytes** (never re-serialized JSON) — [`BitnobSpec::new`]
+//! for the current scheme (`X-Bitnob-Signature` = hex HMAC-SHA256 of `X-Bitnob-Timestamp + "." +
+//! body`, refused when the timestamp is more than 5 minutes away), [`BitnobSpec::legacy`] for the
+//! older one (hex HMAC-SHA512 of the body) — parses the envelope into a [`BitnobDelivery`], checks
+//! that `X-Bitnob-Event` (unsigned) agrees with the body's `event`, and keys the delivery on the
+//! signed `event_id` (else a digest of the signed bytes). [`BitnobReceiver`] runs the pipeline;
+//! a [`BitnobDelivery`] converts into the unified [`hookbridge_core::Delivery`]. See [`delivery`]
+//! and `docs/verifying-deliveries.md`.
 //!
 //! ```
-//! use hookbridge_bitnob::{BitnobDelivery, BitnobReceiver};
+//! use hookbridge_bitnob::{BitnobDelivery, BitnobReceiver, BitnobSpec};
 //! use hookbridge_core::{Delivery, EventType};
-//! use hookbridge_verify::{DeliveryError, HmacScheme, HmacSecret, KeyRing, VerifyError, sign::HmacSigner};
+//! use hookbridge_verify::receive::{Incoming, Receive as _, ReceiveError};
+//! use hookbridge_verify::{HmacScheme, HmacSecret, KeyRing, VerifyError, sign::HmacSigner};
 //!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let secret = HmacSecret::from_str_bytes("webhook signing secret")?;
-//! let receiver = BitnobReceiver::new(KeyRing::single("2025-01", secret.clone()))?;
+//! let receiver = BitnobReceiver::new(BitnobSpec::new(KeyRing::single("2025-01", secret.clone()))?);
 //!
 //! // What Bitnob sends (here produced by the test signer), received 30 s later.
 //! let body = br#"{"event":"transfer.success","event_id":"evt_1","data":{"id":"trf_1","status":"success"}}"#;
 //! let mut headers = HmacSigner::new(HmacScheme::bitnob(), secret).sign(body, 1_735_689_600, None)?;
 //! headers.insert("x-bitnob-event", "transfer.success".parse()?);
-//! let delivery: BitnobDelivery = receiver.receive_at(body, &headers, 1_735_689_630)?;
+//! let request = || Incoming::post("/hooks/bitnob".parse().unwrap(), headers.clone(), &body[..]);
+//! let accepted = receiver.accept_at(request(), 1_735_689_630).await?;
+//! let delivery: &BitnobDelivery = accepted.delivery();
 //! assert_eq!(delivery.event_type, EventType::new("transfer.success"));
-//! assert_eq!(delivery.data().map(|d| &d["status"]), Some(&"success".into()));
+//! assert_eq!(delivery.replay_key.as_str(), "bitnob:event:evt_1");
 //!
 //! // Ten minutes later the same request is refused.
-//! let stale = receiver.receive_at(body, &headers, 1_735_690_200).unwrap_err();
-//! assert!(matches!(stale, DeliveryError::Verification(VerifyError::TimestampTooOld { .. })));
+//! let stale = receiver.accept_at(request(), 1_735_690_200).await.unwrap_err();
+//! assert!(matches!(stale, ReceiveError::Verification(VerifyError::TimestampTooOld { .. })));
 //!
+//! let (delivery, ticket) = accepted.into_parts();
+//! ticket.complete().await?;
 //! let unified = Delivery::from(delivery);
 //! assert_eq!(unified.event_id.as_deref(), Some("evt_1"));
-//! assert_eq!(unified.occurred_at.map(|t| t.as_second()), Some(1_735_689_600));
+//! assert_eq!(unified.signed_at.map(|t| t.as_second()), Some(1_735_689_600));
 //! # Ok(())
 //! # }
 //! ```
@@ -127,7 +134,7 @@ pub mod signer;
 pub mod unified;
 
 pub use client::{BitnobAuth, BitnobClient, DEFAULT_BASE_URL, DeliveryEvents, Webhooks};
-pub use delivery::{BitnobDelivery, BitnobReceiver};
+pub use delivery::{BitnobDelivery, BitnobReceiver, BitnobSpec};
 pub use model::{
     CreateOptions, CreateWebhook, CreatedWebhook, CursorPage, DeliveryEvent, DeliveryStatus, EventCategory, EventId,
     EventTypeInfo, ListEventsOptions, ListOptions, RetryResult, RetryStatus, RotatedSecret, UpdateWebhook,

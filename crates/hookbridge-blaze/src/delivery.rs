@@ -8,8 +8,8 @@
 //!
 //! That protects against anyone who does not know the full callback URL. It does **not**
 //! protect the body (anyone who knows the URL can send any JSON: treat the payload as a hint and
-//! re-read the object through the API before acting on it), it does not stop replays of a
-//! captured request (add a replay store), and the token travels in URLs, so it shows up in
+//! re-read the object through the API before acting on it), replays of a captured request
+//! are stopped only by the pipeline's dedupe (keyed on a digest of the body), and the token travels in URLs, so it shows up in
 //! access logs: keep URIs out of your logs and rotate the token.
 //!
 //! BLAZE also documents **no payload**. [`BlazeDelivery::payload`] is the body as JSON, and
@@ -19,28 +19,30 @@
 //! tried: BLAZE objects use it for their own kinds (product or transaction types).
 
 use std::convert::Infallible;
-use std::sync::Arc;
-use std::time::Duration;
 
 use hookbridge_core::reexports::bytes::Bytes;
-use hookbridge_core::reexports::http::{HeaderMap, Uri};
 use hookbridge_core::{Delivery, EventType, ProviderId};
-use hookbridge_verify::delivery::body_fingerprint;
-use hookbridge_verify::{DeliveryError, ReplayCheck, ReplayStore, UrlTokenVerifier, Verified, Verifier, unix_now};
+use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
+use hookbridge_verify::{DeliveryError, UrlTokenVerifier, Verified};
 use serde_json::Value;
 
 use crate::model::WebHookType;
 
-/// Provider name used in [`DeliveryError::Parse`] and replay keys.
-const PROVIDER: &str = "blaze";
+/// Provider name used in errors and replay keys.
+const PROVIDER: &str = ProviderId::Blaze.as_str();
 
 /// Top-level body fields tried, in order, for the event type.
 pub const EVENT_TYPE_FIELDS: [&str; 4] = ["webHookType", "webhookType", "eventType", "event"];
 
-/// Checks the callback URL's token and parses BLAZE deliveries. Build it once and share it.
+/// The receiver pipeline for BLAZE deliveries ([`BlazeSpec`] plus a dedupe store).
+pub type BlazeReceiver = Pipeline<BlazeSpec>;
+
+/// BLAZE's contribution to the receiver pipeline: the callback URL's token check, the JSON
+/// parser, and the replay key — a digest of the body (BLAZE has no delivery or event id, and
+/// says deliveries may be sent more than once: a byte-identical body is a duplicate).
 ///
 /// ```
-/// use hookbridge_blaze::delivery::BlazeReceiver;
+/// use hookbridge_blaze::BlazeSpec;
 /// use hookbridge_verify::{KeyRing, UrlToken, UrlTokenVerifier};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -48,36 +50,26 @@ pub const EVENT_TYPE_FIELDS: [&str; 4] = ["webHookType", "webhookType", "eventTy
 /// let token = UrlToken::generate()?;
 /// let callback = format!("https://app.example/hooks/blaze?hb_token={}", token.expose_secret());
 /// # let _ = callback;
-/// let receiver = BlazeReceiver::new(UrlTokenVerifier::with_token(token));
+/// let spec = BlazeSpec::new(UrlTokenVerifier::with_token(token));
 /// // While rotating: both URLs work.
-/// let rotating = BlazeReceiver::new(UrlTokenVerifier::new(
+/// let rotating = BlazeSpec::new(UrlTokenVerifier::new(
 ///     "hb_token",
 ///     KeyRing::new().with("old", UrlToken::generate()?).with("new", UrlToken::generate()?),
 /// )?);
-/// # let _ = (receiver, rotating);
+/// # let _ = (spec, rotating);
 /// # Ok(())
 /// # }
 /// ```
 #[derive(Clone, Debug)]
-pub struct BlazeReceiver {
+pub struct BlazeSpec {
     verifier: UrlTokenVerifier,
-    replay: Option<ReplayCheck>,
 }
 
-impl BlazeReceiver {
-    /// A receiver checking the request URI with `verifier`.
+impl BlazeSpec {
+    /// Checks the request URI with `verifier`.
     #[must_use]
     pub fn new(verifier: UrlTokenVerifier) -> Self {
-        Self { verifier, replay: None }
-    }
-
-    /// Refuses deliveries already accepted within `ttl`, with [`DeliveryError::Replay`]. BLAZE
-    /// has no delivery or event id, so the key is `blaze:body:<hex SHA-256 of the body>`: a
-    /// byte-identical body is a duplicate (BLAZE says deliveries may be sent more than once).
-    #[must_use]
-    pub fn with_replay_store(mut self, store: Arc<dyn ReplayStore>, ttl: Duration) -> Self {
-        self.replay = Some(ReplayCheck::new(store, ttl));
-        self
+        Self { verifier }
     }
 
     /// The verifier.
@@ -86,44 +78,40 @@ impl BlazeReceiver {
         &self.verifier
     }
 
-    /// [`receive_at`](Self::receive_at) with the system clock.
+    /// Parses an authenticated body (see [`ReceiverSpec::parse`]).
     ///
     /// # Errors
-    /// See [`receive_at`](Self::receive_at).
-    pub fn receive(&self, uri: &Uri, body: &[u8], headers: &HeaderMap) -> Result<BlazeDelivery, DeliveryError> {
-        self.receive_at(uri, body, headers, unix_now())
-    }
-
-    /// Checks the token in `uri` (the request URI as received: path and query are enough),
-    /// parses the body as JSON, and runs the replay check at `now` (unix seconds).
-    ///
-    /// # Errors
-    /// * [`DeliveryError::Verification`] — token missing, malformed or wrong;
-    /// * [`DeliveryError::Parse`] — the body is not JSON;
-    /// * [`DeliveryError::Replay`] / [`DeliveryError::ReplayStore`] — with a replay store.
-    pub fn receive_at(
-        &self,
-        uri: &Uri,
-        body: &[u8],
-        headers: &HeaderMap,
-        now: i64,
-    ) -> Result<BlazeDelivery, DeliveryError> {
-        let verified = self.verifier.verify_request_at(uri, body, headers, now)?;
-        let payload: Value = serde_json::from_slice(body).map_err(|e| DeliveryError::parse(PROVIDER, e))?;
+    /// [`DeliveryError::Parse`] — the body is not JSON.
+    pub fn parse_delivery(&self, verified: Verified, request: &Incoming) -> Result<BlazeDelivery, DeliveryError> {
+        let payload: Value = serde_json::from_slice(&request.body).map_err(|e| DeliveryError::parse(PROVIDER, e))?;
         let event_type = EVENT_TYPE_FIELDS
             .iter()
             .find_map(|field| payload.get(field).and_then(Value::as_str))
             .map(|name| name.parse().unwrap_or_else(|never: Infallible| match never {}));
-        if let Some(replay) = &self.replay {
-            replay.check(&format!("{PROVIDER}:body:{}", body_fingerprint(body)), now)?;
-        }
-        Ok(BlazeDelivery { event_type, payload, verified, raw: Bytes::copy_from_slice(body) })
+        let replay_key = ReplayKey::signed_digest(PROVIDER, None, &request.body);
+        Ok(BlazeDelivery { event_type, payload, verified, replay_key, raw: request.body.clone() })
     }
 }
 
-impl From<UrlTokenVerifier> for BlazeReceiver {
+impl From<UrlTokenVerifier> for BlazeSpec {
     fn from(verifier: UrlTokenVerifier) -> Self {
         Self::new(verifier)
+    }
+}
+
+impl ReceiverSpec for BlazeSpec {
+    type Delivery = BlazeDelivery;
+
+    fn provider(&self) -> &'static str {
+        PROVIDER
+    }
+
+    async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
+        request.verify_with(&self.verifier, now)
+    }
+
+    fn parse(&self, verified: Verified, request: &Incoming) -> Result<Parsed<BlazeDelivery>, ReceiveError> {
+        Ok(self.parse_delivery(verified, request)?.into())
     }
 }
 
@@ -138,6 +126,8 @@ pub struct BlazeDelivery {
     pub payload: Value,
     /// Which URL token matched.
     pub verified: Verified,
+    /// The delivery's identity: a digest of the body.
+    pub replay_key: ReplayKey,
     /// The raw body, exactly as received.
     pub raw: Bytes,
 }
@@ -150,10 +140,19 @@ impl BlazeDelivery {
     pub fn into_delivery(self) -> Delivery {
         let mut delivery = Delivery::new(ProviderId::Blaze, Bytes::new());
         delivery.event_type = self.event_type.map(|t| EventType::new(t.as_str()));
+        // Read from the body the URL token admitted: as trustworthy as the body itself.
+        delivery.event_type_signed = delivery.event_type.is_some();
+        delivery.replay_key = Some(self.replay_key.to_string());
         delivery.key_id = Some(self.verified.key_id().as_str().to_owned());
         delivery.payload = self.payload;
         delivery.raw = self.raw;
         delivery
+    }
+}
+
+impl Identified for BlazeDelivery {
+    fn replay_key(&self) -> &ReplayKey {
+        &self.replay_key
     }
 }
 

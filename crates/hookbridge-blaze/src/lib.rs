@@ -65,33 +65,35 @@
 //!
 //! ## Receiving deliveries
 //!
-//! BLAZE signs nothing and documents no delivery payload. [`BlazeReceiver`] checks the one thing
-//! you control — a secret token in the callback URL you registered
-//! ([`UrlTokenVerifier`](hookbridge_verify::UrlTokenVerifier), constant time, rotatable) — then parses
-//! the body as JSON into a [`BlazeDelivery`], reading the event type from the first of
-//! [`delivery::EVENT_TYPE_FIELDS`] present. The token keeps out anyone who does not know the URL; it
-//! does **not** authenticate the body, so re-read objects through the API before acting on them. With
-//! [`BlazeReceiver::with_replay_store`], byte-identical repeats are refused. See [`delivery`] and
-//! `docs/verifying-deliveries.md`.
+//! BLAZE signs nothing and documents no delivery payload. [`BlazeSpec`], BLAZE's part of the
+//! receiver pipeline, checks the one thing you control — a secret token in the callback URL you
+//! registered ([`UrlTokenVerifier`](hookbridge_verify::UrlTokenVerifier), constant time,
+//! rotatable) — then parses the body as JSON into a [`BlazeDelivery`], reading the event type from
+//! the first of [`delivery::EVENT_TYPE_FIELDS`] present. The token keeps out anyone who does not
+//! know the URL; it does **not** authenticate the body, so re-read objects through the API before
+//! acting on them. [`BlazeReceiver`] runs the pipeline; byte-identical repeats are duplicates.
+//! See [`delivery`] and `docs/verifying-deliveries.md`.
 //!
 //! ```
-//! use hookbridge_blaze::{BlazeDelivery, BlazeReceiver, WebHookType};
-//! use hookbridge_core::reexports::http::{HeaderMap, Uri};
-//! use hookbridge_verify::{DeliveryError, UrlToken, UrlTokenVerifier};
+//! use hookbridge_blaze::{BlazeReceiver, BlazeSpec, WebHookType};
+//! use hookbridge_core::reexports::http::HeaderMap;
+//! use hookbridge_verify::receive::{Incoming, Receive as _};
+//! use hookbridge_verify::{UrlToken, UrlTokenVerifier};
 //!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let token = UrlToken::from_string("Zt3sX8w0fQm2Lk9PqR7vYb1NcJ4hGd6E")?;
 //! // Registered callback: https://app.example/hooks/blaze?hb_token=Zt3sX8w0fQm2Lk9PqR7vYb1NcJ4hGd6E
-//! let receiver = BlazeReceiver::new(UrlTokenVerifier::with_token(token));
+//! let receiver = BlazeReceiver::new(BlazeSpec::new(UrlTokenVerifier::with_token(token)));
 //!
-//! let uri: Uri = "/hooks/blaze?hb_token=Zt3sX8w0fQm2Lk9PqR7vYb1NcJ4hGd6E".parse()?;
 //! let body = br#"{"webHookType":"NEW_MEMBER","payload":{"memberId":"m-1"}}"#;
-//! let delivery: BlazeDelivery = receiver.receive(&uri, body, &HeaderMap::new())?;
-//! assert_eq!(delivery.event_type, Some(WebHookType::NewMember));
+//! let uri = "/hooks/blaze?hb_token=Zt3sX8w0fQm2Lk9PqR7vYb1NcJ4hGd6E".parse()?;
+//! let accepted = receiver.accept(Incoming::post(uri, HeaderMap::new(), &body[..])).await?;
+//! assert_eq!(accepted.delivery().event_type, Some(WebHookType::NewMember));
 //!
 //! // Without the token (or with another one) the request is refused.
-//! let guessed: Uri = "/hooks/blaze".parse()?;
-//! assert!(matches!(receiver.receive(&guessed, body, &HeaderMap::new()), Err(DeliveryError::Verification(_))));
+//! let guessed = Incoming::post("/hooks/blaze".parse()?, HeaderMap::new(), &body[..]);
+//! assert!(receiver.accept(guessed).await.unwrap_err().is_verification());
 //! # Ok(())
 //! # }
 //! ```
@@ -105,6 +107,6 @@ pub use client::{
     ALT_PARTNER_KEY_HEADER, BlazeClient, BlazeKeys, DEFAULT_BASE_URL, DEFAULT_LIMIT, DEVELOPER_KEY_HEADER,
     ListWebHooksOptions, PARTNER_KEY_HEADER, SKIP_PARAM, START_PARAM, WEBHOOKS_PATH, WebHooks,
 };
-pub use delivery::{BlazeDelivery, BlazeReceiver};
+pub use delivery::{BlazeDelivery, BlazeReceiver, BlazeSpec};
 pub use model::{CreateWebHook, PartnerWebHook, SearchResult, WebHookType};
 pub use unified::to_endpoint;

@@ -2,20 +2,25 @@
 //!
 //! CHIP (docs.chip-in.asia, webhook signatures) signs every delivery with RSA: `X-Signature` is
 //! the base64 RSA PKCS#1 v1.5 signature of the SHA-256 digest of the **raw body** (CHIP Send,
-//! a sibling product, uses SHA-512 — [`ChipReceiver::with_hash`]). There is no timestamp and no
+//! a sibling product, uses SHA-512 — [`ChipSpec::with_hash`]). There is no timestamp and no
 //! delivery id; CHIP retries failed deliveries for 36 h 26 min (attempt *n* waits
 //! `3^(n-1) - 1` minutes) and says duplicates happen.
 //!
 //! Which key signs what:
 //!
 //! * **webhook deliveries** — that webhook's own `public_key` ([`ChipWebhook::public_key`]):
-//!   [`ChipReceiver::from_webhooks`] builds a ring keyed by webhook id;
+//!   [`ChipSpec::from_webhooks`] builds a ring keyed by webhook id;
 //! * **Purchase `success_callback` deliveries** — the company key from `GET /public_key/`:
 //!   [`ChipKeySource`] fetches it once, caches it, and refetches on rotation (rate-limited).
 //!
+//! Both are CHIP's contribution to the receiver pipeline ([`hookbridge_verify::receive`]):
+//! [`ChipSpec`] for a fixed ring, [`ChipKeySource`] for the fetched company key; [`ChipReceiver`]
+//! is the pipeline over [`ChipSpec`], and `Pipeline::new(key_source)` the one over the key source.
+//!
 //! The body is the related object (a [`Purchase`](crate::Purchase) for `purchase.*`, a
 //! [`Payment`](crate::Payment) for `payment.*`, other objects as JSON) plus a top-level
-//! `event_type`, which is required. Unknown event names decode as [`ChipEvent::Unknown`](crate::ChipEvent::Unknown).
+//! `event_type`, which is required. CHIP signs no id or timestamp: the replay key is derived
+//! from the signed body ([`VerifiedChipDelivery::replay_key`]). Unknown event names decode as [`ChipEvent::Unknown`](crate::ChipEvent::Unknown).
 
 use std::fmt;
 use std::ops::Deref;
@@ -24,20 +29,18 @@ use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use hookbridge_core::reexports::bytes::Bytes;
-use hookbridge_core::reexports::http::{HeaderMap, StatusCode};
 use hookbridge_core::{Delivery, EventType, ProviderId, Subject, Timestamp};
-use hookbridge_verify::delivery::body_fingerprint;
+use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
 use hookbridge_verify::{
-    DeliveryError, KeyError, KeyRing, ReplayCheck, ReplayStore, RsaHash, RsaPublicKey, RsaScheme, RsaVerifier,
-    Verified, VerifyError, unix_now,
+    DeliveryError, KeyError, KeyRing, RsaHash, RsaPublicKey, RsaScheme, RsaVerifier, Verified, VerifyError,
 };
 use serde_json::Value;
 
 use crate::client::ChipClient;
 use crate::model::{ChipDelivery, ChipWebhook, DeliveryObject};
 
-/// Provider name used in [`DeliveryError::Parse`] and replay keys.
-const PROVIDER: &str = "chip";
+/// Provider name used in errors and replay keys.
+const PROVIDER: &str = ProviderId::Chip.as_str();
 
 /// Key id of the company public key in [`ChipKeySource`]'s deliveries ([`Verified::key_id`]).
 pub const COMPANY_KEY_ID: &str = "chip-company";
@@ -51,35 +54,41 @@ pub const DEFAULT_KEY_TTL: Duration = Duration::from_secs(3600);
 /// accepted at the latest on its retry.
 pub const DEFAULT_MIN_REFETCH_INTERVAL: Duration = Duration::from_secs(60);
 
+/// How long handled CHIP keys are remembered: 48 hours, above CHIP's documented retry horizon
+/// (8 attempts over 36 h 26 min).
+pub const CHIP_RETENTION: Duration = Duration::from_secs(48 * 3600);
+
 // ---------------------------------------------------------------------------------------------
-// ChipReceiver
+// ChipSpec
 // ---------------------------------------------------------------------------------------------
 
-/// Verifies and parses CHIP deliveries with a fixed ring of public keys. Build it once (keys are
-/// parsed and prepared here) and share it; `receive` takes `&self`.
+/// The receiver pipeline for CHIP deliveries verified with a fixed key ring.
+pub type ChipReceiver = Pipeline<ChipSpec>;
+
+/// CHIP's contribution to the receiver pipeline with a fixed ring of public keys. Build it once
+/// (keys are parsed and prepared here) and share it.
 ///
 /// ```
-/// use hookbridge_chip::ChipReceiver;
+/// use hookbridge_chip::ChipSpec;
 /// use hookbridge_verify::{KeyRing, RsaHash, RsaPublicKey};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let pem = include_str!("../../../fixtures/keys/rsa2048-public-spki.pem");
 /// // Webhook deliveries: the webhook's `public_key`, here under the webhook's id.
-/// let receiver = ChipReceiver::new(KeyRing::single("7f1c2a9e-webhook", RsaPublicKey::from_pem(pem)?))?;
+/// let spec = ChipSpec::new(KeyRing::single("7f1c2a9e-webhook", RsaPublicKey::from_pem(pem)?))?;
 /// // CHIP Send callbacks: SHA-512.
-/// let send = ChipReceiver::with_hash(KeyRing::single("send", RsaPublicKey::from_pem(pem)?), RsaHash::Sha512)?;
-/// # let _ = (receiver, send);
+/// let send = ChipSpec::with_hash(KeyRing::single("send", RsaPublicKey::from_pem(pem)?), RsaHash::Sha512)?;
+/// # let _ = (spec, send);
 /// # Ok(())
 /// # }
 /// ```
 #[derive(Clone, Debug)]
-pub struct ChipReceiver {
+pub struct ChipSpec {
     verifier: RsaVerifier,
-    replay: Option<ReplayCheck>,
 }
 
-impl ChipReceiver {
-    /// A receiver for CHIP Collect ([`RsaScheme::chip`]: SHA-256) with a ring of public keys.
+impl ChipSpec {
+    /// CHIP Collect ([`RsaScheme::chip`]: SHA-256) with a ring of public keys.
     ///
     /// # Errors
     /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
@@ -87,13 +96,13 @@ impl ChipReceiver {
         Ok(Self::with_verifier(RsaVerifier::new(RsaScheme::chip(), keys)?))
     }
 
-    /// A receiver with one public key (key id [`DEFAULT_KEY_ID`](hookbridge_verify::DEFAULT_KEY_ID)).
+    /// One public key (key id [`DEFAULT_KEY_ID`](hookbridge_verify::DEFAULT_KEY_ID)).
     #[must_use]
     pub fn with_key(key: RsaPublicKey) -> Self {
         Self::with_verifier(RsaVerifier::with_key(RsaScheme::chip(), key))
     }
 
-    /// A receiver for `X-Signature` with another digest: [`RsaHash::Sha512`] for CHIP Send.
+    /// `X-Signature` with another digest: [`RsaHash::Sha512`] for CHIP Send.
     ///
     /// # Errors
     /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
@@ -102,19 +111,19 @@ impl ChipReceiver {
         Ok(Self::with_verifier(RsaVerifier::new(scheme, keys)?))
     }
 
-    /// A receiver with a verifier you built.
+    /// A verifier you built.
     #[must_use]
     pub fn with_verifier(verifier: RsaVerifier) -> Self {
-        Self { verifier, replay: None }
+        Self { verifier }
     }
 
-    /// A receiver for the deliveries of these webhooks: each one's `public_key`, under its id
-    /// as key id (so [`Verified::key_id`] says which webhook a delivery came through). Webhooks
-    /// without a `public_key` are skipped.
+    /// The deliveries of these webhooks: each one's `public_key`, under its id as key id (so
+    /// [`Verified::key_id`] says which webhook a delivery came through). Webhooks without a
+    /// `public_key` are skipped.
     ///
     /// # Errors
     /// [`KeyError::EmptyKeyRing`] when no webhook has a key, or the key's parse error
-    /// ([`KeyError::InvalidRsaKey`], [`KeyError::NotPem`], ...).
+    /// ([`KeyError::InvalidRsaKey`], [`KeyError::RsaKeyTooSmall`], ...).
     pub fn from_webhooks<'a>(webhooks: impl IntoIterator<Item = &'a ChipWebhook>) -> Result<Self, KeyError> {
         let mut ring = KeyRing::new();
         for webhook in webhooks {
@@ -125,73 +134,51 @@ impl ChipReceiver {
         Self::new(ring)
     }
 
-    /// Refuses deliveries already accepted within `ttl`, with [`DeliveryError::Replay`]. CHIP
-    /// sends no delivery or event id, so the key is built from the signed body:
-    /// `chip:<event_type>:<object type>:<object id>:<updated_on>` (`created_on` when there is
-    /// no `updated_on`) — a retry carries the same object state, a new event or a later change
-    /// does not. Without an object id or time it is `chip:body:<hex SHA-256 of the body>`. Use a
-    /// `ttl` of at least CHIP's retry horizon (37 hours) to absorb every retry.
-    #[must_use]
-    pub fn with_replay_store(mut self, store: Arc<dyn ReplayStore>, ttl: Duration) -> Self {
-        self.replay = Some(ReplayCheck::new(store, ttl));
-        self
-    }
-
     /// The verifier.
     #[must_use]
     pub fn verifier(&self) -> &RsaVerifier {
         &self.verifier
     }
-
-    /// [`receive_at`](Self::receive_at) with the system clock.
-    ///
-    /// # Errors
-    /// See [`receive_at`](Self::receive_at).
-    pub fn receive(&self, body: &[u8], headers: &HeaderMap) -> Result<VerifiedChipDelivery, DeliveryError> {
-        self.receive_at(body, headers, unix_now())
-    }
-
-    /// Verifies `X-Signature` over the raw `body`, parses it into a [`ChipDelivery`], and runs the
-    /// replay check at `now` (unix seconds; CHIP signs no timestamp, so the clock only matters
-    /// to the replay store).
-    ///
-    /// # Errors
-    /// * [`DeliveryError::Verification`] — missing, malformed or non-matching signature;
-    /// * [`DeliveryError::Parse`] — not a JSON object, no string `event_type`, or a modelled
-    ///   field of the wrong type;
-    /// * [`DeliveryError::Replay`] / [`DeliveryError::ReplayStore`] — with a replay store.
-    pub fn receive_at(
-        &self,
-        body: &[u8],
-        headers: &HeaderMap,
-        now: i64,
-    ) -> Result<VerifiedChipDelivery, DeliveryError> {
-        let verified = self.verifier.verify_at(body, headers, now)?;
-        finish(verified, body, now, self.replay.as_ref())
-    }
 }
 
-impl From<RsaVerifier> for ChipReceiver {
+impl From<RsaVerifier> for ChipSpec {
     fn from(verifier: RsaVerifier) -> Self {
         Self::with_verifier(verifier)
     }
 }
 
-/// Parses a verified body and runs the replay check.
-fn finish(
-    verified: Verified,
-    body: &[u8],
-    now: i64,
-    replay: Option<&ReplayCheck>,
-) -> Result<VerifiedChipDelivery, DeliveryError> {
-    // One pass over the bytes (no intermediate JSON map); a missing or non-string `event_type`
-    // is a parse error like any other.
-    let delivery = ChipDelivery::from_slice(body).map_err(|e| DeliveryError::parse(PROVIDER, e))?;
-    let delivery = VerifiedChipDelivery { delivery, verified, raw: Bytes::copy_from_slice(body) };
-    if let Some(replay) = replay {
-        replay.check(&delivery.replay_key(), now)?;
+impl ReceiverSpec for ChipSpec {
+    type Delivery = VerifiedChipDelivery;
+
+    fn provider(&self) -> &'static str {
+        PROVIDER
     }
-    Ok(delivery)
+
+    async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
+        request.verify_with(&self.verifier, now)
+    }
+
+    fn parse(&self, verified: Verified, request: &Incoming) -> Result<Parsed<VerifiedChipDelivery>, ReceiveError> {
+        parse_delivery(verified, &request.body)
+    }
+
+    fn default_retention(&self) -> Duration {
+        CHIP_RETENTION
+    }
+}
+
+/// Parses a verified body and derives its replay key. One pass over the bytes (no intermediate
+/// JSON map); a missing or non-string `event_type` is a parse error like any other.
+fn parse_delivery(verified: Verified, body: &Bytes) -> Result<Parsed<VerifiedChipDelivery>, ReceiveError> {
+    let delivery = ChipDelivery::from_slice(body).map_err(|e| DeliveryError::parse(PROVIDER, e))?;
+    let mut delivery = VerifiedChipDelivery {
+        delivery,
+        verified,
+        replay_key: ReplayKey::signed_digest(PROVIDER, None, body),
+        raw: body.clone(),
+    };
+    delivery.replay_key = delivery.object_state_key();
+    Ok(delivery.into())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,6 +194,8 @@ pub struct VerifiedChipDelivery {
     pub delivery: ChipDelivery,
     /// Which key matched (a webhook id, [`COMPANY_KEY_ID`], or your ring's id).
     pub verified: Verified,
+    /// The delivery's identity, from the signed body (see [`replay_key`](Self::replay_key)).
+    pub replay_key: ReplayKey,
     /// The raw body, exactly as received and verified.
     pub raw: Bytes,
 }
@@ -266,23 +255,34 @@ impl VerifiedChipDelivery {
         }
     }
 
-    /// The replay key [`ChipReceiver::with_replay_store`] uses (see there).
+    /// The replay key, built from the signed body (CHIP sends no delivery or event id):
+    /// `chip:object:<event_type>:<object type>:<object id>:<updated_on>` (`created_on` when
+    /// there is no `updated_on`) — a retry carries the same object state, a new event or a
+    /// later change does not. Without an object id or time, or when they are not visible
+    /// ASCII, a digest of the body.
     #[must_use]
-    pub fn replay_key(&self) -> String {
-        match (self.subject(), self.occurred_at()) {
-            (Some(subject), Some(at)) => format!(
-                "{PROVIDER}:{}:{}:{}:{}",
+    pub fn replay_key(&self) -> &ReplayKey {
+        &self.replay_key
+    }
+
+    fn object_state_key(&self) -> ReplayKey {
+        let state = match (self.subject(), self.occurred_at()) {
+            (Some(subject), Some(at)) => Some(format!(
+                "{}:{}:{}:{}",
                 self.delivery.event_type.as_str(),
                 subject.kind,
                 subject.id,
                 at.as_second()
-            ),
-            _ => format!("{PROVIDER}:body:{}", body_fingerprint(&self.raw)),
-        }
+            )),
+            _ => None,
+        };
+        state
+            .and_then(|value| ReplayKey::signed_id(PROVIDER, "object", &value).ok())
+            .unwrap_or_else(|| ReplayKey::signed_digest(PROVIDER, None, &self.raw))
     }
 
-    /// The unified [`Delivery`]: provider `chip`, the event type, no delivery or event id (CHIP
-    /// sends neither), `occurred_at` ([`occurred_at`](Self::occurred_at)), the subject
+    /// The unified [`Delivery`]: provider `chip`, the (signed) event type, the replay key, no
+    /// delivery or event id (CHIP sends neither), `occurred_at` ([`occurred_at`](Self::occurred_at)), the subject
     /// ([`subject`](Self::subject)), the matching key id, the whole body as `payload` and the raw
     /// bytes unchanged.
     #[must_use]
@@ -292,10 +292,18 @@ impl VerifiedChipDelivery {
         // `Delivery::new` parses the raw body into `payload`, exactly as CHIP sent it.
         let mut delivery = Delivery::new(ProviderId::Chip, self.raw);
         delivery.event_type = Some(EventType::new(self.delivery.event_type.as_str()));
+        delivery.event_type_signed = true;
         delivery.occurred_at = occurred_at;
+        delivery.replay_key = Some(self.replay_key.to_string());
         delivery.subject = subject;
         delivery.key_id = Some(self.verified.key_id().as_str().to_owned());
         delivery
+    }
+}
+
+impl Identified for VerifiedChipDelivery {
+    fn replay_key(&self) -> &ReplayKey {
+        &self.replay_key
     }
 }
 
@@ -315,46 +323,29 @@ impl From<VerifiedChipDelivery> for ChipDelivery {
 // ChipKeySource
 // ---------------------------------------------------------------------------------------------
 
-/// Why [`ChipKeySource::receive`] refused a delivery.
+/// Why [`ChipKeySource`] has no key to verify with: answered 503 (CHIP retries later) as
+/// [`ReceiveError::KeyUnavailable`] with this as its source.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum ChipKeySourceError {
-    /// The delivery itself was refused (verification, parsing, replay).
-    #[error(transparent)]
-    Delivery(#[from] DeliveryError),
+pub enum KeyFetchError {
     /// `GET /public_key/` failed, and no key is cached.
-    #[error("fetching the CHIP company public key failed: {0}")]
-    KeyFetch(#[source] hookbridge_core::Error),
-    /// CHIP returned a key that is not a usable RSA public key.
-    #[error("the CHIP company public key could not be parsed: {0}")]
+    #[error("fetching the CHIP company public key failed")]
+    Fetch(#[source] hookbridge_core::Error),
+    /// CHIP returned a key that is not a usable RSA public key (or one under 2048 bits).
+    #[error("the CHIP company public key could not be used")]
     InvalidKey(#[source] KeyError),
     /// No key is cached and the last fetch failed less than the minimum refetch interval ago,
     /// so no new fetch was attempted.
     #[error("the CHIP company public key is unavailable: the last fetch failed, next attempt in {retry_in:?}")]
-    KeyUnavailable {
+    Unavailable {
         /// Time until a fetch is attempted again.
         retry_in: Duration,
     },
 }
 
-impl ChipKeySourceError {
-    /// The [`DeliveryError`], when the delivery itself was refused.
-    #[must_use]
-    pub fn as_delivery(&self) -> Option<&DeliveryError> {
-        match self {
-            Self::Delivery(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// A suggested answer to CHIP: the [`DeliveryError::http_status`] for refused deliveries,
-    /// `503 Service Unavailable` when the key could not be obtained (CHIP retries later).
-    #[must_use]
-    pub fn http_status(&self) -> StatusCode {
-        match self {
-            Self::Delivery(e) => e.http_status(),
-            _ => StatusCode::SERVICE_UNAVAILABLE,
-        }
+impl From<KeyFetchError> for ReceiveError {
+    fn from(err: KeyFetchError) -> Self {
+        ReceiveError::KeyUnavailable(Box::new(err))
     }
 }
 
@@ -419,8 +410,14 @@ struct FetchState {
 ///   ([`DEFAULT_MIN_REFETCH_INTERVAL`]), so a stream of forged deliveries cannot make it hammer
 ///   the API; the same interval spaces fetch attempts after a failure.
 /// * If a refresh fails while a key is cached, the cached key keeps being used.
+/// * The `X-Signature` header is decoded **before** any fetch: a request without a usable
+///   signature never triggers or waits on one, and a delivery that does not verify never waits
+///   on a refetch another delivery started (it is refused at once; CHIP retries).
+/// * The fetched key must be a valid RSA key of at least 2048 bits; anything else is refused
+///   and answered 503 until a usable key is served.
 ///
-/// Share one instance (for example in an `Arc`) between request handlers.
+/// It is CHIP's contribution to the receiver pipeline: `Pipeline::new(source)`. Failures to
+/// obtain a key are [`ReceiveError::KeyUnavailable`] (503) with a [`KeyFetchError`] source.
 ///
 /// ```
 /// use std::time::Duration;
@@ -433,7 +430,8 @@ struct FetchState {
 ///     .with_ttl(Duration::from_secs(6 * 3600))
 ///     .with_min_refetch_interval(Duration::from_secs(30));
 /// assert_eq!(source.stats().fetches, 0); // nothing fetched until the first delivery
-/// // In a handler: `let delivery = source.receive(&body, &headers).await?;`
+/// let receiver = hookbridge_verify::receive::Pipeline::new(source);
+/// # let _ = receiver;
 /// # Ok(())
 /// # }
 /// ```
@@ -441,7 +439,6 @@ pub struct ChipKeySource {
     client: ChipClient,
     ttl: Duration,
     min_refetch_interval: Duration,
-    replay: Option<ReplayCheck>,
     current: RwLock<Option<Arc<CachedKey>>>,
     fetch: tokio::sync::Mutex<FetchState>,
     counters: Counters,
@@ -455,7 +452,6 @@ impl ChipKeySource {
             client,
             ttl: DEFAULT_KEY_TTL,
             min_refetch_interval: DEFAULT_MIN_REFETCH_INTERVAL,
-            replay: None,
             current: RwLock::new(None),
             fetch: tokio::sync::Mutex::new(FetchState::default()),
             counters: Counters::default(),
@@ -474,14 +470,6 @@ impl ChipKeySource {
     #[must_use]
     pub fn with_min_refetch_interval(mut self, interval: Duration) -> Self {
         self.min_refetch_interval = interval;
-        self
-    }
-
-    /// Refuses deliveries already accepted within `ttl` (same keys as
-    /// [`ChipReceiver::with_replay_store`]).
-    #[must_use]
-    pub fn with_replay_store(mut self, store: Arc<dyn ReplayStore>, ttl: Duration) -> Self {
-        self.replay = Some(ReplayCheck::new(store, ttl));
         self
     }
 
@@ -517,40 +505,23 @@ impl ChipKeySource {
         self.cached().map(|c| c.key.clone())
     }
 
-    /// [`receive_at`](Self::receive_at) with the system clock.
-    ///
-    /// # Errors
-    /// See [`receive_at`](Self::receive_at).
-    pub async fn receive(&self, body: &[u8], headers: &HeaderMap) -> Result<VerifiedChipDelivery, ChipKeySourceError> {
-        self.receive_at(body, headers, unix_now()).await
-    }
-
-    /// Verifies the raw `body` with the company key (fetching it if needed), parses it, and runs
-    /// the replay check at `now` (unix seconds). A delivery that does not verify triggers at most
-    /// one refetch (see the type docs) and one second verification.
-    ///
-    /// # Errors
-    /// [`ChipKeySourceError::Delivery`] with the [`DeliveryError`] for refused deliveries;
-    /// [`ChipKeySourceError::KeyFetch`] / [`InvalidKey`](ChipKeySourceError::InvalidKey) /
-    /// [`KeyUnavailable`](ChipKeySourceError::KeyUnavailable) when no key could be obtained.
-    pub async fn receive_at(
-        &self,
-        body: &[u8],
-        headers: &HeaderMap,
-        now: i64,
-    ) -> Result<VerifiedChipDelivery, ChipKeySourceError> {
+    /// Verifies `request` with the company key at `now`. The signature header is decoded
+    /// **before** any key fetch, so requests without a usable signature never cause or wait on
+    /// one. A delivery that does not verify triggers at most one refetch per minimum interval,
+    /// and never waits on a fetch another delivery started.
+    async fn verify_request(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
+        RsaScheme::chip().check_signature_header(&request.headers)?;
         let cached = self.current_key().await?;
-        let verified = match cached.verifier.verify_at(body, headers, now) {
-            Ok(verified) => verified,
+        match cached.verifier.verify_at(&request.body, &request.headers, now) {
+            Ok(verified) => Ok(verified),
             Err(no_match @ VerifyError::NoMatch { .. }) => {
                 match self.refetch_after_mismatch(cached.generation).await? {
-                    Some(newer) => newer.verifier.verify_at(body, headers, now).map_err(DeliveryError::from)?,
-                    None => return Err(DeliveryError::from(no_match).into()),
+                    Some(newer) => Ok(newer.verifier.verify_at(&request.body, &request.headers, now)?),
+                    None => Err(no_match.into()),
                 }
             }
-            Err(other) => return Err(DeliveryError::from(other).into()),
-        };
-        Ok(finish(verified, body, now, self.replay.as_ref())?)
+            Err(other) => Err(other.into()),
+        }
     }
 
     fn cached(&self) -> Option<Arc<CachedKey>> {
@@ -562,7 +533,7 @@ impl ChipKeySource {
     }
 
     /// A usable key: the cached one while fresh; otherwise one fetch shared by every caller.
-    async fn current_key(&self) -> Result<Arc<CachedKey>, ChipKeySourceError> {
+    async fn current_key(&self) -> Result<Arc<CachedKey>, KeyFetchError> {
         let stale = match self.cached() {
             Some(cached) if self.is_fresh(&cached) => return Ok(cached),
             other => other,
@@ -581,7 +552,7 @@ impl ChipKeySource {
         if let Some(failed) = state.last_failure
             && failed.elapsed() < self.min_refetch_interval
         {
-            return stale.ok_or(ChipKeySourceError::KeyUnavailable {
+            return stale.ok_or(KeyFetchError::Unavailable {
                 retry_in: self.min_refetch_interval.saturating_sub(failed.elapsed()),
             });
         }
@@ -594,8 +565,12 @@ impl ChipKeySource {
     /// After a `NoMatch` with the key of `seen_generation`: the newer key if another caller
     /// already installed one, else one rate-limited refetch. `None` when no different key is
     /// available.
-    async fn refetch_after_mismatch(&self, seen_generation: u64) -> Result<Option<Arc<CachedKey>>, ChipKeySourceError> {
-        let mut state = self.fetch.lock().await;
+    async fn refetch_after_mismatch(&self, seen_generation: u64) -> Result<Option<Arc<CachedKey>>, KeyFetchError> {
+        // Never wait on a fetch in flight: a forged delivery must not queue behind it.
+        let Ok(mut state) = self.fetch.try_lock() else {
+            bump(&self.counters.refetches_suppressed);
+            return Ok(self.cached().filter(|c| c.generation != seen_generation));
+        };
         if let Some(cached) = self.cached()
             && cached.generation != seen_generation
         {
@@ -615,14 +590,14 @@ impl ChipKeySource {
     }
 
     /// `GET /public_key/` and one parse. Call with the single-flight lock held.
-    async fn fetch_key(&self, state: &mut FetchState) -> Result<RsaPublicKey, ChipKeySourceError> {
+    async fn fetch_key(&self, state: &mut FetchState) -> Result<RsaPublicKey, KeyFetchError> {
         bump(&self.counters.fetches);
         let result = match self.client.public_key().get().await {
             Ok(pem) => {
                 bump(&self.counters.key_parses);
-                RsaPublicKey::from_pem(pem.as_str()).map_err(ChipKeySourceError::InvalidKey)
+                RsaPublicKey::from_pem(pem.as_str()).map_err(KeyFetchError::InvalidKey)
             }
-            Err(err) => Err(ChipKeySourceError::KeyFetch(err)),
+            Err(err) => Err(KeyFetchError::Fetch(err)),
         };
         match &result {
             Ok(_) => state.last_failure = None,
@@ -669,9 +644,28 @@ impl fmt::Debug for ChipKeySource {
             .field("client", &self.client)
             .field("ttl", &self.ttl)
             .field("min_refetch_interval", &self.min_refetch_interval)
-            .field("replay", &self.replay)
             .field("key", &self.cached().map(|c| c.key.clone()))
             .field("stats", &self.stats())
             .finish()
+    }
+}
+
+impl ReceiverSpec for ChipKeySource {
+    type Delivery = VerifiedChipDelivery;
+
+    fn provider(&self) -> &'static str {
+        PROVIDER
+    }
+
+    async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
+        self.verify_request(request, now).await
+    }
+
+    fn parse(&self, verified: Verified, request: &Incoming) -> Result<Parsed<VerifiedChipDelivery>, ReceiveError> {
+        parse_delivery(verified, &request.body)
+    }
+
+    fn default_retention(&self) -> Duration {
+        CHIP_RETENTION
     }
 }

@@ -85,49 +85,55 @@
 //!
 //! ## Receiving deliveries
 //!
-//! * [`ChipReceiver`] — a fixed [`KeyRing`](hookbridge_verify::KeyRing) of RSA public keys, typically
-//!   your webhooks' `public_key`s ([`ChipReceiver::from_webhooks`], key id = webhook id). It verifies
+//! CHIP's part of the receiver pipeline ([`hookbridge_verify::receive`]) comes in two forms:
+//!
+//! * [`ChipSpec`] — a fixed [`KeyRing`](hookbridge_verify::KeyRing) of RSA public keys, typically
+//!   your webhooks' `public_key`s ([`ChipSpec::from_webhooks`], key id = webhook id). It verifies
 //!   `X-Signature` over the **raw body bytes** (never re-serialized JSON), decodes the body into a
 //!   [`ChipDelivery`] (`event_type` required, unknown events kept as [`ChipEvent::Unknown`]) and
-//!   returns a [`VerifiedChipDelivery`] (the delivery, the [`Verified`](hookbridge_verify::Verified)
-//!   key id, the raw bytes), which converts into the unified [`hookbridge_core::Delivery`].
+//!   hands out a [`VerifiedChipDelivery`] (the delivery, the [`Verified`](hookbridge_verify::Verified)
+//!   key id, the replay key, the raw bytes), which converts into the unified
+//!   [`hookbridge_core::Delivery`]. [`ChipReceiver`] is the pipeline over it.
 //! * [`ChipKeySource`] — for Purchase `success_callback`s, signed with the company key: fetched from
 //!   `GET /public_key/` on first use, parsed once, cached for a TTL, refetched once when a delivery
 //!   does not verify (CHIP rotated it) but at most once per interval, so forged deliveries cannot
-//!   make it hammer the API.
+//!   make it hammer the API (or wait on it).
 //!
-//! CHIP sends no timestamp or delivery id and retries for 36 h: add a replay store
-//! ([`ChipReceiver::with_replay_store`]) to process each event once. Failures are typed
-//! [`DeliveryError`](hookbridge_verify::DeliveryError)s. See [`delivery`] and
+//! CHIP sends no timestamp or delivery id and retries for 36 h: the pipeline keys each delivery
+//! on the signed object state and remembers handled keys for 48 h. See [`delivery`] and
 //! `docs/verifying-deliveries.md`.
 //!
 //! ```
-//! use hookbridge_chip::{ChipEvent, ChipReceiver, VerifiedChipDelivery};
+//! use hookbridge_chip::{ChipEvent, ChipReceiver, ChipSpec, VerifiedChipDelivery};
 //! use hookbridge_core::{Delivery, Subject};
 //! use hookbridge_core::reexports::http::HeaderMap;
-//! use hookbridge_verify::{DeliveryError, KeyRing, RsaPublicKey};
+//! use hookbridge_verify::receive::{Incoming, Receive as _};
+//! use hookbridge_verify::{KeyRing, RsaPublicKey};
 //!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! // The webhook's `public_key` (here a test key) under the webhook's id.
 //! let pem = include_str!("../../../fixtures/keys/rsa2048-public-spki.pem");
-//! let receiver = ChipReceiver::new(KeyRing::single("webhook-7f1c", RsaPublicKey::from_pem(pem)?))?;
+//! let receiver = ChipReceiver::new(ChipSpec::new(KeyRing::single("webhook-7f1c", RsaPublicKey::from_pem(pem)?))?);
 //!
 //! // A purchase.paid delivery signed with `openssl dgst -sha256 -sign`.
 //! let body = include_bytes!("../../../fixtures/verify/chip-purchase-paid.body");
 //! let mut headers = HeaderMap::new();
 //! headers.insert("x-signature", include_str!("../../../fixtures/verify/chip-purchase-paid.sig").trim().parse()?);
 //!
-//! let delivery: VerifiedChipDelivery = receiver.receive(body, &headers)?;
+//! let request = Incoming::post("/hooks/chip".parse()?, headers.clone(), &body[..]);
+//! let (delivery, ticket): (VerifiedChipDelivery, _) = receiver.accept(request).await?.into_parts();
 //! assert_eq!(delivery.event_type, ChipEvent::PurchasePaid);
 //! assert_eq!(delivery.purchase().and_then(|p| p.reference.as_deref()), Some("ORDER-1042"));
 //! assert_eq!(delivery.verified.key_id().as_str(), "webhook-7f1c");
+//! ticket.complete().await?;
 //!
 //! let unified = Delivery::from(delivery);
 //! assert_eq!(unified.subject, Some(Subject::new("purchase", "d6c3f1a0-2b5e-4c8d-9f71-3e6a4b2c8d10")));
 //!
 //! // One changed byte and the signature no longer matches.
-//! let tampered = [&body[..], b" "].concat();
-//! assert!(matches!(receiver.receive(&tampered, &headers), Err(DeliveryError::Verification(_))));
+//! let tampered = Incoming::post("/hooks/chip".parse()?, headers, [&body[..], b" "].concat());
+//! assert!(receiver.accept(tampered).await.unwrap_err().is_verification());
 //! # Ok(())
 //! # }
 //! ```
@@ -142,7 +148,7 @@ pub mod unified;
 mod wire;
 
 pub use client::{ChipClient, PublicKey, Webhooks};
-pub use delivery::{ChipKeySource, ChipKeySourceError, ChipKeySourceStats, ChipReceiver, VerifiedChipDelivery};
+pub use delivery::{ChipKeySource, ChipKeySourceStats, ChipReceiver, ChipSpec, KeyFetchError, VerifiedChipDelivery};
 pub use error::{ChipError, ChipFieldError};
 pub use model::{
     AttemptError, AttemptType, BankAccount, ChipDelivery, ChipEvent, ChipWebhook, ClientDetails, DeliveryObject,

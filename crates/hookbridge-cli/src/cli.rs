@@ -142,18 +142,40 @@ pub struct ListenArgs {
     /// Verification keys.
     #[command(flatten)]
     pub keys: KeyArgs,
-    /// Port on 127.0.0.1 (0: any free port; the address is printed on stderr).
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub host: String,
+    /// Port (0: any free port; the address is printed on stderr).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub port: u16,
     /// Timestamp tolerance in seconds, for schemes that sign a timestamp (default 300).
     #[arg(long, value_name = "SECONDS")]
     pub tolerance: Option<u64>,
+    /// Where handled deliveries are remembered, so a resent or replayed delivery is not handled
+    /// twice: `memory` (this process only), `redis://…` or `postgres://…` (shared by every
+    /// `listen` given the same URL).
+    #[arg(long, default_value = "memory", value_name = "URL")]
+    pub replay_store: String,
+    /// The largest delivery body accepted, in bytes (larger: 413).
+    #[arg(long, default_value_t = hookbridge_verify::receive::DEFAULT_MAX_BODY_BYTES, value_name = "BYTES")]
+    pub max_body_bytes: usize,
+    /// Forward each verified delivery, body and headers unchanged, to this URL and answer the
+    /// provider with the application's outcome (2xx: 200; anything else or no answer: 502, and
+    /// the provider retries).
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
     /// Forward every verified delivery, re-signed as Standard Webhooks, to this URL.
-    #[arg(long, value_name = "URL", requires = "forward_secret")]
+    #[arg(long, value_name = "URL")]
     pub forward: Option<String>,
     /// The Standard Webhooks secret (`whsec_...`) the forwarded deliveries are signed with.
-    #[arg(long, value_name = "S", requires = "forward")]
+    #[arg(long, value_name = "S", requires = "forward", conflicts_with = "forward_secret_file")]
     pub forward_secret: Option<Secret>,
+    /// A file holding the Standard Webhooks secret (trailing newline ignored).
+    #[arg(long, value_name = "F", requires = "forward")]
+    pub forward_secret_file: Option<PathBuf>,
+    /// Timeout of one forward, in seconds.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub forward_timeout: u64,
 }
 
 /// A provider with a management API.

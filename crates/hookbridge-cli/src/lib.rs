@@ -33,19 +33,20 @@
 //! executes it. The modules are usable on their own, for example the presets:
 //!
 //! ```
-//! use hookbridge_cli::presets::{KeyMaterial, Preset, Receiver};
+//! use hookbridge_cli::presets::{KeyMaterial, Preset, Receiver, ReceiverOptions};
 //! use hookbridge_core::Secret;
 //! use hookbridge_verify::{HmacScheme, HmacSecret, sign::HmacSigner};
 //!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let keys = vec![KeyMaterial::secret("secret-1", Secret::new("miex secretKey"))];
-//! let receiver = Receiver::for_preset(Preset::Miex, &keys, None)?;
+//! let receiver = Receiver::for_preset(Preset::Miex, &keys, &ReceiverOptions::default())?;
 //!
 //! let body = br#"{"event":"order.created","data":{"id":1284}}"#;
 //! let signer = HmacSigner::new(HmacScheme::miex(), HmacSecret::from_str_bytes("miex secretKey")?);
 //! let headers = signer.sign(body, 0, Some("job-7"))?;
 //!
-//! let delivery = receiver.receive(&"/".parse()?, body, &headers, 0).map_err(|r| r.reason)?;
+//! let delivery = receiver.check(&"/".parse()?, body, &headers, 0).await.map_err(|r| r.reason)?;
 //! assert_eq!(delivery.event_type.as_deref(), Some("order.created"));
 //! assert_eq!(delivery.delivery_id.as_deref(), Some("job-7"));
 //! assert_eq!(delivery.key_id.as_deref(), Some("secret-1"));
@@ -181,7 +182,7 @@ pub async fn execute(cli: cli::Cli) -> Result<u8, CliError> {
     let mut out = stdout.lock();
     match cli.command {
         cli::Command::Tour(args) => tour::run(&args, &mut out).await.map(|ok| if ok { 0 } else { 1 }),
-        cli::Command::Verify(args) => verify_cmd::run(&args, &mut out).map(|()| 0),
+        cli::Command::Verify(args) => verify_cmd::run(&args, &mut out).await.map(|()| 0),
         cli::Command::Sign(args) => sign_cmd::run(&args, &mut out).map(|()| 0),
         cli::Command::Listen(args) => {
             drop(out);

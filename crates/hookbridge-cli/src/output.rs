@@ -23,12 +23,18 @@ pub struct DeliveryView {
     pub provider: String,
     /// The event type, where the delivery states one.
     pub event_type: Option<String>,
-    /// The provider's delivery (attempt) id.
+    /// Whether `event_type` was read from signed data (`false`: from an unsigned header only).
+    pub event_type_signed: bool,
+    /// The provider's delivery (attempt) id — not signed by any provider that sends one.
     pub delivery_id: Option<String>,
     /// The provider's event id.
     pub event_id: Option<String>,
     /// When the event happened or the delivery was signed.
     pub occurred_at: Option<Timestamp>,
+    /// The timestamp the signature covers, for schemes that sign one.
+    pub signed_at: Option<Timestamp>,
+    /// The delivery's identity, derived from signed data only.
+    pub replay_key: Option<String>,
     /// What the delivery is about.
     pub subject: Option<Subject>,
     /// Which key matched.
@@ -55,9 +61,12 @@ impl DeliveryView {
             preset: preset.to_owned(),
             provider: provider.to_owned(),
             event_type: None,
+            event_type_signed: false,
             delivery_id: None,
             event_id: None,
             occurred_at: None,
+            signed_at: None,
+            replay_key: None,
             subject: None,
             key_id: None,
             payload,
@@ -72,9 +81,12 @@ impl DeliveryView {
             preset: preset.to_owned(),
             provider: delivery.provider.as_str().to_owned(),
             event_type: delivery.event_type.as_ref().map(|e| e.as_str().to_owned()),
+            event_type_signed: delivery.event_type_signed,
             delivery_id: delivery.delivery_id.clone(),
             event_id: delivery.event_id.clone(),
             occurred_at: delivery.occurred_at,
+            signed_at: delivery.signed_at,
+            replay_key: delivery.replay_key.clone(),
             subject: delivery.subject.clone(),
             key_id: delivery.key_id.clone(),
             payload: delivery.payload.clone(),
@@ -85,7 +97,11 @@ impl DeliveryView {
 
     /// A short description: `order.created, delivery 7, subject order 1284, key secret-1`.
     pub fn summary(&self) -> String {
-        let mut parts = vec![self.event_type.clone().unwrap_or_else(|| "(no event type)".into())];
+        let mut parts = vec![match (&self.event_type, self.event_type_signed) {
+            (Some(event), true) => event.clone(),
+            (Some(event), false) => format!("{event} (unsigned header)"),
+            (None, _) => "(no event type)".into(),
+        }];
         if let Some(id) = &self.delivery_id {
             parts.push(format!("delivery {id}"));
         }
@@ -108,12 +124,20 @@ impl DeliveryView {
             ("verified", "yes".to_owned()),
             ("preset", self.preset.clone()),
             ("provider", self.provider.clone()),
-            ("event type", self.event_type.clone().unwrap_or_else(dash)),
-            ("delivery id", self.delivery_id.clone().unwrap_or_else(dash)),
+            (
+                "event type",
+                match (&self.event_type, self.event_type_signed) {
+                    (Some(event), true) => event.clone(),
+                    (Some(event), false) => format!("{event} (from an unsigned header)"),
+                    (None, _) => dash(),
+                },
+            ),
+            ("delivery id", self.delivery_id.clone().map(|id| format!("{id} (unsigned)")).unwrap_or_else(dash)),
             ("event id", self.event_id.clone().unwrap_or_else(dash)),
             ("occurred at", self.occurred_at.map(|t| t.to_string()).unwrap_or_else(dash)),
             ("subject", self.subject.as_ref().map(|s| format!("{} {}", s.kind, s.id)).unwrap_or_else(dash)),
             ("matched key", self.key_id.clone().unwrap_or_else(dash)),
+            ("replay key", self.replay_key.clone().unwrap_or_else(dash)),
             ("body", format!("{} bytes{}", self.raw.len(), if self.payload.is_null() { ", not JSON" } else { "" })),
         ]
     }

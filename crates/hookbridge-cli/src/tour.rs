@@ -43,7 +43,7 @@ use tokio::sync::oneshot;
 use crate::CliError;
 use crate::cli::TourArgs;
 use crate::output::{DeliveryView, Table, endpoints_table};
-use crate::presets::{KeyMaterial, Preset, Receiver, Rejection};
+use crate::presets::{KeyMaterial, Preset, Receiver, ReceiverOptions, Rejection};
 
 /// Number of steps in the tour.
 pub const STEPS: usize = 7;
@@ -156,7 +156,7 @@ async fn receive(
     };
     let receiver = state.receivers.read().unwrap_or_else(PoisonError::into_inner).get(&provider).cloned();
     let result = match receiver {
-        Some(r) => r.receive(&uri, &body, &headers, hookbridge_verify::unix_now()),
+        Some(r) => r.check(&uri, &body, &headers, hookbridge_verify::unix_now()).await,
         None => Err(Rejection { status: StatusCode::UNAUTHORIZED, reason: "no key configured yet".into() }),
     };
     let status = match &result {
@@ -396,7 +396,8 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
         };
         let outcome = result.and_then(|endpoint| {
             let (preset, keys, note) = keys_for(p, &endpoint, &blaze_token)?;
-            let receiver = Receiver::for_preset(preset, &keys, None).map_err(|e| e.to_string())?;
+            let receiver =
+                Receiver::for_preset(preset, &keys, &ReceiverOptions::default()).map_err(|e| e.to_string())?;
             rx.state.set(p, receiver);
             Ok((endpoint, note))
         });
@@ -550,7 +551,7 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
             }
         };
         let keys = vec![KeyMaterial::secret("previous", old), KeyMaterial::secret("current", rotated)];
-        match Receiver::for_preset(Preset::Bitnob, &keys, None) {
+        match Receiver::for_preset(Preset::Bitnob, &keys, &ReceiverOptions::default()) {
             Ok(r) => rx.state.set(p, r),
             Err(e) => {
                 step.row(p.display_name(), Outcome::Failed, e.to_string());

@@ -13,7 +13,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Uri};
 use crate::CliError;
 use crate::cli::{TextOrJson, VerifyArgs};
 use crate::output::{write_json, write_pairs};
-use crate::presets::{KeyMaterial, Receiver};
+use crate::presets::{KeyMaterial, Receiver, ReceiverOptions};
 
 /// Reads the body: `--body FILE`, `--body -` or no flag for stdin (refused when stdin is a
 /// terminal, so the command never waits silently).
@@ -69,9 +69,10 @@ pub fn read_headers(lines: &[String], file: Option<&Path>) -> Result<HeaderMap, 
 }
 
 /// Runs `hookbridge verify`.
-pub fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub async fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let keys = KeyMaterial::load(&args.keys)?;
-    let receiver = Receiver::for_preset(args.provider, &keys, args.tolerance.map(Duration::from_secs))?;
+    let options = ReceiverOptions::with_tolerance(args.tolerance.map(Duration::from_secs));
+    let receiver = Receiver::for_preset(args.provider, &keys, &options)?;
     let headers = read_headers(&args.headers, args.headers_file.as_deref())?;
     let uri: Uri = match &args.url {
         Some(url) => url.parse().map_err(|_| CliError::usage("--url is not a valid URL or path"))?,
@@ -82,7 +83,7 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let result = if args.signature_only {
         receiver.verify_signature(&uri, &body, &headers, now)
     } else {
-        receiver.receive(&uri, &body, &headers, now)
+        receiver.check(&uri, &body, &headers, now).await
     };
     match result {
         Ok(view) => {

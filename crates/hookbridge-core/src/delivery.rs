@@ -36,12 +36,24 @@ pub struct Delivery {
     pub provider: ProviderId,
     /// Event type, where the provider states one.
     pub event_type: Option<EventType>,
-    /// The provider's id for this delivery attempt or job (MIEX `X-Webhook-Delivery`).
+    /// Whether [`event_type`](Self::event_type) was read from the signed (or, for BLAZE,
+    /// URL-token-authenticated) body. `false` when it comes from an unsigned header only
+    /// (MIEX's `X-Webhook-Event`, GitHub's `X-GitHub-Event` when the body names no event):
+    /// report it, but never re-sign it as if it were signed.
+    pub event_type_signed: bool,
+    /// The provider's id for this delivery attempt or job (MIEX `X-Webhook-Delivery`). **Not
+    /// signed** by any provider that sends one: informational, never an identity.
     pub delivery_id: Option<String>,
     /// The provider's id for the event, where it has one.
     pub event_id: Option<String>,
     /// When the event happened or the delivery was signed, where the provider says.
     pub occurred_at: Option<Timestamp>,
+    /// The timestamp the signature covers, for schemes that sign one (Bitnob's
+    /// `X-Bitnob-Timestamp`, Standard Webhooks' `webhook-timestamp`).
+    pub signed_at: Option<Timestamp>,
+    /// The delivery's identity, derived by the receiver pipeline from signed data only
+    /// (`<provider>:<kind>:<value>`): two deliveries with the same key are the same delivery.
+    pub replay_key: Option<String>,
     /// The object the delivery refers to.
     pub subject: Option<Subject>,
     /// Which verification key matched, when the delivery was signed.
@@ -60,9 +72,12 @@ impl Delivery {
         Self {
             provider,
             event_type: None,
+            event_type_signed: false,
             delivery_id: None,
             event_id: None,
             occurred_at: None,
+            signed_at: None,
+            replay_key: None,
             subject: None,
             key_id: None,
             payload,
@@ -70,9 +85,10 @@ impl Delivery {
         }
     }
 
-    /// The id to deduplicate on: the event id, else the delivery id.
+    /// The id to deduplicate on: the [`replay_key`](Self::replay_key) the receiver pipeline
+    /// derived from signed data. Never the unsigned [`delivery_id`](Self::delivery_id).
     pub fn dedupe_key(&self) -> Option<&str> {
-        self.event_id.as_deref().or(self.delivery_id.as_deref())
+        self.replay_key.as_deref()
     }
 }
 

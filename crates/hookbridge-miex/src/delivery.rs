@@ -8,60 +8,82 @@
 //! | `X-Webhook-Event` | the event name | no |
 //! | `X-Webhook-Delivery` | the delivery (job) id | no |
 //!
-//! and a body `{"event": ..., "data": {...}}`. There is no timestamp, so no replay window:
-//! add a replay store ([`MiexReceiver::with_replay_store`]) to refuse repeats.
+//! and a body `{"event": ..., "data": {...}}`. There is no timestamp and the delivery id is not
+//! signed, so the replay key is a digest of the signed body ([`ReplayKey::signed_digest`]): a
+//! captured delivery resent under a fresh `X-Webhook-Delivery` is still a duplicate.
 //!
-//! [`MiexReceiver::receive`] verifies ([`HmacScheme::miex`] with your `secretKey`s), parses
-//! the body into a [`MiexDelivery`], checks that `X-Webhook-Event` (unsigned) names the same
-//! event as the body's `event` (signed) when both are present, and runs the replay check.
-//! Events outside the documented four decode as [`MiexEvent::Unknown`].
+//! [`MiexSpec`] is MIEX's contribution to the receiver pipeline ([`hookbridge_verify::receive`]):
+//! it verifies ([`HmacScheme::miex`] with your `secretKey`s), parses the body into a
+//! [`MiexDelivery`], and checks that `X-Webhook-Event` (unsigned) names the same event as the
+//! body's `event` (signed) when both are present. When the body names no event, the header's
+//! event is reported with [`MiexDelivery::event_signed`] `false`. Events outside the
+//! documented four decode as [`MiexEvent::Unknown`]. [`MiexReceiver`] is the pipeline over it.
 
 use std::convert::Infallible;
-use std::sync::Arc;
-use std::time::Duration;
 
 use hookbridge_core::reexports::bytes::Bytes;
-use hookbridge_core::reexports::http::HeaderMap;
 use hookbridge_core::{Delivery, EventType, ProviderId, Subject};
-use hookbridge_verify::delivery::{body_fingerprint, optional_header, reconcile_event};
-use hookbridge_verify::{
-    DeliveryError, HmacScheme, HmacSecret, HmacVerifier, KeyError, KeyRing, ReplayCheck, ReplayStore, Verified,
-    headers, unix_now,
-};
+use hookbridge_verify::delivery::{optional_header, reconcile_event};
+use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
+use hookbridge_verify::{DeliveryError, HmacScheme, HmacSecret, HmacVerifier, KeyError, KeyRing, Verified, headers};
 use serde_json::{Map, Value};
 
 use crate::model::MiexEvent;
 
-/// Provider name used in [`DeliveryError::Parse`] and replay keys.
-const PROVIDER: &str = "miex";
+/// Provider name used in errors and replay keys.
+const PROVIDER: &str = ProviderId::Miex.as_str();
 
-/// Verifies and parses MIEX deliveries. Build it once (the secrets are parsed and the MAC
-/// pre-keyed here) and share it; `receive` takes `&self`.
+/// The receiver pipeline for MIEX deliveries.
 ///
 /// ```
-/// use hookbridge_miex::delivery::MiexReceiver;
+/// use hookbridge_miex::{MiexDelivery, MiexEvent, MiexReceiver, MiexSpec};
+/// use hookbridge_verify::receive::{Incoming, Receive as _};
+/// use hookbridge_verify::{HmacScheme, HmacSecret, sign::HmacSigner};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let secret = HmacSecret::from_str_bytes("the secretKey from registration")?;
+/// let receiver: MiexReceiver = MiexReceiver::new(MiexSpec::with_secret(secret.clone()));
+///
+/// let body = br#"{"event":"order.created","data":{"id":1284}}"#;
+/// let headers = HmacSigner::new(HmacScheme::miex(), secret).sign(body, 0, Some("job-1284"))?;
+/// let accepted = receiver.accept(Incoming::post("/hooks/miex".parse()?, headers.clone(), &body[..])).await?;
+/// assert_eq!(accepted.delivery().event, MiexEvent::OrderCreated);
+/// let (_delivery, ticket) = accepted.into_parts();
+/// ticket.complete().await?; // handled: a resend is now a duplicate (200, not handled again)
+/// let again = receiver.accept(Incoming::post("/hooks/miex".parse()?, headers, &body[..])).await;
+/// assert!(again.unwrap_err().is_duplicate());
+/// # Ok(())
+/// # }
+/// ```
+pub type MiexReceiver = Pipeline<MiexSpec>;
+
+/// MIEX's contribution to the receiver pipeline: the [`HmacScheme::miex`] verifier with your
+/// `secretKey`s, the body parser, and the replay key (a digest of the signed body). Build it
+/// once (the secrets are parsed and the MAC pre-keyed here).
+///
+/// ```
+/// use hookbridge_miex::MiexSpec;
 /// use hookbridge_verify::{HmacSecret, KeyRing};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// // While rotating: both the previous and the new secretKey are accepted.
-/// let receiver = MiexReceiver::new(
+/// let spec = MiexSpec::new(
 ///     KeyRing::new()
 ///         .with("2024", HmacSecret::from_str_bytes("previous secretKey")?)
 ///         .with("2025", HmacSecret::from_str_bytes("current secretKey")?),
 /// )?;
-/// # let _ = receiver;
+/// # let _ = spec;
 /// # Ok(())
 /// # }
 /// ```
 #[derive(Clone, Debug)]
-pub struct MiexReceiver {
+pub struct MiexSpec {
     verifier: HmacVerifier,
-    replay: Option<ReplayCheck>,
 }
 
-impl MiexReceiver {
-    /// A receiver for the MIEX scheme with a ring of `secretKey`s (as text:
-    /// [`HmacSecret::from_str_bytes`]).
+impl MiexSpec {
+    /// The MIEX scheme with a ring of `secretKey`s (as text: [`HmacSecret::from_str_bytes`]).
     ///
     /// # Errors
     /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
@@ -69,29 +91,16 @@ impl MiexReceiver {
         Ok(Self::with_verifier(HmacVerifier::new(HmacScheme::miex(), keys)?))
     }
 
-    /// A receiver with one `secretKey`.
+    /// The MIEX scheme with one `secretKey`.
     #[must_use]
     pub fn with_secret(secret: HmacSecret) -> Self {
         Self::with_verifier(HmacVerifier::with_secret(HmacScheme::miex(), secret))
     }
 
-    /// A receiver with a verifier you built (normally for [`HmacScheme::miex`]).
+    /// A verifier you built (normally for [`HmacScheme::miex`]).
     #[must_use]
     pub fn with_verifier(verifier: HmacVerifier) -> Self {
-        Self { verifier, replay: None }
-    }
-
-    /// Refuses deliveries already accepted within `ttl`, with [`DeliveryError::Replay`].
-    ///
-    /// The key is `miex:delivery:<X-Webhook-Delivery>`; without that header it is
-    /// `miex:body:<hex SHA-256 of the body>`. The delivery id is **not signed**: it
-    /// deduplicates MIEX's own retries, but someone replaying a captured delivery can change
-    /// it (MIEX signs no timestamp, so nothing else bounds a replay). For a stricter check, key
-    /// on the body yourself ([`hookbridge_verify::delivery::body_fingerprint`]).
-    #[must_use]
-    pub fn with_replay_store(mut self, store: Arc<dyn ReplayStore>, ttl: Duration) -> Self {
-        self.replay = Some(ReplayCheck::new(store, ttl));
-        self
+        Self { verifier }
     }
 
     /// The verifier.
@@ -100,69 +109,61 @@ impl MiexReceiver {
         &self.verifier
     }
 
-    /// [`receive_at`](Self::receive_at) with the system clock.
+    /// Parses a verified body (see [`ReceiverSpec::parse`]).
     ///
     /// # Errors
-    /// See [`receive_at`](Self::receive_at).
-    pub fn receive(&self, body: &[u8], headers: &HeaderMap) -> Result<MiexDelivery, DeliveryError> {
-        self.receive_at(body, headers, unix_now())
-    }
-
-    /// Verifies the raw `body` against `headers`, parses it, checks `X-Webhook-Event`, and
-    /// runs the replay check at `now` (unix seconds; MIEX signs no timestamp, so the clock only
-    /// matters to the replay store).
-    ///
-    /// # Errors
-    /// * [`DeliveryError::Verification`] — bad, missing or non-matching signature;
     /// * [`DeliveryError::Parse`] — the body is not a JSON object with a string `event` (or the
     ///   body has no `event` and there is no `X-Webhook-Event` header either);
     /// * [`DeliveryError::HeaderMismatch`] — `X-Webhook-Event` names another event than the body;
     /// * [`DeliveryError::MalformedHeader`] — `X-Webhook-Event` / `X-Webhook-Delivery` repeated
-    ///   or not visible ASCII;
-    /// * [`DeliveryError::Replay`] / [`DeliveryError::ReplayStore`] — with a replay store.
-    pub fn receive_at(&self, body: &[u8], headers: &HeaderMap, now: i64) -> Result<MiexDelivery, DeliveryError> {
-        let verified = self.verifier.verify_at(body, headers, now)?;
-        let envelope = Envelope::parse(body)?;
-        let header_event = optional_header(headers, &headers::MIEX_EVENT)?;
-        let event = match envelope.event {
-            Some(body_event) => {
-                reconcile_event(&headers::MIEX_EVENT, header_event, Some(body_event.as_str()))?;
-                body_event
+    ///   or not visible ASCII.
+    pub fn parse_delivery(&self, verified: Verified, request: &Incoming) -> Result<MiexDelivery, DeliveryError> {
+        let envelope = Envelope::parse(&request.body)?;
+        let header_event = optional_header(&request.headers, &headers::MIEX_EVENT)?;
+        let body_event = envelope.event.as_ref().map(MiexEvent::as_str);
+        let (event, event_signed) = match reconcile_event(&headers::MIEX_EVENT, header_event, body_event)? {
+            Some(found) => (found.name.parse().unwrap_or_else(|never: Infallible| match never {}), found.signed),
+            None => {
+                return Err(DeliveryError::parse(PROVIDER, "missing field `event` (and no X-Webhook-Event header)"));
             }
-            None => match header_event {
-                Some(header_event) => header_event.parse().unwrap_or_else(|never: Infallible| match never {}),
-                None => {
-                    return Err(DeliveryError::parse(
-                        PROVIDER,
-                        "missing field `event` (and no X-Webhook-Event header)",
-                    ));
-                }
-            },
         };
         let delivery_id = match verified.id() {
             Some(id) => Some(id.to_owned()),
-            None => optional_header(headers, &headers::MIEX_DELIVERY)?.map(str::to_owned),
+            None => optional_header(&request.headers, &headers::MIEX_DELIVERY)?.map(str::to_owned),
         };
-        if let Some(replay) = &self.replay {
-            let key = match &delivery_id {
-                Some(id) => format!("{PROVIDER}:delivery:{id}"),
-                None => format!("{PROVIDER}:body:{}", body_fingerprint(body)),
-            };
-            replay.check(&key, now)?;
-        }
+        // MIEX signs the body only: identity is the body's digest, never the unsigned job id.
+        let replay_key = ReplayKey::signed_digest(PROVIDER, None, &request.body);
         Ok(MiexDelivery {
             event,
+            event_signed,
             data: envelope.data.unwrap_or(Value::Null),
             delivery_id,
             verified,
-            raw: Bytes::copy_from_slice(body),
+            replay_key,
+            raw: request.body.clone(),
         })
     }
 }
 
-impl From<HmacVerifier> for MiexReceiver {
+impl From<HmacVerifier> for MiexSpec {
     fn from(verifier: HmacVerifier) -> Self {
         Self::with_verifier(verifier)
+    }
+}
+
+impl ReceiverSpec for MiexSpec {
+    type Delivery = MiexDelivery;
+
+    fn provider(&self) -> &'static str {
+        PROVIDER
+    }
+
+    async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
+        request.verify_with(&self.verifier, now)
+    }
+
+    fn parse(&self, verified: Verified, request: &Incoming) -> Result<Parsed<MiexDelivery>, ReceiveError> {
+        Ok(self.parse_delivery(verified, request)?.into())
     }
 }
 
@@ -191,12 +192,17 @@ impl Envelope {
 pub struct MiexDelivery {
     /// The body's `event` (or, when the body has none, the `X-Webhook-Event` header).
     pub event: MiexEvent,
+    /// `true` when [`event`](Self::event) comes from the signed body; `false` when it comes
+    /// from the unsigned `X-Webhook-Event` header only.
+    pub event_signed: bool,
     /// The body's `data` (`Null` when absent). MIEX documents no schema for it.
     pub data: Value,
-    /// `X-Webhook-Delivery`, the delivery (job) id — not signed.
+    /// `X-Webhook-Delivery`, the delivery (job) id — **not signed**: informational only.
     pub delivery_id: Option<String>,
     /// What verification established (which secret matched).
     pub verified: Verified,
+    /// The delivery's identity: a digest of the signed body.
+    pub replay_key: ReplayKey,
     /// The raw body, exactly as received and verified.
     pub raw: Bytes,
 }
@@ -215,8 +221,9 @@ impl MiexDelivery {
         Some(Subject::new(kind, id))
     }
 
-    /// The unified [`Delivery`]: provider `miex`, the event, `delivery_id` from
-    /// `X-Webhook-Delivery`, no event id or time (MIEX documents neither), the subject
+    /// The unified [`Delivery`]: provider `miex`, the event (and whether it was signed),
+    /// `delivery_id` from `X-Webhook-Delivery` (unsigned), the replay key, no event id or time
+    /// (MIEX documents neither), the subject
     /// ([`subject`](Self::subject)), the matching key id, the whole body as `payload` and the
     /// raw bytes unchanged.
     #[must_use]
@@ -225,10 +232,18 @@ impl MiexDelivery {
         // `Delivery::new` parses the raw body into `payload` (the whole envelope).
         let mut delivery = Delivery::new(ProviderId::Miex, self.raw);
         delivery.event_type = Some(EventType::new(self.event.as_str()));
+        delivery.event_type_signed = self.event_signed;
         delivery.delivery_id = self.delivery_id;
+        delivery.replay_key = Some(self.replay_key.to_string());
         delivery.subject = subject;
         delivery.key_id = Some(self.verified.key_id().as_str().to_owned());
         delivery
+    }
+}
+
+impl Identified for MiexDelivery {
+    fn replay_key(&self) -> &ReplayKey {
+        &self.replay_key
     }
 }
 

@@ -72,44 +72,49 @@
 //!
 //! ## Receiving deliveries
 //!
-//! [`MiexReceiver`] verifies `X-Webhook-Signature` over the **raw body bytes** (never re-serialized
-//! JSON) with a ring of `secretKey`s, parses `{event, data}` into a [`MiexDelivery`], refuses an
-//! `X-Webhook-Event` header that names another event than the signed body
-//! ([`DeliveryError::HeaderMismatch`](hookbridge_verify::DeliveryError::HeaderMismatch)), and, with
-//! [`MiexReceiver::with_replay_store`], refuses a repeated `X-Webhook-Delivery` id. Every failure is
-//! a typed [`DeliveryError`](hookbridge_verify::DeliveryError); a [`MiexDelivery`] converts into the
-//! unified [`hookbridge_core::Delivery`]. See [`delivery`] and `docs/verifying-deliveries.md`.
+//! [`MiexSpec`] is MIEX's part of the receiver pipeline ([`hookbridge_verify::receive`]): it
+//! verifies `X-Webhook-Signature` over the **raw body bytes** (never re-serialized JSON) with a
+//! ring of `secretKey`s, parses `{event, data}` into a [`MiexDelivery`], refuses an
+//! `X-Webhook-Event` header that names another event than the signed body, and keys the
+//! delivery on a digest of the signed body (MIEX signs no id: the `X-Webhook-Delivery` header
+//! is reported, never trusted). [`MiexReceiver`] runs it: dedupe reservation, hand-over to your
+//! application, complete or release. A [`MiexDelivery`] converts into the unified
+//! [`hookbridge_core::Delivery`]. See [`delivery`] and `docs/verifying-deliveries.md`.
 //!
 //! ```
-//! use std::sync::Arc;
-//! use std::time::Duration;
 //! use hookbridge_core::{Delivery, ProviderId};
-//! use hookbridge_miex::{MiexDelivery, MiexEvent, MiexReceiver};
-//! use hookbridge_verify::{DeliveryError, HmacScheme, HmacSecret, InMemoryReplayStore, sign::HmacSigner};
+//! use hookbridge_miex::{MiexDelivery, MiexEvent, MiexReceiver, MiexSpec};
+//! use hookbridge_verify::receive::{AppError, Incoming, Receive as _, app_fn};
+//! use hookbridge_verify::{HmacScheme, HmacSecret, sign::HmacSigner};
 //!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let secret = HmacSecret::from_str_bytes("the secretKey from registration")?;
-//! let receiver = MiexReceiver::with_secret(secret.clone())
-//!     .with_replay_store(Arc::new(InMemoryReplayStore::new()), Duration::from_secs(48 * 3600));
+//! let receiver = MiexReceiver::new(MiexSpec::with_secret(secret.clone()));
+//! let app = app_fn(|delivery: MiexDelivery| async move {
+//!     assert_eq!(delivery.event, MiexEvent::OrderCreated);
+//!     let unified: Delivery = delivery.into();
+//!     assert_eq!(unified.provider, ProviderId::Miex);
+//!     assert_eq!(unified.subject.as_ref().map(|s| s.id.as_str()), Some("1284"));
+//!     Ok::<(), AppError>(())
+//! });
 //!
 //! // What MIEX sends (here produced by the test signer).
 //! let body = br#"{"event":"order.created","data":{"id":1284,"status":"new"}}"#;
 //! let mut headers = HmacSigner::new(HmacScheme::miex(), secret).sign(body, 0, Some("job-1284"))?;
 //! headers.insert("x-webhook-event", "order.created".parse()?);
+//! let request = |headers| Incoming::post("/hooks/miex".parse().unwrap(), headers, &body[..]);
 //!
-//! let delivery: MiexDelivery = receiver.receive(body, &headers)?;
-//! assert_eq!(delivery.event, MiexEvent::OrderCreated);
-//! assert_eq!(delivery.data["status"], "new");
-//! assert_eq!(delivery.delivery_id.as_deref(), Some("job-1284"));
+//! receiver.receive(request(headers.clone()), &app).await?;
 //!
-//! let unified: Delivery = delivery.into();
-//! assert_eq!(unified.provider, ProviderId::Miex);
-//! assert_eq!(unified.subject.as_ref().map(|s| s.id.as_str()), Some("1284"));
-//!
-//! // The same delivery again is a duplicate; a modified body fails verification.
-//! assert!(receiver.receive(body, &headers).unwrap_err().is_replay());
-//! let forged = br#"{"event":"order.created","data":{"id":1285,"status":"new"}}"#;
-//! assert!(matches!(receiver.receive(forged, &headers), Err(DeliveryError::Verification(_))));
+//! // The same delivery again — even under a fresh, unsigned job id — is a duplicate (200).
+//! headers.insert("x-webhook-delivery", "job-9999".parse()?);
+//! let again = receiver.receive(request(headers.clone()), &app).await.unwrap_err();
+//! assert!(again.is_duplicate());
+//! assert_eq!(again.status(), 200);
+//! // A modified body fails verification (401).
+//! let forged = Incoming::post("/hooks/miex".parse()?, headers, &br#"{"event":"order.created","data":{"id":1285}}"#[..]);
+//! assert_eq!(receiver.receive(forged, &app).await.unwrap_err().status(), 401);
 //! # Ok(())
 //! # }
 //! ```
@@ -121,6 +126,6 @@ pub mod model;
 pub mod unified;
 
 pub use client::{MiexClient, PUBLIC_KEY_READ_ONLY, Webhooks};
-pub use delivery::{MiexDelivery, MiexReceiver};
+pub use delivery::{MiexDelivery, MiexReceiver, MiexSpec};
 pub use key::{KeyKind, MiexApiKey};
 pub use model::{MiexEvent, MiexWebhook, RegisterWebhook, WebhookId};

@@ -24,11 +24,11 @@
 //! them.** [`AbbeyCrossSim::deliver`] therefore signs with a clearly *assumed*, configurable
 //! scheme ([`AbbeyCrossConfig::delivery_scheme`]), for demos and for exercising custom
 //! verifier set-ups only — it is **not** AbbeyCross behaviour. The default,
-//! [`assumed_delivery_scheme`], is `X-Signature: sha256=<hex HMAC-SHA256(apiSecretKey, raw body)>`
+//! [`assumed_delivery_scheme`], is `X-Hookbridge-Assumed-Signature: sha256=<hex HMAC-SHA256(apiSecretKey, raw body)>`
+//! (a header name no provider uses, so it cannot be mistaken for a real scheme)
 //! with the `apiSecretKey` text as the key; the body is the (equally assumed)
 //! `{"id": <delivery id>, "event": .., "created_at": <RFC 3339>, "data": ..}`.
 
-use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -40,7 +40,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::post;
 use hookbridge_verify::sign::HmacSigner;
-use hookbridge_verify::{HmacScheme, HmacSecret, SignatureFormat};
+use hookbridge_verify::{HmacScheme, HmacSecret};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
@@ -59,17 +59,16 @@ pub const ABBEYCROSS_NON_WORKING_HOURS_TEXT: &str =
 pub const ABBEYCROSS_REGISTERED_MESSAGE: &str = "Webhook registered successfully.";
 
 /// The simulator's default, **assumed** delivery signing scheme:
-/// `X-Signature: sha256=<hex HMAC-SHA256(apiSecretKey, raw body)>`. AbbeyCross documents
-/// no scheme; this is not AbbeyCross behaviour.
+/// `X-Hookbridge-Assumed-Signature: sha256=<hex HMAC-SHA256(apiSecretKey, raw body)>` — a
+/// deliberately hypothetical header name. AbbeyCross documents no scheme; this is not
+/// AbbeyCross behaviour.
 #[must_use]
 pub fn assumed_delivery_scheme() -> HmacScheme {
-    HmacScheme::builder(HeaderName::from_static("x-signature"))
-        .format(SignatureFormat::Prefixed(Cow::Borrowed("sha256=")))
-        .build()
-        // The description above is consistent (no timestamp, no id), so the builder accepts
-        // it; the GitHub preset has the same layout under another header, as a fallback.
-        .unwrap_or_else(|_| HmacScheme::github())
+    HmacScheme::hex_of_body(ASSUMED_SIGNATURE_HEADER, Some("sha256="))
 }
+
+/// The header of [`assumed_delivery_scheme`].
+pub const ASSUMED_SIGNATURE_HEADER: HeaderName = HeaderName::from_static("x-hookbridge-assumed-signature");
 
 /// Settings of an [`AbbeyCrossSim`].
 #[derive(Clone, Debug)]

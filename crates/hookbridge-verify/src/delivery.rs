@@ -1,36 +1,23 @@
-//! Shared pieces of the provider crates' typed receivers (`MiexReceiver`, `BitnobReceiver`,
-//! `ChipReceiver`, ...): the one error type [`DeliveryError`], the optional replay check
-//! [`ReplayCheck`], and small helpers for reading unsigned headers and fingerprinting bodies.
-//!
-//! A receiver does, in this order: verify the raw bytes ([`Verifier`](crate::Verifier)) →
-//! parse the body → check unsigned headers against it → the replay check (last, so that only
-//! deliveries that are otherwise accepted consume a replay key).
-
-use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
+//! What the provider crates' parsers share: the error for an authentic but unusable delivery
+//! ([`DeliveryError`]) and small helpers for reading unsigned headers and reconciling them with
+//! the signed body. The pipeline itself is in [`receive`](crate::receive).
 
 use http::{HeaderMap, HeaderName, StatusCode};
-use sha2::{Digest as _, Sha256};
+use std::fmt;
 
-use crate::{MalformedReason, ReplayError, ReplayStore, VerifyError, header};
+use crate::{MalformedReason, VerifyError, header};
 
 /// Longest [`DeliveryError::Parse`] detail kept, in bytes.
 pub const MAX_PARSE_DETAIL_LEN: usize = 256;
 
-/// Why a provider receiver refused a delivery.
+/// Why an authentic delivery cannot be used: the body is not what the provider documents, or
+/// an unsigned header contradicts the signed body. Retrying will not help: answer 400.
 ///
-/// Every variant means "do not process this delivery". [`http_status`](Self::http_status)
-/// suggests what to answer.
-///
-/// No variant carries a body excerpt or a secret: parse details are the deserializer's message
-/// with every quoted value removed (see [`DeliveryError::parse`]).
-#[derive(Clone, Debug, thiserror::Error)]
+/// No variant carries a body excerpt, a header value or a secret: parse details are the
+/// deserializer's message with every quoted value removed (see [`DeliveryError::parse`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeliveryError {
-    /// The signature (or URL token) check failed; the inner error says why.
-    #[error("delivery verification failed: {0}")]
-    Verification(#[source] VerifyError),
     /// The verified body is not the JSON the provider documents.
     #[error("the {provider} delivery body could not be parsed: {detail}")]
     Parse {
@@ -47,12 +34,11 @@ pub enum DeliveryError {
     },
     /// An unsigned header disagrees with the signed body (for example MIEX's `X-Webhook-Event`
     /// naming another event than the body's `event`). The body is authentic; the header is not.
-    #[error("the `{name}` header does not match the body: {detail}")]
+    /// Neither value is quoted: both may come from an attacker or hold customer data.
+    #[error("the unsigned `{name}` header names another event than the signed body")]
     HeaderMismatch {
         /// The header.
         name: HeaderName,
-        /// How they differ.
-        detail: String,
     },
     /// An unsigned header the receiver reads is present but unusable (repeated, not visible
     /// ASCII, empty, too long).
@@ -63,19 +49,6 @@ pub enum DeliveryError {
         /// What is wrong with it.
         reason: MalformedReason,
     },
-    /// The delivery was accepted before (same replay key, not yet expired): a duplicate or a
-    /// replay. Usually answered with a 2xx without processing it again.
-    #[error("delivery `{key}` was already accepted (duplicate or replay)")]
-    Replay {
-        /// The replay key, as given to the [`ReplayStore`].
-        key: String,
-    },
-    /// The replay store failed (full, unavailable, refused the key). Fail closed: reject the
-    /// delivery so that the provider retries it later.
-    ///
-    /// Two `ReplayStore` errors compare equal when their messages are equal.
-    #[error("the replay store refused the delivery: {0}")]
-    ReplayStore(#[source] Arc<ReplayError>),
 }
 
 impl DeliveryError {
@@ -98,73 +71,12 @@ impl DeliveryError {
         Self::Parse { provider, detail: redact_message(&message.to_string()) }
     }
 
-    /// Whether this is [`DeliveryError::Replay`] (a duplicate of a delivery already accepted).
-    #[must_use]
-    pub fn is_replay(&self) -> bool {
-        matches!(self, Self::Replay { .. })
-    }
-
-    /// Whether the signature / token check failed.
-    #[must_use]
-    pub fn is_verification(&self) -> bool {
-        matches!(self, Self::Verification(_))
-    }
-
-    /// A suggested answer to the provider:
-    ///
-    /// * `401 Unauthorized` — verification failed;
-    /// * `400 Bad Request` — authentic but unusable (parse error, missing / mismatched /
-    ///   malformed header): retrying will not help;
-    /// * `200 OK` — a duplicate: the first copy was accepted, stop the provider retrying;
-    /// * `503 Service Unavailable` — the replay store failed: let the provider retry later.
+    /// The HTTP status to answer: always `400 Bad Request`.
     #[must_use]
     pub fn http_status(&self) -> StatusCode {
-        match self {
-            Self::Verification(_) => StatusCode::UNAUTHORIZED,
-            Self::Replay { .. } => StatusCode::OK,
-            Self::ReplayStore(_) => StatusCode::SERVICE_UNAVAILABLE,
-            _ => StatusCode::BAD_REQUEST,
-        }
+        StatusCode::BAD_REQUEST
     }
 }
-
-impl From<VerifyError> for DeliveryError {
-    fn from(err: VerifyError) -> Self {
-        Self::Verification(err)
-    }
-}
-
-impl From<ReplayError> for DeliveryError {
-    fn from(err: ReplayError) -> Self {
-        match err {
-            ReplayError::Replayed { key } => Self::Replay { key },
-            other => Self::ReplayStore(Arc::new(other)),
-        }
-    }
-}
-
-impl PartialEq for DeliveryError {
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Self::Verification(a), Self::Verification(b)) => a == b,
-            (Self::Parse { provider: pa, detail: da }, Self::Parse { provider: pb, detail: db }) => {
-                pa == pb && da == db
-            }
-            (Self::MissingHeader { name: a }, Self::MissingHeader { name: b }) => a == b,
-            (Self::HeaderMismatch { name: na, detail: da }, Self::HeaderMismatch { name: nb, detail: db }) => {
-                na == nb && da == db
-            }
-            (Self::MalformedHeader { name: na, reason: ra }, Self::MalformedHeader { name: nb, reason: rb }) => {
-                na == nb && ra == rb
-            }
-            (Self::Replay { key: a }, Self::Replay { key: b }) => a == b,
-            (Self::ReplayStore(a), Self::ReplayStore(b)) => Arc::ptr_eq(a, b) || a.to_string() == b.to_string(),
-            _ => false,
-        }
-    }
-}
-
-impl Eq for DeliveryError {}
 
 /// Removes values that may come from a body from a deserializer message.
 fn redact_message(message: &str) -> String {
@@ -226,53 +138,6 @@ fn redact_message(message: &str) -> String {
     out
 }
 
-/// The optional replay check of a receiver: a [`ReplayStore`] and how long keys are kept.
-///
-/// Receivers call [`check`](Self::check) last, after verification and parsing succeeded.
-///
-/// ```
-/// use std::sync::Arc;
-/// use std::time::Duration;
-/// use hookbridge_verify::{DeliveryError, InMemoryReplayStore, ReplayCheck};
-///
-/// let check = ReplayCheck::new(Arc::new(InMemoryReplayStore::new()), Duration::from_secs(3600));
-/// assert!(check.check("miex:delivery:1284", 1_000).is_ok());
-/// assert_eq!(check.check("miex:delivery:1284", 1_001), Err(DeliveryError::Replay { key: "miex:delivery:1284".into() }));
-/// ```
-#[derive(Clone)]
-pub struct ReplayCheck {
-    store: Arc<dyn ReplayStore>,
-    ttl: Duration,
-}
-
-impl ReplayCheck {
-    /// Keys are remembered for `ttl` in `store`.
-    pub fn new(store: Arc<dyn ReplayStore>, ttl: Duration) -> Self {
-        Self { store, ttl }
-    }
-
-    /// How long a key is remembered.
-    #[must_use]
-    pub fn ttl(&self) -> Duration {
-        self.ttl
-    }
-
-    /// Records `key` at `now` (unix seconds).
-    ///
-    /// # Errors
-    /// [`DeliveryError::Replay`] for a key already recorded and unexpired;
-    /// [`DeliveryError::ReplayStore`] when the store fails.
-    pub fn check(&self, key: &str, now: i64) -> Result<(), DeliveryError> {
-        self.store.check_and_insert(key, now, self.ttl).map_err(DeliveryError::from)
-    }
-}
-
-impl fmt::Debug for ReplayCheck {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ReplayCheck").field("ttl", &self.ttl).finish_non_exhaustive()
-    }
-}
-
 /// Reads an unsigned header a receiver uses (an event name, a delivery id) with the same policy
 /// as the verifiers: at most once, visible ASCII, at most [`MAX_HEADER_LEN`](crate::MAX_HEADER_LEN)
 /// bytes, surrounding spaces trimmed, not empty.
@@ -282,34 +147,40 @@ impl fmt::Debug for ReplayCheck {
 pub fn optional_header<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Result<Option<&'h str>, DeliveryError> {
     header::optional(headers, name).map_err(|err| match err {
         VerifyError::MalformedHeader { name, reason } => DeliveryError::MalformedHeader { name, reason },
-        other => DeliveryError::Verification(other),
+        // `header::optional` reports nothing else; refuse rather than guess.
+        _ => DeliveryError::MalformedHeader { name: name.clone(), reason: MalformedReason::Empty },
     })
 }
 
-/// Hex SHA-256 of a body: a replay key for deliveries without an id (identical bytes, same key).
-#[must_use]
-pub fn body_fingerprint(body: &[u8]) -> String {
-    hex::encode(Sha256::digest(body))
+/// An event name and whether the signature covers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReconciledEvent<'a> {
+    /// The event name.
+    pub name: &'a str,
+    /// `true` when it was read from the signed body; `false` when it comes from an unsigned
+    /// header only (report it, mark it unsigned, never re-sign it as if it were signed).
+    pub signed: bool,
 }
 
 /// Reconciles an event name stated twice: in an unsigned header and in the signed body.
 ///
-/// The signed body wins; the header is only a fallback when the body names no event. When both
-/// are present they must agree, otherwise the header is lying about a signed delivery.
+/// The signed body wins; the header is only a fallback when the body names no event, and is
+/// then reported as unsigned. When both are present they must agree, otherwise the header is
+/// lying about a signed delivery.
 ///
 /// # Errors
-/// [`DeliveryError::HeaderMismatch`] naming `header_name`, with both values shortened.
+/// [`DeliveryError::HeaderMismatch`] naming `header_name` (without either value).
 pub fn reconcile_event<'a>(
     header_name: &HeaderName,
     header_event: Option<&'a str>,
     body_event: Option<&'a str>,
-) -> Result<Option<&'a str>, DeliveryError> {
+) -> Result<Option<ReconciledEvent<'a>>, DeliveryError> {
     match (body_event, header_event) {
-        (Some(body), Some(header)) if body != header => Err(DeliveryError::HeaderMismatch {
-            name: header_name.clone(),
-            detail: format!("the header names `{}`, the signed body `{}`", excerpt(header, 64), excerpt(body, 64)),
-        }),
-        (Some(event), _) | (None, Some(event)) => Ok(Some(event)),
+        (Some(body), Some(header)) if body != header => {
+            Err(DeliveryError::HeaderMismatch { name: header_name.clone() })
+        }
+        (Some(name), _) => Ok(Some(ReconciledEvent { name, signed: true })),
+        (None, Some(name)) => Ok(Some(ReconciledEvent { name, signed: false })),
         (None, None) => Ok(None),
     }
 }
@@ -363,26 +234,7 @@ mod tests {
     }
 
     #[test]
-    fn replay_errors_map() {
-        assert_eq!(
-            DeliveryError::from(ReplayError::Replayed { key: "k".into() }),
-            DeliveryError::Replay { key: "k".into() }
-        );
-        let full = DeliveryError::from(ReplayError::CapacityExceeded { capacity: 1 });
-        assert!(matches!(&full, DeliveryError::ReplayStore(e) if matches!(**e, ReplayError::CapacityExceeded { .. })));
-        assert_eq!(full, full.clone());
-        assert_eq!(full.http_status(), StatusCode::SERVICE_UNAVAILABLE);
-        assert_ne!(full, DeliveryError::from(ReplayError::EmptyKey));
-    }
-
-    #[test]
-    fn statuses_and_sources() {
-        use std::error::Error as _;
-        let err = DeliveryError::from(VerifyError::NoKeys);
-        assert!(err.is_verification());
-        assert_eq!(err.http_status(), StatusCode::UNAUTHORIZED);
-        assert!(err.source().is_some_and(|s| s.to_string() == VerifyError::NoKeys.to_string()));
-        assert_eq!(DeliveryError::Replay { key: "k".into() }.http_status(), StatusCode::OK);
+    fn statuses() {
         assert_eq!(DeliveryError::parse("x", "bad").http_status(), StatusCode::BAD_REQUEST);
     }
 
@@ -398,17 +250,15 @@ mod tests {
             optional_header(&map, &name),
             Err(DeliveryError::MalformedHeader { name, reason: MalformedReason::Repeated { count: 2 } })
         );
-        assert_eq!(body_fingerprint(b"").len(), 64);
         assert_eq!(excerpt("abcdef", 3), "abc…");
         let h = HeaderName::from_static("x-event");
-        assert_eq!(reconcile_event(&h, Some("a"), Some("a")), Ok(Some("a")));
-        assert_eq!(reconcile_event(&h, Some("a"), None), Ok(Some("a")));
-        assert_eq!(reconcile_event(&h, None, Some("b")), Ok(Some("b")));
+        assert_eq!(reconcile_event(&h, Some("a"), Some("a")), Ok(Some(ReconciledEvent { name: "a", signed: true })));
+        assert_eq!(reconcile_event(&h, Some("a"), None), Ok(Some(ReconciledEvent { name: "a", signed: false })));
+        assert_eq!(reconcile_event(&h, None, Some("b")), Ok(Some(ReconciledEvent { name: "b", signed: true })));
         assert_eq!(reconcile_event(&h, None, None), Ok(None));
-        assert!(matches!(
-            reconcile_event(&h, Some("a"), Some("b")),
-            Err(DeliveryError::HeaderMismatch { name, .. }) if name == h
-        ));
+        let err = reconcile_event(&h, Some("secret-a"), Some("secret-b"));
+        assert_eq!(err, Err(DeliveryError::HeaderMismatch { name: h }));
+        assert!(err.is_err_and(|e| !e.to_string().contains("secret")));
         assert_eq!(excerpt("a\nb", 5), "a b");
     }
 }

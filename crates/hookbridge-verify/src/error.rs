@@ -306,6 +306,15 @@ pub enum KeyError {
         #[source]
         source: RsaKeyParseError,
     },
+    /// The RSA key is shorter than the minimum ([`MIN_RSA_BITS`](crate::MIN_RSA_BITS) by
+    /// default).
+    #[error("the RSA key has {bits} bits; at least {min} are required")]
+    RsaKeyTooSmall {
+        /// The key's modulus size.
+        bits: usize,
+        /// The minimum.
+        min: usize,
+    },
     /// The text is not PEM (no `-----BEGIN ...-----` line).
     #[error("the key is not PEM text: no `-----BEGIN ...-----` line found")]
     NotPem,

@@ -162,9 +162,9 @@ impl HmacScheme {
     }
 
     /// MIEX (docs.miex.solutions/webhooks): `X-Webhook-Signature: sha256=<hex>` where the
-    /// hex is HMAC-SHA256(secretKey, raw body). No timestamp, so no replay window: pair it
-    /// with a [`ReplayStore`](crate::ReplayStore) keyed by [`Verified::id`], which reads
-    /// the (unsigned) `X-Webhook-Delivery` job id. Secret: [`HmacSecret::from_str_bytes`].
+    /// hex is HMAC-SHA256(secretKey, raw body). No timestamp, so no replay window: the
+    /// receiver pipeline dedupes on a digest of the signed body ([`ReplayKey`](crate::receive::ReplayKey)),
+    /// never on the unsigned `X-Webhook-Delivery` job id that [`Verified::id`] reports. Secret: [`HmacSecret::from_str_bytes`].
     #[must_use]
     pub fn miex() -> Self {
         Self {
@@ -261,6 +261,29 @@ impl HmacScheme {
             algorithm: HmacAlgorithm::Sha256,
             timestamp: None,
             id: Some(IdSpec { header: headers::GITHUB_DELIVERY, signed: false }),
+        }
+    }
+
+    /// The common "hex HMAC-SHA256 of the raw body" layout under any header, with an optional
+    /// value prefix (`sha256=`): no timestamp, no id. Infallible, unlike the
+    /// [`builder`](Self::builder), because this layout is always consistent.
+    ///
+    /// ```
+    /// use hookbridge_verify::HmacScheme;
+    /// use http::HeaderName;
+    ///
+    /// let scheme = HmacScheme::hex_of_body(HeaderName::from_static("x-hub-signature-256"), Some("sha256="));
+    /// assert_eq!(scheme.signature_header(), "x-hub-signature-256");
+    /// ```
+    #[must_use]
+    pub fn hex_of_body(signature_header: HeaderName, prefix: Option<&'static str>) -> Self {
+        Self {
+            signature_header,
+            format: prefix.map_or(SignatureFormat::Bare, |p| SignatureFormat::Prefixed(Cow::Borrowed(p))),
+            encoding: SignatureEncoding::Hex,
+            algorithm: HmacAlgorithm::Sha256,
+            timestamp: None,
+            id: None,
         }
     }
 

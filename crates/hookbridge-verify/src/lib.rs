@@ -12,7 +12,11 @@
 //!   [`KeyRing`] of secrets, RSA public keys or URL tokens; all implement the object-safe
 //!   [`Verifier`] trait and return [`Verified`] (which key matched, the signed timestamp,
 //!   the delivery id).
-//! * [`ReplayStore`] / [`InMemoryReplayStore`] — refuse deliveries already accepted.
+//! * [`receive`] — the receiver pipeline every provider crate plugs into: one input type
+//!   ([`receive::Incoming`]), one algorithm (bounded body → verify → parse → replay key from
+//!   signed data → dedupe reservation → application → complete or release), one object-safe
+//!   trait ([`receive::Receive`]), at-least-once dedupe stores ([`receive::DedupeStore`]),
+//!   and tower / axum integrations.
 //! * [`sign`] — test signers producing exactly the headers a provider sends.
 //!
 //! # Presets
@@ -137,24 +141,22 @@
 //!   RSA-2048 (see `docs/PERFORMANCE.md`). Same API, same errors, same accepted deliveries:
 //!   keys are still parsed by the `rsa` crate, and a key aws-lc refuses (outside 2048–8192
 //!   bits) keeps the `rsa` crate.
-//! * `axum` (off by default): the [`axum::VerifiedBody`] extractor for axum 0.8, configured
-//!   by an [`axum::WebhookReceiver`] in the router state — bounded body read (413), verification
-//!   before the handler runs (401 / 400), optional replay check (duplicates acknowledged
-//!   with 200 without running the handler, or 409). Without the feature this crate depends on
-//!   neither axum nor tokio.
+//! * `tower` (off by default): [`receive::tower`], a framework-neutral `Layer` / `Service`
+//!   running the pipeline in front of any `http` service.
+//! * `axum` (off by default, implies `tower`): [`receive::axum`], typed extractors, rejections
+//!   with the pipeline's status table and a `/hooks/{provider}` router.
+//! * `redis` / `postgres` (off by default): dedupe stores shared by a fleet of receivers.
+//!
+//! Without these features this crate depends on neither axum, tower nor tokio.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-#[cfg(feature = "axum")]
-#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub mod axum;
 pub mod delivery;
 mod encoding;
 mod error;
 mod header;
 mod hmac_scheme;
 pub mod receive;
-mod replay;
 #[cfg(feature = "aws-lc")]
 mod rsa_aws_lc;
 mod rsa_key;
@@ -163,14 +165,13 @@ pub mod sign;
 mod token;
 mod types;
 
-pub use delivery::{DeliveryError, ReplayCheck};
+pub use delivery::DeliveryError;
 pub use error::{
     EncodingProblem, KeyError, MalformedReason, RsaKeyFormat, RsaKeyParseError, SchemeError, SignError,
     SignatureEncoding, VerifyError,
 };
 pub use hmac_scheme::{HmacAlgorithm, HmacScheme, HmacSchemeBuilder, HmacVerifier, SignatureFormat, SignedContent};
-pub use replay::{DEFAULT_REPLAY_CAPACITY, InMemoryReplayStore, MAX_REPLAY_KEY_LEN, ReplayError, ReplayStore};
-pub use rsa_key::{RsaHash, RsaPublicKey, RsaScheme, RsaVerifier};
+pub use rsa_key::{LEGACY_MIN_RSA_BITS, MIN_RSA_BITS, RsaHash, RsaPublicKey, RsaScheme, RsaVerifier};
 pub use secret::{HmacSecret, WHSEC_PREFIX};
 pub use token::{DEFAULT_TOKEN_PARAM, MIN_TOKEN_LEN, TOKEN_BYTES, UrlToken, UrlTokenVerifier};
 pub use types::{DEFAULT_KEY_ID, KeyId, KeyRing, Verified, Verifier, unix_now, unix_seconds};

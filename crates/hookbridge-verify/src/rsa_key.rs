@@ -19,6 +19,14 @@ use crate::{
 /// Largest RSA signature accepted: 8192-bit keys, the `rsa` crate's maximum modulus.
 pub(crate) const MAX_RSA_SIGNATURE_LEN: usize = 1024;
 
+/// Smallest RSA modulus accepted by the parsers, in bits. Smaller keys are refused with
+/// [`KeyError::RsaKeyTooSmall`] (including the key CHIP serves at `/public_key/`); see
+/// [`RsaPublicKey::from_pem_allowing_legacy_size`] for the explicit legacy opt-in.
+pub const MIN_RSA_BITS: usize = 2048;
+
+/// Smallest modulus even the legacy opt-in accepts, in bits.
+pub const LEGACY_MIN_RSA_BITS: usize = 1024;
+
 /// The digest signed with RSA PKCS#1 v1.5.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -85,8 +93,8 @@ impl RsaPublicKey {
     /// [`KeyError::InvalidRsaKey`].
     pub fn from_spki_pem(pem: &str) -> Result<Self, KeyError> {
         rsa::PublicKey::from_public_key_pem(pem.trim())
-            .map(|inner| Self { inner })
             .map_err(|e| spki_error(RsaKeyFormat::SpkiPem, e))
+            .and_then(Self::checked)
     }
 
     /// Parses `-----BEGIN RSA PUBLIC KEY-----` (PKCS#1) PEM.
@@ -95,8 +103,8 @@ impl RsaPublicKey {
     /// [`KeyError::InvalidRsaKey`].
     pub fn from_pkcs1_pem(pem: &str) -> Result<Self, KeyError> {
         rsa::PublicKey::from_pkcs1_pem(pem.trim())
-            .map(|inner| Self { inner })
             .map_err(|e| pkcs1_error(RsaKeyFormat::Pkcs1Pem, e))
+            .and_then(Self::checked)
     }
 
     /// Parses SubjectPublicKeyInfo DER.
@@ -105,8 +113,8 @@ impl RsaPublicKey {
     /// [`KeyError::InvalidRsaKey`].
     pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
         rsa::PublicKey::from_public_key_der(der)
-            .map(|inner| Self { inner })
             .map_err(|e| spki_error(RsaKeyFormat::SpkiDer, e))
+            .and_then(Self::checked)
     }
 
     /// Parses PKCS#1 `RSAPublicKey` DER.
@@ -114,9 +122,7 @@ impl RsaPublicKey {
     /// # Errors
     /// [`KeyError::InvalidRsaKey`].
     pub fn from_pkcs1_der(der: &[u8]) -> Result<Self, KeyError> {
-        rsa::PublicKey::from_pkcs1_der(der)
-            .map(|inner| Self { inner })
-            .map_err(|e| pkcs1_error(RsaKeyFormat::Pkcs1Der, e))
+        rsa::PublicKey::from_pkcs1_der(der).map_err(|e| pkcs1_error(RsaKeyFormat::Pkcs1Der, e)).and_then(Self::checked)
     }
 
     /// Parses DER in either form (SubjectPublicKeyInfo first, then PKCS#1).
@@ -125,6 +131,42 @@ impl RsaPublicKey {
     /// [`KeyError::InvalidRsaKey`] with the SubjectPublicKeyInfo error when neither parses.
     pub fn from_der(der: &[u8]) -> Result<Self, KeyError> {
         Self::from_spki_der(der).or_else(|spki| Self::from_pkcs1_der(der).map_err(|_| spki))
+    }
+
+    /// Parses PEM like [`from_pem`](Self::from_pem) but also accepts keys of 1024 to 2047
+    /// bits. **Legacy opt-in**: such keys are below current guidance (NIST SP 800-131A) and
+    /// nothing in hookbridge uses this by default; use it only for a sender that cannot rotate
+    /// to a 2048-bit key yet.
+    ///
+    /// # Errors
+    /// As [`from_pem`](Self::from_pem), and [`KeyError::RsaKeyTooSmall`] under 1024 bits.
+    pub fn from_pem_allowing_legacy_size(pem: &str) -> Result<Self, KeyError> {
+        match Self::from_pem(pem) {
+            Err(KeyError::RsaKeyTooSmall { .. }) => {
+                let pem = pem.trim();
+                let inner = match pem_label(pem) {
+                    Some("RSA PUBLIC KEY") => {
+                        rsa::PublicKey::from_pkcs1_pem(pem).map_err(|e| pkcs1_error(RsaKeyFormat::Pkcs1Pem, e))?
+                    }
+                    _ => rsa::PublicKey::from_public_key_pem(pem).map_err(|e| spki_error(RsaKeyFormat::SpkiPem, e))?,
+                };
+                let key = Self { inner };
+                if key.bits() < LEGACY_MIN_RSA_BITS {
+                    return Err(KeyError::RsaKeyTooSmall { bits: key.bits(), min: LEGACY_MIN_RSA_BITS });
+                }
+                Ok(key)
+            }
+            other => other,
+        }
+    }
+
+    /// Refuses moduli under [`MIN_RSA_BITS`].
+    fn checked(inner: rsa::PublicKey) -> Result<Self, KeyError> {
+        let key = Self { inner };
+        if key.bits() < MIN_RSA_BITS {
+            return Err(KeyError::RsaKeyTooSmall { bits: key.bits(), min: MIN_RSA_BITS });
+        }
+        Ok(key)
     }
 
     /// Modulus size in bits.
@@ -184,11 +226,38 @@ impl RsaScheme {
         self
     }
 
+    /// Reads and decodes the signature header without any key: what a key source checks
+    /// **before** fetching a key, so that requests without a usable signature never wait on
+    /// (or cause) a fetch.
+    ///
+    /// # Errors
+    /// [`VerifyError::MissingHeader`], [`VerifyError::MalformedHeader`] or
+    /// [`VerifyError::BadEncoding`].
+    pub fn check_signature_header(&self, headers: &HeaderMap) -> Result<(), VerifyError> {
+        let mut buf = [0u8; MAX_RSA_SIGNATURE_LEN];
+        self.decode_signature(headers, &mut buf).map(|_| ())
+    }
+
+    fn decode_signature<'b>(&self, headers: &HeaderMap, buf: &'b mut [u8]) -> Result<&'b [u8], VerifyError> {
+        let name = &self.header;
+        let text = header::required(headers, name)?;
+        let bad = |problem| VerifyError::BadEncoding { name: name.clone(), encoding: self.encoding, problem };
+        let len = encoding::decode_into(self.encoding, text, buf, None).map_err(bad)?;
+        let raw = match buf.get(..len) {
+            Some(raw) => raw,
+            None => return Err(bad(EncodingProblem::TooLong { max_bytes: MAX_RSA_SIGNATURE_LEN })),
+        };
+        if raw.is_empty() {
+            return Err(bad(EncodingProblem::Invalid));
+        }
+        Ok(raw)
+    }
+
     /// CHIP Collect (docs.chip-in.asia, webhook signatures): `X-Signature` = base64 RSA
     /// PKCS#1 v1.5 signature of the SHA-256 digest of the raw body. Webhook deliveries are
     /// signed with that webhook's `public_key`; Purchase `success_callback` deliveries with
-    /// the company key from `GET /public_key/`. No timestamp or id header: add a
-    /// [`ReplayStore`](crate::ReplayStore) keyed by something in the body if duplicates matter.
+    /// the company key from `GET /public_key/`. No timestamp or id header: the
+    /// receiver pipeline dedupes on a key derived from the signed body.
     #[must_use]
     pub fn chip() -> Self {
         Self::new(headers::CHIP_SIGNATURE, RsaHash::Sha256)
@@ -344,14 +413,9 @@ impl RsaVerifier {
             return Err(VerifyError::NoKeys);
         }
         let name = &self.scheme.header;
-        let text = header::required(headers, name)?;
         let mut buf = [0u8; MAX_RSA_SIGNATURE_LEN];
+        let raw = self.scheme.decode_signature(headers, &mut buf)?;
         let bad = |problem| VerifyError::BadEncoding { name: name.clone(), encoding: self.scheme.encoding, problem };
-        let len = encoding::decode_into(self.scheme.encoding, text, &mut buf, None).map_err(bad)?;
-        let raw = buf.get(..len).ok_or(bad(EncodingProblem::TooLong { max_bytes: MAX_RSA_SIGNATURE_LEN }))?;
-        if raw.is_empty() {
-            return Err(bad(EncodingProblem::Invalid));
-        }
         // Inputs of the `rsa` crate, only when some key uses it (with the `aws-lc` feature,
         // usually none does and neither the sha2 digest nor the big-integer signature is made).
         let rsa_inputs = if self.rsa_crate {

@@ -16,8 +16,8 @@
 //!   load-balancer logs, APM traces and the provider's dashboard. Keep it out of your own
 //!   logs (log [`Verified::key_id`](crate::Verified::key_id), never the URI) and rotate it
 //!   (a [`KeyRing`] of tokens lets old and new URLs work during the switch).
-//! * *Replays* — a captured request can be re-sent verbatim. Deduplicate with a
-//!   [`ReplayStore`](crate::ReplayStore) keyed by an id from the body.
+//! * *Replays* — a captured request can be re-sent verbatim. The receiver pipeline
+//!   deduplicates on a digest of the body ([`receive`](crate::receive)).
 //!
 //! Comparison is constant time against every token of the ring.
 

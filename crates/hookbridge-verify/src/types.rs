@@ -197,7 +197,8 @@ impl Verified {
     }
 
     /// The delivery / message id read from the scheme's id header, if it has one and the
-    /// request carried it. Use it as the key of a [`ReplayStore`](crate::ReplayStore).
+    /// request carried it. A replay key uses it only when it is signed
+    /// ([`ReplayKey::from_verified`](crate::receive::ReplayKey::from_verified)).
     ///
     /// See [`id_is_signed`](Self::id_is_signed): an id that is not covered by the signature
     /// (MIEX's `X-Webhook-Delivery`, GitHub's `X-GitHub-Delivery`) deduplicates honest

@@ -1,16 +1,22 @@
-//! Receiving deliveries: `AbbeyCrossReceiver` with a user-configured verifier (AbbeyCross documents
-//! no scheme), parsing, replays and the unified conversion.
+//! Receiving deliveries: `AbbeyCrossReceiver` (the pipeline over `AbbeyCrossSpec`) with a
+//! user-configured verifier (AbbeyCross documents no scheme), parsing, replay keys from signed
+//! data, dedupe and the unified conversion.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use hookbridge_abbeycross::delivery::EVENT_TYPE_FIELDS;
-use hookbridge_abbeycross::{AbbeyCrossDelivery, AbbeyCrossReceiver};
-use hookbridge_core::reexports::http::{HeaderMap, HeaderName, HeaderValue, Uri};
+use hookbridge_abbeycross::{AbbeyCrossDelivery, AbbeyCrossReceiver, AbbeyCrossSpec};
+use hookbridge_core::reexports::bytes::Bytes;
+use hookbridge_core::reexports::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use hookbridge_core::{Delivery, EventType, ProviderId, Timestamp};
+use hookbridge_verify::receive::{
+    AppError, Application, InMemoryDedupeStore, Incoming, Receive as _, ReceiveError, ReplayKey, app_fn,
+};
 use hookbridge_verify::{
-    DeliveryError, HmacAlgorithm, HmacScheme, HmacSecret, HmacVerifier, InMemoryReplayStore, KeyRing,
-    SignatureEncoding, SignatureFormat, SignedContent, UrlToken, UrlTokenVerifier, VerifyError, sign::HmacSigner,
+    DeliveryError, HmacAlgorithm, HmacScheme, HmacSecret, HmacVerifier, KeyRing, SignatureEncoding, SignatureFormat,
+    SignedContent, UrlToken, UrlTokenVerifier, Verifier, VerifyError, sign::HmacSigner, unix_now,
 };
 use serde_json::{Value, json};
 
@@ -50,18 +56,48 @@ fn secret() -> HmacSecret {
     HmacSecret::from_str_bytes(SECRET).unwrap()
 }
 
+fn receiver_with(verifier: impl Verifier + 'static) -> AbbeyCrossReceiver {
+    AbbeyCrossReceiver::new(AbbeyCrossSpec::new(Arc::new(verifier)))
+}
+
 fn receiver() -> AbbeyCrossReceiver {
-    AbbeyCrossReceiver::new(Arc::new(HmacVerifier::new(scheme(), KeyRing::single("registered", secret())).unwrap()))
+    receiver_with(HmacVerifier::new(scheme(), KeyRing::single("registered", secret())).unwrap())
 }
 
 fn signed(body: &[u8], ts: i64) -> HeaderMap {
     HmacSigner::new(scheme(), secret()).sign(body, ts, None).unwrap()
 }
 
+/// The request a receiver sees: a POST of `body` with `headers`.
+fn request(body: &[u8], headers: HeaderMap) -> Incoming {
+    Incoming::post(Uri::from_static("/hooks/abbeycross"), headers, Bytes::copy_from_slice(body))
+}
+
+/// Runs the pipeline up to the application at `now` and marks the delivery handled.
+async fn receive_at(
+    receiver: &AbbeyCrossReceiver,
+    body: &[u8],
+    headers: &HeaderMap,
+    now: i64,
+) -> Result<AbbeyCrossDelivery, ReceiveError> {
+    let (delivery, ticket) = receiver.accept_at(request(body, headers.clone()), now).await?.into_parts();
+    ticket.complete().await.unwrap();
+    Ok(delivery)
+}
+
+/// An application counting its calls; it fails when `fail` is set.
+fn counting_app(calls: &Arc<AtomicUsize>, fail: bool) -> impl Application<AbbeyCrossDelivery> + use<> {
+    let calls = calls.clone();
+    app_fn(move |_delivery: AbbeyCrossDelivery| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        async move { if fail { Err(AppError::new("the ledger is read-only")) } else { Ok(()) } }
+    })
+}
+
 const BODY: &[u8] = br#"{"eventType":"trade.settled","tradeId":"T-77","amount":"10000.00"}"#;
 
-#[test]
-fn openssl_fixture_verifies_through_a_configured_scheme() {
+#[tokio::test]
+async fn openssl_fixture_verifies_through_a_configured_scheme() {
     let meta: Value = serde_json::from_slice(&verify_fixture("abbeycross-custom.json")).unwrap();
     let secrets: Value = serde_json::from_slice(&verify_fixture("secrets.json")).unwrap();
     let body = verify_fixture(meta["body_file"].as_str().unwrap());
@@ -74,60 +110,67 @@ fn openssl_fixture_verifies_through_a_configured_scheme() {
     }
     let key = HmacSecret::from_str_bytes(secrets["abbeycross"].as_str().unwrap()).unwrap();
     let verifier = HmacVerifier::new(fixture_scheme(&meta), KeyRing::single("fixture", key)).unwrap();
-    let receiver = AbbeyCrossReceiver::new(Arc::new(verifier));
+    let receiver = receiver_with(verifier);
     let at = meta["verify_at"].as_i64().unwrap();
-    let delivery = receiver.receive_at(&body, &headers, at).unwrap();
+    let delivery = receive_at(&receiver, &body, &headers, at).await.unwrap();
     assert_eq!(delivery.event_type, Some(EventType::new("payment.settled")));
     assert_eq!(delivery.payload["data"]["paymentId"], "pay_7Q2M9X4K1B");
     assert_eq!(delivery.verified.key_id().as_str(), "fixture");
     assert_eq!(delivery.verified.timestamp(), Some(1_735_689_600));
+    assert_eq!(delivery.replay_key, ReplayKey::signed_digest("abbeycross", Some(1_735_689_600), &body));
     assert_eq!(&delivery.raw[..], &body[..]);
     let mut tampered = body.clone();
     tampered.insert(1, b' ');
     assert!(matches!(
-        receiver.receive_at(&tampered, &headers, at),
-        Err(DeliveryError::Verification(VerifyError::NoMatch { .. }))
+        receive_at(&receiver, &tampered, &headers, at).await,
+        Err(ReceiveError::Verification(VerifyError::NoMatch { .. }))
     ));
 }
 
-#[test]
-fn tampered_wrong_key_missing_header_and_stale_are_rejected() {
+#[tokio::test]
+async fn tampered_wrong_key_missing_header_and_stale_are_rejected() {
     let headers = signed(BODY, TS);
-    assert!(receiver().receive_at(BODY, &headers, TS).is_ok());
+    assert!(receive_at(&receiver(), BODY, &headers, TS).await.is_ok());
     let tampered = String::from_utf8(BODY.to_vec()).unwrap().replace("T-77", "T-78");
-    assert_eq!(
-        receiver().receive_at(tampered.as_bytes(), &headers, TS),
-        Err(DeliveryError::Verification(VerifyError::NoMatch { keys_tried: 1, signatures_tried: 1 }))
+    let err = receive_at(&receiver(), tampered.as_bytes(), &headers, TS).await.unwrap_err();
+    assert!(
+        matches!(err, ReceiveError::Verification(VerifyError::NoMatch { keys_tried: 1, signatures_tried: 1 })),
+        "{err:?}"
     );
+    assert_eq!(err.status(), StatusCode::UNAUTHORIZED);
     let other = HmacVerifier::with_secret(scheme(), HmacSecret::from_str_bytes("not the key").unwrap());
-    assert!(AbbeyCrossReceiver::new(Arc::new(other)).receive_at(BODY, &headers, TS).unwrap_err().is_verification());
+    assert!(receive_at(&receiver_with(other), BODY, &headers, TS).await.unwrap_err().is_verification());
     let signature = scheme().signature_header().clone();
     let mut without = headers.clone();
     without.remove(&signature);
-    assert_eq!(
-        receiver().receive_at(BODY, &without, TS),
-        Err(DeliveryError::Verification(VerifyError::MissingHeader { name: signature }))
+    let err = receive_at(&receiver(), BODY, &without, TS).await.unwrap_err();
+    assert!(
+        matches!(&err, ReceiveError::Verification(VerifyError::MissingHeader { name }) if *name == signature),
+        "{err:?}"
     );
     assert!(matches!(
-        receiver().receive_at(BODY, &headers, TS + 301),
-        Err(DeliveryError::Verification(VerifyError::TimestampTooOld { .. }))
+        receive_at(&receiver(), BODY, &headers, TS + 301).await,
+        Err(ReceiveError::Verification(VerifyError::TimestampTooOld { .. }))
     ));
 }
 
-#[test]
-fn malformed_json_is_a_parse_error_without_body_content() {
+#[tokio::test]
+async fn malformed_json_is_a_parse_error_without_body_content() {
     let body = br#"{"event":"payment.settled","iban":"DE89370400440532013000""#;
-    match receiver().receive_at(body, &signed(body, TS), TS) {
-        Err(DeliveryError::Parse { provider, detail }) => {
-            assert_eq!(provider, "abbeycross");
+    let err = receive_at(&receiver(), body, &signed(body, TS), TS).await.unwrap_err();
+    match &err {
+        ReceiveError::Delivery(DeliveryError::Parse { provider, detail }) => {
+            assert_eq!(*provider, "abbeycross");
             assert!(!detail.contains("DE89370400440532013000"), "{detail}");
         }
         other => panic!("expected Parse, got {other:?}"),
     }
+    assert!(!err.reason().contains("DE89370400440532013000"), "{}", err.reason());
+    assert_eq!(err.status(), StatusCode::BAD_REQUEST);
 }
 
-#[test]
-fn event_type_fields_in_order_and_unknown_names() {
+#[tokio::test]
+async fn event_type_fields_in_order_and_unknown_names() {
     assert_eq!(EVENT_TYPE_FIELDS, ["event", "eventType", "type"]);
     let cases: [(&[u8], Option<&str>); 6] = [
         (br#"{"event":"a.b","eventType":"c","type":"d"}"#, Some("a.b")),
@@ -137,83 +180,144 @@ fn event_type_fields_in_order_and_unknown_names() {
         (br#"{"data":{}}"#, None),
         (br#""just a string""#, None),
     ];
+    let receiver = receiver();
     for (body, expected) in cases {
-        let delivery = receiver().receive_at(body, &signed(body, TS), TS).unwrap();
+        let delivery = receive_at(&receiver, body, &signed(body, TS), TS).await.unwrap();
         assert_eq!(delivery.event_type, expected.map(EventType::new), "{}", String::from_utf8_lossy(body));
     }
 }
 
-#[test]
-fn replay_keys_use_a_signed_id_or_the_body() {
-    let store = Arc::new(InMemoryReplayStore::new());
-    let receiver = receiver().with_replay_store(store.clone(), Duration::from_secs(900));
-    assert!(receiver.receive_at(BODY, &signed(BODY, TS), TS).is_ok());
-    // Re-signed later: still the same body.
-    let err = receiver.receive_at(BODY, &signed(BODY, TS + 5), TS + 5).unwrap_err();
-    assert!(matches!(&err, DeliveryError::Replay { key } if key.starts_with("abbeycross:body:")), "{err:?}");
+#[tokio::test]
+async fn replay_keys_use_a_signed_id_or_the_signed_bytes() {
+    let store = Arc::new(InMemoryDedupeStore::new());
+    let receiver = receiver().with_store(store.clone());
+    let first = receive_at(&receiver, BODY, &signed(BODY, TS), TS).await.unwrap();
+    assert_eq!(first.replay_key, ReplayKey::signed_digest("abbeycross", Some(TS), BODY));
+    assert!(first.replay_key.as_str().starts_with("abbeycross:sha256:"));
+    // The identical request again: a duplicate.
+    let err = receive_at(&receiver, BODY, &signed(BODY, TS), TS + 5).await.unwrap_err();
+    assert!(matches!(&err, ReceiveError::Duplicate { key } if *key == first.replay_key), "{err:?}");
+    assert_eq!(err.status(), StatusCode::OK);
+    // Re-signed under another timestamp: the signed bytes differ, so it is another delivery
+    // (nothing signed identifies it as the same one).
+    let resigned = receive_at(&receiver, BODY, &signed(BODY, TS + 5), TS + 5).await.unwrap();
+    assert_ne!(resigned.replay_key, first.replay_key);
 
     // A scheme that signs a delivery id: the id is the key.
     let secret = HmacSecret::from_standard_webhooks("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
     let sw = HmacVerifier::with_secret(HmacScheme::standard_webhooks(), secret.clone());
-    let receiver = AbbeyCrossReceiver::new(Arc::new(sw)).with_replay_store(store.clone(), Duration::from_secs(900));
-    let headers = HmacSigner::new(HmacScheme::standard_webhooks(), secret).sign(BODY, TS, Some("msg_1")).unwrap();
-    let delivery = receiver.receive_at(BODY, &headers, TS).unwrap();
+    let receiver = receiver_with(sw).with_store(store.clone());
+    let headers =
+        HmacSigner::new(HmacScheme::standard_webhooks(), secret.clone()).sign(BODY, TS, Some("msg_1")).unwrap();
+    let delivery = receive_at(&receiver, BODY, &headers, TS).await.unwrap();
+    assert_eq!(delivery.replay_key.as_str(), "abbeycross:id:msg_1");
     assert_eq!(delivery.clone().into_delivery().delivery_id.as_deref(), Some("msg_1"));
-    assert_eq!(
-        receiver.receive_at(BODY, &headers, TS),
-        Err(DeliveryError::Replay { key: "abbeycross:id:msg_1".into() })
-    );
+    // Re-signed later under the same id: still the same delivery.
+    let resent = HmacSigner::new(HmacScheme::standard_webhooks(), secret).sign(BODY, TS + 60, Some("msg_1")).unwrap();
+    let err = receive_at(&receiver, BODY, &resent, TS + 60).await.unwrap_err();
+    assert!(matches!(&err, ReceiveError::Duplicate { key } if key.as_str() == "abbeycross:id:msg_1"), "{err:?}");
 
     // An unsigned id (GitHub-style) is not trusted as the key.
     let gh_secret = HmacSecret::from_str_bytes("gh").unwrap();
     let gh = HmacVerifier::with_secret(HmacScheme::github(), gh_secret.clone());
-    let receiver = AbbeyCrossReceiver::new(Arc::new(gh)).with_replay_store(store, Duration::from_secs(900));
+    let receiver = receiver_with(gh).with_store(store);
     let mut headers = HmacSigner::new(HmacScheme::github(), gh_secret).sign(b"{}", 0, Some("guid-1")).unwrap();
-    assert!(receiver.receive_at(b"{}", &headers, TS).is_ok());
+    let delivery = receive_at(&receiver, b"{}", &headers, TS).await.unwrap();
+    assert_eq!(delivery.replay_key, ReplayKey::signed_digest("abbeycross", None, b"{}"));
     headers.insert("x-github-delivery", HeaderValue::from_static("guid-2"));
-    assert!(matches!(
-        receiver.receive_at(b"{}", &headers, TS),
-        Err(DeliveryError::Replay { key }) if key.starts_with("abbeycross:body:")
-    ));
+    let err = receive_at(&receiver, b"{}", &headers, TS).await.unwrap_err();
+    assert!(matches!(&err, ReceiveError::Duplicate { key } if *key == delivery.replay_key), "{err:?}");
 }
 
-#[test]
-fn a_url_token_verifier_needs_the_request_uri() {
+#[tokio::test]
+async fn a_replay_under_fresh_unsigned_headers_is_a_duplicate_and_not_handled_again() {
+    let receiver = receiver();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let app = counting_app(&calls, false);
+    let now = unix_now();
+    let headers = signed(BODY, now);
+    let key = receiver.receive(request(BODY, headers.clone()), &app).await.unwrap();
+    assert_eq!(key, ReplayKey::signed_digest("abbeycross", Some(now), BODY));
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    // The captured request resent with extra, unsigned headers.
+    let mut replay = headers;
+    replay.insert("x-abbeycross-delivery", HeaderValue::from_static("fresh-delivery-id"));
+    replay.insert("x-request-id", HeaderValue::from_static("replay-2"));
+    let err = receiver.receive(request(BODY, replay), &app).await.unwrap_err();
+    assert!(matches!(&err, ReceiveError::Duplicate { key: k } if *k == key), "{err:?}");
+    assert_eq!(err.status(), StatusCode::OK);
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "the application must not see a replay");
+}
+
+#[tokio::test]
+async fn an_application_failure_releases_the_key_for_the_retry() {
+    let receiver = receiver();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let headers = signed(BODY, unix_now());
+    let err = receiver.receive(request(BODY, headers.clone()), &counting_app(&calls, true)).await.unwrap_err();
+    assert!(matches!(err, ReceiveError::Application(_)), "{err:?}");
+    assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(err.provider_should_retry());
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+    let ok = counting_app(&calls, false);
+    receiver.receive(request(BODY, headers.clone()), &ok).await.unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert!(receiver.receive(request(BODY, headers), &ok).await.unwrap_err().is_duplicate());
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_url_token_verifier_reads_the_request_uri() {
     let token = "AbbeyCrossTokenAbbeyCrossToken_123";
-    let receiver =
-        AbbeyCrossReceiver::new(Arc::new(UrlTokenVerifier::with_token(UrlToken::from_string(token).unwrap())));
+    let verifier = UrlTokenVerifier::with_token(UrlToken::from_string(token).unwrap());
+    // Without a URI the verifier cannot decide: the pipeline always hands it the request's.
+    assert_eq!(verifier.verify_at(BODY, &HeaderMap::new(), TS), Err(VerifyError::UriRequired));
+    let receiver = receiver_with(verifier);
     let uri: Uri = format!("/hooks/abbeycross?hb_token={token}").parse().unwrap();
-    let delivery = receiver.receive_request_at(&uri, BODY, &HeaderMap::new(), TS).unwrap();
+    let with_token = |body: &'static [u8]| Incoming::post(uri.clone(), HeaderMap::new(), Bytes::from_static(body));
+    let (delivery, ticket) = receiver.accept_at(with_token(BODY), TS).await.unwrap().into_parts();
+    ticket.complete().await.unwrap();
     assert_eq!(delivery.event_type, Some(EventType::new("trade.settled")));
-    assert!(receiver.receive_request(&uri, BODY, &HeaderMap::new()).is_ok());
-    assert_eq!(
-        receiver.receive_at(BODY, &HeaderMap::new(), TS),
-        Err(DeliveryError::Verification(VerifyError::UriRequired))
-    );
-    let bad: Uri = "/hooks/abbeycross".parse().unwrap();
-    assert!(receiver.receive_request_at(&bad, BODY, &HeaderMap::new(), TS).unwrap_err().is_verification());
+    // A token authenticates no timestamp: the key is the body's digest.
+    assert_eq!(delivery.replay_key, ReplayKey::signed_digest("abbeycross", None, BODY));
+    let (_delivery, ticket) = receiver.accept(with_token(br#"{"event":"x"}"#)).await.unwrap().into_parts();
+    ticket.complete().await.unwrap();
+    let bad = Incoming::post(Uri::from_static("/hooks/abbeycross"), HeaderMap::new(), Bytes::from_static(BODY));
+    let err = receiver.accept_at(bad, TS).await.unwrap_err();
+    assert!(matches!(err, ReceiveError::Verification(VerifyError::MissingQueryParameter { .. })), "{err:?}");
 }
 
-#[test]
-fn into_delivery_field_by_field() {
-    let typed: AbbeyCrossDelivery = receiver().receive_at(BODY, &signed(BODY, TS), TS + 2).unwrap();
+#[tokio::test]
+async fn into_delivery_field_by_field() {
+    let typed: AbbeyCrossDelivery = receive_at(&receiver(), BODY, &signed(BODY, TS), TS + 2).await.unwrap();
+    let key = ReplayKey::signed_digest("abbeycross", Some(TS), BODY);
     let unified = Delivery::from(typed);
     assert_eq!(unified.provider, ProviderId::AbbeyCross);
     assert_eq!(unified.event_type, Some(EventType::new("trade.settled")));
+    assert!(unified.event_type_signed);
     assert_eq!(unified.delivery_id, None);
     assert_eq!(unified.event_id, None);
     assert_eq!(unified.occurred_at, Some(Timestamp::from_second(TS).unwrap()));
+    assert_eq!(unified.signed_at, Some(Timestamp::from_second(TS).unwrap()));
+    assert_eq!(unified.replay_key.as_deref(), Some(key.as_str()));
+    assert_eq!(unified.dedupe_key(), Some(key.as_str()));
     assert_eq!(unified.subject, None);
     assert_eq!(unified.key_id.as_deref(), Some("registered"));
     assert_eq!(unified.payload, json!({"eventType": "trade.settled", "tradeId": "T-77", "amount": "10000.00"}));
     assert_eq!(&unified.raw[..], BODY);
+
+    let body = br#"{"data":{}}"#;
+    let bare = receive_at(&receiver(), body, &signed(body, TS), TS).await.unwrap().into_delivery();
+    assert_eq!(bare.event_type, None);
+    assert!(!bare.event_type_signed);
 }
 
-#[test]
-fn receivers_do_not_print_secrets() {
-    let receiver = receiver().with_replay_store(Arc::new(InMemoryReplayStore::new()), Duration::from_secs(60));
+#[tokio::test]
+async fn receivers_do_not_print_secrets() {
+    let receiver = receiver().with_store(Arc::new(InMemoryDedupeStore::new()));
     let text = format!("{receiver:?} {receiver:#?}");
     assert!(!text.contains(SECRET), "{text}");
-    let err = receiver.receive_at(BODY, &HeaderMap::new(), TS).unwrap_err();
-    assert!(!format!("{err} {err:?}").contains(SECRET));
+    let err = receive_at(&receiver, BODY, &HeaderMap::new(), TS).await.unwrap_err();
+    assert!(!format!("{err} {err:?} {}", err.reason()).contains(SECRET));
 }

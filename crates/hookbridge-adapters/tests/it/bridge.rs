@@ -25,6 +25,7 @@ fn chip_delivery() -> Delivery {
         Bytes::from_static(br#"{"id":"p-1","type":"purchase","event_type":"purchase.paid","status":"paid"}"#),
     );
     d.event_type = Some(EventType::new("purchase.paid"));
+    d.event_type_signed = true;
     d.subject = Some(Subject::new("purchase", "p-1"));
     d.key_id = Some("default".into());
     d
@@ -34,7 +35,9 @@ fn bitnob_delivery() -> Delivery {
     let mut d =
         Delivery::new(ProviderId::Bitnob, Bytes::from_static(br#"{"event":"transfer.success","data":{"id":"t"}}"#));
     d.event_type = Some(EventType::new("transfer.success"));
+    d.event_type_signed = true;
     d.event_id = Some("evt_123".into());
+    d.replay_key = Some("bitnob:event:evt_123".into());
     d.occurred_at = Some(Timestamp::from_second(NOW - 5).unwrap());
     d
 }
@@ -98,6 +101,16 @@ fn envelope_carries_the_unified_delivery() {
     assert_eq!(bitnob["timestamp"], "2025-06-15T15:06:35Z", "occurred_at wins");
     assert_eq!(bitnob["data"]["event_id"], "evt_123");
 
+    // An event named only by an unsigned header is reported, never made the signed type.
+    let mut unsigned = chip_delivery();
+    unsigned.event_type_signed = false;
+    let message = bridge.to_message(&unsigned, Some("msg_2"), at()).unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&message.body).unwrap();
+    assert_eq!(body["type"], "chip");
+    assert_eq!(body["data"]["event_type"], "purchase.paid");
+    assert_eq!(body["data"]["event_type_signed"], false);
+    assert!(message.headers.get(EVENT_TYPE_HEADER).is_none());
+
     // A body that is not JSON travels as base64.
     let raw = Delivery::new(ProviderId::Blaze, Bytes::from_static(b"\xff\x00 not json"));
     let env = envelope(&raw, at());
@@ -134,10 +147,18 @@ fn message_ids_are_stable_per_delivery() {
     let mut other = d.clone();
     other.provider = ProviderId::Miex;
     assert_ne!(bridge.message_id(&other), id);
-    // The key is the event id, else the delivery id.
+    // The key is the pipeline's replay key (signed data), never an unsigned delivery id.
     let mut by_delivery = Delivery::new(ProviderId::Miex, d.raw.clone());
-    by_delivery.delivery_id = Some("evt_123".into());
-    assert_eq!(bridge.message_id(&by_delivery), bridge.message_id(&other));
+    by_delivery.delivery_id = Some("bitnob:event:evt_123".into());
+    assert_ne!(bridge.message_id(&by_delivery), bridge.message_id(&other));
+    let mut relabelled = d.clone();
+    relabelled.delivery_id = Some("job-2".into());
+    assert_eq!(bridge.message_id(&relabelled), id);
+    // The message timestamp is the provider's signed one when there is one.
+    let mut signed = d.clone();
+    signed.signed_at = Some(Timestamp::from_second(NOW - 30).unwrap());
+    assert_eq!(StandardWebhooksBridge::message_timestamp(&signed, at()).as_second(), NOW - 30);
+    assert_eq!(StandardWebhooksBridge::message_timestamp(&d, at()).as_second(), NOW);
 
     // Without a key: random by default, the body hash on request.
     let chip = chip_delivery();

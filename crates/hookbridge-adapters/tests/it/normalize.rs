@@ -4,19 +4,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use hookbridge_abbeycross::AbbeyCrossReceiver;
+use hookbridge_abbeycross::{AbbeyCrossReceiver, AbbeyCrossSpec};
 use hookbridge_adapters::normalize::{NormalizeError, Normalizer, ProviderDelivery, normalize};
 use hookbridge_adapters::{BridgeBody, StandardWebhooksBridge};
-use hookbridge_bitnob::BitnobReceiver;
-use hookbridge_blaze::BlazeReceiver;
-use hookbridge_chip::ChipReceiver;
-use hookbridge_core::{ProviderId, Timestamp};
-use hookbridge_miex::MiexReceiver;
+use hookbridge_bitnob::{BitnobReceiver, BitnobSpec};
+use hookbridge_blaze::{BlazeReceiver, BlazeSpec};
+use hookbridge_chip::{ChipReceiver, ChipSpec};
+use hookbridge_core::{Delivery, ProviderId, Timestamp};
+use hookbridge_miex::{MiexReceiver, MiexSpec};
+use hookbridge_verify::receive::{Incoming, Receive as _};
 use hookbridge_verify::{
-    HmacAlgorithm, HmacScheme, HmacSecret, HmacVerifier, InMemoryReplayStore, KeyRing, RsaPublicKey, SignatureEncoding,
-    SignatureFormat, SignedContent, UrlToken, UrlTokenVerifier, Verifier,
+    HmacAlgorithm, HmacScheme, HmacSecret, HmacVerifier, KeyRing, RsaPublicKey, SignatureEncoding, SignatureFormat,
+    SignedContent, UrlToken, UrlTokenVerifier, Verifier,
 };
-use http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, Uri};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use serde_json::Value;
 
 const BLAZE_TOKEN: &str = "blaze-callback-token-0123456789abcdef0123456789";
@@ -59,11 +60,28 @@ fn normalizer() -> Normalizer {
     let chip_key =
         RsaPublicKey::from_pem(&String::from_utf8(fixture_bytes("keys/rsa2048-public-spki.pem")).unwrap()).unwrap();
     Normalizer::new()
-        .miex(MiexReceiver::with_secret(secret("miex")))
-        .blaze(BlazeReceiver::new(UrlTokenVerifier::with_token(UrlToken::from_string(BLAZE_TOKEN).unwrap())))
-        .bitnob(BitnobReceiver::new(KeyRing::single("current", secret("bitnob"))).unwrap())
-        .abbeycross(AbbeyCrossReceiver::new(abbeycross_verifier()))
-        .chip(ChipReceiver::with_key(chip_key))
+        .receiver(MiexReceiver::new(MiexSpec::with_secret(secret("miex"))))
+        .receiver(BlazeReceiver::new(BlazeSpec::new(UrlTokenVerifier::with_token(
+            UrlToken::from_string(BLAZE_TOKEN).unwrap(),
+        ))))
+        .receiver(BitnobReceiver::new(BitnobSpec::new(KeyRing::single("current", secret("bitnob"))).unwrap()))
+        .receiver(AbbeyCrossReceiver::new(AbbeyCrossSpec::new(abbeycross_verifier())))
+        .receiver(ChipReceiver::new(ChipSpec::with_key(chip_key)))
+}
+
+/// Accepts through `n` at `at` and marks the delivery handled.
+async fn receive_at(
+    n: &Normalizer,
+    provider: ProviderId,
+    uri: &Uri,
+    body: &[u8],
+    headers: &HeaderMap,
+    at: i64,
+) -> Result<Delivery, NormalizeError> {
+    let request = Incoming::post(uri.clone(), headers.clone(), body.to_vec());
+    let (delivery, ticket) = n.accept_at(provider.as_str(), request, at).await?.into_parts();
+    ticket.complete().await.unwrap();
+    Ok(delivery)
 }
 
 fn blaze_sample() -> (Uri, Vec<u8>) {
@@ -71,88 +89,92 @@ fn blaze_sample() -> (Uri, Vec<u8>) {
     (uri, br#"{"webHookType":"NEW_MEMBER","member":{"id":"m-1"}}"#.to_vec())
 }
 
-#[test]
-fn one_normalizer_receives_all_five() {
+#[tokio::test]
+async fn one_normalizer_receives_all_five() {
     let n = normalizer();
-    assert_eq!(n.providers(), ProviderId::ALL.to_vec());
+    let mut all: Vec<&str> = ProviderId::ALL.iter().map(|p| p.as_str()).collect();
+    all.sort_unstable();
+    assert_eq!(n.providers(), all);
     let any_uri: Uri = "/hooks".parse().unwrap();
 
     let (body, headers, at) = sample("miex-order-created");
-    let d = n.receive_at(ProviderId::Miex, &any_uri, &body, &headers, at).unwrap();
+    let d = receive_at(&n, ProviderId::Miex, &any_uri, &body, &headers, at).await.unwrap();
     assert_eq!(d.provider, ProviderId::Miex);
     assert_eq!(d.event_type.as_ref().unwrap().as_str(), "order.created");
     assert_eq!(d.delivery_id.as_deref(), Some("1284"));
     assert_eq!(&d.raw[..], &body[..]);
 
     let (uri, body) = blaze_sample();
-    let d = n.receive_at(ProviderId::Blaze, &uri, &body, &HeaderMap::new(), 0).unwrap();
+    let d = receive_at(&n, ProviderId::Blaze, &uri, &body, &HeaderMap::new(), 0).await.unwrap();
     assert_eq!(d.event_type.as_ref().unwrap().as_str(), "NEW_MEMBER");
     assert_eq!(d.payload["member"]["id"], "m-1");
 
     let (body, headers, at) = sample("bitnob-transfer-success");
-    let d = n.receive_at(ProviderId::Bitnob, &any_uri, &body, &headers, at).unwrap();
+    let d = receive_at(&n, ProviderId::Bitnob, &any_uri, &body, &headers, at).await.unwrap();
     assert_eq!(d.event_type.as_ref().unwrap().as_str(), "transfer.success");
     assert_eq!(d.key_id.as_deref(), Some("current"));
 
     let (body, headers, at) = sample("abbeycross-custom");
-    let d = n.receive_at(ProviderId::AbbeyCross, &any_uri, &body, &headers, at).unwrap();
+    let d = receive_at(&n, ProviderId::AbbeyCross, &any_uri, &body, &headers, at).await.unwrap();
     assert_eq!(d.provider, ProviderId::AbbeyCross);
     assert_eq!(&d.raw[..], &body[..]);
 
     let (body, headers, at) = sample("chip-purchase-paid");
-    let typed = n.receive_typed_at(ProviderId::Chip, &any_uri, &body, &headers, at).unwrap();
+    let chip_key =
+        RsaPublicKey::from_pem(&String::from_utf8(fixture_bytes("keys/rsa2048-public-spki.pem")).unwrap()).unwrap();
+    let chip = ChipReceiver::new(ChipSpec::with_key(chip_key));
+    let request = Incoming::post(any_uri.clone(), headers.clone(), body.clone());
+    let (typed, _ticket) = chip.accept_at(request, at).await.unwrap().into_parts();
+    let typed = ProviderDelivery::from(typed);
     assert!(matches!(typed, ProviderDelivery::Chip(_)));
     assert_eq!(typed.provider(), ProviderId::Chip);
     let d = normalize(typed);
     assert_eq!(d.event_type.as_ref().unwrap().as_str(), "purchase.paid");
+    assert!(d.event_type_signed);
     assert_eq!(d.subject.as_ref().map(|s| s.kind.as_str()), Some("purchase"));
     assert!(d.occurred_at.is_some());
-
-    // Through an http::Request too (BLAZE needs the URI).
-    let (uri, body) = blaze_sample();
-    let request = Request::builder().method("POST").uri(uri).body(body).unwrap();
-    assert!(n.receive_request(ProviderId::Blaze, &request).is_ok());
+    assert!(d.replay_key.as_deref().is_some_and(|k| k.starts_with("chip:object:purchase.paid:purchase:")));
 }
 
-#[test]
-fn refusals_are_typed() {
+#[tokio::test]
+async fn refusals_are_typed() {
     let n = normalizer();
     let any_uri: Uri = "/hooks".parse().unwrap();
     // A tampered body fails verification: 401.
     let (mut body, headers, at) = sample("miex-order-created");
     body[5] ^= 1;
-    let err = n.receive_at(ProviderId::Miex, &any_uri, &body, &headers, at).unwrap_err();
-    assert!(matches!(&err, NormalizeError::Delivery { provider: ProviderId::Miex, .. }));
-    assert!(err.as_delivery_error().unwrap().is_verification());
+    let err = receive_at(&n, ProviderId::Miex, &any_uri, &body, &headers, at).await.unwrap_err();
+    assert!(matches!(&err, NormalizeError::Receive { provider: "miex", .. }));
+    assert!(err.as_receive_error().unwrap().is_verification());
     assert_eq!(err.http_status(), StatusCode::UNAUTHORIZED);
     // The BLAZE token is required.
     let (_, body) = blaze_sample();
-    let err = n.receive_at(ProviderId::Blaze, &any_uri, &body, &HeaderMap::new(), 0).unwrap_err();
+    let err = receive_at(&n, ProviderId::Blaze, &any_uri, &body, &HeaderMap::new(), 0).await.unwrap_err();
     assert_eq!(err.http_status(), StatusCode::UNAUTHORIZED);
     // A Bitnob delivery outside the 5-minute window.
     let (body, headers, at) = sample("bitnob-transfer-success");
-    assert!(n.receive_at(ProviderId::Bitnob, &any_uri, &body, &headers, at + 3600).is_err());
+    assert!(receive_at(&n, ProviderId::Bitnob, &any_uri, &body, &headers, at + 3600).await.is_err());
     // A delivery for a provider this endpoint does not receive: 404.
-    let only_miex = Normalizer::new().miex(MiexReceiver::with_secret(secret("miex")));
+    let only_miex = Normalizer::new().receiver(MiexReceiver::new(MiexSpec::with_secret(secret("miex"))));
     let (body, headers, at) = sample("chip-purchase-paid");
-    let err = only_miex.receive_at(ProviderId::Chip, &any_uri, &body, &headers, at).unwrap_err();
-    assert!(matches!(err, NormalizeError::NotConfigured(ProviderId::Chip)));
+    let err = receive_at(&only_miex, ProviderId::Chip, &any_uri, &body, &headers, at).await.unwrap_err();
+    assert!(matches!(&err, NormalizeError::NotConfigured(p) if p == "chip"));
     assert_eq!(err.http_status(), StatusCode::NOT_FOUND);
-    assert!(!err.is_replay());
-    // Replays, with a replay store on the receiver.
-    let store = Arc::new(InMemoryReplayStore::new());
-    let n = Normalizer::new()
-        .miex(MiexReceiver::with_secret(secret("miex")).with_replay_store(store, Duration::from_secs(3600)));
-    let (body, headers, at) = sample("miex-order-created");
-    assert!(n.receive_at(ProviderId::Miex, &any_uri, &body, &headers, at).is_ok());
-    let err = n.receive_at(ProviderId::Miex, &any_uri, &body, &headers, at).unwrap_err();
-    assert!(err.is_replay());
+    assert!(!err.is_duplicate());
+    // A handled delivery sent again is a duplicate (200, not handled again) — also under a
+    // fresh, unsigned delivery id.
+    let n = Normalizer::new().receiver(MiexReceiver::new(MiexSpec::with_secret(secret("miex"))));
+    let (body, mut headers, at) = sample("miex-order-created");
+    assert!(receive_at(&n, ProviderId::Miex, &any_uri, &body, &headers, at).await.is_ok());
+    headers.insert("x-webhook-delivery", HeaderValue::from_static("a-fresh-job-id"));
+    let err = receive_at(&n, ProviderId::Miex, &any_uri, &body, &headers, at).await.unwrap_err();
+    assert!(err.is_duplicate());
     assert_eq!(err.http_status(), StatusCode::OK);
     assert!(format!("{n:?}").contains("Normalizer"));
 }
 
-#[test]
-fn normalized_deliveries_bridge_to_standard_webhooks() {
+#[tokio::test]
+async fn normalized_deliveries_bridge_to_standard_webhooks() {
     let n = normalizer();
     let whsec = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     let bridge = StandardWebhooksBridge::from_whsec(whsec).unwrap();
@@ -167,10 +189,10 @@ fn normalized_deliveries_bridge_to_standard_webhooks() {
         (ProviderId::Chip, "chip-purchase-paid"),
     ] {
         let (body, headers, at) = sample(name);
-        received.push((n.receive_at(provider, &any_uri, &body, &headers, at).unwrap(), at));
+        received.push((receive_at(&n, provider, &any_uri, &body, &headers, at).await.unwrap(), at));
     }
     let (uri, body) = blaze_sample();
-    received.push((n.receive_at(ProviderId::Blaze, &uri, &body, &HeaderMap::new(), 0).unwrap(), NOW_FOR_BLAZE));
+    received.push((receive_at(&n, ProviderId::Blaze, &uri, &body, &HeaderMap::new(), 0).await.unwrap(), NOW_FOR_BLAZE));
     for (delivery, at) in &received {
         let ts = Timestamp::from_second(*at).unwrap();
         for mode in [BridgeBody::Envelope, BridgeBody::Raw] {
@@ -185,9 +207,12 @@ fn normalized_deliveries_bridge_to_standard_webhooks() {
             }
         }
     }
-    // MIEX has a delivery id: its message id is stable across re-sends.
+    // Message ids come from the replay key (signed data): stable across re-sends, and not
+    // changed by an unsigned delivery id.
     let miex = &received[0].0;
-    assert_eq!(bridge.message_id(miex), bridge.message_id(&miex.clone()));
+    let mut relabelled = miex.clone();
+    relabelled.delivery_id = Some("another-job".into());
+    assert_eq!(bridge.message_id(miex), bridge.message_id(&relabelled));
 }
 
 const NOW_FOR_BLAZE: i64 = 1_735_689_600;

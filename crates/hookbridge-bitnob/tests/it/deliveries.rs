@@ -1,15 +1,19 @@
-//! Receiving deliveries: `BitnobReceiver` (current and legacy schemes) verifies, parses, checks
-//! headers and replays; the unified conversion.
+//! Receiving deliveries: `BitnobReceiver` (the pipeline over `BitnobSpec`, current and legacy
+//! schemes) verifies, parses, checks headers, keys deliveries on signed data and deduplicates
+//! them; the unified conversion.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use hookbridge_bitnob::{BitnobDelivery, BitnobReceiver};
-use hookbridge_core::reexports::http::{HeaderMap, HeaderName, HeaderValue};
+use hookbridge_bitnob::{BitnobDelivery, BitnobReceiver, BitnobSpec};
+use hookbridge_core::reexports::bytes::Bytes;
+use hookbridge_core::reexports::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use hookbridge_core::{Delivery, EventType, ProviderId, Subject, Timestamp};
+use hookbridge_verify::receive::{
+    AppError, Application, InMemoryDedupeStore, Incoming, Receive as _, ReceiveError, ReplayKey, app_fn,
+};
 use hookbridge_verify::{
-    DeliveryError, HmacScheme, HmacSecret, InMemoryReplayStore, KeyRing, MalformedReason, VerifyError, headers,
-    sign::HmacSigner,
+    DeliveryError, HmacScheme, HmacSecret, KeyRing, MalformedReason, VerifyError, headers, sign::HmacSigner, unix_now,
 };
 use serde_json::{Value, json};
 
@@ -52,57 +56,92 @@ fn signed(body: &[u8], ts: i64, event: Option<&str>) -> HeaderMap {
 }
 
 fn receiver() -> BitnobReceiver {
-    BitnobReceiver::new(KeyRing::single("2025-01", secret())).unwrap()
+    BitnobReceiver::new(BitnobSpec::new(KeyRing::single("2025-01", secret())).unwrap())
+}
+
+/// The request a receiver sees: a POST of `body` with `headers`.
+fn request(body: &[u8], headers: HeaderMap) -> Incoming {
+    Incoming::post(Uri::from_static("/hooks/bitnob"), headers, Bytes::copy_from_slice(body))
+}
+
+/// Runs the pipeline up to the application at `now` and marks the delivery handled.
+async fn receive_at(
+    receiver: &BitnobReceiver,
+    body: &[u8],
+    headers: &HeaderMap,
+    now: i64,
+) -> Result<BitnobDelivery, ReceiveError> {
+    let (delivery, ticket) = receiver.accept_at(request(body, headers.clone()), now).await?.into_parts();
+    ticket.complete().await.unwrap();
+    Ok(delivery)
+}
+
+/// An application counting its calls; it fails when `fail` is set.
+fn counting_app(calls: &Arc<AtomicUsize>, fail: bool) -> impl Application<BitnobDelivery> + use<> {
+    let calls = calls.clone();
+    app_fn(move |_delivery: BitnobDelivery| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        async move { if fail { Err(AppError::new("the ledger is read-only")) } else { Ok(()) } }
+    })
 }
 
 const BODY: &[u8] = br#"{"event":"virtualcard.transaction.debit","event_id":"evt_01JH","data":{"id":"txn_9","object":"card_transaction","amount":2500000,"status":"completed"}}"#;
 
-#[test]
-fn current_fixture_verifies_and_parses() {
+#[tokio::test]
+async fn current_fixture_verifies_and_parses() {
     let (body, headers, secret, at) = fixture_delivery("bitnob-transfer-success");
-    let receiver = BitnobReceiver::new(KeyRing::single("fixture", secret)).unwrap();
-    let delivery = receiver.receive_at(&body, &headers, at).unwrap();
+    let receiver = || BitnobReceiver::new(BitnobSpec::new(KeyRing::single("fixture", secret.clone())).unwrap());
+    let delivery = receive_at(&receiver(), &body, &headers, at).await.unwrap();
     assert_eq!(delivery.event_type, EventType::new("transfer.success"));
+    assert!(delivery.event_signed);
     assert_eq!(delivery.event_id, None);
     assert_eq!(delivery.timestamp, Some(Timestamp::from_second(1_735_689_600).unwrap()));
     assert_eq!(delivery.data().unwrap()["reference"], "payout-7741");
     assert_eq!(delivery.subject(), Some(Subject::new("transfer", "trf_01JH2Q8Y6M3V9R7C4K5T2N8B1D")));
     assert_eq!(delivery.verified.key_id().as_str(), "fixture");
+    // No event_id: the key is a digest of the signed timestamp and body.
+    assert_eq!(delivery.replay_key, ReplayKey::signed_digest("bitnob", Some(1_735_689_600), &body));
     assert_eq!(&delivery.raw[..], &body[..]);
     // The recommended 5-minute window, from the signed timestamp.
-    assert!(receiver.receive_at(&body, &headers, 1_735_689_600 + 300).is_ok());
-    assert!(matches!(
-        receiver.receive_at(&body, &headers, 1_735_689_600 + 301),
-        Err(DeliveryError::Verification(VerifyError::TimestampTooOld { age_secs: 301, tolerance_secs: 300 }))
-    ));
+    assert!(receive_at(&receiver(), &body, &headers, 1_735_689_600 + 300).await.is_ok());
+    let err = receive_at(&receiver(), &body, &headers, 1_735_689_600 + 301).await.unwrap_err();
+    assert!(
+        matches!(err, ReceiveError::Verification(VerifyError::TimestampTooOld { age_secs: 301, tolerance_secs: 300 })),
+        "{err:?}"
+    );
+    assert_eq!(err.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[test]
-fn legacy_fixture_verifies_and_parses() {
+#[tokio::test]
+async fn legacy_fixture_verifies_and_parses() {
     let (body, headers, secret, at) = fixture_delivery("bitnob-legacy-deposit");
-    let receiver = BitnobReceiver::legacy(KeyRing::single("legacy", secret.clone())).unwrap();
-    let delivery = receiver.receive_at(&body, &headers, at).unwrap();
+    let receiver = || BitnobReceiver::new(BitnobSpec::legacy(KeyRing::single("legacy", secret.clone())).unwrap());
+    let delivery = receive_at(&receiver(), &body, &headers, at).await.unwrap();
     assert_eq!(delivery.event_type, EventType::new("btc.lightning.onchain.received"));
     assert_eq!(delivery.timestamp, None, "the legacy scheme signs no timestamp");
     assert_eq!(delivery.subject(), Some(Subject::new("btc.lightning.onchain", "e1b4c7d2-5a8f-4e3b-9c6d-1f2a3b4c5d6e")));
+    // No event_id, no timestamp: the key is a digest of the body.
+    assert_eq!(delivery.event_id, None);
+    assert_eq!(delivery.replay_key, ReplayKey::signed_digest("bitnob", None, &body));
     // No clock involved.
-    assert!(receiver.receive_at(&body, &headers, 0).is_ok());
+    assert!(receive_at(&receiver(), &body, &headers, 0).await.is_ok());
     // Tampered.
     let tampered = String::from_utf8(body.clone()).unwrap().replace("0.0015", "1.0015");
     assert!(matches!(
-        receiver.receive_at(tampered.as_bytes(), &headers, at),
-        Err(DeliveryError::Verification(VerifyError::NoMatch { .. }))
+        receive_at(&receiver(), tampered.as_bytes(), &headers, at).await,
+        Err(ReceiveError::Verification(VerifyError::NoMatch { .. }))
     ));
     // The current-scheme receiver does not accept a legacy delivery (no timestamp, SHA-512).
-    let current = BitnobReceiver::new(KeyRing::single("k", secret)).unwrap();
-    assert!(current.receive_at(&body, &headers, at).unwrap_err().is_verification());
+    let current = BitnobReceiver::new(BitnobSpec::new(KeyRing::single("k", secret)).unwrap());
+    assert!(receive_at(&current, &body, &headers, at).await.unwrap_err().is_verification());
 }
 
-#[test]
-fn signer_delivery_is_accepted_field_by_field() {
+#[tokio::test]
+async fn signer_delivery_is_accepted_field_by_field() {
     let headers = signed(BODY, TS, Some("virtualcard.transaction.debit"));
-    let delivery = receiver().receive_at(BODY, &headers, TS + 1).unwrap();
+    let delivery = receive_at(&receiver(), BODY, &headers, TS + 1).await.unwrap();
     assert_eq!(delivery.event_type, EventType::new("virtualcard.transaction.debit"));
+    assert!(delivery.event_signed);
     assert_eq!(delivery.event_id.as_deref(), Some("evt_01JH"));
     assert_eq!(delivery.timestamp, Some(Timestamp::from_second(TS).unwrap()));
     assert_eq!(delivery.payload, serde_json::from_slice::<Value>(BODY).unwrap());
@@ -110,83 +149,119 @@ fn signer_delivery_is_accepted_field_by_field() {
     assert_eq!(delivery.subject(), Some(Subject::new("card_transaction", "txn_9")));
     assert_eq!(delivery.verified.key_id().as_str(), "2025-01");
     assert_eq!(delivery.verified.timestamp(), Some(TS));
+    assert_eq!(delivery.replay_key.as_str(), "bitnob:event:evt_01JH");
 }
 
-#[test]
-fn tampered_body_wrong_key_and_missing_headers_are_rejected() {
+#[tokio::test]
+async fn tampered_body_wrong_key_and_missing_headers_are_rejected() {
     let headers = signed(BODY, TS, None);
     let tampered = String::from_utf8(BODY.to_vec()).unwrap().replace("2500000", "9500000");
-    assert_eq!(
-        receiver().receive_at(tampered.as_bytes(), &headers, TS),
-        Err(DeliveryError::Verification(VerifyError::NoMatch { keys_tried: 1, signatures_tried: 1 }))
+    let err = receive_at(&receiver(), tampered.as_bytes(), &headers, TS).await.unwrap_err();
+    assert!(
+        matches!(err, ReceiveError::Verification(VerifyError::NoMatch { keys_tried: 1, signatures_tried: 1 })),
+        "{err:?}"
     );
-    let other = BitnobReceiver::new(KeyRing::single("x", HmacSecret::from_str_bytes("other").unwrap())).unwrap();
+    assert_eq!(err.status(), StatusCode::UNAUTHORIZED);
+    let other = BitnobReceiver::new(
+        BitnobSpec::new(KeyRing::single("x", HmacSecret::from_str_bytes("other").unwrap())).unwrap(),
+    );
     assert!(matches!(
-        other.receive_at(BODY, &headers, TS),
-        Err(DeliveryError::Verification(VerifyError::NoMatch { .. }))
+        receive_at(&other, BODY, &headers, TS).await,
+        Err(ReceiveError::Verification(VerifyError::NoMatch { .. }))
     ));
     for missing in [headers::BITNOB_SIGNATURE, headers::BITNOB_TIMESTAMP] {
         let mut without = headers.clone();
         without.remove(&missing);
-        assert_eq!(
-            receiver().receive_at(BODY, &without, TS),
-            Err(DeliveryError::Verification(VerifyError::MissingHeader { name: missing }))
+        let err = receive_at(&receiver(), BODY, &without, TS).await.unwrap_err();
+        assert!(
+            matches!(&err, ReceiveError::Verification(VerifyError::MissingHeader { name }) if *name == missing),
+            "{err:?}"
         );
     }
+    assert!(BitnobSpec::new(KeyRing::new()).is_err());
+    assert!(BitnobSpec::legacy(KeyRing::new()).is_err());
 }
 
-#[test]
-fn stale_and_future_timestamps_are_rejected() {
+#[tokio::test]
+async fn stale_and_future_timestamps_are_rejected() {
     let headers = signed(BODY, TS, None);
     assert!(matches!(
-        receiver().receive_at(BODY, &headers, TS + 3600),
-        Err(DeliveryError::Verification(VerifyError::TimestampTooOld { .. }))
+        receive_at(&receiver(), BODY, &headers, TS + 3600).await,
+        Err(ReceiveError::Verification(VerifyError::TimestampTooOld { .. }))
     ));
     assert!(matches!(
-        receiver().receive_at(BODY, &headers, TS - 3600),
-        Err(DeliveryError::Verification(VerifyError::TimestampInFuture { .. }))
+        receive_at(&receiver(), BODY, &headers, TS - 3600).await,
+        Err(ReceiveError::Verification(VerifyError::TimestampInFuture { .. }))
     ));
     // A timestamp changed in the header no longer matches the signature.
     let mut moved = headers.clone();
     moved.insert(headers::BITNOB_TIMESTAMP, HeaderValue::from(TS + 60));
     assert!(matches!(
-        receiver().receive_at(BODY, &moved, TS + 60),
-        Err(DeliveryError::Verification(VerifyError::NoMatch { .. }))
+        receive_at(&receiver(), BODY, &moved, TS + 60).await,
+        Err(ReceiveError::Verification(VerifyError::NoMatch { .. }))
     ));
 }
 
-#[test]
-fn event_header_and_body_must_agree() {
+#[tokio::test]
+async fn event_header_and_body_must_agree() {
     let headers = signed(BODY, TS, Some("virtualcard.transaction.reversed"));
-    match receiver().receive_at(BODY, &headers, TS) {
-        Err(DeliveryError::HeaderMismatch { name, detail }) => {
-            assert_eq!(name, headers::BITNOB_EVENT);
-            assert!(detail.contains("virtualcard.transaction.reversed"), "{detail}");
-        }
+    let err = receive_at(&receiver(), BODY, &headers, TS).await.unwrap_err();
+    match &err {
+        ReceiveError::Delivery(DeliveryError::HeaderMismatch { name }) => assert_eq!(name, &headers::BITNOB_EVENT),
         other => panic!("expected HeaderMismatch, got {other:?}"),
     }
-    // Body without `event`: the header names it; without either it is missing.
+    assert_eq!(err.status(), StatusCode::BAD_REQUEST);
+    // The message names the header but quotes neither value.
+    let text = format!("{err} | {} | {err:?}", err.reason());
+    assert!(text.contains("x-bitnob-event"), "{text}");
+    for value in ["virtualcard.transaction.reversed", "virtualcard.transaction.debit"] {
+        assert!(!text.contains(value), "{text}");
+    }
+
+    // Without an event in the body or the header, the event is missing.
     let body = br#"{"data":{"id":"w_1"}}"#;
-    let delivery = receiver().receive_at(body, &signed(body, TS, Some("wallet.created")), TS).unwrap();
-    assert_eq!(delivery.event_type, EventType::new("wallet.created"));
-    assert_eq!(delivery.subject(), Some(Subject::new("wallet", "w_1")));
-    assert_eq!(
-        receiver().receive_at(body, &signed(body, TS, None), TS),
-        Err(DeliveryError::MissingHeader { name: headers::BITNOB_EVENT })
+    let err = receive_at(&receiver(), body, &signed(body, TS, None), TS).await.unwrap_err();
+    assert!(
+        matches!(&err, ReceiveError::Delivery(DeliveryError::MissingHeader { name }) if *name == headers::BITNOB_EVENT),
+        "{err:?}"
     );
+    assert_eq!(err.status(), StatusCode::BAD_REQUEST);
     let mut repeated = signed(BODY, TS, Some("virtualcard.transaction.debit"));
     repeated.append(headers::BITNOB_EVENT, HeaderValue::from_static("virtualcard.transaction.debit"));
-    assert_eq!(
-        receiver().receive_at(BODY, &repeated, TS),
-        Err(DeliveryError::MalformedHeader {
-            name: headers::BITNOB_EVENT,
-            reason: MalformedReason::Repeated { count: 2 }
-        })
+    let err = receive_at(&receiver(), BODY, &repeated, TS).await.unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            ReceiveError::Delivery(DeliveryError::MalformedHeader {
+                name,
+                reason: MalformedReason::Repeated { count: 2 }
+            }) if *name == headers::BITNOB_EVENT
+        ),
+        "{err:?}"
     );
 }
 
-#[test]
-fn malformed_json_is_a_parse_error_without_body_content() {
+#[tokio::test]
+async fn an_event_only_in_the_header_is_reported_unsigned() {
+    let body = br#"{"data":{"id":"w_1"}}"#;
+    let delivery = receive_at(&receiver(), body, &signed(body, TS, Some("wallet.created")), TS).await.unwrap();
+    assert_eq!(delivery.event_type, EventType::new("wallet.created"));
+    assert!(!delivery.event_signed);
+    assert_eq!(delivery.subject(), Some(Subject::new("wallet", "w_1")));
+    // The unsigned header does not enter the key.
+    assert_eq!(delivery.replay_key, ReplayKey::signed_digest("bitnob", Some(TS), body));
+    let unified = delivery.into_delivery();
+    assert_eq!(unified.event_type, Some(EventType::new("wallet.created")));
+    assert!(!unified.event_type_signed);
+    // Named by the body: signed.
+    let body = br#"{"event":"wallet.created","data":{"id":"w_1"}}"#;
+    let delivery = receive_at(&receiver(), body, &signed(body, TS, Some("wallet.created")), TS).await.unwrap();
+    assert!(delivery.event_signed);
+    assert!(delivery.into_delivery().event_type_signed);
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_parse_error_without_body_content() {
     for body in [
         &br#"{"event":"transfer.success","data":{"account_number":"0123456789""#[..],
         br#"["transfer.success"]"#,
@@ -194,75 +269,144 @@ fn malformed_json_is_a_parse_error_without_body_content() {
         br#"{"event":"transfer.success","event_id":["evt-secret-1"]}"#,
         b"account_number=0123456789",
     ] {
-        let err = receiver().receive_at(body, &signed(body, TS, None), TS).unwrap_err();
+        let err = receive_at(&receiver(), body, &signed(body, TS, None), TS).await.unwrap_err();
         match &err {
-            DeliveryError::Parse { provider, detail } => {
+            ReceiveError::Delivery(DeliveryError::Parse { provider, detail }) => {
                 assert_eq!(*provider, "bitnob");
                 assert!(!detail.contains("0123456789") && !detail.contains("evt-secret-1"), "{detail}");
             }
             other => panic!("expected Parse, got {other:?}"),
         }
-        assert_eq!(err.http_status().as_u16(), 400);
+        let reason = err.reason();
+        assert!(!reason.contains("0123456789") && !reason.contains("evt-secret-1"), "{reason}");
+        assert_eq!(err.status(), StatusCode::BAD_REQUEST);
     }
 }
 
-#[test]
-fn unknown_events_are_accepted() {
+#[tokio::test]
+async fn unknown_events_are_accepted() {
     let body = br#"{"event":"stablecoin.pyusd.received.success","data":{"id":17}}"#;
-    let delivery = receiver().receive_at(body, &signed(body, TS, None), TS).unwrap();
+    let delivery = receive_at(&receiver(), body, &signed(body, TS, None), TS).await.unwrap();
     assert_eq!(delivery.event_type.as_str(), "stablecoin.pyusd.received.success");
     assert_eq!(delivery.subject(), Some(Subject::new("stablecoin.pyusd.received", "17")));
 }
 
-#[test]
-fn replay_store_refuses_repeats() {
-    let store = Arc::new(InMemoryReplayStore::new());
-    let receiver = receiver().with_replay_store(store.clone(), Duration::from_secs(3600));
-    assert!(receiver.receive_at(BODY, &signed(BODY, TS, None), TS).is_ok());
+#[tokio::test]
+async fn handled_deliveries_are_duplicates() {
+    let store = Arc::new(InMemoryDedupeStore::new());
+    let receiver = receiver().with_store(store.clone());
+    assert!(receive_at(&receiver, BODY, &signed(BODY, TS, None), TS).await.is_ok());
     // Bitnob's retry: same event_id, re-signed a minute later.
-    let err = receiver.receive_at(BODY, &signed(BODY, TS + 60, None), TS + 60).unwrap_err();
-    assert_eq!(err, DeliveryError::Replay { key: "bitnob:event:evt_01JH".into() });
+    let err = receive_at(&receiver, BODY, &signed(BODY, TS + 60, None), TS + 60).await.unwrap_err();
+    assert!(matches!(&err, ReceiveError::Duplicate { key } if key.as_str() == "bitnob:event:evt_01JH"), "{err:?}");
+    assert_eq!(err.status(), StatusCode::OK);
 
-    // Without event_id, the body is the key — also across re-signing.
+    // Without event_id, the key is a digest of the signed timestamp and body: the identical
+    // request is a duplicate...
     let body = br#"{"event":"transfer.success","data":{"id":"trf_2"}}"#;
-    assert!(receiver.receive_at(body, &signed(body, TS, None), TS).is_ok());
-    assert!(matches!(
-        receiver.receive_at(body, &signed(body, TS + 30, None), TS + 30),
-        Err(DeliveryError::Replay { key }) if key.starts_with("bitnob:body:")
-    ));
+    let first = receive_at(&receiver, body, &signed(body, TS, None), TS).await.unwrap();
+    assert_eq!(first.replay_key, ReplayKey::signed_digest("bitnob", Some(TS), body));
+    assert!(first.replay_key.as_str().starts_with("bitnob:sha256:"));
+    let err = receive_at(&receiver, body, &signed(body, TS, None), TS + 30).await.unwrap_err();
+    assert!(matches!(&err, ReceiveError::Duplicate { key } if *key == first.replay_key), "{err:?}");
+    // ...while a copy re-signed under another timestamp is another delivery: nothing signed
+    // says it is the same event (a body naming an event_id is deduplicated across re-signing).
+    let resigned = receive_at(&receiver, body, &signed(body, TS + 30, None), TS + 30).await.unwrap();
+    assert_ne!(resigned.replay_key, first.replay_key);
     // A stale or forged copy fails verification before it reaches the store.
     let before = store.len();
-    assert!(receiver.receive_at(body, &signed(body, TS, None), TS + 3600).unwrap_err().is_verification());
+    assert!(receive_at(&receiver, body, &signed(body, TS, None), TS + 3600).await.unwrap_err().is_verification());
     assert_eq!(store.len(), before);
 }
 
-#[test]
-fn into_delivery_field_by_field() {
-    let typed: BitnobDelivery = receiver().receive_at(BODY, &signed(BODY, TS, None), TS).unwrap();
+#[tokio::test]
+async fn a_resend_with_another_unsigned_event_header_is_a_duplicate_and_not_handled_again() {
+    let receiver = receiver();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let app = counting_app(&calls, false);
+    let now = unix_now();
+    let key =
+        receiver.receive(request(BODY, signed(BODY, now, Some("virtualcard.transaction.debit"))), &app).await.unwrap();
+    assert_eq!(key.as_str(), "bitnob:event:evt_01JH");
+    // The same signed delivery without X-Bitnob-Event.
+    let err = receiver.receive(request(BODY, signed(BODY, now, None)), &app).await.unwrap_err();
+    assert!(matches!(&err, ReceiveError::Duplicate { key: k } if *k == key), "{err:?}");
+    assert_eq!(err.status(), StatusCode::OK);
+
+    // A body naming no event, handled once; replayed with a different (unsigned) event header.
+    let body = br#"{"data":{"id":"w_1"}}"#;
+    let key = receiver.receive(request(body, signed(body, now, Some("wallet.created"))), &app).await.unwrap();
+    assert_eq!(key, ReplayKey::signed_digest("bitnob", Some(now), body));
+    for event in [Some("wallet.deleted"), Some("transfer.success"), None] {
+        let err = match receiver.receive(request(body, signed(body, now, event)), &app).await {
+            Err(err) => err,
+            Ok(key) => panic!("a replay was handled again under {key}"),
+        };
+        if event.is_some() {
+            assert!(matches!(&err, ReceiveError::Duplicate { key: k } if *k == key), "{err:?}");
+            assert_eq!(err.status(), StatusCode::OK);
+        } else {
+            // Without any event the delivery is unusable: refused before the store.
+            assert!(matches!(err, ReceiveError::Delivery(DeliveryError::MissingHeader { .. })), "{err:?}");
+        }
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "the application must not see a replay");
+}
+
+#[tokio::test]
+async fn an_application_failure_releases_the_key_for_the_retry() {
+    let receiver = receiver();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let now = unix_now();
+    let err = receiver.receive(request(BODY, signed(BODY, now, None)), &counting_app(&calls, true)).await.unwrap_err();
+    assert!(matches!(err, ReceiveError::Application(_)), "{err:?}");
+    assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(err.provider_should_retry());
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+    // Bitnob's retry (same event_id, re-signed) is handled, once.
+    let ok = counting_app(&calls, false);
+    let key = receiver.receive(request(BODY, signed(BODY, now + 1, None)), &ok).await.unwrap();
+    assert_eq!(key.as_str(), "bitnob:event:evt_01JH");
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert!(receiver.receive(request(BODY, signed(BODY, now + 2, None)), &ok).await.unwrap_err().is_duplicate());
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn into_delivery_field_by_field() {
+    let typed: BitnobDelivery = receive_at(&receiver(), BODY, &signed(BODY, TS, None), TS).await.unwrap();
     let unified = Delivery::from(typed);
     assert_eq!(unified.provider, ProviderId::Bitnob);
     assert_eq!(unified.event_type, Some(EventType::new("virtualcard.transaction.debit")));
+    assert!(unified.event_type_signed);
     assert_eq!(unified.delivery_id, None);
     assert_eq!(unified.event_id.as_deref(), Some("evt_01JH"));
     assert_eq!(unified.occurred_at, Some(Timestamp::from_second(TS).unwrap()));
+    assert_eq!(unified.signed_at, Some(Timestamp::from_second(TS).unwrap()));
+    assert_eq!(unified.replay_key.as_deref(), Some("bitnob:event:evt_01JH"));
     assert_eq!(unified.subject, Some(Subject::new("card_transaction", "txn_9")));
     assert_eq!(unified.key_id.as_deref(), Some("2025-01"));
     assert_eq!(unified.payload, serde_json::from_slice::<Value>(BODY).unwrap());
     assert_eq!(&unified.raw[..], BODY);
-    assert_eq!(unified.dedupe_key(), Some("evt_01JH"));
+    assert_eq!(unified.dedupe_key(), Some("bitnob:event:evt_01JH"));
 
     let body = br#"{"event":"wallet.created","data":null}"#;
-    let bare = receiver().receive_at(body, &signed(body, TS, None), TS).unwrap();
+    let bare = receive_at(&receiver(), body, &signed(body, TS, None), TS).await.unwrap();
     assert_eq!(bare.data(), None);
     let unified = bare.into_delivery();
     assert_eq!(unified.subject, None);
     assert_eq!(unified.payload, json!({"event": "wallet.created", "data": null}));
+    let digest = ReplayKey::signed_digest("bitnob", Some(TS), body);
+    assert_eq!(unified.dedupe_key(), Some(digest.as_str()));
 }
 
-#[test]
-fn receivers_do_not_print_secrets() {
-    let receiver = receiver().with_replay_store(Arc::new(InMemoryReplayStore::new()), Duration::from_secs(60));
-    let legacy = BitnobReceiver::legacy(KeyRing::single("l", secret())).unwrap();
+#[tokio::test]
+async fn receivers_do_not_print_secrets() {
+    let receiver = receiver().with_store(Arc::new(InMemoryDedupeStore::new()));
+    let legacy = BitnobReceiver::new(BitnobSpec::legacy(KeyRing::single("l", secret())).unwrap());
     let text = format!("{receiver:?} {legacy:#?}");
     assert!(!text.contains(SECRET), "{text}");
+    let delivery = receive_at(&receiver, BODY, &signed(BODY, TS, None), TS).await.unwrap();
+    assert!(!format!("{delivery:?}").contains(SECRET));
 }

@@ -1,19 +1,26 @@
-//! Receiving deliveries with `ChipReceiver`: the openssl-signed fixture, `RsaSigner`-signed
-//! payloads, rejections, replays and the unified conversion.
+//! Receiving deliveries with `ChipReceiver` (the pipeline over `ChipSpec`): the openssl-signed
+//! fixture, `RsaSigner`-signed payloads, rejections, replay keys from the signed object state,
+//! dedupe and the unified conversion.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
-use hookbridge_chip::{ChipEvent, ChipReceiver, ChipWebhook, DeliveryObject, VerifiedChipDelivery};
-use hookbridge_core::reexports::http::{HeaderMap, HeaderValue};
+use hookbridge_chip::delivery::CHIP_RETENTION;
+use hookbridge_chip::{ChipEvent, ChipReceiver, ChipSpec, ChipWebhook, DeliveryObject, VerifiedChipDelivery};
+use hookbridge_core::reexports::bytes::Bytes;
+use hookbridge_core::reexports::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use hookbridge_core::{Delivery, EventType, ProviderId, Subject};
-use hookbridge_verify::sign::RsaSigner;
-use hookbridge_verify::{
-    DeliveryError, InMemoryReplayStore, KeyRing, RsaHash, RsaPublicKey, RsaScheme, VerifyError, headers,
+use hookbridge_verify::receive::{
+    AppError, Application, InMemoryDedupeStore, Incoming, Receive as _, ReceiveError, ReplayKey, app_fn,
 };
+use hookbridge_verify::sign::RsaSigner;
+use hookbridge_verify::{DeliveryError, KeyRing, RsaHash, RsaPublicKey, RsaScheme, VerifyError, headers};
 use serde_json::{Value, json};
 
 use crate::common::*;
+
+/// Any time: CHIP signs no timestamp.
+const NOW: i64 = 1_718_000_500;
 
 fn key_file(name: &str) -> String {
     let path = format!("{}/../../fixtures/keys/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -53,8 +60,44 @@ pub(crate) fn public_pem_b() -> String {
     key_file("rsa4096-public-spki.pem")
 }
 
+/// The public half of a throwaway 1024-bit key (`fixtures/keys/rsa1024-public-spki.pem`).
+pub(crate) fn public_pem_1024() -> String {
+    key_file("rsa1024-public-spki.pem")
+}
+
+/// A POST of `body` with `headers`, as the pipeline receives it.
+pub(crate) fn request(body: &[u8], headers: &HeaderMap) -> Incoming {
+    Incoming::post(Uri::from_static("/hooks/chip"), headers.clone(), Bytes::copy_from_slice(body))
+}
+
 fn receiver() -> ChipReceiver {
-    ChipReceiver::new(KeyRing::single(WEBHOOK_ID, public_a())).unwrap()
+    ChipReceiver::new(ChipSpec::new(KeyRing::single(WEBHOOK_ID, public_a())).unwrap())
+}
+
+/// Runs the pipeline up to the application at `now` and marks the delivery handled.
+async fn receive_at(
+    receiver: &ChipReceiver,
+    body: &[u8],
+    headers: &HeaderMap,
+    now: i64,
+) -> Result<VerifiedChipDelivery, ReceiveError> {
+    let (delivery, ticket) = receiver.accept_at(request(body, headers), now).await?.into_parts();
+    ticket.complete().await.unwrap();
+    Ok(delivery)
+}
+
+/// [`receive_at`] with a fresh receiver.
+async fn receive(body: &[u8], headers: &HeaderMap) -> Result<VerifiedChipDelivery, ReceiveError> {
+    receive_at(&receiver(), body, headers, NOW).await
+}
+
+/// An application counting its calls; it fails when `fail` is set.
+fn counting_app(calls: &Arc<AtomicUsize>, fail: bool) -> impl Application<VerifiedChipDelivery> + use<> {
+    let calls = calls.clone();
+    app_fn(move |_delivery: VerifiedChipDelivery| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        async move { if fail { Err(AppError::new("the ledger is read-only")) } else { Ok(()) } }
+    })
 }
 
 /// A fixture body from `fixtures/chip/` and its `X-Signature` by key A.
@@ -64,15 +107,15 @@ fn signed_fixture(name: &str) -> (Vec<u8>, HeaderMap) {
     (body, headers)
 }
 
-#[test]
-fn openssl_signed_fixture_verifies_through_chip_receiver() {
+#[tokio::test]
+async fn openssl_signed_fixture_verifies_through_chip_receiver() {
     let meta: Value = serde_json::from_slice(&verify_fixture("chip-purchase-paid.json")).unwrap();
     assert_eq!(meta["public_key"], "keys/rsa2048-public-spki.pem");
     let body = verify_fixture("chip-purchase-paid.body");
     let mut headers = HeaderMap::new();
     headers.insert("x-signature", HeaderValue::from_str(meta["headers"]["X-Signature"].as_str().unwrap()).unwrap());
 
-    let delivery = receiver().receive_at(&body, &headers, meta["verify_at"].as_i64().unwrap()).unwrap();
+    let delivery = receive_at(&receiver(), &body, &headers, meta["verify_at"].as_i64().unwrap()).await.unwrap();
     assert_eq!(delivery.event_type, ChipEvent::PurchasePaid);
     let purchase = delivery.purchase().unwrap();
     assert_eq!(purchase.id.as_deref(), Some("d6c3f1a0-2b5e-4c8d-9f71-3e6a4b2c8d10"));
@@ -82,49 +125,51 @@ fn openssl_signed_fixture_verifies_through_chip_receiver() {
     assert_eq!(delivery.verified.timestamp(), None);
     assert_eq!(&delivery.raw[..], &body[..]);
     assert_eq!(delivery.occurred_at(), Some(ts(1_735_689_540)));
+    assert_eq!(
+        delivery.replay_key().as_str(),
+        "chip:object:purchase.paid:purchase:d6c3f1a0-2b5e-4c8d-9f71-3e6a4b2c8d10:1735689540"
+    );
 
     // The raw bytes matter: the same JSON re-serialized compactly does not verify.
     let reserialized = serde_json::to_vec(&serde_json::from_slice::<Value>(&body).unwrap()).unwrap();
-    assert!(matches!(
-        receiver().receive(&reserialized, &headers),
-        Err(DeliveryError::Verification(VerifyError::NoMatch { .. }))
-    ));
+    let err = receive(&reserialized, &headers).await.unwrap_err();
+    assert!(matches!(err, ReceiveError::Verification(VerifyError::NoMatch { .. })), "{err:?}");
 }
 
-#[test]
-fn openssl_signed_chip_send_fixture_verifies_with_sha512() {
+#[tokio::test]
+async fn openssl_signed_chip_send_fixture_verifies_with_sha512() {
     let meta: Value = serde_json::from_slice(&verify_fixture("chip-send-instruction-completed.json")).unwrap();
     let body = verify_fixture("chip-send-instruction-completed.body");
     let mut headers = HeaderMap::new();
     headers.insert("x-signature", HeaderValue::from_str(meta["headers"]["X-Signature"].as_str().unwrap()).unwrap());
     let key = RsaPublicKey::from_pem(&key_file("rsa4096-public-pkcs1.pem")).unwrap();
 
-    let send = ChipReceiver::with_hash(KeyRing::single("send", key.clone()), RsaHash::Sha512).unwrap();
-    let delivery = send.receive(&body, &headers).unwrap();
+    let send = ChipReceiver::new(ChipSpec::with_hash(KeyRing::single("send", key.clone()), RsaHash::Sha512).unwrap());
+    let delivery = receive_at(&send, &body, &headers, NOW).await.unwrap();
     assert_eq!(delivery.event_type, ChipEvent::Unknown("send_instruction.completed".into()));
     assert!(matches!(&delivery.object, DeliveryObject::Other(map) if map["reference"] == "PAYOUT-0042"));
     assert_eq!(delivery.subject(), Some(Subject::new("send_instruction", "5817")));
     // The SHA-256 (Collect) receiver refuses it.
-    let collect = ChipReceiver::new(KeyRing::single("send", key)).unwrap();
-    assert!(collect.receive(&body, &headers).unwrap_err().is_verification());
+    let collect = ChipReceiver::new(ChipSpec::new(KeyRing::single("send", key)).unwrap());
+    assert!(receive_at(&collect, &body, &headers, NOW).await.unwrap_err().is_verification());
 }
 
-#[test]
-fn signer_deliveries_of_each_object_kind() {
+#[tokio::test]
+async fn signer_deliveries_of_each_object_kind() {
     let (body, headers) = signed_fixture("purchase_paid.json");
-    let d = receiver().receive(&body, &headers).unwrap();
+    let d = receive(&body, &headers).await.unwrap();
     assert_eq!(d.event_type, ChipEvent::PurchasePaid);
     assert_eq!(d.subject(), Some(Subject::new("purchase", "c4a1e8b2-6d3f-4a7e-9b5c-2f8d0e1a3b46")));
     assert_eq!(d.occurred_at(), Some(ts(1_718_000_460)));
 
     let (body, headers) = signed_fixture("payment_refunded.json");
-    let d = receiver().receive(&body, &headers).unwrap();
+    let d = receive(&body, &headers).await.unwrap();
     assert_eq!(d.event_type, ChipEvent::PaymentRefunded);
     assert!(d.payment().is_some());
     assert_eq!(d.subject(), Some(Subject::new("payment", "8a6b4c2d-0e1f-4a3b-9c5d-7e9f1a3b5c7d")));
 
     let (body, headers) = signed_fixture("payout_success.json");
-    let d = receiver().receive(&body, &headers).unwrap();
+    let d = receive(&body, &headers).await.unwrap();
     assert_eq!(d.event_type, ChipEvent::PayoutSuccess);
     assert!(matches!(d.object, DeliveryObject::Other(_)));
     assert_eq!(d.subject(), Some(Subject::new("payout", "2b4d6f8a-0c1e-4a3c-9e5a-7c9e1a3c5e7a")));
@@ -132,39 +177,45 @@ fn signer_deliveries_of_each_object_kind() {
     assert_eq!(d.clone().into_inner(), hookbridge_chip::ChipDelivery::from_slice(&body).unwrap());
 }
 
-#[test]
-fn unknown_event_types_decode_as_unknown() {
+#[tokio::test]
+async fn unknown_event_types_decode_as_unknown() {
     let (body, headers) = signed_fixture("purchase_subscription_charge_failure.json");
-    let d = receiver().receive(&body, &headers).unwrap();
+    let d = receive(&body, &headers).await.unwrap();
     assert_eq!(d.event_type, ChipEvent::Unknown("purchase.subscription_charge_failure".into()));
     assert!(d.purchase().is_some());
     assert_eq!(d.into_delivery().event_type, Some(EventType::new("purchase.subscription_charge_failure")));
 }
 
-#[test]
-fn tampered_wrong_key_missing_and_malformed_signatures_are_rejected() {
+#[tokio::test]
+async fn tampered_wrong_key_missing_and_malformed_signatures_are_rejected() {
     let (body, headers) = signed_fixture("purchase_paid.json");
     let tampered = String::from_utf8(body.clone()).unwrap().replacen("8900", "1", 1);
-    assert_eq!(
-        receiver().receive(tampered.as_bytes(), &headers),
-        Err(DeliveryError::Verification(VerifyError::NoMatch { keys_tried: 1, signatures_tried: 1 }))
+    let err = receive(tampered.as_bytes(), &headers).await.unwrap_err();
+    assert!(
+        matches!(err, ReceiveError::Verification(VerifyError::NoMatch { keys_tried: 1, signatures_tried: 1 })),
+        "{err:?}"
     );
-    let wrong = ChipReceiver::with_key(public_b());
-    assert!(matches!(wrong.receive(&body, &headers), Err(DeliveryError::Verification(VerifyError::NoMatch { .. }))));
-    assert_eq!(
-        receiver().receive(&body, &HeaderMap::new()),
-        Err(DeliveryError::Verification(VerifyError::MissingHeader { name: headers::CHIP_SIGNATURE }))
+    assert_eq!(err.status(), StatusCode::UNAUTHORIZED);
+    let wrong = ChipReceiver::new(ChipSpec::with_key(public_b()));
+    assert!(matches!(
+        receive_at(&wrong, &body, &headers, NOW).await,
+        Err(ReceiveError::Verification(VerifyError::NoMatch { .. }))
+    ));
+    let err = receive(&body, &HeaderMap::new()).await.unwrap_err();
+    assert!(
+        matches!(&err, ReceiveError::Verification(VerifyError::MissingHeader { name }) if *name == headers::CHIP_SIGNATURE),
+        "{err:?}"
     );
+    assert_eq!(err.status(), StatusCode::UNAUTHORIZED);
     let mut garbage = HeaderMap::new();
     garbage.insert("x-signature", HeaderValue::from_static("not base64 !!"));
-    assert!(matches!(
-        receiver().receive(&body, &garbage),
-        Err(DeliveryError::Verification(VerifyError::BadEncoding { .. }))
-    ));
+    let err = receive(&body, &garbage).await.unwrap_err();
+    assert!(matches!(err, ReceiveError::Verification(VerifyError::BadEncoding { .. })), "{err:?}");
+    assert_eq!(err.status(), StatusCode::BAD_REQUEST);
 }
 
-#[test]
-fn a_ring_of_webhook_keys_reports_which_webhook_matched() {
+#[tokio::test]
+async fn a_ring_of_webhook_keys_reports_which_webhook_matched() {
     let webhook = |id: &str, pem: Option<String>| -> ChipWebhook {
         serde_json::from_value(json!({
             "type": "webhook", "id": id, "title": "t", "all_events": true, "events": [],
@@ -177,22 +228,31 @@ fn a_ring_of_webhook_keys_reports_which_webhook_matched() {
         webhook("22222222-2222-4222-8222-222222222222", None),
         webhook(WEBHOOK_ID, Some(public_pem_a())),
     ];
-    let receiver = ChipReceiver::from_webhooks(&hooks).unwrap();
-    assert_eq!(receiver.verifier().key_ids().count(), 2);
+    let receiver = ChipReceiver::new(ChipSpec::from_webhooks(&hooks).unwrap());
+    assert_eq!(receiver.spec().verifier().key_ids().count(), 2);
     let (body, headers) = signed_fixture("purchase_paid.json");
-    assert_eq!(receiver.receive(&body, &headers).unwrap().verified.key_id().as_str(), WEBHOOK_ID);
+    let (delivery, ticket) = receiver.accept_at(request(&body, &headers), NOW).await.unwrap().into_parts();
+    assert_eq!(delivery.verified.key_id().as_str(), WEBHOOK_ID);
+    // Released: the same delivery, signed by the other webhook's key, is handled again.
+    ticket.release().await.unwrap();
     let headers = signer_b().sign(&body).unwrap();
     assert_eq!(
-        receiver.receive(&body, &headers).unwrap().verified.key_id().as_str(),
+        receive_at(&receiver, &body, &headers, NOW).await.unwrap().verified.key_id().as_str(),
         "11111111-1111-4111-8111-111111111111"
     );
-    assert!(ChipReceiver::from_webhooks(&hooks[1..2]).is_err(), "no key at all");
+    assert!(ChipSpec::from_webhooks(&hooks[1..2]).is_err(), "no key at all");
     let bad = webhook(WEBHOOK_ID, Some("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----".into()));
-    assert!(ChipReceiver::from_webhooks([&bad]).is_err());
+    assert!(ChipSpec::from_webhooks([&bad]).is_err());
+    // A webhook key under 2048 bits is refused when the ring is built.
+    let small = webhook(WEBHOOK_ID, Some(public_pem_1024()));
+    assert!(matches!(
+        ChipSpec::from_webhooks([&small]),
+        Err(hookbridge_verify::KeyError::RsaKeyTooSmall { bits: 1024, .. })
+    ));
 }
 
-#[test]
-fn malformed_bodies_are_parse_errors_without_body_content() {
+#[tokio::test]
+async fn malformed_bodies_are_parse_errors_without_body_content() {
     let cases: [&[u8]; 5] = [
         br#"{"event_type":"purchase.paid","client":{"email":"siti@example.com""#,
         br#"{"type":"purchase","id":"p-1","client":{"email":"siti@example.com"}}"#,
@@ -202,60 +262,115 @@ fn malformed_bodies_are_parse_errors_without_body_content() {
     ];
     for body in cases {
         let headers = signer_a().sign(body).unwrap();
-        let err = receiver().receive(body, &headers).unwrap_err();
+        let err = receive(body, &headers).await.unwrap_err();
         match &err {
-            DeliveryError::Parse { provider, detail } => {
+            ReceiveError::Delivery(DeliveryError::Parse { provider, detail }) => {
                 assert_eq!(*provider, "chip");
                 assert!(!detail.contains("siti@example.com") && !detail.contains("42"), "{detail}");
             }
             other => panic!("expected Parse for {}, got {other:?}", String::from_utf8_lossy(body)),
         }
+        assert!(!err.reason().contains("siti@example.com"), "{}", err.reason());
+        assert_eq!(err.status(), StatusCode::BAD_REQUEST);
     }
     let body = br#"{"type":"purchase","id":"p-1"}"#;
-    match receiver().receive(body, &signer_a().sign(body).unwrap()) {
-        Err(DeliveryError::Parse { detail, .. }) => assert!(detail.contains("missing field `event_type`"), "{detail}"),
+    match receive(body, &signer_a().sign(body).unwrap()).await {
+        Err(ReceiveError::Delivery(DeliveryError::Parse { detail, .. })) => {
+            assert!(detail.contains("missing field `event_type`"), "{detail}");
+        }
         other => panic!("{other:?}"),
     }
 }
 
-#[test]
-fn replay_store_keys_on_event_object_and_time() {
-    let store = Arc::new(InMemoryReplayStore::new());
-    let receiver = receiver().with_replay_store(store.clone(), Duration::from_secs(37 * 3600));
+#[tokio::test]
+async fn replay_keys_are_the_event_object_and_time() {
+    let store = Arc::new(InMemoryDedupeStore::new());
+    let receiver = receiver().with_store(store.clone());
+    // Remembered longer than CHIP retries (36 h 26 min).
+    assert_eq!(receiver.retention_duration(), CHIP_RETENTION);
+    assert!(CHIP_RETENTION.as_secs() > 36 * 3600 + 26 * 60);
     let (body, headers) = signed_fixture("purchase_paid.json");
-    let first = receiver.receive_at(&body, &headers, 1_718_000_500).unwrap();
-    assert_eq!(first.replay_key(), "chip:purchase.paid:purchase:c4a1e8b2-6d3f-4a7e-9b5c-2f8d0e1a3b46:1718000460");
-    // CHIP's retry of the same delivery, an hour later.
+    let first = receive_at(&receiver, &body, &headers, NOW).await.unwrap();
     assert_eq!(
-        receiver.receive_at(&body, &headers, 1_718_004_100),
-        Err(DeliveryError::Replay { key: first.replay_key() })
+        first.replay_key().as_str(),
+        "chip:object:purchase.paid:purchase:c4a1e8b2-6d3f-4a7e-9b5c-2f8d0e1a3b46:1718000460"
     );
+    // CHIP's retry of the same delivery, an hour later.
+    let err = receive_at(&receiver, &body, &headers, NOW + 3600).await.unwrap_err();
+    assert!(matches!(&err, ReceiveError::Duplicate { key } if key == first.replay_key()), "{err:?}");
+    assert_eq!(err.status(), StatusCode::OK);
+    // The same state re-serialized differently (signed again): still the same delivery.
+    let reformatted = serde_json::to_vec(&serde_json::from_slice::<Value>(&body).unwrap()).unwrap();
+    let err = receive_at(&receiver, &reformatted, &signer_a().sign(&reformatted).unwrap(), NOW).await.unwrap_err();
+    assert!(err.is_duplicate(), "{err:?}");
     // The same purchase, changed later: a new key.
     let mut later: Value = serde_json::from_slice(&body).unwrap();
     later["updated_on"] = json!(1_718_000_999);
     let later = serde_json::to_vec(&later).unwrap();
-    assert!(receiver.receive_at(&later, &signer_a().sign(&later).unwrap(), 1_718_001_000).is_ok());
-    // No id: the body is the key.
+    let changed = receive_at(&receiver, &later, &signer_a().sign(&later).unwrap(), NOW).await.unwrap();
+    assert_ne!(changed.replay_key(), first.replay_key());
+    // No id: a digest of the signed body is the key.
     let bare = br#"{"event_type":"purchase.viewed"}"#;
     let headers = signer_a().sign(bare).unwrap();
-    assert!(receiver.receive_at(bare, &headers, 1).is_ok());
-    assert!(matches!(
-        receiver.receive_at(bare, &headers, 2),
-        Err(DeliveryError::Replay { key }) if key.starts_with("chip:body:")
-    ));
+    let delivery = receive_at(&receiver, bare, &headers, 1).await.unwrap();
+    assert_eq!(delivery.replay_key(), &ReplayKey::signed_digest("chip", None, bare));
+    let err = receive_at(&receiver, bare, &headers, 2).await.unwrap_err();
+    assert!(matches!(&err, ReceiveError::Duplicate { key } if key.as_str().starts_with("chip:sha256:")), "{err:?}");
     assert_eq!(store.len(), 3);
 }
 
-#[test]
-fn into_delivery_field_by_field() {
+#[tokio::test]
+async fn a_replay_with_fresh_unsigned_headers_is_a_duplicate_and_not_handled_again() {
+    let receiver = receiver();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let app = counting_app(&calls, false);
+    let (body, headers) = signed_fixture("purchase_paid.json");
+    let key = receiver.receive(request(&body, &headers), &app).await.unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    let mut replay = headers.clone();
+    replay.insert("x-request-id", HeaderValue::from_static("replay-7"));
+    replay.insert("x-chip-delivery", HeaderValue::from_static("fresh-delivery-id"));
+    replay.insert("x-event-type", HeaderValue::from_static("purchase.refunded"));
+    let err = receiver.receive(request(&body, &replay), &app).await.unwrap_err();
+    assert!(matches!(&err, ReceiveError::Duplicate { key: k } if *k == key), "{err:?}");
+    assert_eq!(err.status(), StatusCode::OK);
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "the application must not see a replay");
+}
+
+#[tokio::test]
+async fn an_application_failure_releases_the_key_for_the_retry() {
+    let receiver = receiver();
+    let calls = Arc::new(AtomicUsize::new(0));
     let (body, headers) = signed_fixture("payment_refunded.json");
-    let typed: VerifiedChipDelivery = receiver().receive(&body, &headers).unwrap();
+    let err = receiver.receive(request(&body, &headers), &counting_app(&calls, true)).await.unwrap_err();
+    assert!(matches!(err, ReceiveError::Application(_)), "{err:?}");
+    assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(err.provider_should_retry());
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+    let ok = counting_app(&calls, false);
+    receiver.receive(request(&body, &headers), &ok).await.unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert!(receiver.receive(request(&body, &headers), &ok).await.unwrap_err().is_duplicate());
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn into_delivery_field_by_field() {
+    let (body, headers) = signed_fixture("payment_refunded.json");
+    let typed: VerifiedChipDelivery = receive(&body, &headers).await.unwrap();
+    let key = "chip:object:payment.refunded:payment:8a6b4c2d-0e1f-4a3b-9c5d-7e9f1a3b5c7d:1718200000";
+    assert_eq!(typed.replay_key().as_str(), key);
     let unified = Delivery::from(typed);
     assert_eq!(unified.provider, ProviderId::Chip);
     assert_eq!(unified.event_type, Some(EventType::new("payment.refunded")));
+    assert!(unified.event_type_signed);
     assert_eq!(unified.delivery_id, None);
     assert_eq!(unified.event_id, None);
     assert_eq!(unified.occurred_at, Some(ts(1_718_200_000)));
+    assert_eq!(unified.signed_at, None);
+    assert_eq!(unified.replay_key.as_deref(), Some(key));
+    assert_eq!(unified.dedupe_key(), Some(key));
     assert_eq!(unified.subject, Some(Subject::new("payment", "8a6b4c2d-0e1f-4a3b-9c5d-7e9f1a3b5c7d")));
     assert_eq!(unified.key_id.as_deref(), Some(WEBHOOK_ID));
     assert_eq!(unified.payload, fixture_json("payment_refunded.json"));

@@ -130,7 +130,7 @@ async fn text_output_names_what_was_verified() {
         ("verified", "yes"),
         ("provider", "miex"),
         ("event type", "order.created"),
-        ("delivery id", "job-9"),
+        ("delivery id", "job-9 (unsigned)"),
         ("subject", "order 1284"),
         ("matched key", "secret-1"),
     ] {
@@ -140,6 +140,8 @@ async fn text_output_names_what_was_verified() {
             out.stdout
         );
     }
+    // The identity is a digest of the signed body, never the unsigned job id.
+    assert!(out.stdout.lines().any(|l| l.starts_with("replay key") && l.contains("miex:sha256:")), "{}", out.stdout);
 }
 
 #[tokio::test]

@@ -125,7 +125,7 @@ async fn deliveries_use_the_assumed_scheme_or_a_configured_one() {
     assert!(reports[0].is_success());
     let got = rx.received().pop().unwrap();
     assert_eq!(got.uri.path(), "/ac");
-    let signature = got.headers["x-signature"].to_str().unwrap();
+    let signature = got.headers["x-hookbridge-assumed-signature"].to_str().unwrap();
     assert!(signature.starts_with("sha256="));
     let secret = HmacSecret::from_str_bytes(created["apiSecretKey"].as_str().unwrap()).unwrap();
     HmacVerifier::with_secret(assumed_delivery_scheme(), secret.clone()).verify(&got.body, &got.headers).unwrap();

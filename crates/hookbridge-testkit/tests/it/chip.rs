@@ -2,7 +2,7 @@
 
 use hookbridge_testkit::chip::CHIP_EVENT_TYPES;
 use hookbridge_testkit::{ChipConfig, ChipSim, Error};
-use hookbridge_verify::{RsaPublicKey, RsaScheme, RsaVerifier, VerifyError};
+use hookbridge_verify::{MIN_RSA_BITS, RsaPublicKey, RsaScheme, RsaVerifier, VerifyError};
 use serde_json::{Value, json};
 
 use crate::common::{Receiver, http, is_uuid, send};
@@ -180,7 +180,10 @@ async fn deliveries_are_rsa_signed_with_the_webhook_key() {
     assert_eq!(paths, ["/paid", "/all"]);
 
     // Verify with the public key the API returned for the webhook.
+    // Receivers refuse RSA keys under 2048 bits: the simulator's keys are usable.
     let key = RsaPublicKey::from_pem(paid["public_key"].as_str().unwrap()).unwrap();
+    assert!(key.bits() >= MIN_RSA_BITS);
+    assert!(RsaPublicKey::from_pem(sim.company_public_key_pem()).unwrap().bits() >= MIN_RSA_BITS);
     let verifier = RsaVerifier::with_key(RsaScheme::chip(), key);
     for got in &received {
         verifier.verify(&got.body, &got.headers).unwrap();

@@ -2,6 +2,7 @@
 
 use hookbridge_testkit::miex::{MIEX_EVENTS, MIEX_SECRET_NOTE};
 use hookbridge_testkit::{MiexConfig, MiexSim};
+use hookbridge_verify::receive::ReplayKey;
 use hookbridge_verify::{HmacScheme, HmacSecret, HmacVerifier, VerifyError};
 use serde_json::{Value, json};
 
@@ -149,6 +150,10 @@ async fn deliveries_are_signed_for_the_miex_preset() {
     let verified = verifier.verify(&got.body, &got.headers).unwrap();
     assert_eq!(verified.id(), report.delivery_id.as_deref());
     assert_eq!(verified.id(), got.headers["x-webhook-delivery"].to_str().ok());
+    // The job id is read but not signed: a receiver keys the delivery on the signed body.
+    assert!(!verified.id_is_signed());
+    let key = ReplayKey::from_verified("miex", &verified, &got.body).unwrap();
+    assert_eq!(key, ReplayKey::signed_digest("miex", None, &got.body));
     // The other webhook's secret does not verify it; a tampered body does not either.
     let other = HmacVerifier::with_secret(
         HmacScheme::miex(),
@@ -165,6 +170,11 @@ async fn deliveries_are_signed_for_the_miex_preset() {
     let first: u64 = report.delivery_id.as_ref().unwrap().parse().unwrap();
     let second: u64 = reports[0].delivery_id.as_ref().unwrap().parse().unwrap();
     assert!(second > first);
+    // Distinct deliveries have distinct bodies, so a receiver keying on the body never takes
+    // one for a replay of another (the default payloads carry a fresh order id).
+    let again = sim.deliver("order.created", None).await.unwrap();
+    assert_ne!(again[0].body, report.body);
+    assert_ne!(ReplayKey::signed_digest("miex", None, &again[0].body), key);
     assert!(sim.deliver("order.cancelled", None).await.unwrap().is_empty());
 }
 

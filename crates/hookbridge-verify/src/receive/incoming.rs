@@ -3,6 +3,9 @@
 use bytes::Bytes;
 use http::{HeaderMap, Method, Uri};
 
+use super::error::ReceiveError;
+use crate::{Verified, Verifier};
+
 /// One delivery request as received: method, URI (path and query), headers and the raw body
 /// bytes, unchanged. The one input type of the pipeline for every provider.
 ///
@@ -30,6 +33,17 @@ impl Incoming {
     /// A request from its parts.
     pub fn new(method: Method, uri: Uri, headers: HeaderMap, body: impl Into<Bytes>) -> Self {
         Self { method, uri, headers, body: body.into() }
+    }
+}
+
+impl Incoming {
+    /// Checks this request with `verifier` at `now` (unix seconds): the `authenticate` step of
+    /// every [`ReceiverSpec`](super::ReceiverSpec) built on a [`Verifier`].
+    ///
+    /// # Errors
+    /// [`ReceiveError::Verification`].
+    pub fn verify_with(&self, verifier: &dyn Verifier, now: i64) -> Result<Verified, ReceiveError> {
+        Ok(verifier.verify_request_at(&self.uri, &self.body, &self.headers, now)?)
     }
 }
 

@@ -46,6 +46,20 @@ impl<D> Parsed<D> {
     }
 }
 
+/// A typed delivery that carries its own replay key (every provider's does), so that
+/// `Parsed::from(delivery)` needs nothing else.
+pub trait Identified {
+    /// The delivery's identity, derived from signed data.
+    fn replay_key(&self) -> &ReplayKey;
+}
+
+impl<D: Identified> From<D> for Parsed<D> {
+    fn from(delivery: D) -> Self {
+        let key = delivery.replay_key().clone();
+        Self { delivery, key }
+    }
+}
+
 /// What a provider contributes to the pipeline — and nothing else: how a request is
 /// authenticated (a scheme and its keys, or a key source), how the authentic body is parsed,
 /// and how the replay key is derived from **signed** data.
@@ -64,7 +78,8 @@ pub trait ReceiverSpec: fmt::Debug + Send + Sync + 'static {
     ///
     /// # Errors
     /// [`ReceiveError::Verification`], or [`ReceiveError::KeyUnavailable`] for key sources.
-    fn authenticate(&self, request: &Incoming, now: i64) -> impl Future<Output = Result<Verified, ReceiveError>> + Send;
+    fn authenticate(&self, request: &Incoming, now: i64)
+    -> impl Future<Output = Result<Verified, ReceiveError>> + Send;
 
     /// Parses an authenticated request into the typed delivery and derives its replay key.
     /// Unsigned headers may be reported (marked unsigned) but never decide identity.
@@ -187,11 +202,10 @@ impl fmt::Debug for Ticket {
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        if self.resolved {
-            return;
-        }
         #[cfg(feature = "tokio")]
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        if !self.resolved
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
             let store = self.store.clone();
             let key = self.key.clone();
             let token = self.token.clone();

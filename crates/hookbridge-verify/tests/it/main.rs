@@ -4,14 +4,14 @@
 
 #[cfg(feature = "aws-lc")]
 mod aws_lc;
-#[cfg(feature = "axum")]
-mod axum_receiver;
 mod common;
 mod engine;
 mod fixtures;
+#[cfg(feature = "axum")]
+mod integrations;
+mod pipeline;
 mod presets;
 mod redaction;
-mod replay;
 mod rsa;
 mod signers;
 mod token;
