@@ -197,7 +197,10 @@ impl AppError {
     }
 
     /// A failure caused by `source`.
-    pub fn from_source(message: impl Into<Cow<'static, str>>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+    pub fn from_source(
+        message: impl Into<Cow<'static, str>>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
         Self { source: Some(Box::new(source)), ..Self::new(message) }
     }
 

@@ -179,7 +179,8 @@ impl InMemoryDedupeStore {
         let now = (self.clock)();
         let mut inner = self.lock();
         inner.expire(now);
-        let held = matches!(inner.entries.get(key.as_str()), Some(Entry { state: State::Reserved(t), .. }) if t == token);
+        let held =
+            matches!(inner.entries.get(key.as_str()), Some(Entry { state: State::Reserved(t), .. }) if t == token);
         if held {
             inner.remove(key.as_str());
         }

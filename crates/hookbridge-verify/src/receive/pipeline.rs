@@ -64,7 +64,8 @@ pub trait ReceiverSpec: fmt::Debug + Send + Sync + 'static {
     ///
     /// # Errors
     /// [`ReceiveError::Verification`], or [`ReceiveError::KeyUnavailable`] for key sources.
-    fn authenticate(&self, request: &Incoming, now: i64) -> impl Future<Output = Result<Verified, ReceiveError>> + Send;
+    fn authenticate(&self, request: &Incoming, now: i64)
+    -> impl Future<Output = Result<Verified, ReceiveError>> + Send;
 
     /// Parses an authenticated request into the typed delivery and derives its replay key.
     /// Unsigned headers may be reported (marked unsigned) but never decide identity.
@@ -187,11 +188,11 @@ impl fmt::Debug for Ticket {
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        if self.resolved {
-            return;
-        }
+        // Without a tokio runtime the lease frees the key.
         #[cfg(feature = "tokio")]
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        if !self.resolved
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
             let store = self.store.clone();
             let key = self.key.clone();
             let token = self.token.clone();
