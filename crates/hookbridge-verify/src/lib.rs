@@ -142,6 +142,17 @@
 //!   before the handler runs (401 / 400), optional replay check (duplicates acknowledged
 //!   with 200 without running the handler, or 409). Without the feature this crate depends on
 //!   neither axum nor tokio.
+//! * `tokio` (off by default): a dropped, unresolved reservation ([`receive::Ticket`]) is
+//!   released in the background on the running tokio runtime.
+//! * `redis` (off by default): `receive::RedisDedupeStore`, dedupe shared by a fleet through
+//!   Redis (`redis` crate, async connection manager; implies `tokio`).
+//! * `postgres` (off by default): `receive::PostgresDedupeStore`, dedupe shared by a fleet
+//!   through PostgreSQL (`sqlx`, no macros); it creates its table itself (implies `tokio`).
+//! * `rustls` (off by default): TLS for the two stores above — `rediss://` URLs and Postgres
+//!   `sslmode=require` / `verify-full` — with rustls on aws-lc-rs.
+//!
+//! [`receive::connect_store`] opens any store from a URL and reports a scheme whose feature
+//! is off as [`receive::StoreError::FeatureDisabled`].
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
