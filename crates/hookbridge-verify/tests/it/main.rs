@@ -9,10 +9,15 @@ mod axum_receiver;
 mod common;
 mod engine;
 mod fixtures;
+#[cfg(all(feature = "redis", feature = "postgres"))]
+mod fleet;
 mod presets;
+mod proxy;
 mod redaction;
 mod replay;
 mod rsa;
+mod services;
 mod signers;
+mod stores;
 mod token;
 mod vectors;
