@@ -6,7 +6,7 @@ use std::str::FromStr as _;
 use std::time::Duration;
 
 use sqlx::ConnectOptions as _;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
 
 use super::connect::{redact_url, scheme_of};
 use super::key::ReplayKey;
@@ -148,7 +148,9 @@ impl PostgresDedupeStoreBuilder {
     /// Connects, applies the schema if needed (both within the timeout) and returns the store.
     ///
     /// # Errors
-    /// [`StoreError::InvalidConfig`] for a malformed URL; [`StoreError::Unavailable`] when the
+    /// [`StoreError::InvalidConfig`] for a malformed URL; [`StoreError::FeatureDisabled`] for an
+    /// `sslmode` that requires TLS without the `rustls` cargo feature;
+    /// [`StoreError::Unavailable`] when the
     /// database cannot be reached or refuses the credentials; [`StoreError::Unexpected`] when
     /// the schema cannot be applied (no `CREATE` right, a table of another shape). Errors never
     /// contain the URL.
@@ -158,10 +160,17 @@ impl PostgresDedupeStoreBuilder {
             Some(other) => return Err(StoreError::UnknownScheme { scheme: other.to_owned() }),
             None => return Err(invalid_url()),
         }
-        let options = PgConnectOptions::from_str(&self.url)
-            .map_err(|_| invalid_url())?
-            .options([("statement_timeout", self.timeout.as_millis().to_string())])
-            .disable_statement_logging();
+        let options = PgConnectOptions::from_str(&self.url).map_err(|_| invalid_url())?;
+        let tls_required =
+            matches!(options.get_ssl_mode(), PgSslMode::Require | PgSslMode::VerifyCa | PgSslMode::VerifyFull);
+        if tls_required && !cfg!(feature = "rustls") {
+            return Err(StoreError::FeatureDisabled {
+                scheme: "postgres (sslmode=require, verify-ca or verify-full)".to_owned(),
+                feature: "rustls",
+            });
+        }
+        let options =
+            options.options([("statement_timeout", self.timeout.as_millis().to_string())]).disable_statement_logging();
         let pool = PgPoolOptions::new()
             .max_connections(self.max_connections)
             .min_connections(0)

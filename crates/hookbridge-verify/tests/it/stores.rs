@@ -219,6 +219,17 @@ async fn unknown_and_malformed_store_urls_are_typed_errors() {
     assert!(!format!("{err} {err:?}").contains("hunter2"));
 }
 
+/// Without the `rustls` feature, URLs that require TLS are refused up front, by name.
+#[cfg(all(feature = "redis", feature = "postgres", not(feature = "rustls")))]
+#[tokio::test]
+async fn tls_urls_need_the_rustls_feature() {
+    for url in ["rediss://:hunter2@127.0.0.1:1/0", "postgres://u:hunter2@127.0.0.1:1/db?sslmode=require"] {
+        let err = within(CALL, "connect", connect_store(url)).await.unwrap_err();
+        assert!(matches!(err, StoreError::FeatureDisabled { feature: "rustls", .. }), "{url}: {err:?}");
+        assert!(!format!("{err} {err:?}").contains("hunter2"));
+    }
+}
+
 #[cfg(feature = "redis")]
 mod redis_backend {
     use hookbridge_verify::receive::{RedisDedupeStore, StoreError};
