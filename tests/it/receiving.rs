@@ -234,6 +234,18 @@ async fn every_provider_keeps_the_receiver_contract_with_the_memory_store() {
 }
 
 #[tokio::test]
+async fn every_provider_keeps_the_receiver_contract_with_the_redis_store() {
+    let Some(url) = hookbridge_testkit::services::redis_url("receiving::redis") else { return };
+    conformance(hookbridge::verify::receive::connect_store(&url).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn every_provider_keeps_the_receiver_contract_with_the_postgres_store() {
+    let Some(url) = hookbridge_testkit::services::database_url("receiving::postgres") else { return };
+    conformance(hookbridge::verify::receive::connect_store(&url).await.unwrap()).await;
+}
+
+#[tokio::test]
 async fn the_five_receivers_are_interchangeable_behind_one_trait() {
     let store: Arc<dyn DedupeStore> = Arc::new(InMemoryDedupeStore::new());
     let cases = cases(&store);

@@ -88,6 +88,7 @@ mod delivery;
 mod error;
 pub mod fixtures;
 mod server;
+pub mod services;
 
 pub mod abbeycross;
 pub mod bitnob;

@@ -142,12 +142,21 @@
 //!   keys are still parsed by the `rsa` crate, and a key aws-lc refuses (outside 2048–8192
 //!   bits) keeps the `rsa` crate.
 //! * `tower` (off by default): [`receive::tower`], a framework-neutral `Layer` / `Service`
-//!   running the pipeline in front of any `http` service.
+//!   running the pipeline in front of any `http` service (implies `tokio`).
 //! * `axum` (off by default, implies `tower`): [`receive::axum`], typed extractors, rejections
 //!   with the pipeline's status table and a `/hooks/{provider}` router.
-//! * `redis` / `postgres` (off by default): dedupe stores shared by a fleet of receivers.
+//! * `tokio` (off by default): a dropped, unresolved reservation ([`receive::Ticket`]) is
+//!   released in the background on the running tokio runtime.
+//! * `redis` (off by default): `receive::RedisDedupeStore`, dedupe shared by a fleet through
+//!   Redis (`redis` crate, async connection manager; implies `tokio`).
+//! * `postgres` (off by default): `receive::PostgresDedupeStore`, dedupe shared by a fleet
+//!   through PostgreSQL (`sqlx`, no macros); it creates its table itself (implies `tokio`).
+//! * `rustls` (off by default): TLS for the two stores above — `rediss://` URLs and Postgres
+//!   `sslmode=require` / `verify-full` — with rustls on aws-lc-rs.
 //!
-//! Without these features this crate depends on neither axum, tower nor tokio.
+//! [`receive::connect_store`] opens any store from a URL and reports a scheme whose feature
+//! is off as [`receive::StoreError::FeatureDisabled`]. Without these features this crate
+//! depends on neither axum, tower, tokio, redis nor sqlx.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -5,6 +5,7 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use hookbridge_core::Timestamp;
 use hookbridge_testkit::ChipSim;
 use hookbridge_verify::sign::HmacSigner;
 use hookbridge_verify::{HmacScheme, HmacSecret};
@@ -332,4 +333,56 @@ async fn host_and_forward_secret_file_flags() {
     assert_eq!(fwd["payload"]["data"]["event_type_signed"], false);
     a.stop().await;
     b.stop().await;
+}
+
+/// Two `listen` processes sharing one store, the same delivery sent to both concurrently:
+/// handled (forwarded) exactly once.
+async fn two_listeners_share_dedupe(store_url: &str) {
+    let secret = "miex-secretKey-fleet";
+    let (app, app_url) = App::start(&[]).await;
+    let args = ["--provider", "miex", "--secret", secret, "--replay-store", store_url, "--forward-to", &app_url];
+    let mut a = Listener::start(&args).await;
+    let mut b = Listener::start(&args).await;
+    let marker = format!("{}-{}", std::process::id(), Timestamp::now().as_nanosecond());
+    let body = format!(r#"{{"event":"order.created","data":{{"id":"{marker}"}}}}"#);
+    let headers = miex_signed(secret, body.as_bytes(), "job-fleet");
+    let mut sends = Vec::new();
+    for i in 0..40 {
+        let url = if i % 2 == 0 { a.url.clone() } else { b.url.clone() };
+        let (headers, body) = (headers.clone(), body.clone());
+        sends.push(tokio::spawn(
+            async move { http().post(url).headers(headers).body(body).send().await.unwrap().status() },
+        ));
+    }
+    let mut statuses = Vec::new();
+    for send in sends {
+        statuses.push(send.await.unwrap().as_u16());
+    }
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
+    // Whatever raced, every later copy to either process is a completed duplicate.
+    for url in [&a.url, &b.url] {
+        let status = http().post(url).headers(headers.clone()).body(body.clone()).send().await.unwrap().status();
+        assert_eq!(status, 200);
+    }
+    assert_eq!(app.seen().len(), 1, "handled exactly once across both processes: {statuses:?}");
+    let printed = tokio::time::timeout(Duration::from_secs(5), async {
+        tokio::select! { d = a.delivery() => d, d = b.delivery() => d }
+    })
+    .await
+    .unwrap();
+    assert_eq!(printed["payload"]["data"]["id"], marker.as_str());
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test]
+async fn two_listen_processes_sharing_redis_handle_a_delivery_once() {
+    let Some(url) = hookbridge_testkit::services::redis_url("listen::redis") else { return };
+    two_listeners_share_dedupe(&url).await;
+}
+
+#[tokio::test]
+async fn two_listen_processes_sharing_postgres_handle_a_delivery_once() {
+    let Some(url) = hookbridge_testkit::services::database_url("listen::postgres") else { return };
+    two_listeners_share_dedupe(&url).await;
 }

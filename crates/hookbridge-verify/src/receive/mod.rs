@@ -55,6 +55,16 @@
 //! | dedupe store unavailable or full ([`ReceiveError::Store`]) | 503, nothing recorded as done | yes |
 //! | application failed ([`ReceiveError::Application`]) | its status (default 500), key released | yes |
 //!
+//! # Dedupe stores
+//!
+//! | store | shared by | cargo feature |
+//! |---|---|---|
+//! | [`InMemoryDedupeStore`] | one process | — |
+//! | `RedisDedupeStore` | every process on the same Redis and key prefix | `redis` |
+//! | `PostgresDedupeStore` | every process on the same database | `postgres` |
+//!
+//! [`connect_store`] opens any of them from a URL (`memory`, `redis://…`, `postgres://…`).
+//!
 //! # Example
 //!
 //! ```
@@ -108,11 +118,24 @@ mod incoming;
 mod key;
 mod memory;
 mod pipeline;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "redis")]
+mod redis;
 mod store;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod tower;
 
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub use self::postgres::{
+    DEFAULT_POSTGRES_MAX_CONNECTIONS, DEFAULT_POSTGRES_TIMEOUT, POSTGRES_MIGRATION, PostgresDedupeStore,
+    PostgresDedupeStoreBuilder,
+};
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use self::redis::{DEFAULT_REDIS_KEY_PREFIX, DEFAULT_REDIS_TIMEOUT, RedisDedupeStore, RedisDedupeStoreBuilder};
 pub use connect::connect_store;
 pub use error::{AppError, ReceiveError};
 pub use incoming::Incoming;

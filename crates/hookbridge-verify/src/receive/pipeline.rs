@@ -202,6 +202,7 @@ impl fmt::Debug for Ticket {
 
 impl Drop for Ticket {
     fn drop(&mut self) {
+        // Without a tokio runtime the lease frees the key.
         #[cfg(feature = "tokio")]
         if !self.resolved
             && let Ok(runtime) = tokio::runtime::Handle::try_current()

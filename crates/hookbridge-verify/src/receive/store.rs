@@ -69,8 +69,10 @@ pub enum Reservation {
     InFlight,
 }
 
-/// A dedupe store failed. Every variant fails closed: the delivery is not handled, nothing is
-/// recorded as done, and the provider is asked to retry (503).
+/// A dedupe store failed, or could not be set up. Every variant fails closed: the delivery is
+/// not handled, nothing is recorded as done, and the provider is asked to retry (503).
+///
+/// No variant carries a password: URLs are never part of an error.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
@@ -89,6 +91,29 @@ pub enum StoreError {
     #[error("the dedupe store answered unexpectedly: {detail}")]
     Unexpected {
         /// What was unexpected (never a key's value or a secret).
+        detail: String,
+    },
+    /// A store URL names a backend this build does not know (see
+    /// [`connect_store`](super::connect_store)).
+    #[error(
+        "`{scheme}` is not a dedupe store URL scheme (expected `memory`, `redis://`, `rediss://`, `postgres://` or `postgresql://`)"
+    )]
+    UnknownScheme {
+        /// The URL's scheme (never the rest of the URL: it may hold a password).
+        scheme: String,
+    },
+    /// A store URL names a backend whose cargo feature is off in this build.
+    #[error("`{scheme}` dedupe stores need hookbridge-verify's `{feature}` cargo feature, which is off in this build")]
+    FeatureDisabled {
+        /// The URL's scheme.
+        scheme: String,
+        /// The cargo feature that enables it.
+        feature: &'static str,
+    },
+    /// A store's configuration is invalid (a malformed URL, an unusable option).
+    #[error("invalid dedupe store configuration: {detail}")]
+    InvalidConfig {
+        /// What is wrong (never the URL itself or a password).
         detail: String,
     },
 }

@@ -7,12 +7,17 @@ mod aws_lc;
 mod common;
 mod engine;
 mod fixtures;
+#[cfg(all(feature = "redis", feature = "postgres"))]
+mod fleet;
 #[cfg(feature = "axum")]
 mod integrations;
 mod pipeline;
 mod presets;
+mod proxy;
 mod redaction;
 mod rsa;
+mod services;
 mod signers;
+mod stores;
 mod token;
 mod vectors;
