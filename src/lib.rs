@@ -53,3 +53,8 @@ pub use hookbridge_verify as verify;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// `docs/verifying-deliveries.md`: its Rust blocks are compiled and run as doctests.
+#[cfg(all(doctest, feature = "axum", feature = "adapters"))]
+#[doc = include_str!("../docs/verifying-deliveries.md")]
+mod verifying_deliveries_guide {}
