@@ -7,6 +7,7 @@
 //! | sending: connect / I/O failure | [`Error::Transport`] | connect failures and broken connections |
 //! | sending: a time limit elapsed | [`Error::Timeout`] | yes |
 //! | response: non-2xx status | [`Error::Api`] | 429, 502, 503, 504 (see [`ApiErrorKind`]) |
+//! | response: a redirect (never followed) | [`Error::Redirect`] | never |
 //! | response: 2xx but undecodable | [`Error::Decode`] | never |
 //!
 //! The source chain is kept (`std::error::Error::source`); nothing is flattened to a string, and
@@ -75,6 +76,11 @@ pub enum Error {
     /// The provider answered 2xx but the body could not be decoded.
     #[error(transparent)]
     Decode(Box<DecodeError>),
+
+    /// The provider answered with a redirect. hookbridge never follows one (see
+    /// [`RedirectError`]): the request's credentials would go to the new location.
+    #[error(transparent)]
+    Redirect(Box<RedirectError>),
 }
 
 impl Error {
@@ -134,11 +140,25 @@ impl Error {
         }
     }
 
-    /// The HTTP status of an API or decode error.
+    /// Whether the provider answered with a redirect (never followed).
+    pub fn is_redirect(&self) -> bool {
+        matches!(self, Error::Redirect(_))
+    }
+
+    /// The redirect error, if the provider answered with a redirect.
+    pub fn as_redirect(&self) -> Option<&RedirectError> {
+        match self {
+            Error::Redirect(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of an API, decode or redirect error.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode(d) => d.status,
+            Error::Redirect(r) => Some(r.status),
             _ => None,
         }
     }
@@ -158,6 +178,69 @@ impl From<DecodeError> for Error {
     fn from(e: DecodeError) -> Self {
         Error::Decode(Box::new(e))
     }
+}
+
+impl From<RedirectError> for Error {
+    fn from(e: RedirectError) -> Self {
+        Error::Redirect(Box::new(e))
+    }
+}
+
+/// Why a redirect was not followed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RedirectReason {
+    /// The location is on another origin (scheme, host or port): following it would hand the
+    /// request's credentials (`Authorization`, BLAZE's `x-api-key`, Bitnob's `X-Auth-*`) to that host.
+    CrossOrigin,
+    /// The location downgrades `https` to `http`.
+    InsecureDowngrade,
+    /// The location is on the configured origin. Not followed either: a management API does not
+    /// redirect in normal operation, and a redirect usually means the base URL needs correcting
+    /// (for example a missing path prefix), which the caller should do explicitly.
+    SameOrigin,
+    /// The response carried no usable `Location` header.
+    NoLocation,
+}
+
+impl RedirectReason {
+    /// The reason in a few words.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RedirectReason::CrossOrigin => "to another origin",
+            RedirectReason::InsecureDowngrade => "from https to http",
+            RedirectReason::SameOrigin => "within the configured origin",
+            RedirectReason::NoLocation => "without a usable Location",
+        }
+    }
+}
+
+impl fmt::Display for RedirectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The provider answered with a 3xx redirect, which was not followed.
+///
+/// hookbridge never follows redirects: credentials and signed headers must not reach another
+/// origin, an `https` → `http` downgrade would expose them on the wire, and a same-origin redirect
+/// is reported too so the caller can fix the base URL. [`RedirectError::location`] holds only the
+/// scheme, host, port and path of the location (its query may carry tokens).
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{provider} {operation}: HTTP {status} redirect {reason} not followed{}", location.as_deref().map(|l| format!(" (location {l})")).unwrap_or_default())]
+#[non_exhaustive]
+pub struct RedirectError {
+    /// Provider that answered.
+    pub provider: ProviderId,
+    /// Operation name.
+    pub operation: &'static str,
+    /// The redirect status (301, 302, 303, 307, 308, ...).
+    pub status: StatusCode,
+    /// Why it was not followed.
+    pub reason: RedirectReason,
+    /// The location without query, fragment or user info, when it was a URL.
+    pub location: Option<String>,
 }
 
 /// Input refused before any request was sent. Nothing was lost: the caller still owns the input.
