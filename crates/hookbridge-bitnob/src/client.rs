@@ -7,7 +7,7 @@ use std::sync::Arc;
 use hookbridge_core::auth::{Auth, Bearer};
 use hookbridge_core::error::DecodeErrorKind;
 use hookbridge_core::model::validate_path_id;
-use hookbridge_core::page::{Page, PageLimits, PageRequest, paginate};
+use hookbridge_core::page::{Page, PageLimits, PageRequest, paginate_for};
 use hookbridge_core::{
     BoxStream, ClientConfig, HttpClient, IdempotencyKey, InvalidInput, ProviderId, Request, Result, Secret,
 };
@@ -83,7 +83,7 @@ impl BitnobClient {
         Ok(Self {
             http: HttpClient::new(ProviderId::Bitnob, config, auth)?,
             allow_insecure_urls: false,
-            page_limits: PageLimits::NONE,
+            page_limits: PageLimits::default(),
         })
     }
 
@@ -94,7 +94,9 @@ impl BitnobClient {
         self
     }
 
-    /// Safety limits for the all-pages streams (default: none beyond repeated-cursor protection).
+    /// Safety limits for the all-pages streams (default [`PageLimits::default`]: at most
+    /// [`PageLimits::DEFAULT_MAX_PAGES`] pages). Whatever the limits, a stream ends with
+    /// [`hookbridge_core::Error::Paging`] when Bitnob repeats a cursor or a page.
     pub fn page_limits(mut self, limits: PageLimits) -> Self {
         self.page_limits = limits;
         self
@@ -140,15 +142,30 @@ fn paging_query(req: Request, page: &ListOptions) -> Request {
         .query_opt("limit", page.limit)
 }
 
+fn webhook_key(w: &WebhookEndpoint) -> &str {
+    w.id.as_str()
+}
+
+fn event_key(e: &DeliveryEvent) -> &str {
+    e.id.as_str()
+}
+
 /// Drives a cursor-paged listing: the first page with `first`, then `starting_after = next_cursor`.
-fn cursor_stream<'a, T, F, Fut>(limits: PageLimits, first: ListOptions, fetch: F) -> BoxStream<'a, T>
+/// Pages are keyed by item id, so a fresh cursor that returns the same page again ends the stream.
+fn cursor_stream<'a, T, F, Fut>(
+    operation: &'static str,
+    limits: PageLimits,
+    first: ListOptions,
+    key: fn(&T) -> &str,
+    fetch: F,
+) -> BoxStream<'a, T>
 where
     T: Send + 'a,
     F: Fn(ListOptions) -> Fut + Send + Sync + 'a,
     Fut: Future<Output = Result<CursorPage<T>>> + Send + 'a,
 {
     let fetch = Arc::new(fetch);
-    paginate(limits, move |req| {
+    paginate_for(ProviderId::Bitnob, operation, limits, move |req| {
         let mut page = first.clone();
         if let PageRequest::After(cursor) = req {
             page.starting_after = Some(cursor);
@@ -158,7 +175,7 @@ where
         async move {
             let result = fetch(page).await?;
             let next = result.next_page_cursor().map(|c| PageRequest::After(c.to_owned()));
-            Ok(Page::new(result.data, next))
+            Ok(Page::keyed(result.data, next, key))
         }
     })
 }
@@ -178,14 +195,14 @@ impl<'a> Webhooks<'a> {
     }
 
     /// Every webhook endpoint from `options` on, as a lazy stream (one `GET /webhooks` per page,
-    /// following `next_cursor`; stops on a missing/empty cursor, an empty page, or a repeated cursor).
+    /// following `next_cursor`; ends on a missing/empty cursor or an empty page). A repeated
+    /// cursor, a page repeating an earlier page's ids, or the page cap ends it with
+    /// [`hookbridge_core::Error::Paging`].
     pub fn list_all(&self, options: &ListOptions) -> BoxStream<'a, WebhookEndpoint> {
         let client = self.client;
-        cursor_stream(
-            client.page_limits,
-            options.clone(),
-            move |page| async move { client.webhooks().list(&page).await },
-        )
+        cursor_stream("list_webhooks", client.page_limits, options.clone(), webhook_key, move |page| async move {
+            client.webhooks().list(&page).await
+        })
     }
 
     /// `POST /webhooks`: registers an endpoint; the response carries the signing secret once.
@@ -303,7 +320,7 @@ impl<'a> DeliveryEvents<'a> {
     pub fn list_all(&self, options: &ListEventsOptions) -> BoxStream<'a, DeliveryEvent> {
         let client = self.client;
         let filters = options.clone();
-        cursor_stream(client.page_limits, options.page.clone(), move |page| {
+        cursor_stream("list_delivery_events", client.page_limits, options.page.clone(), event_key, move |page| {
             let mut opts = filters.clone();
             opts.page = page;
             async move { client.events().list(&opts).await }

@@ -9,6 +9,7 @@
 //! | response: non-2xx status | [`Error::Api`] | 429, 502, 503, 504 (see [`ApiErrorKind`]) |
 //! | response: a redirect (never followed) | [`Error::Redirect`] | never |
 //! | response: 2xx but undecodable | [`Error::Decode`] | never |
+//! | listing: paging stopped before the end | [`Error::Paging`] | never |
 //!
 //! The source chain is kept (`std::error::Error::source`); nothing is flattened to a string, and
 //! no variant carries a credential: request headers are never stored in errors.
@@ -81,6 +82,11 @@ pub enum Error {
     /// [`RedirectError`]): the request's credentials would go to the new location.
     #[error(transparent)]
     Redirect(Box<RedirectError>),
+
+    /// A listing was stopped before its end: the page cap was reached or the server repeated
+    /// itself (see [`PagingStop`]). Items before it were yielded.
+    #[error(transparent)]
+    Paging(Box<PagingError>),
 }
 
 impl Error {
@@ -183,6 +189,69 @@ impl From<DecodeError> for Error {
 impl From<RedirectError> for Error {
     fn from(e: RedirectError) -> Self {
         Error::Redirect(Box::new(e))
+    }
+}
+
+/// Why a listing was stopped before the server said it was complete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PagingStop {
+    /// The page cap ([`crate::PageLimits::max_pages`]) was reached and the server offered another page.
+    PageCap {
+        /// The cap.
+        max_pages: u64,
+    },
+    /// The server pointed at a page that was already fetched (the same cursor, offset or URL).
+    RepeatedRequest {
+        /// `cursor`, `offset` or `url` (never the value, which may carry a token).
+        kind: &'static str,
+    },
+    /// Page `page` holds the same item ids as page `first_seen`: the server hands out a new
+    /// cursor, offset or URL but the same page.
+    RepeatedPage {
+        /// The repeated page's number (1-based).
+        page: u64,
+        /// The earlier page it repeats.
+        first_seen: u64,
+    },
+}
+
+impl fmt::Display for PagingStop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PagingStop::PageCap { max_pages } => {
+                write!(f, "the page cap of {max_pages} pages was reached and the server offered more")
+            }
+            PagingStop::RepeatedRequest { kind } => write!(f, "the server repeated a {kind} already followed"),
+            PagingStop::RepeatedPage { page, first_seen } => {
+                write!(f, "page {page} repeats the items of page {first_seen}")
+            }
+        }
+    }
+}
+
+/// A listing stopped before its end (see [`crate::page`]). Names no cursor or URL.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{}{operation}: listing stopped after {pages} page{}: {reason}", provider.map(|p| format!("{p} ")).unwrap_or_default(), if *pages == 1 { "" } else { "s" })]
+#[non_exhaustive]
+pub struct PagingError {
+    /// Provider listed, when the paginator was told ([`crate::page::paginate_for`]).
+    pub provider: Option<ProviderId>,
+    /// Operation name (`list`, `list_webhooks`, ...).
+    pub operation: &'static str,
+    /// Pages fetched.
+    pub pages: u64,
+    /// Why the listing stopped.
+    pub reason: PagingStop,
+}
+
+impl Error {
+    /// The paging error, if a listing was stopped before its end.
+    pub fn as_paging(&self) -> Option<&PagingError> {
+        match self {
+            Error::Paging(p) => Some(p),
+            _ => None,
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use futures_util::{StreamExt, TryStreamExt};
 use hookbridge_bitnob::{DeliveryStatus, ListEventsOptions, ListOptions};
-use hookbridge_core::PageLimits;
+use hookbridge_core::{PageLimits, PagingStop};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, ResponseTemplate};
 
@@ -91,10 +91,43 @@ async fn a_server_repeating_the_same_cursor_cannot_loop_the_stream() {
         .expect(2)
         .mount(&server)
         .await;
-    let all: Vec<_> = client(&server).webhooks().list_all(&ListOptions::default()).try_collect().await.unwrap();
-    assert_eq!(all.len(), 2);
+    let all: Vec<_> = client(&server).webhooks().list_all(&ListOptions::default()).collect().await;
+    assert_eq!(all.len(), 2, "the first page, then the error for the repeated page");
+    let err = all[1].as_ref().unwrap_err();
+    assert_eq!(err.as_paging().map(|p| p.reason), Some(PagingStop::RepeatedPage { page: 2, first_seen: 1 }));
     let queries: Vec<_> = requests(&server).await.iter().map(query).collect();
     assert_eq!(queries, vec![vec![], vec![("starting_after".to_owned(), "stuck".to_owned())]]);
+}
+
+/// A server that hands out a fresh cursor with the same page every time: the stream ends on
+/// the second request with a typed error naming the reason.
+#[tokio::test]
+async fn a_fresh_cursor_with_the_same_page_ends_with_a_paging_error() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let server = server().await;
+    let n = AtomicUsize::new(0);
+    Mock::given(method("GET"))
+        .and(path("/webhooks"))
+        .respond_with(move |_: &wiremock::Request| {
+            let i = n.fetch_add(1, Ordering::SeqCst);
+            raw_json(
+                200,
+                &format!(
+                    r#"{{"data": [{{"id": "wh_1", "url": "https://example.com/x"}}, {{"id": "wh_2", "url": "https://example.com/y"}}], "next_cursor": "fresh_{i}"}}"#
+                ),
+            )
+        })
+        .expect(2)
+        .mount(&server)
+        .await;
+    let all: Vec<_> = client(&server).webhooks().list_all(&ListOptions::default()).collect().await;
+    assert_eq!(all.len(), 3);
+    let err = all[2].as_ref().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Bitnob list_webhooks: listing stopped after 2 pages: page 2 repeats the items of page 1"
+    );
+    assert!(!err.to_string().contains("fresh_"));
 }
 
 #[tokio::test]
@@ -113,8 +146,9 @@ async fn page_limits_bound_the_stream() {
         mock.respond_with(json_response(200, file)).expect(expected).mount(&server).await;
     }
     let client = client(&server).page_limits(PageLimits::NONE.max_pages(2));
-    let all: Vec<_> = client.webhooks().list_all(&ListOptions::default()).try_collect().await.unwrap();
-    assert_eq!(all.len(), 3);
+    let all: Vec<_> = client.webhooks().list_all(&ListOptions::default()).collect().await;
+    assert_eq!(all.len(), 4, "three items, then the page-cap error");
+    assert_eq!(all[3].as_ref().unwrap_err().as_paging().map(|p| p.reason), Some(PagingStop::PageCap { max_pages: 2 }));
     assert_eq!(requests(&server).await.len(), 2);
 }
 
