@@ -292,7 +292,7 @@ fn clients(uri: &str) -> Vec<Box<dyn Webhook>> {
 fn spec(provider: ProviderId) -> hookbridge::EndpointSpec {
     let spec = hookbridge::EndpointSpec::new("https://example.com/hooks".parse().unwrap());
     match provider {
-        ProviderId::Blaze => spec.all_events(),
+        ProviderId::Blaze => spec,
         ProviderId::Miex => spec.event("order.created"),
         ProviderId::Chip => spec.name("Orders").event("purchase.paid"),
         _ => spec.event("payment.completed"),

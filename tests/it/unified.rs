@@ -81,7 +81,7 @@ async fn blaze() -> Case {
         .await;
     let keys = BlazeKeys::new(Secret::new("partner-key"), Secret::new("developer-key"));
     let client = BlazeClient::with_config(config(&server, "/api/v1/partner/"), keys).unwrap();
-    let spec = EndpointSpec::new("https://partner.example.com/blaze".parse().unwrap()).all_events();
+    let spec = EndpointSpec::new("https://partner.example.com/blaze".parse().unwrap());
     Case { client: Box::new(client), spec, delete_id: Some("65a1f0c2e4b0a1b2c3d4e5f6"), listed: 2, _server: server }
 }
 

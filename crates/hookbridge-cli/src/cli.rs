@@ -227,7 +227,8 @@ pub enum EndpointAction {
     Create,
     /// One endpoint (--id).
     Get,
-    /// Replace an endpoint (--id, plus the new state as for create).
+    /// Change only the given fields of an endpoint (--id, plus any of --url, --event /
+    /// --all-events, --name / --title, --shop-id); the rest stays as it is.
     Update,
     /// Delete an endpoint (--id).
     Delete,

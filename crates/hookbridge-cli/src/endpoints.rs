@@ -14,8 +14,8 @@ use hookbridge_bitnob::{BitnobClient, DeliveryStatus, ListEventsOptions, Webhook
 use hookbridge_blaze::{BlazeClient, BlazeKeys};
 use hookbridge_chip::ChipClient;
 use hookbridge_core::{
-    Capabilities, ClientConfig, Endpoint, EndpointId, EndpointSpec, EventSelection, EventType, Operation, ProviderId,
-    Secret, Webhook,
+    Capabilities, ClientConfig, Endpoint, EndpointId, EndpointSpec, EndpointUpdate, EventSelection, EventType,
+    Operation, ProviderId, Secret, Webhook,
 };
 use hookbridge_miex::MiexClient;
 use serde_json::{Value, json};
@@ -183,6 +183,32 @@ fn spec_from_args(args: &EndpointsArgs) -> Result<EndpointSpec, CliError> {
     Ok(spec)
 }
 
+/// The fields `update` changes: only the flags given (`--url`, `--event` / `--all-events`,
+/// `--name` / `--title`, `--shop-id`).
+fn update_from_args(args: &EndpointsArgs) -> Result<EndpointUpdate, CliError> {
+    let mut update = EndpointUpdate::new();
+    for url in &args.urls {
+        update = update.url(url.parse().map_err(|e| CliError::usage(format!("--url `{url}`: {e}")))?);
+    }
+    if args.all_events {
+        update = update.all_events();
+    } else if !args.events.is_empty() {
+        update = update.events(EventSelection::Only(args.events.iter().map(|e| EventType::new(e.as_str())).collect()));
+    }
+    if let Some(name) = args.name.clone().or_else(|| args.title.clone()) {
+        update = update.name(name);
+    }
+    if let Some(shop) = &args.shop_id {
+        update = update.provider_field("shopId", shop.as_str());
+    }
+    if update.is_empty() {
+        return Err(CliError::usage(
+            "update needs something to change: --url, --event / --all-events, --name / --title or --shop-id",
+        ));
+    }
+    Ok(update)
+}
+
 /// A client error, with the CLI flag named where the message names a client setting.
 fn cli_hint(err: hookbridge_core::Error) -> CliError {
     match CliError::from(err) {
@@ -274,8 +300,8 @@ pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<
         }
         EndpointAction::Update => {
             let id = endpoint_id(args.id.as_deref(), "update")?;
-            let spec = spec_from_args(args)?;
-            write_endpoint(out, format, &client.update(&id, &spec).await.map_err(cli_hint)?)?;
+            let update = update_from_args(args)?;
+            write_endpoint(out, format, &client.update(&id, &update).await.map_err(cli_hint)?)?;
         }
         EndpointAction::Delete => {
             let id = endpoint_id(args.id.as_deref(), "delete")?;

@@ -209,7 +209,7 @@ impl Endpoint {
     }
 }
 
-/// What to create, or the full new state for an update.
+/// What to create.
 ///
 /// ```
 /// use hookbridge_core::{EndpointSpec, EventSelection};
@@ -279,6 +279,124 @@ impl EndpointSpec {
             [] => Err(InvalidInput::new("url", "a delivery URL is required")),
             _ => Err(InvalidInput::new("url", "this provider takes exactly one delivery URL")),
         }
+    }
+}
+
+/// What to change on an existing endpoint: only the fields that are set (`Some`, or present in
+/// `provider_fields`) change; everything else stays as it is at the provider.
+///
+/// Providers that document a partial update (Bitnob `PATCH`) send exactly these fields. Providers
+/// that only replace a whole object (BLAZE `PUT`, CHIP `PUT`) read the endpoint, apply these fields
+/// and send the result back, so fields not named here keep their current values.
+///
+/// ```
+/// use hookbridge_core::EndpointUpdate;
+///
+/// let rename = EndpointUpdate::new().name("orders (EU)");
+/// assert!(rename.urls.is_none() && rename.events.is_none());
+/// assert!(!rename.is_empty());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EndpointUpdate {
+    /// New delivery URLs (replace the current ones).
+    pub urls: Option<Vec<Url>>,
+    /// New event selection (replaces the current one).
+    pub events: Option<EventSelection>,
+    /// New display name or title.
+    pub name: Option<String>,
+    /// Provider-specific fields to set, by wire name (for example BLAZE `shopId`).
+    pub provider_fields: Map<String, Value>,
+}
+
+impl EndpointUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Replaces the delivery URLs with `url` (call again to add more).
+    pub fn url(mut self, url: Url) -> Self {
+        self.urls.get_or_insert_with(Vec::new).push(url);
+        self
+    }
+
+    /// Replaces the event selection with `events`.
+    pub fn events(mut self, events: EventSelection) -> Self {
+        self.events = Some(events);
+        self
+    }
+
+    /// Adds one event to the new event list.
+    pub fn event(mut self, event: impl Into<EventType>) -> Self {
+        match &mut self.events {
+            Some(EventSelection::Only(v)) => v.push(event.into()),
+            _ => self.events = Some(EventSelection::Only(vec![event.into()])),
+        }
+        self
+    }
+
+    /// Selects every event.
+    pub fn all_events(mut self) -> Self {
+        self.events = Some(EventSelection::All);
+        self
+    }
+
+    /// Changes the display name or title.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets a provider-specific field by wire name.
+    pub fn provider_field(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.provider_fields.insert(key.into(), value.into());
+        self
+    }
+
+    /// Whether nothing would change.
+    pub fn is_empty(&self) -> bool {
+        self.urls.is_none() && self.events.is_none() && self.name.is_none() && self.provider_fields.is_empty()
+    }
+
+    /// The single new URL of a single-URL provider: `None` when the URLs do not change, an error
+    /// when the update names none or several.
+    pub fn single_url(&self) -> Result<Option<&Url>, InvalidInput> {
+        match self.urls.as_deref() {
+            None => Ok(None),
+            Some([one]) => Ok(Some(one)),
+            Some([]) => Err(InvalidInput::new("url", "an update that changes the URL needs one URL")),
+            Some(_) => Err(InvalidInput::new("url", "this provider takes exactly one delivery URL")),
+        }
+    }
+
+    /// Refuses an update that changes nothing (nothing to send).
+    pub fn require_change(&self) -> Result<(), InvalidInput> {
+        if self.is_empty() {
+            return Err(InvalidInput::new(
+                "update",
+                "nothing to change: set a URL, events, a name or a provider field",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl From<&EndpointSpec> for EndpointUpdate {
+    /// Every field of the spec: URLs, events, and the name and provider fields when set.
+    fn from(spec: &EndpointSpec) -> Self {
+        Self {
+            urls: Some(spec.urls.clone()),
+            events: Some(spec.events.clone()),
+            name: spec.name.clone(),
+            provider_fields: spec.provider_fields.clone(),
+        }
+    }
+}
+
+impl From<EndpointSpec> for EndpointUpdate {
+    fn from(spec: EndpointSpec) -> Self {
+        Self::from(&spec)
     }
 }
 

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use crate::error::{Result, Unsupported};
-use crate::model::{Capabilities, Endpoint, EndpointId, EndpointSpec, Operation};
+use crate::model::{Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointUpdate, Operation};
 use crate::page::BoxStream;
 use crate::provider::ProviderId;
 use crate::secret::Secret;
@@ -44,9 +44,12 @@ pub trait Webhook: Send + Sync + std::fmt::Debug {
         Box::pin(futures_util::stream::once(async move { Err(err) }))
     }
 
-    /// Replaces (or patches, where the provider only patches) an endpoint with `spec`.
-    async fn update(&self, id: &EndpointId, spec: &EndpointSpec) -> Result<Endpoint> {
-        let _ = (id, spec);
+    /// Changes only the fields set in `update` ([`EndpointUpdate`]); the rest of the endpoint
+    /// stays as it is. A provider with a partial update (`PATCH`) sends just those fields; one that
+    /// only replaces (`PUT`) reads the endpoint, applies them and sends the whole object back.
+    /// An update that changes nothing is refused before sending.
+    async fn update(&self, id: &EndpointId, update: &EndpointUpdate) -> Result<Endpoint> {
+        let _ = (id, update);
         Err(self.unsupported(Operation::Update))
     }
 

@@ -294,7 +294,7 @@ impl ProviderCase {
             ProviderId::Miex => EndpointSpec::new("https://example.com/webhooks/exchange".parse().unwrap())
                 .event("order.created")
                 .event("order.status_changed"),
-            ProviderId::Blaze => EndpointSpec::new("https://partner.example.com/blaze".parse().unwrap()).all_events(),
+            ProviderId::Blaze => EndpointSpec::new("https://partner.example.com/blaze".parse().unwrap()),
             ProviderId::Bitnob => EndpointSpec::new("https://example.com/bitnob/webhooks".parse().unwrap())
                 .name("Ledger sync")
                 .event("transaction.confirmed"),

@@ -74,7 +74,7 @@ async fn capabilities_and_unsupported_operations() {
         other => panic!("{op}: expected Unsupported, got {other:?}"),
     };
     unsupported(hook.get(&id).await.unwrap_err(), Operation::Get);
-    unsupported(hook.update(&id, &spec()).await.unwrap_err(), Operation::Update);
+    unsupported(hook.update(&id, &spec().into()).await.unwrap_err(), Operation::Update);
     unsupported(hook.delete(&id).await.unwrap_err(), Operation::Delete);
     unsupported(hook.rotate_secret(&id).await.unwrap_err(), Operation::RotateSecret);
     let mut list = hook.list();

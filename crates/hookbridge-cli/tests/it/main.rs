@@ -10,3 +10,4 @@ mod listen;
 mod sign_verify;
 mod tour;
 mod usage;
+mod wire;

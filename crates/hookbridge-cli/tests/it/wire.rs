@@ -1,0 +1,90 @@
+//! What the binary puts on the wire (wiremock): `endpoints update` changes only the fields given,
+//! BLAZE's list filter.
+
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::{Run, run_with};
+
+async fn hb(args: &[&str], env: &[(&str, &str)]) -> Run {
+    run_with(args, env, None).await
+}
+
+fn ok_json(body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(body)
+}
+
+const BITNOB_ID: &str = "3f0c7a52-6d1e-4c8e-9b7a-2f4e1d9c0a11";
+const CHIP_ID: &str = "3b4e648b-1f7e-4d3c-9a8e-0c6d5b4a3f21";
+
+#[tokio::test]
+async fn bitnob_update_name_is_a_patch_of_exactly_the_name() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .and(path(format!("/webhooks/{BITNOB_ID}")))
+        .respond_with(ok_json(json!({"id": BITNOB_ID, "name": "renamed", "url": "https://example.com/h"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let out = hb(
+        &["endpoints", "update", "--provider", "bitnob", "--base-url", &uri, "--id", BITNOB_ID, "--name", "renamed"],
+        &[("BITNOB_API_KEY", "sk_bitnob")],
+    )
+    .await
+    .expect(0);
+    assert!(out.stdout.contains("renamed"), "{}", out.stdout);
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].method.as_str(), "PATCH");
+    assert_eq!(std::str::from_utf8(&reqs[0].body).unwrap(), r#"{"name":"renamed"}"#);
+}
+
+#[tokio::test]
+async fn chip_update_title_puts_the_fetched_webhook_with_only_the_title_changed() {
+    let server = MockServer::start().await;
+    let current = json!({
+        "type": "webhook", "id": CHIP_ID, "created_on": 1717003600, "updated_on": 1717003600,
+        "title": "orders", "all_events": false, "public_key": "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----",
+        "events": ["purchase.paid"], "callback": "https://shop.example.com/chip"
+    });
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/webhooks/{CHIP_ID}/")))
+        .respond_with(ok_json(current.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(format!("/api/v1/webhooks/{CHIP_ID}/")))
+        .respond_with(ok_json(current.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let base = format!("{}/api/v1/", server.uri());
+    hb(
+        &["endpoints", "update", "--provider", "chip", "--base-url", &base, "--id", CHIP_ID, "--name", "renamed"],
+        &[("CHIP_API_KEY", "chip_key")],
+    )
+    .await
+    .expect(0);
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 2);
+    let put: Value = serde_json::from_slice(&reqs[1].body).unwrap();
+    assert_eq!(
+        put,
+        json!({"title": "renamed", "all_events": false, "public_key": current["public_key"],
+               "events": ["purchase.paid"], "callback": "https://shop.example.com/chip"})
+    );
+}
+
+#[tokio::test]
+async fn update_without_a_field_to_change_is_a_usage_error() {
+    let out = hb(
+        &["endpoints", "update", "--provider", "bitnob", "--base-url", "http://127.0.0.1:9/", "--id", BITNOB_ID],
+        &[("BITNOB_API_KEY", "sk_bitnob")],
+    )
+    .await
+    .expect(2);
+    assert!(out.error_line().contains("update needs something to change"), "{}", out.stderr);
+}
