@@ -503,7 +503,9 @@ impl Capabilities {
     }
 }
 
-/// An idempotency key (1–255 printable ASCII characters, no leading or trailing space).
+/// An idempotency key: 1–255 printable ASCII characters (`0x20`–`0x7e`), as Bitnob documents —
+/// spaces included, also leading and trailing ones. The key is sent as given; note that HTTP
+/// parsers drop whitespace around a header value, so a server sees ` k ` and `k` as the same key.
 ///
 /// A create that carries one may be retried safely: the provider returns the cached response.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -524,9 +526,6 @@ impl IdempotencyKey {
         }
         if let Some(pos) = key.bytes().position(|b| !(0x20..=0x7e).contains(&b)) {
             return Err(InvalidInput::new("idempotency_key", format!("must be printable ASCII (byte {pos} is not)")));
-        }
-        if key.starts_with(' ') || key.ends_with(' ') {
-            return Err(InvalidInput::new("idempotency_key", "must not start or end with a space"));
         }
         Ok(Self(key))
     }
@@ -583,7 +582,10 @@ mod tests {
         assert!(IdempotencyKey::new("").is_err());
         assert!(IdempotencyKey::new("caf\u{e9}").is_err());
         assert!(IdempotencyKey::new("a\tb").is_err());
-        assert!(IdempotencyKey::new(" a").is_err());
+        for spaced in [" a", "a ", " a b ", " "] {
+            assert_eq!(IdempotencyKey::new(spaced).map(|k| k.as_str().to_owned()), Ok(spaced.to_owned()));
+        }
+        assert!(IdempotencyKey::new("a\u{7f}").is_err());
         let g = IdempotencyKey::generate();
         assert_eq!(g.as_str().len(), 35);
         assert_ne!(g, IdempotencyKey::generate());

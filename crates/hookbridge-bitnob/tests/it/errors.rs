@@ -156,8 +156,12 @@ async fn invalid_input_is_refused_before_any_request() {
     for (what, err) in &errors {
         assert!(err.is_invalid_input(), "{what}: {err:?}");
     }
-    for key in ["", " lead", "trail ", "caf\u{e9}", "new\nline"] {
+    for key in ["", "caf\u{e9}", "new\nline"] {
         assert!(IdempotencyKey::new(key).is_err(), "{key:?}");
+    }
+    // Bitnob allows 1–255 printable ASCII, spaces included.
+    for key in [" lead", "trail ", " "] {
+        assert!(IdempotencyKey::new(key).is_ok(), "{key:?}");
     }
     assert!(IdempotencyKey::new("x".repeat(256)).is_err());
     assert!(WebhookId::new("").is_err() && WebhookId::new("a b").is_err());
