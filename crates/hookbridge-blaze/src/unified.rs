@@ -17,7 +17,7 @@ use hookbridge_core::error::DecodeErrorKind;
 use hookbridge_core::page::BoxStream;
 use hookbridge_core::{
     Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection, EventType,
-    InvalidInput, ProviderId, Result, Webhook,
+    InvalidInput, ListFilter, ProviderId, Result, Webhook,
 };
 use serde_json::{Map, Value};
 
@@ -313,6 +313,23 @@ impl UpdatePlan {
     }
 }
 
+/// The list options for a unified filter: `shopId` only.
+fn list_options(filter: &ListFilter) -> Result<ListWebHooksOptions, InvalidInput> {
+    let mut options = ListWebHooksOptions::default();
+    for key in filter.provider_fields.keys() {
+        if key != fields::SHOP_ID {
+            return Err(InvalidInput::new(
+                "provider_fields",
+                format!("BLAZE lists filter only by `shopId`, not `{key}`"),
+            ));
+        }
+    }
+    if let Some(shop) = req_string(&filter.provider_fields, fields::SHOP_ID)? {
+        options = options.shop_id(shop);
+    }
+    Ok(options)
+}
+
 /// BLAZE has no "every event" setting ([`Capabilities::all_events`] is `false`).
 fn all_events_unsupported() -> InvalidInput {
     InvalidInput::new(
@@ -411,10 +428,16 @@ impl Webhook for BlazeClient {
     }
 
     fn list(&self) -> BoxStream<'_, Endpoint> {
-        self.webhooks()
-            .list_all(&ListWebHooksOptions::default())
-            .map(|item| item.and_then(|w| self.endpoint("list", &w)))
-            .boxed()
+        self.list_filtered(&ListFilter::new())
+    }
+
+    /// Accepts `shopId` (a non-empty string), sent as BLAZE's `shopId` query parameter.
+    fn list_filtered(&self, filter: &ListFilter) -> BoxStream<'_, Endpoint> {
+        let options = match list_options(filter) {
+            Ok(options) => options,
+            Err(e) => return Box::pin(futures_util::stream::once(async move { Err(e.into()) })),
+        };
+        self.webhooks().list_all(&options).map(|item| item.and_then(|w| self.endpoint("list", &w))).boxed()
     }
 
     async fn update(&self, id: &EndpointId, update: &EndpointUpdate) -> Result<Endpoint> {

@@ -266,7 +266,7 @@ pub struct EndpointsArgs {
     /// Same as --name (CHIP calls it `title`).
     #[arg(long)]
     pub title: Option<String>,
-    /// BLAZE's `shopId`.
+    /// BLAZE's `shopId` (create, update; list: only this shop's webhooks).
     #[arg(long, value_name = "ID")]
     pub shop_id: Option<String>,
 }

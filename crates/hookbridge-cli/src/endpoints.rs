@@ -15,7 +15,7 @@ use hookbridge_blaze::{BlazeClient, BlazeKeys};
 use hookbridge_chip::ChipClient;
 use hookbridge_core::{
     Capabilities, ClientConfig, Endpoint, EndpointId, EndpointSpec, EndpointUpdate, EventSelection, EventType,
-    Operation, ProviderId, Secret, Webhook,
+    ListFilter, Operation, ProviderId, Secret, Webhook,
 };
 use hookbridge_miex::MiexClient;
 use serde_json::{Value, json};
@@ -267,7 +267,11 @@ pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<
         EndpointAction::List => {
             let mut progress = Progress::new("endpoints");
             let mut endpoints = Vec::new();
-            let mut stream = client.list();
+            let mut filter = ListFilter::new();
+            if let Some(shop) = &args.shop_id {
+                filter = filter.provider_field("shopId", shop.as_str());
+            }
+            let mut stream = client.list_filtered(&filter);
             while let Some(item) = stream.next().await {
                 match item {
                     Ok(e) => {

@@ -35,7 +35,7 @@ pub use error::{
 };
 pub use model::{
     Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection, EventType,
-    IdempotencyKey, Operation,
+    IdempotencyKey, ListFilter, Operation,
 };
 pub use page::{BoxStream, Page, PageLimits, PageRequest};
 pub use provider::ProviderId;

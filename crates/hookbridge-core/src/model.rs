@@ -400,6 +400,41 @@ impl From<EndpointSpec> for EndpointUpdate {
     }
 }
 
+/// Narrows a unified listing ([`crate::Webhook::list_filtered`]) by provider-specific filters,
+/// under their wire names (BLAZE: `shopId`). A provider refuses a filter it does not document
+/// rather than ignore it.
+///
+/// ```
+/// use hookbridge_core::ListFilter;
+///
+/// let by_shop = ListFilter::new().provider_field("shopId", "5c8f9e2ab1d4e70012ab34ce");
+/// assert!(!by_shop.is_empty());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListFilter {
+    /// Provider-specific filters, by wire name.
+    pub provider_fields: Map<String, Value>,
+}
+
+impl ListFilter {
+    /// No filter: every endpoint.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a provider-specific filter by wire name.
+    pub fn provider_field(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.provider_fields.insert(key.into(), value.into());
+        self
+    }
+
+    /// Whether the filter is empty (lists everything).
+    pub fn is_empty(&self) -> bool {
+        self.provider_fields.is_empty()
+    }
+}
+
 /// A unified operation, named in capability checks and [`crate::Unsupported`] errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

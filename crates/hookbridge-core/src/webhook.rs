@@ -2,8 +2,9 @@
 
 use async_trait::async_trait;
 
+use crate::error::InvalidInput;
 use crate::error::{Result, Unsupported};
-use crate::model::{Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointUpdate, Operation};
+use crate::model::{Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointUpdate, ListFilter, Operation};
 use crate::page::BoxStream;
 use crate::provider::ProviderId;
 use crate::secret::Secret;
@@ -42,6 +43,23 @@ pub trait Webhook: Send + Sync + std::fmt::Debug {
     fn list(&self) -> BoxStream<'_, Endpoint> {
         let err = self.unsupported(Operation::List);
         Box::pin(futures_util::stream::once(async move { Err(err) }))
+    }
+
+    /// The endpoints matching `filter`, as a lazy stream over all pages. An empty filter is
+    /// [`Webhook::list`]; a filter the provider does not document is refused
+    /// ([`crate::Error::InvalidInput`], field `provider_fields`), never ignored. BLAZE filters by
+    /// `shopId`.
+    fn list_filtered(&self, filter: &ListFilter) -> BoxStream<'_, Endpoint> {
+        match filter.provider_fields.keys().next() {
+            None => self.list(),
+            Some(key) => {
+                let err = InvalidInput::new(
+                    "provider_fields",
+                    format!("{} documents no list filter `{key}`", self.provider().display_name()),
+                );
+                Box::pin(futures_util::stream::once(async move { Err(err.into()) }))
+            }
+        }
     }
 
     /// Changes only the fields set in `update` ([`EndpointUpdate`]); the rest of the endpoint

@@ -1,10 +1,10 @@
 //! The unified `Webhook` trait over BLAZE, and the lossless provider ⇄ unified conversions.
 
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use hookbridge_blaze::{BlazeClient, CreateWebHook, PartnerWebHook, to_endpoint};
 use hookbridge_core::{
-    Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, Error, EventSelection, EventType, Operation,
-    ProviderId, Timestamp, Webhook,
+    Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, Error, EventSelection, EventType, ListFilter,
+    Operation, ProviderId, Timestamp, Webhook,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
@@ -332,6 +332,35 @@ async fn update_of_one_field_puts_the_fetched_object_with_only_that_field_change
     let mut expected = fixture_json("webhook.json");
     expected["webHookUrls"] = json!(["https://only.example.com/new"]);
     assert_eq!(body_json(&received(&server).await[1]), expected);
+}
+
+/// The unified list filter `shopId` is sent as BLAZE's `shopId` query parameter.
+#[tokio::test]
+async fn list_filtered_by_shop_sends_shop_id() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(WEBHOOKS))
+        .and(query_param("shopId", "shop-7"))
+        .respond_with(json_response(200, "list_values_envelope.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let hooks = boxed(&server);
+    let listed: Vec<_> = hooks.list_filtered(&ListFilter::new().provider_field("shopId", "shop-7")).collect().await;
+    assert!(listed.iter().all(Result::is_ok), "{listed:?}");
+    let reqs = received(&server).await;
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(
+        query(&reqs[0]),
+        pairs(&[("start", "0"), ("limit", &hookbridge_blaze::DEFAULT_LIMIT.to_string()), ("shopId", "shop-7")])
+    );
+    assert_auth(&reqs[0]);
+    // Filters BLAZE does not document are refused, not ignored.
+    for bad in [ListFilter::new().provider_field("companyId", "c"), ListFilter::new().provider_field("shopId", 5)] {
+        let first = hooks.list_filtered(&bad).next().await.unwrap();
+        assert!(first.unwrap_err().is_invalid_input());
+    }
+    assert_eq!(received(&server).await.len(), 1);
 }
 
 #[tokio::test]

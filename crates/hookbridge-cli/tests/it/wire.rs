@@ -88,3 +88,32 @@ async fn update_without_a_field_to_change_is_a_usage_error() {
     .expect(2);
     assert!(out.error_line().contains("update needs something to change"), "{}", out.stderr);
 }
+
+#[tokio::test]
+async fn blaze_list_with_shop_id_sends_shop_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/partner/webHooks"))
+        .and(wiremock::matchers::query_param("shopId", "shop-7"))
+        .respond_with(ok_json(json!({"values": [{"id": "wh-01", "shopId": "shop-7"}], "total": 1})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let base = format!("{}/api/v1/partner/", server.uri());
+    let v = hb(
+        &["endpoints", "list", "--provider", "blaze", "--base-url", &base, "--shop-id", "shop-7", "--output", "json"],
+        &[("BLAZE_PARTNER_KEY", "pk"), ("BLAZE_DEVELOPER_KEY", "dk")],
+    )
+    .await
+    .expect(0)
+    .json();
+    assert_eq!(v[0]["id"], "wh-01");
+    // Another provider refuses the filter instead of ignoring it (usage, nothing sent).
+    let out = hb(
+        &["endpoints", "list", "--provider", "chip", "--base-url", "http://127.0.0.1:9/", "--shop-id", "s"],
+        &[("CHIP_API_KEY", "k")],
+    )
+    .await
+    .expect(2);
+    assert!(out.error_line().contains("documents no list filter `shopId`"), "{}", out.stderr);
+}
