@@ -2,7 +2,7 @@
 
 use futures_util::StreamExt;
 use hookbridge::abbeycross::AbbeyCrossClient;
-use hookbridge::bitnob::BitnobClient;
+use hookbridge::bitnob::{BitnobAuth, BitnobClient};
 use hookbridge::blaze::{BlazeClient, BlazeKeys};
 use hookbridge::chip::ChipClient;
 use hookbridge::miex::MiexClient;
@@ -107,7 +107,8 @@ async fn bitnob() -> Case {
         .expect(1)
         .mount(&server)
         .await;
-    let client = BitnobClient::with_config(config(&server, "/"), Secret::new("bitnob-key")).unwrap();
+    let client =
+        BitnobClient::with_config(config(&server, "/"), BitnobAuth::legacy_bearer(Secret::new("bitnob-key"))).unwrap();
     let spec = EndpointSpec::new("https://example.com/bitnob/webhooks".parse().unwrap())
         .name("Ledger sync")
         .event("transaction.confirmed")

@@ -17,7 +17,7 @@ use crate::model::{
     CreateOptions, CreateWebhook, CreatedWebhook, CursorPage, DeliveryEvent, EventTypeInfo, ListEventsOptions,
     ListOptions, RetryResult, RotatedSecret, UpdateWebhook, WebhookEndpoint,
 };
-use crate::signer::BitnobSigner;
+use crate::signer::{BitnobSigner, SigningScheme};
 
 /// Bitnob's documented API base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.bitnob.com";
@@ -26,20 +26,58 @@ pub const DEFAULT_BASE_URL: &str = "https://api.bitnob.com";
 const RESERVED_WEBHOOK_IDS: [&str; 2] = ["events", "event-types"];
 
 /// How a [`BitnobClient`] authenticates.
+///
+/// | scheme | what is sent | status |
+/// |---|---|---|
+/// | [`BitnobAuth::Signed`] | `X-Auth-Client`, `X-Auth-Timestamp`, `X-Auth-Nonce`, `X-Auth-Signature` (HMAC-SHA256, either documented variant, see [`crate::signer`]) | **what Bitnob documents for the current API**; the default: build it with [`BitnobAuth::signed`] or pass a [`BitnobSigner`] |
+/// | [`BitnobAuth::Bearer`] | `Authorization: Bearer <secret key>` | the **older** secret-key scheme of Bitnob's earlier SDKs; only when asked for explicitly with [`BitnobAuth::legacy_bearer`] |
+/// | [`BitnobAuth::Custom`] | whatever the [`Auth`] adds | anything else |
+///
+/// There is deliberately no conversion from a bare [`Secret`]: a secret key alone does not say
+/// which scheme is meant, and silently choosing the older one is what this type avoids.
+///
+/// ```compile_fail
+/// // A bare secret no longer picks the bearer scheme.
+/// let _ = hookbridge_bitnob::BitnobClient::new(hookbridge_core::Secret::new("sk_live_..."));
+/// ```
+///
+/// ```
+/// use hookbridge_bitnob::{BitnobAuth, BitnobClient};
+/// use hookbridge_core::Secret;
+///
+/// let signed = BitnobClient::new(BitnobAuth::signed("client_abc", Secret::new("secret-key"))?)?;
+/// let older = BitnobClient::new(BitnobAuth::legacy_bearer(Secret::new("sk_live_key")))?;
+/// # let _ = (signed, older);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum BitnobAuth {
-    /// `Authorization: Bearer <key>`.
+    /// The older scheme: `Authorization: Bearer <key>` (see [`BitnobAuth::legacy_bearer`]).
     Bearer(Secret),
-    /// HMAC request signing (`X-Auth-*` headers), either documented variant.
+    /// HMAC request signing (`X-Auth-*` headers), either documented variant: the documented scheme.
     Signed(BitnobSigner),
     /// Any other [`Auth`] implementation.
     Custom(Arc<dyn Auth>),
 }
 
-impl From<Secret> for BitnobAuth {
-    fn from(key: Secret) -> Self {
-        BitnobAuth::Bearer(key)
+impl BitnobAuth {
+    /// HMAC request signing with the client id and secret key, in the variant of Bitnob's current
+    /// authentication reference ([`SigningScheme::ColonSeparatedHex`], bitnob.dev). For the other
+    /// documented variant build a [`BitnobSigner`] with [`SigningScheme::ConcatenatedBase64`].
+    pub fn signed(client_id: impl Into<String>, secret_key: Secret) -> Result<Self, InvalidInput> {
+        Ok(BitnobAuth::Signed(BitnobSigner::new(client_id, secret_key, SigningScheme::ColonSeparatedHex)?))
+    }
+
+    /// The older secret-key scheme, `Authorization: Bearer <key>`, which Bitnob's earlier SDKs use
+    /// but the current reference does not document. Use it only for accounts that still take it.
+    pub fn legacy_bearer(secret_key: Secret) -> Self {
+        BitnobAuth::Bearer(secret_key)
+    }
+
+    /// Whether this is the older bearer scheme.
+    pub fn is_legacy_bearer(&self) -> bool {
+        matches!(self, BitnobAuth::Bearer(_))
     }
 }
 
@@ -72,7 +110,8 @@ pub struct BitnobClient {
 impl BitnobClient {
     /// A client for [`DEFAULT_BASE_URL`] with default timeouts and retries.
     ///
-    /// `auth` is a [`Secret`] (bearer key), a [`BitnobSigner`] (HMAC signing) or any [`BitnobAuth`].
+    /// `auth` is a [`BitnobSigner`] (HMAC request signing, the documented scheme) or any
+    /// [`BitnobAuth`] — the older bearer scheme only via [`BitnobAuth::legacy_bearer`].
     pub fn new(auth: impl Into<BitnobAuth>) -> Result<Self> {
         Self::with_config(ClientConfig::new(DEFAULT_BASE_URL)?, auth)
     }

@@ -81,8 +81,9 @@ wire_enum! {
     /// Outcome of a delivery event (`delivery_status`), also the `status` filter of List Delivery Events.
     ///
     /// The current reference filters by `pending`, `delivered` and `failed`; the older events
-    /// reference reports `success`, `failed` and `retrying`. All five are modelled; anything else
-    /// decodes as [`DeliveryStatus::Unknown`].
+    /// reference reports `success`, `failed` and `retrying`. All five are decoded; anything else
+    /// decodes as [`DeliveryStatus::Unknown`]. As a **filter** only the three documented values
+    /// are sent ([`ListEventsOptions::validate`] refuses the others).
     DeliveryStatus {
         /// Not yet delivered.
         Pending => "pending",
@@ -454,13 +455,16 @@ pub struct RetryResult {
 
 /// One page of a cursor-paged list.
 ///
-/// Only `next_cursor` is confirmed by the reference. The items are read from `data` (the envelope
-/// Bitnob's wallet-infrastructure reference uses for its other catalogues); `has_more` and a
-/// previous-page cursor (`previous_cursor`, or `prev_cursor`) are read when present.
+/// Only `next_cursor` is confirmed by the reference, so the envelope is read tolerantly: the
+/// items from `data` (the envelope Bitnob's wallet-infrastructure reference uses for its other
+/// catalogues), or `items` / `results`, and an envelope with none of them is an empty page rather
+/// than a decode error; `has_more` and a previous-page cursor (`previous_cursor`, or
+/// `prev_cursor`) are read when present.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CursorPage<T> {
-    /// The items on this page.
+    /// The items on this page (empty when the envelope holds none).
+    #[serde(default = "Vec::new", alias = "items", alias = "results")]
     pub data: Vec<T>,
     /// Opaque cursor for the next page (pass it as `starting_after`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -713,7 +717,7 @@ impl ListOptions {
 pub struct ListEventsOptions {
     /// Cursor paging.
     pub page: ListOptions,
-    /// Filter by delivery status (`pending`, `delivered` or `failed`).
+    /// Filter by delivery status: one of the documented `pending`, `delivered`, `failed`.
     pub status: Option<DeliveryStatus>,
     /// Narrow the listing to one webhook endpoint.
     pub webhook_id: Option<WebhookId>,
@@ -743,7 +747,8 @@ impl ListEventsOptions {
         self
     }
 
-    /// Filters by delivery status.
+    /// Filters by delivery status (`Pending`, `Delivered` or `Failed`: the values the reference
+    /// documents for the filter; others are refused by [`ListEventsOptions::validate`]).
     pub fn status(mut self, status: DeliveryStatus) -> Self {
         self.status = Some(status);
         self
@@ -758,10 +763,17 @@ impl ListEventsOptions {
     /// Checks the options before sending.
     pub fn validate(&self) -> Result<(), InvalidInput> {
         self.page.validate()?;
-        if let Some(DeliveryStatus::Unknown(s)) = &self.status
-            && (s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()))
-        {
-            return Err(InvalidInput::new("status", "must be a non-empty word (pending, delivered or failed)"));
+        match &self.status {
+            None | Some(DeliveryStatus::Pending | DeliveryStatus::Delivered | DeliveryStatus::Failed) => {}
+            Some(other) => {
+                return Err(InvalidInput::new(
+                    "status",
+                    format!(
+                        "`{}` is not a documented filter value (pending, delivered or failed)",
+                        other.as_str().escape_debug()
+                    ),
+                ));
+            }
         }
         if let Some(id) = &self.webhook_id {
             validate_path_id("webhook_id", id.as_str())?;

@@ -10,7 +10,9 @@ use std::io::{IsTerminal as _, Write};
 
 use futures_util::StreamExt as _;
 use hookbridge_abbeycross::AbbeyCrossClient;
-use hookbridge_bitnob::{BitnobClient, DeliveryStatus, ListEventsOptions, WebhookId};
+use hookbridge_bitnob::{
+    BitnobAuth, BitnobClient, BitnobSigner, DeliveryStatus, ListEventsOptions, SigningScheme, WebhookId,
+};
 use hookbridge_blaze::{BlazeClient, BlazeKeys};
 use hookbridge_chip::ChipClient;
 use hookbridge_core::{
@@ -22,15 +24,17 @@ use serde_json::{Value, json};
 
 use crate::CliError;
 use crate::cli::{
-    ConnectionArgs, EndpointAction, EndpointsArgs, EventAction, EventTypesArgs, EventsArgs, PublicKeyArgs, TableOrJson,
+    BitnobSigning, ConnectionArgs, EndpointAction, EndpointsArgs, EventAction, EventTypesArgs, EventsArgs,
+    PublicKeyArgs, TableOrJson,
 };
 use crate::output::{Table, endpoint_pairs, endpoints_table, write_json, write_pairs};
 
-/// The environment variables holding each provider's credentials.
+/// The environment variables holding each provider's credentials (Bitnob: the client id and
+/// secret key for request signing, or the older bearer key).
 pub const ENV_VARS: [(ProviderId, &[&str]); 5] = [
     (ProviderId::Miex, &["MIEX_API_KEY"]),
     (ProviderId::Blaze, &["BLAZE_PARTNER_KEY", "BLAZE_DEVELOPER_KEY"]),
-    (ProviderId::Bitnob, &["BITNOB_API_KEY"]),
+    (ProviderId::Bitnob, &["BITNOB_CLIENT_ID", "BITNOB_SECRET_KEY", "BITNOB_API_KEY"]),
     (ProviderId::AbbeyCross, &["ABBEYCROSS_API_TOKEN"]),
     (ProviderId::Chip, &["CHIP_API_KEY"]),
 ];
@@ -62,11 +66,61 @@ fn config(conn: &ConnectionArgs, provider: ProviderId, default: Option<&str>) ->
     ClientConfig::new(base).map_err(|e| CliError::usage(e.to_string()))
 }
 
-/// A Bitnob client from the connection flags.
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// The note printed on stderr when a Bitnob bearer key is used.
+pub const BITNOB_BEARER_NOTE: &str = "note: BITNOB_API_KEY / --api-key selects Bitnob's older bearer secret-key scheme; \
+set BITNOB_CLIENT_ID and BITNOB_SECRET_KEY (or --client-id and --secret-key-file) for the documented HMAC request signing";
+
+/// How the CLI authenticates to Bitnob: request signing when a client id and secret key are
+/// given (flags, then `BITNOB_CLIENT_ID` / `BITNOB_SECRET_KEY`); otherwise, explicitly, the older
+/// bearer scheme with `--api-key` / `BITNOB_API_KEY` (a note on stderr says so).
+pub fn bitnob_auth(conn: &ConnectionArgs) -> Result<BitnobAuth, CliError> {
+    let client_id = conn.client_id.clone().or_else(|| env_nonempty("BITNOB_CLIENT_ID"));
+    let secret_key = match &conn.secret_key_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::usage(format!("cannot read --secret-key-file {}: {e}", path.display())))?;
+            Some(Secret::new(text.trim_end_matches(['\r', '\n'])))
+        }
+        None => env_nonempty("BITNOB_SECRET_KEY").map(Secret::new),
+    };
+    match (client_id, secret_key) {
+        (Some(id), Some(secret)) => {
+            let scheme = match conn.signing_scheme {
+                BitnobSigning::ColonSeparatedHex => SigningScheme::ColonSeparatedHex,
+                BitnobSigning::ConcatenatedBase64 => SigningScheme::ConcatenatedBase64,
+            };
+            let signer = BitnobSigner::new(id, secret, scheme).map_err(|e| CliError::usage(e.to_string()))?;
+            Ok(BitnobAuth::Signed(signer))
+        }
+        (Some(_), None) => Err(CliError::usage(
+            "Bitnob request signing needs the secret key too: set BITNOB_SECRET_KEY (or pass --secret-key-file)",
+        )),
+        (None, Some(_)) => Err(CliError::usage(
+            "Bitnob request signing needs the client id too: set BITNOB_CLIENT_ID (or pass --client-id)",
+        )),
+        (None, None) => {
+            let key =
+                conn.api_key.clone().or_else(|| env_nonempty("BITNOB_API_KEY").map(Secret::new)).ok_or_else(|| {
+                    CliError::usage(
+                        "no Bitnob credentials: set BITNOB_CLIENT_ID and BITNOB_SECRET_KEY (or pass --client-id and \
+                         --secret-key-file); BITNOB_API_KEY selects the older bearer scheme",
+                    )
+                })?;
+            eprintln!("{BITNOB_BEARER_NOTE}");
+            Ok(BitnobAuth::legacy_bearer(key))
+        }
+    }
+}
+
+/// A Bitnob client from the connection flags (see [`bitnob_auth`]).
 pub fn bitnob_client(conn: &ConnectionArgs) -> Result<BitnobClient, CliError> {
-    let key = credential(conn.api_key.as_ref(), "BITNOB_API_KEY", ProviderId::Bitnob, "--api-key")?;
+    let auth = bitnob_auth(conn)?;
     let config = config(conn, ProviderId::Bitnob, Some(hookbridge_bitnob::DEFAULT_BASE_URL))?;
-    Ok(BitnobClient::with_config(config, key)?.allow_insecure_urls(conn.allow_insecure_urls))
+    Ok(BitnobClient::with_config(config, auth)?.allow_insecure_urls(conn.allow_insecure_urls))
 }
 
 /// A CHIP client from the connection flags.

@@ -24,7 +24,7 @@ mod status;
 use std::time::Duration;
 
 use hookbridge::abbeycross::AbbeyCrossClient;
-use hookbridge::bitnob::{BitnobClient, CreateOptions, CreateWebhook};
+use hookbridge::bitnob::{BitnobAuth, BitnobClient, CreateOptions, CreateWebhook};
 use hookbridge::blaze::{BlazeClient, BlazeKeys, CreateWebHook};
 use hookbridge::chip::{ChipClient, ChipEvent, WebhookRequest};
 use hookbridge::core::reexports::reqwest;
@@ -135,7 +135,9 @@ pub(crate) fn cases() -> Vec<ProviderCase> {
             create: Route { method: "POST", path: "/webhooks", fixture: "bitnob/webhook_created.json", status: 201 },
             create_keyed: true,
             credentials: &[BITNOB_KEY],
-            build: |c| Ok(Client::Bitnob(BitnobClient::with_config(c, Secret::new(BITNOB_KEY))?)),
+            build: |c| {
+                Ok(Client::Bitnob(BitnobClient::with_config(c, BitnobAuth::legacy_bearer(Secret::new(BITNOB_KEY)))?))
+            },
         },
         ProviderCase {
             provider: ProviderId::AbbeyCross,

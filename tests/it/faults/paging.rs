@@ -8,7 +8,7 @@
 //! requests is the proof that the client stopped on its own.
 
 use futures_util::StreamExt;
-use hookbridge::bitnob::BitnobClient;
+use hookbridge::bitnob::{BitnobAuth, BitnobClient};
 use hookbridge::blaze::{BlazeClient, BlazeKeys, ListWebHooksOptions};
 use hookbridge::chip::ChipClient;
 use hookbridge::core::{DecodeErrorKind, PageLimits, PagingStop};
@@ -127,7 +127,9 @@ async fn bitnob_server(repeat: bool) -> MockServer {
 }
 
 fn bitnob(server: &MockServer, limits: PageLimits) -> BitnobClient {
-    BitnobClient::with_config(config(server, "/"), Secret::new(BITNOB_KEY)).unwrap().page_limits(limits)
+    BitnobClient::with_config(config(server, "/"), BitnobAuth::legacy_bearer(Secret::new(BITNOB_KEY)))
+        .unwrap()
+        .page_limits(limits)
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Error statuses, decode failures, refused input, unknown enum values, fixture round trips.
 
 use hookbridge_bitnob::{
-    BitnobClient, CreateOptions, CreateWebhook, CursorPage, DeliveryEvent, DeliveryStatus, EventCategory,
+    BitnobAuth, BitnobClient, CreateOptions, CreateWebhook, CursorPage, DeliveryEvent, DeliveryStatus, EventCategory,
     EventTypeInfo, ListEventsOptions, ListOptions, RetryResult, RetryStatus, UpdateWebhook, WebhookEndpoint, WebhookId,
     WebhookStatus,
 };
@@ -190,7 +190,7 @@ async fn insecure_urls_are_allowed_only_when_enabled() {
 #[test]
 fn bad_credentials_fail_at_construction() {
     for bad in ["", " ", "key\n", "two words"] {
-        let err = BitnobClient::new(Secret::new(bad)).unwrap_err();
+        let err = BitnobClient::new(BitnobAuth::legacy_bearer(Secret::new(bad))).unwrap_err();
         assert!(err.is_invalid_input(), "{bad:?}");
     }
 }

@@ -222,3 +222,53 @@ async fn an_error_mid_stream_is_yielded_and_ends_the_stream() {
     assert!(results[0].is_ok() && results[1].is_ok());
     assert_eq!(results[2].as_ref().unwrap_err().status().map(|s| s.as_u16()), Some(500));
 }
+
+/// Only `next_cursor` is confirmed: an envelope without `data` is an empty page, `items` and
+/// `results` are read too; none of them is a decode error.
+#[test]
+fn the_list_envelope_is_read_tolerantly() {
+    use hookbridge_bitnob::{CursorPage, WebhookEndpoint};
+    let page: CursorPage<WebhookEndpoint> = serde_json::from_str(r#"{"next_cursor": null}"#).unwrap();
+    assert!(page.data.is_empty() && page.next_page_cursor().is_none());
+    for key in ["data", "items", "results"] {
+        let body = format!(r#"{{"{key}": [{{"id": "wh_1", "url": "https://e.com/h"}}], "next_cursor": "c2"}}"#);
+        let page: CursorPage<WebhookEndpoint> = serde_json::from_str(&body).unwrap();
+        assert_eq!(page.data.len(), 1, "{key}");
+        assert_eq!(page.next_page_cursor(), Some("c2"));
+    }
+}
+
+#[tokio::test]
+async fn a_page_without_data_ends_the_stream_without_an_error() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/webhooks"))
+        .respond_with(raw_json(200, r#"{"next_cursor": "c9", "object": "list"}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let all: Vec<_> = client(&server).webhooks().list_all(&ListOptions::default()).try_collect().await.unwrap();
+    assert!(all.is_empty());
+}
+
+/// The status filter takes only the documented `pending`, `delivered`, `failed`; decoding still
+/// accepts every value.
+#[tokio::test]
+async fn the_status_filter_is_limited_to_the_documented_values() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/webhooks/events"))
+        .and(query_param("status", "failed"))
+        .respond_with(raw_json(200, r#"{"data": [{"id": "ev_1", "delivery_status": "retrying"}]}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let page = client.events().list(&ListEventsOptions::new().status(DeliveryStatus::Failed)).await.unwrap();
+    assert_eq!(page.data[0].delivery_status, Some(DeliveryStatus::Retrying));
+    for refused in [DeliveryStatus::Success, DeliveryStatus::Retrying, DeliveryStatus::Unknown("queued".into())] {
+        let err = client.events().list(&ListEventsOptions::new().status(refused.clone())).await.unwrap_err();
+        assert!(err.is_invalid_input(), "{refused:?}: {err}");
+    }
+    assert_eq!(requests(&server).await.len(), 1);
+}

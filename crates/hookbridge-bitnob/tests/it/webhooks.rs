@@ -187,7 +187,10 @@ async fn create_is_retried_after_503_with_the_same_generated_key() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = client_with(retrying_config(&server), hookbridge_core::Secret::new(API_KEY));
+    let client = client_with(
+        retrying_config(&server),
+        hookbridge_bitnob::BitnobAuth::legacy_bearer(hookbridge_core::Secret::new(API_KEY)),
+    );
     let body = CreateWebhook::new("https://example.com/bitnob/webhooks".parse().unwrap()).name("Ledger sync");
     let created = client.webhooks().create(&body, &CreateOptions::default()).await.unwrap();
     assert_eq!(created.webhook.id.as_str(), WEBHOOK_ID);
@@ -216,7 +219,10 @@ async fn create_retry_keeps_the_callers_key() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let client = client_with(retrying_config(&server), hookbridge_core::Secret::new(API_KEY));
+    let client = client_with(
+        retrying_config(&server),
+        hookbridge_bitnob::BitnobAuth::legacy_bearer(hookbridge_core::Secret::new(API_KEY)),
+    );
     let body = CreateWebhook::new("https://example.com/bitnob/webhooks".parse().unwrap());
     let opts = CreateOptions::new().idempotency_key(IdempotencyKey::new("caller-key-1").unwrap());
     client.webhooks().create(&body, &opts).await.unwrap();
@@ -330,7 +336,10 @@ async fn update_is_retried_because_a_patch_of_absolute_values_is_idempotent() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = client_with(retrying_config(&server), hookbridge_core::Secret::new(API_KEY));
+    let client = client_with(
+        retrying_config(&server),
+        hookbridge_bitnob::BitnobAuth::legacy_bearer(hookbridge_core::Secret::new(API_KEY)),
+    );
     client.webhooks().update(WEBHOOK_ID, &UpdateWebhook::new().name("x")).await.unwrap();
     let reqs = requests(&server).await;
     assert_eq!(reqs.len(), 2);
@@ -390,7 +399,10 @@ async fn rotate_secret_is_never_retried() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = client_with(retrying_config(&server), hookbridge_core::Secret::new(API_KEY));
+    let client = client_with(
+        retrying_config(&server),
+        hookbridge_bitnob::BitnobAuth::legacy_bearer(hookbridge_core::Secret::new(API_KEY)),
+    );
     let err = client.webhooks().rotate_secret(WEBHOOK_ID).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert!(err.is_retryable(), "retryable in principle, but not retried automatically");

@@ -34,10 +34,12 @@ async fn bitnob_fresh_cursor_with_the_same_page_ends_with_exit_1() {
         .mount(&server)
         .await;
     let uri = server.uri();
-    let out =
-        hb(&["endpoints", "list", "--provider", "bitnob", "--base-url", &uri], &[("BITNOB_API_KEY", "sk_bitnob")])
-            .await
-            .expect(1);
+    let out = hb(
+        &["endpoints", "list", "--provider", "bitnob", "--base-url", &uri],
+        &[("BITNOB_CLIENT_ID", "client_1"), ("BITNOB_SECRET_KEY", "secret_1")],
+    )
+    .await
+    .expect(1);
     let line = out.error_line();
     assert_eq!(line, "error: Bitnob list_webhooks: listing stopped after 2 pages: page 2 repeats the items of page 1");
     assert_eq!(server.received_requests().await.unwrap().len(), 2);

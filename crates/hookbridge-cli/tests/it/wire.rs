@@ -30,7 +30,7 @@ async fn bitnob_update_name_is_a_patch_of_exactly_the_name() {
     let uri = server.uri();
     let out = hb(
         &["endpoints", "update", "--provider", "bitnob", "--base-url", &uri, "--id", BITNOB_ID, "--name", "renamed"],
-        &[("BITNOB_API_KEY", "sk_bitnob")],
+        &[("BITNOB_CLIENT_ID", "client_1"), ("BITNOB_SECRET_KEY", "secret_1")],
     )
     .await
     .expect(0);
@@ -38,6 +38,7 @@ async fn bitnob_update_name_is_a_patch_of_exactly_the_name() {
     let reqs = server.received_requests().await.unwrap();
     assert_eq!(reqs.len(), 1);
     assert_eq!(reqs[0].method.as_str(), "PATCH");
+    assert!(reqs[0].headers.contains_key("x-auth-signature") && !reqs[0].headers.contains_key("authorization"));
     assert_eq!(std::str::from_utf8(&reqs[0].body).unwrap(), r#"{"name":"renamed"}"#);
 }
 
@@ -82,7 +83,7 @@ async fn chip_update_title_puts_the_fetched_webhook_with_only_the_title_changed(
 async fn update_without_a_field_to_change_is_a_usage_error() {
     let out = hb(
         &["endpoints", "update", "--provider", "bitnob", "--base-url", "http://127.0.0.1:9/", "--id", BITNOB_ID],
-        &[("BITNOB_API_KEY", "sk_bitnob")],
+        &[("BITNOB_CLIENT_ID", "client_1"), ("BITNOB_SECRET_KEY", "secret_1")],
     )
     .await
     .expect(2);
