@@ -27,7 +27,7 @@ use crate::cli::{
     BitnobSigning, ConnectionArgs, EndpointAction, EndpointsArgs, EventAction, EventTypesArgs, EventsArgs,
     PublicKeyArgs, TableOrJson,
 };
-use crate::output::{Table, endpoint_pairs, endpoints_table, write_json, write_pairs};
+use crate::output::{Table, endpoint_pairs, endpoints_table, redact_endpoint_json, write_json, write_pairs};
 
 /// The environment variables holding each provider's credentials (Bitnob: the client id and
 /// secret key for request signing, or the older bearer key).
@@ -282,6 +282,7 @@ fn write_endpoint(out: &mut dyn Write, format: TableOrJson, endpoint: &Endpoint)
     match format {
         TableOrJson::Json => {
             let mut value = serde_json::to_value(endpoint).map_err(|e| CliError::failed(e.to_string()))?;
+            redact_endpoint_json(&mut value);
             if let (Some(map), Some(secret)) = (value.as_object_mut(), &endpoint.secret) {
                 map.insert("signing_secret".into(), Value::String(secret.expose().to_owned()));
             }
@@ -340,7 +341,11 @@ pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<
             }
             progress.done();
             match format {
-                TableOrJson::Json => write_json(out, &endpoints)?,
+                TableOrJson::Json => {
+                    let mut value = serde_json::to_value(&endpoints).map_err(|e| CliError::failed(e.to_string()))?;
+                    redact_endpoint_json(&mut value);
+                    write_json(out, &value)?;
+                }
                 TableOrJson::Table if endpoints.is_empty() => {
                     writeln!(out, "no {} endpoints", provider.display_name())?;
                 }

@@ -507,13 +507,63 @@ pub struct DecodeError {
     pub status: Option<StatusCode>,
     /// What failed.
     pub kind: DecodeErrorKind,
-    /// Human-readable detail (serde's message with line and column, for example).
+    /// Human-readable detail (serde's message with line and column, for example). A serde
+    /// message never quotes a body value here ([`crate::redact::redact_serde_message`]).
     pub detail: String,
     /// At most [`BODY_EXCERPT_LEN`] bytes of the body, lossily decoded.
     pub excerpt: String,
-    /// The serde error, when decoding failed in serde.
+    /// What serde reported, when decoding failed in serde (the value it quoted removed).
     #[source]
-    pub source: Option<serde_json::Error>,
+    pub source: Option<JsonError>,
+}
+
+/// A serde_json decoding failure without the body value serde's message quotes: its category,
+/// position and redacted message. (serde_json's own error would print the value from `Display`
+/// and `Debug`, so it is not kept.)
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+#[non_exhaustive]
+pub struct JsonError {
+    /// Syntax, data (wrong type or value), unexpected end of input, or I/O.
+    pub category: JsonErrorCategory,
+    /// 1-based line of the failure (0 when unknown).
+    pub line: usize,
+    /// 1-based column of the failure (0 when unknown).
+    pub column: usize,
+    /// serde's message with the quoted value replaced by `[REDACTED]`.
+    pub message: String,
+}
+
+/// The kind of a [`JsonError`] (serde_json's `Category`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JsonErrorCategory {
+    /// Not valid JSON.
+    Syntax,
+    /// Valid JSON of the wrong shape (type, value, missing field).
+    Data,
+    /// The input ended early.
+    Eof,
+    /// Reading failed.
+    Io,
+}
+
+impl From<serde_json::Error> for JsonError {
+    fn from(e: serde_json::Error) -> Self {
+        use serde_json::error::Category;
+        let category = match e.classify() {
+            Category::Syntax => JsonErrorCategory::Syntax,
+            Category::Data => JsonErrorCategory::Data,
+            Category::Eof => JsonErrorCategory::Eof,
+            Category::Io => JsonErrorCategory::Io,
+        };
+        Self {
+            category,
+            line: e.line(),
+            column: e.column(),
+            message: crate::redact::redact_serde_message(&e.to_string()),
+        }
+    }
 }
 
 /// A bounded, lossy UTF-8 excerpt of `bytes` (at most [`BODY_EXCERPT_LEN`] bytes of the body), with

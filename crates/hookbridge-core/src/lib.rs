@@ -30,8 +30,8 @@ pub mod webhook;
 
 pub use delivery::{Delivery, Subject};
 pub use error::{
-    ApiError, ApiErrorKind, DecodeError, DecodeErrorKind, Error, InvalidInput, PagingError, PagingStop,
-    ProviderErrorBody, RedirectError, RedirectReason, Result, Unsupported,
+    ApiError, ApiErrorKind, DecodeError, DecodeErrorKind, Error, InvalidInput, JsonError, JsonErrorCategory,
+    PagingError, PagingStop, ProviderErrorBody, RedirectError, RedirectReason, Result, Unsupported,
 };
 pub use model::{
     Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection, EventType,

@@ -583,9 +583,13 @@ impl HttpClient {
             let detail = e.to_string();
             self.decode_error(operation, Some(resp.status), DecodeErrorKind::Json, detail, &resp.body, Some(e))
         })
+        // (`decode_error` redacts the value serde's message quotes.)
     }
 
-    /// Builds a decode error for this provider (for provider crates' own checks).
+    /// Builds a decode error for this provider (for provider crates' own checks). When `source`
+    /// is a serde error, `detail` is taken as serde's message and the value it quotes is redacted
+    /// ([`crate::redact::redact_serde_message`]); the serde error itself is kept only as a
+    /// [`crate::JsonError`] (category, position, redacted message).
     pub fn decode_error(
         &self,
         operation: &'static str,
@@ -595,6 +599,7 @@ impl HttpClient {
         body: &[u8],
         source: Option<serde_json::Error>,
     ) -> Error {
+        let detail = if source.is_some() { crate::redact::redact_serde_message(&detail) } else { detail };
         Error::Decode(Box::new(DecodeError {
             provider: self.inner.provider,
             operation,
@@ -602,7 +607,7 @@ impl HttpClient {
             kind,
             detail,
             excerpt: excerpt(body),
-            source,
+            source: source.map(crate::error::JsonError::from),
         }))
     }
 

@@ -118,3 +118,35 @@ async fn blaze_list_with_shop_id_sends_shop_id() {
     .expect(2);
     assert!(out.error_line().contains("documents no list filter `shopId`"), "{}", out.stderr);
 }
+
+/// BLAZE delivery URLs carry the receiver's URL token; every view redacts it.
+#[tokio::test]
+async fn blaze_url_tokens_are_redacted_in_json_and_single_views() {
+    let server = MockServer::start().await;
+    let webhook = json!({"id": "wh-01", "webHookUrls": ["https://rx.example/blaze?hb_token=tok_SECRET_1"],
+                         "url": "https://rx.example/legacy?hb_token=tok_SECRET_2", "shopId": "s1"});
+    Mock::given(method("GET"))
+        .and(path("/api/v1/partner/webHooks/wh-01"))
+        .respond_with(ok_json(webhook.clone()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/partner/webHooks"))
+        .respond_with(ok_json(json!({"values": [webhook], "total": 1})))
+        .mount(&server)
+        .await;
+    let base = format!("{}/api/v1/partner/", server.uri());
+    let env = [("BLAZE_PARTNER_KEY", "pk"), ("BLAZE_DEVELOPER_KEY", "dk")];
+    let common = ["--provider", "blaze", "--base-url", base.as_str()];
+    for (action, output) in [("get", "json"), ("get", "table"), ("list", "json"), ("list", "table")] {
+        let mut args = vec!["endpoints", action];
+        args.extend(common);
+        args.extend(["--output", output]);
+        if action == "get" {
+            args.extend(["--id", "wh-01"]);
+        }
+        let out = hb(&args, &env).await.expect(0);
+        assert!(!out.stdout.contains("tok_SECRET"), "{action} {output}:\n{}", out.stdout);
+        assert!(out.stdout.contains("hb_token=<redacted>"), "{action} {output}:\n{}", out.stdout);
+    }
+}
