@@ -247,8 +247,10 @@ fn webhook_secrets_in_decoded_responses_never_print() {
     assert_clean("RotatedSecret", &debug(&rotated), &forbidden);
     assert_clean("RegisterWebhookResponse", &debug(&abbey), &forbidden);
     assert_clean("RegisterWebhookResponse (json)", &[serde_json::to_string(&abbey).unwrap()], &forbidden);
-    let request =
-        hookbridge::abbeycross::RegisterWebhook::new("https://example.com/fx".parse().unwrap(), ["payment.completed"]);
+    let request = hookbridge::abbeycross::RegisterWebhook::new(
+        "https://example.com/fx".parse::<url::Url>().unwrap(),
+        ["payment.completed"],
+    );
     let registered = RegisteredWebhook::new(&request, abbey.clone());
     assert_clean("RegisteredWebhook", &debug(&registered), &forbidden);
     assert_clean("RegisteredWebhook (json)", &[serde_json::to_string(&registered).unwrap()], &forbidden);
@@ -290,7 +292,7 @@ fn clients(uri: &str) -> Vec<Box<dyn Webhook>> {
 }
 
 fn spec(provider: ProviderId) -> hookbridge::EndpointSpec {
-    let spec = hookbridge::EndpointSpec::new("https://example.com/hooks".parse().unwrap());
+    let spec = hookbridge::EndpointSpec::new("https://example.com/hooks".parse::<url::Url>().unwrap());
     match provider {
         ProviderId::Blaze => spec,
         ProviderId::Miex => spec.event("order.created"),

@@ -25,7 +25,7 @@
 //! use hookbridge_adapters::{convert, ConvertOptions, EventMapping, Loss};
 //! use hookbridge_core::{EndpointSpec, EventSelection, EventType, ProviderId};
 //!
-//! let chip = EndpointSpec::new("https://shop.example.com/hooks".parse()?)
+//! let chip = EndpointSpec::new("https://shop.example.com/hooks".parse::<url::Url>()?)
 //!     .name("orders")
 //!     .event("purchase.paid")
 //!     .event("purchase.cancelled")

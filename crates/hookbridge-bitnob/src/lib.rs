@@ -74,7 +74,7 @@
 //! assert!(!format!("{client:?}").contains("my-client-secret"));
 //!
 //! // Requests are plain data, validated before anything is sent.
-//! let create = CreateWebhook::new("https://example.com/bitnob".parse()?)
+//! let create = CreateWebhook::new("https://example.com/bitnob".parse::<url::Url>()?)
 //!     .name("ledger")
 //!     .event_types(["transaction.confirmed", "wallet.created"]);
 //! assert!(create.validate(false).is_ok());

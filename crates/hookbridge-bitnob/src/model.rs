@@ -10,7 +10,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use hookbridge_core::model::validate_path_id;
-use hookbridge_core::{EventType, IdempotencyKey, InvalidInput, Secret, Timestamp};
+use hookbridge_core::{DeliveryUrl, EventType, IdempotencyKey, InvalidInput, Secret, Timestamp};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_with::{DeserializeFromStr, SerializeDisplay};
 use url::Url;
@@ -493,7 +493,7 @@ impl<T> CursorPage<T> {
 /// ```
 /// use hookbridge_bitnob::CreateWebhook;
 ///
-/// let body = CreateWebhook::new("https://example.com/hooks".parse()?)
+/// let body = CreateWebhook::new("https://example.com/hooks".parse::<url::Url>()?)
 ///     .name("ledger")
 ///     .event_type("transaction.confirmed");
 /// assert_eq!(
@@ -513,8 +513,8 @@ pub struct CreateWebhook {
     /// sent when set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// HTTPS endpoint that will receive delivery events.
-    pub url: Url,
+    /// HTTPS endpoint that will receive delivery events, sent as given.
+    pub url: DeliveryUrl,
     /// Event types to subscribe to; `None` (omitted) receives every event the platform emits.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<EventType>>,
@@ -522,8 +522,8 @@ pub struct CreateWebhook {
 
 impl CreateWebhook {
     /// A webhook delivering every event to `url`.
-    pub fn new(url: Url) -> Self {
-        Self { name: None, url, event_types: None }
+    pub fn new(url: impl Into<DeliveryUrl>) -> Self {
+        Self { name: None, url: url.into(), event_types: None }
     }
 
     /// Sets the display name.
@@ -582,9 +582,9 @@ pub struct UpdateWebhook {
     /// Updated display name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Updated HTTPS endpoint.
+    /// Updated HTTPS endpoint, sent as given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<Url>,
+    pub url: Option<DeliveryUrl>,
     /// Updated event-type filter; replaces the existing set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<EventType>>,
@@ -603,8 +603,8 @@ impl UpdateWebhook {
     }
 
     /// Changes the delivery URL.
-    pub fn url(mut self, url: Url) -> Self {
-        self.url = Some(url);
+    pub fn url(mut self, url: impl Into<DeliveryUrl>) -> Self {
+        self.url = Some(url.into());
         self
     }
 

@@ -214,7 +214,13 @@ impl TryFrom<&EndpointSpec> for CreateWebHook {
         let overrides = SpecFields::from_spec(spec)?;
         let mut body = CreateWebHook::new(spec.urls.clone());
         body.shop_id = overrides.shop_id;
-        body.url = overrides.url.map(|u| parse_http_url("url", &u)).transpose()?;
+        body.url = overrides
+            .url
+            .map(|u| {
+                parse_http_url("url", &u)?;
+                hookbridge_core::DeliveryUrl::new(u)
+            })
+            .transpose()?;
         validate_create(&body)?;
         Ok(body)
     }

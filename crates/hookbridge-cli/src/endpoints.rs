@@ -16,8 +16,8 @@ use hookbridge_bitnob::{
 use hookbridge_blaze::{BlazeClient, BlazeKeys};
 use hookbridge_chip::ChipClient;
 use hookbridge_core::{
-    Capabilities, ClientConfig, Endpoint, EndpointId, EndpointSpec, EndpointUpdate, EventSelection, EventType,
-    ListFilter, Operation, ProviderId, Secret, Webhook,
+    Capabilities, ClientConfig, DeliveryUrl, Endpoint, EndpointId, EndpointSpec, EndpointUpdate, EventSelection,
+    EventType, ListFilter, Operation, ProviderId, Secret, Webhook,
 };
 use hookbridge_miex::MiexClient;
 use serde_json::{Value, json};
@@ -242,7 +242,8 @@ fn spec_from_args(args: &EndpointsArgs) -> Result<EndpointSpec, CliError> {
 fn update_from_args(args: &EndpointsArgs) -> Result<EndpointUpdate, CliError> {
     let mut update = EndpointUpdate::new();
     for url in &args.urls {
-        update = update.url(url.parse().map_err(|e| CliError::usage(format!("--url `{url}`: {e}")))?);
+        let url: DeliveryUrl = url.parse().map_err(|e| CliError::usage(format!("--url `{url}`: {e}")))?;
+        update = update.url(url);
     }
     if args.all_events {
         update = update.all_events();

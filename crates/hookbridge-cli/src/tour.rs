@@ -250,7 +250,8 @@ fn tour_event(provider: ProviderId) -> &'static str {
 
 /// The unified spec registered at `provider`.
 fn tour_spec(provider: ProviderId, callback: &str) -> Result<EndpointSpec, CliError> {
-    let url = callback.parse().map_err(|e| CliError::failed(format!("receiver URL: {e}")))?;
+    let url: hookbridge_core::DeliveryUrl =
+        callback.parse().map_err(|e| CliError::failed(format!("receiver URL: {e}")))?;
     let spec = EndpointSpec::new(url);
     Ok(match provider {
         // BLAZE's create takes no event list: it delivers every type.

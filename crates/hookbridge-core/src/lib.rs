@@ -34,8 +34,8 @@ pub use error::{
     PagingError, PagingStop, ProviderErrorBody, RedirectError, RedirectReason, Result, Unsupported,
 };
 pub use model::{
-    Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection, EventType,
-    IdempotencyKey, ListFilter, Operation,
+    Capabilities, DeliveryUrl, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection,
+    EventType, IdempotencyKey, ListFilter, Operation,
 };
 pub use page::{BoxStream, Page, PageLimits, PageRequest};
 pub use provider::ProviderId;

@@ -74,6 +74,139 @@ pub fn validate_path_id(field: &'static str, id: &str) -> Result<(), InvalidInpu
     Ok(())
 }
 
+/// A delivery URL exactly as the caller wrote it: validated as an absolute URL, but sent
+/// unchanged (`https://x.com` stays `https://x.com`; `url::Url` would send `https://x.com/`).
+///
+/// [`DeliveryUrl::new`] refuses what `url::Url` cannot parse, a URL without a host, and a string
+/// that parsing would change silently (surrounding whitespace, control characters). It derefs
+/// to the parsed [`Url`] for inspection (`scheme()`, `host_str()`), while [`DeliveryUrl::as_str`],
+/// `Display` and serialization give the caller's string. Converting from a [`Url`] takes its
+/// serialization (already normalised).
+///
+/// ```
+/// use hookbridge_core::DeliveryUrl;
+///
+/// let url = DeliveryUrl::new("https://x.com")?;
+/// assert_eq!(url.as_str(), "https://x.com");
+/// assert_eq!(serde_json::to_string(&url)?, r#""https://x.com""#);
+/// assert_eq!(url.host_str(), Some("x.com"));
+/// assert!(DeliveryUrl::new(" https://x.com").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct DeliveryUrl {
+    raw: String,
+    parsed: Url,
+}
+
+impl DeliveryUrl {
+    /// Validates `raw` and keeps it as given.
+    pub fn new(raw: impl Into<String>) -> Result<Self, InvalidInput> {
+        let raw = raw.into();
+        if raw.trim() != raw || raw.chars().any(char::is_control) {
+            return Err(InvalidInput::new("url", "must not contain surrounding whitespace or control characters"));
+        }
+        let parsed = Url::parse(&raw).map_err(|e| InvalidInput::new("url", format!("`{raw}` is not a URL: {e}")))?;
+        if parsed.cannot_be_a_base() || parsed.host().is_none() {
+            return Err(InvalidInput::new("url", format!("`{raw}` is not an absolute URL with a host")));
+        }
+        Ok(Self { raw, parsed })
+    }
+
+    /// The URL exactly as given (what is sent).
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// The parsed URL (for inspection; its serialization may differ from [`DeliveryUrl::as_str`]).
+    pub fn url(&self) -> &Url {
+        &self.parsed
+    }
+}
+
+impl std::ops::Deref for DeliveryUrl {
+    type Target = Url;
+    fn deref(&self) -> &Url {
+        &self.parsed
+    }
+}
+
+impl AsRef<str> for DeliveryUrl {
+    fn as_ref(&self) -> &str {
+        &self.raw
+    }
+}
+
+impl fmt::Display for DeliveryUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl fmt::Debug for DeliveryUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.raw, f)
+    }
+}
+
+impl std::str::FromStr for DeliveryUrl {
+    type Err = InvalidInput;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+impl TryFrom<&str> for DeliveryUrl {
+    type Error = InvalidInput;
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        Self::new(s)
+    }
+}
+
+impl TryFrom<String> for DeliveryUrl {
+    type Error = InvalidInput;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::new(s)
+    }
+}
+
+impl From<Url> for DeliveryUrl {
+    fn from(parsed: Url) -> Self {
+        Self { raw: parsed.as_str().to_owned(), parsed }
+    }
+}
+
+impl From<DeliveryUrl> for String {
+    fn from(url: DeliveryUrl) -> Self {
+        url.raw
+    }
+}
+
+impl PartialEq<str> for DeliveryUrl {
+    fn eq(&self, other: &str) -> bool {
+        self.raw == other
+    }
+}
+
+impl PartialEq<&str> for DeliveryUrl {
+    fn eq(&self, other: &&str) -> bool {
+        self.raw == *other
+    }
+}
+
+impl Serialize for DeliveryUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.raw)
+    }
+}
+
+impl<'de> Deserialize<'de> for DeliveryUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        Self::new(raw).map_err(serde::de::Error::custom)
+    }
+}
+
 /// An event type name as the provider spells it on the wire (`order.created`, `NEW_MEMBER`,
 /// `purchase.paid`, ...).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -212,19 +345,20 @@ impl Endpoint {
 /// What to create.
 ///
 /// ```
-/// use hookbridge_core::{EndpointSpec, EventSelection};
+/// use hookbridge_core::{DeliveryUrl, EndpointSpec, EventSelection};
 ///
-/// let spec = EndpointSpec::new("https://example.com/hooks".parse()?)
+/// let spec = EndpointSpec::new(DeliveryUrl::new("https://example.com/hooks")?)
 ///     .event("order.created")
 ///     .name("orders");
 /// assert_eq!(spec.events.events().len(), 1);
-/// # Ok::<(), url::ParseError>(())
+/// assert_eq!(spec.urls[0].as_str(), "https://example.com/hooks");
+/// # Ok::<(), hookbridge_core::InvalidInput>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EndpointSpec {
-    /// Delivery URLs. Most providers take exactly one.
-    pub urls: Vec<Url>,
+    /// Delivery URLs, sent exactly as given. Most providers take exactly one.
+    pub urls: Vec<DeliveryUrl>,
     /// Events to receive.
     pub events: EventSelection,
     /// Display name or title, where the provider has one.
@@ -235,13 +369,13 @@ pub struct EndpointSpec {
 
 impl EndpointSpec {
     /// A spec delivering to `url`, with no events selected yet.
-    pub fn new(url: Url) -> Self {
-        Self { urls: vec![url], ..Self::default() }
+    pub fn new(url: impl Into<DeliveryUrl>) -> Self {
+        Self { urls: vec![url.into()], ..Self::default() }
     }
 
     /// Adds a delivery URL.
-    pub fn url(mut self, url: Url) -> Self {
-        self.urls.push(url);
+    pub fn url(mut self, url: impl Into<DeliveryUrl>) -> Self {
+        self.urls.push(url.into());
         self
     }
 
@@ -273,7 +407,7 @@ impl EndpointSpec {
     }
 
     /// The single URL of a single-URL provider; an error when there is none or several.
-    pub fn single_url(&self) -> Result<&Url, InvalidInput> {
+    pub fn single_url(&self) -> Result<&DeliveryUrl, InvalidInput> {
         match self.urls.as_slice() {
             [one] => Ok(one),
             [] => Err(InvalidInput::new("url", "a delivery URL is required")),
@@ -299,8 +433,8 @@ impl EndpointSpec {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EndpointUpdate {
-    /// New delivery URLs (replace the current ones).
-    pub urls: Option<Vec<Url>>,
+    /// New delivery URLs (replace the current ones), sent exactly as given.
+    pub urls: Option<Vec<DeliveryUrl>>,
     /// New event selection (replaces the current one).
     pub events: Option<EventSelection>,
     /// New display name or title.
@@ -316,8 +450,8 @@ impl EndpointUpdate {
     }
 
     /// Replaces the delivery URLs with `url` (call again to add more).
-    pub fn url(mut self, url: Url) -> Self {
-        self.urls.get_or_insert_with(Vec::new).push(url);
+    pub fn url(mut self, url: impl Into<DeliveryUrl>) -> Self {
+        self.urls.get_or_insert_with(Vec::new).push(url.into());
         self
     }
 
@@ -361,7 +495,7 @@ impl EndpointUpdate {
 
     /// The single new URL of a single-URL provider: `None` when the URLs do not change, an error
     /// when the update names none or several.
-    pub fn single_url(&self) -> Result<Option<&Url>, InvalidInput> {
+    pub fn single_url(&self) -> Result<Option<&DeliveryUrl>, InvalidInput> {
         match self.urls.as_deref() {
             None => Ok(None),
             Some([one]) => Ok(Some(one)),
@@ -625,6 +759,21 @@ mod tests {
         assert_eq!(g.as_str().len(), 35);
         assert_ne!(g, IdempotencyKey::generate());
         assert!(IdempotencyKey::new(g.as_str()).is_ok());
+    }
+
+    #[test]
+    fn delivery_urls_keep_the_callers_string() {
+        for raw in ["https://x.com", "HTTPS://X.COM:443/a/../b?q=1", "http://127.0.0.1:8080"] {
+            let url = DeliveryUrl::new(raw).unwrap_or_else(|e| panic!("{raw}: {e}"));
+            assert_eq!(url.as_str(), raw);
+            assert_eq!(url.to_string(), raw);
+            assert_eq!(serde_json::to_value(&url).ok(), Some(Value::String(raw.to_owned())));
+        }
+        for bad in ["", "x.com", " https://x.com", "https://x.com\n", "mailto:a@b.c", "https://"] {
+            assert!(DeliveryUrl::new(bad).is_err(), "{bad:?}");
+        }
+        let from_url = DeliveryUrl::from(Url::parse("https://x.com").unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(from_url.as_str(), "https://x.com/", "a Url is taken as serialised");
     }
 
     #[test]

@@ -73,7 +73,10 @@ fn cat(parts: Vec<Vec<Loss>>) -> Vec<Loss> {
 }
 
 fn urls_dropped() -> Loss {
-    Loss::UrlsDropped { kept: url("https://pos.example.com/a"), dropped: vec![url("https://pos.example.com/b")] }
+    Loss::UrlsDropped {
+        kept: url("https://pos.example.com/a").into(),
+        dropped: vec![url("https://pos.example.com/b").into()],
+    }
 }
 
 fn shop() -> Loss {

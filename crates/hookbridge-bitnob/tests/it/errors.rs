@@ -23,7 +23,7 @@ async fn conflict_on_reused_idempotency_key_is_typed() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = CreateWebhook::new("https://example.com/a".parse().unwrap());
+    let body = CreateWebhook::new("https://example.com/a".parse::<url::Url>().unwrap());
     let opts = CreateOptions::new().idempotency_key(IdempotencyKey::new("reused-key").unwrap());
     let err = client(&server).webhooks().create(&body, &opts).await.unwrap_err();
     assert!(err.is_conflict(), "{err:?}");
@@ -124,9 +124,9 @@ async fn invalid_input_is_refused_before_any_request() {
         errors.push(("retry id", e.retry(bad).await.unwrap_err()));
     }
     for bad_url in ["http://example.com/hooks", "ftp://example.com/hooks", "https://user:pw@example.com/hooks"] {
-        let body = CreateWebhook::new(bad_url.parse().unwrap());
+        let body = CreateWebhook::new(bad_url.parse::<url::Url>().unwrap());
         errors.push(("create url", w.create(&body, &CreateOptions::default()).await.unwrap_err()));
-        let patch = UpdateWebhook::new().url(bad_url.parse().unwrap());
+        let patch = UpdateWebhook::new().url(bad_url.parse::<url::Url>().unwrap());
         errors.push(("update url", w.update(WEBHOOK_ID, &patch).await.unwrap_err()));
     }
     let bad_events: [Vec<&str>; 4] = [vec![], vec![""], vec!["has space"], vec!["ok", "ctl\u{7}"]];
@@ -179,11 +179,11 @@ async fn insecure_urls_are_allowed_only_when_enabled() {
         .await;
     let client = client(&server).allow_insecure_urls(true);
     assert!(client.allows_insecure_urls());
-    let body = CreateWebhook::new("http://127.0.0.1:8080/hooks".parse().unwrap());
+    let body = CreateWebhook::new("http://127.0.0.1:8080/hooks".parse::<url::Url>().unwrap());
     client.webhooks().create(&body, &CreateOptions::default()).await.unwrap();
     assert_eq!(body_json(&single_request(&server).await)["url"], "http://127.0.0.1:8080/hooks");
     // Other schemes stay refused.
-    let ftp = CreateWebhook::new("ftp://example.com/x".parse().unwrap());
+    let ftp = CreateWebhook::new("ftp://example.com/x".parse::<url::Url>().unwrap());
     assert!(client.webhooks().create(&ftp, &CreateOptions::default()).await.unwrap_err().is_invalid_input());
 }
 

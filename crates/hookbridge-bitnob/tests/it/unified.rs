@@ -38,7 +38,7 @@ async fn unified_create_maps_the_spec_and_returns_the_secret() {
         .await;
     let client = client(&server);
     let hook: &dyn Webhook = &client;
-    let spec = EndpointSpec::new("https://example.com/bitnob/webhooks".parse().unwrap())
+    let spec = EndpointSpec::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap())
         .name("Ledger sync")
         .event("transaction.confirmed")
         .event("wallet.created");
@@ -70,7 +70,7 @@ async fn unified_create_for_all_events_omits_event_types() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let spec = EndpointSpec::new("https://example.com/bitnob/all".parse().unwrap()).all_events();
+    let spec = EndpointSpec::new("https://example.com/bitnob/all".parse::<url::Url>().unwrap()).all_events();
     let e = Webhook::create(&client, &spec).await.unwrap();
     assert_eq!(body_json(&single_request(&server).await), json!({"url": "https://example.com/bitnob/all"}));
     assert_eq!(e.events, EventSelection::All);
@@ -123,7 +123,7 @@ async fn unified_get_list_update_delete_and_rotate() {
     assert_eq!(listed[0].provider_fields["signing_secret_last4"], "9f3a");
 
     let update = EndpointUpdate::new()
-        .url("https://example.com/bitnob/webhooks".parse().unwrap())
+        .url("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap())
         .name("Ledger sync (renamed)")
         .event("transaction.confirmed");
     let updated = hook.update(&id(), &update).await.unwrap();
@@ -160,7 +160,7 @@ async fn unified_specs_bitnob_cannot_take_are_refused_before_sending() {
     let hook: &dyn Webhook = &client;
     let url = || "https://example.com/a".parse::<url::Url>().unwrap();
 
-    let two_urls = EndpointSpec::new(url()).url("https://example.com/b".parse().unwrap()).event("x.y");
+    let two_urls = EndpointSpec::new(url()).url("https://example.com/b".parse::<url::Url>().unwrap()).event("x.y");
     assert!(hook.create(&two_urls).await.unwrap_err().is_invalid_input());
     let no_url = EndpointSpec::default().event("x.y");
     assert!(hook.create(&no_url).await.unwrap_err().is_invalid_input());
@@ -175,7 +175,7 @@ async fn unified_specs_bitnob_cannot_take_are_refused_before_sending() {
     assert!(hook.update(&id(), &two).await.unwrap_err().is_invalid_input());
     let foreign = EndpointUpdate::new().name("n").provider_field("shopId", "s");
     assert!(hook.update(&id(), &foreign).await.unwrap_err().is_invalid_input());
-    let insecure = EndpointSpec::new("http://example.com/a".parse().unwrap()).event("x.y");
+    let insecure = EndpointSpec::new("http://example.com/a".parse::<url::Url>().unwrap()).event("x.y");
     assert!(hook.create(&insecure).await.unwrap_err().is_invalid_input());
 
     assert!(requests(&server).await.is_empty());
@@ -278,7 +278,8 @@ fn unified_to_provider_refuses_what_bitnob_cannot_hold() {
 
 #[test]
 fn spec_conversions() {
-    let spec = EndpointSpec::new("https://example.com/a".parse().unwrap()).name("n").event("wallet.created");
+    let spec =
+        EndpointSpec::new("https://example.com/a".parse::<url::Url>().unwrap()).name("n").event("wallet.created");
     let create = CreateWebhook::try_from(&spec).unwrap();
     assert_eq!(
         serde_json::to_value(&create).unwrap(),
@@ -289,7 +290,7 @@ fn spec_conversions() {
         serde_json::to_value(&patch).unwrap(),
         json!({"name": "n", "url": "https://example.com/a", "event_types": ["wallet.created"]})
     );
-    let all = EndpointSpec::new("https://example.com/a".parse().unwrap()).all_events();
+    let all = EndpointSpec::new("https://example.com/a".parse::<url::Url>().unwrap()).all_events();
     assert_eq!(
         serde_json::to_value(CreateWebhook::try_from(&all).unwrap()).unwrap(),
         json!({"url": "https://example.com/a"})

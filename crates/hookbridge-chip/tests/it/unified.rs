@@ -22,7 +22,7 @@ fn endpoint_id() -> EndpointId {
 }
 
 fn spec() -> EndpointSpec {
-    EndpointSpec::new("https://shop.example.com/hooks/chip".parse().unwrap())
+    EndpointSpec::new("https://shop.example.com/hooks/chip".parse::<url::Url>().unwrap())
         .name("Shop order updates")
         .event("purchase.paid")
         .event("purchase.payment_failure")
@@ -119,7 +119,7 @@ async fn unified_create_with_all_events() {
         .mount(&server)
         .await;
 
-    let spec = EndpointSpec::new("https://ledger.example.com/chip/events".parse().unwrap())
+    let spec = EndpointSpec::new("https://ledger.example.com/chip/events".parse::<url::Url>().unwrap())
         .name("Everything to the ledger")
         .all_events();
     let endpoint = boxed(client).create(&spec).await.unwrap();
@@ -226,13 +226,13 @@ async fn unified_delete() {
 async fn unified_refusals_send_nothing() {
     let (server, client) = setup().await;
     let webhook = boxed(client);
-    let two_urls = spec().url("https://other.example.com/".parse().unwrap());
-    let no_name = EndpointSpec::new("https://shop.example.com/".parse().unwrap()).event("purchase.paid");
+    let two_urls = spec().url("https://other.example.com/".parse::<url::Url>().unwrap());
+    let no_name = EndpointSpec::new("https://shop.example.com/".parse::<url::Url>().unwrap()).event("purchase.paid");
     let cases: Vec<(EndpointSpec, &str)> = vec![
         (EndpointSpec::default().name("x").event("purchase.paid"), "url"),
         (two_urls, "url"),
         (no_name, "name"),
-        (EndpointSpec::new("https://shop.example.com/".parse().unwrap()).name("no events"), "events"),
+        (EndpointSpec::new("https://shop.example.com/".parse::<url::Url>().unwrap()).name("no events"), "events"),
         (spec().provider_field("shopId", "x"), "provider_fields"),
         (spec().provider_field("type", "webhook"), "provider_fields"),
         (spec().provider_field("public_key", 5), "provider_fields"),
@@ -261,14 +261,14 @@ async fn unified_refusals_send_nothing() {
 
 #[test]
 fn spec_with_all_events_and_a_list_sends_both() {
-    let spec = EndpointSpec::new("https://x.example.com/".parse().unwrap())
+    let spec = EndpointSpec::new("https://x.example.com/".parse::<url::Url>().unwrap())
         .name("both")
         .all_events()
         .provider_field("events", json!(["purchase.paid"]));
     let body = WebhookRequest::try_from(&spec).unwrap();
     assert!(body.all_events);
     assert_eq!(body.events.len(), 1);
-    let only_with_flag = EndpointSpec::new("https://x.example.com/".parse().unwrap())
+    let only_with_flag = EndpointSpec::new("https://x.example.com/".parse::<url::Url>().unwrap())
         .name("flag")
         .event("purchase.paid")
         .provider_field("all_events", true);

@@ -150,3 +150,69 @@ async fn blaze_url_tokens_are_redacted_in_json_and_single_views() {
         assert!(out.stdout.contains("hb_token=<redacted>"), "{action} {output}:\n{}", out.stdout);
     }
 }
+
+/// `--url https://x.com` is sent as `https://x.com`, not normalised to `https://x.com/`.
+#[tokio::test]
+async fn delivery_urls_are_sent_exactly_as_given() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/webhooks"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"id": BITNOB_ID, "url": "https://x.com", "signing_secret": "whsec_1"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/partner/webHooks"))
+        .respond_with(ok_json(json!({"id": "wh-01", "webHookUrls": ["https://x.com", "HTTPS://Y.example:443"]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/webhooks/"))
+        .respond_with(ok_json(json!({"id": CHIP_ID, "title": "t", "callback": "https://x.com", "all_events": true})))
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let bitnob =
+        ["endpoints", "create", "--provider", "bitnob", "--base-url", &uri, "--url", "https://x.com", "--all-events"];
+    hb(&bitnob, &[("BITNOB_CLIENT_ID", "c"), ("BITNOB_SECRET_KEY", "s")]).await.expect(0);
+    let blaze_base = format!("{uri}/api/v1/partner/");
+    let blaze = [
+        "endpoints",
+        "create",
+        "--provider",
+        "blaze",
+        "--base-url",
+        &blaze_base,
+        "--url",
+        "https://x.com",
+        "--url",
+        "HTTPS://Y.example:443",
+    ];
+    hb(&blaze, &[("BLAZE_PARTNER_KEY", "pk"), ("BLAZE_DEVELOPER_KEY", "dk")]).await.expect(0);
+    let chip_base = format!("{uri}/api/v1/");
+    let chip = [
+        "endpoints",
+        "create",
+        "--provider",
+        "chip",
+        "--base-url",
+        &chip_base,
+        "--url",
+        "https://x.com",
+        "--title",
+        "t",
+        "--all-events",
+    ];
+    hb(&chip, &[("CHIP_API_KEY", "k")]).await.expect(0);
+    let bodies: Vec<Value> =
+        server.received_requests().await.unwrap().iter().map(|r| serde_json::from_slice(&r.body).unwrap()).collect();
+    assert_eq!(bodies[0], json!({"url": "https://x.com"}));
+    assert_eq!(bodies[1], json!({"webHookUrls": ["https://x.com", "HTTPS://Y.example:443"]}));
+    assert_eq!(bodies[2]["callback"], "https://x.com");
+    // Whitespace that parsing would drop silently is refused (usage), nothing sent.
+    let spaced = ["endpoints", "create", "--provider", "bitnob", "--base-url", &uri, "--url", " https://x.com"];
+    hb(&spaced, &[("BITNOB_CLIENT_ID", "c"), ("BITNOB_SECRET_KEY", "s")]).await.expect(2);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
