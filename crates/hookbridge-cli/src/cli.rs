@@ -218,6 +218,9 @@ pub struct ConnectionArgs {
     /// default BITNOB_SECRET_KEY).
     #[arg(long, value_name = "FILE")]
     pub secret_key_file: Option<PathBuf>,
+    /// Listing commands: fail rather than fetch more than N pages (default 1000).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_pages: Option<u64>,
     /// Which of Bitnob's two documented signing variants to use.
     #[arg(long, value_enum, value_name = "VARIANT", default_value_t = BitnobSigning::ColonSeparatedHex)]
     pub signing_scheme: BitnobSigning,

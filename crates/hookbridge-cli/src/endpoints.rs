@@ -15,6 +15,7 @@ use hookbridge_bitnob::{
 };
 use hookbridge_blaze::{BlazeClient, BlazeKeys};
 use hookbridge_chip::ChipClient;
+use hookbridge_core::PageLimits;
 use hookbridge_core::{
     Capabilities, ClientConfig, DeliveryUrl, Endpoint, EndpointId, EndpointSpec, EndpointUpdate, EventSelection,
     EventType, ListFilter, Operation, ProviderId, Secret, Webhook,
@@ -120,14 +121,25 @@ pub fn bitnob_auth(conn: &ConnectionArgs) -> Result<BitnobAuth, CliError> {
 pub fn bitnob_client(conn: &ConnectionArgs) -> Result<BitnobClient, CliError> {
     let auth = bitnob_auth(conn)?;
     let config = config(conn, ProviderId::Bitnob, Some(hookbridge_bitnob::DEFAULT_BASE_URL))?;
-    Ok(BitnobClient::with_config(config, auth)?.allow_insecure_urls(conn.allow_insecure_urls))
+    Ok(BitnobClient::with_config(config, auth)?
+        .allow_insecure_urls(conn.allow_insecure_urls)
+        .page_limits(page_limits(conn)))
 }
 
 /// A CHIP client from the connection flags.
 pub fn chip_client(conn: &ConnectionArgs) -> Result<ChipClient, CliError> {
     let key = credential(conn.api_key.as_ref(), "CHIP_API_KEY", ProviderId::Chip, "--api-key")?;
     let config = config(conn, ProviderId::Chip, Some(ChipClient::DEFAULT_BASE_URL))?;
-    Ok(ChipClient::with_config(config, key)?)
+    Ok(ChipClient::with_config(config, key)?.page_limits(page_limits(conn)))
+}
+
+/// The page limits of the listing commands: `--max-pages`, else the library default
+/// ([`PageLimits::DEFAULT_MAX_PAGES`]).
+pub fn page_limits(conn: &ConnectionArgs) -> PageLimits {
+    match conn.max_pages {
+        Some(n) => PageLimits::default().max_pages(n),
+        None => PageLimits::default(),
+    }
 }
 
 /// The client for `provider`, as the unified trait object.
@@ -142,7 +154,9 @@ pub fn client(provider: ProviderId, conn: &ConnectionArgs) -> Result<Box<dyn Web
             let developer =
                 credential(conn.developer_key.as_ref(), "BLAZE_DEVELOPER_KEY", provider, "--developer-key")?;
             let config = config(conn, provider, Some(hookbridge_blaze::DEFAULT_BASE_URL))?;
-            Box::new(BlazeClient::with_config(config, BlazeKeys::new(partner, developer))?)
+            Box::new(
+                BlazeClient::with_config(config, BlazeKeys::new(partner, developer))?.page_limits(page_limits(conn)),
+            )
         }
         ProviderId::Bitnob => Box::new(bitnob_client(conn)?),
         ProviderId::AbbeyCross => {

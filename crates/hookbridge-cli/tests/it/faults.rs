@@ -117,3 +117,27 @@ async fn a_redirect_to_another_host_carries_no_credential() {
     assert!(!line.contains("pk_secret_partner") && !line.contains("dk_secret_dev"));
     assert!(other.received_requests().await.unwrap().is_empty());
 }
+
+/// A server that pages forever with new content ends at `--max-pages` with exit 1.
+#[tokio::test]
+async fn max_pages_caps_an_endless_listing() {
+    let server = MockServer::start().await;
+    let n = AtomicUsize::new(0);
+    Mock::given(method("GET"))
+        .and(path("/webhooks"))
+        .respond_with(move |_: &Request| {
+            let i = n.fetch_add(1, Ordering::SeqCst);
+            ok_json(json!({"data": [{"id": format!("wh_{i}"), "url": "https://a.example/h"}], "next_cursor": format!("c{i}")}))
+        })
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let out = hb(
+        &["endpoints", "list", "--provider", "bitnob", "--base-url", &uri, "--max-pages", "3"],
+        &[("BITNOB_CLIENT_ID", "client_1"), ("BITNOB_SECRET_KEY", "secret_1")],
+    )
+    .await
+    .expect(1);
+    assert!(out.error_line().contains("page cap of 3 pages"), "{}", out.stderr);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
