@@ -21,7 +21,7 @@
 //! request is logged beyond its kind: cursors and next URLs may carry tokens.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::pin::Pin;
@@ -181,24 +181,21 @@ struct Paginator<T, F, Fut> {
 #[derive(Default)]
 struct Window {
     order: VecDeque<u64>,
-    set: HashSet<u64>,
-    at: std::collections::HashMap<u64, u64>,
+    at: HashMap<u64, u64>,
 }
 
 impl Window {
     /// Records `fp` seen at page `page`; returns the page it was seen at before, if remembered.
     fn check_insert(&mut self, fp: u64, page: u64) -> Option<u64> {
-        if self.set.contains(&fp) {
-            return self.at.get(&fp).copied();
+        if let Some(first) = self.at.get(&fp) {
+            return Some(*first);
         }
         if self.order.len() >= REMEMBERED_PAGES
             && let Some(old) = self.order.pop_front()
         {
-            self.set.remove(&old);
             self.at.remove(&old);
         }
         self.order.push_back(fp);
-        self.set.insert(fp);
         self.at.insert(fp, page);
         None
     }
@@ -348,4 +345,21 @@ where
         provider,
         operation,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loop_window_is_bounded_and_forgets_the_oldest() {
+        let mut w = Window::default();
+        for fp in 0..(REMEMBERED_PAGES as u64 + 10) {
+            assert_eq!(w.check_insert(fp, fp + 1), None);
+        }
+        assert_eq!(w.order.len(), REMEMBERED_PAGES);
+        assert_eq!(w.at.len(), REMEMBERED_PAGES);
+        assert_eq!(w.check_insert(0, 99_999), None, "the oldest was forgotten");
+        assert_eq!(w.check_insert(REMEMBERED_PAGES as u64 + 9, 100_000), Some(REMEMBERED_PAGES as u64 + 10));
+    }
 }

@@ -169,6 +169,24 @@ async fn create_uses_the_callers_idempotency_key_as_is() {
     assert_eq!(header(&req, "idempotency-key"), Some("order-42/create webhook"));
 }
 
+/// Bitnob allows leading and trailing spaces in a key: it is accepted and sent (HTTP parsers drop
+/// the surrounding whitespace, so the server sees the inner text).
+#[tokio::test]
+async fn a_key_with_surrounding_spaces_is_accepted_and_sent() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path("/webhooks"))
+        .respond_with(json_response(201, "webhook_created.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let key = IdempotencyKey::new(" order-43 ").unwrap();
+    let body = CreateWebhook::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap());
+    client(&server).webhooks().create(&body, &CreateOptions::new().idempotency_key(key)).await.unwrap();
+    let req = single_request(&server).await;
+    assert_eq!(header(&req, "idempotency-key").map(str::trim), Some("order-43"));
+}
+
 #[tokio::test]
 async fn create_is_retried_after_503_with_the_same_generated_key() {
     let server = server().await;
