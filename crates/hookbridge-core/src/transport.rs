@@ -579,11 +579,11 @@ impl HttpClient {
                 ));
             }
         }
+        // `decode_error` redacts the value serde's message quotes.
         serde_json::from_slice(&resp.body).map_err(|e| {
             let detail = e.to_string();
             self.decode_error(operation, Some(resp.status), DecodeErrorKind::Json, detail, &resp.body, Some(e))
         })
-        // (`decode_error` redacts the value serde's message quotes.)
     }
 
     /// Builds a decode error for this provider (for provider crates' own checks). When `source`
