@@ -20,7 +20,7 @@ use std::error::Error;
 
 use futures_util::TryStreamExt;
 use hookbridge::adapters::{ConvertError, ConvertOptions, Converted, ProviderEndpoint, convert, convert_endpoint};
-use hookbridge::bitnob::BitnobClient;
+use hookbridge::bitnob::{BitnobAuth, BitnobClient};
 use hookbridge::blaze::{BlazeClient, BlazeKeys};
 use hookbridge::chip::ChipClient;
 use hookbridge::miex::MiexWebhook;
@@ -119,7 +119,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
     mock_blaze(&server).await;
 
     let chip = ChipClient::with_config(config(format!("{}/chip/api/v1/", server.uri()))?, Secret::new("chip-key"))?;
-    let bitnob = BitnobClient::with_config(config(format!("{}/bitnob", server.uri()))?, Secret::new("bitnob-key"))?;
+    // Bitnob's documented auth: HMAC request signing with the client id and secret key.
+    let bitnob_auth = BitnobAuth::signed("client-id", Secret::new("bitnob-secret-key"))?;
+    let bitnob = BitnobClient::with_config(config(format!("{}/bitnob", server.uri()))?, bitnob_auth)?;
     let blaze = BlazeClient::with_config(
         config(format!("{}/blaze/api/v1/partner/", server.uri()))?,
         BlazeKeys::new("partner-key", "developer-key"),

@@ -29,9 +29,9 @@
 
 pub use hookbridge_core as core;
 pub use hookbridge_core::{
-    ApiError, ApiErrorKind, Capabilities, ClientConfig, DecodeError, Delivery, Endpoint, EndpointId, EndpointSpec,
-    EndpointStatus, Error, EventSelection, EventType, IdempotencyKey, InvalidInput, Operation, ProviderId, Result,
-    RetryPolicy, Secret, Timestamp, Unsupported, Webhook,
+    ApiError, ApiErrorKind, Capabilities, ClientConfig, DecodeError, Delivery, DeliveryUrl, Endpoint, EndpointId,
+    EndpointSpec, EndpointStatus, EndpointUpdate, Error, EventSelection, EventType, IdempotencyKey, InvalidInput,
+    ListFilter, Operation, ProviderId, Result, RetryPolicy, Secret, Timestamp, Unsupported, Webhook,
 };
 
 #[cfg(feature = "abbeycross")]

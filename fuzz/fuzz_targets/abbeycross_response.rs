@@ -16,7 +16,7 @@ use libfuzzer_sys::fuzz_target;
 fn request() -> &'static RegisterWebhook {
     static CELL: OnceLock<RegisterWebhook> = OnceLock::new();
     CELL.get_or_init(|| {
-        let url = "https://app.example/hooks/abbeycross".parse().expect("valid URL");
+        let url = hookbridge_core::DeliveryUrl::new("https://app.example/hooks/abbeycross").expect("valid URL");
         RegisterWebhook::new(url, [EventType::new("payment.completed"), EventType::new("payment.failed")])
     })
 }

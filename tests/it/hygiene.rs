@@ -206,7 +206,7 @@ fn refused_credentials_are_not_echoed() {
             AbbeyCrossClient::new(base, Secret::new(key)).err(),
             BlazeClient::with_config(config(base), BlazeKeys::new(key, "ok-developer-key")).err(),
             BlazeClient::with_config(config(base), BlazeKeys::new("ok-partner-key", key)).err(),
-            BitnobClient::with_config(config(base), Secret::new(key)).err(),
+            BitnobClient::with_config(config(base), BitnobAuth::legacy_bearer(Secret::new(key))).err(),
             BitnobSigner::new(key, Secret::new("s"), SigningScheme::ColonSeparatedHex).err().map(Error::from),
             Bearer::new(&Secret::new(key)).err().map(Error::from),
         ];
@@ -247,8 +247,10 @@ fn webhook_secrets_in_decoded_responses_never_print() {
     assert_clean("RotatedSecret", &debug(&rotated), &forbidden);
     assert_clean("RegisterWebhookResponse", &debug(&abbey), &forbidden);
     assert_clean("RegisterWebhookResponse (json)", &[serde_json::to_string(&abbey).unwrap()], &forbidden);
-    let request =
-        hookbridge::abbeycross::RegisterWebhook::new("https://example.com/fx".parse().unwrap(), ["payment.completed"]);
+    let request = hookbridge::abbeycross::RegisterWebhook::new(
+        "https://example.com/fx".parse::<url::Url>().unwrap(),
+        ["payment.completed"],
+    );
     let registered = RegisteredWebhook::new(&request, abbey.clone());
     assert_clean("RegisteredWebhook", &debug(&registered), &forbidden);
     assert_clean("RegisteredWebhook (json)", &[serde_json::to_string(&registered).unwrap()], &forbidden);
@@ -282,7 +284,7 @@ fn clients(uri: &str) -> Vec<Box<dyn Webhook>> {
     vec![
         Box::new(MiexClient::with_config(config(uri), Secret::new(MIEX_KEY)).unwrap()),
         Box::new(BlazeClient::with_config(config(uri), keys).unwrap()),
-        Box::new(BitnobClient::with_config(config(uri), Secret::new(BITNOB_KEY)).unwrap()),
+        Box::new(BitnobClient::with_config(config(uri), BitnobAuth::legacy_bearer(Secret::new(BITNOB_KEY))).unwrap()),
         Box::new(BitnobClient::with_config(config(uri), signer).unwrap()),
         Box::new(AbbeyCrossClient::with_config(config(uri), Secret::new(ABBEY_TOKEN)).unwrap()),
         Box::new(ChipClient::with_config(config(uri), Secret::new(CHIP_KEY)).unwrap()),
@@ -290,9 +292,9 @@ fn clients(uri: &str) -> Vec<Box<dyn Webhook>> {
 }
 
 fn spec(provider: ProviderId) -> hookbridge::EndpointSpec {
-    let spec = hookbridge::EndpointSpec::new("https://example.com/hooks".parse().unwrap());
+    let spec = hookbridge::EndpointSpec::new("https://example.com/hooks".parse::<url::Url>().unwrap());
     match provider {
-        ProviderId::Blaze => spec.all_events(),
+        ProviderId::Blaze => spec,
         ProviderId::Miex => spec.event("order.created"),
         ProviderId::Chip => spec.name("Orders").event("purchase.paid"),
         _ => spec.event("payment.completed"),
@@ -367,7 +369,11 @@ async fn undecodable_create_and_rotate_responses_redact_their_secret() {
             let server = serve(ResponseTemplate::new(201).set_body_raw(body.clone(), mime)).await;
             let err = match path {
                 "bitnob/rotate_secret.json" => {
-                    let client = BitnobClient::with_config(config(&server.uri()), Secret::new(BITNOB_KEY)).unwrap();
+                    let client = BitnobClient::with_config(
+                        config(&server.uri()),
+                        BitnobAuth::legacy_bearer(Secret::new(BITNOB_KEY)),
+                    )
+                    .unwrap();
                     Webhook::rotate_secret(&client, &EndpointId::new("wh_1").unwrap()).await.unwrap_err()
                 }
                 _ => {
@@ -398,7 +404,8 @@ async fn raw_bodies_kept_by_the_transport_print_redacted() {
     let secret = "whsec_conflict_Xy7Uv3Ts9Rq1";
     let body = serde_json::json!({"error": "conflict", "existing": {"id": "wh_1", "signing_secret": secret}});
     let server = serve(ResponseTemplate::new(409).set_body_json(body.clone())).await;
-    let client = BitnobClient::with_config(config(&server.uri()), Secret::new(BITNOB_KEY)).unwrap();
+    let client =
+        BitnobClient::with_config(config(&server.uri()), BitnobAuth::legacy_bearer(Secret::new(BITNOB_KEY))).unwrap();
     let err = client.webhooks().get("wh_1").await.unwrap_err();
     assert!(err.as_api().unwrap().raw.windows(secret.len()).any(|w| w == secret.as_bytes()), "raw is kept");
     assert_clean("ApiError", &chain(&err), &forms(secret.as_bytes()));

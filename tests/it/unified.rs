@@ -2,7 +2,7 @@
 
 use futures_util::StreamExt;
 use hookbridge::abbeycross::AbbeyCrossClient;
-use hookbridge::bitnob::BitnobClient;
+use hookbridge::bitnob::{BitnobAuth, BitnobClient};
 use hookbridge::blaze::{BlazeClient, BlazeKeys};
 use hookbridge::chip::ChipClient;
 use hookbridge::miex::MiexClient;
@@ -49,7 +49,7 @@ async fn miex() -> Case {
         .mount(&server)
         .await;
     let client = MiexClient::with_config(config(&server, "/api/v1"), Secret::new(MIEX_KEY)).unwrap();
-    let spec = EndpointSpec::new("https://example.com/webhooks/exchange".parse().unwrap())
+    let spec = EndpointSpec::new("https://example.com/webhooks/exchange".parse::<url::Url>().unwrap())
         .event("order.created")
         .event("order.status_changed");
     Case { client: Box::new(client), spec, delete_id: None, listed: 0, _server: server }
@@ -81,7 +81,7 @@ async fn blaze() -> Case {
         .await;
     let keys = BlazeKeys::new(Secret::new("partner-key"), Secret::new("developer-key"));
     let client = BlazeClient::with_config(config(&server, "/api/v1/partner/"), keys).unwrap();
-    let spec = EndpointSpec::new("https://partner.example.com/blaze".parse().unwrap()).all_events();
+    let spec = EndpointSpec::new("https://partner.example.com/blaze".parse::<url::Url>().unwrap());
     Case { client: Box::new(client), spec, delete_id: Some("65a1f0c2e4b0a1b2c3d4e5f6"), listed: 2, _server: server }
 }
 
@@ -107,8 +107,9 @@ async fn bitnob() -> Case {
         .expect(1)
         .mount(&server)
         .await;
-    let client = BitnobClient::with_config(config(&server, "/"), Secret::new("bitnob-key")).unwrap();
-    let spec = EndpointSpec::new("https://example.com/bitnob/webhooks".parse().unwrap())
+    let client =
+        BitnobClient::with_config(config(&server, "/"), BitnobAuth::legacy_bearer(Secret::new("bitnob-key"))).unwrap();
+    let spec = EndpointSpec::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap())
         .name("Ledger sync")
         .event("transaction.confirmed")
         .event("wallet.created");
@@ -132,7 +133,7 @@ async fn abbeycross() -> Case {
         .mount(&server)
         .await;
     let client = AbbeyCrossClient::with_config(config(&server, "/"), Secret::new("abbey-token")).unwrap();
-    let spec = EndpointSpec::new("https://example.com/fx".parse().unwrap()).event("payment.completed");
+    let spec = EndpointSpec::new("https://example.com/fx".parse::<url::Url>().unwrap()).event("payment.completed");
     Case { client: Box::new(client), spec, delete_id: None, listed: 0, _server: server }
 }
 
@@ -159,7 +160,9 @@ async fn chip() -> Case {
         .mount(&server)
         .await;
     let client = ChipClient::with_config(config(&server, "/api/v1/"), Secret::new("chip-key")).unwrap();
-    let spec = EndpointSpec::new("https://example.com/chip".parse().unwrap()).name("Orders").event("purchase.paid");
+    let spec = EndpointSpec::new("https://example.com/chip".parse::<url::Url>().unwrap())
+        .name("Orders")
+        .event("purchase.paid");
     let listed = fixture("chip/webhooks_page3.json")["results"].as_array().unwrap().len();
     Case {
         client: Box::new(client),

@@ -56,7 +56,7 @@
 //! assert!(client.capabilities().create && !client.capabilities().list);
 //! assert!(!format!("{client:?}").contains("tok_live_123"));
 //!
-//! let request = RegisterWebhook::new("https://example.com/hooks/fx".parse()?, ["trade.settled"]);
+//! let request = RegisterWebhook::new("https://example.com/hooks/fx".parse::<url::Url>()?, ["trade.settled"]);
 //! request.validate()?;
 //! assert_eq!(
 //!     request.to_body(client.body_field_names()),

@@ -3,10 +3,10 @@
 
 use std::borrow::Cow;
 
+use hookbridge_core::DeliveryUrl;
 use hookbridge_core::{EventType, InvalidInput, Secret};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use url::Url;
 
 /// The JSON names of the two register-body fields.
 ///
@@ -64,7 +64,7 @@ impl Default for BodyFieldNames {
 /// use hookbridge_abbeycross::{BodyFieldNames, RegisterWebhook};
 /// use serde_json::json;
 ///
-/// let req = RegisterWebhook::new("https://example.com/hooks/fx".parse()?, ["payment.completed"]);
+/// let req = RegisterWebhook::new("https://example.com/hooks/fx".parse::<url::Url>()?, ["payment.completed"]);
 /// assert!(req.validate().is_ok());
 /// assert_eq!(
 ///     req.to_body(&BodyFieldNames::default()),
@@ -74,16 +74,16 @@ impl Default for BodyFieldNames {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterWebhook {
-    /// The URL of the webhook endpoint to register.
-    pub url: Url,
+    /// The URL of the webhook endpoint to register, sent as given.
+    pub url: DeliveryUrl,
     /// The list of events to subscribe to.
     pub events: Vec<EventType>,
 }
 
 impl RegisterWebhook {
     /// A registration of `url` for `events`.
-    pub fn new<E: Into<EventType>>(url: Url, events: impl IntoIterator<Item = E>) -> Self {
-        Self { url, events: events.into_iter().map(Into::into).collect() }
+    pub fn new<E: Into<EventType>>(url: impl Into<DeliveryUrl>, events: impl IntoIterator<Item = E>) -> Self {
+        Self { url: url.into(), events: events.into_iter().map(Into::into).collect() }
     }
 
     /// Checks what can be checked without a catalogue: an `http`/`https` URL with a host, and no

@@ -25,7 +25,7 @@
 //! use hookbridge_adapters::{convert, ConvertOptions, EventMapping, Loss};
 //! use hookbridge_core::{EndpointSpec, EventSelection, EventType, ProviderId};
 //!
-//! let chip = EndpointSpec::new("https://shop.example.com/hooks".parse()?)
+//! let chip = EndpointSpec::new("https://shop.example.com/hooks".parse::<url::Url>()?)
 //!     .name("orders")
 //!     .event("purchase.paid")
 //!     .event("purchase.cancelled")
@@ -358,8 +358,9 @@ pub fn convert(
     let mut require_events = false;
     match target.events {
         EventsRule::NoField => match &selection {
+            // A provider without an event field (BLAZE) has no "all events" either: its create refuses
+            // `All`, so it is dropped (and reported) like any other selection.
             EventSelection::Only(list) if list.is_empty() => {}
-            EventSelection::All if same => out.events = EventSelection::All,
             other => report.push(Loss::EventSelectionDropped { selection: other.clone() }),
         },
         EventsRule::List { all, non_empty } => {

@@ -26,10 +26,10 @@ use hookbridge_abbeycross::RegisteredWebhook;
 use hookbridge_bitnob::{CreatedWebhook, WebhookEndpoint};
 use hookbridge_blaze::{CreateWebHook, PartnerWebHook};
 use hookbridge_chip::{ChipWebhook, WebhookRequest};
+use hookbridge_core::DeliveryUrl;
 use hookbridge_core::{Endpoint, EndpointSpec, EventSelection, EventType, InvalidInput, ProviderId};
 use hookbridge_miex::MiexWebhook;
 use serde_json::{Map, Value};
-use url::Url;
 
 /// A webhook endpoint in one provider's own dialect.
 ///
@@ -259,8 +259,9 @@ impl ProviderSpec {
                 spec
             }
             ProviderSpec::Chip(r) => {
-                let url = Url::parse(&r.callback)
-                    .map_err(|e| InvalidInput::new("callback", format!("{:?} is not a URL: {e}", r.callback)))?;
+                let url = DeliveryUrl::new(r.callback.as_str()).map_err(|e| {
+                    InvalidInput::new("callback", format!("{:?} is not a URL: {}", r.callback, e.reason))
+                })?;
                 let mut spec = EndpointSpec::new(url).name(r.title.clone());
                 let names = || Value::Array(r.events.iter().map(|e| Value::String(e.as_str().to_owned())).collect());
                 if r.all_events {
@@ -332,7 +333,7 @@ pub(crate) fn settable_fields(provider: ProviderId) -> &'static [&'static str] {
 pub fn spec_from_endpoint(endpoint: &Endpoint) -> Result<EndpointSpec, InvalidInput> {
     let mut spec = EndpointSpec::default();
     for url in &endpoint.urls {
-        spec.urls.push(Url::parse(url).map_err(|e| InvalidInput::new("url", format!("{url:?} is not a URL: {e}")))?);
+        spec.urls.push(DeliveryUrl::new(url.as_str())?);
     }
     spec.events = endpoint.events.clone();
     spec.name = endpoint.name.clone();

@@ -32,7 +32,7 @@
 //! use hookbridge_adapters::{convert, ConvertOptions, Loss, ProviderSpec};
 //! use hookbridge_core::{EndpointSpec, EventType, ProviderId};
 //!
-//! let chip = EndpointSpec::new("https://shop.example.com/hooks".parse()?)
+//! let chip = EndpointSpec::new("https://shop.example.com/hooks".parse::<url::Url>()?)
 //!     .name("payments")
 //!     .event("purchase.paid")
 //!     .event("payment.refunded");

@@ -2,10 +2,10 @@
 
 use std::fmt;
 
+use hookbridge_core::DeliveryUrl;
 use hookbridge_core::{EventSelection, EventType, ProviderId};
 use serde::Serialize;
 use serde_json::Value;
-use url::Url;
 
 /// How serious a [`Loss`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -43,9 +43,9 @@ pub enum Loss {
     /// The target takes one delivery URL: the first was kept, these were dropped.
     UrlsDropped {
         /// The URL kept.
-        kept: Url,
+        kept: DeliveryUrl,
         /// The URLs dropped, in order.
-        dropped: Vec<Url>,
+        dropped: Vec<DeliveryUrl>,
     },
     /// The target has no name or title field.
     NameDropped {
@@ -138,7 +138,7 @@ impl fmt::Display for Loss {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Loss::UrlsDropped { kept, dropped } => {
-                let list: Vec<&str> = dropped.iter().map(Url::as_str).collect();
+                let list: Vec<&str> = dropped.iter().map(DeliveryUrl::as_str).collect();
                 write!(f, "one URL only: kept {kept}, dropped {}", list.join(", "))
             }
             Loss::NameDropped { name } => write!(f, "no name field: dropped {name:?}"),

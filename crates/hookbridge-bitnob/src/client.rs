@@ -7,7 +7,7 @@ use std::sync::Arc;
 use hookbridge_core::auth::{Auth, Bearer};
 use hookbridge_core::error::DecodeErrorKind;
 use hookbridge_core::model::validate_path_id;
-use hookbridge_core::page::{Page, PageLimits, PageRequest, paginate};
+use hookbridge_core::page::{Page, PageLimits, PageRequest, paginate_for};
 use hookbridge_core::{
     BoxStream, ClientConfig, HttpClient, IdempotencyKey, InvalidInput, ProviderId, Request, Result, Secret,
 };
@@ -17,7 +17,7 @@ use crate::model::{
     CreateOptions, CreateWebhook, CreatedWebhook, CursorPage, DeliveryEvent, EventTypeInfo, ListEventsOptions,
     ListOptions, RetryResult, RotatedSecret, UpdateWebhook, WebhookEndpoint,
 };
-use crate::signer::BitnobSigner;
+use crate::signer::{BitnobSigner, SigningScheme};
 
 /// Bitnob's documented API base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.bitnob.com";
@@ -26,20 +26,58 @@ pub const DEFAULT_BASE_URL: &str = "https://api.bitnob.com";
 const RESERVED_WEBHOOK_IDS: [&str; 2] = ["events", "event-types"];
 
 /// How a [`BitnobClient`] authenticates.
+///
+/// | scheme | what is sent | status |
+/// |---|---|---|
+/// | [`BitnobAuth::Signed`] | `X-Auth-Client`, `X-Auth-Timestamp`, `X-Auth-Nonce`, `X-Auth-Signature` (HMAC-SHA256, either documented variant, see [`crate::signer`]) | **what Bitnob documents for the current API**; the default: build it with [`BitnobAuth::signed`] or pass a [`BitnobSigner`] |
+/// | [`BitnobAuth::Bearer`] | `Authorization: Bearer <secret key>` | the **older** secret-key scheme of Bitnob's earlier SDKs; only when asked for explicitly with [`BitnobAuth::legacy_bearer`] |
+/// | [`BitnobAuth::Custom`] | whatever the [`Auth`] adds | anything else |
+///
+/// There is deliberately no conversion from a bare [`Secret`]: a secret key alone does not say
+/// which scheme is meant, and silently choosing the older one is what this type avoids.
+///
+/// ```compile_fail
+/// // A bare secret no longer picks the bearer scheme.
+/// let _ = hookbridge_bitnob::BitnobClient::new(hookbridge_core::Secret::new("sk_live_..."));
+/// ```
+///
+/// ```
+/// use hookbridge_bitnob::{BitnobAuth, BitnobClient};
+/// use hookbridge_core::Secret;
+///
+/// let signed = BitnobClient::new(BitnobAuth::signed("client_abc", Secret::new("secret-key"))?)?;
+/// let older = BitnobClient::new(BitnobAuth::legacy_bearer(Secret::new("sk_live_key")))?;
+/// # let _ = (signed, older);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum BitnobAuth {
-    /// `Authorization: Bearer <key>`.
+    /// The older scheme: `Authorization: Bearer <key>` (see [`BitnobAuth::legacy_bearer`]).
     Bearer(Secret),
-    /// HMAC request signing (`X-Auth-*` headers), either documented variant.
+    /// HMAC request signing (`X-Auth-*` headers), either documented variant: the documented scheme.
     Signed(BitnobSigner),
     /// Any other [`Auth`] implementation.
     Custom(Arc<dyn Auth>),
 }
 
-impl From<Secret> for BitnobAuth {
-    fn from(key: Secret) -> Self {
-        BitnobAuth::Bearer(key)
+impl BitnobAuth {
+    /// HMAC request signing with the client id and secret key, in the variant of Bitnob's current
+    /// authentication reference ([`SigningScheme::ColonSeparatedHex`], bitnob.dev). For the other
+    /// documented variant build a [`BitnobSigner`] with [`SigningScheme::ConcatenatedBase64`].
+    pub fn signed(client_id: impl Into<String>, secret_key: Secret) -> Result<Self, InvalidInput> {
+        Ok(BitnobAuth::Signed(BitnobSigner::new(client_id, secret_key, SigningScheme::ColonSeparatedHex)?))
+    }
+
+    /// The older secret-key scheme, `Authorization: Bearer <key>`, which Bitnob's earlier SDKs use
+    /// but the current reference does not document. Use it only for accounts that still take it.
+    pub fn legacy_bearer(secret_key: Secret) -> Self {
+        BitnobAuth::Bearer(secret_key)
+    }
+
+    /// Whether this is the older bearer scheme.
+    pub fn is_legacy_bearer(&self) -> bool {
+        matches!(self, BitnobAuth::Bearer(_))
     }
 }
 
@@ -72,7 +110,8 @@ pub struct BitnobClient {
 impl BitnobClient {
     /// A client for [`DEFAULT_BASE_URL`] with default timeouts and retries.
     ///
-    /// `auth` is a [`Secret`] (bearer key), a [`BitnobSigner`] (HMAC signing) or any [`BitnobAuth`].
+    /// `auth` is a [`BitnobSigner`] (HMAC request signing, the documented scheme) or any
+    /// [`BitnobAuth`] — the older bearer scheme only via [`BitnobAuth::legacy_bearer`].
     pub fn new(auth: impl Into<BitnobAuth>) -> Result<Self> {
         Self::with_config(ClientConfig::new(DEFAULT_BASE_URL)?, auth)
     }
@@ -83,7 +122,7 @@ impl BitnobClient {
         Ok(Self {
             http: HttpClient::new(ProviderId::Bitnob, config, auth)?,
             allow_insecure_urls: false,
-            page_limits: PageLimits::NONE,
+            page_limits: PageLimits::default(),
         })
     }
 
@@ -94,7 +133,9 @@ impl BitnobClient {
         self
     }
 
-    /// Safety limits for the all-pages streams (default: none beyond repeated-cursor protection).
+    /// Safety limits for the all-pages streams (default [`PageLimits::default`]: at most
+    /// [`PageLimits::DEFAULT_MAX_PAGES`] pages). Whatever the limits, a stream ends with
+    /// [`hookbridge_core::Error::Paging`] when Bitnob repeats a cursor or a page.
     pub fn page_limits(mut self, limits: PageLimits) -> Self {
         self.page_limits = limits;
         self
@@ -140,15 +181,30 @@ fn paging_query(req: Request, page: &ListOptions) -> Request {
         .query_opt("limit", page.limit)
 }
 
+fn webhook_key(w: &WebhookEndpoint) -> &str {
+    w.id.as_str()
+}
+
+fn event_key(e: &DeliveryEvent) -> &str {
+    e.id.as_str()
+}
+
 /// Drives a cursor-paged listing: the first page with `first`, then `starting_after = next_cursor`.
-fn cursor_stream<'a, T, F, Fut>(limits: PageLimits, first: ListOptions, fetch: F) -> BoxStream<'a, T>
+/// Pages are keyed by item id, so a fresh cursor that returns the same page again ends the stream.
+fn cursor_stream<'a, T, F, Fut>(
+    operation: &'static str,
+    limits: PageLimits,
+    first: ListOptions,
+    key: fn(&T) -> &str,
+    fetch: F,
+) -> BoxStream<'a, T>
 where
     T: Send + 'a,
     F: Fn(ListOptions) -> Fut + Send + Sync + 'a,
     Fut: Future<Output = Result<CursorPage<T>>> + Send + 'a,
 {
     let fetch = Arc::new(fetch);
-    paginate(limits, move |req| {
+    paginate_for(ProviderId::Bitnob, operation, limits, move |req| {
         let mut page = first.clone();
         if let PageRequest::After(cursor) = req {
             page.starting_after = Some(cursor);
@@ -158,7 +214,7 @@ where
         async move {
             let result = fetch(page).await?;
             let next = result.next_page_cursor().map(|c| PageRequest::After(c.to_owned()));
-            Ok(Page::new(result.data, next))
+            Ok(Page::keyed(result.data, next, key))
         }
     })
 }
@@ -178,14 +234,14 @@ impl<'a> Webhooks<'a> {
     }
 
     /// Every webhook endpoint from `options` on, as a lazy stream (one `GET /webhooks` per page,
-    /// following `next_cursor`; stops on a missing/empty cursor, an empty page, or a repeated cursor).
+    /// following `next_cursor`; ends on a missing/empty cursor or an empty page). A repeated
+    /// cursor, a page repeating an earlier page's ids, or the page cap ends it with
+    /// [`hookbridge_core::Error::Paging`].
     pub fn list_all(&self, options: &ListOptions) -> BoxStream<'a, WebhookEndpoint> {
         let client = self.client;
-        cursor_stream(
-            client.page_limits,
-            options.clone(),
-            move |page| async move { client.webhooks().list(&page).await },
-        )
+        cursor_stream("list_webhooks", client.page_limits, options.clone(), webhook_key, move |page| async move {
+            client.webhooks().list(&page).await
+        })
     }
 
     /// `POST /webhooks`: registers an endpoint; the response carries the signing secret once.
@@ -303,7 +359,7 @@ impl<'a> DeliveryEvents<'a> {
     pub fn list_all(&self, options: &ListEventsOptions) -> BoxStream<'a, DeliveryEvent> {
         let client = self.client;
         let filters = options.clone();
-        cursor_stream(client.page_limits, options.page.clone(), move |page| {
+        cursor_stream("list_delivery_events", client.page_limits, options.page.clone(), event_key, move |page| {
             let mut opts = filters.clone();
             opts.page = page;
             async move { client.events().list(&opts).await }

@@ -22,8 +22,12 @@
 //! The client also implements the unified [`hookbridge_core::Webhook`] trait (all six operations;
 //! see [`unified`]).
 //!
-//! **Authentication** is chosen per client ([`BitnobAuth`]): a bearer key, or HMAC request signing
-//! with [`BitnobSigner`] in either documented variant ([`SigningScheme`]). The signer runs on every
+//! **Authentication** is chosen per client ([`BitnobAuth`]). What Bitnob documents for the current
+//! API is **HMAC request signing** (`X-Auth-Client`, `X-Auth-Timestamp`, `X-Auth-Nonce`,
+//! `X-Auth-Signature`) with the client id and secret key, in either documented variant
+//! ([`SigningScheme`]; [`BitnobAuth::signed`] takes the bitnob.dev one); that is what a client
+//! uses unless the caller explicitly asks for the **older** secret-key scheme,
+//! `Authorization: Bearer`, with [`BitnobAuth::legacy_bearer`]. The signer runs on every
 //! attempt, so retried requests are re-signed with a fresh timestamp and nonce.
 //!
 //! **Retries**: GET and DELETE are retried on 429/502/503/504 and connection failures. Create
@@ -62,14 +66,15 @@
 //!     SigningScheme, UpdateWebhook};
 //! use hookbridge_core::{Secret, Webhook};
 //!
-//! // HMAC signing (bitnob.dev variant); a bearer key works too: `BitnobClient::new(Secret::new(key))`.
+//! // HMAC signing (bitnob.dev variant). The older bearer scheme must be asked for:
+//! // `BitnobClient::new(BitnobAuth::legacy_bearer(Secret::new(key)))`.
 //! let signer = BitnobSigner::new("client_abc123", Secret::new("my-client-secret"), SigningScheme::ColonSeparatedHex)?;
 //! let client = BitnobClient::new(signer)?;
 //! assert_eq!(client.capabilities().rotate_secret, true);
 //! assert!(!format!("{client:?}").contains("my-client-secret"));
 //!
 //! // Requests are plain data, validated before anything is sent.
-//! let create = CreateWebhook::new("https://example.com/bitnob".parse()?)
+//! let create = CreateWebhook::new("https://example.com/bitnob".parse::<url::Url>()?)
 //!     .name("ledger")
 //!     .event_types(["transaction.confirmed", "wallet.created"]);
 //! assert!(create.validate(false).is_ok());

@@ -10,7 +10,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use hookbridge_core::model::validate_path_id;
-use hookbridge_core::{EventType, IdempotencyKey, InvalidInput, Secret, Timestamp};
+use hookbridge_core::{DeliveryUrl, EventType, IdempotencyKey, InvalidInput, Secret, Timestamp};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_with::{DeserializeFromStr, SerializeDisplay};
 use url::Url;
@@ -81,8 +81,9 @@ wire_enum! {
     /// Outcome of a delivery event (`delivery_status`), also the `status` filter of List Delivery Events.
     ///
     /// The current reference filters by `pending`, `delivered` and `failed`; the older events
-    /// reference reports `success`, `failed` and `retrying`. All five are modelled; anything else
-    /// decodes as [`DeliveryStatus::Unknown`].
+    /// reference reports `success`, `failed` and `retrying`. All five are decoded; anything else
+    /// decodes as [`DeliveryStatus::Unknown`]. As a **filter** only the three documented values
+    /// are sent ([`ListEventsOptions::validate`] refuses the others).
     DeliveryStatus {
         /// Not yet delivered.
         Pending => "pending",
@@ -454,13 +455,16 @@ pub struct RetryResult {
 
 /// One page of a cursor-paged list.
 ///
-/// Only `next_cursor` is confirmed by the reference. The items are read from `data` (the envelope
-/// Bitnob's wallet-infrastructure reference uses for its other catalogues); `has_more` and a
-/// previous-page cursor (`previous_cursor`, or `prev_cursor`) are read when present.
+/// Only `next_cursor` is confirmed by the reference, so the envelope is read tolerantly: the
+/// items from `data` (the envelope Bitnob's wallet-infrastructure reference uses for its other
+/// catalogues), or `items` / `results`, and an envelope with none of them is an empty page rather
+/// than a decode error; `has_more` and a previous-page cursor (`previous_cursor`, or
+/// `prev_cursor`) are read when present.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CursorPage<T> {
-    /// The items on this page.
+    /// The items on this page (empty when the envelope holds none).
+    #[serde(default = "Vec::new", alias = "items", alias = "results")]
     pub data: Vec<T>,
     /// Opaque cursor for the next page (pass it as `starting_after`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -489,7 +493,7 @@ impl<T> CursorPage<T> {
 /// ```
 /// use hookbridge_bitnob::CreateWebhook;
 ///
-/// let body = CreateWebhook::new("https://example.com/hooks".parse()?)
+/// let body = CreateWebhook::new("https://example.com/hooks".parse::<url::Url>()?)
 ///     .name("ledger")
 ///     .event_type("transaction.confirmed");
 /// assert_eq!(
@@ -509,8 +513,8 @@ pub struct CreateWebhook {
     /// sent when set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// HTTPS endpoint that will receive delivery events.
-    pub url: Url,
+    /// HTTPS endpoint that will receive delivery events, sent as given.
+    pub url: DeliveryUrl,
     /// Event types to subscribe to; `None` (omitted) receives every event the platform emits.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<EventType>>,
@@ -518,8 +522,8 @@ pub struct CreateWebhook {
 
 impl CreateWebhook {
     /// A webhook delivering every event to `url`.
-    pub fn new(url: Url) -> Self {
-        Self { name: None, url, event_types: None }
+    pub fn new(url: impl Into<DeliveryUrl>) -> Self {
+        Self { name: None, url: url.into(), event_types: None }
     }
 
     /// Sets the display name.
@@ -578,9 +582,9 @@ pub struct UpdateWebhook {
     /// Updated display name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Updated HTTPS endpoint.
+    /// Updated HTTPS endpoint, sent as given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<Url>,
+    pub url: Option<DeliveryUrl>,
     /// Updated event-type filter; replaces the existing set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<EventType>>,
@@ -599,8 +603,8 @@ impl UpdateWebhook {
     }
 
     /// Changes the delivery URL.
-    pub fn url(mut self, url: Url) -> Self {
-        self.url = Some(url);
+    pub fn url(mut self, url: impl Into<DeliveryUrl>) -> Self {
+        self.url = Some(url.into());
         self
     }
 
@@ -713,7 +717,7 @@ impl ListOptions {
 pub struct ListEventsOptions {
     /// Cursor paging.
     pub page: ListOptions,
-    /// Filter by delivery status (`pending`, `delivered` or `failed`).
+    /// Filter by delivery status: one of the documented `pending`, `delivered`, `failed`.
     pub status: Option<DeliveryStatus>,
     /// Narrow the listing to one webhook endpoint.
     pub webhook_id: Option<WebhookId>,
@@ -743,7 +747,8 @@ impl ListEventsOptions {
         self
     }
 
-    /// Filters by delivery status.
+    /// Filters by delivery status (`Pending`, `Delivered` or `Failed`: the values the reference
+    /// documents for the filter; others are refused by [`ListEventsOptions::validate`]).
     pub fn status(mut self, status: DeliveryStatus) -> Self {
         self.status = Some(status);
         self
@@ -758,10 +763,17 @@ impl ListEventsOptions {
     /// Checks the options before sending.
     pub fn validate(&self) -> Result<(), InvalidInput> {
         self.page.validate()?;
-        if let Some(DeliveryStatus::Unknown(s)) = &self.status
-            && (s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()))
-        {
-            return Err(InvalidInput::new("status", "must be a non-empty word (pending, delivered or failed)"));
+        match &self.status {
+            None | Some(DeliveryStatus::Pending | DeliveryStatus::Delivered | DeliveryStatus::Failed) => {}
+            Some(other) => {
+                return Err(InvalidInput::new(
+                    "status",
+                    format!(
+                        "`{}` is not a documented filter value (pending, delivered or failed)",
+                        other.as_str().escape_debug()
+                    ),
+                ));
+            }
         }
         if let Some(id) = &self.webhook_id {
             validate_path_id("webhook_id", id.as_str())?;

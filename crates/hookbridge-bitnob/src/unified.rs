@@ -17,8 +17,8 @@
 use async_trait::async_trait;
 use futures_util::StreamExt;
 use hookbridge_core::{
-    BoxStream, Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, InvalidInput,
-    ProviderId, Result, Secret, Timestamp, Webhook,
+    BoxStream, Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection,
+    InvalidInput, ProviderId, Result, Secret, Timestamp, Webhook,
 };
 use serde_json::{Map, Value};
 
@@ -187,24 +187,28 @@ impl TryFrom<&EndpointSpec> for CreateWebhook {
     }
 }
 
-impl TryFrom<&EndpointSpec> for UpdateWebhook {
+impl TryFrom<&EndpointUpdate> for UpdateWebhook {
     type Error = InvalidInput;
 
-    /// Sends the URL, the name when set, and the event list. [`EventSelection::All`] is refused:
-    /// a PATCH without `event_types` leaves the filter unchanged, and the API documents no way to
-    /// reset it to "every event".
-    fn try_from(spec: &EndpointSpec) -> Result<Self, InvalidInput> {
-        check_provider_fields(&spec.provider_fields, &[])?;
-        let mut patch = UpdateWebhook::new().url(spec.single_url()?.clone());
-        patch.name = spec.name.clone();
-        patch.event_types = match &spec.events {
-            EventSelection::All => {
+    /// Exactly the fields the update sets: `name`, `url` (one), `event_types`. Bitnob's `PATCH`
+    /// changes only what it is sent, so the rest of the webhook stays as it is.
+    /// [`EventSelection::All`] is refused: a PATCH without `event_types` leaves the filter
+    /// unchanged, and the API documents no way to reset it to "every event".
+    fn try_from(update: &EndpointUpdate) -> Result<Self, InvalidInput> {
+        check_provider_fields(&update.provider_fields, &[])?;
+        update.require_change()?;
+        let mut patch = UpdateWebhook::new();
+        patch.url = update.single_url()?.cloned();
+        patch.name = update.name.clone();
+        patch.event_types = match &update.events {
+            None => None,
+            Some(EventSelection::All) => {
                 return Err(InvalidInput::new(
                     "events",
                     "Bitnob's PATCH cannot reset a filter to every event (omitting event_types keeps the current set)",
                 ));
             }
-            EventSelection::Only(events) => Some(events.clone()),
+            Some(EventSelection::Only(events)) => Some(events.clone()),
         };
         Ok(patch)
     }
@@ -234,8 +238,8 @@ impl Webhook for BitnobClient {
         self.webhooks().list_all(&ListOptions::default()).map(|r| r.map(Endpoint::from)).boxed()
     }
 
-    async fn update(&self, id: &EndpointId, spec: &EndpointSpec) -> Result<Endpoint> {
-        let patch = UpdateWebhook::try_from(spec)?;
+    async fn update(&self, id: &EndpointId, update: &EndpointUpdate) -> Result<Endpoint> {
+        let patch = UpdateWebhook::try_from(update)?;
         Ok(self.webhooks().update(id.as_str(), &patch).await?.into())
     }
 

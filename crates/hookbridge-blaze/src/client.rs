@@ -1,7 +1,7 @@
 //! [`BlazeClient`], its credentials ([`BlazeKeys`]) and the `webHooks` resource ([`WebHooks`]).
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use hookbridge_core::auth::HeaderAuth;
 use hookbridge_core::model::validate_path_id;
@@ -125,6 +125,7 @@ impl fmt::Debug for BlazeKeys {
 pub struct BlazeClient {
     pub(crate) http: HttpClient,
     offset_param: &'static str,
+    page_limits: PageLimits,
 }
 
 impl BlazeClient {
@@ -138,7 +139,7 @@ impl BlazeClient {
     pub fn with_config(config: ClientConfig, keys: BlazeKeys) -> Result<Self> {
         let auth = keys.auth()?;
         let http = HttpClient::new(ProviderId::Blaze, config, Arc::new(auth))?;
-        Ok(Self { http, offset_param: START_PARAM })
+        Ok(Self { http, offset_param: START_PARAM, page_limits: PageLimits::default() })
     }
 
     /// Uses `name` as the list endpoint's offset query parameter instead of `start` (some client
@@ -151,6 +152,13 @@ impl BlazeClient {
         }
         self.offset_param = name;
         Ok(self)
+    }
+
+    /// Limits for the all-pages streams ([`WebHooks::list_all`] and the unified list). Default
+    /// [`PageLimits::default`]: at most [`PageLimits::DEFAULT_MAX_PAGES`] pages.
+    pub fn page_limits(mut self, limits: PageLimits) -> Self {
+        self.page_limits = limits;
+        self
     }
 
     /// The offset query parameter name in use (`start` unless changed).
@@ -268,11 +276,12 @@ impl<'a> WebHooks<'a> {
     /// fetched when the previous one is consumed). Each request sends the offset, `limit`
     /// (`options.limit` or [`DEFAULT_LIMIT`]) and `shopId` when set.
     ///
-    /// The stream ends on an empty page, when `total` is reached, on a short page when the server
-    /// reports no `total`, and — so a server that ignores the offset cannot loop it forever — when
-    /// a page repeats the previous one exactly.
+    /// The stream ends on an empty page, when `total` is reached, or on a short page when the
+    /// server reports no `total`. So that a server ignoring the offset cannot loop it forever, a
+    /// page repeating the ids of an earlier page, or reaching the client's page cap
+    /// ([`BlazeClient::page_limits`]), ends it with [`hookbridge_core::Error::Paging`].
     pub fn list_all(&self, options: &ListWebHooksOptions) -> BoxStream<'a, PartnerWebHook> {
-        self.list_all_with(options, PageLimits::NONE)
+        self.list_all_with(options, self.client.page_limits)
     }
 
     /// [`WebHooks::list_all`] with extra limits on pages or items.
@@ -285,17 +294,15 @@ impl<'a> WebHooks<'a> {
         let first = options.start.unwrap_or(0);
         let limit = options.limit.unwrap_or(DEFAULT_LIMIT);
         let shop_id = options.shop_id.clone();
-        let previous: Arc<Mutex<Option<u64>>> = Arc::new(Mutex::new(None));
-        page::paginate(limits, move |req| {
+        page::paginate_for(ProviderId::Blaze, "list", limits, move |req| {
             let shop_id = shop_id.clone();
-            let previous = Arc::clone(&previous);
             async move {
                 let start = match req {
                     PageRequest::Offset { start } => start,
                     _ => first,
                 };
                 let result = client.list_page(Some(start), Some(limit), shop_id.as_deref()).await?;
-                Ok(next_page(&previous, start, limit, result))
+                Ok(next_page(start, limit, result))
             }
         })
     }
@@ -316,38 +323,24 @@ impl BlazeClient {
     }
 }
 
-/// Turns a fetched page into a [`Page`]: stops on a page identical to the previous one (a server
-/// ignoring the offset), otherwise offset paging by `total` or, without it, by full pages.
-fn next_page(
-    previous: &Mutex<Option<u64>>,
-    start: u64,
-    requested_limit: u64,
-    result: SearchResult,
-) -> Page<PartnerWebHook> {
+/// Turns a fetched page into a [`Page`] keyed by webhook id (offset paging by `total` or, without
+/// it, by full pages).
+fn next_page(start: u64, requested_limit: u64, result: SearchResult) -> Page<PartnerWebHook> {
     let limit = result.limit.filter(|l| *l > 0).unwrap_or(requested_limit);
     let total = result.total;
     let items = result.into_items();
-    // A poisoned lock only means another page fetch panicked; the data is still usable.
-    let mut prev = previous.lock().unwrap_or_else(|p| p.into_inner());
-    let fingerprint = page_fingerprint(&items);
-    if !items.is_empty() && *prev == Some(fingerprint) {
-        return Page::new(Vec::new(), None);
-    }
     let next = Page::<PartnerWebHook>::next_offset(start, items.len(), limit, total);
-    *prev = Some(fingerprint);
-    Page::new(items, next)
+    if items.iter().all(|w| w.id.is_some()) {
+        Page::keyed(items, next, page_key)
+    } else {
+        // Without ids a page cannot be told from another; the repeated-offset check and the
+        // page cap still apply.
+        Page::new(items, next)
+    }
 }
 
-/// A fingerprint of a page (each webhook's id, timestamps and URLs, in order): equal for a page
-/// a server sends again, without keeping a copy of the page.
-fn page_fingerprint(items: &[PartnerWebHook]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    items.len().hash(&mut h);
-    for w in items {
-        (&w.id, &w.created, &w.modified, &w.url, &w.web_hook_urls).hash(&mut h);
-    }
-    h.finish()
+fn page_key(w: &PartnerWebHook) -> &Option<String> {
+    &w.id
 }
 
 fn validate_text(field: &'static str, value: &str) -> Result<(), InvalidInput> {

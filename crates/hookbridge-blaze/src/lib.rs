@@ -54,7 +54,7 @@
 //! assert!(!format!("{client:?}").contains("developer-key"));
 //!
 //! // Request bodies are plain data; `client.webhooks().create(&body).await` would send this one.
-//! let body = CreateWebHook::new(vec!["https://example.com/hooks/blaze".parse()?]).shop_id("shop-42");
+//! let body = CreateWebHook::new(vec!["https://example.com/hooks/blaze".parse::<url::Url>()?]).shop_id("shop-42");
 //! assert_eq!(
 //!     serde_json::to_value(&body)?,
 //!     serde_json::json!({"shopId": "shop-42", "webHookUrls": ["https://example.com/hooks/blaze"]}),

@@ -7,10 +7,10 @@ use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 
+use hookbridge_core::DeliveryUrl;
 use hookbridge_core::{EventType, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_with::{DeserializeFromStr, SerializeDisplay};
-use url::Url;
 
 /// The event a BLAZE webhook is registered for (`webHookType`).
 ///
@@ -190,7 +190,7 @@ pub struct PartnerWebHook {
 /// ```
 /// use hookbridge_blaze::CreateWebHook;
 ///
-/// let body = CreateWebHook::new(vec!["https://example.com/blaze".parse()?]).shop_id("shop-1");
+/// let body = CreateWebHook::new(vec!["https://example.com/blaze".parse::<url::Url>()?]).shop_id("shop-1");
 /// assert_eq!(
 ///     serde_json::to_value(&body)?,
 ///     serde_json::json!({"shopId": "shop-1", "webHookUrls": ["https://example.com/blaze"]})
@@ -203,23 +203,23 @@ pub struct PartnerWebHook {
 pub struct CreateWebHook {
     /// `url` (optional; documented only as "Url").
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<Url>,
+    pub url: Option<DeliveryUrl>,
     /// Shop identifier (`shopId`, optional).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shop_id: Option<String>,
-    /// Delivery URLs (`webHookUrls`, required, at least one, `http` or `https`).
-    pub web_hook_urls: Vec<Url>,
+    /// Delivery URLs (`webHookUrls`, required, at least one, `http` or `https`), sent as given.
+    pub web_hook_urls: Vec<DeliveryUrl>,
 }
 
 impl CreateWebHook {
     /// A create body delivering to `web_hook_urls` (checked non-empty when sent).
-    pub fn new(web_hook_urls: Vec<Url>) -> Self {
-        Self { url: None, shop_id: None, web_hook_urls }
+    pub fn new<U: Into<DeliveryUrl>>(web_hook_urls: impl IntoIterator<Item = U>) -> Self {
+        Self { url: None, shop_id: None, web_hook_urls: web_hook_urls.into_iter().map(Into::into).collect() }
     }
 
     /// Sets `url`.
-    pub fn url(mut self, url: Url) -> Self {
-        self.url = Some(url);
+    pub fn url(mut self, url: impl Into<DeliveryUrl>) -> Self {
+        self.url = Some(url.into());
         self
     }
 

@@ -16,8 +16,8 @@ use futures_util::StreamExt;
 use hookbridge_core::error::DecodeErrorKind;
 use hookbridge_core::page::BoxStream;
 use hookbridge_core::{
-    Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, EventType, InvalidInput,
-    ProviderId, Result, Webhook,
+    Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection, EventType,
+    InvalidInput, ListFilter, ProviderId, Result, Webhook,
 };
 use serde_json::{Map, Value};
 
@@ -193,23 +193,34 @@ impl TryFrom<&Endpoint> for PartnerWebHook {
 /// Builds the create body for a unified spec.
 ///
 /// `urls` → `webHookUrls` (at least one, `http`/`https`); `provider_fields.shopId` and
-/// `provider_fields.url` (strings) are carried. BLAZE's create has no event field, so a spec
-/// selecting specific events is refused (`EventSelection::All` or an empty list is accepted);
-/// a name or any other provider field is refused too.
+/// `provider_fields.url` (strings) are carried. BLAZE's create has no event field, so only an
+/// empty event list is accepted: a spec selecting specific events is refused, and so is
+/// [`EventSelection::All`] (BLAZE documents no "all events" setting; [`Capabilities::all_events`]
+/// is `false`). A name or any other provider field is refused too.
 impl TryFrom<&EndpointSpec> for CreateWebHook {
     type Error = InvalidInput;
 
     fn try_from(spec: &EndpointSpec) -> Result<Self, InvalidInput> {
-        if !spec.events.events().is_empty() {
-            return Err(InvalidInput::new(
-                "events",
-                "BLAZE's create has no event field; use EventSelection::All or no events (set `webHookType` with update)",
-            ));
+        match &spec.events {
+            EventSelection::All => return Err(all_events_unsupported()),
+            EventSelection::Only(events) if !events.is_empty() => {
+                return Err(InvalidInput::new(
+                    "events",
+                    "BLAZE's create has no event field; select no events (set `webHookType` with update)",
+                ));
+            }
+            EventSelection::Only(_) => {}
         }
         let overrides = SpecFields::from_spec(spec)?;
         let mut body = CreateWebHook::new(spec.urls.clone());
         body.shop_id = overrides.shop_id;
-        body.url = overrides.url.map(|u| parse_http_url("url", &u)).transpose()?;
+        body.url = overrides
+            .url
+            .map(|u| {
+                parse_http_url("url", &u)?;
+                hookbridge_core::DeliveryUrl::new(u)
+            })
+            .transpose()?;
         validate_create(&body)?;
         Ok(body)
     }
@@ -232,7 +243,11 @@ impl SpecFields {
         for url in &spec.urls {
             validate_http_url("url", url)?;
         }
-        for key in spec.provider_fields.keys() {
+        Self::from_fields(&spec.provider_fields)
+    }
+
+    fn from_fields(provider_fields: &Map<String, Value>) -> Result<Self, InvalidInput> {
+        for key in provider_fields.keys() {
             if key != fields::SHOP_ID && key != fields::URL {
                 return Err(InvalidInput::new(
                     "provider_fields",
@@ -240,8 +255,8 @@ impl SpecFields {
                 ));
             }
         }
-        let shop_id = req_string(&spec.provider_fields, fields::SHOP_ID)?;
-        let url = req_string(&spec.provider_fields, fields::URL)?;
+        let shop_id = req_string(provider_fields, fields::SHOP_ID)?;
+        let url = req_string(provider_fields, fields::URL)?;
         if let Some(u) = &url {
             parse_http_url("url", u)?;
         }
@@ -251,26 +266,46 @@ impl SpecFields {
 
 /// A validated unified update, applied to the current object before the PUT.
 struct UpdatePlan {
-    urls: Vec<String>,
+    urls: Option<Vec<String>>,
     web_hook_type: Option<WebHookType>,
     fields: SpecFields,
 }
 
 impl UpdatePlan {
-    fn new(spec: &EndpointSpec) -> Result<Self, InvalidInput> {
-        let fields = SpecFields::from_spec(spec)?;
-        let urls = spec.urls.iter().map(|u| u.as_str().to_owned()).collect();
-        let web_hook_type = match spec.events.events() {
-            [] => None,
-            [one] => Some(WebHookType::from(one)),
-            _ => return Err(too_many_events()),
+    fn new(update: &EndpointUpdate) -> Result<Self, InvalidInput> {
+        update.require_change()?;
+        if update.name.is_some() {
+            return Err(InvalidInput::new("name", "BLAZE webhooks have no name"));
+        }
+        let urls = match &update.urls {
+            None => None,
+            Some(urls) if urls.is_empty() => {
+                return Err(InvalidInput::new("url", "at least one delivery URL is required"));
+            }
+            Some(urls) => {
+                for url in urls {
+                    validate_http_url("url", url)?;
+                }
+                Some(urls.iter().map(|u| u.as_str().to_owned()).collect())
+            }
         };
-        Ok(Self { urls, web_hook_type, fields })
+        let web_hook_type = match &update.events {
+            None => None,
+            Some(EventSelection::All) => return Err(all_events_unsupported()),
+            Some(EventSelection::Only(events)) => match events.as_slice() {
+                [] => None,
+                [one] => Some(WebHookType::from(one)),
+                _ => return Err(too_many_events()),
+            },
+        };
+        Ok(Self { urls, web_hook_type, fields: SpecFields::from_fields(&update.provider_fields)? })
     }
 
     fn apply(self, id: &EndpointId, mut current: PartnerWebHook) -> PartnerWebHook {
         current.id.get_or_insert_with(|| id.as_str().to_owned());
-        current.web_hook_urls = Some(self.urls);
+        if let Some(urls) = self.urls {
+            current.web_hook_urls = Some(urls);
+        }
         if let Some(t) = self.web_hook_type {
             current.web_hook_type = Some(t);
         }
@@ -282,6 +317,31 @@ impl UpdatePlan {
         }
         current
     }
+}
+
+/// The list options for a unified filter: `shopId` only.
+fn list_options(filter: &ListFilter) -> Result<ListWebHooksOptions, InvalidInput> {
+    let mut options = ListWebHooksOptions::default();
+    for key in filter.provider_fields.keys() {
+        if key != fields::SHOP_ID {
+            return Err(InvalidInput::new(
+                "provider_fields",
+                format!("BLAZE lists filter only by `shopId`, not `{key}`"),
+            ));
+        }
+    }
+    if let Some(shop) = req_string(&filter.provider_fields, fields::SHOP_ID)? {
+        options = options.shop_id(shop);
+    }
+    Ok(options)
+}
+
+/// BLAZE has no "every event" setting ([`Capabilities::all_events`] is `false`).
+fn all_events_unsupported() -> InvalidInput {
+    InvalidInput::new(
+        "events",
+        "BLAZE has no \"all events\" setting (capabilities: all_events = false); a webhook carries one webHookType",
+    )
 }
 
 fn too_many_events() -> InvalidInput {
@@ -345,9 +405,10 @@ pub fn capabilities() -> Capabilities {
 /// * `create`, `get`, `list`, `update`, `delete` are supported; `rotate_secret` is not (BLAZE
 ///   deliveries are unsigned: there is no secret to rotate).
 /// * `update` sends the **full** object, as BLAZE's PUT requires: it fetches the current webhook,
-///   applies the spec (`urls` → `webHookUrls`; one event → `webHookType`, no events or `All` keeps
-///   the current type, more than one is refused; `provider_fields.shopId` / `url` when given), then
-///   PUTs the result. Every field the spec does not speak about is sent back as fetched.
+///   applies only the fields the [`EndpointUpdate`] sets (`urls` → `webHookUrls`; one event →
+///   `webHookType`, an empty list keeps the current type, more than one or `All` is refused;
+///   `provider_fields.shopId` / `url`), then PUTs the result. Every other field is sent back as
+///   fetched.
 /// * [`Capabilities::event_selection`] is `false`: BLAZE's create takes no event list and a webhook
 ///   carries a single `webHookType`, so a unified event list cannot be honoured (create refuses a
 ///   non-empty one; update accepts exactly one).
@@ -373,15 +434,21 @@ impl Webhook for BlazeClient {
     }
 
     fn list(&self) -> BoxStream<'_, Endpoint> {
-        self.webhooks()
-            .list_all(&ListWebHooksOptions::default())
-            .map(|item| item.and_then(|w| self.endpoint("list", &w)))
-            .boxed()
+        self.list_filtered(&ListFilter::new())
     }
 
-    async fn update(&self, id: &EndpointId, spec: &EndpointSpec) -> Result<Endpoint> {
+    /// Accepts `shopId` (a non-empty string), sent as BLAZE's `shopId` query parameter.
+    fn list_filtered(&self, filter: &ListFilter) -> BoxStream<'_, Endpoint> {
+        let options = match list_options(filter) {
+            Ok(options) => options,
+            Err(e) => return Box::pin(futures_util::stream::once(async move { Err(e.into()) })),
+        };
+        self.webhooks().list_all(&options).map(|item| item.and_then(|w| self.endpoint("list", &w))).boxed()
+    }
+
+    async fn update(&self, id: &EndpointId, update: &EndpointUpdate) -> Result<Endpoint> {
         hookbridge_core::model::validate_path_id("webHookId", id.as_str())?;
-        let plan = UpdatePlan::new(spec)?;
+        let plan = UpdatePlan::new(update)?;
         let current = self.webhooks().get(id.as_str()).await?;
         let full = plan.apply(id, current);
         let updated = self.webhooks().update(id.as_str(), &full).await?;

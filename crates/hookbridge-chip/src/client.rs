@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use futures_util::StreamExt;
 use hookbridge_core::auth::Bearer;
-use hookbridge_core::page::{Page, PageLimits, PageRequest, paginate};
+use hookbridge_core::page::{Page, PageLimits, PageRequest, paginate_for};
 use hookbridge_core::reexports::http::Method;
 use hookbridge_core::{
     BoxStream, ClientConfig, DecodeErrorKind, Error, HttpClient, InvalidInput, ProviderId, Request, Result, Secret,
@@ -32,6 +32,7 @@ use crate::model::{ChipWebhook, PublicKeyPem, WebhookId, WebhookPage, WebhookPat
 #[derive(Clone, Debug)]
 pub struct ChipClient {
     http: HttpClient,
+    page_limits: PageLimits,
 }
 
 impl ChipClient {
@@ -48,7 +49,14 @@ impl ChipClient {
     pub fn with_config(config: ClientConfig, secret_key: Secret) -> Result<Self> {
         let auth = Bearer::new(&secret_key)?;
         let http = HttpClient::new(ProviderId::Chip, config, Arc::new(auth))?.with_error_decoder(decode_error);
-        Ok(Self { http })
+        Ok(Self { http, page_limits: PageLimits::default() })
+    }
+
+    /// Limits for [`Webhooks::list`] and the unified list. Default [`PageLimits::default`]: at
+    /// most [`PageLimits::DEFAULT_MAX_PAGES`] pages.
+    pub fn page_limits(mut self, limits: PageLimits) -> Self {
+        self.page_limits = limits;
+        self
     }
 
     /// The base URL requests are resolved against.
@@ -126,15 +134,17 @@ impl<'a> Webhooks<'a> {
     }
 
     /// Every webhook, as a lazy stream: each page is fetched when the previous one is consumed,
-    /// following `next` until it is `null`, a page is empty, or a `next` URL repeats.
+    /// following `next` until it is `null` or a page is empty. A `next` URL already followed, a
+    /// page repeating an earlier page's ids (`?page=N+1` with the same results), or the client's
+    /// page cap ([`ChipClient::page_limits`]) ends it with [`Error::Paging`].
     pub fn list(&self) -> BoxStream<'static, ChipWebhook> {
-        self.list_with_limits(PageLimits::NONE)
+        self.list_with_limits(self.client.page_limits)
     }
 
     /// [`Webhooks::list`] with page/item limits.
     pub fn list_with_limits(&self, limits: PageLimits) -> BoxStream<'static, ChipWebhook> {
         let client = self.client.clone();
-        paginate(limits, move |req| {
+        paginate_for(ProviderId::Chip, "list", limits, move |req| {
             let client = client.clone();
             async move { fetch_page(&client, req).await }
         })
@@ -165,12 +175,17 @@ async fn fetch_page(client: &ChipClient, req: PageRequest) -> Result<Page<ChipWe
             "list",
             None,
             DecodeErrorKind::Invalid(format!("`next` is not an absolute URL: {e}")),
-            format!("`next` = {:?} is not an absolute URL: {e}", page.next.as_deref().unwrap_or("")),
+            // The value itself is not quoted: a next link's query may carry a token.
+            format!("`next` is not an absolute URL: {e}"),
             b"",
             None,
         )
     })?;
-    Ok(Page::new(page.results, next.map(PageRequest::Url)))
+    Ok(Page::keyed(page.results, next.map(PageRequest::Url), page_key))
+}
+
+fn page_key(w: &ChipWebhook) -> &str {
+    w.id.as_str()
 }
 
 /// `public_key/`: the company-wide key that signs Purchase `success_callback` deliveries.

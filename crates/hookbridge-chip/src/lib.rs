@@ -64,7 +64,7 @@
 //! assert!(client.capabilities().all_events);
 //! assert!(!client.capabilities().rotate_secret);
 //!
-//! let body = WebhookRequest::new("Order updates", "https://shop.example.com/chip/webhook".parse()?)
+//! let body = WebhookRequest::new("Order updates", "https://shop.example.com/chip/webhook".parse::<url::Url>()?)
 //!     .events([ChipEvent::PurchasePaid, ChipEvent::PaymentRefunded]);
 //! body.validate()?;
 //! // `client.webhooks().create(&body).await?` would send it.

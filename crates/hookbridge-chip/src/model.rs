@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
+use hookbridge_core::DeliveryUrl;
 use hookbridge_core::{EndpointId, InvalidInput, Timestamp};
 use jiff::fmt::serde::timestamp::second;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -282,7 +283,7 @@ impl ChipWebhook {
 /// ```
 /// use hookbridge_chip::{ChipEvent, WebhookRequest};
 ///
-/// let body = WebhookRequest::new("orders", "https://example.com/chip".parse()?)
+/// let body = WebhookRequest::new("orders", "https://example.com/chip".parse::<url::Url>()?)
 ///     .event(ChipEvent::PurchasePaid)
 ///     .event(ChipEvent::PaymentRefunded);
 /// body.validate()?;
@@ -317,8 +318,9 @@ pub struct WebhookRequest {
 impl WebhookRequest {
     /// A request with the required fields; add events with [`WebhookRequest::event`] or select all
     /// with [`WebhookRequest::all_events`].
-    pub fn new(title: impl Into<String>, callback: Url) -> Self {
-        Self { title: title.into(), all_events: false, public_key: None, events: Vec::new(), callback: callback.into() }
+    pub fn new(title: impl Into<String>, callback: impl Into<DeliveryUrl>) -> Self {
+        let callback = String::from(callback.into());
+        Self { title: title.into(), all_events: false, public_key: None, events: Vec::new(), callback }
     }
 
     /// Adds one event type.

@@ -11,10 +11,10 @@
 //! | `status` | always `Unknown`: CHIP reports no enabled/disabled state |
 //! | `provider_fields` | `type`, `public_key`, `all_events`, `events` (only when `all_events`, so a list sent alongside it is kept), and every unmodelled field |
 //!
-//! Update is a **replace**: CHIP's `PUT webhooks/{id}/` takes the whole object, and the unified
-//! update builds it from the [`EndpointSpec`] alone, so anything the spec does not carry (a
-//! `public_key` not given in `provider_fields`, events not listed) is not kept. Use
-//! [`crate::Webhooks::patch`] to change single fields.
+//! Update is **read, merge, replace**: CHIP's `PUT webhooks/{id}/` takes the whole object, so the
+//! unified update fetches the webhook, applies only the fields the [`EndpointUpdate`] sets
+//! (`urls` → `callback`, `name` → `title`, `events` → `all_events`/`events`, `provider_fields`
+//! `public_key`) and PUTs the result; every other field is sent back as fetched.
 //!
 //! Secret rotation is unsupported: CHIP signs deliveries with an RSA key pair it holds (the
 //! webhook's `public_key` verifies them); there is no shared secret and no documented rotation.
@@ -22,8 +22,8 @@
 use async_trait::async_trait;
 use futures_util::StreamExt;
 use hookbridge_core::{
-    BoxStream, Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, EventType,
-    InvalidInput, ProviderId, Result, Webhook,
+    BoxStream, Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection,
+    EventType, InvalidInput, ProviderId, Result, Webhook,
 };
 use serde_json::{Map, Value};
 
@@ -211,6 +211,39 @@ impl TryFrom<&EndpointSpec> for WebhookRequest {
     }
 }
 
+/// Applies an [`EndpointUpdate`] to the `PUT` body of the current webhook: only the fields it sets
+/// change. `provider_fields` may hold `public_key` (string); anything else is refused.
+pub fn apply_update(mut current: WebhookRequest, update: &EndpointUpdate) -> Result<WebhookRequest, InvalidInput> {
+    update.require_change()?;
+    let mut fields = update.provider_fields.clone();
+    let public_key = take_string(&mut fields, FIELD_PUBLIC_KEY)?;
+    if let Some(key) = fields.keys().next() {
+        return Err(InvalidInput::new(
+            "provider_fields",
+            format!("a CHIP update takes no `{key}` (accepted: public_key)"),
+        ));
+    }
+    if let Some(url) = update.single_url()? {
+        current.callback = url.to_string();
+    }
+    if let Some(name) = &update.name {
+        current.title = name.clone();
+    }
+    match &update.events {
+        None => {}
+        Some(EventSelection::All) => current.all_events = true,
+        Some(EventSelection::Only(list)) => {
+            current.all_events = false;
+            current.events = chip_events(list);
+        }
+    }
+    if public_key.is_some() {
+        current.public_key = public_key;
+    }
+    current.validate()?;
+    Ok(current)
+}
+
 /// What CHIP Collect documents, through the unified trait (known without a client): create, get,
 /// list, update (replace) and delete, with an event list or "all events"; no secret rotation.
 pub fn capabilities() -> Capabilities {
@@ -249,9 +282,11 @@ impl Webhook for ChipClient {
         Box::pin(self.webhooks().list().map(|page| page.map(Endpoint::from)))
     }
 
-    async fn update(&self, id: &EndpointId, spec: &EndpointSpec) -> Result<Endpoint> {
+    async fn update(&self, id: &EndpointId, update: &EndpointUpdate) -> Result<Endpoint> {
         let id = WebhookId::try_from(id)?;
-        let body = WebhookRequest::try_from(spec)?;
+        update.require_change()?;
+        let current = self.webhooks().get(&id).await?;
+        let body = apply_update(current.to_request(), update)?;
         Ok(Endpoint::from(&self.webhooks().update(&id, &body).await?))
     }
 

@@ -218,8 +218,10 @@ pub enum TableOrJson {
 /// Where and how to reach a provider's API.
 ///
 /// Credentials come from `--api-key` or the provider's environment variable: `MIEX_API_KEY`,
-/// `BLAZE_PARTNER_KEY` + `BLAZE_DEVELOPER_KEY`, `BITNOB_API_KEY`, `ABBEYCROSS_API_TOKEN`,
-/// `CHIP_API_KEY`.
+/// `BLAZE_PARTNER_KEY` + `BLAZE_DEVELOPER_KEY`, `ABBEYCROSS_API_TOKEN`, `CHIP_API_KEY`. Bitnob
+/// signs requests (its documented scheme) with `--client-id` / `BITNOB_CLIENT_ID` and
+/// `--secret-key-file` / `BITNOB_SECRET_KEY`; `BITNOB_API_KEY` (or `--api-key`) alone selects its
+/// older bearer scheme.
 #[derive(Clone, Debug, Default, Args)]
 pub struct ConnectionArgs {
     /// The API base URL (required for MIEX and AbbeyCross, which document no host).
@@ -231,6 +233,19 @@ pub struct ConnectionArgs {
     /// BLAZE's developer key. Prefer BLAZE_DEVELOPER_KEY.
     #[arg(long, value_name = "KEY")]
     pub developer_key: Option<Secret>,
+    /// Bitnob's client id for request signing (default BITNOB_CLIENT_ID).
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// A file holding Bitnob's secret key for request signing (trailing newline ignored;
+    /// default BITNOB_SECRET_KEY).
+    #[arg(long, value_name = "FILE")]
+    pub secret_key_file: Option<PathBuf>,
+    /// Listing commands: fail rather than fetch more than N pages (default 1000).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_pages: Option<u64>,
+    /// Which of Bitnob's two documented signing variants to use.
+    #[arg(long, value_enum, value_name = "VARIANT", default_value_t = BitnobSigning::ColonSeparatedHex)]
+    pub signing_scheme: BitnobSigning,
     /// Accept `http://` delivery URLs where the client refuses them by default (Bitnob), for
     /// local testing.
     #[arg(long)]
@@ -238,6 +253,16 @@ pub struct ConnectionArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
     pub output: TableOrJson,
+}
+
+/// Bitnob's request-signing variants (see `hookbridge_bitnob::SigningScheme`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum BitnobSigning {
+    /// hex HMAC-SHA256 of `CLIENT_ID:TIMESTAMP:NONCE:BODY` (bitnob.dev).
+    #[default]
+    ColonSeparatedHex,
+    /// base64 HMAC-SHA256 of `clientId + METHOD + path + timestamp + body`.
+    ConcatenatedBase64,
 }
 
 /// What `endpoints` does.
@@ -249,7 +274,8 @@ pub enum EndpointAction {
     Create,
     /// One endpoint (--id).
     Get,
-    /// Replace an endpoint (--id, plus the new state as for create).
+    /// Change only the given fields of an endpoint (--id, plus any of --url, --event /
+    /// --all-events, --name / --title, --shop-id); the rest stays as it is.
     Update,
     /// Delete an endpoint (--id).
     Delete,
@@ -287,7 +313,7 @@ pub struct EndpointsArgs {
     /// Same as --name (CHIP calls it `title`).
     #[arg(long)]
     pub title: Option<String>,
-    /// BLAZE's `shopId`.
+    /// BLAZE's `shopId` (create, update; list: only this shop's webhooks).
     #[arg(long, value_name = "ID")]
     pub shop_id: Option<String>,
 }
@@ -321,7 +347,8 @@ pub struct EventsArgs {
     /// List only the events of this webhook.
     #[arg(long, value_name = "ID")]
     pub webhook_id: Option<String>,
-    /// List only events with this delivery status (`pending`, `delivered`, `failed`, ...).
+    /// List only events with this delivery status: `pending`, `delivered` or `failed` (the
+    /// values Bitnob documents for the filter).
     #[arg(long, value_name = "STATUS")]
     pub status: Option<String>,
     /// Page size of the requests (all pages are listed).

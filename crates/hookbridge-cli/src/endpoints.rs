@@ -10,27 +10,32 @@ use std::io::{IsTerminal as _, Write};
 
 use futures_util::StreamExt as _;
 use hookbridge_abbeycross::AbbeyCrossClient;
-use hookbridge_bitnob::{BitnobClient, DeliveryStatus, ListEventsOptions, WebhookId};
+use hookbridge_bitnob::{
+    BitnobAuth, BitnobClient, BitnobSigner, DeliveryStatus, ListEventsOptions, SigningScheme, WebhookId,
+};
 use hookbridge_blaze::{BlazeClient, BlazeKeys};
 use hookbridge_chip::ChipClient;
+use hookbridge_core::PageLimits;
 use hookbridge_core::{
-    Capabilities, ClientConfig, Endpoint, EndpointId, EndpointSpec, EventSelection, EventType, Operation, ProviderId,
-    Secret, Webhook,
+    Capabilities, ClientConfig, DeliveryUrl, Endpoint, EndpointId, EndpointSpec, EndpointUpdate, EventSelection,
+    EventType, ListFilter, Operation, ProviderId, Secret, Webhook,
 };
 use hookbridge_miex::MiexClient;
 use serde_json::{Value, json};
 
 use crate::CliError;
 use crate::cli::{
-    ConnectionArgs, EndpointAction, EndpointsArgs, EventAction, EventTypesArgs, EventsArgs, PublicKeyArgs, TableOrJson,
+    BitnobSigning, ConnectionArgs, EndpointAction, EndpointsArgs, EventAction, EventTypesArgs, EventsArgs,
+    PublicKeyArgs, TableOrJson,
 };
-use crate::output::{Table, endpoint_pairs, endpoints_table, write_json, write_pairs};
+use crate::output::{Table, endpoint_pairs, endpoints_table, redact_endpoint_json, write_json, write_pairs};
 
-/// The environment variables holding each provider's credentials.
+/// The environment variables holding each provider's credentials (Bitnob: the client id and
+/// secret key for request signing, or the older bearer key).
 pub const ENV_VARS: [(ProviderId, &[&str]); 5] = [
     (ProviderId::Miex, &["MIEX_API_KEY"]),
     (ProviderId::Blaze, &["BLAZE_PARTNER_KEY", "BLAZE_DEVELOPER_KEY"]),
-    (ProviderId::Bitnob, &["BITNOB_API_KEY"]),
+    (ProviderId::Bitnob, &["BITNOB_CLIENT_ID", "BITNOB_SECRET_KEY", "BITNOB_API_KEY"]),
     (ProviderId::AbbeyCross, &["ABBEYCROSS_API_TOKEN"]),
     (ProviderId::Chip, &["CHIP_API_KEY"]),
 ];
@@ -62,18 +67,79 @@ fn config(conn: &ConnectionArgs, provider: ProviderId, default: Option<&str>) ->
     ClientConfig::new(base).map_err(|e| CliError::usage(e.to_string()))
 }
 
-/// A Bitnob client from the connection flags.
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// The note printed on stderr when a Bitnob bearer key is used.
+pub const BITNOB_BEARER_NOTE: &str = "note: BITNOB_API_KEY / --api-key selects Bitnob's older bearer secret-key scheme; \
+set BITNOB_CLIENT_ID and BITNOB_SECRET_KEY (or --client-id and --secret-key-file) for the documented HMAC request signing";
+
+/// How the CLI authenticates to Bitnob: request signing when a client id and secret key are
+/// given (flags, then `BITNOB_CLIENT_ID` / `BITNOB_SECRET_KEY`); otherwise, explicitly, the older
+/// bearer scheme with `--api-key` / `BITNOB_API_KEY` (a note on stderr says so).
+pub fn bitnob_auth(conn: &ConnectionArgs) -> Result<BitnobAuth, CliError> {
+    let client_id = conn.client_id.clone().or_else(|| env_nonempty("BITNOB_CLIENT_ID"));
+    let secret_key = match &conn.secret_key_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::usage(format!("cannot read --secret-key-file {}: {e}", path.display())))?;
+            Some(Secret::new(text.trim_end_matches(['\r', '\n'])))
+        }
+        None => env_nonempty("BITNOB_SECRET_KEY").map(Secret::new),
+    };
+    match (client_id, secret_key) {
+        (Some(id), Some(secret)) => {
+            let scheme = match conn.signing_scheme {
+                BitnobSigning::ColonSeparatedHex => SigningScheme::ColonSeparatedHex,
+                BitnobSigning::ConcatenatedBase64 => SigningScheme::ConcatenatedBase64,
+            };
+            let signer = BitnobSigner::new(id, secret, scheme).map_err(|e| CliError::usage(e.to_string()))?;
+            Ok(BitnobAuth::Signed(signer))
+        }
+        (Some(_), None) => Err(CliError::usage(
+            "Bitnob request signing needs the secret key too: set BITNOB_SECRET_KEY (or pass --secret-key-file)",
+        )),
+        (None, Some(_)) => Err(CliError::usage(
+            "Bitnob request signing needs the client id too: set BITNOB_CLIENT_ID (or pass --client-id)",
+        )),
+        (None, None) => {
+            let key =
+                conn.api_key.clone().or_else(|| env_nonempty("BITNOB_API_KEY").map(Secret::new)).ok_or_else(|| {
+                    CliError::usage(
+                        "no Bitnob credentials: set BITNOB_CLIENT_ID and BITNOB_SECRET_KEY (or pass --client-id and \
+                         --secret-key-file); BITNOB_API_KEY selects the older bearer scheme",
+                    )
+                })?;
+            eprintln!("{BITNOB_BEARER_NOTE}");
+            Ok(BitnobAuth::legacy_bearer(key))
+        }
+    }
+}
+
+/// A Bitnob client from the connection flags (see [`bitnob_auth`]).
 pub fn bitnob_client(conn: &ConnectionArgs) -> Result<BitnobClient, CliError> {
-    let key = credential(conn.api_key.as_ref(), "BITNOB_API_KEY", ProviderId::Bitnob, "--api-key")?;
+    let auth = bitnob_auth(conn)?;
     let config = config(conn, ProviderId::Bitnob, Some(hookbridge_bitnob::DEFAULT_BASE_URL))?;
-    Ok(BitnobClient::with_config(config, key)?.allow_insecure_urls(conn.allow_insecure_urls))
+    Ok(BitnobClient::with_config(config, auth)?
+        .allow_insecure_urls(conn.allow_insecure_urls)
+        .page_limits(page_limits(conn)))
 }
 
 /// A CHIP client from the connection flags.
 pub fn chip_client(conn: &ConnectionArgs) -> Result<ChipClient, CliError> {
     let key = credential(conn.api_key.as_ref(), "CHIP_API_KEY", ProviderId::Chip, "--api-key")?;
     let config = config(conn, ProviderId::Chip, Some(ChipClient::DEFAULT_BASE_URL))?;
-    Ok(ChipClient::with_config(config, key)?)
+    Ok(ChipClient::with_config(config, key)?.page_limits(page_limits(conn)))
+}
+
+/// The page limits of the listing commands: `--max-pages`, else the library default
+/// ([`PageLimits::DEFAULT_MAX_PAGES`]).
+pub fn page_limits(conn: &ConnectionArgs) -> PageLimits {
+    match conn.max_pages {
+        Some(n) => PageLimits::default().max_pages(n),
+        None => PageLimits::default(),
+    }
 }
 
 /// The client for `provider`, as the unified trait object.
@@ -88,7 +154,9 @@ pub fn client(provider: ProviderId, conn: &ConnectionArgs) -> Result<Box<dyn Web
             let developer =
                 credential(conn.developer_key.as_ref(), "BLAZE_DEVELOPER_KEY", provider, "--developer-key")?;
             let config = config(conn, provider, Some(hookbridge_blaze::DEFAULT_BASE_URL))?;
-            Box::new(BlazeClient::with_config(config, BlazeKeys::new(partner, developer))?)
+            Box::new(
+                BlazeClient::with_config(config, BlazeKeys::new(partner, developer))?.page_limits(page_limits(conn)),
+            )
         }
         ProviderId::Bitnob => Box::new(bitnob_client(conn)?),
         ProviderId::AbbeyCross => {
@@ -183,6 +251,33 @@ fn spec_from_args(args: &EndpointsArgs) -> Result<EndpointSpec, CliError> {
     Ok(spec)
 }
 
+/// The fields `update` changes: only the flags given (`--url`, `--event` / `--all-events`,
+/// `--name` / `--title`, `--shop-id`).
+fn update_from_args(args: &EndpointsArgs) -> Result<EndpointUpdate, CliError> {
+    let mut update = EndpointUpdate::new();
+    for url in &args.urls {
+        let url: DeliveryUrl = url.parse().map_err(|e| CliError::usage(format!("--url `{url}`: {e}")))?;
+        update = update.url(url);
+    }
+    if args.all_events {
+        update = update.all_events();
+    } else if !args.events.is_empty() {
+        update = update.events(EventSelection::Only(args.events.iter().map(|e| EventType::new(e.as_str())).collect()));
+    }
+    if let Some(name) = args.name.clone().or_else(|| args.title.clone()) {
+        update = update.name(name);
+    }
+    if let Some(shop) = &args.shop_id {
+        update = update.provider_field("shopId", shop.as_str());
+    }
+    if update.is_empty() {
+        return Err(CliError::usage(
+            "update needs something to change: --url, --event / --all-events, --name / --title or --shop-id",
+        ));
+    }
+    Ok(update)
+}
+
 /// A client error, with the CLI flag named where the message names a client setting.
 fn cli_hint(err: hookbridge_core::Error) -> CliError {
     match CliError::from(err) {
@@ -202,6 +297,7 @@ fn write_endpoint(out: &mut dyn Write, format: TableOrJson, endpoint: &Endpoint)
     match format {
         TableOrJson::Json => {
             let mut value = serde_json::to_value(endpoint).map_err(|e| CliError::failed(e.to_string()))?;
+            redact_endpoint_json(&mut value);
             if let (Some(map), Some(secret)) = (value.as_object_mut(), &endpoint.secret) {
                 map.insert("signing_secret".into(), Value::String(secret.expose().to_owned()));
             }
@@ -241,7 +337,11 @@ pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<
         EndpointAction::List => {
             let mut progress = Progress::new("endpoints");
             let mut endpoints = Vec::new();
-            let mut stream = client.list();
+            let mut filter = ListFilter::new();
+            if let Some(shop) = &args.shop_id {
+                filter = filter.provider_field("shopId", shop.as_str());
+            }
+            let mut stream = client.list_filtered(&filter);
             while let Some(item) = stream.next().await {
                 match item {
                     Ok(e) => {
@@ -256,7 +356,11 @@ pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<
             }
             progress.done();
             match format {
-                TableOrJson::Json => write_json(out, &endpoints)?,
+                TableOrJson::Json => {
+                    let mut value = serde_json::to_value(&endpoints).map_err(|e| CliError::failed(e.to_string()))?;
+                    redact_endpoint_json(&mut value);
+                    write_json(out, &value)?;
+                }
                 TableOrJson::Table if endpoints.is_empty() => {
                     writeln!(out, "no {} endpoints", provider.display_name())?;
                 }
@@ -274,8 +378,8 @@ pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<
         }
         EndpointAction::Update => {
             let id = endpoint_id(args.id.as_deref(), "update")?;
-            let spec = spec_from_args(args)?;
-            write_endpoint(out, format, &client.update(&id, &spec).await.map_err(cli_hint)?)?;
+            let update = update_from_args(args)?;
+            write_endpoint(out, format, &client.update(&id, &update).await.map_err(cli_hint)?)?;
         }
         EndpointAction::Delete => {
             let id = endpoint_id(args.id.as_deref(), "delete")?;

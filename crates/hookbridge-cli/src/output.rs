@@ -254,9 +254,14 @@ pub fn status_text(status: &EndpointStatus) -> String {
 }
 
 /// `url` with the value of a URL-token query parameter (`hb_token`, the BLAZE receiver's
-/// secret) replaced by `<redacted>`, for tables and logs.
+/// secret, or any parameter whose name names a secret: `token`, `key`, `signature`, ...)
+/// replaced by `<redacted>`, for every view of an endpoint (tables, single views, JSON) and logs.
 pub fn redact_url_token(url: &str) -> String {
     let param = hookbridge_verify::DEFAULT_TOKEN_PARAM;
+    let secret_param = |k: &str| {
+        let name = percent_decode(k);
+        name == param || hookbridge_core::redact::is_secret_key(&name)
+    };
     let Some((base, query)) = url.split_once('?') else {
         return url.to_owned();
     };
@@ -267,7 +272,7 @@ pub fn redact_url_token(url: &str) -> String {
     let query: Vec<String> = query
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((k, _)) if k == param => format!("{k}=<redacted>"),
+            Some((k, _)) if secret_param(k) => format!("{k}=<redacted>"),
             _ => pair.to_owned(),
         })
         .collect();
@@ -277,6 +282,65 @@ pub fn redact_url_token(url: &str) -> String {
         out.push_str(f);
     }
     out
+}
+
+/// A query parameter name with `%XX` escapes and `+` decoded (lossily), to compare names.
+fn percent_decode(s: &str) -> String {
+    fn hex(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).map(|d| d as u8)
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let decoded = match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex))
+        {
+            (b'%', Some(hi), Some(lo)) => Some(hi * 16 + lo),
+            _ => None,
+        };
+        match decoded {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The JSON of endpoints with URL tokens redacted in `urls` and in URL-valued provider fields
+/// (BLAZE's `url`, `webHookUrls`): what the JSON views print.
+pub fn redact_endpoint_json(value: &mut Value) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(redact_endpoint_json),
+        Value::Object(map) => {
+            if let Some(Value::Array(urls)) = map.get_mut("urls") {
+                redact_url_values(urls);
+            }
+            if let Some(Value::Object(fields)) = map.get_mut("provider_fields") {
+                for v in fields.values_mut() {
+                    match v {
+                        Value::String(s) if s.contains("://") => *s = redact_url_token(s),
+                        Value::Array(list) => redact_url_values(list),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn redact_url_values(list: &mut [Value]) {
+    for v in list {
+        if let Value::String(s) = v {
+            *s = redact_url_token(s);
+        }
+    }
 }
 
 /// A table of endpoints: provider, id, status, URLs (URL tokens redacted), events, name.
@@ -302,7 +366,14 @@ pub fn endpoint_pairs(e: &Endpoint) -> Vec<(&'static str, String)> {
         ("provider", e.provider.display_name().to_owned()),
         ("id", e.id.to_string()),
         ("status", status_text(&e.status)),
-        ("urls", if e.urls.is_empty() { dash() } else { e.urls.join("\n") }),
+        (
+            "urls",
+            if e.urls.is_empty() {
+                dash()
+            } else {
+                e.urls.iter().map(|u| redact_url_token(u)).collect::<Vec<_>>().join("\n")
+            },
+        ),
         ("events", events_text(&e.events)),
         ("name", e.name.clone().unwrap_or_else(dash)),
         ("created at", e.created_at.map(|t| t.to_string()).unwrap_or_else(dash)),
@@ -322,6 +393,12 @@ pub fn endpoint_pairs(e: &Endpoint) -> Vec<(&'static str, String)> {
             .iter()
             .map(|(k, v)| match v {
                 Value::String(s) if s.contains('\n') => format!("{k}:\n{}", s.trim_end()),
+                Value::String(s) if s.contains("://") => format!("{k}: {}", redact_url_token(s)),
+                Value::Array(list) => {
+                    let mut list = list.clone();
+                    redact_url_values(&mut list);
+                    format!("{k}: {}", Value::Array(list))
+                }
                 Value::String(s) => format!("{k}: {s}"),
                 other => format!("{k}: {other}"),
             })
@@ -355,8 +432,17 @@ mod tests {
     #[test]
     fn url_tokens_are_redacted() {
         assert_eq!(redact_url_token("http://h/p?a=1&hb_token=abc#f"), "http://h/p?a=1&hb_token=<redacted>#f");
+        assert_eq!(
+            redact_url_token("http://h/p?hb%5Ftoken=abc&api_key=k&x=1"),
+            "http://h/p?hb%5Ftoken=<redacted>&api_key=<redacted>&x=1"
+        );
+        let mut v = serde_json::json!([{"urls": ["http://h/p?hb_token=abc"], "provider_fields": {"url": "http://h/q?token=t", "webHookUrls": ["http://h/r?hb_token=z"], "shopId": "s"}}]);
+        redact_endpoint_json(&mut v);
+        let text = v.to_string();
+        assert!(!text.contains("abc") && !text.contains("=t\"") && !text.contains("=z"), "{text}");
+        assert!(text.contains("\"shopId\":\"s\""), "{text}");
         assert_eq!(redact_url_token("http://h/p"), "http://h/p");
-        assert_eq!(redact_url_token("http://h/p?hb_tokens=x"), "http://h/p?hb_tokens=x");
+        assert_eq!(redact_url_token("http://h/p?page=2&shop=x"), "http://h/p?page=2&shop=x");
     }
 
     #[test]

@@ -30,7 +30,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::post;
 use futures_util::StreamExt as _;
 use hookbridge_abbeycross::AbbeyCrossClient;
-use hookbridge_bitnob::BitnobClient;
+use hookbridge_bitnob::{BitnobClient, BitnobSigner, SigningScheme};
 use hookbridge_blaze::{BlazeClient, BlazeKeys};
 use hookbridge_chip::ChipClient;
 use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, ProviderId, RetryPolicy, Secret, Webhook};
@@ -222,8 +222,13 @@ fn clients(sims: &Simulators, http: &reqwest::Client) -> Result<Vec<Box<dyn Webh
         BlazeKeys::new(sims.blaze.partner_key(), sims.blaze.developer_key()),
     )?;
     // The receiver is on http://127.0.0.1: allow it for this local demo (Bitnob requires HTTPS).
-    let bitnob = BitnobClient::with_config(config(&sims.bitnob.base_url(), http)?, Secret::new(sims.bitnob.api_key()))?
-        .allow_insecure_urls(true);
+    let signer = BitnobSigner::new(
+        sims.bitnob.client_id(),
+        Secret::new(sims.bitnob.client_secret()),
+        SigningScheme::ColonSeparatedHex,
+    )
+    .map_err(hookbridge_core::Error::from)?;
+    let bitnob = BitnobClient::with_config(config(&sims.bitnob.base_url(), http)?, signer)?.allow_insecure_urls(true);
     let abbeycross = AbbeyCrossClient::with_config(
         config(&sims.abbeycross.base_url(), http)?,
         Secret::new(sims.abbeycross.token()),
@@ -245,7 +250,8 @@ fn tour_event(provider: ProviderId) -> &'static str {
 
 /// The unified spec registered at `provider`.
 fn tour_spec(provider: ProviderId, callback: &str) -> Result<EndpointSpec, CliError> {
-    let url = callback.parse().map_err(|e| CliError::failed(format!("receiver URL: {e}")))?;
+    let url: hookbridge_core::DeliveryUrl =
+        callback.parse().map_err(|e| CliError::failed(format!("receiver URL: {e}")))?;
     let spec = EndpointSpec::new(url);
     Ok(match provider {
         // BLAZE's create takes no event list: it delivers every type.

@@ -7,7 +7,9 @@
 //! | sending: connect / I/O failure | [`Error::Transport`] | connect failures and broken connections |
 //! | sending: a time limit elapsed | [`Error::Timeout`] | yes |
 //! | response: non-2xx status | [`Error::Api`] | 429, 502, 503, 504 (see [`ApiErrorKind`]) |
+//! | response: a redirect (never followed) | [`Error::Redirect`] | never |
 //! | response: 2xx but undecodable | [`Error::Decode`] | never |
+//! | listing: paging stopped before the end | [`Error::Paging`] | never |
 //!
 //! The source chain is kept (`std::error::Error::source`); nothing is flattened to a string, and
 //! no variant carries a credential: request headers are never stored in errors.
@@ -75,6 +77,16 @@ pub enum Error {
     /// The provider answered 2xx but the body could not be decoded.
     #[error(transparent)]
     Decode(Box<DecodeError>),
+
+    /// The provider answered with a redirect. hookbridge never follows one (see
+    /// [`RedirectError`]): the request's credentials would go to the new location.
+    #[error(transparent)]
+    Redirect(Box<RedirectError>),
+
+    /// A listing was stopped before its end: the page cap was reached or the server repeated
+    /// itself (see [`PagingStop`]). Items before it were yielded.
+    #[error(transparent)]
+    Paging(Box<PagingError>),
 }
 
 impl Error {
@@ -134,11 +146,25 @@ impl Error {
         }
     }
 
-    /// The HTTP status of an API or decode error.
+    /// Whether the provider answered with a redirect (never followed).
+    pub fn is_redirect(&self) -> bool {
+        matches!(self, Error::Redirect(_))
+    }
+
+    /// The redirect error, if the provider answered with a redirect.
+    pub fn as_redirect(&self) -> Option<&RedirectError> {
+        match self {
+            Error::Redirect(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of an API, decode or redirect error.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode(d) => d.status,
+            Error::Redirect(r) => Some(r.status),
             _ => None,
         }
     }
@@ -158,6 +184,132 @@ impl From<DecodeError> for Error {
     fn from(e: DecodeError) -> Self {
         Error::Decode(Box::new(e))
     }
+}
+
+impl From<RedirectError> for Error {
+    fn from(e: RedirectError) -> Self {
+        Error::Redirect(Box::new(e))
+    }
+}
+
+/// Why a listing was stopped before the server said it was complete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PagingStop {
+    /// The page cap ([`crate::PageLimits::max_pages`]) was reached and the server offered another page.
+    PageCap {
+        /// The cap.
+        max_pages: u64,
+    },
+    /// The server pointed at a page that was already fetched (the same cursor, offset or URL).
+    RepeatedRequest {
+        /// `cursor`, `offset` or `url` (never the value, which may carry a token).
+        kind: &'static str,
+    },
+    /// Page `page` holds the same item ids as page `first_seen`: the server hands out a new
+    /// cursor, offset or URL but the same page.
+    RepeatedPage {
+        /// The repeated page's number (1-based).
+        page: u64,
+        /// The earlier page it repeats.
+        first_seen: u64,
+    },
+}
+
+impl fmt::Display for PagingStop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PagingStop::PageCap { max_pages } => {
+                write!(f, "the page cap of {max_pages} pages was reached and the server offered more")
+            }
+            PagingStop::RepeatedRequest { kind } => write!(f, "the server repeated a {kind} already followed"),
+            PagingStop::RepeatedPage { page, first_seen } => {
+                write!(f, "page {page} repeats the items of page {first_seen}")
+            }
+        }
+    }
+}
+
+/// A listing stopped before its end (see [`crate::page`]). Names no cursor or URL.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{}{operation}: listing stopped after {pages} page{}: {reason}", provider.map(|p| format!("{p} ")).unwrap_or_default(), if *pages == 1 { "" } else { "s" })]
+#[non_exhaustive]
+pub struct PagingError {
+    /// Provider listed, when the paginator was told ([`crate::page::paginate_for`]).
+    pub provider: Option<ProviderId>,
+    /// Operation name (`list`, `list_webhooks`, ...).
+    pub operation: &'static str,
+    /// Pages fetched.
+    pub pages: u64,
+    /// Why the listing stopped.
+    pub reason: PagingStop,
+}
+
+impl Error {
+    /// The paging error, if a listing was stopped before its end.
+    pub fn as_paging(&self) -> Option<&PagingError> {
+        match self {
+            Error::Paging(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// Why a redirect was not followed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RedirectReason {
+    /// The location is on another origin (scheme, host or port): following it would hand the
+    /// request's credentials (`Authorization`, BLAZE's `x-api-key`, Bitnob's `X-Auth-*`) to that host.
+    CrossOrigin,
+    /// The location downgrades `https` to `http`.
+    InsecureDowngrade,
+    /// The location is on the configured origin. Not followed either: a management API does not
+    /// redirect in normal operation, and a redirect usually means the base URL needs correcting
+    /// (for example a missing path prefix), which the caller should do explicitly.
+    SameOrigin,
+    /// The response carried no usable `Location` header.
+    NoLocation,
+}
+
+impl RedirectReason {
+    /// The reason in a few words.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RedirectReason::CrossOrigin => "to another origin",
+            RedirectReason::InsecureDowngrade => "from https to http",
+            RedirectReason::SameOrigin => "within the configured origin",
+            RedirectReason::NoLocation => "without a usable Location",
+        }
+    }
+}
+
+impl fmt::Display for RedirectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The provider answered with a 3xx redirect, which was not followed.
+///
+/// hookbridge never follows redirects: credentials and signed headers must not reach another
+/// origin, an `https` → `http` downgrade would expose them on the wire, and a same-origin redirect
+/// is reported too so the caller can fix the base URL. [`RedirectError::location`] holds only the
+/// scheme, host, port and path of the location (its query may carry tokens).
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{provider} {operation}: HTTP {status} redirect {reason} not followed{}", location.as_deref().map(|l| format!(" (location {l})")).unwrap_or_default())]
+#[non_exhaustive]
+pub struct RedirectError {
+    /// Provider that answered.
+    pub provider: ProviderId,
+    /// Operation name.
+    pub operation: &'static str,
+    /// The redirect status (301, 302, 303, 307, 308, ...).
+    pub status: StatusCode,
+    /// Why it was not followed.
+    pub reason: RedirectReason,
+    /// The location without query, fragment or user info, when it was a URL.
+    pub location: Option<String>,
 }
 
 /// Input refused before any request was sent. Nothing was lost: the caller still owns the input.
@@ -355,13 +507,63 @@ pub struct DecodeError {
     pub status: Option<StatusCode>,
     /// What failed.
     pub kind: DecodeErrorKind,
-    /// Human-readable detail (serde's message with line and column, for example).
+    /// Human-readable detail (serde's message with line and column, for example). A serde
+    /// message never quotes a body value here ([`crate::redact::redact_serde_message`]).
     pub detail: String,
     /// At most [`BODY_EXCERPT_LEN`] bytes of the body, lossily decoded.
     pub excerpt: String,
-    /// The serde error, when decoding failed in serde.
+    /// What serde reported, when decoding failed in serde (the value it quoted removed).
     #[source]
-    pub source: Option<serde_json::Error>,
+    pub source: Option<JsonError>,
+}
+
+/// A serde_json decoding failure without the body value serde's message quotes: its category,
+/// position and redacted message. (serde_json's own error would print the value from `Display`
+/// and `Debug`, so it is not kept.)
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+#[non_exhaustive]
+pub struct JsonError {
+    /// Syntax, data (wrong type or value), unexpected end of input, or I/O.
+    pub category: JsonErrorCategory,
+    /// 1-based line of the failure (0 when unknown).
+    pub line: usize,
+    /// 1-based column of the failure (0 when unknown).
+    pub column: usize,
+    /// serde's message with the quoted value replaced by `[REDACTED]`.
+    pub message: String,
+}
+
+/// The kind of a [`JsonError`] (serde_json's `Category`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JsonErrorCategory {
+    /// Not valid JSON.
+    Syntax,
+    /// Valid JSON of the wrong shape (type, value, missing field).
+    Data,
+    /// The input ended early.
+    Eof,
+    /// Reading failed.
+    Io,
+}
+
+impl From<serde_json::Error> for JsonError {
+    fn from(e: serde_json::Error) -> Self {
+        use serde_json::error::Category;
+        let category = match e.classify() {
+            Category::Syntax => JsonErrorCategory::Syntax,
+            Category::Data => JsonErrorCategory::Data,
+            Category::Eof => JsonErrorCategory::Eof,
+            Category::Io => JsonErrorCategory::Io,
+        };
+        Self {
+            category,
+            line: e.line(),
+            column: e.column(),
+            message: crate::redact::redact_serde_message(&e.to_string()),
+        }
+    }
 }
 
 /// A bounded, lossy UTF-8 excerpt of `bytes` (at most [`BODY_EXCERPT_LEN`] bytes of the body), with

@@ -4,7 +4,7 @@
 //!
 //! * [`Webhook`] — the unified, object-safe trait (create, get, list, update, delete, rotate secret)
 //!   with [`Capabilities`] and a typed [`Unsupported`] error;
-//! * the unified model — [`Endpoint`], [`EndpointSpec`], [`EventType`], [`EventSelection`],
+//! * the unified model — [`Endpoint`], [`EndpointSpec`], [`EndpointUpdate`], [`EventType`], [`EventSelection`],
 //!   [`EndpointStatus`], one [`Timestamp`] type;
 //! * [`Error`] — one error type split by phase, with predicates such as [`Error::is_retryable`];
 //! * [`Secret`] — credentials that never print and are zeroed on drop;
@@ -30,11 +30,12 @@ pub mod webhook;
 
 pub use delivery::{Delivery, Subject};
 pub use error::{
-    ApiError, ApiErrorKind, DecodeError, DecodeErrorKind, Error, InvalidInput, ProviderErrorBody, Result, Unsupported,
+    ApiError, ApiErrorKind, DecodeError, DecodeErrorKind, Error, InvalidInput, JsonError, JsonErrorCategory,
+    PagingError, PagingStop, ProviderErrorBody, RedirectError, RedirectReason, Result, Unsupported,
 };
 pub use model::{
-    Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, EventType, IdempotencyKey,
-    Operation,
+    Capabilities, DeliveryUrl, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection,
+    EventType, IdempotencyKey, ListFilter, Operation,
 };
 pub use page::{BoxStream, Page, PageLimits, PageRequest};
 pub use provider::ProviderId;

@@ -74,6 +74,139 @@ pub fn validate_path_id(field: &'static str, id: &str) -> Result<(), InvalidInpu
     Ok(())
 }
 
+/// A delivery URL exactly as the caller wrote it: validated as an absolute URL, but sent
+/// unchanged (`https://x.com` stays `https://x.com`; `url::Url` would send `https://x.com/`).
+///
+/// [`DeliveryUrl::new`] refuses what `url::Url` cannot parse, a URL without a host, and a string
+/// that parsing would change silently (surrounding whitespace, control characters). It derefs
+/// to the parsed [`Url`] for inspection (`scheme()`, `host_str()`), while [`DeliveryUrl::as_str`],
+/// `Display` and serialization give the caller's string. Converting from a [`Url`] takes its
+/// serialization (already normalised).
+///
+/// ```
+/// use hookbridge_core::DeliveryUrl;
+///
+/// let url = DeliveryUrl::new("https://x.com")?;
+/// assert_eq!(url.as_str(), "https://x.com");
+/// assert_eq!(serde_json::to_string(&url)?, r#""https://x.com""#);
+/// assert_eq!(url.host_str(), Some("x.com"));
+/// assert!(DeliveryUrl::new(" https://x.com").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct DeliveryUrl {
+    raw: String,
+    parsed: Url,
+}
+
+impl DeliveryUrl {
+    /// Validates `raw` and keeps it as given.
+    pub fn new(raw: impl Into<String>) -> Result<Self, InvalidInput> {
+        let raw = raw.into();
+        if raw.trim() != raw || raw.chars().any(char::is_control) {
+            return Err(InvalidInput::new("url", "must not contain surrounding whitespace or control characters"));
+        }
+        let parsed = Url::parse(&raw).map_err(|e| InvalidInput::new("url", format!("`{raw}` is not a URL: {e}")))?;
+        if parsed.cannot_be_a_base() || parsed.host().is_none() {
+            return Err(InvalidInput::new("url", format!("`{raw}` is not an absolute URL with a host")));
+        }
+        Ok(Self { raw, parsed })
+    }
+
+    /// The URL exactly as given (what is sent).
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// The parsed URL (for inspection; its serialization may differ from [`DeliveryUrl::as_str`]).
+    pub fn url(&self) -> &Url {
+        &self.parsed
+    }
+}
+
+impl std::ops::Deref for DeliveryUrl {
+    type Target = Url;
+    fn deref(&self) -> &Url {
+        &self.parsed
+    }
+}
+
+impl AsRef<str> for DeliveryUrl {
+    fn as_ref(&self) -> &str {
+        &self.raw
+    }
+}
+
+impl fmt::Display for DeliveryUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl fmt::Debug for DeliveryUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.raw, f)
+    }
+}
+
+impl std::str::FromStr for DeliveryUrl {
+    type Err = InvalidInput;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+impl TryFrom<&str> for DeliveryUrl {
+    type Error = InvalidInput;
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        Self::new(s)
+    }
+}
+
+impl TryFrom<String> for DeliveryUrl {
+    type Error = InvalidInput;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::new(s)
+    }
+}
+
+impl From<Url> for DeliveryUrl {
+    fn from(parsed: Url) -> Self {
+        Self { raw: parsed.as_str().to_owned(), parsed }
+    }
+}
+
+impl From<DeliveryUrl> for String {
+    fn from(url: DeliveryUrl) -> Self {
+        url.raw
+    }
+}
+
+impl PartialEq<str> for DeliveryUrl {
+    fn eq(&self, other: &str) -> bool {
+        self.raw == other
+    }
+}
+
+impl PartialEq<&str> for DeliveryUrl {
+    fn eq(&self, other: &&str) -> bool {
+        self.raw == *other
+    }
+}
+
+impl Serialize for DeliveryUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.raw)
+    }
+}
+
+impl<'de> Deserialize<'de> for DeliveryUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        Self::new(raw).map_err(serde::de::Error::custom)
+    }
+}
+
 /// An event type name as the provider spells it on the wire (`order.created`, `NEW_MEMBER`,
 /// `purchase.paid`, ...).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -209,22 +342,23 @@ impl Endpoint {
     }
 }
 
-/// What to create, or the full new state for an update.
+/// What to create.
 ///
 /// ```
-/// use hookbridge_core::{EndpointSpec, EventSelection};
+/// use hookbridge_core::{DeliveryUrl, EndpointSpec, EventSelection};
 ///
-/// let spec = EndpointSpec::new("https://example.com/hooks".parse()?)
+/// let spec = EndpointSpec::new(DeliveryUrl::new("https://example.com/hooks")?)
 ///     .event("order.created")
 ///     .name("orders");
 /// assert_eq!(spec.events.events().len(), 1);
-/// # Ok::<(), url::ParseError>(())
+/// assert_eq!(spec.urls[0].as_str(), "https://example.com/hooks");
+/// # Ok::<(), hookbridge_core::InvalidInput>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EndpointSpec {
-    /// Delivery URLs. Most providers take exactly one.
-    pub urls: Vec<Url>,
+    /// Delivery URLs, sent exactly as given. Most providers take exactly one.
+    pub urls: Vec<DeliveryUrl>,
     /// Events to receive.
     pub events: EventSelection,
     /// Display name or title, where the provider has one.
@@ -235,13 +369,13 @@ pub struct EndpointSpec {
 
 impl EndpointSpec {
     /// A spec delivering to `url`, with no events selected yet.
-    pub fn new(url: Url) -> Self {
-        Self { urls: vec![url], ..Self::default() }
+    pub fn new(url: impl Into<DeliveryUrl>) -> Self {
+        Self { urls: vec![url.into()], ..Self::default() }
     }
 
     /// Adds a delivery URL.
-    pub fn url(mut self, url: Url) -> Self {
-        self.urls.push(url);
+    pub fn url(mut self, url: impl Into<DeliveryUrl>) -> Self {
+        self.urls.push(url.into());
         self
     }
 
@@ -273,12 +407,165 @@ impl EndpointSpec {
     }
 
     /// The single URL of a single-URL provider; an error when there is none or several.
-    pub fn single_url(&self) -> Result<&Url, InvalidInput> {
+    pub fn single_url(&self) -> Result<&DeliveryUrl, InvalidInput> {
         match self.urls.as_slice() {
             [one] => Ok(one),
             [] => Err(InvalidInput::new("url", "a delivery URL is required")),
             _ => Err(InvalidInput::new("url", "this provider takes exactly one delivery URL")),
         }
+    }
+}
+
+/// What to change on an existing endpoint: only the fields that are set (`Some`, or present in
+/// `provider_fields`) change; everything else stays as it is at the provider.
+///
+/// Providers that document a partial update (Bitnob `PATCH`) send exactly these fields. Providers
+/// that only replace a whole object (BLAZE `PUT`, CHIP `PUT`) read the endpoint, apply these fields
+/// and send the result back, so fields not named here keep their current values.
+///
+/// ```
+/// use hookbridge_core::EndpointUpdate;
+///
+/// let rename = EndpointUpdate::new().name("orders (EU)");
+/// assert!(rename.urls.is_none() && rename.events.is_none());
+/// assert!(!rename.is_empty());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EndpointUpdate {
+    /// New delivery URLs (replace the current ones), sent exactly as given.
+    pub urls: Option<Vec<DeliveryUrl>>,
+    /// New event selection (replaces the current one).
+    pub events: Option<EventSelection>,
+    /// New display name or title.
+    pub name: Option<String>,
+    /// Provider-specific fields to set, by wire name (for example BLAZE `shopId`).
+    pub provider_fields: Map<String, Value>,
+}
+
+impl EndpointUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Replaces the delivery URLs with `url` (call again to add more).
+    pub fn url(mut self, url: impl Into<DeliveryUrl>) -> Self {
+        self.urls.get_or_insert_with(Vec::new).push(url.into());
+        self
+    }
+
+    /// Replaces the event selection with `events`.
+    pub fn events(mut self, events: EventSelection) -> Self {
+        self.events = Some(events);
+        self
+    }
+
+    /// Adds one event to the new event list.
+    pub fn event(mut self, event: impl Into<EventType>) -> Self {
+        match &mut self.events {
+            Some(EventSelection::Only(v)) => v.push(event.into()),
+            _ => self.events = Some(EventSelection::Only(vec![event.into()])),
+        }
+        self
+    }
+
+    /// Selects every event.
+    pub fn all_events(mut self) -> Self {
+        self.events = Some(EventSelection::All);
+        self
+    }
+
+    /// Changes the display name or title.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets a provider-specific field by wire name.
+    pub fn provider_field(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.provider_fields.insert(key.into(), value.into());
+        self
+    }
+
+    /// Whether nothing would change.
+    pub fn is_empty(&self) -> bool {
+        self.urls.is_none() && self.events.is_none() && self.name.is_none() && self.provider_fields.is_empty()
+    }
+
+    /// The single new URL of a single-URL provider: `None` when the URLs do not change, an error
+    /// when the update names none or several.
+    pub fn single_url(&self) -> Result<Option<&DeliveryUrl>, InvalidInput> {
+        match self.urls.as_deref() {
+            None => Ok(None),
+            Some([one]) => Ok(Some(one)),
+            Some([]) => Err(InvalidInput::new("url", "an update that changes the URL needs one URL")),
+            Some(_) => Err(InvalidInput::new("url", "this provider takes exactly one delivery URL")),
+        }
+    }
+
+    /// Refuses an update that changes nothing (nothing to send).
+    pub fn require_change(&self) -> Result<(), InvalidInput> {
+        if self.is_empty() {
+            return Err(InvalidInput::new(
+                "update",
+                "nothing to change: set a URL, events, a name or a provider field",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl From<&EndpointSpec> for EndpointUpdate {
+    /// Every field of the spec: URLs, events, and the name and provider fields when set.
+    fn from(spec: &EndpointSpec) -> Self {
+        Self {
+            urls: Some(spec.urls.clone()),
+            events: Some(spec.events.clone()),
+            name: spec.name.clone(),
+            provider_fields: spec.provider_fields.clone(),
+        }
+    }
+}
+
+impl From<EndpointSpec> for EndpointUpdate {
+    fn from(spec: EndpointSpec) -> Self {
+        Self::from(&spec)
+    }
+}
+
+/// Narrows a unified listing ([`crate::Webhook::list_filtered`]) by provider-specific filters,
+/// under their wire names (BLAZE: `shopId`). A provider refuses a filter it does not document
+/// rather than ignore it.
+///
+/// ```
+/// use hookbridge_core::ListFilter;
+///
+/// let by_shop = ListFilter::new().provider_field("shopId", "5c8f9e2ab1d4e70012ab34ce");
+/// assert!(!by_shop.is_empty());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListFilter {
+    /// Provider-specific filters, by wire name.
+    pub provider_fields: Map<String, Value>,
+}
+
+impl ListFilter {
+    /// No filter: every endpoint.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a provider-specific filter by wire name.
+    pub fn provider_field(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.provider_fields.insert(key.into(), value.into());
+        self
+    }
+
+    /// Whether the filter is empty (lists everything).
+    pub fn is_empty(&self) -> bool {
+        self.provider_fields.is_empty()
     }
 }
 
@@ -385,7 +672,9 @@ impl Capabilities {
     }
 }
 
-/// An idempotency key (1–255 printable ASCII characters, no leading or trailing space).
+/// An idempotency key: 1–255 printable ASCII characters (`0x20`–`0x7e`), as Bitnob documents —
+/// spaces included, also leading and trailing ones. The key is sent as given; note that HTTP
+/// parsers drop whitespace around a header value, so a server sees ` k ` and `k` as the same key.
 ///
 /// A create that carries one may be retried safely: the provider returns the cached response.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -406,9 +695,6 @@ impl IdempotencyKey {
         }
         if let Some(pos) = key.bytes().position(|b| !(0x20..=0x7e).contains(&b)) {
             return Err(InvalidInput::new("idempotency_key", format!("must be printable ASCII (byte {pos} is not)")));
-        }
-        if key.starts_with(' ') || key.ends_with(' ') {
-            return Err(InvalidInput::new("idempotency_key", "must not start or end with a space"));
         }
         Ok(Self(key))
     }
@@ -465,11 +751,29 @@ mod tests {
         assert!(IdempotencyKey::new("").is_err());
         assert!(IdempotencyKey::new("caf\u{e9}").is_err());
         assert!(IdempotencyKey::new("a\tb").is_err());
-        assert!(IdempotencyKey::new(" a").is_err());
+        for spaced in [" a", "a ", " a b ", " "] {
+            assert_eq!(IdempotencyKey::new(spaced).map(|k| k.as_str().to_owned()), Ok(spaced.to_owned()));
+        }
+        assert!(IdempotencyKey::new("a\u{7f}").is_err());
         let g = IdempotencyKey::generate();
         assert_eq!(g.as_str().len(), 35);
         assert_ne!(g, IdempotencyKey::generate());
         assert!(IdempotencyKey::new(g.as_str()).is_ok());
+    }
+
+    #[test]
+    fn delivery_urls_keep_the_callers_string() {
+        for raw in ["https://x.com", "HTTPS://X.COM:443/a/../b?q=1", "http://127.0.0.1:8080"] {
+            let url = DeliveryUrl::new(raw).unwrap_or_else(|e| panic!("{raw}: {e}"));
+            assert_eq!(url.as_str(), raw);
+            assert_eq!(url.to_string(), raw);
+            assert_eq!(serde_json::to_value(&url).ok(), Some(Value::String(raw.to_owned())));
+        }
+        for bad in ["", "x.com", " https://x.com", "https://x.com\n", "mailto:a@b.c", "https://"] {
+            assert!(DeliveryUrl::new(bad).is_err(), "{bad:?}");
+        }
+        let from_url = DeliveryUrl::from(Url::parse("https://x.com").unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(from_url.as_str(), "https://x.com/", "a Url is taken as serialised");
     }
 
     #[test]

@@ -1,13 +1,27 @@
 //! One lazy pagination stream for every paging dialect: offsets (BLAZE `start`/`limit`), cursors
 //! (Bitnob `starting_after`/`ending_before`/`next_cursor`) and next-page URLs (CHIP `next`).
 //!
-//! The stream fetches a page only when the previous one is consumed, and stops on an empty page,
-//! on a cursor it has already followed (so a misbehaving server cannot loop it forever), after
-//! [`PageLimits::max_pages`] pages or [`PageLimits::max_items`] items. Memory held is one page
-//! plus one 64-bit fingerprint per page followed.
+//! The stream fetches a page only when the previous one is consumed. It ends normally on an empty
+//! page, on a page without a next page, or after [`PageLimits::max_items`] items. It **always
+//! ends**, even against a server that pages forever:
+//!
+//! * **a default page cap**: [`PageLimits::default`] allows [`PageLimits::DEFAULT_MAX_PAGES`]
+//!   (1 000) pages; every provider client uses it unless the caller sets other limits
+//!   ([`PageLimits::max_pages`], or [`PageLimits::NONE`] for no cap);
+//! * **loop detection by request**: a cursor, offset or next URL that was already followed;
+//! * **loop detection by content**: a page whose item ids ([`Page::keyed`]) are those of an
+//!   earlier page — a server handing out a fresh cursor (Bitnob), `?page=N+1` (CHIP) or the next
+//!   offset (BLAZE) with the same page again.
+//!
+//! Each of these ends the stream with one [`Error::Paging`] naming the reason
+//! ([`PagingStop`]), after the items already yielded; nothing is silently truncated.
+//!
+//! Memory is bounded: one page, plus at most [`REMEMBERED_PAGES`] 64-bit fingerprints of requests
+//! and as many of page contents (the most recent ones; older ones are forgotten). Nothing about a
+//! request is logged beyond its kind: cursors and next URLs may carry tokens.
 
-use std::collections::HashSet;
 use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::pin::Pin;
@@ -16,7 +30,11 @@ use std::task::{Context, Poll};
 use futures_util::Stream;
 use url::Url;
 
-use crate::error::Result;
+use crate::error::{Error, PagingError, PagingStop, Result};
+use crate::provider::ProviderId;
+
+/// How many recent request and page fingerprints a stream remembers for loop detection.
+pub const REMEMBERED_PAGES: usize = 4096;
 
 /// A boxed stream of results, usable behind `dyn` traits.
 pub type BoxStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T>> + Send + 'a>>;
@@ -40,6 +58,19 @@ pub enum PageRequest {
     Url(Url),
 }
 
+impl PageRequest {
+    /// The kind of request, for logs and errors (`first`, `offset`, `cursor`, `url`): never the
+    /// cursor or URL itself, which may carry a token.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PageRequest::First => "first",
+            PageRequest::Offset { .. } => "offset",
+            PageRequest::After(_) | PageRequest::Before(_) => "cursor",
+            PageRequest::Url(_) => "url",
+        }
+    }
+}
+
 /// One fetched page: its items and where the next page is, if anywhere.
 #[derive(Clone, Debug)]
 pub struct Page<T> {
@@ -47,17 +78,31 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// The next page; `None` ends the stream.
     pub next: Option<PageRequest>,
+    /// A fingerprint of the page's content (its item ids), set by [`Page::keyed`]; used to stop
+    /// a stream whose server repeats a page under a new cursor, offset or URL.
+    pub content: Option<u64>,
 }
 
 impl<T> Page<T> {
-    /// A page.
+    /// A page without a content fingerprint (only repeated requests are detected).
     pub fn new(items: Vec<T>, next: Option<PageRequest>) -> Self {
-        Self { items, next }
+        Self { items, next, content: None }
     }
 
-    /// Maps the items.
+    /// A page whose content is identified by each item's `key` (its id): a later page with the
+    /// same keys in the same order ends the stream with [`PagingStop::RepeatedPage`].
+    pub fn keyed<K: Hash + ?Sized>(items: Vec<T>, next: Option<PageRequest>, key: impl Fn(&T) -> &K) -> Self {
+        let mut h = DefaultHasher::new();
+        items.len().hash(&mut h);
+        for item in &items {
+            key(item).hash(&mut h);
+        }
+        Self { content: Some(h.finish()), items, next }
+    }
+
+    /// Maps the items (the content fingerprint is kept).
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), next: self.next }
+        Page { items: self.items.into_iter().map(f).collect(), next: self.next, content: self.content }
     }
 
     /// The next page for offset paging: `start + len` while the page was full, else `None`.
@@ -72,17 +117,32 @@ impl<T> Page<T> {
 }
 
 /// Safety limits for a pagination stream.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+///
+/// The default caps a listing at [`PageLimits::DEFAULT_MAX_PAGES`] pages: reaching the cap while
+/// the server still offers a next page ends the stream with [`PagingStop::PageCap`] (an error,
+/// not a silent truncation). [`PageLimits::max_items`] is the caller's own bound and ends the
+/// stream normally.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PageLimits {
-    /// Stop after this many pages.
+    /// Fail with [`PagingStop::PageCap`] rather than fetch more than this many pages.
     pub max_pages: Option<u64>,
-    /// Stop after this many items.
+    /// End the stream (normally) after this many items.
     pub max_items: Option<u64>,
 }
 
+impl Default for PageLimits {
+    /// At most [`PageLimits::DEFAULT_MAX_PAGES`] pages, no item limit.
+    fn default() -> Self {
+        Self { max_pages: Some(Self::DEFAULT_MAX_PAGES), max_items: None }
+    }
+}
+
 impl PageLimits {
-    /// No limits beyond the built-in loop protection.
+    /// The default page cap of every listing (1 000 pages: 100 000 items at a page size of 100).
+    pub const DEFAULT_MAX_PAGES: u64 = 1_000;
+
+    /// No page or item cap; loop detection (repeated requests and pages) still applies.
     pub const NONE: PageLimits = PageLimits { max_pages: None, max_items: None };
 
     /// Sets the page limit.
@@ -107,11 +167,51 @@ struct Paginator<T, F, Fut> {
     in_flight: Option<Pin<Box<Fut>>>,
     next: Option<PageRequest>,
     buffer: Box<std::vec::IntoIter<T>>,
-    seen: HashSet<u64>,
+    seen_requests: Box<Window>,
+    seen_pages: Box<Window>,
     pages: u64,
     items: u64,
     limits: PageLimits,
     done: bool,
+    provider: Option<ProviderId>,
+    operation: &'static str,
+}
+
+/// The most recent [`REMEMBERED_PAGES`] fingerprints, with the page number each was seen at.
+#[derive(Default)]
+struct Window {
+    order: VecDeque<u64>,
+    at: HashMap<u64, u64>,
+}
+
+impl Window {
+    /// Records `fp` seen at page `page`; returns the page it was seen at before, if remembered.
+    fn check_insert(&mut self, fp: u64, page: u64) -> Option<u64> {
+        if let Some(first) = self.at.get(&fp) {
+            return Some(*first);
+        }
+        if self.order.len() >= REMEMBERED_PAGES
+            && let Some(old) = self.order.pop_front()
+        {
+            self.at.remove(&old);
+        }
+        self.order.push_back(fp);
+        self.at.insert(fp, page);
+        None
+    }
+}
+
+impl<T, F, Fut> Paginator<T, F, Fut> {
+    fn stop(&mut self, reason: PagingStop) -> Poll<Option<Result<T>>> {
+        self.done = true;
+        tracing::warn!(pages = self.pages, %reason, "pagination stopped");
+        Poll::Ready(Some(Err(Error::Paging(Box::new(PagingError {
+            provider: self.provider,
+            operation: self.operation,
+            pages: self.pages,
+            reason,
+        })))))
+    }
 }
 
 impl<T, F, Fut> Stream for Paginator<T, F, Fut>
@@ -138,6 +238,11 @@ where
                 match result {
                     Ok(page) if page.items.is_empty() => this.done = true,
                     Ok(page) => {
+                        if let Some(content) = page.content
+                            && let Some(first_seen) = this.seen_pages.check_insert(content, this.pages)
+                        {
+                            return this.stop(PagingStop::RepeatedPage { page: this.pages, first_seen });
+                        }
                         this.next = page.next;
                         *this.buffer = page.items.into_iter();
                     }
@@ -152,14 +257,11 @@ where
                 this.done = true;
                 return Poll::Ready(None);
             };
-            if this.limits.max_pages.is_some_and(|max| this.pages >= max) {
-                this.done = true;
-                return Poll::Ready(None);
+            if let Some(max) = this.limits.max_pages.filter(|max| this.pages >= *max) {
+                return this.stop(PagingStop::PageCap { max_pages: max });
             }
-            if !this.seen.insert(fingerprint(&req)) {
-                tracing::warn!(?req, "pagination stopped: the provider repeated a cursor");
-                this.done = true;
-                return Poll::Ready(None);
+            if this.seen_requests.check_insert(fingerprint(&req), this.pages + 1).is_some() {
+                return this.stop(PagingStop::RepeatedRequest { kind: req.kind() });
             }
             this.pages += 1;
             this.in_flight = Some(Box::pin((this.fetch)(req)));
@@ -173,7 +275,8 @@ fn fingerprint(req: &PageRequest) -> u64 {
     h.finish()
 }
 
-/// Turns a page-fetching function into a lazy stream of items.
+/// Turns a page-fetching function into a lazy stream of items (see the [module docs](self) for
+/// when it ends). Errors it raises itself name no provider; see [`paginate_for`].
 ///
 /// ```
 /// use futures_util::StreamExt;
@@ -199,15 +302,64 @@ where
     F: FnMut(PageRequest) -> Fut + Send + 'a,
     Fut: Future<Output = Result<Page<T>>> + Send + 'a,
 {
+    paginator(None, "list", limits, fetch)
+}
+
+/// [`paginate`] for a provider's `operation`: a [`PagingError`] it raises names them.
+pub fn paginate_for<'a, T, F, Fut>(
+    provider: ProviderId,
+    operation: &'static str,
+    limits: PageLimits,
+    fetch: F,
+) -> BoxStream<'a, T>
+where
+    T: Send + 'a,
+    F: FnMut(PageRequest) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'a,
+{
+    paginator(Some(provider), operation, limits, fetch)
+}
+
+fn paginator<'a, T, F, Fut>(
+    provider: Option<ProviderId>,
+    operation: &'static str,
+    limits: PageLimits,
+    fetch: F,
+) -> BoxStream<'a, T>
+where
+    T: Send + 'a,
+    F: FnMut(PageRequest) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'a,
+{
     Box::pin(Paginator {
         fetch: Box::new(fetch),
         in_flight: None,
         next: Some(PageRequest::First),
         buffer: Box::new(Vec::new().into_iter()),
-        seen: HashSet::new(),
+        seen_requests: Box::default(),
+        seen_pages: Box::default(),
         pages: 0,
         items: 0,
         limits,
         done: false,
+        provider,
+        operation,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loop_window_is_bounded_and_forgets_the_oldest() {
+        let mut w = Window::default();
+        for fp in 0..(REMEMBERED_PAGES as u64 + 10) {
+            assert_eq!(w.check_insert(fp, fp + 1), None);
+        }
+        assert_eq!(w.order.len(), REMEMBERED_PAGES);
+        assert_eq!(w.at.len(), REMEMBERED_PAGES);
+        assert_eq!(w.check_insert(0, 99_999), None, "the oldest was forgotten");
+        assert_eq!(w.check_insert(REMEMBERED_PAGES as u64 + 9, 100_000), Some(REMEMBERED_PAGES as u64 + 10));
+    }
 }

@@ -1,19 +1,70 @@
-//! Redaction of secret-looking JSON string values in quoted response bodies.
+//! Redaction of secret-looking JSON string values in quoted response bodies, and of body values
+//! in serde's error messages.
 //!
 //! Decode errors quote the start of the body they could not decode. A create or rotate response
 //! that fails to decode (a wrong type elsewhere, a truncated body) may still carry a one-time
 //! signing secret, so every quoted body goes through [`redact_secrets`] first: the string value
-//! of every key whose name contains `secret`, `token`, `password` or `apikey`/`api_key`
-//! (case-insensitive) is replaced by `[REDACTED]`. Truncated JSON is handled: an unterminated
-//! secret value is redacted to the end.
+//! of every key that [`is_secret_key`] names a secret is replaced by `[REDACTED]`. Key names are
+//! compared after JSON unescaping (`"s\u0065cret"` is `secret`). Truncated JSON is handled: an
+//! unterminated secret value is redacted to the end.
+//!
+//! serde's own messages quote the offending value (`invalid type: string "…", expected u32`);
+//! [`redact_serde_message`] replaces such values before a message goes into an error.
 
 /// What replaces a secret value.
 pub const REDACTED: &str = "[REDACTED]";
 
-/// Whether a JSON key names a secret.
+/// Whether a JSON key (or query parameter) names a secret: compared case-insensitively and
+/// ignoring separators (`api_key`, `apiKey`, `X-Api-Key` alike), a name containing `secret`,
+/// `token`, `password`, `passwd`, `credential`, `signature`, `privatekey` or `key` — except a
+/// public key (`public_key`, `publicKey`), which is not a secret.
 pub fn is_secret_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    ["secret", "token", "password", "apikey", "api_key", "private_key", "privatekey"].iter().any(|n| k.contains(n))
+    let k: String = key.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+    const ALWAYS: [&str; 7] = ["secret", "token", "password", "passwd", "credential", "signature", "privatekey"];
+    if ALWAYS.iter().any(|n| k.contains(n)) {
+        return true;
+    }
+    k.contains("key") && !k.contains("publickey")
+}
+
+/// A JSON string's content (between the quotes, escapes and all) as text: unescaped when it is
+/// valid JSON, else as written.
+fn unescape_key(raw: &str) -> std::borrow::Cow<'_, str> {
+    if !raw.contains('\\') {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    match serde_json::from_str::<String>(&format!("\"{raw}\"")) {
+        Ok(s) => std::borrow::Cow::Owned(s),
+        Err(_) => std::borrow::Cow::Borrowed(raw),
+    }
+}
+
+/// serde's error message with every value it quotes replaced by `[REDACTED]`: double-quoted
+/// strings (`invalid type: string "…"`) and backtick-quoted values (`unknown variant `…``,
+/// `invalid value: integer `…``). Field names (`missing field `x``, `unknown field `x``) and the
+/// position are kept.
+///
+/// ```
+/// use hookbridge_core::redact::redact_serde_message;
+///
+/// assert_eq!(
+///     redact_serde_message(r#"invalid type: string "sk_live_123", expected u32 at line 1 column 20"#),
+///     r#"invalid type: string "[REDACTED]", expected u32 at line 1 column 20"#
+/// );
+/// assert_eq!(redact_serde_message("missing field `url` at line 1 column 2"), "missing field `url` at line 1 column 2");
+/// ```
+pub fn redact_serde_message(message: &str) -> String {
+    // serde's messages are `<what> <quoted value>[, expected <schema>][ at line L column C]`; only
+    // the part before the tail can hold a body value (the tail comes from the type).
+    let tail_at = message.rfind(", expected").or_else(|| message.rfind(" at line")).unwrap_or(message.len());
+    let (head, tail) = message.split_at(tail_at);
+    let Some(open) = head.find(['"', '`']) else { return message.to_owned() };
+    let quote = &head[open..=open];
+    let before = &head[..open];
+    if quote == "`" && before.trim_end().ends_with("field") {
+        return message.to_owned();
+    }
+    format!("{before}{quote}{REDACTED}{quote}{tail}")
 }
 
 /// `body` (lossily decoded as UTF-8) with the string value of every secret-named key replaced by [`REDACTED`].
@@ -35,7 +86,7 @@ pub fn redact_secrets(body: &[u8]) -> String {
         rest = &inner[end + 1..];
         let after_ws = rest.trim_start();
         let Some(after_colon) = after_ws.strip_prefix(':') else { continue };
-        if !is_secret_key(key) {
+        if !is_secret_key(&unescape_key(key)) {
             // Copy up to and including the colon; the value is handled by the loop.
             out.push_str(&rest[..rest.len() - after_colon.len()]);
             rest = after_colon;
@@ -153,6 +204,44 @@ mod tests {
         assert!(dbg.contains("eu") && dbg.contains(REDACTED));
         let json = serde_json::to_value(&extra).unwrap_or_default();
         assert_eq!(json["webhookSecret"], "s3cr3t-value", "serialization is unchanged");
+    }
+
+    #[test]
+    fn catches_key_credential_signature_and_escaped_names() {
+        let body = br#"{"key":"k1","x-api-key":"k2","credential":"c1","signature":"s1","s\u0065cret":"e1","public_key":"PEM","name":"ok"}"#;
+        let out = redact_secrets(body);
+        for hidden in ["k1", "k2", "c1", "s1", "e1"] {
+            assert!(!out.contains(&format!("\"{hidden}\"")), "{hidden}: {out}");
+        }
+        assert!(out.contains(r#""public_key":"PEM""#) && out.contains(r#""name":"ok""#), "{out}");
+        assert!(is_secret_key("apiKey") && is_secret_key("X-Auth-Signature") && is_secret_key("clientCredentials"));
+        assert!(!is_secret_key("publicKey") && !is_secret_key("url") && !is_secret_key("id"));
+    }
+
+    #[test]
+    fn serde_messages_lose_their_values_but_keep_field_names() {
+        for (raw, want) in [
+            (
+                r#"invalid type: string "whsec_abc", expected a boolean at line 1 column 30"#,
+                r#"invalid type: string "[REDACTED]", expected a boolean at line 1 column 30"#,
+            ),
+            (
+                "invalid type: integer `4242424242424242`, expected a string at line 1 column 9",
+                "invalid type: integer `[REDACTED]`, expected a string at line 1 column 9",
+            ),
+            (
+                "unknown variant `sk_live_x`, expected `a` or `b` at line 1 column 5",
+                "unknown variant `[REDACTED]`, expected `a` or `b` at line 1 column 5",
+            ),
+            (
+                r#"invalid value: string "a "quoted" secret", expected x"#,
+                r#"invalid value: string "[REDACTED]", expected x"#,
+            ),
+            ("unknown field `secretish`, expected one of `id`", "unknown field `secretish`, expected one of `id`"),
+            ("EOF while parsing a string at line 1 column 12", "EOF while parsing a string at line 1 column 12"),
+        ] {
+            assert_eq!(redact_serde_message(raw), want);
+        }
     }
 
     #[test]

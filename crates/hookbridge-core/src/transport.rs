@@ -1,5 +1,21 @@
 //! The HTTP transport: requests are data ([`Request`]); one place ([`HttpClient`]) authenticates,
 //! sends, retries, bounds and decodes them.
+//!
+//! # Redirects are never followed
+//!
+//! The `reqwest::Client` the transport builds has redirects switched off ([`redirect_policy`]). A
+//! 3xx answer is returned as [`Error::Redirect`] naming why it was not followed
+//! ([`RedirectReason`]): to another origin (the request's credentials — `Authorization`, BLAZE's
+//! `x-api-key`, Bitnob's `X-Auth-*` signature headers — would go with it; reqwest itself strips
+//! only `Authorization` and `Cookie` on a cross-host hop), from `https` to `http`, or within the
+//! configured origin. Same-origin redirects are not followed either: the documented management
+//! APIs do not redirect, so one means the base URL needs correcting, which the caller should do
+//! knowingly rather than have every request make two round trips (and re-send a signature
+//! computed for another path).
+//!
+//! A `reqwest::Client` supplied with [`ClientConfig::http_client`] keeps its own redirect policy;
+//! build it with `.redirect(hookbridge_core::transport::redirect_policy())`. If it follows a
+//! redirect anyway, the response is refused ([`Error::Redirect`]) rather than trusted.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -16,7 +32,8 @@ use url::Url;
 
 use crate::auth::{Auth, AuthContext};
 use crate::error::{
-    ApiError, ApiErrorKind, DecodeError, DecodeErrorKind, Error, InvalidInput, ProviderErrorBody, Result, excerpt,
+    ApiError, ApiErrorKind, DecodeError, DecodeErrorKind, Error, InvalidInput, ProviderErrorBody, RedirectError,
+    RedirectReason, Result, excerpt,
 };
 use crate::model::{IdempotencyKey, validate_path_id};
 use crate::provider::ProviderId;
@@ -60,6 +77,7 @@ pub struct ClientConfig {
     /// Largest response body read; larger success bodies are a decode error.
     pub max_response_bytes: usize,
     /// A prebuilt `reqwest::Client` to share connection pools with the rest of an application.
+    /// Build it with `.redirect(`[`redirect_policy`]`())`: hookbridge never follows redirects.
     pub http_client: Option<reqwest::Client>,
 }
 
@@ -138,11 +156,56 @@ impl ClientConfig {
         self
     }
 
-    /// Uses a prebuilt `reqwest::Client` (its own timeouts apply in addition to these).
+    /// Uses a prebuilt `reqwest::Client` (its own timeouts apply in addition to these). Build it
+    /// with `.redirect(`[`redirect_policy`]`())`; a redirect it follows anyway is refused.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
     }
+}
+
+/// The redirect policy of every `reqwest::Client` hookbridge builds: follow nothing. A 3xx answer
+/// becomes [`Error::Redirect`] (see the [module docs](self)).
+pub fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::none()
+}
+
+/// Why a redirect from `from` to the `Location` value `location` is not followed.
+///
+/// ```
+/// use hookbridge_core::RedirectReason;
+/// use hookbridge_core::transport::classify_redirect;
+///
+/// let from = "https://api.example.com/v1/webhooks".parse()?;
+/// assert_eq!(classify_redirect(&from, Some("https://evil.example/")).0, RedirectReason::CrossOrigin);
+/// assert_eq!(classify_redirect(&from, Some("http://api.example.com/v1/")).0, RedirectReason::InsecureDowngrade);
+/// assert_eq!(classify_redirect(&from, Some("/v2/webhooks?token=x")).0, RedirectReason::SameOrigin);
+/// // The location is reported without its query.
+/// assert_eq!(classify_redirect(&from, Some("/v2/webhooks?token=x")).1.as_deref(), Some("https://api.example.com/v2/webhooks"));
+/// # Ok::<(), url::ParseError>(())
+/// ```
+pub fn classify_redirect(from: &Url, location: Option<&str>) -> (RedirectReason, Option<String>) {
+    let Some(target) = location.and_then(|l| from.join(l).ok()) else {
+        return (RedirectReason::NoLocation, None);
+    };
+    let reason = if from.scheme() == "https" && target.scheme() == "http" {
+        RedirectReason::InsecureDowngrade
+    } else if target.origin() != from.origin() {
+        RedirectReason::CrossOrigin
+    } else {
+        RedirectReason::SameOrigin
+    };
+    (reason, Some(location_for_display(&target)))
+}
+
+/// `scheme://host[:port]/path` of a URL: no user info, query or fragment (they may hold tokens).
+fn location_for_display(url: &Url) -> String {
+    let mut shown = url.clone();
+    shown.set_query(None);
+    shown.set_fragment(None);
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.to_string()
 }
 
 /// Where a request goes.
@@ -381,6 +444,7 @@ impl HttpClient {
             Some(c) => c,
             None => reqwest::Client::builder()
                 .connect_timeout(config.connect_timeout)
+                .redirect(redirect_policy())
                 .user_agent(USER_AGENT_VALUE)
                 .build()
                 .map_err(|e| Error::Transport { provider, operation: "build_client", connect: false, source: e })?,
@@ -515,13 +579,17 @@ impl HttpClient {
                 ));
             }
         }
+        // `decode_error` redacts the value serde's message quotes.
         serde_json::from_slice(&resp.body).map_err(|e| {
             let detail = e.to_string();
             self.decode_error(operation, Some(resp.status), DecodeErrorKind::Json, detail, &resp.body, Some(e))
         })
     }
 
-    /// Builds a decode error for this provider (for provider crates' own checks).
+    /// Builds a decode error for this provider (for provider crates' own checks). When `source`
+    /// is a serde error, `detail` is taken as serde's message and the value it quotes is redacted
+    /// ([`crate::redact::redact_serde_message`]); the serde error itself is kept only as a
+    /// [`crate::JsonError`] (category, position, redacted message).
     pub fn decode_error(
         &self,
         operation: &'static str,
@@ -531,6 +599,7 @@ impl HttpClient {
         body: &[u8],
         source: Option<serde_json::Error>,
     ) -> Error {
+        let detail = if source.is_some() { crate::redact::redact_serde_message(&detail) } else { detail };
         Error::Decode(Box::new(DecodeError {
             provider: self.inner.provider,
             operation,
@@ -538,7 +607,7 @@ impl HttpClient {
             kind,
             detail,
             excerpt: excerpt(body),
-            source,
+            source: source.map(crate::error::JsonError::from),
         }))
     }
 
@@ -630,6 +699,17 @@ impl HttpClient {
         let t0 = Instant::now();
         let mut resp = builder.send().await.map_err(|e| self.transport_error(req.operation, e, t0))?;
         let status = resp.status();
+        if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+            let location = resp.headers().get(http::header::LOCATION).and_then(|v| v.to_str().ok());
+            let (reason, location) = classify_redirect(url, location);
+            tracing::debug!(attempt, status = status.as_u16(), %reason, "redirect not followed");
+            return Err(self.redirect_error(req.operation, status, reason, location));
+        }
+        if resp.url() != url {
+            // Only a caller-supplied `reqwest::Client` follows redirects; do not trust its answer.
+            let (reason, location) = classify_redirect(url, Some(resp.url().as_str()));
+            return Err(self.redirect_error(req.operation, status, reason, location));
+        }
         // Take the headers rather than cloning them; the body stream does not need them.
         let headers = std::mem::take(resp.headers_mut());
         let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
@@ -736,6 +816,16 @@ impl HttpClient {
             body,
             None,
         )
+    }
+
+    fn redirect_error(
+        &self,
+        operation: &'static str,
+        status: StatusCode,
+        reason: RedirectReason,
+        location: Option<String>,
+    ) -> Error {
+        RedirectError { provider: self.inner.provider, operation, status, reason, location }.into()
     }
 
     fn transport_error(&self, operation: &'static str, e: reqwest::Error, t0: Instant) -> Error {

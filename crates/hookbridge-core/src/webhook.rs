@@ -2,8 +2,9 @@
 
 use async_trait::async_trait;
 
+use crate::error::InvalidInput;
 use crate::error::{Result, Unsupported};
-use crate::model::{Capabilities, Endpoint, EndpointId, EndpointSpec, Operation};
+use crate::model::{Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointUpdate, ListFilter, Operation};
 use crate::page::BoxStream;
 use crate::provider::ProviderId;
 use crate::secret::Secret;
@@ -44,9 +45,29 @@ pub trait Webhook: Send + Sync + std::fmt::Debug {
         Box::pin(futures_util::stream::once(async move { Err(err) }))
     }
 
-    /// Replaces (or patches, where the provider only patches) an endpoint with `spec`.
-    async fn update(&self, id: &EndpointId, spec: &EndpointSpec) -> Result<Endpoint> {
-        let _ = (id, spec);
+    /// The endpoints matching `filter`, as a lazy stream over all pages. An empty filter is
+    /// [`Webhook::list`]; a filter the provider does not document is refused
+    /// ([`crate::Error::InvalidInput`], field `provider_fields`), never ignored. BLAZE filters by
+    /// `shopId`.
+    fn list_filtered(&self, filter: &ListFilter) -> BoxStream<'_, Endpoint> {
+        match filter.provider_fields.keys().next() {
+            None => self.list(),
+            Some(key) => {
+                let err = InvalidInput::new(
+                    "provider_fields",
+                    format!("{} documents no list filter `{key}`", self.provider().display_name()),
+                );
+                Box::pin(futures_util::stream::once(async move { Err(err.into()) }))
+            }
+        }
+    }
+
+    /// Changes only the fields set in `update` ([`EndpointUpdate`]); the rest of the endpoint
+    /// stays as it is. A provider with a partial update (`PATCH`) sends just those fields; one that
+    /// only replaces (`PUT`) reads the endpoint, applies them and sends the whole object back.
+    /// An update that changes nothing is refused before sending.
+    async fn update(&self, id: &EndpointId, update: &EndpointUpdate) -> Result<Endpoint> {
+        let _ = (id, update);
         Err(self.unsupported(Operation::Update))
     }
 

@@ -57,7 +57,7 @@
 //! assert!(!format!("{client:?}").contains("0123456789abcdef"));
 //!
 //! let request = RegisterWebhook::new(
-//!     "https://example.com/webhooks/exchange".parse()?,
+//!     hookbridge_core::DeliveryUrl::new("https://example.com/webhooks/exchange")?,
 //!     [MiexEvent::OrderCreated, MiexEvent::OrderStatusChanged],
 //! );
 //! request.validate()?;

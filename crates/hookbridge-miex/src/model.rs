@@ -4,6 +4,7 @@ use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 
+use hookbridge_core::DeliveryUrl;
 use hookbridge_core::{InvalidInput, Secret, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_with::{DeserializeFromStr, SerializeDisplay};
@@ -82,7 +83,7 @@ pub(crate) fn documented_events() -> String {
 /// use hookbridge_miex::{MiexEvent, RegisterWebhook};
 ///
 /// let req = RegisterWebhook::new(
-///     "https://example.com/webhooks/exchange".parse()?,
+///     hookbridge_core::DeliveryUrl::new("https://example.com/webhooks/exchange")?,
 ///     [MiexEvent::OrderCreated, MiexEvent::OrderStatusChanged],
 /// );
 /// assert!(req.validate().is_ok());
@@ -99,19 +100,19 @@ pub(crate) fn documented_events() -> String {
 #[serde(rename_all = "camelCase")]
 pub struct RegisterWebhook {
     /// Where MIEX delivers events (`string<uri>`, required).
-    pub url: Url,
+    pub url: DeliveryUrl,
     /// Events to receive (required, at least one, each one of the four documented events).
     pub events: Vec<MiexEvent>,
 }
 
 impl RegisterWebhook {
     /// A registration of `url` for `events`.
-    pub fn new(url: Url, events: impl IntoIterator<Item = MiexEvent>) -> Self {
-        Self { url, events: events.into_iter().collect() }
+    pub fn new(url: impl Into<DeliveryUrl>, events: impl IntoIterator<Item = MiexEvent>) -> Self {
+        Self { url: url.into(), events: events.into_iter().collect() }
     }
 
     /// A registration of `url` for all four documented events.
-    pub fn all_events(url: Url) -> Self {
+    pub fn all_events(url: impl Into<DeliveryUrl>) -> Self {
         Self::new(url, MiexEvent::ALL)
     }
 

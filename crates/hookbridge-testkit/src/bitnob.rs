@@ -15,11 +15,13 @@
 //! | `GET` | `/webhooks/events/{id}` | 200, one delivery event |
 //! | `POST` | `/webhooks/events/{id}/retry` | 200, `{"object": "event", "status": "queued"}`, and re-delivers |
 //!
-//! * **Auth**: `Authorization: Bearer <`[`BitnobSim::api_key`]`>`, or — Bitnob's HMAC request
-//!   signing — all of `X-Auth-Client`, `X-Auth-Timestamp` (digits), `X-Auth-Nonce`,
-//!   `X-Auth-Signature` present and non-empty. **The HMAC signature itself is not checked**:
-//!   Bitnob's two documentation versions disagree on the signed string, so the simulator
-//!   only checks the headers' presence. A wrong bearer token, or neither form, is 401.
+//! * **Auth**: Bitnob's documented HMAC request signing — `X-Auth-Client` =
+//!   [`BitnobSim::client_id`], `X-Auth-Timestamp` (digits), `X-Auth-Nonce`, and
+//!   `X-Auth-Signature`, **verified** with [`BitnobSim::client_secret`] against either documented
+//!   variant: hex HMAC-SHA256 of `CLIENT_ID:TIMESTAMP:NONCE:BODY`, or base64 HMAC-SHA256 of
+//!   `clientId + METHOD + path + timestamp + body` (`path` with its query, or without it). A wrong
+//!   client id or signature is 401. The older scheme, `Authorization: Bearer <`[`BitnobSim::api_key`]`>`,
+//!   is accepted too. A wrong bearer token, or neither form, is 401.
 //! * **Webhook object**: `id` (UUID), `object: "webhook"`, `name`, `url`, `status`
 //!   (`active`), `event_types` (`[]` when created without a filter, meaning every event),
 //!   `has_signing_secret` (**the field name is assumed**: the docs describe "whether a
@@ -70,10 +72,13 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
+use base64::Engine as _;
+use hmac::{Hmac, KeyInit, Mac};
 use hookbridge_verify::sign::HmacSigner;
 use hookbridge_verify::{HmacScheme, HmacSecret};
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
+use sha2::Sha256;
 
 use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport, Poster};
 use crate::error::{Error, Result};
@@ -299,6 +304,8 @@ impl BitnobState {
 struct BitnobInner {
     core: Arc<Core>,
     api_key: String,
+    client_id: String,
+    client_secret: String,
     config: BitnobConfig,
     state: Mutex<BitnobState>,
     poster: Poster,
@@ -335,6 +342,8 @@ impl BitnobSim {
         let inner = Arc::new(BitnobInner {
             core: Arc::clone(&core),
             api_key: format!("sk_test_{}", random_alnum(40)),
+            client_id: format!("client_{}", random_alnum(16)),
+            client_secret: format!("sec_test_{}", random_alnum(40)),
             poster: Poster::new(config.delivery_timeout)?,
             config,
             state: Mutex::new(BitnobState::default()),
@@ -346,7 +355,8 @@ impl BitnobSim {
             .route("/webhooks/events/{id}", get(get_event))
             .route("/webhooks/events/{id}/retry", post(retry_event))
             .route("/webhooks/{id}", get(get_webhook).patch(update_webhook).delete(delete_webhook))
-            .route("/webhooks/{id}/rotate-secret", post(rotate_secret));
+            .route("/webhooks/{id}/rotate-secret", post(rotate_secret))
+            .layer(axum::middleware::from_fn_with_state(Arc::clone(&inner), verify_request_signature));
         let app = crate::server::finish_router(router, Arc::clone(&inner), &core);
         let server = Server::start(app).await?;
         Ok(Self { server, inner })
@@ -361,10 +371,22 @@ impl BitnobSim {
         format!("{}/", self.origin())
     }
 
-    /// The bearer token the simulator accepts.
+    /// The bearer token the simulator accepts (Bitnob's older secret-key scheme).
     #[must_use]
     pub fn api_key(&self) -> &str {
         &self.inner.api_key
+    }
+
+    /// The client id request signatures must name (`X-Auth-Client`).
+    #[must_use]
+    pub fn client_id(&self) -> &str {
+        &self.inner.client_id
+    }
+
+    /// The client secret request signatures are verified with.
+    #[must_use]
+    pub fn client_secret(&self) -> &str {
+        &self.inner.client_secret
     }
 
     /// The webhooks in wire form (without secrets), newest first, including soft-deleted
@@ -555,6 +577,72 @@ fn authorized(sim: &BitnobInner, headers: &HeaderMap) -> Result<(), Reject> {
         return Err(reject(StatusCode::UNAUTHORIZED, "X-Auth-Timestamp must be unix time in digits"));
     }
     Ok(())
+}
+
+/// Verifies `X-Auth-Signature` (when present) over the exact request, before any handler runs.
+async fn verify_request_signature(
+    State(sim): State<Arc<BitnobInner>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if !req.headers().contains_key("x-auth-signature") {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return bad_request("request body too large");
+    };
+    if let Err(message) = check_signature(&sim, &parts.method, &parts.uri, &parts.headers, &bytes) {
+        return render_error(StatusCode::UNAUTHORIZED, message);
+    }
+    next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+fn mac(secret: &str, message: &[u8]) -> Option<Hmac<Sha256>> {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).ok()?;
+    mac.update(message);
+    Some(mac)
+}
+
+/// Either documented variant, compared in constant time.
+fn check_signature(
+    sim: &BitnobInner,
+    method: &axum::http::Method,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), &'static str> {
+    let client = header_str(headers, "x-auth-client");
+    let timestamp = header_str(headers, "x-auth-timestamp");
+    let nonce = header_str(headers, "x-auth-nonce");
+    let signature = header_str(headers, "x-auth-signature");
+    if client != sim.client_id {
+        return Err("unknown X-Auth-Client");
+    }
+    // Variant 1 (bitnob.dev): hex(HMAC(secret, CLIENT_ID:TIMESTAMP:NONCE:BODY)).
+    if let Ok(sig) = hex::decode(signature) {
+        let mut msg = format!("{client}:{timestamp}:{nonce}:").into_bytes();
+        msg.extend_from_slice(body);
+        if mac(&sim.client_secret, &msg).is_some_and(|m| m.verify_slice(&sig).is_ok()) {
+            return Ok(());
+        }
+    }
+    // Variant 2: base64(HMAC(secret, clientId + METHOD + path[?query] + timestamp + body)).
+    if let Ok(sig) = base64::engine::general_purpose::STANDARD.decode(signature) {
+        let with_query = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
+        for path in [with_query, uri.path()] {
+            let mut msg = format!("{client}{}{path}{timestamp}", method.as_str()).into_bytes();
+            msg.extend_from_slice(body);
+            if mac(&sim.client_secret, &msg).is_some_and(|m| m.verify_slice(&sig).is_ok()) {
+                return Ok(());
+            }
+        }
+    }
+    Err("X-Auth-Signature does not match the request")
 }
 
 fn not_found(what: &str, id: &str) -> Response {

@@ -24,7 +24,7 @@ mod status;
 use std::time::Duration;
 
 use hookbridge::abbeycross::AbbeyCrossClient;
-use hookbridge::bitnob::{BitnobClient, CreateOptions, CreateWebhook};
+use hookbridge::bitnob::{BitnobAuth, BitnobClient, CreateOptions, CreateWebhook};
 use hookbridge::blaze::{BlazeClient, BlazeKeys, CreateWebHook};
 use hookbridge::chip::{ChipClient, ChipEvent, WebhookRequest};
 use hookbridge::core::reexports::reqwest;
@@ -135,7 +135,9 @@ pub(crate) fn cases() -> Vec<ProviderCase> {
             create: Route { method: "POST", path: "/webhooks", fixture: "bitnob/webhook_created.json", status: 201 },
             create_keyed: true,
             credentials: &[BITNOB_KEY],
-            build: |c| Ok(Client::Bitnob(BitnobClient::with_config(c, Secret::new(BITNOB_KEY))?)),
+            build: |c| {
+                Ok(Client::Bitnob(BitnobClient::with_config(c, BitnobAuth::legacy_bearer(Secret::new(BITNOB_KEY)))?))
+            },
         },
         ProviderCase {
             provider: ProviderId::AbbeyCross,
@@ -291,17 +293,19 @@ impl ProviderCase {
     /// A unified spec this provider's create accepts (the fixtures' own values).
     pub(crate) fn spec(&self) -> EndpointSpec {
         match self.provider {
-            ProviderId::Miex => EndpointSpec::new("https://example.com/webhooks/exchange".parse().unwrap())
+            ProviderId::Miex => EndpointSpec::new("https://example.com/webhooks/exchange".parse::<url::Url>().unwrap())
                 .event("order.created")
                 .event("order.status_changed"),
-            ProviderId::Blaze => EndpointSpec::new("https://partner.example.com/blaze".parse().unwrap()).all_events(),
-            ProviderId::Bitnob => EndpointSpec::new("https://example.com/bitnob/webhooks".parse().unwrap())
+            ProviderId::Blaze => EndpointSpec::new("https://partner.example.com/blaze".parse::<url::Url>().unwrap()),
+            ProviderId::Bitnob => EndpointSpec::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap())
                 .name("Ledger sync")
                 .event("transaction.confirmed"),
             ProviderId::AbbeyCross => {
-                EndpointSpec::new("https://example.com/fx".parse().unwrap()).event("payment.completed")
+                EndpointSpec::new("https://example.com/fx".parse::<url::Url>().unwrap()).event("payment.completed")
             }
-            _ => EndpointSpec::new("https://example.com/chip".parse().unwrap()).name("Orders").event("purchase.paid"),
+            _ => EndpointSpec::new("https://example.com/chip".parse::<url::Url>().unwrap())
+                .name("Orders")
+                .event("purchase.paid"),
         }
     }
 
@@ -372,26 +376,26 @@ impl Client {
         match (self, op) {
             (Client::Miex(c), Op::Create) => {
                 let req = hookbridge::miex::RegisterWebhook::new(
-                    "https://example.com/webhooks/exchange".parse().unwrap(),
+                    "https://example.com/webhooks/exchange".parse::<url::Url>().unwrap(),
                     [MiexEvent::OrderCreated, MiexEvent::OrderStatusChanged],
                 );
                 c.webhooks().register(&req).await.map(|w| w.id.to_string())
             }
             (Client::Blaze(c), Op::Read) => c.webhooks().get(BLAZE_ID).await.map(|w| w.id.unwrap_or_default()),
             (Client::Blaze(c), Op::Create) => {
-                let body = CreateWebHook::new(vec!["https://partner.example.com/blaze".parse().unwrap()]);
+                let body = CreateWebHook::new(vec!["https://partner.example.com/blaze".parse::<url::Url>().unwrap()]);
                 c.webhooks().create(&body).await.map(|w| w.id.unwrap_or_default())
             }
             (Client::Bitnob(c), Op::Read) => c.webhooks().get(BITNOB_ID).await.map(|w| w.id.to_string()),
             (Client::Bitnob(c), Op::Create) => {
-                let body = CreateWebhook::new("https://example.com/bitnob/webhooks".parse().unwrap())
+                let body = CreateWebhook::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap())
                     .name("Ledger sync")
                     .event_types(["transaction.confirmed", "wallet.created"]);
                 c.webhooks().create(&body, &CreateOptions::new()).await.map(|w| w.webhook.id.to_string())
             }
             (Client::AbbeyCross(c), Op::Create) => {
                 let req = hookbridge::abbeycross::RegisterWebhook::new(
-                    "https://example.com/fx".parse().unwrap(),
+                    "https://example.com/fx".parse::<url::Url>().unwrap(),
                     ["payment.completed"],
                 );
                 c.webhooks().register(&req).await.map(|r| r.message.unwrap_or_default())
@@ -401,7 +405,7 @@ impl Client {
                 c.webhooks().get(&id).await.map(|w| w.id.to_string())
             }
             (Client::Chip(c), Op::Create) => {
-                let body = WebhookRequest::new("Orders", "https://example.com/chip".parse().unwrap())
+                let body = WebhookRequest::new("Orders", "https://example.com/chip".parse::<url::Url>().unwrap())
                     .events([ChipEvent::PurchasePaid]);
                 c.webhooks().create(&body).await.map(|w| w.id.to_string())
             }

@@ -306,3 +306,36 @@ async fn each_request_is_one_span_with_its_outcome_and_nothing_secret_is_recorde
         }
     }
 }
+
+/// The paginator logs why it stopped, never a next URL: a CHIP `next` link's query may carry a
+/// token.
+#[tokio::test]
+async fn paging_logs_no_next_url() {
+    use futures_util::StreamExt;
+    use hookbridge::chip::ChipClient;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, Request};
+
+    let (capture, _active) = capture();
+    let server = strict_server().await;
+    let base = server.uri();
+    let results = fixture("chip/webhooks_page1.json")["results"].clone();
+    Mock::given(method("GET"))
+        .and(path("/api/v1/webhooks/"))
+        .respond_with(move |_: &Request| {
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "results": results,
+                "next": format!("{base}/api/v1/webhooks/?page=2&token=tok_next_url_Q7"),
+                "previous": null,
+            }))
+        })
+        .mount(&server)
+        .await;
+    let config = hookbridge::ClientConfig::new(&format!("{}/api/v1/", server.uri())).unwrap();
+    let client = ChipClient::with_config(config, Secret::new("chip-key-obs")).unwrap();
+    let items: Vec<_> = client.webhooks().list().collect().await;
+    assert!(items.last().unwrap().as_ref().unwrap_err().as_paging().is_some());
+    let text = capture.all_text().join("\n");
+    assert!(text.contains("pagination stopped"), "the stop is logged:\n{text}");
+    assert!(!text.contains("tok_next_url_Q7") && !text.contains("page=2"), "{text}");
+}

@@ -1,15 +1,17 @@
 //! Pagination safety for the three paging providers — BLAZE (offset), Bitnob (cursor), CHIP (next
-//! URL): page and item limits stop the stream, a server that repeats itself cannot loop it, and a
-//! CHIP `next` link to another origin is refused before anything is sent there.
+//! URL): page and item limits stop the stream (a page cap with `Error::Paging`), a server that
+//! repeats itself — the same cursor/URL, or a fresh one with the same page — cannot loop it (it
+//! ends with `Error::Paging` naming the reason), and a CHIP `next` link to another origin is
+//! refused before anything is sent there.
 //!
 //! Every server here pages forever unless the client stops, so each assertion on the number of
 //! requests is the proof that the client stopped on its own.
 
 use futures_util::StreamExt;
-use hookbridge::bitnob::BitnobClient;
+use hookbridge::bitnob::{BitnobAuth, BitnobClient};
 use hookbridge::blaze::{BlazeClient, BlazeKeys, ListWebHooksOptions};
 use hookbridge::chip::ChipClient;
-use hookbridge::core::{DecodeErrorKind, PageLimits};
+use hookbridge::core::{DecodeErrorKind, PageLimits, PagingStop};
 use hookbridge::{ClientConfig, Error, Secret, Webhook};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -34,6 +36,12 @@ async fn collect<T>(stream: hookbridge::core::BoxStream<'_, T>) -> (usize, Optio
     let results: Vec<_> = stream.collect().await;
     let items = results.iter().filter(|r| r.is_ok()).count();
     (items, results.into_iter().find_map(Result::err))
+}
+
+#[track_caller]
+fn paging_stop(err: Option<Error>) -> PagingStop {
+    let err = err.expect("the stream ends with an error");
+    err.as_paging().unwrap_or_else(|| panic!("{err:?}")).reason
 }
 
 // ----- BLAZE: offset paging -------------------------------------------------------------------
@@ -65,35 +73,38 @@ fn blaze(server: &MockServer) -> BlazeClient {
 #[tokio::test]
 async fn blaze_offset_paging_stops_at_the_limits_and_on_a_server_ignoring_the_offset() {
     let options = ListWebHooksOptions::new().limit(2);
-    for (limits, items, requests) in [
-        (PageLimits::default().max_pages(3), 6, 3),
-        (PageLimits::default().max_items(3), 3, 2),
-        (PageLimits::default().max_items(4), 4, 2),
+    for (limits, items, requests, capped) in [
+        (PageLimits::default().max_pages(3), 6, 3, true),
+        (PageLimits::default().max_items(3), 3, 2, false),
+        (PageLimits::default().max_items(4), 4, 2, false),
     ] {
         let server = blaze_server(false).await;
         let client = blaze(&server);
         let (got, err) = collect(client.webhooks().list_all_with(&options, limits)).await;
-        assert!(err.is_none(), "{err:?}");
+        assert_eq!(err.is_some(), capped, "{err:?}");
+        if capped {
+            assert_eq!(paging_stop(err), PagingStop::PageCap { max_pages: 3 });
+        }
         assert_eq!((got, count(&server).await), (items, requests), "{limits:?}");
     }
-    // The same page whatever the offset: the stream stops on the repeat, once.
+    // The same page whatever the offset: the stream stops on the repeat, once, with an error.
     let server = blaze_server(true).await;
     let client = blaze(&server);
     let (got, err) = collect(client.webhooks().list_all(&options)).await;
-    assert!(err.is_none(), "{err:?}");
+    assert_eq!(paging_stop(err), PagingStop::RepeatedPage { page: 2, first_seen: 1 });
     assert_eq!((got, count(&server).await), (2, 2));
     // And through the unified trait (default page size).
     let server = blaze_server(true).await;
     let client = blaze(&server);
     let (got, err) = collect(client.list()).await;
-    assert!(err.is_none(), "{err:?}");
+    assert_eq!(paging_stop(err), PagingStop::RepeatedPage { page: 2, first_seen: 1 });
     assert_eq!((got, count(&server).await), (100, 2));
 }
 
 // ----- Bitnob: cursor paging ------------------------------------------------------------------
 
-/// A Bitnob server whose pages always continue: with `cur_<n+1>` after `cur_<n>`, or, when
-/// `repeat`, with the same cursor every time.
+/// A Bitnob server whose pages always continue: with `cur_<n+1>` after `cur_<n>` and new ids on
+/// each page, or, when `repeat`, with the same cursor and page every time.
 async fn bitnob_server(repeat: bool) -> MockServer {
     let server = strict_server().await;
     let data = fixture("bitnob/webhooks_page_1.json")["data"].clone();
@@ -102,6 +113,12 @@ async fn bitnob_server(repeat: bool) -> MockServer {
         .respond_with(move |req: &Request| {
             let n: u32 = query(req, "starting_after").map_or(0, |c| c.trim_start_matches("cur_").parse().unwrap());
             let next = if repeat { "cur_7".to_owned() } else { format!("cur_{}", n + 1) };
+            let mut data = data.clone();
+            if !repeat {
+                for (i, item) in data.as_array_mut().unwrap().iter_mut().enumerate() {
+                    item["id"] = json!(format!("wh_{n}_{i}"));
+                }
+            }
             ResponseTemplate::new(200).set_body_json(json!({"data": data, "has_more": true, "next_cursor": next}))
         })
         .mount(&server)
@@ -110,13 +127,15 @@ async fn bitnob_server(repeat: bool) -> MockServer {
 }
 
 fn bitnob(server: &MockServer, limits: PageLimits) -> BitnobClient {
-    BitnobClient::with_config(config(server, "/"), Secret::new(BITNOB_KEY)).unwrap().page_limits(limits)
+    BitnobClient::with_config(config(server, "/"), BitnobAuth::legacy_bearer(Secret::new(BITNOB_KEY)))
+        .unwrap()
+        .page_limits(limits)
 }
 
 #[tokio::test]
 async fn bitnob_cursor_paging_stops_at_the_limits_and_on_a_repeated_cursor() {
-    for (limits, items, requests) in
-        [(PageLimits::default().max_pages(2), 4, 2), (PageLimits::default().max_items(3), 3, 2)]
+    for (limits, items, requests, capped) in
+        [(PageLimits::default().max_pages(2), 4, 2, true), (PageLimits::default().max_items(3), 3, 2, false)]
     {
         for unified in [false, true] {
             let server = bitnob_server(false).await;
@@ -126,11 +145,12 @@ async fn bitnob_cursor_paging_stops_at_the_limits_and_on_a_repeated_cursor() {
             } else {
                 collect(client.webhooks().list_all(&Default::default())).await
             };
-            assert!(err.is_none(), "{err:?}");
+            assert_eq!(err.is_some(), capped, "{err:?}");
             assert_eq!((got, count(&server).await), (items, requests), "{limits:?} unified={unified}");
         }
     }
-    // `cur_7` again and again: the first page, the page after `cur_7`, then stop.
+    // `cur_7` and the same page again and again: the first page, the page after `cur_7`
+    // (a repeat of the first), then an error.
     for unified in [false, true] {
         let server = bitnob_server(true).await;
         let client = bitnob(&server, PageLimits::NONE);
@@ -139,8 +159,8 @@ async fn bitnob_cursor_paging_stops_at_the_limits_and_on_a_repeated_cursor() {
         } else {
             collect(client.webhooks().list_all(&Default::default())).await
         };
-        assert!(err.is_none(), "{err:?}");
-        assert_eq!((got, count(&server).await), (4, 2), "unified={unified}");
+        assert_eq!(paging_stop(err), PagingStop::RepeatedPage { page: 2, first_seen: 1 });
+        assert_eq!((got, count(&server).await), (2, 2), "unified={unified}");
         let cursors: Vec<_> =
             server.received_requests().await.unwrap().iter().map(|r| query(r, "starting_after")).collect();
         assert_eq!(cursors, [None, Some("cur_7".to_owned())]);
@@ -158,6 +178,10 @@ async fn chip_server(next: impl Fn(&str, u32) -> String + Send + Sync + 'static)
         .and(path("/api/v1/webhooks/"))
         .respond_with(move |req: &Request| {
             let page: u32 = query(req, "page").map_or(1, |p| p.parse().unwrap());
+            let mut results = results.clone();
+            for (i, item) in results.as_array_mut().unwrap().iter_mut().enumerate() {
+                item["id"] = json!(format!("00000000-0000-4000-8000-{page:06}{i:06}"));
+            }
             let body = json!({"results": results, "next": next(&base, page), "previous": null});
             ResponseTemplate::new(200).set_body_json(body)
         })
@@ -176,12 +200,12 @@ fn forever(base: &str, page: u32) -> String {
 
 #[tokio::test]
 async fn chip_next_url_paging_stops_at_the_limits_and_on_a_repeated_link() {
-    for (limits, items, requests) in
-        [(PageLimits::default().max_pages(3), 6, 3), (PageLimits::default().max_items(3), 3, 2)]
+    for (limits, items, requests, capped) in
+        [(PageLimits::default().max_pages(3), 6, 3, true), (PageLimits::default().max_items(3), 3, 2, false)]
     {
         let server = chip_server(forever).await;
         let (got, err) = collect(chip(&server).webhooks().list_with_limits(limits)).await;
-        assert!(err.is_none(), "{err:?}");
+        assert_eq!(err.is_some(), capped, "{err:?}");
         assert_eq!((got, count(&server).await), (items, requests), "{limits:?}");
     }
     // Always `?page=2`: the first page, page 2, then stop (own API and unified trait).
@@ -190,7 +214,7 @@ async fn chip_next_url_paging_stops_at_the_limits_and_on_a_repeated_link() {
         let client = chip(&server);
         let (got, err) =
             if unified { collect(Webhook::list(&client)).await } else { collect(client.webhooks().list()).await };
-        assert!(err.is_none(), "{err:?}");
+        assert_eq!(paging_stop(err), PagingStop::RepeatedRequest { kind: "url" });
         assert_eq!((got, count(&server).await), (4, 2), "unified={unified}");
     }
 }

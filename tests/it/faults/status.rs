@@ -192,7 +192,8 @@ async fn bitnob_sends_the_callers_key_verbatim_on_every_attempt() {
     case.mount_sequence(&server, Op::Create, vec![status(504)], true).await;
     let Client::Bitnob(client) = case.client(&server.uri(), |c| c) else { unreachable!() };
     let key = IdempotencyKey::new("order-7781-create-webhook").unwrap();
-    let body = CreateWebhook::new("https://example.com/bitnob/webhooks".parse().unwrap()).name("Ledger sync");
+    let body =
+        CreateWebhook::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap()).name("Ledger sync");
     let created = client.webhooks().create(&body, &CreateOptions::new().idempotency_key(key)).await.unwrap();
     assert_eq!(created.webhook.id.as_str(), super::BITNOB_ID);
     let received = server.received_requests().await.unwrap();

@@ -51,7 +51,7 @@ pub(crate) fn client_with_retry(server: &MockServer, retry: RetryPolicy) -> Abbe
 /// The request matching `register_request.json`.
 pub(crate) fn doc_request() -> RegisterWebhook {
     RegisterWebhook::new(
-        "https://example.com/hooks/abbeycross".parse().unwrap(),
+        "https://example.com/hooks/abbeycross".parse::<url::Url>().unwrap(),
         ["payment.completed", "trade.settled"],
     )
 }

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::common::*;
 
 fn spec() -> EndpointSpec {
-    EndpointSpec::new("https://example.com/hooks/abbeycross".parse().unwrap())
+    EndpointSpec::new("https://example.com/hooks/abbeycross".parse::<url::Url>().unwrap())
         .event("payment.completed")
         .event("trade.settled")
 }
@@ -45,7 +45,10 @@ async fn create_with_no_events_sends_an_empty_list() {
     mount_register(&server, 201, &fixture("register_response.json")).await;
     let hook: &dyn Webhook = &client(&server);
 
-    let ep = hook.create(&EndpointSpec::new("https://example.com/hooks/abbeycross".parse().unwrap())).await.unwrap();
+    let ep = hook
+        .create(&EndpointSpec::new("https://example.com/hooks/abbeycross".parse::<url::Url>().unwrap()))
+        .await
+        .unwrap();
 
     assert_register_request(&server, &json!({"url": "https://example.com/hooks/abbeycross", "events": []})).await;
     assert_eq!(ep.events, EventSelection::Only(vec![]));
@@ -74,7 +77,7 @@ async fn capabilities_and_unsupported_operations() {
         other => panic!("{op}: expected Unsupported, got {other:?}"),
     };
     unsupported(hook.get(&id).await.unwrap_err(), Operation::Get);
-    unsupported(hook.update(&id, &spec()).await.unwrap_err(), Operation::Update);
+    unsupported(hook.update(&id, &spec().into()).await.unwrap_err(), Operation::Update);
     unsupported(hook.delete(&id).await.unwrap_err(), Operation::Delete);
     unsupported(hook.rotate_secret(&id).await.unwrap_err(), Operation::RotateSecret);
     let mut list = hook.list();
@@ -91,12 +94,12 @@ async fn specs_abbeycross_cannot_take_are_refused_before_sending() {
     no_url.urls.clear();
     let cases = [
         (no_url, "url"),
-        (spec().url("https://example.com/second".parse().unwrap()), "url"),
+        (spec().url("https://example.com/second".parse::<url::Url>().unwrap()), "url"),
         (spec().all_events(), "events"),
         (spec().event(""), "events"),
         (spec().name("fx"), "name"),
         (spec().provider_field("secret", "x"), "provider_fields"),
-        (EndpointSpec::new("ftp://example.com/x".parse().unwrap()).event("a"), "url"),
+        (EndpointSpec::new("ftp://example.com/x".parse::<url::Url>().unwrap()).event("a"), "url"),
     ];
     for (spec, field) in cases {
         match hook.create(&spec).await.unwrap_err() {

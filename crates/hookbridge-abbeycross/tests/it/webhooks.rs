@@ -35,7 +35,10 @@ async fn the_schema_example_decodes() {
 async fn an_empty_event_list_is_allowed_and_sent() {
     let server = server().await;
     mount_register(&server, 201, &fixture("register_response.json")).await;
-    let req = RegisterWebhook::new("https://example.com/hooks/abbeycross".parse().unwrap(), Vec::<EventType>::new());
+    let req = RegisterWebhook::new(
+        "https://example.com/hooks/abbeycross".parse::<url::Url>().unwrap(),
+        Vec::<EventType>::new(),
+    );
 
     client(&server).webhooks().register(&req).await.unwrap();
 
@@ -139,10 +142,10 @@ async fn a_decode_error_never_quotes_the_secret() {
 async fn invalid_input_is_refused_before_sending() {
     let server = server().await;
     let client = client(&server);
-    let url = || "https://example.com/hooks/abbeycross".parse().unwrap();
+    let url = || "https://example.com/hooks/abbeycross".parse::<url::Url>().unwrap();
     let cases = [
-        (RegisterWebhook::new("ftp://example.com/x".parse().unwrap(), ["a"]), "url"),
-        (RegisterWebhook::new("mailto:ops@example.com".parse().unwrap(), ["a"]), "url"),
+        (RegisterWebhook::new("ftp://example.com/x".parse::<url::Url>().unwrap(), ["a"]), "url"),
+        (RegisterWebhook::new("mailto:ops@example.com".parse::<url::Url>().unwrap(), ["a"]), "url"),
         (RegisterWebhook::new(url(), ["payment.completed", ""]), "events"),
         (RegisterWebhook::new(url(), ["  "]), "events"),
     ];

@@ -221,7 +221,10 @@ fn conversion_agrees_with_the_clients_capabilities() {
             .unwrap(),
         ),
         Box::new(hookbridge_blaze::BlazeClient::new(hookbridge_blaze::BlazeKeys::new("p", "d")).unwrap()),
-        Box::new(hookbridge_bitnob::BitnobClient::new(Secret::new("k")).unwrap()),
+        Box::new(
+            hookbridge_bitnob::BitnobClient::new(hookbridge_bitnob::BitnobAuth::legacy_bearer(Secret::new("k")))
+                .unwrap(),
+        ),
         Box::new(hookbridge_abbeycross::AbbeyCrossClient::new("https://fx.example.com", Secret::new("t")).unwrap()),
         Box::new(hookbridge_chip::ChipClient::new(Secret::new("k")).unwrap()),
     ];

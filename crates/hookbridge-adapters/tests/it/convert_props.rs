@@ -63,7 +63,7 @@ fn spec() -> impl Strategy<Value = EndpointSpec> {
     )
         .prop_map(|(urls, events, name, fields)| {
             let mut spec = EndpointSpec::default();
-            spec.urls = urls;
+            spec.urls = urls.into_iter().map(Into::into).collect();
             spec.events = events;
             spec.name = name;
             spec.provider_fields = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();

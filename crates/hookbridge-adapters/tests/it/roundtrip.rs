@@ -317,7 +317,7 @@ fn any_request() -> impl Strategy<Value = ProviderSpec> {
         (vec(http_url(), 1..3), option::of(nonblank()), option::of(http_url())).prop_map(|(urls, shop, url)| {
             let mut body = CreateWebHook::new(urls);
             body.shop_id = shop;
-            body.url = url;
+            body.url = url.map(Into::into);
             ProviderSpec::Blaze(body)
         }),
         (https_url(), option::of(nonblank()), option::of(vec(event_name().prop_map(EventType::new), 1..4))).prop_map(

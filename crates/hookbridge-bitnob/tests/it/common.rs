@@ -40,7 +40,7 @@ pub(crate) fn retrying_config(server: &MockServer) -> ClientConfig {
 }
 
 pub(crate) fn client(server: &MockServer) -> BitnobClient {
-    BitnobClient::with_config(config(server), Secret::new(API_KEY)).unwrap()
+    BitnobClient::with_config(config(server), BitnobAuth::legacy_bearer(Secret::new(API_KEY))).unwrap()
 }
 
 pub(crate) fn client_with(config: ClientConfig, auth: impl Into<BitnobAuth>) -> BitnobClient {

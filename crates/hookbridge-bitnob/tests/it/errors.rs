@@ -1,7 +1,7 @@
 //! Error statuses, decode failures, refused input, unknown enum values, fixture round trips.
 
 use hookbridge_bitnob::{
-    BitnobClient, CreateOptions, CreateWebhook, CursorPage, DeliveryEvent, DeliveryStatus, EventCategory,
+    BitnobAuth, BitnobClient, CreateOptions, CreateWebhook, CursorPage, DeliveryEvent, DeliveryStatus, EventCategory,
     EventTypeInfo, ListEventsOptions, ListOptions, RetryResult, RetryStatus, UpdateWebhook, WebhookEndpoint, WebhookId,
     WebhookStatus,
 };
@@ -23,7 +23,7 @@ async fn conflict_on_reused_idempotency_key_is_typed() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = CreateWebhook::new("https://example.com/a".parse().unwrap());
+    let body = CreateWebhook::new("https://example.com/a".parse::<url::Url>().unwrap());
     let opts = CreateOptions::new().idempotency_key(IdempotencyKey::new("reused-key").unwrap());
     let err = client(&server).webhooks().create(&body, &opts).await.unwrap_err();
     assert!(err.is_conflict(), "{err:?}");
@@ -124,9 +124,9 @@ async fn invalid_input_is_refused_before_any_request() {
         errors.push(("retry id", e.retry(bad).await.unwrap_err()));
     }
     for bad_url in ["http://example.com/hooks", "ftp://example.com/hooks", "https://user:pw@example.com/hooks"] {
-        let body = CreateWebhook::new(bad_url.parse().unwrap());
+        let body = CreateWebhook::new(bad_url.parse::<url::Url>().unwrap());
         errors.push(("create url", w.create(&body, &CreateOptions::default()).await.unwrap_err()));
-        let patch = UpdateWebhook::new().url(bad_url.parse().unwrap());
+        let patch = UpdateWebhook::new().url(bad_url.parse::<url::Url>().unwrap());
         errors.push(("update url", w.update(WEBHOOK_ID, &patch).await.unwrap_err()));
     }
     let bad_events: [Vec<&str>; 4] = [vec![], vec![""], vec!["has space"], vec!["ok", "ctl\u{7}"]];
@@ -156,8 +156,12 @@ async fn invalid_input_is_refused_before_any_request() {
     for (what, err) in &errors {
         assert!(err.is_invalid_input(), "{what}: {err:?}");
     }
-    for key in ["", " lead", "trail ", "caf\u{e9}", "new\nline"] {
+    for key in ["", "caf\u{e9}", "new\nline"] {
         assert!(IdempotencyKey::new(key).is_err(), "{key:?}");
+    }
+    // Bitnob allows 1–255 printable ASCII, spaces included.
+    for key in [" lead", "trail ", " "] {
+        assert!(IdempotencyKey::new(key).is_ok(), "{key:?}");
     }
     assert!(IdempotencyKey::new("x".repeat(256)).is_err());
     assert!(WebhookId::new("").is_err() && WebhookId::new("a b").is_err());
@@ -175,18 +179,18 @@ async fn insecure_urls_are_allowed_only_when_enabled() {
         .await;
     let client = client(&server).allow_insecure_urls(true);
     assert!(client.allows_insecure_urls());
-    let body = CreateWebhook::new("http://127.0.0.1:8080/hooks".parse().unwrap());
+    let body = CreateWebhook::new("http://127.0.0.1:8080/hooks".parse::<url::Url>().unwrap());
     client.webhooks().create(&body, &CreateOptions::default()).await.unwrap();
     assert_eq!(body_json(&single_request(&server).await)["url"], "http://127.0.0.1:8080/hooks");
     // Other schemes stay refused.
-    let ftp = CreateWebhook::new("ftp://example.com/x".parse().unwrap());
+    let ftp = CreateWebhook::new("ftp://example.com/x".parse::<url::Url>().unwrap());
     assert!(client.webhooks().create(&ftp, &CreateOptions::default()).await.unwrap_err().is_invalid_input());
 }
 
 #[test]
 fn bad_credentials_fail_at_construction() {
     for bad in ["", " ", "key\n", "two words"] {
-        let err = BitnobClient::new(Secret::new(bad)).unwrap_err();
+        let err = BitnobClient::new(BitnobAuth::legacy_bearer(Secret::new(bad))).unwrap_err();
         assert!(err.is_invalid_input(), "{bad:?}");
     }
 }

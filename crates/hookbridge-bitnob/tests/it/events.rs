@@ -139,7 +139,10 @@ async fn retry_delivery_event_is_never_retried_automatically() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = client_with(retrying_config(&server), hookbridge_core::Secret::new(API_KEY));
+    let client = client_with(
+        retrying_config(&server),
+        hookbridge_bitnob::BitnobAuth::legacy_bearer(hookbridge_core::Secret::new(API_KEY)),
+    );
     let err = client.events().retry(EVENT_ID).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(requests(&server).await.len(), 1);
@@ -163,6 +166,9 @@ async fn get_is_retried_on_503() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = client_with(retrying_config(&server), hookbridge_core::Secret::new(API_KEY));
+    let client = client_with(
+        retrying_config(&server),
+        hookbridge_bitnob::BitnobAuth::legacy_bearer(hookbridge_core::Secret::new(API_KEY)),
+    );
     assert_eq!(client.events().get(EVENT_ID).await.unwrap().id.as_str(), EVENT_ID);
 }

@@ -5,6 +5,7 @@ mod deliveries;
 mod errors;
 mod events;
 mod paging;
+mod redirects;
 mod secrets;
 mod signing;
 mod unified;

@@ -2,7 +2,7 @@
 
 use futures_util::{StreamExt, TryStreamExt};
 use hookbridge_bitnob::{DeliveryStatus, ListEventsOptions, ListOptions};
-use hookbridge_core::PageLimits;
+use hookbridge_core::{PageLimits, PagingStop};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, ResponseTemplate};
 
@@ -91,10 +91,43 @@ async fn a_server_repeating_the_same_cursor_cannot_loop_the_stream() {
         .expect(2)
         .mount(&server)
         .await;
-    let all: Vec<_> = client(&server).webhooks().list_all(&ListOptions::default()).try_collect().await.unwrap();
-    assert_eq!(all.len(), 2);
+    let all: Vec<_> = client(&server).webhooks().list_all(&ListOptions::default()).collect().await;
+    assert_eq!(all.len(), 2, "the first page, then the error for the repeated page");
+    let err = all[1].as_ref().unwrap_err();
+    assert_eq!(err.as_paging().map(|p| p.reason), Some(PagingStop::RepeatedPage { page: 2, first_seen: 1 }));
     let queries: Vec<_> = requests(&server).await.iter().map(query).collect();
     assert_eq!(queries, vec![vec![], vec![("starting_after".to_owned(), "stuck".to_owned())]]);
+}
+
+/// A server that hands out a fresh cursor with the same page every time: the stream ends on
+/// the second request with a typed error naming the reason.
+#[tokio::test]
+async fn a_fresh_cursor_with_the_same_page_ends_with_a_paging_error() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let server = server().await;
+    let n = AtomicUsize::new(0);
+    Mock::given(method("GET"))
+        .and(path("/webhooks"))
+        .respond_with(move |_: &wiremock::Request| {
+            let i = n.fetch_add(1, Ordering::SeqCst);
+            raw_json(
+                200,
+                &format!(
+                    r#"{{"data": [{{"id": "wh_1", "url": "https://example.com/x"}}, {{"id": "wh_2", "url": "https://example.com/y"}}], "next_cursor": "fresh_{i}"}}"#
+                ),
+            )
+        })
+        .expect(2)
+        .mount(&server)
+        .await;
+    let all: Vec<_> = client(&server).webhooks().list_all(&ListOptions::default()).collect().await;
+    assert_eq!(all.len(), 3);
+    let err = all[2].as_ref().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Bitnob list_webhooks: listing stopped after 2 pages: page 2 repeats the items of page 1"
+    );
+    assert!(!err.to_string().contains("fresh_"));
 }
 
 #[tokio::test]
@@ -113,8 +146,9 @@ async fn page_limits_bound_the_stream() {
         mock.respond_with(json_response(200, file)).expect(expected).mount(&server).await;
     }
     let client = client(&server).page_limits(PageLimits::NONE.max_pages(2));
-    let all: Vec<_> = client.webhooks().list_all(&ListOptions::default()).try_collect().await.unwrap();
-    assert_eq!(all.len(), 3);
+    let all: Vec<_> = client.webhooks().list_all(&ListOptions::default()).collect().await;
+    assert_eq!(all.len(), 4, "three items, then the page-cap error");
+    assert_eq!(all[3].as_ref().unwrap_err().as_paging().map(|p| p.reason), Some(PagingStop::PageCap { max_pages: 2 }));
     assert_eq!(requests(&server).await.len(), 2);
 }
 
@@ -187,4 +221,54 @@ async fn an_error_mid_stream_is_yielded_and_ends_the_stream() {
     assert_eq!(results.len(), 3);
     assert!(results[0].is_ok() && results[1].is_ok());
     assert_eq!(results[2].as_ref().unwrap_err().status().map(|s| s.as_u16()), Some(500));
+}
+
+/// Only `next_cursor` is confirmed: an envelope without `data` is an empty page, `items` and
+/// `results` are read too; none of them is a decode error.
+#[test]
+fn the_list_envelope_is_read_tolerantly() {
+    use hookbridge_bitnob::{CursorPage, WebhookEndpoint};
+    let page: CursorPage<WebhookEndpoint> = serde_json::from_str(r#"{"next_cursor": null}"#).unwrap();
+    assert!(page.data.is_empty() && page.next_page_cursor().is_none());
+    for key in ["data", "items", "results"] {
+        let body = format!(r#"{{"{key}": [{{"id": "wh_1", "url": "https://e.com/h"}}], "next_cursor": "c2"}}"#);
+        let page: CursorPage<WebhookEndpoint> = serde_json::from_str(&body).unwrap();
+        assert_eq!(page.data.len(), 1, "{key}");
+        assert_eq!(page.next_page_cursor(), Some("c2"));
+    }
+}
+
+#[tokio::test]
+async fn a_page_without_data_ends_the_stream_without_an_error() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/webhooks"))
+        .respond_with(raw_json(200, r#"{"next_cursor": "c9", "object": "list"}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let all: Vec<_> = client(&server).webhooks().list_all(&ListOptions::default()).try_collect().await.unwrap();
+    assert!(all.is_empty());
+}
+
+/// The status filter takes only the documented `pending`, `delivered`, `failed`; decoding still
+/// accepts every value.
+#[tokio::test]
+async fn the_status_filter_is_limited_to_the_documented_values() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/webhooks/events"))
+        .and(query_param("status", "failed"))
+        .respond_with(raw_json(200, r#"{"data": [{"id": "ev_1", "delivery_status": "retrying"}]}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let page = client.events().list(&ListEventsOptions::new().status(DeliveryStatus::Failed)).await.unwrap();
+    assert_eq!(page.data[0].delivery_status, Some(DeliveryStatus::Retrying));
+    for refused in [DeliveryStatus::Success, DeliveryStatus::Retrying, DeliveryStatus::Unknown("queued".into())] {
+        let err = client.events().list(&ListEventsOptions::new().status(refused.clone())).await.unwrap_err();
+        assert!(err.is_invalid_input(), "{refused:?}: {err}");
+    }
+    assert_eq!(requests(&server).await.len(), 1);
 }

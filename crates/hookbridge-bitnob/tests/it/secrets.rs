@@ -9,10 +9,10 @@ const HMAC_SECRET: &str = "hmac_SECRET_VALUE_2";
 #[test]
 fn no_secret_appears_in_debug_or_display() {
     let signer = BitnobSigner::new("client_1", Secret::new(HMAC_SECRET), SigningScheme::ConcatenatedBase64).unwrap();
-    let bearer_client = BitnobClient::new(Secret::new(BEARER)).unwrap();
+    let bearer_client = BitnobClient::new(BitnobAuth::legacy_bearer(Secret::new(BEARER))).unwrap();
     let signed_client =
         BitnobClient::with_config(ClientConfig::new("https://api.bitnob.com").unwrap(), signer.clone()).unwrap();
-    let auth: BitnobAuth = Secret::new(BEARER).into();
+    let auth = BitnobAuth::legacy_bearer(Secret::new(BEARER));
     let signed_auth: BitnobAuth = signer.clone().into();
 
     let created: CreatedWebhook =
@@ -44,7 +44,8 @@ fn no_secret_appears_in_debug_or_display() {
 
 #[test]
 fn refused_credentials_are_not_echoed() {
-    let err = BitnobClient::new(Secret::new("SECRET_VALUE with space")).unwrap_err().to_string();
+    let err =
+        BitnobClient::new(BitnobAuth::legacy_bearer(Secret::new("SECRET_VALUE with space"))).unwrap_err().to_string();
     assert!(!err.contains("SECRET_VALUE"), "{err}");
     let err = BitnobSigner::new("c", Secret::new(" "), SigningScheme::ColonSeparatedHex).unwrap_err().to_string();
     assert!(err.contains("client_secret"), "{err}");

@@ -152,7 +152,8 @@ async fn colon_hex_signed_requests_on_the_wire() {
         .await;
     let client = client_with(config(&server), signer(SigningScheme::ColonSeparatedHex));
     client.webhooks().list(&ListOptions::new().limit(2)).await.unwrap();
-    let body = CreateWebhook::new("https://example.com/bitnob/webhooks".parse().unwrap()).name("Ledger sync");
+    let body =
+        CreateWebhook::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap()).name("Ledger sync");
     client.webhooks().create(&body, &CreateOptions::default()).await.unwrap();
 
     let reqs = requests(&server).await;
@@ -184,7 +185,8 @@ async fn concatenated_base64_signed_requests_on_the_wire() {
         .await;
     let client = client_with(config(&server), signer(SigningScheme::ConcatenatedBase64));
     client.webhooks().list(&ListOptions::new().limit(2)).await.unwrap();
-    let body = CreateWebhook::new("https://example.com/bitnob/webhooks".parse().unwrap()).name("Ledger sync");
+    let body =
+        CreateWebhook::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap()).name("Ledger sync");
     client.webhooks().create(&body, &CreateOptions::default()).await.unwrap();
     let seconds =
         client_with(config(&server), signer(SigningScheme::ConcatenatedBase64).timestamp_unit(TimestampUnit::Seconds));

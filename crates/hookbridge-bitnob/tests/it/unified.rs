@@ -3,7 +3,8 @@
 use futures_util::TryStreamExt;
 use hookbridge_bitnob::{BitnobClient, CreateWebhook, CreatedWebhook, UpdateWebhook, WebhookEndpoint, WebhookStatus};
 use hookbridge_core::{
-    Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, EventType, ProviderId, Webhook,
+    Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection, EventType,
+    ProviderId, Webhook,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -37,7 +38,7 @@ async fn unified_create_maps_the_spec_and_returns_the_secret() {
         .await;
     let client = client(&server);
     let hook: &dyn Webhook = &client;
-    let spec = EndpointSpec::new("https://example.com/bitnob/webhooks".parse().unwrap())
+    let spec = EndpointSpec::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap())
         .name("Ledger sync")
         .event("transaction.confirmed")
         .event("wallet.created");
@@ -69,7 +70,7 @@ async fn unified_create_for_all_events_omits_event_types() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let spec = EndpointSpec::new("https://example.com/bitnob/all".parse().unwrap()).all_events();
+    let spec = EndpointSpec::new("https://example.com/bitnob/all".parse::<url::Url>().unwrap()).all_events();
     let e = Webhook::create(&client, &spec).await.unwrap();
     assert_eq!(body_json(&single_request(&server).await), json!({"url": "https://example.com/bitnob/all"}));
     assert_eq!(e.events, EventSelection::All);
@@ -121,10 +122,11 @@ async fn unified_get_list_update_delete_and_rotate() {
     assert_eq!(listed[0].status, EndpointStatus::Inactive);
     assert_eq!(listed[0].provider_fields["signing_secret_last4"], "9f3a");
 
-    let spec = EndpointSpec::new("https://example.com/bitnob/webhooks".parse().unwrap())
+    let update = EndpointUpdate::new()
+        .url("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap())
         .name("Ledger sync (renamed)")
         .event("transaction.confirmed");
-    let updated = hook.update(&id(), &spec).await.unwrap();
+    let updated = hook.update(&id(), &update).await.unwrap();
     assert_eq!(updated.name.as_deref(), Some("Ledger sync (renamed)"));
 
     hook.delete(&id()).await.unwrap();
@@ -158,7 +160,7 @@ async fn unified_specs_bitnob_cannot_take_are_refused_before_sending() {
     let hook: &dyn Webhook = &client;
     let url = || "https://example.com/a".parse::<url::Url>().unwrap();
 
-    let two_urls = EndpointSpec::new(url()).url("https://example.com/b".parse().unwrap()).event("x.y");
+    let two_urls = EndpointSpec::new(url()).url("https://example.com/b".parse::<url::Url>().unwrap()).event("x.y");
     assert!(hook.create(&two_urls).await.unwrap_err().is_invalid_input());
     let no_url = EndpointSpec::default().event("x.y");
     assert!(hook.create(&no_url).await.unwrap_err().is_invalid_input());
@@ -166,12 +168,34 @@ async fn unified_specs_bitnob_cannot_take_are_refused_before_sending() {
     assert!(hook.create(&no_events).await.unwrap_err().is_invalid_input(), "empty Only([]) is ambiguous");
     let foreign_field = EndpointSpec::new(url()).event("x.y").provider_field("shopId", "s1");
     assert!(hook.create(&foreign_field).await.unwrap_err().is_invalid_input());
-    let reset_to_all = EndpointSpec::new(url()).all_events();
+    let reset_to_all = EndpointUpdate::new().all_events();
     assert!(hook.update(&id(), &reset_to_all).await.unwrap_err().is_invalid_input());
-    let insecure = EndpointSpec::new("http://example.com/a".parse().unwrap()).event("x.y");
+    assert!(hook.update(&id(), &EndpointUpdate::new()).await.unwrap_err().is_invalid_input(), "nothing to change");
+    let two = EndpointUpdate::new().url(url()).url(url());
+    assert!(hook.update(&id(), &two).await.unwrap_err().is_invalid_input());
+    let foreign = EndpointUpdate::new().name("n").provider_field("shopId", "s");
+    assert!(hook.update(&id(), &foreign).await.unwrap_err().is_invalid_input());
+    let insecure = EndpointSpec::new("http://example.com/a".parse::<url::Url>().unwrap()).event("x.y");
     assert!(hook.create(&insecure).await.unwrap_err().is_invalid_input());
 
     assert!(requests(&server).await.is_empty());
+}
+
+/// A rename is a PATCH whose body is exactly `{"name": ...}`: nothing else is sent or changed.
+#[tokio::test]
+async fn unified_update_of_the_name_patches_only_the_name() {
+    let server = server().await;
+    Mock::given(method("PATCH"))
+        .and(path(format!("/webhooks/{WEBHOOK_ID}")))
+        .respond_with(json_response(200, "webhook.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let hook: Box<dyn Webhook> = Box::new(client(&server));
+    hook.update(&id(), &EndpointUpdate::new().name("renamed")).await.unwrap();
+    let req = single_request(&server).await;
+    assert_request(&req, "PATCH", &format!("/webhooks/{WEBHOOK_ID}"), true);
+    assert_eq!(std::str::from_utf8(&req.body).unwrap(), r#"{"name":"renamed"}"#);
 }
 
 fn round_trip(w: &WebhookEndpoint) {
@@ -254,18 +278,19 @@ fn unified_to_provider_refuses_what_bitnob_cannot_hold() {
 
 #[test]
 fn spec_conversions() {
-    let spec = EndpointSpec::new("https://example.com/a".parse().unwrap()).name("n").event("wallet.created");
+    let spec =
+        EndpointSpec::new("https://example.com/a".parse::<url::Url>().unwrap()).name("n").event("wallet.created");
     let create = CreateWebhook::try_from(&spec).unwrap();
     assert_eq!(
         serde_json::to_value(&create).unwrap(),
         json!({"name": "n", "url": "https://example.com/a", "event_types": ["wallet.created"]})
     );
-    let patch = UpdateWebhook::try_from(&spec).unwrap();
+    let patch = UpdateWebhook::try_from(&EndpointUpdate::from(&spec)).unwrap();
     assert_eq!(
         serde_json::to_value(&patch).unwrap(),
         json!({"name": "n", "url": "https://example.com/a", "event_types": ["wallet.created"]})
     );
-    let all = EndpointSpec::new("https://example.com/a".parse().unwrap()).all_events();
+    let all = EndpointSpec::new("https://example.com/a".parse::<url::Url>().unwrap()).all_events();
     assert_eq!(
         serde_json::to_value(CreateWebhook::try_from(&all).unwrap()).unwrap(),
         json!({"url": "https://example.com/a"})

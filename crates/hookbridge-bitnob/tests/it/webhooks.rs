@@ -83,7 +83,7 @@ async fn create_webhook_sends_exact_body_and_a_generated_idempotency_key() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let body = CreateWebhook::new("https://example.com/bitnob/webhooks".parse().unwrap())
+    let body = CreateWebhook::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap())
         .name("Ledger sync")
         .event_types(["transaction.confirmed", "wallet.created"]);
 
@@ -128,7 +128,7 @@ async fn each_create_call_gets_its_own_generated_key() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let body = CreateWebhook::new("https://example.com/a".parse().unwrap());
+    let body = CreateWebhook::new("https://example.com/a".parse::<url::Url>().unwrap());
     client.webhooks().create(&body, &CreateOptions::default()).await.unwrap();
     client.webhooks().create(&body, &CreateOptions::default()).await.unwrap();
     let reqs = requests(&server).await;
@@ -144,7 +144,7 @@ async fn create_for_every_event_omits_event_types_and_reads_the_secret_alias() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = CreateWebhook::new("https://example.com/bitnob/all".parse().unwrap()).name("Everything");
+    let body = CreateWebhook::new("https://example.com/bitnob/all".parse::<url::Url>().unwrap()).name("Everything");
     let created = client(&server).webhooks().create(&body, &CreateOptions::default()).await.unwrap();
     let req = single_request(&server).await;
     assert_eq!(body_json(&req), json!({"name": "Everything", "url": "https://example.com/bitnob/all"}));
@@ -163,10 +163,28 @@ async fn create_uses_the_callers_idempotency_key_as_is() {
         .mount(&server)
         .await;
     let key = IdempotencyKey::new("order-42/create webhook").unwrap();
-    let body = CreateWebhook::new("https://example.com/bitnob/webhooks".parse().unwrap());
+    let body = CreateWebhook::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap());
     client(&server).webhooks().create(&body, &CreateOptions::new().idempotency_key(key)).await.unwrap();
     let req = single_request(&server).await;
     assert_eq!(header(&req, "idempotency-key"), Some("order-42/create webhook"));
+}
+
+/// Bitnob allows leading and trailing spaces in a key: it is accepted and sent (HTTP parsers drop
+/// the surrounding whitespace, so the server sees the inner text).
+#[tokio::test]
+async fn a_key_with_surrounding_spaces_is_accepted_and_sent() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path("/webhooks"))
+        .respond_with(json_response(201, "webhook_created.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let key = IdempotencyKey::new(" order-43 ").unwrap();
+    let body = CreateWebhook::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap());
+    client(&server).webhooks().create(&body, &CreateOptions::new().idempotency_key(key)).await.unwrap();
+    let req = single_request(&server).await;
+    assert_eq!(header(&req, "idempotency-key").map(str::trim), Some("order-43"));
 }
 
 #[tokio::test]
@@ -187,8 +205,12 @@ async fn create_is_retried_after_503_with_the_same_generated_key() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = client_with(retrying_config(&server), hookbridge_core::Secret::new(API_KEY));
-    let body = CreateWebhook::new("https://example.com/bitnob/webhooks".parse().unwrap()).name("Ledger sync");
+    let client = client_with(
+        retrying_config(&server),
+        hookbridge_bitnob::BitnobAuth::legacy_bearer(hookbridge_core::Secret::new(API_KEY)),
+    );
+    let body =
+        CreateWebhook::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap()).name("Ledger sync");
     let created = client.webhooks().create(&body, &CreateOptions::default()).await.unwrap();
     assert_eq!(created.webhook.id.as_str(), WEBHOOK_ID);
 
@@ -216,8 +238,11 @@ async fn create_retry_keeps_the_callers_key() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let client = client_with(retrying_config(&server), hookbridge_core::Secret::new(API_KEY));
-    let body = CreateWebhook::new("https://example.com/bitnob/webhooks".parse().unwrap());
+    let client = client_with(
+        retrying_config(&server),
+        hookbridge_bitnob::BitnobAuth::legacy_bearer(hookbridge_core::Secret::new(API_KEY)),
+    );
+    let body = CreateWebhook::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap());
     let opts = CreateOptions::new().idempotency_key(IdempotencyKey::new("caller-key-1").unwrap());
     client.webhooks().create(&body, &opts).await.unwrap();
     let reqs = requests(&server).await;
@@ -304,8 +329,10 @@ async fn update_with_every_field_sends_all_three() {
         .expect(1)
         .mount(&server)
         .await;
-    let patch =
-        UpdateWebhook::new().name("n").url("https://example.com/new".parse().unwrap()).event_types(["wallet.created"]);
+    let patch = UpdateWebhook::new()
+        .name("n")
+        .url("https://example.com/new".parse::<url::Url>().unwrap())
+        .event_types(["wallet.created"]);
     client(&server).webhooks().update(WEBHOOK_ID, &patch).await.unwrap();
     let req = single_request(&server).await;
     assert_eq!(
@@ -330,7 +357,10 @@ async fn update_is_retried_because_a_patch_of_absolute_values_is_idempotent() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = client_with(retrying_config(&server), hookbridge_core::Secret::new(API_KEY));
+    let client = client_with(
+        retrying_config(&server),
+        hookbridge_bitnob::BitnobAuth::legacy_bearer(hookbridge_core::Secret::new(API_KEY)),
+    );
     client.webhooks().update(WEBHOOK_ID, &UpdateWebhook::new().name("x")).await.unwrap();
     let reqs = requests(&server).await;
     assert_eq!(reqs.len(), 2);
@@ -390,7 +420,10 @@ async fn rotate_secret_is_never_retried() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = client_with(retrying_config(&server), hookbridge_core::Secret::new(API_KEY));
+    let client = client_with(
+        retrying_config(&server),
+        hookbridge_bitnob::BitnobAuth::legacy_bearer(hookbridge_core::Secret::new(API_KEY)),
+    );
     let err = client.webhooks().rotate_secret(WEBHOOK_ID).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert!(err.is_retryable(), "retryable in principle, but not retried automatically");

@@ -25,7 +25,7 @@ async fn documented_statuses_map_to_typed_api_errors_for_every_operation() {
         Mock::given(any()).respond_with(json_response(status, &fixture_name)).expect(5).mount(&server).await;
         let c = client(&server);
         let hooks = c.webhooks();
-        let body = CreateWebHook::new(vec!["https://partner.example.com/hook".parse().unwrap()]);
+        let body = CreateWebHook::new(vec!["https://partner.example.com/hook".parse::<url::Url>().unwrap()]);
         let results: Vec<Error> = vec![
             hooks.create(&body).await.unwrap_err(),
             hooks.get(ID).await.unwrap_err(),

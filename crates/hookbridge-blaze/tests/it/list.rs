@@ -2,7 +2,7 @@
 
 use futures_util::{StreamExt, TryStreamExt};
 use hookbridge_blaze::{DEFAULT_LIMIT, ListWebHooksOptions, SKIP_PARAM};
-use hookbridge_core::PageLimits;
+use hookbridge_core::{PageLimits, PagingStop};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -95,14 +95,14 @@ async fn a_server_ignoring_start_cannot_loop_the_stream() {
             .up_to_n_times(50)
             .mount(&server)
             .await;
-        let items: Vec<_> = client(&server)
-            .webhooks()
-            .list_all(&ListWebHooksOptions::new().limit(2))
-            .take(1000)
-            .try_collect()
-            .await
-            .unwrap();
+        let results: Vec<_> =
+            client(&server).webhooks().list_all(&ListWebHooksOptions::new().limit(2)).take(1000).collect().await;
+        assert_eq!(results.len(), 3, "{fixture_name}: two items, then the error");
+        let items: Vec<_> = results[..2].iter().map(|r| r.as_ref().unwrap().clone()).collect();
         assert_eq!(ids(&items), ["wh-01", "wh-02"], "{fixture_name}: the repeated page is not yielded again");
+        let err = results[2].as_ref().unwrap_err();
+        assert_eq!(err.as_paging().map(|p| p.reason), Some(PagingStop::RepeatedPage { page: 2, first_seen: 1 }));
+        assert!(err.to_string().starts_with("BLAZE list: listing stopped after 2 pages"), "{err}");
         let reqs = received(&server).await;
         assert_eq!(reqs.len(), 2, "{fixture_name}: stopped after the first repeat");
         assert_eq!(query(&reqs[1]), pairs(&[("start", "2"), ("limit", "2")]));
@@ -151,10 +151,13 @@ async fn page_limits_bound_the_stream() {
     let items: Vec<_> = client(&server)
         .webhooks()
         .list_all_with(&ListWebHooksOptions::new().limit(2), PageLimits::NONE.max_pages(1))
-        .try_collect()
-        .await
-        .unwrap();
-    assert_eq!(items.len(), 2);
+        .collect::<Vec<_>>()
+        .await;
+    assert_eq!(items.len(), 3, "two items, then the page-cap error");
+    assert_eq!(
+        items[2].as_ref().unwrap_err().as_paging().map(|p| p.reason),
+        Some(PagingStop::PageCap { max_pages: 1 })
+    );
     assert_eq!(received(&server).await.len(), 1);
 }
 

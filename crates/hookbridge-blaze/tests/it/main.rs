@@ -8,5 +8,6 @@ mod errors;
 mod list;
 mod model;
 mod redaction;
+mod redirects;
 mod unified;
 mod webhooks;

@@ -1,10 +1,10 @@
 //! The unified `Webhook` trait over BLAZE, and the lossless provider ⇄ unified conversions.
 
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use hookbridge_blaze::{BlazeClient, CreateWebHook, PartnerWebHook, to_endpoint};
 use hookbridge_core::{
-    Endpoint, EndpointId, EndpointSpec, EndpointStatus, Error, EventSelection, EventType, Operation, ProviderId,
-    Timestamp, Webhook,
+    Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, Error, EventSelection, EventType, ListFilter,
+    Operation, ProviderId, Timestamp, Webhook,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
@@ -88,7 +88,6 @@ async fn create_through_dyn_webhook() {
         .await;
     let spec = EndpointSpec::new(url("https://partner.example.com/blaze/orders"))
         .url(url("https://backup.example.com/blaze/orders"))
-        .all_events()
         .provider_field("shopId", "5c8f9e2ab1d4e70012ab34ce")
         .provider_field("url", "https://partner.example.com/blaze");
     let ep = boxed(&server).create(&spec).await.unwrap();
@@ -127,6 +126,7 @@ async fn create_refuses_what_blaze_cannot_take_without_a_request() {
     let base = || EndpointSpec::new(url("https://partner.example.com/hook"));
     let cases = [
         (base().event("NEW_MEMBER"), "events"),
+        (base().all_events(), "events"),
         (base().name("orders"), "name"),
         (EndpointSpec::default(), "url"),
         (EndpointSpec::new(url("ftp://partner.example.com/hook")), "url"),
@@ -243,10 +243,11 @@ async fn update_gets_then_puts_the_full_object() {
         .mount(&server)
         .await;
 
-    let spec = EndpointSpec::new(url("https://new.example.com/blaze"))
+    let update = EndpointUpdate::new()
+        .url(url("https://new.example.com/blaze"))
         .event("UPDATE_MEMBER")
         .provider_field("shopId", "shop-2");
-    let ep = boxed(&server).update(&EndpointId::new(ID).unwrap(), &spec).await.unwrap();
+    let ep = boxed(&server).update(&EndpointId::new(ID).unwrap(), &update).await.unwrap();
     assert_eq!(ep.urls, ["https://new.example.com/blaze"]);
     assert_eq!(ep.events, EventSelection::Only(vec![EventType::from("UPDATE_MEMBER")]));
     assert_eq!(ep.provider_fields["shopId"], json!("shop-2"));
@@ -278,8 +279,8 @@ async fn update_without_events_keeps_the_current_type_and_undocumented_fields() 
         .expect(1)
         .mount(&server)
         .await;
-    let spec = EndpointSpec::new(url("https://partner.example.com/blaze/transactions")).all_events();
-    let ep = boxed(&server).update(&EndpointId::new(id).unwrap(), &spec).await.unwrap();
+    let update = EndpointUpdate::new().url(url("https://partner.example.com/blaze/transactions"));
+    let ep = boxed(&server).update(&EndpointId::new(id).unwrap(), &update).await.unwrap();
     assert_eq!(ep.status, EndpointStatus::Deleted);
     assert_eq!(ep.events, EventSelection::Only(vec![EventType::from("TRANSACTION_UPDATE")]));
     let put = &received(&server).await[1];
@@ -291,11 +292,13 @@ async fn update_refuses_before_any_request() {
     let server = server().await;
     let hooks = boxed(&server);
     let id = EndpointId::new(ID).unwrap();
-    let base = || EndpointSpec::new(url("https://partner.example.com/hook"));
+    let base = || EndpointUpdate::new().url(url("https://partner.example.com/hook"));
     let cases = [
         (base().event("NEW_MEMBER").event("UPDATE_MEMBER"), "events"),
+        (base().all_events(), "events"),
         (base().name("n"), "name"),
-        (EndpointSpec::default().event("NEW_MEMBER"), "url"),
+        (EndpointUpdate::new(), "update"),
+        (EndpointUpdate::new().events(EventSelection::Only(vec![])).provider_field("x", 1), "provider_fields"),
         (base().provider_field("deleted", true), "provider_fields"),
         (base().provider_field("url", "mailto:x@example.com"), "url"),
     ];
@@ -306,6 +309,58 @@ async fn update_refuses_before_any_request() {
         }
     }
     assert!(received(&server).await.is_empty());
+}
+
+/// Only the URLs change: the GET's object comes back with `webHookUrls` replaced, nothing else.
+#[tokio::test]
+async fn update_of_one_field_puts_the_fetched_object_with_only_that_field_changed() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{WEBHOOKS}/{ID}")))
+        .respond_with(json_response(200, "webhook.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(format!("{WEBHOOKS}/{ID}")))
+        .respond_with(json_response(200, "webhook.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let update = EndpointUpdate::new().url(url("https://only.example.com/new"));
+    boxed(&server).update(&EndpointId::new(ID).unwrap(), &update).await.unwrap();
+    let mut expected = fixture_json("webhook.json");
+    expected["webHookUrls"] = json!(["https://only.example.com/new"]);
+    assert_eq!(body_json(&received(&server).await[1]), expected);
+}
+
+/// The unified list filter `shopId` is sent as BLAZE's `shopId` query parameter.
+#[tokio::test]
+async fn list_filtered_by_shop_sends_shop_id() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(WEBHOOKS))
+        .and(query_param("shopId", "shop-7"))
+        .respond_with(json_response(200, "list_values_envelope.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let hooks = boxed(&server);
+    let listed: Vec<_> = hooks.list_filtered(&ListFilter::new().provider_field("shopId", "shop-7")).collect().await;
+    assert!(listed.iter().all(Result::is_ok), "{listed:?}");
+    let reqs = received(&server).await;
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(
+        query(&reqs[0]),
+        pairs(&[("start", "0"), ("limit", &hookbridge_blaze::DEFAULT_LIMIT.to_string()), ("shopId", "shop-7")])
+    );
+    assert_auth(&reqs[0]);
+    // Filters BLAZE does not document are refused, not ignored.
+    for bad in [ListFilter::new().provider_field("companyId", "c"), ListFilter::new().provider_field("shopId", 5)] {
+        let first = hooks.list_filtered(&bad).next().await.unwrap();
+        assert!(first.unwrap_err().is_invalid_input());
+    }
+    assert_eq!(received(&server).await.len(), 1);
 }
 
 #[tokio::test]

@@ -44,10 +44,10 @@ async fn create_posts_the_documented_body() {
         .await;
 
     let body = CreateWebHook::new(vec![
-        "https://partner.example.com/blaze/orders".parse().unwrap(),
-        "https://backup.example.com/blaze/orders".parse().unwrap(),
+        "https://partner.example.com/blaze/orders".parse::<url::Url>().unwrap(),
+        "https://backup.example.com/blaze/orders".parse::<url::Url>().unwrap(),
     ])
-    .url("https://partner.example.com/blaze".parse().unwrap())
+    .url("https://partner.example.com/blaze".parse::<url::Url>().unwrap())
     .shop_id("5c8f9e2ab1d4e70012ab34ce");
     let created = client(&server).webhooks().create(&body).await.unwrap();
     assert_fixture_webhook(&created);
@@ -73,7 +73,7 @@ async fn create_sends_only_required_field_when_optional_ones_are_unset() {
         .mount(&server)
         .await;
 
-    let body = CreateWebHook::new(vec!["https://partner.example.com/hook".parse().unwrap()]);
+    let body = CreateWebHook::new(vec!["https://partner.example.com/hook".parse::<url::Url>().unwrap()]);
     let created = client(&server).webhooks().create(&body).await.unwrap();
     assert_eq!(created, PartnerWebHook { id: Some("65a1f0c2e4b0a1b2c3d4e5f8".into()), ..Default::default() });
 
@@ -292,12 +292,13 @@ async fn invalid_create_bodies_are_refused_without_a_request() {
     let server = server().await;
     let c = client(&server);
     let ok: url::Url = "https://partner.example.com/hook".parse().unwrap();
-    assert_refused(&server, c.webhooks().create(&CreateWebHook::new(vec![])).await, "webHookUrls").await;
-    let ftp = CreateWebHook::new(vec![ok.clone(), "ftp://partner.example.com/hook".parse().unwrap()]);
+    assert_refused(&server, c.webhooks().create(&CreateWebHook::new(Vec::<url::Url>::new())).await, "webHookUrls")
+        .await;
+    let ftp = CreateWebHook::new(vec![ok.clone(), "ftp://partner.example.com/hook".parse::<url::Url>().unwrap()]);
     assert_refused(&server, c.webhooks().create(&ftp).await, "webHookUrls").await;
-    let mailto = CreateWebHook::new(vec!["mailto:ops@example.com".parse().unwrap()]);
+    let mailto = CreateWebHook::new(vec!["mailto:ops@example.com".parse::<url::Url>().unwrap()]);
     assert_refused(&server, c.webhooks().create(&mailto).await, "webHookUrls").await;
-    let bad_url = CreateWebHook::new(vec![ok.clone()]).url("file:///etc/passwd".parse().unwrap());
+    let bad_url = CreateWebHook::new(vec![ok.clone()]).url("file:///etc/passwd".parse::<url::Url>().unwrap());
     assert_refused(&server, c.webhooks().create(&bad_url).await, "url").await;
     let empty_shop = CreateWebHook::new(vec![ok]).shop_id("  ");
     assert_refused(&server, c.webhooks().create(&empty_shop).await, "shopId").await;

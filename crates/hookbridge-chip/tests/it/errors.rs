@@ -35,7 +35,7 @@ async fn bad_request_with_the_documented_all_body() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = WebhookRequest::new("t", "https://example.com/h".parse().unwrap()).event("purchase.paid");
+    let body = WebhookRequest::new("t", "https://example.com/h".parse::<url::Url>().unwrap()).event("purchase.paid");
     let err = client.webhooks().create(&body).await.unwrap_err();
 
     let api = err.as_api().unwrap();

@@ -13,7 +13,8 @@ fn field_of(err: Error) -> &'static str {
 }
 
 fn valid() -> WebhookRequest {
-    WebhookRequest::new("Orders", "https://shop.example.com/chip".parse().unwrap()).event(ChipEvent::PurchasePaid)
+    WebhookRequest::new("Orders", "https://shop.example.com/chip".parse::<url::Url>().unwrap())
+        .event(ChipEvent::PurchasePaid)
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use futures_util::StreamExt;
 use hookbridge_core::page::PageLimits;
-use hookbridge_core::{DecodeErrorKind, Endpoint, Error, EventSelection, Webhook};
+use hookbridge_core::{DecodeErrorKind, Endpoint, Error, EventSelection, PagingStop, Webhook};
 use serde_json::json;
 use wiremock::matchers::{any, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -88,7 +88,11 @@ async fn page_limits_bound_the_walk() {
         .await;
     let client = client_for(&server);
     let items: Vec<_> = client.webhooks().list_with_limits(PageLimits::NONE.max_pages(1)).collect().await;
-    assert_eq!(items.len(), 2);
+    assert_eq!(items.len(), 3, "two items, then the page-cap error");
+    assert_eq!(
+        items[2].as_ref().unwrap_err().as_paging().map(|p| p.reason),
+        Some(PagingStop::PageCap { max_pages: 1 })
+    );
     assert_eq!(requests(&server).await.len(), 1);
 }
 
@@ -114,9 +118,35 @@ async fn a_next_url_that_repeats_itself_stops_the_walk() {
 
     let items: Vec<_> = client.webhooks().list().collect().await;
 
-    assert_eq!(items.len(), 3);
-    assert!(items.iter().all(Result::is_ok));
+    assert_eq!(items.len(), 4, "three items, then the error");
+    assert!(items[..3].iter().all(Result::is_ok));
+    let err = items[3].as_ref().unwrap_err();
+    assert_eq!(err.as_paging().map(|p| p.reason), Some(PagingStop::RepeatedRequest { kind: "url" }));
     assert_eq!(requests(&server).await.len(), 2, "the repeated next URL is not requested again");
+}
+
+/// `?page=N+1` every time, with the same results: ends on the second request.
+#[tokio::test]
+async fn page_n_plus_one_with_the_same_results_ends_with_a_paging_error() {
+    let (server, client) = setup().await;
+    let base = base(&server);
+    Mock::given(method("GET"))
+        .and(path("/api/v1/webhooks/"))
+        .respond_with(move |req: &wiremock::Request| {
+            let n: u32 =
+                req.url.query_pairs().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse().ok()).unwrap_or(1);
+            let mut body = fixture_json("webhooks_page1.json");
+            body["next"] = json!(format!("{base}webhooks/?page={}&token=tok_secret_in_query", n + 1));
+            json(200, body.to_string())
+        })
+        .expect(2)
+        .mount(&server)
+        .await;
+    let items: Vec<_> = client.webhooks().list().collect().await;
+    assert_eq!(items.len(), 3);
+    let err = items[2].as_ref().unwrap_err();
+    assert_eq!(err.as_paging().map(|p| p.reason), Some(PagingStop::RepeatedPage { page: 2, first_seen: 1 }));
+    assert!(!err.to_string().contains("tok_secret_in_query"), "{err}");
 }
 
 #[tokio::test]

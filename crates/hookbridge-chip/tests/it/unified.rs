@@ -2,8 +2,8 @@
 
 use hookbridge_chip::{ChipClient, ChipWebhook, WebhookPage, WebhookRequest};
 use hookbridge_core::{
-    Endpoint, EndpointId, EndpointSpec, EndpointStatus, Error, EventSelection, EventType, Operation, ProviderId,
-    Webhook,
+    Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, Error, EventSelection, EventType, Operation,
+    ProviderId, Webhook,
 };
 use serde_json::json;
 use wiremock::Mock;
@@ -22,7 +22,7 @@ fn endpoint_id() -> EndpointId {
 }
 
 fn spec() -> EndpointSpec {
-    EndpointSpec::new("https://shop.example.com/hooks/chip".parse().unwrap())
+    EndpointSpec::new("https://shop.example.com/hooks/chip".parse::<url::Url>().unwrap())
         .name("Shop order updates")
         .event("purchase.paid")
         .event("purchase.payment_failure")
@@ -119,7 +119,7 @@ async fn unified_create_with_all_events() {
         .mount(&server)
         .await;
 
-    let spec = EndpointSpec::new("https://ledger.example.com/chip/events".parse().unwrap())
+    let spec = EndpointSpec::new("https://ledger.example.com/chip/events".parse::<url::Url>().unwrap())
         .name("Everything to the ledger")
         .all_events();
     let endpoint = boxed(client).create(&spec).await.unwrap();
@@ -150,27 +150,62 @@ async fn unified_get() {
     assert_is_shop_endpoint(&endpoint);
 }
 
-#[tokio::test]
-async fn unified_update_replaces_with_put() {
-    let (server, client) = setup().await;
+async fn mount_get_and_put(server: &wiremock::MockServer) {
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/webhooks/{WEBHOOK_ID}/")))
+        .respond_with(json(200, fixture("webhook.json")))
+        .expect(1)
+        .mount(server)
+        .await;
     Mock::given(method("PUT"))
         .and(path(format!("/api/v1/webhooks/{WEBHOOK_ID}/")))
         .respond_with(json(200, fixture("webhook.json")))
         .expect(1)
-        .mount(&server)
+        .mount(server)
         .await;
-    let endpoint = boxed(client).update(&endpoint_id(), &spec()).await.unwrap();
-    let req = only_request(&server).await;
-    assert_eq!(
-        assert_request(&req, "PUT", &format!("/api/v1/webhooks/{WEBHOOK_ID}/"), None),
-        json!({
-            "title": "Shop order updates",
-            "all_events": false,
-            "events": ["purchase.paid", "purchase.payment_failure", "payment.refunded"],
-            "callback": "https://shop.example.com/hooks/chip"
-        })
-    );
+}
+
+/// The PUT body of the fixture webhook as CHIP returned it.
+fn fetched_put_body() -> serde_json::Value {
+    let w = fixture_json("webhook.json");
+    let mut body = json!({"title": w["title"], "all_events": w["all_events"], "callback": w["callback"]});
+    if w["events"].as_array().is_some_and(|e| !e.is_empty()) {
+        body["events"] = w["events"].clone();
+    }
+    if w["public_key"].is_string() {
+        body["public_key"] = w["public_key"].clone();
+    }
+    body
+}
+
+#[tokio::test]
+async fn unified_update_reads_merges_and_replaces_with_put() {
+    let (server, client) = setup().await;
+    mount_get_and_put(&server).await;
+    let update = EndpointUpdate::from(&spec());
+    let endpoint = boxed(client).update(&endpoint_id(), &update).await.unwrap();
+    let reqs = requests(&server).await;
+    assert_eq!(reqs.len(), 2);
+    assert_request(&reqs[0], "GET", &format!("/api/v1/webhooks/{WEBHOOK_ID}/"), None);
+    let mut expected = fetched_put_body();
+    expected["title"] = json!("Shop order updates");
+    expected["all_events"] = json!(false);
+    expected["events"] = json!(["purchase.paid", "purchase.payment_failure", "payment.refunded"]);
+    expected["callback"] = json!("https://shop.example.com/hooks/chip");
+    assert_eq!(assert_request(&reqs[1], "PUT", &format!("/api/v1/webhooks/{WEBHOOK_ID}/"), None), expected);
     assert_is_shop_endpoint(&endpoint);
+}
+
+/// A rename sends back the fetched webhook with only `title` changed.
+#[tokio::test]
+async fn unified_update_of_the_title_changes_only_the_title() {
+    let (server, client) = setup().await;
+    mount_get_and_put(&server).await;
+    boxed(client).update(&endpoint_id(), &EndpointUpdate::new().name("renamed")).await.unwrap();
+    let reqs = requests(&server).await;
+    let mut expected = fetched_put_body();
+    expected["title"] = json!("renamed");
+    assert_eq!(assert_request(&reqs[1], "PUT", &format!("/api/v1/webhooks/{WEBHOOK_ID}/"), None), expected);
 }
 
 #[tokio::test]
@@ -191,13 +226,13 @@ async fn unified_delete() {
 async fn unified_refusals_send_nothing() {
     let (server, client) = setup().await;
     let webhook = boxed(client);
-    let two_urls = spec().url("https://other.example.com/".parse().unwrap());
-    let no_name = EndpointSpec::new("https://shop.example.com/".parse().unwrap()).event("purchase.paid");
+    let two_urls = spec().url("https://other.example.com/".parse::<url::Url>().unwrap());
+    let no_name = EndpointSpec::new("https://shop.example.com/".parse::<url::Url>().unwrap()).event("purchase.paid");
     let cases: Vec<(EndpointSpec, &str)> = vec![
         (EndpointSpec::default().name("x").event("purchase.paid"), "url"),
         (two_urls, "url"),
         (no_name, "name"),
-        (EndpointSpec::new("https://shop.example.com/".parse().unwrap()).name("no events"), "events"),
+        (EndpointSpec::new("https://shop.example.com/".parse::<url::Url>().unwrap()).name("no events"), "events"),
         (spec().provider_field("shopId", "x"), "provider_fields"),
         (spec().provider_field("type", "webhook"), "provider_fields"),
         (spec().provider_field("public_key", 5), "provider_fields"),
@@ -216,7 +251,7 @@ async fn unified_refusals_send_nothing() {
     let bad_id = EndpointId::new("wh_123").unwrap();
     for err in [
         webhook.get(&bad_id).await.unwrap_err(),
-        webhook.update(&bad_id, &spec()).await.unwrap_err(),
+        webhook.update(&bad_id, &EndpointUpdate::from(&spec())).await.unwrap_err(),
         webhook.delete(&bad_id).await.unwrap_err(),
     ] {
         assert!(err.is_invalid_input(), "{err:?}");
@@ -226,14 +261,14 @@ async fn unified_refusals_send_nothing() {
 
 #[test]
 fn spec_with_all_events_and_a_list_sends_both() {
-    let spec = EndpointSpec::new("https://x.example.com/".parse().unwrap())
+    let spec = EndpointSpec::new("https://x.example.com/".parse::<url::Url>().unwrap())
         .name("both")
         .all_events()
         .provider_field("events", json!(["purchase.paid"]));
     let body = WebhookRequest::try_from(&spec).unwrap();
     assert!(body.all_events);
     assert_eq!(body.events.len(), 1);
-    let only_with_flag = EndpointSpec::new("https://x.example.com/".parse().unwrap())
+    let only_with_flag = EndpointSpec::new("https://x.example.com/".parse::<url::Url>().unwrap())
         .name("flag")
         .event("purchase.paid")
         .provider_field("all_events", true);

@@ -105,9 +105,11 @@ async fn create_with_builder_and_all_events_omits_empty_event_list() {
         .mount(&server)
         .await;
 
-    let body =
-        WebhookRequest::new("Everything to the ledger", "https://ledger.example.com/chip/events".parse().unwrap())
-            .all_events(true);
+    let body = WebhookRequest::new(
+        "Everything to the ledger",
+        "https://ledger.example.com/chip/events".parse::<url::Url>().unwrap(),
+    )
+    .all_events(true);
     let created = client.webhooks().create(&body).await.unwrap();
 
     let req = only_request(&server).await;
@@ -147,9 +149,10 @@ async fn update_puts_the_full_object() {
         .mount(&server)
         .await;
 
-    let body = WebhookRequest::new("Shop order updates", "https://shop.example.com/hooks/chip".parse().unwrap())
-        .events([ChipEvent::PurchasePaid, ChipEvent::PurchasePaymentFailure, ChipEvent::PaymentRefunded])
-        .public_key("-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----");
+    let body =
+        WebhookRequest::new("Shop order updates", "https://shop.example.com/hooks/chip".parse::<url::Url>().unwrap())
+            .events([ChipEvent::PurchasePaid, ChipEvent::PurchasePaymentFailure, ChipEvent::PaymentRefunded])
+            .public_key("-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----");
     let updated = client.webhooks().update(&webhook_id(), &body).await.unwrap();
 
     let req = only_request(&server).await;

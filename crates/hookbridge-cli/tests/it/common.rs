@@ -9,11 +9,13 @@ use tokio::process::Command;
 
 /// Every credential variable the CLI reads: removed from the child's environment unless a test
 /// sets it, so the tests never see a developer's real keys.
-pub(crate) const CREDENTIAL_VARS: [&str; 6] = [
+pub(crate) const CREDENTIAL_VARS: [&str; 8] = [
     "MIEX_API_KEY",
     "BLAZE_PARTNER_KEY",
     "BLAZE_DEVELOPER_KEY",
     "BITNOB_API_KEY",
+    "BITNOB_CLIENT_ID",
+    "BITNOB_SECRET_KEY",
     "ABBEYCROSS_API_TOKEN",
     "CHIP_API_KEY",
 ];

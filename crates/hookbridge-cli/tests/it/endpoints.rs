@@ -122,10 +122,48 @@ async fn blaze_crud_through_the_cli() {
 }
 
 #[tokio::test]
+async fn bitnob_auth_signs_by_default_and_bearer_only_when_asked_with_a_note() {
+    let sim = BitnobSim::start().await.unwrap();
+    let base = sim.base_url();
+    let list = ["endpoints", "list", "--provider", "bitnob", "--base-url", &base];
+    // Signed (the simulator verifies X-Auth-Signature), both documented variants, no note.
+    let signed = [("BITNOB_CLIENT_ID", sim.client_id()), ("BITNOB_SECRET_KEY", sim.client_secret())];
+    for variant in ["colon-separated-hex", "concatenated-base64"] {
+        let mut args = list.to_vec();
+        args.extend(["--signing-scheme", variant]);
+        let out = hb(&args, &signed).await.expect(0);
+        assert!(out.stderr.is_empty(), "{variant}: {}", out.stderr);
+    }
+    // --client-id + --secret-key-file, and a key file with a trailing newline.
+    let dir = std::env::temp_dir().join(format!("hb-bitnob-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key_file = dir.join("secret_key");
+    std::fs::write(&key_file, format!("{}\n", sim.client_secret())).unwrap();
+    let mut args = list.to_vec();
+    let key_path = key_file.to_str().unwrap();
+    args.extend(["--client-id", sim.client_id(), "--secret-key-file", key_path]);
+    hb(&args, &[]).await.expect(0);
+    // A wrong secret: the simulator refuses the signature (exit 1, nothing secret printed).
+    let wrong = [("BITNOB_CLIENT_ID", sim.client_id()), ("BITNOB_SECRET_KEY", "not-the-secret")];
+    let out = hb(&list, &wrong).await.expect(1);
+    assert!(out.error_line().contains("401"), "{}", out.stderr);
+    assert!(!out.stderr.contains("not-the-secret"));
+    // Half a signing configuration is a usage error.
+    let out = hb(&list, &[("BITNOB_CLIENT_ID", sim.client_id())]).await.expect(2);
+    assert!(out.error_line().contains("BITNOB_SECRET_KEY"), "{}", out.stderr);
+    // BITNOB_API_KEY alone: the older bearer scheme, with a note on stderr.
+    let out = hb(&list, &[("BITNOB_API_KEY", sim.api_key())]).await.expect(0);
+    assert!(out.stderr.starts_with("note: BITNOB_API_KEY"), "{}", out.stderr);
+    assert!(out.stderr.contains("older bearer"), "{}", out.stderr);
+    assert!(!out.stderr.contains(sim.api_key()));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
 async fn bitnob_endpoints_events_and_event_types() {
     let sim = BitnobSim::start().await.unwrap();
     let base = sim.base_url();
-    let env = [("BITNOB_API_KEY", sim.api_key())];
+    let env = [("BITNOB_CLIENT_ID", sim.client_id()), ("BITNOB_SECRET_KEY", sim.client_secret())];
     let with = |mut v: Vec<&'static str>, extra: &[&str]| -> Vec<String> {
         v.extend(["--provider", "bitnob"]);
         let mut v: Vec<String> = v.into_iter().map(String::from).collect();
@@ -220,6 +258,10 @@ async fn bitnob_endpoints_events_and_event_types() {
     assert!(text.stdout.contains("delivery_status"), "{}", text.stdout);
     let retried = hb_s(with(vec!["events", "retry"], &["--id", &event_id])).await.expect(0);
     assert!(retried.stdout.contains("queued"), "{}", retried.stdout);
+
+    // Only the documented filter values are sent.
+    let out = hb_s(with(vec!["events", "list"], &["--status", "retrying"])).await.expect(2);
+    assert!(out.error_line().contains("not a documented filter value"), "{}", out.stderr);
 
     let types = hb_s(with(vec!["event-types"], &["--output", "json"])).await.expect(0).json();
     assert_eq!(types.as_array().unwrap().len(), hookbridge_testkit::bitnob::BITNOB_EVENT_TYPES.len());

@@ -5,7 +5,9 @@
 
 mod common;
 mod endpoints;
+mod faults;
 mod listen;
 mod sign_verify;
 mod tour;
 mod usage;
+mod wire;

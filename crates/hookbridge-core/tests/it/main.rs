@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod pagination;
+mod redirects;
 mod transport;
 mod unified;
 

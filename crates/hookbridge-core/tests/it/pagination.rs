@@ -2,8 +2,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::StreamExt;
-use hookbridge_core::page::paginate;
-use hookbridge_core::{Error, InvalidInput, Page, PageLimits, PageRequest};
+use hookbridge_core::page::{paginate, paginate_for};
+use hookbridge_core::{Error, InvalidInput, Page, PageLimits, PageRequest, PagingStop, ProviderId};
 
 fn counter() -> Arc<AtomicUsize> {
     Arc::new(AtomicUsize::new(0))
@@ -43,8 +43,84 @@ async fn stops_on_a_repeated_cursor() {
     })
     .collect()
     .await;
-    assert_eq!(items.len(), 2, "first page + the page the cursor pointed to once");
+    assert_eq!(items.len(), 3, "first page + the page the cursor pointed to once + the error");
     assert_eq!(calls.load(Ordering::SeqCst), 2);
+    let err = items[2].as_ref().unwrap_err();
+    assert_eq!(err.as_paging().map(|p| p.reason), Some(PagingStop::RepeatedRequest { kind: "cursor" }));
+    assert!(!err.to_string().contains("same"), "the cursor value is never shown: {err}");
+}
+
+/// Fresh cursor, same page (Bitnob-style): detected by content on the second page.
+#[tokio::test]
+async fn a_fresh_cursor_with_the_same_page_ends_with_a_typed_error() {
+    let calls = counter();
+    let c = calls.clone();
+    let items: Vec<_> = paginate_for(ProviderId::Bitnob, "list_webhooks", PageLimits::NONE, move |_req| {
+        let n = c.fetch_add(1, Ordering::SeqCst);
+        async move {
+            let ids = vec!["wh_1".to_owned(), "wh_2".to_owned()];
+            Ok(Page::keyed(ids, Some(PageRequest::After(format!("fresh-{n}"))), |id| id.as_str()))
+        }
+    })
+    .collect()
+    .await;
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert_eq!(items.len(), 3);
+    let err = items[2].as_ref().unwrap_err();
+    assert_eq!(err.as_paging().map(|p| p.reason), Some(PagingStop::RepeatedPage { page: 2, first_seen: 1 }));
+    assert_eq!(
+        err.to_string(),
+        "Bitnob list_webhooks: listing stopped after 2 pages: page 2 repeats the items of page 1"
+    );
+}
+
+/// Next URL with `page=N+1` and the same results (CHIP-style), and offset + same page (BLAZE-style).
+#[tokio::test]
+async fn new_urls_or_offsets_with_the_same_page_end_with_a_typed_error() {
+    let items: Vec<_> = paginate(PageLimits::NONE, |req| async move {
+        let n = match req {
+            PageRequest::Url(u) => u.query().unwrap_or_default().trim_start_matches("page=").parse::<u32>().unwrap(),
+            _ => 1,
+        };
+        let next = format!("https://gate.example/webhooks/?page={}", n + 1).parse().unwrap();
+        Ok(Page::keyed(vec![10u32, 11], Some(PageRequest::Url(next)), |x| x))
+    })
+    .collect()
+    .await;
+    assert_eq!(items.len(), 3);
+    assert!(matches!(items[2].as_ref().unwrap_err().as_paging().unwrap().reason, PagingStop::RepeatedPage { .. }));
+
+    let items: Vec<_> = paginate(PageLimits::NONE, |req| async move {
+        let start = match req {
+            PageRequest::Offset { start } => start,
+            _ => 0,
+        };
+        Ok(Page::keyed(vec![1u8, 2], Some(PageRequest::Offset { start: start + 2 }), |x| x))
+    })
+    .collect()
+    .await;
+    assert_eq!(items.len(), 3);
+    assert!(items[2].as_ref().unwrap_err().as_paging().is_some());
+}
+
+/// A server that pages forever with new content ends at the default cap, with an error.
+#[tokio::test]
+async fn the_default_page_cap_ends_an_endless_listing() {
+    assert_eq!(PageLimits::default().max_pages, Some(PageLimits::DEFAULT_MAX_PAGES));
+    let calls = counter();
+    let c = calls.clone();
+    let items: Vec<_> = paginate(PageLimits::default(), move |_req| {
+        let n = c.fetch_add(1, Ordering::SeqCst) as u64;
+        async move { Ok(Page::keyed(vec![n], Some(PageRequest::Offset { start: n + 1 }), |x| x)) }
+    })
+    .collect()
+    .await;
+    assert_eq!(calls.load(Ordering::SeqCst) as u64, PageLimits::DEFAULT_MAX_PAGES);
+    let err = items.last().unwrap().as_ref().unwrap_err();
+    assert_eq!(
+        err.as_paging().map(|p| p.reason),
+        Some(PagingStop::PageCap { max_pages: PageLimits::DEFAULT_MAX_PAGES })
+    );
 }
 
 #[tokio::test]
@@ -77,7 +153,9 @@ async fn honours_max_pages_and_max_items() {
         Ok(Page::new(items, Some(PageRequest::Offset { start: start + 10 })))
     };
     let by_pages: Vec<_> = paginate(PageLimits::default().max_pages(3), fetch).collect().await;
-    assert_eq!(by_pages.len(), 30);
+    assert_eq!(by_pages.len(), 31, "30 items, then the page-cap error");
+    assert!(by_pages[..30].iter().all(Result::is_ok));
+    assert_eq!(by_pages[30].as_ref().unwrap_err().as_paging().map(|p| p.pages), Some(3));
     let by_items: Vec<u64> = paginate(PageLimits::default().max_items(25), fetch).map(Result::unwrap).collect().await;
     assert_eq!(by_items, (0..25).collect::<Vec<_>>());
 }

@@ -346,3 +346,37 @@ async fn the_overall_timeout_bounds_attempts_and_waits() {
     let err = c.empty(Request::get("get", ["busy"])).await.unwrap_err();
     assert_eq!(err.as_api().unwrap().kind, ApiErrorKind::ServiceUnavailable);
 }
+
+/// A decode error never quotes a body value: not in the serde detail, not in its source, not in
+/// `Debug` (the excerpt redacts secret-named keys, the detail redacts serde's quoted value).
+#[tokio::test]
+async fn decode_errors_do_not_quote_body_values() {
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Rotated {
+        signing_secret: u32,
+    }
+    let server = server().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(r#"{"signing_secret":"whsec_abc123"}"#, "application/json"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = client(&server, RetryPolicy::none());
+    let err = c.json::<Rotated>(Request::get("rotate", ["x"])).await.unwrap_err();
+    let Error::Decode(decode) = &err else { panic!("{err:?}") };
+    assert!(decode.detail.contains("invalid type: string \"[REDACTED]\", expected u32"), "{}", decode.detail);
+    let mut shown = vec![err.to_string(), format!("{err:?}"), format!("{err:#?}")];
+    let mut source = std::error::Error::source(&err);
+    while let Some(s) = source {
+        shown.push(s.to_string());
+        shown.push(format!("{s:?}"));
+        source = s.source();
+    }
+    for text in shown {
+        assert!(!text.contains("whsec_abc123"), "{text}");
+    }
+    assert_eq!(decode.source.as_ref().map(|s| s.category), Some(hookbridge_core::JsonErrorCategory::Data));
+}

@@ -28,11 +28,11 @@ fn assert_unsupported(err: Error, op: Operation) {
 async fn defaults_are_typed_unsupported_errors_through_dyn() {
     let clients: Vec<Box<dyn Webhook>> = vec![Box::new(Bare)];
     let id = EndpointId::new("x").unwrap();
-    let spec = EndpointSpec::new("https://example.com/h".parse().unwrap());
+    let spec = EndpointSpec::new("https://example.com/h".parse::<url::Url>().unwrap());
     for c in &clients {
         assert_unsupported(c.create(&spec).await.unwrap_err(), Operation::Create);
         assert_unsupported(c.get(&id).await.unwrap_err(), Operation::Get);
-        assert_unsupported(c.update(&id, &spec).await.unwrap_err(), Operation::Update);
+        assert_unsupported(c.update(&id, &(&spec).into()).await.unwrap_err(), Operation::Update);
         assert_unsupported(c.delete(&id).await.unwrap_err(), Operation::Delete);
         assert_unsupported(c.rotate_secret(&id).await.unwrap_err(), Operation::RotateSecret);
         let listed: Vec<_> = c.list().collect().await;

@@ -8,7 +8,10 @@ use crate::common::*;
 async fn register_error(status: u16, body: &str) -> Error {
     let server = server().await;
     mount_register(&server, status, body).await;
-    let req = RegisterWebhook::new("https://example.com/webhooks/exchange".parse().unwrap(), [MiexEvent::OrderCreated]);
+    let req = RegisterWebhook::new(
+        "https://example.com/webhooks/exchange".parse::<url::Url>().unwrap(),
+        [MiexEvent::OrderCreated],
+    );
     let err = client(&server).webhooks().register(&req).await.unwrap_err();
     assert_eq!(received(&server).await.len(), 1, "HTTP {status}: sent once, not retried");
     err

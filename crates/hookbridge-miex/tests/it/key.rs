@@ -64,7 +64,10 @@ fn a_bad_base_url_is_refused() {
 async fn a_public_key_cannot_register_and_nothing_is_sent() {
     let server = server().await;
     let client = client_with(&server, PUBLIC_KEY);
-    let req = RegisterWebhook::new("https://example.com/webhooks/exchange".parse().unwrap(), [MiexEvent::OrderCreated]);
+    let req = RegisterWebhook::new(
+        "https://example.com/webhooks/exchange".parse::<url::Url>().unwrap(),
+        [MiexEvent::OrderCreated],
+    );
 
     let err = invalid(client.webhooks().register(&req).await.unwrap_err());
 
@@ -82,7 +85,7 @@ async fn a_public_key_cannot_register_and_nothing_is_sent() {
 async fn invalid_register_bodies_are_refused_before_sending() {
     let server = server().await;
     let client = client(&server);
-    let url = || "https://example.com/webhooks/exchange".parse().unwrap();
+    let url = || "https://example.com/webhooks/exchange".parse::<url::Url>().unwrap();
     let cases = [
         (RegisterWebhook::new(url(), []), "events", "at least one event"),
         (
@@ -91,11 +94,15 @@ async fn invalid_register_bodies_are_refused_before_sending() {
             "`order.refunded` is not a MIEX event",
         ),
         (
-            RegisterWebhook::new("ftp://example.com/x".parse().unwrap(), [MiexEvent::OrderCreated]),
+            RegisterWebhook::new("ftp://example.com/x".parse::<url::Url>().unwrap(), [MiexEvent::OrderCreated]),
             "url",
             "http or https",
         ),
-        (RegisterWebhook::new("mailto:ops@example.com".parse().unwrap(), [MiexEvent::OrderCreated]), "url", "http"),
+        (
+            RegisterWebhook::new("mailto:ops@example.com".parse::<url::Url>().unwrap(), [MiexEvent::OrderCreated]),
+            "url",
+            "http",
+        ),
     ];
     for (req, field, reason) in cases {
         let err = invalid(client.webhooks().register(&req).await.unwrap_err());

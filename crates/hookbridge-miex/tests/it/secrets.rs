@@ -17,7 +17,10 @@ async fn no_secret_is_printed_or_serialized() {
     let server = server().await;
     mount_register(&server, 200, &fixture("register_response.json")).await;
     let client = client(&server);
-    let req = RegisterWebhook::new("https://example.com/webhooks/exchange".parse().unwrap(), [MiexEvent::OrderCreated]);
+    let req = RegisterWebhook::new(
+        "https://example.com/webhooks/exchange".parse::<url::Url>().unwrap(),
+        [MiexEvent::OrderCreated],
+    );
     let hook = client.webhooks().register(&req).await.unwrap();
     assert_eq!(hook.secret_key.as_ref().unwrap().expose(), DOC_SECRET, "the secret is reachable on purpose");
     let endpoint = Endpoint::from(hook.clone());
@@ -46,7 +49,10 @@ async fn no_secret_is_printed_or_serialized() {
 async fn errors_do_not_carry_the_key() {
     let server = server().await;
     mount_register(&server, 401, r#"{"message":"Unauthorized"}"#).await;
-    let req = RegisterWebhook::new("https://example.com/webhooks/exchange".parse().unwrap(), [MiexEvent::OrderCreated]);
+    let req = RegisterWebhook::new(
+        "https://example.com/webhooks/exchange".parse::<url::Url>().unwrap(),
+        [MiexEvent::OrderCreated],
+    );
     let err = client(&server).webhooks().register(&req).await.unwrap_err();
     assert_hidden(&err.to_string());
     assert_hidden(&format!("{err:?}"));
@@ -58,8 +64,10 @@ async fn a_decode_error_never_quotes_the_signing_secret() {
     for body in [full.as_str(), &full[..full.len() - 10]] {
         let server = server().await;
         mount_register(&server, 200, body).await;
-        let req =
-            RegisterWebhook::new("https://example.com/webhooks/exchange".parse().unwrap(), [MiexEvent::OrderCreated]);
+        let req = RegisterWebhook::new(
+            "https://example.com/webhooks/exchange".parse::<url::Url>().unwrap(),
+            [MiexEvent::OrderCreated],
+        );
         let err = client(&server).webhooks().register(&req).await.unwrap_err();
         let hookbridge_core::Error::Decode(d) = &err else { panic!("expected a decode error, got {err:?}") };
         assert!(d.excerpt.contains("\"secretKey\": \"[REDACTED]"), "{}", d.excerpt);

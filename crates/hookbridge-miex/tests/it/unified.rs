@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::common::*;
 
 fn spec() -> EndpointSpec {
-    EndpointSpec::new("https://example.com/webhooks/exchange".parse().unwrap())
+    EndpointSpec::new("https://example.com/webhooks/exchange".parse::<url::Url>().unwrap())
         .event("order.created")
         .event("order.status_changed")
 }
@@ -52,8 +52,9 @@ async fn all_events_expands_to_the_four_documented_events() {
     mount_register(&server, 200, &fixture("register_response_all_events.json")).await;
     let hook: &dyn Webhook = &client(&server);
 
-    let ep =
-        hook.create(&EndpointSpec::new("https://example.com/webhooks/exchange".parse().unwrap()).all_events()).await;
+    let ep = hook
+        .create(&EndpointSpec::new("https://example.com/webhooks/exchange".parse::<url::Url>().unwrap()).all_events())
+        .await;
     let ep = ep.unwrap();
 
     let body = json!({
@@ -87,7 +88,7 @@ async fn capabilities_and_unsupported_operations() {
         other => panic!("{op}: expected Unsupported, got {other:?}"),
     };
     unsupported(hook.get(&id).await.unwrap_err(), Operation::Get);
-    unsupported(hook.update(&id, &spec()).await.unwrap_err(), Operation::Update);
+    unsupported(hook.update(&id, &spec().into()).await.unwrap_err(), Operation::Update);
     unsupported(hook.delete(&id).await.unwrap_err(), Operation::Delete);
     unsupported(hook.rotate_secret(&id).await.unwrap_err(), Operation::RotateSecret);
     let mut list = hook.list();
@@ -100,18 +101,18 @@ async fn capabilities_and_unsupported_operations() {
 async fn specs_miex_cannot_take_are_refused_before_sending() {
     let server = server().await;
     let hook: Box<dyn Webhook> = Box::new(client(&server));
-    let url = || "https://example.com/webhooks/exchange".parse().unwrap();
+    let url = || "https://example.com/webhooks/exchange".parse::<url::Url>().unwrap();
     let mut no_url = spec();
     no_url.urls.clear();
     let cases = [
         (no_url, "url"),
-        (spec().url("https://example.com/second".parse().unwrap()), "url"),
+        (spec().url("https://example.com/second".parse::<url::Url>().unwrap()), "url"),
         (EndpointSpec::new(url()), "events"),
         (EndpointSpec::new(url()).event("order.created").event("order.refunded"), "events"),
         (EndpointSpec::new(url()).event("ORDER.CREATED"), "events"),
         (spec().name("orders"), "name"),
         (spec().provider_field("description", "x"), "provider_fields"),
-        (EndpointSpec::new("ftp://example.com/x".parse().unwrap()).event("order.created"), "url"),
+        (EndpointSpec::new("ftp://example.com/x".parse::<url::Url>().unwrap()).event("order.created"), "url"),
     ];
     for (spec, field) in cases {
         match hook.create(&spec).await.unwrap_err() {
@@ -132,7 +133,9 @@ async fn specs_miex_cannot_take_are_refused_before_sending() {
 fn spec_converts_to_the_register_body() {
     let req = RegisterWebhook::try_from(&spec()).unwrap();
     assert_eq!(serde_json::to_value(&req).unwrap(), fixture_json("register_request.json"));
-    let all = RegisterWebhook::try_from(&EndpointSpec::new("https://e.com/h".parse().unwrap()).all_events()).unwrap();
+    let all =
+        RegisterWebhook::try_from(&EndpointSpec::new("https://e.com/h".parse::<url::Url>().unwrap()).all_events())
+            .unwrap();
     assert_eq!(all.events, MiexEvent::ALL.to_vec());
 }
 

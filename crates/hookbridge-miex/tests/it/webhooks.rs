@@ -8,7 +8,7 @@ use crate::common::*;
 
 fn doc_request() -> RegisterWebhook {
     RegisterWebhook::new(
-        "https://example.com/webhooks/exchange".parse().unwrap(),
+        "https://example.com/webhooks/exchange".parse::<url::Url>().unwrap(),
         [MiexEvent::OrderCreated, MiexEvent::OrderStatusChanged],
     )
 }
@@ -49,7 +49,7 @@ async fn register_with_a_personal_key_and_every_event() {
 
     let hook = client_with(&server, PERSONAL_KEY)
         .webhooks()
-        .register(&RegisterWebhook::all_events(url.parse().unwrap()))
+        .register(&RegisterWebhook::all_events(url.parse::<url::Url>().unwrap()))
         .await;
     let hook = hook.unwrap();
 

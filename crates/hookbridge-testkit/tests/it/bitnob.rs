@@ -216,36 +216,75 @@ async fn idempotency_key_replays_and_conflicts() {
     assert_eq!(send(post("fix-me", &body)).await.0, 201);
 }
 
+fn hmac_sha256(secret: &str, msg: &[u8]) -> Vec<u8> {
+    use hmac::{Hmac, KeyInit, Mac};
+    let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(msg);
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// Bitnob's request signing, checked for real: both documented variants pass with the right
+/// secret; a wrong secret, a wrong client id, a changed body or a missing header is 401.
 #[tokio::test]
 async fn bearer_or_request_signing_headers() {
+    use base64::Engine as _;
     let sim = BitnobSim::start().await.unwrap();
-    let list = url(&sim, "webhooks");
+    let list = url(&sim, "webhooks?limit=2");
     let (status, err) = send(http().get(&list)).await;
     assert_eq!(status, 401);
     assert_eq!(err["status"], "error");
     assert_eq!(send(http().get(&list).bearer_auth("sk_test_wrong")).await.0, 401);
-    let signed = |skip: Option<&str>| {
-        let mut req = http().get(&list);
-        for (name, value) in [
-            ("X-Auth-Client", "client_123"),
-            ("X-Auth-Timestamp", "1718000000"),
-            ("X-Auth-Nonce", "n-42"),
-            ("X-Auth-Signature", "3f2a9c"),
-        ] {
+    assert_eq!(send(http().get(&list).bearer_auth(sim.api_key())).await.0, 200, "the older bearer scheme");
+
+    let (ts, nonce) = ("1718000000", "n-42");
+    let hex_sig = |client: &str, secret: &str, body: &[u8]| {
+        let mut msg = format!("{client}:{ts}:{nonce}:").into_bytes();
+        msg.extend_from_slice(body);
+        hex::encode(hmac_sha256(secret, &msg))
+    };
+    let b64_sig = |client: &str, secret: &str, method: &str, path: &str, body: &[u8]| {
+        let mut msg = format!("{client}{method}{path}{ts}").into_bytes();
+        msg.extend_from_slice(body);
+        base64::engine::general_purpose::STANDARD.encode(hmac_sha256(secret, &msg))
+    };
+    let signed = |req: reqwest::RequestBuilder, client: &str, sig: &str, skip: Option<&str>| {
+        let mut req = req;
+        for (name, value) in
+            [("X-Auth-Client", client), ("X-Auth-Timestamp", ts), ("X-Auth-Nonce", nonce), ("X-Auth-Signature", sig)]
+        {
             if Some(name) != skip {
                 req = req.header(name, value);
             }
         }
         req
     };
-    assert_eq!(send(signed(None)).await.0, 200);
-    assert_eq!(send(signed(Some("X-Auth-Nonce"))).await.0, 401);
-    assert_eq!(send(signed(Some("X-Auth-Signature"))).await.0, 401);
-    assert_eq!(send(signed(Some("X-Auth-Timestamp")).header("X-Auth-Timestamp", "soon")).await.0, 401);
+    let (id, secret) = (sim.client_id().to_owned(), sim.client_secret().to_owned());
+    let good_hex = hex_sig(&id, &secret, b"");
+    assert_eq!(send(signed(http().get(&list), &id, &good_hex, None)).await.0, 200);
+    let good_b64 = b64_sig(&id, &secret, "GET", "/webhooks?limit=2", b"");
+    assert_eq!(send(signed(http().get(&list), &id, &good_b64, None)).await.0, 200);
+    let no_query = b64_sig(&id, &secret, "GET", "/webhooks", b"");
+    assert_eq!(send(signed(http().get(&list), &id, &no_query, None)).await.0, 200);
+
+    let wrong_secret = hex_sig(&id, "not-the-secret", b"");
+    assert_eq!(send(signed(http().get(&list), &id, &wrong_secret, None)).await.0, 401);
+    let other_client = hex_sig("client_other", &secret, b"");
+    assert_eq!(send(signed(http().get(&list), "client_other", &other_client, None)).await.0, 401);
+    assert_eq!(send(signed(http().get(&list), &id, "3f2a9c", None)).await.0, 401);
+    // The signature covers the exact body.
+    let body = br#"{"name":"a","url":"https://example.com/h"}"#;
+    let sig = hex_sig(&id, &secret, body);
+    let post = || http().post(url(&sim, "webhooks")).header("content-type", "application/json");
+    assert_eq!(send(signed(post().body(&body[..]), &id, &sig, None)).await.0, 201);
+    let tampered = br#"{"name":"b","url":"https://example.com/h"}"#;
+    assert_eq!(send(signed(post().body(&tampered[..]), &id, &sig, None)).await.0, 401);
+
+    assert_eq!(send(signed(http().get(&list), &id, &good_hex, Some("X-Auth-Nonce"))).await.0, 401);
+    assert_eq!(send(signed(http().get(&list), &id, &good_hex, Some("X-Auth-Signature"))).await.0, 401);
     let logged =
         sim.requests().into_iter().find(|r| r.injected_fault.is_none() && r.header("x-auth-client").is_some()).unwrap();
     assert_eq!(logged.header("x-auth-signature"), Some("<redacted>"));
-    assert_eq!(logged.header("x-auth-client"), Some("client_123"));
+    assert_eq!(logged.header("x-auth-client"), Some(id.as_str()));
 }
 
 #[tokio::test]
