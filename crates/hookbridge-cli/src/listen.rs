@@ -310,11 +310,11 @@ async fn handle(State(state): State<ListenState>, request: Request) -> Response 
         Err(err) => return refuse(&method, &uri, &err),
     };
     let received_at = Timestamp::now();
-    let incoming = Incoming::new(parts.method, parts.uri, parts.headers, bytes);
-    let (view, ticket) = match state.pipeline.accept(incoming.clone()).await {
-        Ok(accepted) => accepted.into_parts(),
-        Err(err) => return refuse(&method, &uri, &err),
-    };
+    let (view, ticket, incoming) =
+        match state.pipeline.accept(Incoming::new(parts.method, parts.uri, parts.headers, bytes)).await {
+            Ok(accepted) => accepted.into_parts_with_request(),
+            Err(err) => return refuse(&method, &uri, &err),
+        };
     match state.handling.handle(&incoming, &view, received_at).await {
         Ok(()) => match ticket.complete().await {
             Ok(_) => (StatusCode::OK, axum::Json(json!({"status": "accepted"}))).into_response(),

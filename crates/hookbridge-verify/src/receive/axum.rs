@@ -57,7 +57,7 @@ use ::axum::routing::post;
 use super::error::ReceiveError;
 use super::incoming::Incoming;
 use super::pipeline::{Application, Receive};
-use super::tower::{DeliverySlot, error_response, read_body};
+use super::tower::{DeliverySlot, error_response, read_body, trace_refusal};
 
 impl IntoResponse for ReceiveError {
     fn into_response(self) -> Response {
@@ -133,13 +133,23 @@ async fn receive_hook<D: Send + 'static>(
         return (StatusCode::NOT_FOUND, "no receiver for this provider\n").into_response();
     };
     let (parts, body) = request.into_parts();
+    let provider = receiver.provider();
     let bytes = match read_body(&parts.headers, body, receiver.max_body_bytes()).await {
         Ok(bytes) => bytes,
-        Err(err) => return err.into_response(),
+        Err(err) => {
+            trace_refusal(provider, &err);
+            return err.into_response();
+        }
     };
     let incoming = Incoming::new(parts.method, parts.uri, parts.headers, bytes);
     match receiver.receive(incoming, hooks.app.as_ref()).await {
-        Ok(_key) => (StatusCode::OK, "handled\n").into_response(),
-        Err(err) => err.into_response(),
+        Ok(key) => {
+            tracing::info!(target: "hookbridge::receive", provider, %key, "delivery handled");
+            (StatusCode::OK, "handled\n").into_response()
+        }
+        Err(err) => {
+            trace_refusal(provider, &err);
+            err.into_response()
+        }
     }
 }

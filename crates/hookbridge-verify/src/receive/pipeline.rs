@@ -223,6 +223,7 @@ impl Drop for Ticket {
 pub struct Accepted<D> {
     delivery: D,
     ticket: Ticket,
+    request: Incoming,
 }
 
 impl<D> Accepted<D> {
@@ -236,14 +237,25 @@ impl<D> Accepted<D> {
         &self.ticket.key
     }
 
+    /// The request as received (method, URI, headers, raw body), for callers that store or
+    /// forward the original delivery.
+    pub fn request(&self) -> &Incoming {
+        &self.request
+    }
+
     /// The delivery and its ticket.
     pub fn into_parts(self) -> (D, Ticket) {
         (self.delivery, self.ticket)
     }
 
+    /// The delivery, its ticket and the request as received.
+    pub fn into_parts_with_request(self) -> (D, Ticket, Incoming) {
+        (self.delivery, self.ticket, self.request)
+    }
+
     /// Converts the delivery (for example a typed delivery into the unified `Delivery`).
     pub fn map<E>(self, f: impl FnOnce(D) -> E) -> Accepted<E> {
-        Accepted { delivery: f(self.delivery), ticket: self.ticket }
+        Accepted { delivery: f(self.delivery), ticket: self.ticket, request: self.request }
     }
 }
 
@@ -490,6 +502,7 @@ impl<S: ReceiverSpec> Pipeline<S> {
             Reservation::Reserved(token) => Ok(Accepted {
                 delivery,
                 ticket: Ticket { store: self.store.clone(), key, token, retention: self.retention, resolved: false },
+                request,
             }),
             Reservation::Completed => Err(ReceiveError::Duplicate { key }),
             Reservation::InFlight => Err(ReceiveError::InFlight { key }),

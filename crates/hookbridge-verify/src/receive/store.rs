@@ -3,6 +3,8 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use super::key::ReplayKey;
@@ -14,20 +16,33 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// [`release`](DedupeStore::release) it, so an instance whose lease expired cannot free a
 /// key that another instance has reserved since.
 ///
-/// 128 random bits, printed in full by `Display` (it is not a secret: it grants nothing but
-/// releasing one reservation) and by `Debug`.
+/// 128 bits (a random per-process prefix and a counter), printed in full by `Display` (it is not
+/// a secret: it grants nothing but releasing one reservation) and by `Debug`.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct LeaseToken(Box<str>);
 
 impl LeaseToken {
-    /// A fresh random token (32 hex characters).
+    /// A fresh token (32 hex characters): a random 64-bit prefix drawn once per process from the
+    /// operating system, then a per-process counter — unique across the instances sharing a
+    /// store, without a system call per delivery.
     ///
     /// # Errors
-    /// [`StoreError::Unavailable`] when the operating system's random source fails.
+    /// [`StoreError::Unavailable`] when the operating system's random source fails (only on the
+    /// first call of the process).
     pub fn generate() -> Result<Self, StoreError> {
-        let mut bytes = [0u8; 16];
-        getrandom::fill(&mut bytes).map_err(|e| StoreError::unavailable(std::io::Error::other(e.to_string())))?;
-        Ok(Self(hex::encode(bytes).into_boxed_str()))
+        static PREFIX: OnceLock<u64> = OnceLock::new();
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let prefix = match PREFIX.get() {
+            Some(prefix) => *prefix,
+            None => {
+                let mut bytes = [0u8; 8];
+                getrandom::fill(&mut bytes)
+                    .map_err(|e| StoreError::unavailable(std::io::Error::other(e.to_string())))?;
+                *PREFIX.get_or_init(|| u64::from_le_bytes(bytes))
+            }
+        };
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        Ok(Self(format!("{prefix:016x}{n:016x}").into_boxed_str()))
     }
 
     /// A token from text a store kept (for store implementations reading one back).
@@ -187,5 +202,22 @@ impl<T: DedupeStore + ?Sized> DedupeStore for std::sync::Arc<T> {
 
     fn release<'a>(&'a self, key: &'a ReplayKey, token: &'a LeaseToken) -> BoxFuture<'a, Result<(), StoreError>> {
         (**self).release(key, token)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_unique_and_share_the_process_prefix() {
+        let a = LeaseToken::generate().ok();
+        let b = LeaseToken::generate().ok();
+        assert!(a.is_some() && b.is_some());
+        let (a, b) =
+            (a.unwrap_or_else(|| LeaseToken::from_stored("")), b.unwrap_or_else(|| LeaseToken::from_stored("")));
+        assert_ne!(a, b);
+        assert_eq!(a.as_str().len(), 32);
+        assert_eq!(a.as_str()[..16], b.as_str()[..16]);
     }
 }

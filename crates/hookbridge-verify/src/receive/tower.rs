@@ -115,6 +115,21 @@ fn declared_length(headers: &http::HeaderMap) -> Option<usize> {
     }
 }
 
+/// Logs one refused or duplicate delivery (target `hookbridge::receive`): provider, status and
+/// the reason chain — never a secret, a header value or body content. Refusals a provider will
+/// retry (store, key, application) are warnings; forged or malformed requests are info; a
+/// duplicate is debug.
+pub(crate) fn trace_refusal(provider: &str, err: &ReceiveError) {
+    let status = err.status().as_u16();
+    if err.is_duplicate() {
+        tracing::debug!(target: "hookbridge::receive", provider, status, key = ?err.replay_key(), "duplicate delivery acknowledged");
+    } else if err.provider_should_retry() {
+        tracing::warn!(target: "hookbridge::receive", provider, status, reason = %err.reason(), "delivery not handled; the provider will retry");
+    } else {
+        tracing::info!(target: "hookbridge::receive", provider, status, reason = %err.reason(), "delivery refused");
+    }
+}
+
 /// The response the pipeline gives for `err`: its status and its one-line reason as
 /// `text/plain` (no secret, header value or body content).
 pub fn error_response<B: From<String>>(err: &ReceiveError) -> Response<B> {
@@ -231,26 +246,47 @@ where
         let receiver = self.receiver.clone();
         Box::pin(async move {
             let (parts, body) = request.into_parts();
+            let provider = receiver.provider();
             let bytes = match read_body(&parts.headers, body, receiver.max_body_bytes()).await {
                 Ok(bytes) => bytes,
-                Err(err) => return Ok(error_response(&err)),
+                Err(err) => {
+                    trace_refusal(provider, &err);
+                    return Ok(error_response(&err));
+                }
             };
-            let incoming = Incoming::new(parts.method.clone(), parts.uri.clone(), parts.headers.clone(), bytes.clone());
-            let (delivery, ticket) = match receiver.accept(incoming).await {
-                Ok(accepted) => accepted.into_parts(),
-                Err(err) => return Ok(error_response(&err)),
+            // The request's parts travel through the pipeline and come back with the delivery.
+            let http::request::Parts { method, uri, version, headers, extensions, .. } = parts;
+            let (delivery, ticket, incoming) = match receiver.accept(Incoming::new(method, uri, headers, bytes)).await {
+                Ok(accepted) => accepted.into_parts_with_request(),
+                Err(err) => {
+                    trace_refusal(provider, &err);
+                    return Ok(error_response(&err));
+                }
             };
-            let mut request = Request::from_parts(parts, B::from(bytes));
+            let mut request = Request::new(B::from(incoming.body));
+            *request.method_mut() = incoming.method;
+            *request.uri_mut() = incoming.uri;
+            *request.version_mut() = version;
+            *request.headers_mut() = incoming.headers;
+            *request.extensions_mut() = extensions;
             request.extensions_mut().insert(DeliverySlot(Arc::new(Mutex::new(Some(delivery)))));
             request.extensions_mut().insert(ticket.key().clone());
             match inner.oneshot(request).await {
                 Ok(response) if response.status().is_success() => match ticket.complete().await {
-                    Ok(_) => Ok(response),
-                    Err(err) => Ok(error_response(&ReceiveError::Store(err))),
+                    Ok(key) => {
+                        tracing::info!(target: "hookbridge::receive", provider, status = response.status().as_u16(), %key, "delivery handled");
+                        Ok(response)
+                    }
+                    Err(err) => {
+                        let err = ReceiveError::Store(err);
+                        trace_refusal(provider, &err);
+                        Ok(error_response(&err))
+                    }
                 },
                 Ok(response) => {
                     // The application did not handle it: free the key for the provider's retry.
                     let _released = ticket.release().await;
+                    tracing::warn!(target: "hookbridge::receive", provider, status = response.status().as_u16(), "the application did not handle the delivery; released for the provider's retry");
                     Ok(response)
                 }
                 Err(err) => {
