@@ -84,9 +84,17 @@ fn serve(rt: &tokio::runtime::Runtime, router: Router) -> String {
     format!("http://{addr}")
 }
 
+/// A marker unique to this run: a shared store remembers earlier runs' deliveries.
+fn run_id() -> u128 {
+    static RUN: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    *RUN.get_or_init(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()))
+}
+
 /// Sends one freshly signed delivery to `url`; panics unless it was handled (204).
 async fn send(http: &reqwest::Client, signer: &HmacSigner, url: &str, n: u64) {
-    let body = format!(r#"{{"event":"order.created","data":{{"id":{n},"status":"new","amount":"150.00"}}}}"#);
+    let run = run_id();
+    let body =
+        format!(r#"{{"event":"order.created","data":{{"id":{n},"run":{run},"status":"new","amount":"150.00"}}}}"#);
     let headers = signer.sign(body.as_bytes(), 0, Some("job")).expect("sign");
     let response = http.post(url).headers(headers).body(body).send().await.expect("send");
     assert_eq!(response.status(), 204, "{url}");
@@ -163,7 +171,7 @@ fn bench_stores(c: &mut Criterion<ThreadCpuTime>) {
             .push(("postgres", rt.block_on(hookbridge_verify::receive::connect_store(&url)).expect("postgres store")));
     }
     let counter = AtomicU64::new(0);
-    let prefix = format!("bench-{}", std::process::id());
+    let prefix = format!("bench-{}", run_id());
     for (name, store) in &stores {
         let started = Instant::now();
         let n = 2000;

@@ -99,7 +99,13 @@ impl ReplayKey {
         let mut key = String::with_capacity(provider.len() + 8 + 64);
         key.push_str(provider);
         key.push_str(":sha256:");
-        key.push_str(&hex::encode(digest));
+        // Hex into a stack buffer (one allocation per key: the key itself); the allocating
+        // encoder only if that ever failed.
+        let mut buf = [0u8; 64];
+        match hex::encode_to_slice(digest, &mut buf).ok().and_then(|()| std::str::from_utf8(&buf).ok()) {
+            Some(text) => key.push_str(text),
+            None => key.push_str(&hex::encode(digest)),
+        }
         Self(key.into_boxed_str())
     }
 
