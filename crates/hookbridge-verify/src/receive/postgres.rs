@@ -8,9 +8,9 @@ use std::time::Duration;
 use sqlx::ConnectOptions as _;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
 
-use super::connect::{redact_url, scheme_of};
 use super::key::ReplayKey;
 use super::store::{BoxFuture, DedupeStore, LeaseToken, Reservation, StoreError};
+use super::url_text::{redact_url, scheme_of};
 
 /// The schema of [`PostgresDedupeStore`] (`migrations/0001_dedupe.sql` in this crate): the
 /// `hookbridge_dedupe` table and its expiry index. Idempotent. The store applies it itself

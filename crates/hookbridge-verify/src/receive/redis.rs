@@ -8,9 +8,9 @@ use std::time::Duration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Script, Value};
 
-use super::connect::{redact_url, scheme_of};
 use super::key::ReplayKey;
 use super::store::{BoxFuture, DedupeStore, LeaseToken, Reservation, StoreError};
+use super::url_text::{redact_url, scheme_of};
 
 /// Default key prefix of a [`RedisDedupeStore`].
 pub const DEFAULT_REDIS_KEY_PREFIX: &str = "hookbridge:dedupe:";
