@@ -5,6 +5,7 @@
 
 mod common;
 mod endpoints;
+mod inbox;
 mod listen;
 mod sign_verify;
 mod tour;
