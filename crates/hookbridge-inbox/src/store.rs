@@ -56,18 +56,20 @@ RETURNING id";
 
 const EXISTING_SQL: &str = "SELECT id FROM hookbridge_inbox WHERE provider = $1 AND replay_key = $2";
 
-const BURY_SQL: &str = "\
-UPDATE hookbridge_inbox SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL,
-    last_error = 'the lease of the last attempt expired (the worker stopped or lost the database)'
-WHERE id IN (
-    SELECT id FROM hookbridge_inbox
-    WHERE state = 'processing' AND next_attempt_at <= now() AND attempts >= $1
-    LIMIT 100 FOR UPDATE SKIP LOCKED
-)";
-
 fn claim_sql() -> String {
     format!(
-        "WITH due AS (
+        "WITH buried AS (
+    -- Rows whose last allowed attempt's lease expired (the worker died) go dead, not again.
+    -- (A data-modifying WITH always runs to completion, unreferenced.)
+    UPDATE hookbridge_inbox SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL,
+        last_error = 'the lease of the last attempt expired (the worker stopped or lost the database)'
+    WHERE id IN (
+        SELECT id FROM hookbridge_inbox
+        WHERE state = 'processing' AND next_attempt_at <= now() AND attempts >= $3
+        LIMIT 100 FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id
+), due AS (
     SELECT id FROM hookbridge_inbox
     WHERE state IN ('pending', 'failed', 'processing') AND next_attempt_at <= now()
       AND NOT (state = 'processing' AND attempts >= $3)
@@ -577,7 +579,6 @@ impl Inbox {
         let max = i32::try_from(max_attempts.max(1)).unwrap_or(i32::MAX);
         let sql = claim_sql();
         self.run(async {
-            sqlx::query(BURY_SQL).bind(max).execute(&self.pool).await.map_err(db_error)?;
             let rows = sqlx::query(&sql)
                 .bind(owner)
                 .bind(millis(lease))

@@ -197,9 +197,9 @@ impl Counters {
 ///     .concurrency(8)
 ///     .max_attempts(12)
 ///     .backoff(Backoff::new(Duration::from_secs(5), Duration::from_secs(3600)));
-/// let report = Worker::new(inbox, handler, options)
-///     .run(async { let _ = tokio::signal::ctrl_c().await; })
-///     .await;
+/// // Any future: typically Ctrl-C / SIGTERM (tokio's `signal` feature).
+/// let shutdown = tokio::time::sleep(Duration::from_secs(3600));
+/// let report = Worker::new(inbox, handler, options).run(shutdown).await;
 /// println!("{report:?}");
 /// # Ok(())
 /// # }

@@ -137,3 +137,25 @@ async fn errors_never_show_the_password() {
     let err = Inbox::connect("mysql://app:pw@host/db").await.unwrap_err();
     assert!(matches!(err, InboxError::InvalidConfig { .. }));
 }
+
+#[tokio::test]
+async fn a_last_attempt_whose_lease_expired_ends_dead_instead_of_running_again() {
+    let Some(db) = TestDb::new("expired_last_attempt").await else { return };
+    let inbox = db.inbox().await;
+    inbox.insert("miex", "k", &HeaderMap::new(), b"{}", &Described::default()).await.unwrap();
+    // Attempt 1 of at most 1: the worker dies holding a 1 ms lease.
+    let claimed = inbox.claim("crashed:1", Duration::from_millis(1), 1, 1).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    // The next claim buries it rather than handing it out a second time.
+    assert!(inbox.claim("next:1", Duration::from_secs(30), 1, 1).await.unwrap().is_empty());
+    let row = inbox.get(claimed[0].id()).await.unwrap().record;
+    assert_eq!((row.state, row.attempts), (State::Dead, 1));
+    assert!(row.last_error.unwrap().contains("lease"));
+    // With a larger budget an expired lease is simply claimed again.
+    inbox.retry(row.id).await.unwrap();
+    inbox.claim("crashed:2", Duration::from_millis(1), 3, 1).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let again = inbox.claim("next:2", Duration::from_secs(30), 3, 1).await.unwrap();
+    assert_eq!(again[0].attempt(), 2);
+}
