@@ -30,6 +30,8 @@ pub enum Command {
     Sign(SignArgs),
     /// Run a local receiver that verifies every delivery and prints it as one JSON line.
     Listen(ListenArgs),
+    /// The durable inbox (PostgreSQL): process stored deliveries, list, show, retry, purge.
+    Inbox(InboxArgs),
     /// Manage webhook endpoints through the unified trait.
     Endpoints(EndpointsArgs),
     /// Bitnob delivery events: list, get, retry.
@@ -176,6 +178,197 @@ pub struct ListenArgs {
     /// Timeout of one forward, in seconds.
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     pub forward_timeout: u64,
+    /// Store each verified delivery in this durable inbox (`postgres://…`) instead of printing
+    /// or forwarding it, and answer the provider 200 once it is committed (503 while the
+    /// database is unavailable, so the provider retries). Process the inbox with
+    /// `hookbridge inbox work`.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["forward_to", "forward"])]
+    pub inbox: Option<DatabaseUrl>,
+}
+
+/// A PostgreSQL URL. `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// The URL, password included: only for connecting.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL for messages: password and query hidden.
+    pub fn redacted(&self) -> String {
+        hookbridge_inbox::redact_url(&self.0)
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("DatabaseUrl").field(&self.redacted()).finish()
+    }
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = std::convert::Infallible;
+
+    /// Any text: the URL is checked when the inbox is opened, so that a malformed one is never
+    /// echoed back in a usage error (it may hold a password).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+/// A duration written like `100ms`, `30s`, `5m`, `7d` (or combined: `1h30m`); days are 24 hours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DurationArg(pub std::time::Duration);
+
+impl std::str::FromStr for DurationArg {
+    type Err = String;
+
+    /// Parsed with jiff's friendly span format (jiff is already a dependency of the workspace,
+    /// which makes another duration crate unnecessary).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let invalid = || format!("`{s}` is not a duration (write it like 100ms, 30s, 5m, 2h or 7d)");
+        let span: jiff::Span = s.trim().parse().map_err(|_| invalid())?;
+        let signed = span.to_duration(jiff::SpanRelativeTo::days_are_24_hours()).map_err(|_| invalid())?;
+        let duration = std::time::Duration::try_from(signed).map_err(|_| "a duration cannot be negative".to_owned())?;
+        Ok(Self(duration))
+    }
+}
+
+/// `hookbridge inbox`.
+#[derive(Clone, Debug, Args)]
+pub struct InboxArgs {
+    /// The operation.
+    #[command(subcommand)]
+    pub command: InboxCommand,
+}
+
+/// The inbox's database: `--database`, or `HOOKBRIDGE_DATABASE_URL`.
+#[derive(Clone, Debug, Args)]
+pub struct DatabaseArgs {
+    /// The inbox's PostgreSQL URL (the schema is created on first use). Prefer the environment
+    /// variable: command lines are visible to other local users.
+    #[arg(long, env = "HOOKBRIDGE_DATABASE_URL", hide_env_values = true, value_name = "URL")]
+    pub database: DatabaseUrl,
+}
+
+/// What `inbox` does.
+#[derive(Clone, Debug, Subcommand)]
+pub enum InboxCommand {
+    /// Process stored deliveries: POST each one's original body and headers to the application,
+    /// retrying with backoff until it answers 2xx; stop with Ctrl-C or SIGTERM.
+    Work(InboxWorkArgs),
+    /// List stored deliveries, newest first.
+    List(InboxListArgs),
+    /// One stored delivery with its headers and body.
+    Show(InboxShowArgs),
+    /// Make a delivery (--id) or every dead delivery (--dead) due again with fresh attempts.
+    Retry(InboxRetryArgs),
+    /// Delete the deliveries handled (`done`) longer ago than --done-older-than.
+    Purge(InboxPurgeArgs),
+}
+
+/// `hookbridge inbox work`.
+#[derive(Clone, Debug, Args)]
+pub struct InboxWorkArgs {
+    /// The database.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The application: each delivery's original body and headers are POSTed here
+    /// (hop-by-hop headers dropped); any 2xx answer marks it done.
+    #[arg(long, value_name = "URL")]
+    pub forward_to: String,
+    /// Deliveries forwarded at once.
+    #[arg(long, default_value_t = hookbridge_inbox::DEFAULT_CONCURRENCY, value_name = "N")]
+    pub concurrency: usize,
+    /// Attempts before a delivery is `dead`.
+    #[arg(long, default_value_t = hookbridge_inbox::DEFAULT_MAX_ATTEMPTS, value_name = "N")]
+    pub max_attempts: u32,
+    /// Delay before the first retry; doubles with each failed attempt (jittered).
+    #[arg(long, default_value = "1s", value_name = "DURATION")]
+    pub min_backoff: DurationArg,
+    /// The longest delay between attempts.
+    #[arg(long, default_value = "1h", value_name = "DURATION")]
+    pub max_backoff: DurationArg,
+    /// How long a claimed delivery is held; a stopped worker's deliveries are taken over after it.
+    #[arg(long, default_value = "5m", value_name = "DURATION")]
+    pub lease: DurationArg,
+    /// Timeout of one forward (kept below the lease).
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    pub timeout: DurationArg,
+    /// Pause between polls of an empty inbox.
+    #[arg(long, default_value = "500ms", value_name = "DURATION")]
+    pub poll_interval: DurationArg,
+    /// After Ctrl-C / SIGTERM, how long forwards in flight may still finish before their
+    /// deliveries are released.
+    #[arg(long, default_value = "10s", value_name = "DURATION")]
+    pub shutdown_grace: DurationArg,
+}
+
+/// `hookbridge inbox list`.
+#[derive(Clone, Debug, Args)]
+pub struct InboxListArgs {
+    /// The database.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Only deliveries in this state: pending, processing, done, failed, dead.
+    #[arg(long, value_name = "S", value_parser = parse_state)]
+    pub state: Option<hookbridge_inbox::State>,
+    /// Only deliveries of this provider.
+    #[arg(long, value_name = "P")]
+    pub provider: Option<String>,
+    /// At most this many (newest first).
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub limit: u32,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub output: TableOrJson,
+}
+
+fn parse_state(s: &str) -> Result<hookbridge_inbox::State, String> {
+    s.parse().map_err(|_| "expected pending, processing, done, failed or dead".to_owned())
+}
+
+/// `hookbridge inbox show`.
+#[derive(Clone, Debug, Args)]
+pub struct InboxShowArgs {
+    /// The database.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The delivery's id (first column of `inbox list`).
+    #[arg(long)]
+    pub id: i64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub output: TableOrJson,
+}
+
+/// `hookbridge inbox retry`.
+#[derive(Clone, Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["id", "dead"])))]
+pub struct InboxRetryArgs {
+    /// The database.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// One delivery (dead, failed, or done: delivered again).
+    #[arg(long)]
+    pub id: Option<i64>,
+    /// Every dead delivery.
+    #[arg(long)]
+    pub dead: bool,
+}
+
+/// `hookbridge inbox purge`.
+#[derive(Clone, Debug, Args)]
+pub struct InboxPurgeArgs {
+    /// The database.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Delete `done` deliveries handled longer ago than this (`7d`, `12h`, ...). Other states
+    /// are never purged.
+    #[arg(long, value_name = "DURATION")]
+    pub done_older_than: DurationArg,
 }
 
 /// A provider with a management API.
@@ -399,6 +592,35 @@ mod tests {
             Cli::try_parse_from(["hookbridge", "endpoints", "list", "--provider", "chip", "--api-key", "chip-key-123"])
                 .unwrap();
         assert!(!format!("{cli:#?}").contains("chip-key-123"));
+    }
+
+    #[test]
+    fn database_urls_never_show_their_password() {
+        let cli =
+            Cli::try_parse_from(["hookbridge", "inbox", "list", "--database", "postgres://app:db-pass-123@db/pay"])
+                .unwrap();
+        assert!(!format!("{cli:?}").contains("db-pass-123"));
+        let cli = Cli::try_parse_from([
+            "hookbridge",
+            "listen",
+            "--provider",
+            "miex",
+            "--inbox",
+            "postgres://app:db-pass-123@db/pay",
+        ])
+        .unwrap();
+        assert!(!format!("{cli:#?}").contains("db-pass-123"));
+    }
+
+    #[test]
+    fn durations_are_written_with_units() {
+        let d = |s: &str| s.parse::<DurationArg>().map(|d| d.0);
+        assert_eq!(d("100ms"), Ok(std::time::Duration::from_millis(100)));
+        assert_eq!(d("30s"), Ok(std::time::Duration::from_secs(30)));
+        assert_eq!(d("7d"), Ok(std::time::Duration::from_secs(7 * 86_400)));
+        assert_eq!(d("1h30m"), Ok(std::time::Duration::from_secs(5_400)));
+        assert!(d("soon").is_err());
+        assert!(d("-5s").is_err());
     }
 
     #[test]

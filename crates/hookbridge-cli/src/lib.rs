@@ -9,6 +9,8 @@
 //! | `hookbridge verify` | verifies one delivery (body + headers) with a preset and prints what was verified | `hookbridge-verify`, the provider receivers |
 //! | `hookbridge sign` | prints the headers a sender would add to a body | `hookbridge_verify::sign` |
 //! | `hookbridge listen` | a local receiver that verifies every delivery, prints it as a JSON line, and can forward it re-signed as Standard Webhooks | axum, the receivers |
+//! | `hookbridge listen --inbox URL` | the same receiver, storing each verified delivery in the durable inbox before answering | `hookbridge-inbox` |
+//! | `hookbridge inbox work`, `list`, `show`, `retry`, `purge` | workers forwarding stored deliveries to the application with retries; operating the inbox | `hookbridge-inbox` |
 //! | `hookbridge endpoints` | list / create / get / update / delete / rotate-secret through the unified trait | the five clients |
 //! | `hookbridge events`, `event-types` | Bitnob's delivery events and event catalogue | `hookbridge-bitnob` |
 //! | `hookbridge public-key` | CHIP's company public key | `hookbridge-chip` |
@@ -62,6 +64,7 @@ use std::process::ExitCode;
 
 pub mod cli;
 pub mod endpoints;
+pub mod inbox_cmd;
 pub mod listen;
 pub mod output;
 pub mod presets;
@@ -187,6 +190,14 @@ pub async fn execute(cli: cli::Cli) -> Result<u8, CliError> {
         cli::Command::Listen(args) => {
             drop(out);
             listen::run(&args).await.map(|()| 0)
+        }
+        cli::Command::Inbox(args) => {
+            if matches!(args.command, cli::InboxCommand::Work(_)) {
+                drop(out);
+                let mut sink = std::io::sink();
+                return inbox_cmd::run(&args, &mut sink).await.map(|()| 0);
+            }
+            inbox_cmd::run(&args, &mut out).await.map(|()| 0)
         }
         cli::Command::Endpoints(args) => endpoints::run_endpoints(&args, &mut out).await.map(|()| 0),
         cli::Command::Events(args) => endpoints::run_events(&args, &mut out).await.map(|()| 0),

@@ -13,6 +13,11 @@
 //!   POST it re-signed as a Standard Webhooks message. Only when every forward answered 2xx is
 //!   the delivery handled (200, key completed); otherwise the provider gets 502 and the key is
 //!   released, so its retry is handled.
+//! * With `--inbox URL` (PostgreSQL), instead of printing or forwarding, the delivery — raw body
+//!   and headers — is committed to the durable inbox, and only then is the provider answered 200
+//!   (`{"status":"stored","id":N}`); a delivery already stored is answered 200 without a second
+//!   row; a database failure answers 503 so the provider retries. `hookbridge inbox work`
+//!   processes the inbox.
 //! * Refusals get the pipeline's status (401 bad signature, 400 unusable, 503 store down) and one
 //!   line on stderr.
 //! * The bound address is printed on stderr at start: `listening on ADDR:PORT`. Ctrl-C (or
@@ -31,15 +36,16 @@ use base64::Engine as _;
 use hookbridge_adapters::StandardWebhooksBridge;
 use hookbridge_adapters::bridge::{EVENT_TYPE_HEADER, PROVIDER_HEADER};
 use hookbridge_core::{Secret, Timestamp};
+use hookbridge_inbox::{Described, Inbox};
 use hookbridge_verify::receive::tower::read_body;
-use hookbridge_verify::receive::{DedupeStore, InMemoryDedupeStore, Incoming, Receive, ReceiveError};
+use hookbridge_verify::receive::{DedupeStore, InMemoryDedupeStore, Incoming, Receive, ReceiveError, Ticket};
 use hookbridge_verify::sign::HmacSigner;
 use hookbridge_verify::{HmacScheme, HmacSecret};
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
 use crate::CliError;
-use crate::cli::ListenArgs;
+use crate::cli::{DatabaseUrl, ListenArgs};
 use crate::output::DeliveryView;
 use crate::presets::{KeyMaterial, Receiver, ReceiverOptions};
 
@@ -210,16 +216,25 @@ impl RawForwarder {
 
     /// POSTs `request`'s body and headers; returns the application's status.
     pub async fn forward(&self, request: &Incoming) -> Result<StatusCode, CliError> {
-        let mut headers = request.headers.clone();
+        self.forward_parts(&request.headers, request.body.clone()).await
+    }
+
+    /// POSTs `body` with `headers` (hop-by-hop headers dropped); returns the application's status.
+    pub async fn forward_parts(&self, headers: &HeaderMap, body: bytes::Bytes) -> Result<StatusCode, CliError> {
+        let mut headers = headers.clone();
         for name in &HOP_BY_HOP {
             headers.remove(name);
         }
         headers.remove("keep-alive");
-        let resp =
-            self.http.post(self.url.clone()).headers(headers).body(request.body.clone()).send().await.map_err(|e| {
-                CliError::failed(format!("forward to {} failed: {}", redacted_url(&self.url), crate::error_chain(&e)))
-            })?;
+        let resp = self.http.post(self.url.clone()).headers(headers).body(body).send().await.map_err(|e| {
+            CliError::failed(format!("forward to {} failed: {}", redacted_url(&self.url), crate::error_chain(&e)))
+        })?;
         Ok(resp.status())
+    }
+
+    /// The target URL for messages (no credentials or query).
+    pub fn shown_url(&self) -> String {
+        redacted_url(&self.url)
     }
 }
 
@@ -288,6 +303,7 @@ impl Handling {
 struct ListenState {
     pipeline: Arc<dyn Receive<DeliveryView>>,
     handling: Handling,
+    inbox: Option<Inbox>,
 }
 
 fn refuse(method: &http::Method, uri: &http::Uri, err: &ReceiveError) -> Response {
@@ -315,6 +331,9 @@ async fn handle(State(state): State<ListenState>, request: Request) -> Response 
             Ok(accepted) => accepted.into_parts_with_request(),
             Err(err) => return refuse(&method, &uri, &err),
         };
+    if let Some(inbox) = &state.inbox {
+        return store(inbox, &incoming, &view, ticket).await;
+    }
     match state.handling.handle(&incoming, &view, received_at).await {
         Ok(()) => match ticket.complete().await {
             Ok(_) => (StatusCode::OK, axum::Json(json!({"status": "accepted"}))).into_response(),
@@ -328,11 +347,61 @@ async fn handle(State(state): State<ListenState>, request: Request) -> Response 
     }
 }
 
+/// `--inbox`: commits the delivery, then completes its reservation and answers 200; a database
+/// failure releases the reservation and answers 503 so the provider retries.
+async fn store(inbox: &Inbox, request: &Incoming, view: &DeliveryView, ticket: Ticket) -> Response {
+    let described =
+        Described::new(view.event_type.clone(), view.subject.as_ref().map(|s| (s.kind.clone(), s.id.clone())));
+    let path = request.uri.path();
+    match inbox.insert(&view.provider, ticket.key().as_str(), &request.headers, &request.body, &described).await {
+        Ok(inserted) => {
+            // The row is durable; an unrecorded reservation only lets a retry find the row again.
+            let _completed = ticket.complete().await;
+            if inserted.new {
+                eprintln!("stored {} as inbox delivery {}", view.summary(), inserted.id);
+            } else {
+                eprintln!("already stored {} as inbox delivery {} (HTTP 200)", view.summary(), inserted.id);
+            }
+            (StatusCode::OK, axum::Json(json!({"status": "stored", "id": inserted.id}))).into_response()
+        }
+        Err(err) => {
+            let _released = ticket.release().await;
+            eprintln!("not stored POST {path}: HTTP 503 {}; the provider will retry", crate::error_chain(&err));
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(json!({"error": "the inbox is unavailable"}))).into_response()
+        }
+    }
+}
+
 /// The receiver's router (every path).
 pub fn router(receiver: &Receiver, forwarder: Option<Forwarder>, forward_to: Option<RawForwarder>) -> Router {
-    let state =
-        ListenState { pipeline: receiver.pipeline().clone(), handling: Handling { forward_to, resign: forwarder } };
+    router_with_inbox(receiver, forwarder, forward_to, None)
+}
+
+/// The receiver's router, storing deliveries in `inbox` when given.
+pub fn router_with_inbox(
+    receiver: &Receiver,
+    forwarder: Option<Forwarder>,
+    forward_to: Option<RawForwarder>,
+    inbox: Option<Inbox>,
+) -> Router {
+    let state = ListenState {
+        pipeline: receiver.pipeline().clone(),
+        handling: Handling { forward_to, resign: forwarder },
+        inbox,
+    };
     Router::new().fallback(handle).with_state(state)
+}
+
+/// Opens the inbox at `url` (applying its schema if needed).
+pub async fn open_inbox(url: &DatabaseUrl) -> Result<Inbox, CliError> {
+    Inbox::connect(url.expose()).await.map_err(|e| {
+        let message = format!("inbox {}: {}", url.redacted(), crate::error_chain(&e));
+        if matches!(e, hookbridge_inbox::InboxError::InvalidConfig { .. }) {
+            CliError::usage(message)
+        } else {
+            CliError::failed(message)
+        }
+    })
 }
 
 /// Opens the dedupe store named by `--replay-store`.
@@ -351,7 +420,7 @@ fn read_secret_file(path: &Path) -> Result<Secret, CliError> {
     Ok(Secret::new(text.trim_end_matches(['\r', '\n'])))
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -388,6 +457,10 @@ pub async fn run(args: &ListenArgs) -> Result<(), CliError> {
     };
     let forward_to = args.forward_to.as_deref().map(|url| RawForwarder::new(url, timeout)).transpose()?;
     let store = open_store(&args.replay_store).await?;
+    let inbox = match &args.inbox {
+        Some(url) => Some(open_inbox(url).await?),
+        None => None,
+    };
     let options = ReceiverOptions {
         tolerance: args.tolerance.map(Duration::from_secs),
         store,
@@ -410,7 +483,10 @@ pub async fn run(args: &ListenArgs) -> Result<(), CliError> {
     if let Some(f) = &forwarder {
         eprintln!("forwarding verified deliveries as Standard Webhooks to {}", redacted_url(&f.url));
     }
-    axum::serve(listener, router(&receiver, forwarder, forward_to))
+    if let Some(url) = &args.inbox {
+        eprintln!("storing verified deliveries in the inbox at {}", url.redacted());
+    }
+    axum::serve(listener, router_with_inbox(&receiver, forwarder, forward_to, inbox))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| CliError::failed(format!("the receiver stopped: {e}")))

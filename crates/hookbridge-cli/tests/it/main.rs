@@ -6,6 +6,7 @@
 mod common;
 mod endpoints;
 mod faults;
+mod inbox;
 mod listen;
 mod sign_verify;
 mod tour;
