@@ -74,6 +74,14 @@ impl WebHookType {
     /// The wire spelling.
     pub fn as_str(&self) -> &str {
         match self {
+            WebHookType::Unknown(s) => s,
+            documented => documented.documented_name().unwrap_or(""),
+        }
+    }
+
+    /// The wire spelling of a documented value (`None` for [`WebHookType::Unknown`]).
+    fn documented_name(&self) -> Option<&'static str> {
+        Some(match self {
             WebHookType::NewConsumerOrder => "NEW_CONSUMER_ORDER",
             WebHookType::NewConsumerSignup => "NEW_CONSUMER_SIGNUP",
             WebHookType::UpdateConsumerOrder => "UPDATE_CONSUMER_ORDER",
@@ -85,8 +93,8 @@ impl WebHookType {
             WebHookType::CancelTransaction => "CANCEL_TRANSACTION",
             WebHookType::CompleteTransaction => "COMPLETE_TRANSACTION",
             WebHookType::UpdateProduct => "UPDATE_PRODUCT",
-            WebHookType::Unknown(s) => s,
-        }
+            WebHookType::Unknown(_) => return None,
+        })
     }
 
     /// Whether this is one of the documented values.
@@ -114,7 +122,11 @@ impl FromStr for WebHookType {
 
 impl From<&WebHookType> for EventType {
     fn from(t: &WebHookType) -> Self {
-        EventType::new(t.as_str())
+        // Documented names are static: no allocation per converted webhook.
+        match t.documented_name() {
+            Some(name) => EventType::from_static(name),
+            None => EventType::new(t.as_str()),
+        }
     }
 }
 

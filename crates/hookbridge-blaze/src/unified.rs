@@ -50,46 +50,17 @@ pub mod fields {
 
 /// Converts a BLAZE webhook to the unified [`Endpoint`] (see the [module docs](self) for the mapping).
 ///
-/// Fails only when the webhook has no `id`.
+/// Fails only when the webhook has no `id`. Clones the webhook; a caller that owns it converts
+/// it without copying any string through `Endpoint::try_from(webhook)`.
 pub fn to_endpoint(webhook: &PartnerWebHook) -> Result<Endpoint, InvalidInput> {
-    let id = webhook.id.as_deref().ok_or_else(|| InvalidInput::new(fields::ID, "the BLAZE webhook has no id"))?;
-    let mut ep = Endpoint::new(ProviderId::Blaze, EndpointId::from_provider(id));
-    let mut pf = Map::new();
-    match &webhook.web_hook_urls {
-        Some(urls) if urls.is_empty() => {
-            pf.insert(fields::WEB_HOOK_URLS.into(), Value::Array(Vec::new()));
-        }
-        Some(urls) => ep.urls = urls.clone(),
-        None => {}
+    if webhook.id.is_none() {
+        return Err(missing_id());
     }
-    ep.events = match &webhook.web_hook_type {
-        Some(t) => EventSelection::Only(vec![EventType::from(t)]),
-        None => EventSelection::Only(Vec::new()),
-    };
-    ep.status = match webhook.deleted {
-        Some(true) => EndpointStatus::Deleted,
-        Some(false) => EndpointStatus::Active,
-        None => EndpointStatus::Unknown,
-    };
-    ep.created_at = webhook.created;
-    ep.updated_at = webhook.modified;
-    ep.has_secret = Some(false);
-    let mut put = |key: &str, value: Option<Value>| {
-        if let Some(v) = value {
-            pf.insert(key.to_owned(), v);
-        }
-    };
-    put(fields::COMPANY_ID, webhook.company_id.clone().map(Value::String));
-    put(fields::SHOP_ID, webhook.shop_id.clone().map(Value::String));
-    put(fields::URL, webhook.url.clone().map(Value::String));
-    put(fields::DELETED, webhook.deleted.map(Value::Bool));
-    put(fields::UPDATED, webhook.updated.map(Value::Bool));
-    put(fields::WEB_HOOK_TYPE, webhook.web_hook_type.as_ref().map(|t| Value::String(t.to_string())));
-    for (k, v) in webhook.extra.iter() {
-        pf.insert(k.clone(), v.clone());
-    }
-    ep.provider_fields = pf;
-    Ok(ep)
+    Endpoint::try_from(webhook.clone())
+}
+
+fn missing_id() -> InvalidInput {
+    InvalidInput::new(fields::ID, "the BLAZE webhook has no id")
 }
 
 impl TryFrom<&PartnerWebHook> for Endpoint {
@@ -97,6 +68,69 @@ impl TryFrom<&PartnerWebHook> for Endpoint {
 
     fn try_from(webhook: &PartnerWebHook) -> Result<Self, InvalidInput> {
         to_endpoint(webhook)
+    }
+}
+
+/// The same mapping as [`to_endpoint`], moving the webhook's strings into the endpoint (the
+/// list, get, create and update paths own the decoded webhook).
+impl TryFrom<PartnerWebHook> for Endpoint {
+    type Error = InvalidInput;
+
+    fn try_from(webhook: PartnerWebHook) -> Result<Self, InvalidInput> {
+        let PartnerWebHook {
+            id,
+            company_id,
+            shop_id,
+            created,
+            modified,
+            deleted,
+            updated,
+            url,
+            web_hook_type,
+            web_hook_urls,
+            extra,
+        } = webhook;
+        let id = id.ok_or_else(missing_id)?;
+        let mut ep = Endpoint::new(ProviderId::Blaze, EndpointId::from_provider(id));
+        let mut pf = Map::new();
+        match web_hook_urls {
+            Some(urls) if urls.is_empty() => {
+                pf.insert(fields::WEB_HOOK_URLS.into(), Value::Array(Vec::new()));
+            }
+            Some(urls) => ep.urls = urls,
+            None => {}
+        }
+        ep.status = match deleted {
+            Some(true) => EndpointStatus::Deleted,
+            Some(false) => EndpointStatus::Active,
+            None => EndpointStatus::Unknown,
+        };
+        ep.created_at = created;
+        ep.updated_at = modified;
+        ep.has_secret = Some(false);
+        let mut put = |key: &str, value: Option<Value>| {
+            if let Some(v) = value {
+                pf.insert(key.to_owned(), v);
+            }
+        };
+        put(fields::COMPANY_ID, company_id.map(Value::String));
+        put(fields::SHOP_ID, shop_id.map(Value::String));
+        put(fields::URL, url.map(Value::String));
+        put(fields::DELETED, deleted.map(Value::Bool));
+        put(fields::UPDATED, updated.map(Value::Bool));
+        ep.events = match web_hook_type {
+            Some(t) => {
+                let event = EventType::from(&t);
+                put(fields::WEB_HOOK_TYPE, Some(Value::String(t.as_str().to_owned())));
+                EventSelection::Only(vec![event])
+            }
+            None => EventSelection::Only(Vec::new()),
+        };
+        for (k, v) in extra.into_inner() {
+            pf.insert(k, v);
+        }
+        ep.provider_fields = pf;
+        Ok(ep)
     }
 }
 
@@ -373,14 +407,17 @@ fn opt_bool(pf: &Map<String, Value>, key: &'static str) -> Result<Option<bool>, 
 }
 
 impl BlazeClient {
-    fn endpoint(&self, operation: &'static str, webhook: &PartnerWebHook) -> Result<Endpoint> {
-        to_endpoint(webhook).map_err(|e| {
+    fn endpoint(&self, operation: &'static str, webhook: PartnerWebHook) -> Result<Endpoint> {
+        if webhook.id.is_some() {
+            return Endpoint::try_from(webhook).map_err(Into::into);
+        }
+        to_endpoint(&webhook).map_err(|e| {
             self.http.decode_error(
                 operation,
                 None,
                 DecodeErrorKind::Invalid(e.reason.clone()),
                 format!("BLAZE returned a webhook without an id: {e}"),
-                &serde_json::to_vec(webhook).unwrap_or_default(),
+                &serde_json::to_vec(&webhook).unwrap_or_default(),
                 None,
             )
         })
@@ -425,12 +462,12 @@ impl Webhook for BlazeClient {
     async fn create(&self, spec: &EndpointSpec) -> Result<Endpoint> {
         let body = CreateWebHook::try_from(spec)?;
         let created = self.webhooks().create(&body).await?;
-        self.endpoint("create", &created)
+        self.endpoint("create", created)
     }
 
     async fn get(&self, id: &EndpointId) -> Result<Endpoint> {
         let webhook = self.webhooks().get(id.as_str()).await?;
-        self.endpoint("get", &webhook)
+        self.endpoint("get", webhook)
     }
 
     fn list(&self) -> BoxStream<'_, Endpoint> {
@@ -443,7 +480,7 @@ impl Webhook for BlazeClient {
             Ok(options) => options,
             Err(e) => return Box::pin(futures_util::stream::once(async move { Err(e.into()) })),
         };
-        self.webhooks().list_all(&options).map(|item| item.and_then(|w| self.endpoint("list", &w))).boxed()
+        self.webhooks().list_all(&options).map(|item| item.and_then(|w| self.endpoint("list", w))).boxed()
     }
 
     async fn update(&self, id: &EndpointId, update: &EndpointUpdate) -> Result<Endpoint> {
@@ -452,7 +489,7 @@ impl Webhook for BlazeClient {
         let current = self.webhooks().get(id.as_str()).await?;
         let full = plan.apply(id, current);
         let updated = self.webhooks().update(id.as_str(), &full).await?;
-        self.endpoint("update", &updated)
+        self.endpoint("update", updated)
     }
 
     async fn delete(&self, id: &EndpointId) -> Result<()> {

@@ -68,7 +68,8 @@ pub fn validate_path_id(field: &'static str, id: &str) -> Result<(), InvalidInpu
     if id == "." || id == ".." {
         return Err(InvalidInput::new(field, "must not be `.` or `..`"));
     }
-    if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    // Visible ASCII (the usual id) has neither; only other text needs the Unicode check.
+    if !id.bytes().all(|b| b.is_ascii_graphic()) && id.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(InvalidInput::new(field, "must not contain whitespace or control characters"));
     }
     Ok(())

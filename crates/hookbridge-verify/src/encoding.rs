@@ -55,7 +55,9 @@ pub(crate) fn decode_into(
                 return Err(EncodingProblem::WrongLength { actual: len, expected });
             }
             let dst = out.get_mut(..len).ok_or(EncodingProblem::TooLong { max_bytes })?;
-            hex::decode_to_slice(text, dst).map_err(|_| EncodingProblem::Invalid)?;
+            if !decode_hex(text.as_bytes(), dst) {
+                return Err(EncodingProblem::Invalid);
+            }
             len
         }
         SignatureEncoding::Base64 => decode_b64(&BASE64_LENIENT, text, out)?,
@@ -65,6 +67,37 @@ pub(crate) fn decode_into(
         Some(expected) if len != expected => Err(EncodingProblem::WrongLength { actual: len, expected }),
         _ => Ok(len),
     }
+}
+
+/// Value of each byte as a hex digit (either case), or `INVALID_HEX`.
+const HEX_VALUES: [u8; 256] = {
+    let mut table = [INVALID_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+const INVALID_HEX: u8 = 0x10;
+
+/// Decodes `text` (an even number of hex digits) into `dst` (half its length) with a table
+/// lookup per digit; `false` when any digit is not hex. Reads the whole text without an early
+/// exit (the signature is not secret, but there is no reason to leak where it is malformed).
+fn decode_hex(text: &[u8], dst: &mut [u8]) -> bool {
+    let mut invalid = 0u8;
+    for (pair, out) in text.chunks_exact(2).zip(dst.iter_mut()) {
+        let [hi, lo] = [pair.first(), pair.get(1)].map(|c| c.map_or(INVALID_HEX, |&c| HEX_VALUES[usize::from(c)]));
+        invalid |= hi | lo;
+        *out = (hi << 4) | (lo & 0x0f);
+    }
+    invalid & INVALID_HEX == 0 && text.len() == dst.len() * 2
 }
 
 fn decode_b64(engine: &GeneralPurpose, text: &str, out: &mut [u8]) -> Result<usize, EncodingProblem> {
@@ -110,6 +143,24 @@ mod tests {
             decode_into(SignatureEncoding::Hex, &"ab".repeat(65), &mut buf, Some(32)),
             Err(EncodingProblem::TooLong { max_bytes: 64 })
         );
+    }
+
+    #[test]
+    fn hex_table_decodes_every_byte_and_rejects_every_non_digit() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        let mut out = [0u8; 256];
+        assert!(decode_hex(hex::encode(&bytes).as_bytes(), &mut out));
+        assert_eq!(out.as_slice(), bytes.as_slice());
+        assert!(decode_hex(hex::encode_upper(&bytes).as_bytes(), &mut out));
+        assert_eq!(out.as_slice(), bytes.as_slice());
+        for c in (0..=255u8).filter(|c| !c.is_ascii_hexdigit()) {
+            for pos in 0..4 {
+                let mut text = *b"0aF9";
+                text[pos] = c;
+                assert!(!decode_hex(&text, &mut [0u8; 2]), "{c:#x} at {pos}");
+            }
+        }
+        assert!(!decode_hex(b"0a", &mut [0u8; 2]), "text shorter than the output");
     }
 
     #[test]
