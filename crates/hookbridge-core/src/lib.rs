@@ -19,6 +19,7 @@
 pub mod auth;
 pub mod delivery;
 pub mod error;
+pub mod intercept;
 pub mod model;
 pub mod page;
 pub mod provider;
