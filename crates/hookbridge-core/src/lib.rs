@@ -17,6 +17,7 @@
 //! model → unified [`Endpoint`].
 
 pub mod auth;
+pub mod builder;
 pub mod delivery;
 pub mod error;
 pub mod intercept;
