@@ -240,6 +240,32 @@ async fn capabilities_match_what_each_provider_documents() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owned_list_stream_moves_into_a_spawned_task() {
+    let server = strict_server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/webhooks/"))
+        .respond_with(ok(fixture("chip/webhooks_page3.json"), 200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client: std::sync::Arc<dyn Webhook> =
+        std::sync::Arc::new(ChipClient::with_config(config(&server, "/api/v1/"), Secret::new("chip-key")).unwrap());
+    let expected = fixture("chip/webhooks_page3.json")["results"].as_array().unwrap().len();
+    assert!(expected > 0);
+    // `'static + Send`: the stream goes into the task, and the client is only held by it.
+    let stream = hookbridge::core::webhook::list_owned(client);
+    let ids = tokio::spawn(async move { stream.map(|e| e.unwrap().id).collect::<Vec<_>>().await }).await.unwrap();
+    assert_eq!(ids.len(), expected);
+
+    // A stream dropped early stops the listing.
+    let unsupported: std::sync::Arc<dyn Webhook> =
+        std::sync::Arc::new(MiexClient::with_config(config(&server, "/api/v1"), Secret::new(MIEX_KEY)).unwrap());
+    let first =
+        tokio::spawn(async move { hookbridge::core::webhook::list_owned(unsupported).next().await }).await.unwrap();
+    assert!(matches!(first, Some(Err(Error::Unsupported(_)))), "{first:?}");
+}
+
 #[tokio::test]
 async fn every_client_has_the_same_builder() {
     use std::time::Duration;
