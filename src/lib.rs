@@ -72,3 +72,25 @@ pub struct ReadmeDoctests;
 #[cfg(all(doctest, feature = "adapters"))]
 #[doc = include_str!("../docs/verifying-deliveries.md")]
 mod verifying_deliveries_guide {}
+
+/// The other guides under `docs/`: any Rust block they hold is compiled as a doctest, like the
+/// guide above (command lines and output are fenced as `sh` / `text`).
+#[cfg(doctest)]
+mod docs_doctests {
+    #[doc = include_str!("../docs/ARCHITECTURE.md")]
+    mod architecture {}
+    #[doc = include_str!("../docs/cli.md")]
+    mod cli {}
+    #[doc = include_str!("../docs/PERFORMANCE.md")]
+    mod performance {}
+    #[doc = include_str!("../docs/providers/abbeycross.md")]
+    mod abbeycross {}
+    #[doc = include_str!("../docs/providers/bitnob.md")]
+    mod bitnob {}
+    #[doc = include_str!("../docs/providers/blaze.md")]
+    mod blaze {}
+    #[doc = include_str!("../docs/providers/chip.md")]
+    mod chip {}
+    #[doc = include_str!("../docs/providers/miex.md")]
+    mod miex {}
+}
