@@ -7,7 +7,7 @@
 //!
 //! Runs offline. Each delivery is signed in-process exactly as its provider signs it: MIEX and
 //! Bitnob with their HMAC schemes (hookbridge-verify's test signers), CHIP with RSA (the throwaway
-//! key in `fixtures/keys/`), BLAZE — which signs nothing — through a secret token in the callback
+//! key in `crates/hookbridge-testkit/data/keys/`), BLAZE — which signs nothing — through a secret token in the callback
 //! URL, and AbbeyCross — which documents no scheme — with a scheme configured for the example.
 
 #![allow(clippy::print_stdout)]
@@ -33,7 +33,7 @@ use hookbridge::verify::{
 use hookbridge::{ProviderId, Timestamp};
 
 /// The throwaway RSA test key (never use it for anything real).
-const CHIP_PRIVATE_KEY: &str = include_str!("../fixtures/keys/rsa2048-private.pem");
+const CHIP_PRIVATE_KEY: &str = include_str!("../crates/hookbridge-testkit/data/keys/rsa2048-private.pem");
 
 fn abbeycross_scheme() -> Result<HmacScheme, Box<dyn Error>> {
     // AbbeyCross documents no delivery scheme: this one is an assumption for the example.

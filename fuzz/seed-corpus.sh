@@ -3,7 +3,7 @@
 # Usage: fuzz/seed-corpus.sh   (from anywhere; needs python3 for the verify_headers seeds)
 set -euo pipefail
 cd "$(dirname "$0")"
-fixtures=../fixtures
+fixtures=../crates/hookbridge-testkit/data
 
 seed() { # seed <target> <files...>
   local target=$1; shift

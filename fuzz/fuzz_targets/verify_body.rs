@@ -15,9 +15,9 @@ use libfuzzer_sys::fuzz_target;
 const SIGNED: &[u8] = br#"{"event":"order.created","data":{"id":42,"amount":"10.00"}}"#;
 
 /// CHIP's signed fixture (RSA-2048, SHA-256): body and signature.
-const CHIP_BODY: &[u8] = include_bytes!("../../fixtures/verify/chip-purchase-paid.body");
-const CHIP_SIG: &str = include_str!("../../fixtures/verify/chip-purchase-paid.sig");
-const CHIP_KEY: &str = include_str!("../../fixtures/keys/rsa2048-public-spki.pem");
+const CHIP_BODY: &[u8] = include_bytes!("../../crates/hookbridge-testkit/data/verify/chip-purchase-paid.body");
+const CHIP_SIG: &str = include_str!("../../crates/hookbridge-testkit/data/verify/chip-purchase-paid.sig");
+const CHIP_KEY: &str = include_str!("../../crates/hookbridge-testkit/data/keys/rsa2048-public-spki.pem");
 
 struct Case {
     name: &'static str,

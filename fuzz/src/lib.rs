@@ -2,7 +2,7 @@
 //! verifiers under test (built once).
 //!
 //! The secrets and the RSA key here are the fuzzer's own — deliberately NOT the ones under
-//! `fixtures/` — so that a seed copied from a signed fixture reaches the signature comparison
+//! `crates/hookbridge-testkit/data/` — so that a seed copied from a signed fixture reaches the signature comparison
 //! but can never verify. Any `Ok` from [`hmac_verifiers`] / [`rsa_verifiers`] on fuzz input
 //! is therefore a forgery, and the targets panic on it.
 

@@ -480,16 +480,21 @@ fn verification_keys_signers_and_tokens_never_print() {
     assert_clean("VerifyError (token)", &chain(&err), &with_offered);
 
     // RSA: the private key never prints (only its public half, in the signer's Debug).
-    let private_pem =
-        std::fs::read_to_string(format!("{}/fixtures/keys/rsa2048-private.pem", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let private_pem = std::fs::read_to_string(format!(
+        "{}/crates/hookbridge-testkit/data/keys/rsa2048-private.pem",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
     let private_lines: Vec<String> =
         private_pem.lines().filter(|l| !l.starts_with("-----") && l.len() > 16).map(str::to_owned).collect();
     assert!(private_lines.len() > 10);
     let rsa_signer = RsaSigner::from_pem(RsaScheme::chip(), &private_pem).unwrap();
     assert_clean("RsaSigner", &debug(&rsa_signer), &private_lines);
-    let public_pem =
-        std::fs::read_to_string(format!("{}/fixtures/keys/rsa2048-public-spki.pem", env!("CARGO_MANIFEST_DIR")))
-            .unwrap();
+    let public_pem = std::fs::read_to_string(format!(
+        "{}/crates/hookbridge-testkit/data/keys/rsa2048-public-spki.pem",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
     let rsa_verifier = RsaVerifier::with_key(RsaScheme::chip(), RsaPublicKey::from_pem(&public_pem).unwrap());
     assert_clean("RsaVerifier", &debug(&rsa_verifier), &private_lines);
     // A damaged private key: the parse error carries no key material.

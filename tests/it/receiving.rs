@@ -22,7 +22,7 @@ use hookbridge::verify::{
 use hookbridge::{Delivery, ProviderId};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
-const CHIP_PRIVATE_KEY: &str = include_str!("../../fixtures/keys/rsa2048-private.pem");
+const CHIP_PRIVATE_KEY: &str = include_str!("../../crates/hookbridge-testkit/data/keys/rsa2048-private.pem");
 const BLAZE_TOKEN: &str = "blaze-callback-token-0123456789abcdef";
 const ABBEYCROSS_HEADER: HeaderName = HeaderName::from_static("x-hookbridge-assumed-signature");
 

@@ -239,3 +239,93 @@ async fn capabilities_match_what_each_provider_documents() {
         c._server.reset().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owned_list_stream_moves_into_a_spawned_task() {
+    let server = strict_server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/webhooks/"))
+        .respond_with(ok(fixture("chip/webhooks_page3.json"), 200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client: std::sync::Arc<dyn Webhook> =
+        std::sync::Arc::new(ChipClient::with_config(config(&server, "/api/v1/"), Secret::new("chip-key")).unwrap());
+    let expected = fixture("chip/webhooks_page3.json")["results"].as_array().unwrap().len();
+    assert!(expected > 0);
+    // `'static + Send`: the stream goes into the task, and the client is only held by it.
+    let stream = hookbridge::core::webhook::list_owned(client);
+    let ids = tokio::spawn(async move { stream.map(|e| e.unwrap().id).collect::<Vec<_>>().await }).await.unwrap();
+    assert_eq!(ids.len(), expected);
+
+    // A stream dropped early stops the listing.
+    let unsupported: std::sync::Arc<dyn Webhook> =
+        std::sync::Arc::new(MiexClient::with_config(config(&server, "/api/v1"), Secret::new(MIEX_KEY)).unwrap());
+    let first =
+        tokio::spawn(async move { hookbridge::core::webhook::list_owned(unsupported).next().await }).await.unwrap();
+    assert!(matches!(first, Some(Err(Error::Unsupported(_)))), "{first:?}");
+}
+
+#[tokio::test]
+async fn every_client_has_the_same_builder() {
+    use std::time::Duration;
+    let server = strict_server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/webhooks/"))
+        .and(header("authorization", "Bearer chip-key"))
+        .respond_with(ok(fixture("chip/webhooks_page3.json"), 200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let base = format!("{}/api/v1/", server.uri());
+    let chip = ChipClient::builder()
+        .base_url(&base)
+        .timeout(Duration::from_secs(5))
+        .connect_timeout(Duration::from_secs(1))
+        .overall_timeout(Some(Duration::from_secs(10)))
+        .retry(RetryPolicy::none())
+        .credentials(Secret::new("chip-key"))
+        .build()
+        .unwrap();
+    let listed: Vec<_> = chip.list().collect().await;
+    assert!(!listed.is_empty() && listed.iter().all(Result::is_ok), "{listed:?}");
+
+    // One shape for all five: base URL, timeouts, retry policy, credentials.
+    let clients: Vec<Box<dyn Webhook>> = vec![
+        Box::new(
+            MiexClient::builder()
+                .base_url(&base)
+                .retry(RetryPolicy::none())
+                .credentials(Secret::new(MIEX_KEY))
+                .build()
+                .unwrap(),
+        ),
+        Box::new(
+            BlazeClient::builder()
+                .timeout(Duration::from_secs(5))
+                .credentials(BlazeKeys::new("partner-key", "developer-key"))
+                .build()
+                .unwrap(),
+        ),
+        Box::new(
+            BitnobClient::builder()
+                .connect_timeout(Duration::from_secs(1))
+                .credentials(BitnobAuth::legacy_bearer(Secret::new("bitnob-key")))
+                .build()
+                .unwrap(),
+        ),
+        Box::new(AbbeyCrossClient::builder().base_url(&base).credentials(Secret::new("abbey-token")).build().unwrap()),
+        Box::new(ChipClient::builder().credentials(Secret::new("chip-key")).build().unwrap()),
+    ];
+    let providers: Vec<_> = clients.iter().map(|c| c.provider()).collect();
+    assert_eq!(providers, ProviderId::ALL.to_vec());
+
+    // Refused before anything is sent: no credentials, or no base URL where the provider has no default.
+    let err = ChipClient::builder().build().unwrap_err();
+    assert!(err.is_invalid_input(), "{err}");
+    let err = MiexClient::builder().credentials(Secret::new(MIEX_KEY)).build().unwrap_err();
+    assert!(err.is_invalid_input(), "{err}");
+    // Credentials never print.
+    let debug = format!("{:?}", ChipClient::builder().credentials(Secret::new("chip-key")));
+    assert!(!debug.contains("chip-key"), "{debug}");
+}

@@ -28,6 +28,12 @@ impl AbbeyCrossClient {
         Self::with_config(ClientConfig::new(base_url)?, api_token)
     }
 
+    /// The builder every hookbridge client has: base URL (required: AbbeyCross publishes
+    /// none), timeouts, retry policy, transport options, and the API token as credentials.
+    pub fn builder() -> hookbridge_core::builder::ClientBuilder<Self, Secret> {
+        hookbridge_core::builder::ClientBuilder::new(hookbridge_core::ProviderId::AbbeyCross, None, Self::with_config)
+    }
+
     /// A client with explicit connection settings (timeouts, retries, a shared `reqwest::Client`).
     pub fn with_config(config: ClientConfig, api_token: Secret) -> Result<Self> {
         let auth = Bearer::new(&api_token).map_err(|e| InvalidInput::new("api_token", e.reason))?;

@@ -121,13 +121,13 @@ pub enum BridgeError {
     #[error("invalid message id: must be 1 to 256 visible ASCII characters")]
     InvalidMessageId,
     /// Signing failed (for example a negative timestamp).
-    #[error("signing failed: {0}")]
+    #[error("signing failed")]
     Sign(#[from] SignError),
     /// The envelope could not be encoded.
-    #[error("the envelope could not be encoded: {0}")]
+    #[error("the envelope could not be encoded")]
     Json(#[from] serde_json::Error),
     /// The HTTP request could not be built.
-    #[error("the request could not be built: {0}")]
+    #[error("the request could not be built")]
     Http(#[from] http::Error),
 }
 

@@ -207,7 +207,7 @@ pub enum ConvertError {
     },
     /// The target refuses the converted spec for a reason no conversion can fix (no URL, a
     /// non-HTTP(S) URL, an `http` URL for Bitnob, a malformed event name, ...).
-    #[error("{provider} refuses the converted spec: {error}")]
+    #[error("{provider} refuses the converted spec")]
     Target {
         /// The target.
         provider: ProviderId,
@@ -218,7 +218,7 @@ pub enum ConvertError {
         report: LossReport,
     },
     /// The source endpoint cannot be read as a spec (a URL that does not parse).
-    #[error("the source cannot be read as a spec: {0}")]
+    #[error("the source cannot be read as a spec")]
     Source(#[source] InvalidInput),
     /// This crate has no dialect for the provider.
     #[error("no dialect for {0}")]

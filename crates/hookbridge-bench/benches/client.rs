@@ -3,7 +3,7 @@
 //! bench thread and talk over a keep-alive HTTP/1.1 loopback connection, so the measured CPU
 //! time (`ThreadCpuTime`) is the whole work of a request on both sides and in the kernel.
 //!
-//! Group `client_get` — one webhook, `fixtures/blaze/webhook.json`:
+//! Group `client_get` — one webhook, `crates/hookbridge-testkit/data/blaze/webhook.json`:
 //! * `unified_get` — `<BlazeClient as Webhook>::get(&id)` through `&dyn Webhook`: request
 //!   building, auth headers, the core transport (retry policy, tracing span, body limit),
 //!   JSON decoding into `PartnerWebHook`, conversion to the unified `Endpoint`.

@@ -1,4 +1,4 @@
-//! Parsing a CHIP Purchase delivery (`fixtures/chip/purchase_paid.json`, 4.6 KB, a
+//! Parsing a CHIP Purchase delivery (`crates/hookbridge-testkit/data/chip/purchase_paid.json`, 4.6 KB, a
 //! `purchase.paid` webhook body), in one criterion group:
 //!
 //! * `chip_delivery` — `ChipDelivery::from_slice`: the delivery entry point (reads

@@ -35,10 +35,10 @@ fn fixture_str(rel: &str) -> String {
     String::from_utf8(read_fixture(rel).expect("fixture")).expect("utf-8")
 }
 
-/// The CHIP Purchase delivery body (`fixtures/verify/chip-purchase-paid.body`), the public key
+/// The CHIP Purchase delivery body (`crates/hookbridge-testkit/data/verify/chip-purchase-paid.body`), the public key
 /// PEM and the base64 signature: for 2048 bits the openssl-made fixture signature; for 4096
 /// bits (the fixtures only sign SHA-512 with that key) a SHA-256 signature made here by aws-lc
-/// from the throwaway private key in `fixtures/keys/`.
+/// from the throwaway private key in `crates/hookbridge-testkit/data/keys/`.
 fn input(bits: u32) -> (Vec<u8>, String, String) {
     let body = read_fixture("verify/chip-purchase-paid.body").expect("body");
     let public = fixture_str(&format!("keys/rsa{bits}-public-spki.pem"));

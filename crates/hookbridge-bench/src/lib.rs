@@ -5,7 +5,7 @@
 //! implementation where one exists; `docs/PERFORMANCE.md` explains what each comparison
 //! includes and records the results. This library only provides:
 //!
-//! * [`fixtures_dir`] / [`read_fixture`] — the repository's `fixtures/`;
+//! * [`fixtures_dir`] / [`read_fixture`] — the repository's `crates/hookbridge-testkit/data/`;
 //! * [`json_body`] — deterministic JSON bodies of an exact size;
 //! * [`blaze_page`] — one page of a synthetic BLAZE `GET webHooks` listing;
 //! * [`LocalServer`] — a minimal axum server on `127.0.0.1` (its own thread and
@@ -32,13 +32,13 @@ use tokio::sync::oneshot;
 /// The base path of BLAZE's partner API, under which [`LocalServer`] answers.
 pub const BLAZE_BASE_PATH: &str = "/api/v1/partner/";
 
-/// `fixtures/` at the workspace root.
+/// `crates/hookbridge-testkit/data/`, the fixtures the testkit embeds.
 #[must_use]
 pub fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../hookbridge-testkit/data")
 }
 
-/// Reads `fixtures/<rel>`.
+/// Reads `crates/hookbridge-testkit/data/<rel>`.
 ///
 /// # Errors
 /// The I/O error, with the path in its message.

@@ -116,6 +116,16 @@ impl BitnobClient {
         Self::with_config(ClientConfig::new(DEFAULT_BASE_URL)?, auth)
     }
 
+    /// The builder every hookbridge client has: base URL ([`DEFAULT_BASE_URL`] unless set),
+    /// timeouts, retry policy, transport options, and the [`BitnobAuth`] as credentials.
+    pub fn builder() -> hookbridge_core::builder::ClientBuilder<Self, BitnobAuth> {
+        hookbridge_core::builder::ClientBuilder::new(
+            hookbridge_core::ProviderId::Bitnob,
+            Some(DEFAULT_BASE_URL),
+            Self::with_config,
+        )
+    }
+
     /// A client with explicit connection settings (base URL, timeouts, retry policy).
     pub fn with_config(config: ClientConfig, auth: impl Into<BitnobAuth>) -> Result<Self> {
         let auth = auth.into().into_auth()?;

@@ -134,6 +134,16 @@ impl BlazeClient {
         Self::with_config(ClientConfig::new(DEFAULT_BASE_URL)?, keys)
     }
 
+    /// The builder every hookbridge client has: base URL ([`DEFAULT_BASE_URL`] unless set),
+    /// timeouts, retry policy, transport options, and the [`BlazeKeys`] as credentials.
+    pub fn builder() -> hookbridge_core::builder::ClientBuilder<Self, BlazeKeys> {
+        hookbridge_core::builder::ClientBuilder::new(
+            hookbridge_core::ProviderId::Blaze,
+            Some(DEFAULT_BASE_URL),
+            Self::with_config,
+        )
+    }
+
     /// A client with custom connection settings (base URL, timeouts, retries). The base URL is
     /// the partner API root, `webHooks` is appended to it.
     pub fn with_config(config: ClientConfig, keys: BlazeKeys) -> Result<Self> {

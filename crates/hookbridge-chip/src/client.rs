@@ -44,6 +44,16 @@ impl ChipClient {
         Self::with_config(ClientConfig::new(Self::DEFAULT_BASE_URL)?, secret_key)
     }
 
+    /// The builder every hookbridge client has: base URL ([`Self::DEFAULT_BASE_URL`] unless
+    /// set), timeouts, retry policy, transport options, and the secret key as credentials.
+    pub fn builder() -> hookbridge_core::builder::ClientBuilder<Self, Secret> {
+        hookbridge_core::builder::ClientBuilder::new(
+            hookbridge_core::ProviderId::Chip,
+            Some(Self::DEFAULT_BASE_URL),
+            Self::with_config,
+        )
+    }
+
     /// A client with explicit settings (base URL, timeouts, retries). Refuses an empty secret key
     /// or one that cannot be sent in a header.
     pub fn with_config(config: ClientConfig, secret_key: Secret) -> Result<Self> {

@@ -73,7 +73,7 @@ pub type ChipReceiver = Pipeline<ChipSpec>;
 /// use hookbridge_verify::{KeyRing, RsaHash, RsaPublicKey};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let pem = include_str!("../../../fixtures/keys/rsa2048-public-spki.pem");
+/// let pem = include_str!("../../hookbridge-testkit/data/keys/rsa2048-public-spki.pem");
 /// // Webhook deliveries: the webhook's `public_key`, here under the webhook's id.
 /// let spec = ChipSpec::new(KeyRing::single("7f1c2a9e-webhook", RsaPublicKey::from_pem(pem)?))?;
 /// // CHIP Send callbacks: SHA-512.

@@ -113,13 +113,13 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! // The webhook's `public_key` (here a test key) under the webhook's id.
-//! let pem = include_str!("../../../fixtures/keys/rsa2048-public-spki.pem");
+//! let pem = include_str!("../../hookbridge-testkit/data/keys/rsa2048-public-spki.pem");
 //! let receiver = ChipReceiver::new(ChipSpec::new(KeyRing::single("webhook-7f1c", RsaPublicKey::from_pem(pem)?))?);
 //!
 //! // A purchase.paid delivery signed with `openssl dgst -sha256 -sign`.
-//! let body = include_bytes!("../../../fixtures/verify/chip-purchase-paid.body");
+//! let body = include_bytes!("../../hookbridge-testkit/data/verify/chip-purchase-paid.body");
 //! let mut headers = HeaderMap::new();
-//! headers.insert("x-signature", include_str!("../../../fixtures/verify/chip-purchase-paid.sig").trim().parse()?);
+//! headers.insert("x-signature", include_str!("../../hookbridge-testkit/data/verify/chip-purchase-paid.sig").trim().parse()?);
 //!
 //! let request = Incoming::post("/hooks/chip".parse()?, headers.clone(), &body[..]);
 //! let (delivery, ticket): (VerifiedChipDelivery, _) = receiver.accept(request).await?.into_parts();

@@ -315,6 +315,7 @@ pub struct RedirectError {
 /// Input refused before any request was sent. Nothing was lost: the caller still owns the input.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {field}: {reason}")]
+#[non_exhaustive]
 pub struct InvalidInput {
     /// The parameter that was refused (`url`, `events`, `api_key`, `id`, `idempotency_key`, ...).
     pub field: &'static str,
@@ -337,6 +338,13 @@ pub struct Unsupported {
     pub provider: ProviderId,
     /// The operation.
     pub operation: Operation,
+}
+
+impl Unsupported {
+    /// Builds the error for `operation` on `provider`.
+    pub fn new(provider: ProviderId, operation: Operation) -> Self {
+        Self { provider, operation }
+    }
 }
 
 /// A classification of non-success responses that is stable across providers.
@@ -416,6 +424,7 @@ pub trait ProviderErrorBody: fmt::Debug + fmt::Display + Send + Sync + 'static {
 ///
 /// `Debug` shows [`ApiError::raw`] as its bounded, redacted excerpt (like `Display`), so printing
 /// the error never prints a secret-named value the body may carry.
+#[non_exhaustive]
 pub struct ApiError {
     /// Provider that answered.
     pub provider: ProviderId,
@@ -498,6 +507,7 @@ pub enum DecodeErrorKind {
 /// A 2xx response whose body could not be decoded. Carries a bounded excerpt of the body.
 #[derive(Debug, thiserror::Error)]
 #[error("{provider} {operation}: cannot decode response{}: {detail}; body starts: {excerpt:?}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+#[non_exhaustive]
 pub struct DecodeError {
     /// Provider that answered.
     pub provider: ProviderId,

@@ -17,8 +17,10 @@
 //! model → unified [`Endpoint`].
 
 pub mod auth;
+pub mod builder;
 pub mod delivery;
 pub mod error;
+pub mod intercept;
 pub mod model;
 pub mod page;
 pub mod provider;

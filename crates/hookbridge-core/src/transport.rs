@@ -35,6 +35,7 @@ use crate::error::{
     ApiError, ApiErrorKind, DecodeError, DecodeErrorKind, Error, InvalidInput, ProviderErrorBody, RedirectError,
     RedirectReason, Result, excerpt,
 };
+use crate::intercept::{Attempt, AttemptOutcome, Interceptor};
 use crate::model::{IdempotencyKey, validate_path_id};
 use crate::provider::ProviderId;
 use crate::retry::{RetryPolicy, parse_retry_after};
@@ -78,7 +79,10 @@ pub struct ClientConfig {
     pub max_response_bytes: usize,
     /// A prebuilt `reqwest::Client` to share connection pools with the rest of an application.
     /// Build it with `.redirect(`[`redirect_policy`]`())`: hookbridge never follows redirects.
+    /// See [`ClientConfig::http_client`] for what such a client does not get from this config.
     pub http_client: Option<reqwest::Client>,
+    /// Per-attempt middleware, run in this order (see [`crate::intercept`]).
+    pub interceptors: Vec<Arc<dyn Interceptor>>,
 }
 
 impl ClientConfig {
@@ -118,6 +122,7 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http_client: None,
+            interceptors: Vec::new(),
         })
     }
 
@@ -156,10 +161,25 @@ impl ClientConfig {
         self
     }
 
-    /// Uses a prebuilt `reqwest::Client` (its own timeouts apply in addition to these). Build it
-    /// with `.redirect(`[`redirect_policy`]`())`; a redirect it follows anyway is refused.
+    /// Uses a prebuilt `reqwest::Client`, to share its connection pool.
+    ///
+    /// Still applied to every request: [`timeout`](Self::timeout) (per attempt),
+    /// [`overall_timeout`](Self::overall_timeout), the retry policy, the response-size cap, the
+    /// `User-Agent` header and the interceptors. **Not** applied, because they are fixed when a
+    /// `reqwest::Client` is built: [`connect_timeout`](Self::connect_timeout) (set
+    /// `.connect_timeout(..)` on your builder, or a dead host waits for the per-attempt timeout),
+    /// the redirect policy (build with `.redirect(`[`redirect_policy`]`())`; a redirect it
+    /// follows anyway is refused) and the TLS backend chosen by this crate's features. The
+    /// client's own timeouts apply in addition to these.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
+        self
+    }
+
+    /// Adds per-attempt middleware (see [`crate::intercept`]); interceptors run in the order
+    /// they were added.
+    pub fn interceptor(mut self, interceptor: Arc<dyn Interceptor>) -> Self {
+        self.interceptors.push(interceptor);
         self
     }
 }
@@ -418,6 +438,7 @@ struct Inner {
     max_response_bytes: usize,
     error_decoder: Option<ErrorDecoder>,
     user_agent: HeaderValue,
+    interceptors: Vec<Arc<dyn Interceptor>>,
 }
 
 /// The transport every provider client is built on. Cheap to clone (one shared connection pool).
@@ -461,6 +482,7 @@ impl HttpClient {
                 max_response_bytes: config.max_response_bytes,
                 error_decoder: None,
                 user_agent: HeaderValue::from_static(USER_AGENT_VALUE),
+                interceptors: config.interceptors,
             }),
         })
     }
@@ -691,13 +713,29 @@ impl HttpClient {
             headers.insert(k.clone(), v.clone());
         }
         inner.auth.apply(&AuthContext::new(&req.method, url, body), &mut headers)?;
+        let info = Attempt { provider: inner.provider, operation: req.operation, attempt, method: &req.method, url };
+        for interceptor in &inner.interceptors {
+            interceptor.on_request(&info, &mut headers);
+        }
 
         let mut builder = inner.http.request(req.method.clone(), url.clone()).headers(headers).timeout(timeout);
         if let Some(b) = &req.body {
             builder = builder.body(b.clone());
         }
         let t0 = Instant::now();
-        let mut resp = builder.send().await.map_err(|e| self.transport_error(req.operation, e, t0))?;
+        let sent = builder.send().await;
+        if !inner.interceptors.is_empty() {
+            let outcome = match &sent {
+                Ok(resp) => {
+                    AttemptOutcome { status: Some(resp.status()), headers: Some(resp.headers()), latency: t0.elapsed() }
+                }
+                Err(e) => AttemptOutcome { status: e.status(), headers: None, latency: t0.elapsed() },
+            };
+            for interceptor in &inner.interceptors {
+                interceptor.on_response(&info, &outcome);
+            }
+        }
+        let mut resp = sent.map_err(|e| self.transport_error(req.operation, e, t0))?;
         let status = resp.status();
         if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
             let location = resp.headers().get(http::header::LOCATION).and_then(|v| v.to_str().ok());

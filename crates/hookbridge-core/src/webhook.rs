@@ -1,6 +1,13 @@
 //! The unified [`Webhook`] trait every provider client implements.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
 use async_trait::async_trait;
+use futures_util::future::poll_fn;
+use futures_util::{Stream, StreamExt};
 
 use crate::error::InvalidInput;
 use crate::error::{Result, Unsupported};
@@ -86,5 +93,66 @@ pub trait Webhook: Send + Sync + std::fmt::Debug {
     /// The typed "unsupported by this provider" error for `operation`.
     fn unsupported(&self, operation: Operation) -> crate::Error {
         Unsupported { provider: self.provider(), operation }.into()
+    }
+}
+
+/// An owned stream over every endpoint of `client` ([`Webhook::list`]): `'static` and `Send`, so
+/// it can be moved into a spawned task or stored beside the client it came from.
+///
+/// ```
+/// # use std::sync::Arc;
+/// # use hookbridge_core::{Webhook, webhook::list_owned};
+/// fn spawnable(client: Arc<dyn Webhook>) -> impl std::future::Future<Output = usize> + Send + 'static {
+///     use hookbridge_core::reexports::futures_util::StreamExt;
+///     async move { list_owned(client).count().await }
+/// }
+/// ```
+///
+/// The stream holds the `Arc` and drives `client.list()` one page at a time, as `list` does; it
+/// yields exactly what `list` yields.
+pub fn list_owned(client: Arc<dyn Webhook>) -> BoxStream<'static, Endpoint> {
+    list_filtered_owned(client, ListFilter::new())
+}
+
+/// [`list_owned`] for [`Webhook::list_filtered`].
+pub fn list_filtered_owned(client: Arc<dyn Webhook>, filter: ListFilter) -> BoxStream<'static, Endpoint> {
+    // The list stream borrows the client; an async block may hold both (it is pinned), so it
+    // drives the borrowed stream and hands each item over a one-slot channel to the owned
+    // stream, which polls that block itself: no task is spawned, and the listing runs at most one item ahead of the reader.
+    let (mut tx, rx) = futures_channel::mpsc::channel::<Result<Endpoint>>(0);
+    let driver = async move {
+        let mut items = client.list_filtered(&filter);
+        while let Some(item) = items.next().await {
+            if poll_fn(|cx| tx.poll_ready(cx)).await.is_err() || tx.start_send(item).is_err() {
+                return; // the owned stream was dropped
+            }
+        }
+    };
+    Box::pin(Owned { driver: Some(Box::pin(driver)), items: rx })
+}
+
+/// The owned stream: the driver future and the receiving end of its channel.
+struct Owned {
+    driver: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
+    items: futures_channel::mpsc::Receiver<Result<Endpoint>>,
+}
+
+impl Stream for Owned {
+    type Item = Result<Endpoint>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if let Poll::Ready(Some(item)) = self.items.poll_next_unpin(cx) {
+            return Poll::Ready(Some(item));
+        }
+        if let Some(driver) = self.driver.as_mut()
+            && driver.as_mut().poll(cx).is_ready()
+        {
+            self.driver = None;
+        }
+        match self.items.poll_next_unpin(cx) {
+            Poll::Ready(item) => Poll::Ready(item),
+            Poll::Pending if self.driver.is_none() => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
     }
 }

@@ -32,6 +32,12 @@ impl MiexClient {
         Self::with_config(ClientConfig::new(base_url)?, api_key)
     }
 
+    /// The builder every hookbridge client has: base URL (required: MIEX publishes none),
+    /// timeouts, retry policy, transport options, and the API key as credentials.
+    pub fn builder() -> hookbridge_core::builder::ClientBuilder<Self, Secret> {
+        hookbridge_core::builder::ClientBuilder::new(hookbridge_core::ProviderId::Miex, None, Self::with_config)
+    }
+
     /// A client with explicit connection settings (timeouts, retries, a shared `reqwest::Client`).
     pub fn with_config(config: ClientConfig, api_key: Secret) -> Result<Self> {
         Self::with_key(config, MiexApiKey::parse(api_key)?)

@@ -23,7 +23,7 @@
 //!   the fields given. `public_key` in a request is read-only and ignored: the simulator
 //!   assigns the key pair.
 //! * **Keys**: the simulator never generates RSA keys. Every webhook gets the repository's
-//!   throwaway 2048-bit fixture pair (`fixtures/keys/rsa2048-*`), and `public_key/` serves the
+//!   throwaway 2048-bit fixture pair (`crates/hookbridge-testkit/data/keys/rsa2048-*`), and `public_key/` serves the
 //!   4096-bit fixture public key as the company key. Real CHIP gives each webhook its own
 //!   pair; here all webhooks share one, which is enough to test verification.
 //! * **List**: page-number paging (`page`, 1-based), newest last, [`ChipConfig::page_size`]
@@ -103,15 +103,15 @@ pub const CHIP_BASE_PATH: &str = "/api/v1/";
 pub const CHIP_DEFAULT_PAGE_SIZE: usize = 2;
 
 /// Public key (SPKI PEM) of every simulated webhook — the throwaway 2048-bit fixture key.
-pub const CHIP_WEBHOOK_PUBLIC_KEY_PEM: &str = include_str!("../../../fixtures/keys/rsa2048-public-spki.pem");
+pub const CHIP_WEBHOOK_PUBLIC_KEY_PEM: &str = include_str!("../data/keys/rsa2048-public-spki.pem");
 
 /// Private key (PKCS#8 PEM) matching [`CHIP_WEBHOOK_PUBLIC_KEY_PEM`]; the simulator signs
 /// deliveries with it. A throwaway test key, public in the repository.
-pub const CHIP_WEBHOOK_PRIVATE_KEY_PEM: &str = include_str!("../../../fixtures/keys/rsa2048-private.pem");
+pub const CHIP_WEBHOOK_PRIVATE_KEY_PEM: &str = include_str!("../data/keys/rsa2048-private.pem");
 
 /// The company public key served by `GET /api/v1/public_key/` — the throwaway 4096-bit
 /// fixture key (SPKI PEM).
-pub const CHIP_COMPANY_PUBLIC_KEY_PEM: &str = include_str!("../../../fixtures/keys/rsa4096-public-spki.pem");
+pub const CHIP_COMPANY_PUBLIC_KEY_PEM: &str = include_str!("../data/keys/rsa4096-public-spki.pem");
 
 /// The webhook signer, parsed once per process (PEM parsing of a private key is slow in
 /// debug builds).

@@ -262,15 +262,10 @@ impl fmt::Display for RsaKeyParseError {
     }
 }
 
-impl std::error::Error for RsaKeyParseError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.0 {
-            RsaKeyParseInner::Spki(e) => Some(e),
-            RsaKeyParseInner::Pkcs1(e) => Some(e),
-            RsaKeyParseInner::Pkcs8(e) => Some(e),
-        }
-    }
-}
+/// The end of the chain: it displays the decoder's full message, which already includes the
+/// decoder's own causes (the `spki` / `pkcs1` errors interpolate their `der` source), so
+/// returning them as sources would print each twice.
+impl std::error::Error for RsaKeyParseError {}
 
 /// A secret, key, token or key ring could not be constructed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -298,7 +293,7 @@ pub enum KeyError {
     #[error("the HMAC implementation rejected the secret")]
     InvalidSecret,
     /// An RSA key could not be parsed.
-    #[error("invalid RSA key ({format}): {source}")]
+    #[error("invalid RSA key ({format})")]
     InvalidRsaKey {
         /// The format that was being parsed.
         format: RsaKeyFormat,
@@ -339,7 +334,7 @@ pub enum KeyError {
     #[error("the query parameter name must be non-empty and use only `A-Z a-z 0-9 - _ . ~`")]
     InvalidParameterName,
     /// The operating system's random number generator failed.
-    #[error("the system random number generator failed: {0}")]
+    #[error("the system random number generator failed")]
     Randomness(#[source] getrandom::Error),
 }
 

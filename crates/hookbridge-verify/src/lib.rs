@@ -93,7 +93,7 @@
 //! # }
 //! ```
 //!
-//! `fixtures/verify/abbeycross-custom.*` holds a delivery signed this way, to show the
+//! `crates/hookbridge-testkit/data/verify/abbeycross-custom.*` holds a delivery signed this way, to show the
 //! mechanics; it is not evidence of AbbeyCross's real scheme.
 //!
 //! # Guarantees

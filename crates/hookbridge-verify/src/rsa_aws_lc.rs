@@ -63,7 +63,8 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> String {
-        std::fs::read_to_string(format!("{}/../../fixtures/keys/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+        std::fs::read_to_string(format!("{}/../hookbridge-testkit/data/keys/{name}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
     }
 
     #[test]

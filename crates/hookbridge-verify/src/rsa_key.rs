@@ -55,8 +55,8 @@ impl fmt::Display for RsaHash {
 /// use hookbridge_verify::RsaPublicKey;
 ///
 /// # fn main() -> Result<(), hookbridge_verify::KeyError> {
-/// let spki = include_str!("../../../fixtures/keys/rsa2048-public-spki.pem");
-/// let pkcs1 = include_str!("../../../fixtures/keys/rsa2048-public-pkcs1.pem");
+/// let spki = include_str!("../../hookbridge-testkit/data/keys/rsa2048-public-spki.pem");
+/// let pkcs1 = include_str!("../../hookbridge-testkit/data/keys/rsa2048-public-pkcs1.pem");
 /// let a = RsaPublicKey::from_pem(spki)?;
 /// let b = RsaPublicKey::from_pem(pkcs1)?;
 /// assert_eq!(a, b);
@@ -339,12 +339,12 @@ impl Prehash {
 /// use hookbridge_verify::{RsaPublicKey, RsaScheme, RsaVerifier, VerifyError};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let pem = include_str!("../../../fixtures/keys/rsa2048-public-spki.pem");
+/// let pem = include_str!("../../hookbridge-testkit/data/keys/rsa2048-public-spki.pem");
 /// let verifier = RsaVerifier::with_key(RsaScheme::chip(), RsaPublicKey::from_pem(pem)?);
 ///
-/// // A CHIP delivery signed by `openssl dgst -sha256 -sign` (see fixtures/verify/README.md).
-/// let body = include_bytes!("../../../fixtures/verify/chip-purchase-paid.body");
-/// let signature = include_str!("../../../fixtures/verify/chip-purchase-paid.sig").trim();
+/// // A CHIP delivery signed by `openssl dgst -sha256 -sign` (see crates/hookbridge-testkit/data/verify/README.md).
+/// let body = include_bytes!("../../hookbridge-testkit/data/verify/chip-purchase-paid.body");
+/// let signature = include_str!("../../hookbridge-testkit/data/verify/chip-purchase-paid.sig").trim();
 /// let mut headers = http::HeaderMap::new();
 /// headers.insert("x-signature", signature.parse()?);
 /// assert!(verifier.verify(body, &headers).is_ok());
@@ -494,7 +494,7 @@ mod tests {
     fn aws_lc_backend_takes_the_fixture_keys() {
         #![allow(clippy::unwrap_used)]
         for name in ["rsa2048-public-spki.pem", "rsa4096-public-pkcs1.pem"] {
-            let path = format!("{}/../../fixtures/keys/{name}", env!("CARGO_MANIFEST_DIR"));
+            let path = format!("{}/../hookbridge-testkit/data/keys/{name}", env!("CARGO_MANIFEST_DIR"));
             let key = RsaPublicKey::from_pem(&std::fs::read_to_string(path).unwrap()).unwrap();
             for scheme in [RsaScheme::chip(), RsaScheme::chip_send()] {
                 let verifier = RsaVerifier::with_key(scheme, key.clone());

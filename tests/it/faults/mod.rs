@@ -62,7 +62,7 @@ pub(crate) enum Op {
 pub(crate) struct Route {
     pub(crate) method: &'static str,
     pub(crate) path: &'static str,
-    /// Fixture answered on success (under `fixtures/`).
+    /// Fixture answered on success (under `crates/hookbridge-testkit/data/`).
     pub(crate) fixture: &'static str,
     /// Success status.
     pub(crate) status: u16,

@@ -15,7 +15,7 @@ pub(crate) const REGISTER_PATH: &str = "/v1/webhooks/register";
 
 /// A fixture file's text.
 pub(crate) fn fixture(name: &str) -> String {
-    let path = format!("{}/../../fixtures/abbeycross/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../hookbridge-testkit/data/abbeycross/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

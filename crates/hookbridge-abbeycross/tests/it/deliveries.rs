@@ -24,11 +24,11 @@ const SECRET: &str = "abbeycross apiSecretKey for tests";
 const TS: i64 = 1_735_689_600;
 
 fn verify_fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/../../fixtures/verify/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../hookbridge-testkit/data/verify/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// The hypothetical scheme of `fixtures/verify/abbeycross-custom.json`, rebuilt from its description.
+/// The hypothetical scheme of `crates/hookbridge-testkit/data/verify/abbeycross-custom.json`, rebuilt from its description.
 fn fixture_scheme(meta: &Value) -> HmacScheme {
     let custom = &meta["custom_scheme"];
     assert_eq!(custom["format"], "bare");

@@ -91,7 +91,7 @@ fn insert_and_live_loading() {
 
     // Bitnob's live list, from the fixture the Bitnob crate decodes.
     let body: serde_json::Value =
-        serde_json::from_str(include_str!("../../../../fixtures/bitnob/event_types.json")).unwrap();
+        serde_json::from_str(include_str!("../../../hookbridge-testkit/data/bitnob/event_types.json")).unwrap();
     let infos: Vec<hookbridge_bitnob::EventTypeInfo> = serde_json::from_value(body["data"].clone()).unwrap();
     c.load_bitnob(&infos);
     assert_eq!(c.events(ProviderId::Bitnob).len(), 5);

@@ -131,7 +131,7 @@ fn chip_all_events_fields_become_the_selection_elsewhere() {
 #[test]
 fn a_live_bitnob_catalogue_makes_bitnob_checkable() {
     let live: Vec<hookbridge_bitnob::EventTypeInfo> =
-        serde_json::from_str(include_str!("../../../../fixtures/bitnob/event_types.json"))
+        serde_json::from_str(include_str!("../../../hookbridge-testkit/data/bitnob/event_types.json"))
             .map(|v: serde_json::Value| serde_json::from_value(v["data"].clone()).unwrap())
             .unwrap();
     let mut catalogue = EventCatalogue::documented();

@@ -1,5 +1,5 @@
 //! Unified deliveries: one signed delivery per provider (the OpenSSL-signed samples in
-//! `fixtures/verify/`, a URL token for BLAZE) through one `Normalizer`, then through the bridge.
+//! `crates/hookbridge-testkit/data/verify/`, a URL token for BLAZE) through one `Normalizer`, then through the bridge.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,7 +23,7 @@ use serde_json::Value;
 const BLAZE_TOKEN: &str = "blaze-callback-token-0123456789abcdef0123456789";
 
 fn fixture_bytes(path: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/../../fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read(format!("{}/../hookbridge-testkit/data/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
 fn secret(name: &str) -> HmacSecret {

@@ -9,7 +9,7 @@ use hookbridge_chip::WebhookPage;
 use hookbridge_core::{EndpointStatus, Page, PageRequest, ProviderId};
 
 fn fixture(path: &str) -> String {
-    std::fs::read_to_string(format!("{}/../../fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read_to_string(format!("{}/../hookbridge-testkit/data/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
 #[test]

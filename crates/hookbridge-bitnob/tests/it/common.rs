@@ -48,7 +48,7 @@ pub(crate) fn client_with(config: ClientConfig, auth: impl Into<BitnobAuth>) -> 
 }
 
 pub(crate) fn fixture(name: &str) -> String {
-    let path = format!("{}/../../fixtures/bitnob/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../hookbridge-testkit/data/bitnob/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

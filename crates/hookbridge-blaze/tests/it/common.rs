@@ -43,7 +43,7 @@ pub(crate) fn client(server: &MockServer) -> BlazeClient {
 }
 
 pub(crate) fn fixture(name: &str) -> String {
-    let path = format!("{}/../../fixtures/blaze/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../hookbridge-testkit/data/blaze/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

@@ -36,7 +36,7 @@ pub(crate) async fn setup() -> (MockServer, ChipClient) {
 }
 
 pub(crate) fn fixture(name: &str) -> String {
-    let path = format!("{}/../../fixtures/chip/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../hookbridge-testkit/data/chip/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

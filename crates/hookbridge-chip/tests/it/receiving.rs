@@ -23,12 +23,12 @@ use crate::common::*;
 const NOW: i64 = 1_718_000_500;
 
 fn key_file(name: &str) -> String {
-    let path = format!("{}/../../fixtures/keys/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../hookbridge-testkit/data/keys/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn verify_fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/../../fixtures/verify/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../hookbridge-testkit/data/verify/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -60,7 +60,7 @@ pub(crate) fn public_pem_b() -> String {
     key_file("rsa4096-public-spki.pem")
 }
 
-/// The public half of a throwaway 1024-bit key (`fixtures/keys/rsa1024-public-spki.pem`).
+/// The public half of a throwaway 1024-bit key (`crates/hookbridge-testkit/data/keys/rsa1024-public-spki.pem`).
 pub(crate) fn public_pem_1024() -> String {
     key_file("rsa1024-public-spki.pem")
 }
@@ -100,7 +100,7 @@ fn counting_app(calls: &Arc<AtomicUsize>, fail: bool) -> impl Application<Verifi
     })
 }
 
-/// A fixture body from `fixtures/chip/` and its `X-Signature` by key A.
+/// A fixture body from `crates/hookbridge-testkit/data/chip/` and its `X-Signature` by key A.
 fn signed_fixture(name: &str) -> (Vec<u8>, HeaderMap) {
     let body = fixture(name).into_bytes();
     let headers = signer_a().sign(&body).unwrap();

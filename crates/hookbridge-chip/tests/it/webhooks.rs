@@ -11,7 +11,7 @@ fn webhook_id() -> WebhookId {
     WebhookId::new(WEBHOOK_ID).unwrap()
 }
 
-/// Field-by-field check of `fixtures/chip/webhook.json`.
+/// Field-by-field check of `crates/hookbridge-testkit/data/chip/webhook.json`.
 fn assert_is_shop_webhook(w: &ChipWebhook) {
     assert_eq!(w.object_type.as_deref(), Some("webhook"));
     assert_eq!(w.id.as_str(), WEBHOOK_ID);

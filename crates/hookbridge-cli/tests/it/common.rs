@@ -114,9 +114,9 @@ impl Drop for TempDir {
     }
 }
 
-/// A path in the repository's `fixtures/`.
+/// A path in the repository's `crates/hookbridge-testkit/data/`.
 pub(crate) fn fixture(rel: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(rel);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../hookbridge-testkit/data").join(rel);
     assert!(path.exists(), "{}", path.display());
     path.to_str().unwrap().to_owned()
 }

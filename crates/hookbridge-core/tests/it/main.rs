@@ -2,6 +2,7 @@
 //! pagination and the unified trait's defaults.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod interceptors;
 mod pagination;
 mod redirects;
 mod transport;

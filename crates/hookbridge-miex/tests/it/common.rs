@@ -26,7 +26,7 @@ fn test_keys_are_well_formed() {
 
 /// A fixture file's text.
 pub(crate) fn fixture(name: &str) -> String {
-    let path = format!("{}/../../fixtures/miex/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../hookbridge-testkit/data/miex/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

@@ -21,7 +21,7 @@ const SECRET: &str = "miex secretKey for tests";
 const NOW: i64 = 1_735_689_600;
 
 fn verify_fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/../../fixtures/verify/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../hookbridge-testkit/data/verify/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

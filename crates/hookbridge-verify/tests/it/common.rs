@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-/// `fixtures/` at the workspace root.
+/// `crates/hookbridge-testkit/data/`, the fixtures the testkit embeds.
 pub(crate) fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../hookbridge-testkit/data")
 }
 
 pub(crate) fn read_fixture(rel: &str) -> Vec<u8> {

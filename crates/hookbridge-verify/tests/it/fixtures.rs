@@ -1,4 +1,4 @@
-//! The signed sample deliveries in `fixtures/verify/` (signatures made by the openssl
+//! The signed sample deliveries in `crates/hookbridge-testkit/data/verify/` (signatures made by the openssl
 //! command line, see its README) verify through the library.
 
 use std::collections::BTreeSet;
