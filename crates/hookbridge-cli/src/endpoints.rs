@@ -571,7 +571,7 @@ mod tests {
 
     #[test]
     fn capabilities_are_known_without_credentials() {
-        for p in ProviderId::ALL {
+        for p in ProviderId::ALL.iter().copied() {
             assert!(capabilities(p).is_some(), "{p}");
         }
         assert!(capabilities(ProviderId::Bitnob).unwrap().rotate_secret);

@@ -225,11 +225,9 @@ mod tests {
     fn core_errors_map_by_phase() {
         let invalid: hookbridge_core::Error = hookbridge_core::InvalidInput::new("url", "bad").into();
         assert!(matches!(CliError::from(invalid), CliError::Usage(_)));
-        let unsupported: hookbridge_core::Error = hookbridge_core::Unsupported {
-            provider: hookbridge_core::ProviderId::Miex,
-            operation: hookbridge_core::Operation::List,
-        }
-        .into();
+        let unsupported: hookbridge_core::Error =
+            hookbridge_core::Unsupported::new(hookbridge_core::ProviderId::Miex, hookbridge_core::Operation::List)
+                .into();
         assert_eq!(CliError::from(unsupported), CliError::failed("MIEX does not support `list`"));
     }
 }

@@ -467,7 +467,7 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
     // 4. Signed deliveries, verified and normalised.
     let mut step = Step::new("Each simulator sends a signed delivery; the receiver verifies and normalises it");
     let mut delivered: HashMap<ProviderId, DeliveryReport> = HashMap::new();
-    for p in ProviderId::ALL {
+    for p in ProviderId::ALL.iter().copied() {
         if !created.contains_key(&p) {
             step.row(p.display_name(), Outcome::Skipped, "no endpoint registered");
             continue;
@@ -504,7 +504,7 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
 
     // 5. Forgeries are refused.
     let mut step = Step::new("Forged deliveries are refused (body altered after signing; BLAZE: URL without token)");
-    for p in ProviderId::ALL {
+    for p in ProviderId::ALL.iter().copied() {
         let Some(original) = delivered.get(&p) else {
             step.row(p.display_name(), Outcome::Skipped, "no genuine delivery to forge");
             continue;
@@ -627,7 +627,7 @@ mod tests {
 
     #[test]
     fn specs_fit_each_provider() {
-        for p in ProviderId::ALL {
+        for p in ProviderId::ALL.iter().copied() {
             let spec = tour_spec(p, "http://127.0.0.1:1/hooks/x").unwrap();
             assert_eq!(spec.urls.len(), 1);
         }

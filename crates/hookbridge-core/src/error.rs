@@ -333,6 +333,7 @@ impl InvalidInput {
 /// The provider does not document the requested operation.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{provider} does not support `{operation}`")]
+#[non_exhaustive]
 pub struct Unsupported {
     /// The provider.
     pub provider: ProviderId,

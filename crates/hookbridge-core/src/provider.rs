@@ -24,9 +24,9 @@ pub enum ProviderId {
 }
 
 impl ProviderId {
-    /// Every provider, in a stable order.
-    pub const ALL: [ProviderId; 5] =
-        [ProviderId::Miex, ProviderId::Blaze, ProviderId::Bitnob, ProviderId::AbbeyCross, ProviderId::Chip];
+    /// Every provider, in a stable order (a slice: adding a provider changes no type).
+    pub const ALL: &'static [ProviderId] =
+        &[ProviderId::Miex, ProviderId::Blaze, ProviderId::Bitnob, ProviderId::AbbeyCross, ProviderId::Chip];
 
     /// The short lowercase identifier (`miex`, `blaze`, `bitnob`, `abbeycross`, `chip`).
     pub const fn as_str(self) -> &'static str {
@@ -67,7 +67,8 @@ impl FromStr for ProviderId {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         ProviderId::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|p| p.as_str().eq_ignore_ascii_case(s))
             .ok_or_else(|| UnknownProvider(s.to_owned()))
     }

@@ -168,7 +168,7 @@ fn what_no_conversion_can_fix_is_a_target_error() {
     // No URL at all.
     let mut none = spec.clone();
     none.urls.clear();
-    for to in ProviderId::ALL {
+    for to in ProviderId::ALL.iter().copied() {
         let err = convert(&none, AbbeyCross, to, &ConvertOptions::default().default_title("t")).unwrap_err();
         assert!(matches!(err, ConvertError::Target { .. } | ConvertError::NoEvents { .. }), "{to:?}: {err:?}");
     }

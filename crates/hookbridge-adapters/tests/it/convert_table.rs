@@ -167,7 +167,10 @@ fn expected(from: ProviderId, to: ProviderId) -> Outcome {
 }
 
 fn pairs() -> impl Iterator<Item = (ProviderId, ProviderId)> {
-    ProviderId::ALL.into_iter().flat_map(|a| ProviderId::ALL.into_iter().filter(move |b| *b != a).map(move |b| (a, b)))
+    ProviderId::ALL
+        .iter()
+        .copied()
+        .flat_map(|a| ProviderId::ALL.iter().copied().filter(move |b| *b != a).map(move |b| (a, b)))
 }
 
 #[test]
@@ -235,7 +238,7 @@ fn every_source_spec_is_valid_for_its_own_provider_or_reported() {
     // The fixed sources are realistic: converting to their own provider loses nothing except
     // what the provider itself cannot create (BLAZE: no event field and no "all events" on
     // create, so `All` is dropped and reported).
-    for p in ProviderId::ALL {
+    for p in ProviderId::ALL.iter().copied() {
         let out = convert(&source(p), p, p, &ConvertOptions::default()).unwrap();
         let expected: LossReport = match p {
             Bitnob | AbbeyCross => {

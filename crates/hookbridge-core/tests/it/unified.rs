@@ -16,7 +16,7 @@ impl Webhook for Bare {
 
 fn assert_unsupported(err: Error, op: Operation) {
     match err {
-        Error::Unsupported(Unsupported { provider, operation }) => {
+        Error::Unsupported(Unsupported { provider, operation, .. }) => {
             assert_eq!(provider, ProviderId::AbbeyCross);
             assert_eq!(operation, op);
         }
