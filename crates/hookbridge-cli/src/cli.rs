@@ -14,6 +14,11 @@ use crate::presets::Preset;
 #[derive(Debug, Parser)]
 #[command(name = "hookbridge", version, about, propagate_version = true)]
 pub struct Cli {
+    /// Log to stderr: `-v` the request spans of every API call (provider, operation, attempts,
+    /// status, latency — never a credential) and receiver outcomes; `-vv` more detail. Colour on
+    /// a terminal, none with `NO_COLOR` or when piped.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -40,6 +45,18 @@ pub enum Command {
     EventTypes(EventTypesArgs),
     /// CHIP's company public key (verifies `success_callback` deliveries).
     PublicKey(PublicKeyArgs),
+    /// Print a shell completion script (`hookbridge completions bash > /etc/bash_completion.d/hookbridge`).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): `hookbridge man > hookbridge.1`.
+    Man,
+}
+
+/// `hookbridge completions`.
+#[derive(Clone, Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `hookbridge tour`.

@@ -157,9 +157,31 @@ fn one_line(message: &str) -> String {
     }
 }
 
+/// Installs the stderr logger for `-v` / `-vv`: hookbridge's spans and events at debug (trace
+/// with `-vv`), each request span printed when it closes with its fields. ANSI colour only on a
+/// terminal and without `NO_COLOR`.
+fn init_logging(verbose: u8) {
+    use std::io::IsTerminal as _;
+    if verbose == 0 {
+        return;
+    }
+    let level = if verbose >= 2 { "trace" } else { "debug" };
+    let filter = tracing_subscriber::EnvFilter::new(format!(
+        "warn,hookbridge={level},hookbridge_core={level},hookbridge_verify={level},hookbridge_inbox={level}"
+    ));
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(colour)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .try_init();
+}
+
 /// Runs a parsed command line and returns the process exit code. Output goes to stdout, errors
 /// (one line, `error: ...`) and progress to stderr.
 pub fn run(cli: cli::Cli) -> ExitCode {
+    init_logging(cli.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -203,6 +225,18 @@ pub async fn execute(cli: cli::Cli) -> Result<u8, CliError> {
         cli::Command::Events(args) => endpoints::run_events(&args, &mut out).await.map(|()| 0),
         cli::Command::EventTypes(args) => endpoints::run_event_types(&args, &mut out).await.map(|()| 0),
         cli::Command::PublicKey(args) => endpoints::run_public_key(&args, &mut out).await.map(|()| 0),
+        cli::Command::Completions(args) => {
+            let mut command = <cli::Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "hookbridge", &mut out);
+            Ok(0)
+        }
+        cli::Command::Man => {
+            let command = <cli::Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command)
+                .render(&mut out)
+                .map_err(|e| CliError::failed(format!("cannot write the man page: {e}")))?;
+            Ok(0)
+        }
     }
 }
 

@@ -398,3 +398,25 @@ async fn provider_specific_commands_refuse_other_providers() {
         assert_unsupported(hb(&args, &[]).await, provider, op);
     }
 }
+
+#[tokio::test]
+async fn verbose_shows_request_spans_without_secrets() {
+    let sim = ChipSim::start().await.unwrap();
+    let base = sim.base_url();
+    let env = [("CHIP_API_KEY", sim.secret_key())];
+    let out = hb(&["-v", "endpoints", "list", "--provider", "chip", "--base-url", &base, "--output", "json"], &env)
+        .await
+        .expect(0);
+    let spans: Vec<&str> = out.stderr.lines().filter(|l| l.contains("hookbridge.request{")).collect();
+    assert!(!spans.is_empty(), "{}", out.stderr);
+    for field in [r#"provider="chip""#, r#"operation="list""#, "status=200", "latency_ms="] {
+        assert!(spans.iter().any(|l| l.contains(field)), "{field} in {}", out.stderr);
+    }
+    assert!(!out.stderr.contains(sim.secret_key()), "{}", out.stderr);
+    // Piped: no colour codes.
+    assert!(!out.stderr.contains('\u{1b}'), "{}", out.stderr);
+    // Without -v, stderr stays quiet.
+    let quiet =
+        hb(&["endpoints", "list", "--provider", "chip", "--base-url", &base, "--output", "json"], &env).await.expect(0);
+    assert!(!quiet.stderr.contains("hookbridge.request"), "{}", quiet.stderr);
+}

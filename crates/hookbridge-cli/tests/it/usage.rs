@@ -85,3 +85,16 @@ async fn missing_or_malformed_credentials_are_never_echoed() {
     .expect(2);
     assert!(!out.stderr.contains("SUPERSECRET"));
 }
+
+#[tokio::test]
+async fn completions_and_man_page() {
+    let bash = crate::common::run(&["completions", "bash"]).await.expect(0);
+    assert!(bash.stdout.contains("_hookbridge()") && bash.stdout.contains("listen"), "{}", bash.stdout);
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        assert!(!crate::common::run(&["completions", shell]).await.expect(0).stdout.is_empty(), "{shell}");
+    }
+    assert_eq!(crate::common::run(&["completions", "tcsh"]).await.code, 2);
+    let man = crate::common::run(&["man"]).await.expect(0);
+    assert!(man.stdout.contains(".TH hookbridge 1"), "{}", man.stdout);
+    assert!(man.stdout.contains("listen"), "the man page lists the commands");
+}
