@@ -423,6 +423,9 @@ pub enum TableOrJson {
     Table,
     /// JSON: an array for lists, one object otherwise.
     Json,
+    /// JSON Lines: one compact JSON object per line; lists are streamed item by item as the
+    /// pages arrive (nothing is buffered).
+    Jsonl,
 }
 
 /// Where and how to reach a provider's API.

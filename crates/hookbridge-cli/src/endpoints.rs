@@ -28,7 +28,10 @@ use crate::cli::{
     BitnobSigning, ConnectionArgs, EndpointAction, EndpointsArgs, EventAction, EventTypesArgs, EventsArgs,
     PublicKeyArgs, TableOrJson,
 };
-use crate::output::{Table, endpoint_pairs, endpoints_table, redact_endpoint_json, write_json, write_pairs};
+use crate::output::{
+    Table, endpoint_pairs, endpoints_table, redact_endpoint_json, write_json, write_json_line, write_json_lines,
+    write_pairs,
+};
 
 /// The environment variables holding each provider's credentials (Bitnob: the client id and
 /// secret key for request signing, or the older bearer key).
@@ -295,13 +298,17 @@ fn endpoint_id(id: Option<&str>, what: &str) -> Result<EndpointId, CliError> {
 
 fn write_endpoint(out: &mut dyn Write, format: TableOrJson, endpoint: &Endpoint) -> Result<(), CliError> {
     match format {
-        TableOrJson::Json => {
+        TableOrJson::Json | TableOrJson::Jsonl => {
             let mut value = serde_json::to_value(endpoint).map_err(|e| CliError::failed(e.to_string()))?;
             redact_endpoint_json(&mut value);
             if let (Some(map), Some(secret)) = (value.as_object_mut(), &endpoint.secret) {
                 map.insert("signing_secret".into(), Value::String(secret.expose().to_owned()));
             }
-            write_json(out, &value)?;
+            if format == TableOrJson::Jsonl {
+                write_json_line(out, &value)?;
+            } else {
+                write_json(out, &value)?;
+            }
         }
         TableOrJson::Table => {
             write_pairs(out, &endpoint_pairs(endpoint))?;
@@ -344,6 +351,13 @@ pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<
             let mut stream = client.list_filtered(&filter);
             while let Some(item) = stream.next().await {
                 match item {
+                    // Streamed: each endpoint is printed as soon as its page arrived.
+                    Ok(e) if format == TableOrJson::Jsonl => {
+                        let mut value = serde_json::to_value(&e).map_err(|e| CliError::failed(e.to_string()))?;
+                        redact_endpoint_json(&mut value);
+                        write_json_line(out, &value)?;
+                        progress.tick();
+                    }
                     Ok(e) => {
                         endpoints.push(e);
                         progress.tick();
@@ -361,6 +375,7 @@ pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<
                     redact_endpoint_json(&mut value);
                     write_json(out, &value)?;
                 }
+                TableOrJson::Jsonl => {}
                 TableOrJson::Table if endpoints.is_empty() => {
                     writeln!(out, "no {} endpoints", provider.display_name())?;
                 }
@@ -388,6 +403,9 @@ pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<
                 TableOrJson::Json => {
                     write_json(out, &json!({"provider": provider, "id": id, "deleted": true}))?;
                 }
+                TableOrJson::Jsonl => {
+                    write_json_line(out, &json!({"provider": provider, "id": id, "deleted": true}))?;
+                }
                 TableOrJson::Table => writeln!(out, "deleted {} endpoint {id}", provider.display_name())?,
             }
         }
@@ -397,6 +415,9 @@ pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<
             match format {
                 TableOrJson::Json => {
                     write_json(out, &json!({"provider": provider, "id": id, "signing_secret": secret.expose()}))?
+                }
+                TableOrJson::Jsonl => {
+                    write_json_line(out, &json!({"provider": provider, "id": id, "signing_secret": secret.expose()}))?
                 }
                 TableOrJson::Table => {
                     writeln!(out, "rotated the signing secret of {} endpoint {id}", provider.display_name())?;
@@ -455,6 +476,7 @@ pub async fn run_events(args: &EventsArgs, out: &mut dyn Write) -> Result<(), Cl
             progress.done();
             match format {
                 TableOrJson::Json => write_json(out, &events)?,
+                TableOrJson::Jsonl => write_json_lines(out, &events)?,
                 TableOrJson::Table if events.is_empty() => writeln!(out, "no delivery events")?,
                 TableOrJson::Table => {
                     let mut table = Table::new(["id", "type", "webhook", "status", "attempts", "http", "created"]);
@@ -483,6 +505,7 @@ pub async fn run_events(args: &EventsArgs, out: &mut dyn Write) -> Result<(), Cl
             let event = client.events().get(id).await?;
             match format {
                 TableOrJson::Json => write_json(out, &event)?,
+                TableOrJson::Jsonl => write_json_line(out, &event)?,
                 TableOrJson::Table => {
                     let v = serde_json::to_value(&event).map_err(|e| CliError::failed(e.to_string()))?;
                     write_value_pairs(out, &v)?;
@@ -494,6 +517,7 @@ pub async fn run_events(args: &EventsArgs, out: &mut dyn Write) -> Result<(), Cl
             let result = client.events().retry(id).await?;
             match format {
                 TableOrJson::Json => write_json(out, &result)?,
+                TableOrJson::Jsonl => write_json_line(out, &result)?,
                 TableOrJson::Table => {
                     let status = result.status.as_ref().map_or_else(|| "-".to_owned(), ToString::to_string);
                     writeln!(out, "retry of delivery event {id}: {status}")?;
@@ -536,6 +560,7 @@ pub async fn run_event_types(args: &EventTypesArgs, out: &mut dyn Write) -> Resu
     let types = client.webhooks().event_types().await?;
     match args.connection.output {
         TableOrJson::Json => write_json(out, &types)?,
+        TableOrJson::Jsonl => write_json_lines(out, &types)?,
         TableOrJson::Table => {
             let mut table = Table::new(["type", "category", "name", "description"]);
             for t in &types {
@@ -559,6 +584,7 @@ pub async fn run_public_key(args: &PublicKeyArgs, out: &mut dyn Write) -> Result
     let pem = client.public_key().get().await?;
     match args.connection.output {
         TableOrJson::Json => write_json(out, &json!({"provider": "chip", "public_key": pem.as_str()}))?,
+        TableOrJson::Jsonl => write_json_line(out, &json!({"provider": "chip", "public_key": pem.as_str()}))?,
         TableOrJson::Table => writeln!(out, "{}", pem.as_str().trim_end())?,
     }
     Ok(())

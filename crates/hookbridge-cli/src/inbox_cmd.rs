@@ -24,7 +24,7 @@ use crate::cli::{
     TableOrJson,
 };
 use crate::listen::{RawForwarder, open_inbox, shutdown_signal};
-use crate::output::{Table, write_json, write_pairs};
+use crate::output::{Table, write_json, write_json_line, write_json_lines, write_pairs};
 
 /// Runs `hookbridge inbox …`.
 pub async fn run(args: &InboxArgs, out: &mut dyn Write) -> Result<(), CliError> {
@@ -149,6 +149,7 @@ async fn list(args: &InboxListArgs, out: &mut dyn Write) -> Result<(), CliError>
     let records = inbox.list(&filter).await.map_err(|e| failed(&args.db, &e))?;
     match args.output {
         TableOrJson::Json => write_json(out, &records.iter().map(record_json).collect::<Vec<_>>())?,
+        TableOrJson::Jsonl => write_json_lines(out, records.iter().map(record_json))?,
         TableOrJson::Table => {
             let mut table = Table::new([
                 "ID",
@@ -215,6 +216,7 @@ async fn show(args: &InboxShowArgs, out: &mut dyn Write) -> Result<(), CliError>
     let delivery = inbox.get(args.id).await.map_err(|e| failed(&args.db, &e))?;
     match args.output {
         TableOrJson::Json => write_json(out, &delivery_json(&delivery))?,
+        TableOrJson::Jsonl => write_json_line(out, &delivery_json(&delivery))?,
         TableOrJson::Table => {
             let r = &delivery.record;
             let dash = |s: Option<String>| s.unwrap_or_else(|| "-".to_owned());

@@ -233,6 +233,22 @@ pub fn write_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::
     writeln!(out, "{text}")
 }
 
+/// Writes `value` as one compact JSON line and flushes, so a reader sees it at once
+/// (`--output jsonl`).
+pub fn write_json_line<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    let text = serde_json::to_string(value).map_err(io::Error::other)?;
+    writeln!(out, "{text}")?;
+    out.flush()
+}
+
+/// Writes every item of `items` as its own JSON line (`--output jsonl` of a list).
+pub fn write_json_lines<T: Serialize>(out: &mut dyn Write, items: impl IntoIterator<Item = T>) -> io::Result<()> {
+    for item in items {
+        write_json_line(out, &item)?;
+    }
+    Ok(())
+}
+
 /// The display of an endpoint's events: `all`, `a, b`, or `-`.
 pub fn events_text(events: &EventSelection) -> String {
     match events {

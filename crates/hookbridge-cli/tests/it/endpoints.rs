@@ -420,3 +420,42 @@ async fn verbose_shows_request_spans_without_secrets() {
         hb(&["endpoints", "list", "--provider", "chip", "--base-url", &base, "--output", "json"], &env).await.expect(0);
     assert!(!quiet.stderr.contains("hookbridge.request"), "{}", quiet.stderr);
 }
+
+#[tokio::test]
+async fn jsonl_streams_one_endpoint_per_line() {
+    let sim = ChipSim::start_with(ChipConfig::default().page_size(2)).await.unwrap();
+    let base = sim.base_url();
+    let env = [("CHIP_API_KEY", sim.secret_key())];
+    for i in 0..3 {
+        let url = format!("https://example.com/chip/jsonl/{i}");
+        let args = [
+            "endpoints",
+            "create",
+            "--provider",
+            "chip",
+            "--base-url",
+            &base,
+            "--title",
+            "t",
+            "--url",
+            &url,
+            "--event",
+            "purchase.paid",
+        ];
+        hb(&args, &env).await.expect(0);
+    }
+    let out = hb(&["endpoints", "list", "--provider", "chip", "--base-url", &base, "--output", "jsonl"], &env)
+        .await
+        .expect(0);
+    let lines: Vec<serde_json::Value> =
+        out.stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
+    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    assert!(lines.iter().all(|v| v["provider"] == "chip" && v["id"].is_string()), "{}", out.stdout);
+    // A single object is one line too.
+    let id = lines[0]["id"].as_str().unwrap();
+    let one =
+        hb(&["endpoints", "get", "--provider", "chip", "--base-url", &base, "--id", id, "--output", "jsonl"], &env)
+            .await
+            .expect(0);
+    assert_eq!(one.stdout.lines().count(), 1, "{}", one.stdout);
+}
