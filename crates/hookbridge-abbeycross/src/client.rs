@@ -76,7 +76,7 @@ impl Webhooks<'_> {
     /// Returns `{message, apiSecretKey}`; store the secret. Refused before sending, with
     /// [`hookbridge_core::Error::InvalidInput`]: a non-HTTP(S) URL or an empty event name
     /// (see [`RegisterWebhook::validate`]). Errors carry an [`crate::AbbeyCrossError`] body; a 503
-    /// is [`hookbridge_core::ApiErrorKind::OutsideWorkingHours`]. Never retried automatically
+    /// is [`hookbridge_core::ApiErrorKind::Closed`]. Never retried automatically
     /// (AbbeyCross documents no idempotency key). If the response cannot be decoded, the decode
     /// error quotes the body with the `apiSecretKey` value redacted.
     pub async fn register(&self, request: &RegisterWebhook) -> Result<RegisterWebhookResponse> {

@@ -88,10 +88,10 @@ impl ProviderErrorBody for AbbeyCrossError {
 ///
 /// * The body becomes an [`AbbeyCrossError`] when it is a JSON object with at least one documented
 ///   field; otherwise the typed body is `None` and the raw body is still kept in the `ApiError`.
-/// * Every 503 is classified [`ApiErrorKind::OutsideWorkingHours`]: AbbeyCross documents 503 only as
+/// * Every 503 is classified [`ApiErrorKind::Closed`]: AbbeyCross documents 503 only as
 ///   "The server is currently unavailable due to non-working hours". It is retryable later
 ///   ([`hookbridge_core::Error::is_retryable`]); the transport waits it out only when
-///   [`hookbridge_core::RetryPolicy::retry_outside_working_hours`] is set and the request is safe to
+///   [`hookbridge_core::RetryPolicy::retry_when_closed`] is set and the request is safe to
 ///   repeat (a register POST is not).
 pub fn decode_error(status: StatusCode, body: &[u8]) -> DecodedError {
     let typed = match serde_json::from_slice::<Value>(body) {
@@ -103,7 +103,7 @@ pub fn decode_error(status: StatusCode, body: &[u8]) -> DecodedError {
         _ => DecodedError::default(),
     };
     if status == StatusCode::SERVICE_UNAVAILABLE {
-        decoded = decoded.with_kind(ApiErrorKind::OutsideWorkingHours);
+        decoded = decoded.with_kind(ApiErrorKind::Closed);
     }
     decoded
 }

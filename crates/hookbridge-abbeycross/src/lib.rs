@@ -16,8 +16,8 @@
 //!   (a [`ProviderErrorBody`](hookbridge_core::ProviderErrorBody), read back with
 //!   [`ApiError::provider_error`](hookbridge_core::ApiError::provider_error)). A 503 means "the server
 //!   is currently unavailable due to non-working hours": it is classified
-//!   [`ApiErrorKind::OutsideWorkingHours`](hookbridge_core::ApiErrorKind::OutsideWorkingHours), so
-//!   `err.is_outside_working_hours()` and `err.is_retryable()` are true. A body that is not the
+//!   [`ApiErrorKind::Closed`](hookbridge_core::ApiErrorKind::Closed), so
+//!   `err.is_closed()` and `err.is_retryable()` are true. A body that is not the
 //!   documented JSON leaves the typed body `None` and keeps the raw bytes;
 //! * the unified [`Webhook`](hookbridge_core::Webhook) trait: `create` only (see [`unified`]).
 //!
@@ -65,7 +65,7 @@
 //! // In an async context:
 //! //   let registered = client.webhooks().register(&request).await?;
 //! //   store registered.api_secret_key;
-//! //   on error: err.is_outside_working_hours(), err.as_api()?.provider_error::<AbbeyCrossError>()
+//! //   on error: err.is_closed(), err.as_api()?.provider_error::<AbbeyCrossError>()
 //!
 //! let body: AbbeyCrossError = serde_json::from_value(json!({
 //!     "errorId": "e-1", "code": "INVALID_PARAMETER", "text": "url is invalid",

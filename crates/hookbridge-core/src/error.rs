@@ -21,7 +21,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::StatusCode;
 
-use crate::model::Operation;
+use crate::capability::Operation;
 use crate::provider::ProviderId;
 
 /// Result alias used throughout hookbridge.
@@ -91,7 +91,7 @@ pub enum Error {
 
 impl Error {
     /// Whether repeating the same request later may succeed (rate limits, gateway errors,
-    /// timeouts, connection failures, AbbeyCross outside working hours).
+    /// timeouts, connection failures, a provider that is closed for now).
     ///
     /// This says nothing about whether repeating is *safe*: a create without an idempotency key
     /// is never retried automatically, whatever this returns.
@@ -133,9 +133,10 @@ impl Error {
         matches!(self.api_kind(), Some(ApiErrorKind::Unauthorized | ApiErrorKind::Forbidden))
     }
 
-    /// Whether the provider is closed outside its working hours (AbbeyCross 503).
-    pub fn is_outside_working_hours(&self) -> bool {
-        self.api_kind() == Some(ApiErrorKind::OutsideWorkingHours)
+    /// Whether the provider answered that it is closed ([`ApiErrorKind::Closed`]: scheduled
+    /// unavailability such as service hours, as its error decoder classifies it).
+    pub fn is_closed(&self) -> bool {
+        self.api_kind() == Some(ApiErrorKind::Closed)
     }
 
     /// The API error, if the provider answered with a non-success status.
@@ -374,8 +375,10 @@ pub enum ApiErrorKind {
     ServiceUnavailable,
     /// 504.
     GatewayTimeout,
-    /// 503 that the provider documents as "outside working hours" (AbbeyCross).
-    OutsideWorkingHours,
+    /// The provider is closed: an answer it documents as scheduled unavailability (outside its
+    /// service hours, for example), decided by the provider's error decoder. A later request may
+    /// succeed, but not soon: [`crate::RetryPolicy::retry_when_closed`] decides whether to wait.
+    Closed,
     /// Any other non-success status.
     Other,
 }
@@ -399,15 +402,11 @@ impl ApiErrorKind {
         }
     }
 
-    /// Whether a later identical request may succeed (429, 502, 503, 504, outside working hours).
+    /// Whether a later identical request may succeed (429, 502, 503, 504, closed).
     pub fn is_retryable(self) -> bool {
         matches!(
             self,
-            Self::RateLimited
-                | Self::BadGateway
-                | Self::ServiceUnavailable
-                | Self::GatewayTimeout
-                | Self::OutsideWorkingHours
+            Self::RateLimited | Self::BadGateway | Self::ServiceUnavailable | Self::GatewayTimeout | Self::Closed
         )
     }
 }
@@ -475,8 +474,8 @@ impl fmt::Debug for ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}: HTTP {}", self.provider, self.operation, self.status)?;
-        if self.kind == ApiErrorKind::OutsideWorkingHours {
-            f.write_str(" (outside working hours)")?;
+        if self.kind == ApiErrorKind::Closed {
+            f.write_str(" (closed: outside the provider's service hours)")?;
         }
         match &self.body {
             Some(body) => write!(f, ": {body}"),

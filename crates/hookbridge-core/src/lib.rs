@@ -18,6 +18,7 @@
 
 pub mod auth;
 pub mod builder;
+pub mod capability;
 pub mod delivery;
 pub mod error;
 pub mod intercept;
@@ -30,14 +31,15 @@ pub mod secret;
 pub mod transport;
 pub mod webhook;
 
+pub use capability::{Capabilities, Operation};
 pub use delivery::{Delivery, Subject};
 pub use error::{
     ApiError, ApiErrorKind, DecodeError, DecodeErrorKind, Error, InvalidInput, JsonError, JsonErrorCategory,
     PagingError, PagingStop, ProviderErrorBody, RedirectError, RedirectReason, Result, Unsupported,
 };
 pub use model::{
-    Capabilities, DeliveryUrl, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection,
-    EventType, IdempotencyKey, ListFilter, Operation,
+    DeliveryUrl, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection, EventType,
+    IdempotencyKey, ListFilter,
 };
 pub use page::{BoxStream, Page, PageLimits, PageRequest};
 pub use provider::ProviderId;

@@ -30,8 +30,9 @@ pub struct RetryPolicy {
     pub jitter: bool,
     /// Longest `Retry-After` honoured; a provider asking for more makes the error final.
     pub max_retry_after: Duration,
-    /// Whether AbbeyCross's 503 "non-working hours" is waited out (`true`) or returned at once (`false`, default).
-    pub retry_outside_working_hours: bool,
+    /// Whether a "closed" answer ([`crate::ApiErrorKind::Closed`]: scheduled unavailability such
+    /// as service hours) is waited out (`true`) or returned at once (`false`, the default).
+    pub retry_when_closed: bool,
 }
 
 impl Default for RetryPolicy {
@@ -43,7 +44,7 @@ impl Default for RetryPolicy {
             max_elapsed: Some(Duration::from_secs(60)),
             jitter: true,
             max_retry_after: Duration::from_secs(60),
-            retry_outside_working_hours: false,
+            retry_when_closed: false,
         }
     }
 }
@@ -85,9 +86,9 @@ impl RetryPolicy {
         self
     }
 
-    /// Whether to wait out "outside working hours" answers.
-    pub fn retry_outside_working_hours(mut self, on: bool) -> Self {
-        self.retry_outside_working_hours = on;
+    /// Whether to wait out "closed" answers ([`crate::ApiErrorKind::Closed`]).
+    pub fn retry_when_closed(mut self, on: bool) -> Self {
+        self.retry_when_closed = on;
         self
     }
 

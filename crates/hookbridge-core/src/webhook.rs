@@ -9,9 +9,10 @@ use async_trait::async_trait;
 use futures_util::future::poll_fn;
 use futures_util::{Stream, StreamExt};
 
+use crate::capability::{Capabilities, Operation};
 use crate::error::InvalidInput;
 use crate::error::{Result, Unsupported};
-use crate::model::{Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointUpdate, ListFilter, Operation};
+use crate::model::{Endpoint, EndpointId, EndpointSpec, EndpointUpdate, ListFilter};
 use crate::page::BoxStream;
 use crate::provider::ProviderId;
 use crate::secret::Secret;

@@ -231,7 +231,7 @@ impl ProviderCase {
     /// The classification a status gets for this provider (AbbeyCross: every 503 is "outside working hours").
     pub(crate) fn kind_for(&self, status: u16) -> ApiErrorKind {
         match (self.provider, status) {
-            (ProviderId::AbbeyCross, 503) => ApiErrorKind::OutsideWorkingHours,
+            (ProviderId::AbbeyCross, 503) => ApiErrorKind::Closed,
             _ => ApiErrorKind::from_status(status.try_into().unwrap()),
         }
     }

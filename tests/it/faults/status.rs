@@ -215,19 +215,19 @@ async fn abbeycross_outside_working_hours_fails_fast_and_never_duplicates_the_re
     let case = cases().into_iter().find(|c| c.provider == ProviderId::AbbeyCross).unwrap();
     let closed = || ResponseTemplate::new(503).set_body_json(fixture("abbeycross/error_503.json"));
     for wait_out in [false, true] {
-        let retry = super::fast_retry().retry_outside_working_hours(wait_out);
+        let retry = super::fast_retry().retry_when_closed(wait_out);
         for unified in [false, true] {
-            let ctx = format!("retry_outside_working_hours({wait_out}) unified={unified}");
+            let ctx = format!("retry_when_closed({wait_out}) unified={unified}");
             let server = strict_server().await;
             case.mount_sequence(&server, Op::Create, vec![closed(), closed(), closed()], true).await;
             let client = case.client(&server.uri(), |c| c.retry(retry.clone()));
             let result =
                 if unified { client.run_unified(&case, Op::Create).await } else { client.run(Op::Create).await };
             let err = result.unwrap_err();
-            assert!(err.is_outside_working_hours() && err.is_retryable(), "{ctx}: {err:?}");
+            assert!(err.is_closed() && err.is_retryable(), "{ctx}: {err:?}");
             let body = err.as_api().unwrap().provider_error::<AbbeyCrossError>().unwrap();
             assert_eq!(body.code.as_deref(), Some("OUTSIDE_WORKING_HOURS"));
-            assert!(err.to_string().contains("outside working hours"), "{ctx}: {err}");
+            assert!(err.to_string().contains("closed: outside the provider's service hours"), "{ctx}: {err}");
             // The register POST has no idempotency key: one attempt, even when waiting out is on.
             assert_eq!(case.attempts(&server, Op::Create).await, 1, "{ctx}");
         }
@@ -254,7 +254,7 @@ async fn outside_working_hours_is_waited_out_only_for_retry_safe_requests_when_e
     for (wait_out, total) in [(false, 1), (true, 3)] {
         let config = hookbridge::ClientConfig::new(&server.uri())
             .unwrap()
-            .retry(super::fast_retry().retry_outside_working_hours(wait_out));
+            .retry(super::fast_retry().retry_when_closed(wait_out));
         let http = HttpClient::new(ProviderId::AbbeyCross, config, Arc::new(NoAuth))
             .unwrap()
             .with_error_decoder(hookbridge::abbeycross::decode_error);
@@ -262,7 +262,7 @@ async fn outside_working_hours_is_waited_out_only_for_retry_safe_requests_when_e
         if wait_out {
             assert_eq!(result.unwrap(), serde_json::json!({"ok": true}));
         } else {
-            assert!(result.unwrap_err().is_outside_working_hours());
+            assert!(result.unwrap_err().is_closed());
         }
         // Cumulative: one attempt without the opt-in (final 503); then 503 + 200 with it.
         assert_eq!(server.received_requests().await.unwrap().len(), total, "{wait_out}");

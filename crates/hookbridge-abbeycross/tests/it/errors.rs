@@ -81,7 +81,7 @@ async fn every_documented_status_carries_the_typed_error_body() {
         Case {
             status: 503,
             fixture: "error_503.json",
-            kind: ApiErrorKind::OutsideWorkingHours,
+            kind: ApiErrorKind::Closed,
             error_id: "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9",
             code: "OUTSIDE_WORKING_HOURS",
             text: "The server is currently unavailable due to non-working hours. Please try again later.",
@@ -93,7 +93,7 @@ async fn every_documented_status_carries_the_typed_error_body() {
         let raw = fixture(c.fixture);
         let err = register_error(c.status, &raw, "application/json").await;
         assert_eq!(err.status().map(|s| s.as_u16()), Some(c.status));
-        assert_eq!(err.is_outside_working_hours(), c.status == 503, "{}", c.status);
+        assert_eq!(err.is_closed(), c.status == 503, "{}", c.status);
         assert_eq!(err.is_retryable(), c.status == 503, "{}", c.status);
         assert_eq!(err.is_auth(), c.status == 401, "{}", c.status);
         assert_eq!(err.is_not_found(), c.status == 404, "{}", c.status);
@@ -133,7 +133,7 @@ async fn the_schema_example_body_decodes() {
 #[tokio::test]
 async fn a_non_json_error_body_keeps_the_raw_bytes_and_no_typed_body() {
     for (status, body, ct, kind) in [
-        (503, "<html><body>Service Unavailable</body></html>", "text/html", ApiErrorKind::OutsideWorkingHours),
+        (503, "<html><body>Service Unavailable</body></html>", "text/html", ApiErrorKind::Closed),
         (500, "upstream connect error", "text/plain", ApiErrorKind::ServerError),
         (400, "", "application/json", ApiErrorKind::BadRequest),
         (404, r#"{"message":"no route"}"#, "application/json", ApiErrorKind::NotFound),
@@ -155,16 +155,16 @@ async fn outside_working_hours_is_not_retried_for_a_register_post() {
     let server = server().await;
     mount_register(&server, 503, &fixture("error_503.json")).await;
     let mut policy = RetryPolicy::default().max_attempts(3).backoff(Duration::from_millis(1), Duration::from_millis(2));
-    policy.retry_outside_working_hours = true;
+    policy.retry_when_closed = true;
     let err = client_with_retry(&server, policy).webhooks().register(&doc_request()).await.unwrap_err();
-    assert!(err.is_outside_working_hours());
+    assert!(err.is_closed());
     assert_eq!(received(&server).await.len(), 1);
 }
 
 #[test]
 fn the_decoder_classifies_without_a_server() {
     let d = decode_error(StatusCode::SERVICE_UNAVAILABLE, b"");
-    assert_eq!(d.kind, Some(ApiErrorKind::OutsideWorkingHours));
+    assert_eq!(d.kind, Some(ApiErrorKind::Closed));
     assert!(d.body.is_none());
     let d = decode_error(StatusCode::BAD_REQUEST, br#"{"code":"X"}"#);
     assert_eq!(d.kind, None);

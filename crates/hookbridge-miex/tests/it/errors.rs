@@ -33,7 +33,7 @@ async fn error_statuses_decode_to_api_errors_with_the_raw_body() {
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(err.is_auth(), matches!(status, 401 | 403), "{status}");
         assert_eq!(err.is_retryable(), status == 503, "{status}");
-        assert!(!err.is_outside_working_hours());
+        assert!(!err.is_closed());
         let api = err.as_api().unwrap();
         assert_eq!(api.provider, ProviderId::Miex);
         assert_eq!(api.operation, "register");

@@ -1,431 +1,31 @@
-//! The HTTP transport: requests are data ([`Request`]); one place ([`HttpClient`]) authenticates,
-//! sends, retries, bounds and decodes them.
-//!
-//! # Redirects are never followed
-//!
-//! The `reqwest::Client` the transport builds has redirects switched off ([`redirect_policy`]). A
-//! 3xx answer is returned as [`Error::Redirect`] naming why it was not followed
-//! ([`RedirectReason`]): to another origin (the request's credentials — `Authorization`, BLAZE's
-//! `x-api-key`, Bitnob's `X-Auth-*` signature headers — would go with it; reqwest itself strips
-//! only `Authorization` and `Cookie` on a cross-host hop), from `https` to `http`, or within the
-//! configured origin. Same-origin redirects are not followed either: the documented management
-//! APIs do not redirect, so one means the base URL needs correcting, which the caller should do
-//! knowingly rather than have every request make two round trips (and re-send a signature
-//! computed for another path).
-//!
-//! A `reqwest::Client` supplied with [`ClientConfig::http_client`] keeps its own redirect policy;
-//! build it with `.redirect(hookbridge_core::transport::redirect_policy())`. If it follows a
-//! redirect anyway, the response is refused ([`Error::Redirect`]) rather than trusted.
+//! [`HttpClient`]: authenticates, sends, retries, bounds and decodes [`Request`]s.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
-use http::{HeaderMap, Method, StatusCode};
-use serde::Serialize;
+use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, RETRY_AFTER, USER_AGENT};
+use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
 
 use crate::auth::{Auth, AuthContext};
 use crate::error::{
-    ApiError, ApiErrorKind, DecodeError, DecodeErrorKind, Error, InvalidInput, ProviderErrorBody, RedirectError,
-    RedirectReason, Result, excerpt,
+    ApiError, ApiErrorKind, DecodeError, DecodeErrorKind, Error, InvalidInput, RedirectError, RedirectReason, Result,
+    excerpt,
 };
 use crate::intercept::{Attempt, AttemptOutcome, Interceptor};
-use crate::model::{IdempotencyKey, validate_path_id};
+use crate::model::validate_path_id;
 use crate::provider::ProviderId;
 use crate::retry::{RetryPolicy, parse_retry_after};
 
-/// The `User-Agent` every hookbridge client sends.
-pub const USER_AGENT_VALUE: &str = concat!("hookbridge/", env!("CARGO_PKG_VERSION"));
-
-/// Default cap on a response body (4 MiB).
-pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
-
-/// The header carrying an idempotency key.
-pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
-
-const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-correlation-id"];
-
-/// Connection settings shared by every provider client.
-///
-/// ```
-/// use std::time::Duration;
-/// use hookbridge_core::{ClientConfig, RetryPolicy};
-///
-/// let config = ClientConfig::new("https://api.example.com/api/v1/")?
-///     .timeout(Duration::from_secs(10))
-///     .retry(RetryPolicy::default().max_attempts(5));
-/// assert_eq!(config.base_url().as_str(), "https://api.example.com/api/v1/");
-/// # Ok::<(), hookbridge_core::InvalidInput>(())
-/// ```
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct ClientConfig {
-    base_url: Url,
-    /// Time limit for one attempt (connect, send, and read the whole body).
-    pub timeout: Duration,
-    /// Time limit for establishing a connection.
-    pub connect_timeout: Duration,
-    /// Time limit for a whole operation, retries and waits included.
-    pub overall_timeout: Option<Duration>,
-    /// Retry policy.
-    pub retry: RetryPolicy,
-    /// Largest response body read; larger success bodies are a decode error.
-    pub max_response_bytes: usize,
-    /// A prebuilt `reqwest::Client` to share connection pools with the rest of an application.
-    /// Build it with `.redirect(`[`redirect_policy`]`())`: hookbridge never follows redirects.
-    /// See [`ClientConfig::http_client`] for what such a client does not get from this config.
-    pub http_client: Option<reqwest::Client>,
-    /// Per-attempt middleware, run in this order (see [`crate::intercept`]).
-    pub interceptors: Vec<Arc<dyn Interceptor>>,
-}
-
-impl ClientConfig {
-    /// Settings for a base URL (`http` or `https`, no query or fragment).
-    pub fn new(base_url: &str) -> Result<Self, InvalidInput> {
-        let url = Url::parse(base_url)
-            .map_err(|e| InvalidInput::new("base_url", format!("`{base_url}` is not a URL: {e}")))?;
-        Self::from_url(url)
-    }
-
-    /// Settings for an already parsed base URL.
-    pub fn from_url(mut base_url: Url) -> Result<Self, InvalidInput> {
-        if !matches!(base_url.scheme(), "http" | "https") {
-            return Err(InvalidInput::new(
-                "base_url",
-                format!("scheme must be http or https, got `{}`", base_url.scheme()),
-            ));
-        }
-        if base_url.cannot_be_a_base() || base_url.host().is_none() {
-            return Err(InvalidInput::new("base_url", "must be an absolute URL with a host"));
-        }
-        if base_url.query().is_some() || base_url.fragment().is_some() {
-            return Err(InvalidInput::new("base_url", "must not have a query or fragment"));
-        }
-        if !base_url.username().is_empty() || base_url.password().is_some() {
-            return Err(InvalidInput::new("base_url", "must not embed credentials"));
-        }
-        if !base_url.path().ends_with('/') {
-            let path = format!("{}/", base_url.path());
-            base_url.set_path(&path);
-        }
-        Ok(Self {
-            base_url,
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
-            overall_timeout: Some(Duration::from_secs(120)),
-            retry: RetryPolicy::default(),
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            http_client: None,
-            interceptors: Vec::new(),
-        })
-    }
-
-    /// The base URL (always ending in `/`).
-    pub fn base_url(&self) -> &Url {
-        &self.base_url
-    }
-
-    /// Sets the per-attempt timeout.
-    pub fn timeout(mut self, t: Duration) -> Self {
-        self.timeout = t;
-        self
-    }
-
-    /// Sets the connect timeout.
-    pub fn connect_timeout(mut self, t: Duration) -> Self {
-        self.connect_timeout = t;
-        self
-    }
-
-    /// Sets the overall timeout (`None`: no overall limit).
-    pub fn overall_timeout(mut self, t: Option<Duration>) -> Self {
-        self.overall_timeout = t;
-        self
-    }
-
-    /// Sets the retry policy.
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Sets the response-size cap.
-    pub fn max_response_bytes(mut self, n: usize) -> Self {
-        self.max_response_bytes = n;
-        self
-    }
-
-    /// Uses a prebuilt `reqwest::Client`, to share its connection pool.
-    ///
-    /// Still applied to every request: [`timeout`](Self::timeout) (per attempt),
-    /// [`overall_timeout`](Self::overall_timeout), the retry policy, the response-size cap, the
-    /// `User-Agent` header and the interceptors. **Not** applied, because they are fixed when a
-    /// `reqwest::Client` is built: [`connect_timeout`](Self::connect_timeout) (set
-    /// `.connect_timeout(..)` on your builder, or a dead host waits for the per-attempt timeout),
-    /// the redirect policy (build with `.redirect(`[`redirect_policy`]`())`; a redirect it
-    /// follows anyway is refused) and the TLS backend chosen by this crate's features. The
-    /// client's own timeouts apply in addition to these.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
-        self
-    }
-
-    /// Adds per-attempt middleware (see [`crate::intercept`]); interceptors run in the order
-    /// they were added.
-    pub fn interceptor(mut self, interceptor: Arc<dyn Interceptor>) -> Self {
-        self.interceptors.push(interceptor);
-        self
-    }
-}
-
-/// The redirect policy of every `reqwest::Client` hookbridge builds: follow nothing. A 3xx answer
-/// becomes [`Error::Redirect`] (see the [module docs](self)).
-pub fn redirect_policy() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::none()
-}
-
-/// Why a redirect from `from` to the `Location` value `location` is not followed.
-///
-/// ```
-/// use hookbridge_core::RedirectReason;
-/// use hookbridge_core::transport::classify_redirect;
-///
-/// let from = "https://api.example.com/v1/webhooks".parse()?;
-/// assert_eq!(classify_redirect(&from, Some("https://evil.example/")).0, RedirectReason::CrossOrigin);
-/// assert_eq!(classify_redirect(&from, Some("http://api.example.com/v1/")).0, RedirectReason::InsecureDowngrade);
-/// assert_eq!(classify_redirect(&from, Some("/v2/webhooks?token=x")).0, RedirectReason::SameOrigin);
-/// // The location is reported without its query.
-/// assert_eq!(classify_redirect(&from, Some("/v2/webhooks?token=x")).1.as_deref(), Some("https://api.example.com/v2/webhooks"));
-/// # Ok::<(), url::ParseError>(())
-/// ```
-pub fn classify_redirect(from: &Url, location: Option<&str>) -> (RedirectReason, Option<String>) {
-    let Some(target) = location.and_then(|l| from.join(l).ok()) else {
-        return (RedirectReason::NoLocation, None);
-    };
-    let reason = if from.scheme() == "https" && target.scheme() == "http" {
-        RedirectReason::InsecureDowngrade
-    } else if target.origin() != from.origin() {
-        RedirectReason::CrossOrigin
-    } else {
-        RedirectReason::SameOrigin
-    };
-    (reason, Some(location_for_display(&target)))
-}
-
-/// `scheme://host[:port]/path` of a URL: no user info, query or fragment (they may hold tokens).
-fn location_for_display(url: &Url) -> String {
-    let mut shown = url.clone();
-    shown.set_query(None);
-    shown.set_fragment(None);
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    shown.to_string()
-}
-
-/// Where a request goes.
-#[derive(Clone, Debug)]
-enum Target {
-    /// Path segments under the base URL.
-    Path { segments: Vec<Cow<'static, str>>, trailing_slash: bool },
-    /// An absolute URL from the provider (CHIP's `next`); must share the base URL's origin.
-    Absolute(Url),
-}
-
-/// One API request, as data. Provider crates build these; [`HttpClient`] executes them.
-#[derive(Clone, Debug)]
-pub struct Request {
-    method: Method,
-    operation: &'static str,
-    target: Target,
-    query: Vec<(&'static str, String)>,
-    headers: HeaderMap,
-    body: Option<Bytes>,
-    retry_safe: bool,
-    retry: Option<RetryPolicy>,
-}
-
-impl Request {
-    /// A request for `segments` under the base URL. Each segment is percent-encoded, and dynamic
-    /// segments are validated (no empty, `.`, `..`, whitespace or control characters).
-    pub fn new<I, S>(method: Method, operation: &'static str, segments: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<Cow<'static, str>>,
-    {
-        let retry_safe = matches!(method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS);
-        Self {
-            method,
-            operation,
-            target: Target::Path { segments: segments.into_iter().map(Into::into).collect(), trailing_slash: false },
-            query: Vec::new(),
-            headers: HeaderMap::new(),
-            body: None,
-            retry_safe,
-            retry: None,
-        }
-    }
-
-    /// A GET request.
-    pub fn get<I: IntoIterator<Item = S>, S: Into<Cow<'static, str>>>(operation: &'static str, segments: I) -> Self {
-        Self::new(Method::GET, operation, segments)
-    }
-
-    /// A POST request (not retried unless it carries an idempotency key).
-    pub fn post<I: IntoIterator<Item = S>, S: Into<Cow<'static, str>>>(operation: &'static str, segments: I) -> Self {
-        Self::new(Method::POST, operation, segments)
-    }
-
-    /// A PUT request.
-    pub fn put<I: IntoIterator<Item = S>, S: Into<Cow<'static, str>>>(operation: &'static str, segments: I) -> Self {
-        Self::new(Method::PUT, operation, segments)
-    }
-
-    /// A PATCH request (not retried unless marked [`Request::retry_safe`]).
-    pub fn patch<I: IntoIterator<Item = S>, S: Into<Cow<'static, str>>>(operation: &'static str, segments: I) -> Self {
-        Self::new(Method::PATCH, operation, segments)
-    }
-
-    /// A DELETE request.
-    pub fn delete<I: IntoIterator<Item = S>, S: Into<Cow<'static, str>>>(operation: &'static str, segments: I) -> Self {
-        Self::new(Method::DELETE, operation, segments)
-    }
-
-    /// A request to an absolute URL the provider returned (a next-page link). The transport
-    /// refuses it unless it has the base URL's origin, so credentials never go to another host.
-    pub fn absolute(method: Method, operation: &'static str, url: Url) -> Self {
-        let mut r = Self::new(method, operation, Vec::<&'static str>::new());
-        r.target = Target::Absolute(url);
-        r
-    }
-
-    /// Ends the path with `/` (CHIP's `webhooks/` style).
-    pub fn trailing_slash(mut self) -> Self {
-        if let Target::Path { trailing_slash, .. } = &mut self.target {
-            *trailing_slash = true;
-        }
-        self
-    }
-
-    /// Adds a query parameter.
-    pub fn query(mut self, key: &'static str, value: impl ToString) -> Self {
-        self.query.push((key, value.to_string()));
-        self
-    }
-
-    /// Adds a query parameter when `value` is `Some`.
-    pub fn query_opt(self, key: &'static str, value: Option<impl ToString>) -> Self {
-        match value {
-            Some(v) => self.query(key, v),
-            None => self,
-        }
-    }
-
-    /// Sets a JSON body.
-    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self, InvalidInput> {
-        let bytes = serde_json::to_vec(body).map_err(|e| InvalidInput::new("body", e.to_string()))?;
-        self.body = Some(Bytes::from(bytes));
-        Ok(self)
-    }
-
-    /// Sets a header.
-    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.insert(name, value);
-        self
-    }
-
-    /// Sends `Idempotency-Key: <key>` on every attempt and marks the request safe to retry.
-    pub fn idempotency_key(mut self, key: &IdempotencyKey) -> Self {
-        if let Ok(v) = HeaderValue::from_str(key.as_str()) {
-            self.headers.insert(IDEMPOTENCY_KEY, v);
-            self.retry_safe = true;
-        }
-        self
-    }
-
-    /// Declares whether repeating the request is safe (defaults: GET/PUT/DELETE yes, POST/PATCH no).
-    pub fn retry_safe(mut self, safe: bool) -> Self {
-        self.retry_safe = safe;
-        self
-    }
-
-    /// Overrides the client's retry policy for this request.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// The HTTP method.
-    pub fn method(&self) -> &Method {
-        &self.method
-    }
-
-    /// The operation name.
-    pub fn operation(&self) -> &'static str {
-        self.operation
-    }
-
-    /// The body bytes, if any.
-    pub fn body(&self) -> Option<&[u8]> {
-        self.body.as_deref()
-    }
-}
-
-/// A successful (2xx) response, body read in full within the size cap.
-///
-/// `Debug` shows the body as a bounded excerpt with secret-named JSON values redacted (a create
-/// response carries the one-time signing secret).
-#[derive(Clone)]
-pub struct Response {
-    /// HTTP status.
-    pub status: StatusCode,
-    /// Response headers.
-    pub headers: HeaderMap,
-    /// Body bytes.
-    pub body: Bytes,
-}
-
-impl fmt::Debug for Response {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Response")
-            .field("status", &self.status)
-            .field("headers", &self.headers)
-            .field("body_len", &self.body.len())
-            .field("body", &excerpt(&self.body))
-            .finish()
-    }
-}
-
-/// What a provider's error decoder makes of a non-2xx body.
-#[derive(Debug, Default)]
-#[non_exhaustive]
-pub struct DecodedError {
-    /// A refined classification (for example AbbeyCross's "outside working hours").
-    pub kind: Option<ApiErrorKind>,
-    /// The provider's typed error body.
-    pub body: Option<Box<dyn ProviderErrorBody>>,
-}
-
-impl DecodedError {
-    /// A decoded error body with the status's default classification.
-    pub fn body(body: Box<dyn ProviderErrorBody>) -> Self {
-        Self { kind: None, body: Some(body) }
-    }
-
-    /// Overrides the classification.
-    pub fn with_kind(mut self, kind: ApiErrorKind) -> Self {
-        self.kind = Some(kind);
-        self
-    }
-}
-
-/// Turns a provider's non-2xx response body into its typed error.
-pub type ErrorDecoder = fn(StatusCode, &[u8]) -> DecodedError;
+use super::config::{ClientConfig, classify_redirect, redirect_policy};
+use super::request::Request;
+use super::request::Target;
+use super::response::{ErrorDecoder, Response};
+use super::{REQUEST_ID_HEADERS, USER_AGENT_VALUE};
 
 struct Inner {
     provider: ProviderId,
@@ -693,7 +293,7 @@ impl HttpClient {
         match err {
             Error::Transport { .. } | Error::Timeout { .. } => true,
             Error::Api(api) => match api.kind {
-                ApiErrorKind::OutsideWorkingHours => policy.retry_outside_working_hours,
+                ApiErrorKind::Closed => policy.retry_when_closed,
                 k => k.is_retryable(),
             },
             _ => false,
@@ -787,7 +387,9 @@ impl HttpClient {
         }
         .into())
     }
+}
 
+impl HttpClient {
     /// Reads the body within the size cap. A body that arrives in one chunk (the usual case for
     /// small JSON answers) is returned without copying.
     async fn read_body(
