@@ -26,10 +26,10 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
 use hookbridge::miex::{MiexDelivery, MiexReceiver, MiexSpec};
+use hookbridge::verify::HmacSecret;
 use hookbridge::verify::receive::axum::Received;
 use hookbridge::verify::receive::tower::ReceiverLayer;
 use hookbridge::verify::sign::HmacSigner;
-use hookbridge::verify::{HmacScheme, HmacSecret, headers};
 
 /// Runs only for authentic, first-seen deliveries. 2xx: handled; anything else: the provider's
 /// retry will be handled again.
@@ -71,12 +71,12 @@ async fn main() -> Result<(), Box<dyn Error>> {
     println!("receiving on {url}");
 
     // Play MIEX: sign deliveries exactly as it would.
-    let signer = HmacSigner::new(HmacScheme::miex(), secret);
+    let signer = HmacSigner::new(hookbridge::miex::delivery_scheme(), secret);
     let body = br#"{"event":"order.status_changed","data":{"orderId":"ord_1001","status":"completed"}}"#;
     let mut signed = signer.sign(body, 0, Some("job-1001"))?;
-    signed.insert(headers::MIEX_EVENT, "order.status_changed".parse()?);
+    signed.insert(hookbridge::miex::headers::EVENT, "order.status_changed".parse()?);
     let mut replayed = signed.clone();
-    replayed.insert(headers::MIEX_DELIVERY, "job-9999".parse()?);
+    replayed.insert(hookbridge::miex::headers::DELIVERY, "job-9999".parse()?);
     let flaky = br#"{"event":"order.created","data":{"orderId":"ord_1002","failOnce":true}}"#;
     let flaky_signed = signer.sign(flaky, 0, Some("job-1002"))?;
 

@@ -27,8 +27,8 @@ use hookbridge::miex::{MiexReceiver, MiexSpec};
 use hookbridge::verify::receive::Incoming;
 use hookbridge::verify::sign::{HmacSigner, RsaSigner};
 use hookbridge::verify::{
-    HmacAlgorithm, HmacScheme, HmacSecret, HmacVerifier, KeyRing, RsaScheme, SignatureEncoding, SignatureFormat,
-    SignedContent, UrlToken, UrlTokenVerifier, unix_now,
+    HmacAlgorithm, HmacScheme, HmacSecret, HmacVerifier, KeyRing, SignatureEncoding, SignatureFormat, SignedContent,
+    UrlToken, UrlTokenVerifier, unix_now,
 };
 use hookbridge::{ProviderId, Timestamp};
 
@@ -54,7 +54,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let bitnob_secret = HmacSecret::from_str_bytes("bitnob webhook signing secret")?;
     let abbeycross_secret = HmacSecret::from_str_bytes("abbeycross apiSecretKey")?;
     let blaze_token = UrlToken::generate()?;
-    let chip_signer = RsaSigner::from_pem(RsaScheme::chip(), CHIP_PRIVATE_KEY)?;
+    let chip_signer = RsaSigner::from_pem(hookbridge::chip::delivery_scheme(), CHIP_PRIVATE_KEY)?;
 
     // The receiving side: one receiver pipeline per provider.
     let blaze_verifier = UrlTokenVerifier::with_token(blaze_token.clone());
@@ -73,7 +73,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let mut incoming: Vec<(ProviderId, Uri, Vec<u8>, HeaderMap)> = Vec::new();
 
     let body = br#"{"event":"order.created","data":{"id":"ord_8812","status":"new","amount":"150.00"}}"#.to_vec();
-    let mut headers = HmacSigner::new(HmacScheme::miex(), miex_secret).sign(&body, now, None)?;
+    let mut headers = HmacSigner::new(hookbridge::miex::delivery_scheme(), miex_secret).sign(&body, now, None)?;
     headers.insert("x-webhook-event", HeaderValue::from_static("order.created"));
     headers.insert("x-webhook-delivery", HeaderValue::from_static("1284"));
     incoming.push((ProviderId::Miex, "/hooks/miex".parse()?, body, headers));
@@ -83,7 +83,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     let body = br#"{"event":"transfer.success","event_id":"evt_77f1","data":{"id":"trf_01","amount":250000,"currency":"NGN"}}"#
         .to_vec();
-    let mut headers = HmacSigner::new(HmacScheme::bitnob(), bitnob_secret).sign(&body, now, None)?;
+    let mut headers = HmacSigner::new(hookbridge::bitnob::delivery_scheme(), bitnob_secret).sign(&body, now, None)?;
     headers.insert("x-bitnob-event", HeaderValue::from_static("transfer.success"));
     incoming.push((ProviderId::Bitnob, "/hooks/bitnob".parse()?, body, headers));
 

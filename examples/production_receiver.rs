@@ -133,7 +133,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         let body =
             format!(r#"{{"event":"order.created","data":{{"id":"self-check-{}"}}}}"#, hookbridge::Timestamp::now());
         let body = body.as_bytes();
-        let headers = hookbridge::verify::sign::HmacSigner::new(hookbridge::verify::HmacScheme::miex(), secret)
+        let headers = hookbridge::verify::sign::HmacSigner::new(hookbridge::miex::delivery_scheme(), secret)
             .sign(body, 0, None)?;
         let client = reqwest::Client::new();
         for _ in 0..2 {

@@ -23,9 +23,9 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use hookbridge::miex::{MiexDelivery, MiexReceiver, MiexSpec};
+use hookbridge::verify::HmacSecret;
 use hookbridge::verify::receive::tower::{ReceiverLayer, take_delivery};
 use hookbridge::verify::sign::HmacSigner;
-use hookbridge::verify::{HmacScheme, HmacSecret, headers};
 use http::{Request, Response, StatusCode};
 use http_body::{Body, Frame};
 use http_body_util::combinators::UnsyncBoxBody;
@@ -90,10 +90,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
     });
     println!("receiving on {url}");
 
-    let signer = HmacSigner::new(HmacScheme::miex(), secret);
+    let signer = HmacSigner::new(hookbridge::miex::delivery_scheme(), secret);
     let body = br#"{"event":"order.created","data":{"orderId":"ord_2001"}}"#;
     let mut signed = signer.sign(body, 0, Some("job-2001"))?;
-    signed.insert(headers::MIEX_EVENT, "order.created".parse()?);
+    signed.insert(hookbridge::miex::headers::EVENT, "order.created".parse()?);
     let tampered = br#"{"event":"order.created","data":{"orderId":"ord_2002"}}"#;
 
     let client = reqwest::Client::new();

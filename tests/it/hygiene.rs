@@ -39,7 +39,7 @@ use hookbridge::core::{HttpClient, Request};
 use hookbridge::miex::{MiexApiKey, MiexClient, MiexWebhook};
 use hookbridge::verify::sign::{HmacSigner, RsaSigner};
 use hookbridge::verify::{
-    HmacScheme, HmacSecret, HmacVerifier, KeyRing, RsaPublicKey, RsaScheme, RsaVerifier, UrlToken, UrlTokenVerifier,
+    HmacScheme, HmacSecret, HmacVerifier, KeyRing, RsaPublicKey, RsaVerifier, UrlToken, UrlTokenVerifier,
 };
 use hookbridge::{ClientConfig, EndpointId, Error, ProviderId, RetryPolicy, Secret, Webhook};
 use wiremock::matchers::any;
@@ -447,7 +447,11 @@ fn verification_keys_signers_and_tokens_never_print() {
     ];
     for secret in &hmac_secrets {
         assert_clean("HmacSecret", &debug(secret), &forbidden);
-        assert_clean("HmacSigner", &debug(&HmacSigner::new(HmacScheme::miex(), secret.clone())), &forbidden);
+        assert_clean(
+            "HmacSigner",
+            &debug(&HmacSigner::new(hookbridge::miex::delivery_scheme(), secret.clone())),
+            &forbidden,
+        );
         let verifier = HmacVerifier::with_secret(HmacScheme::standard_webhooks(), secret.clone());
         assert_clean("HmacVerifier", &debug(&verifier), &forbidden);
     }
@@ -488,18 +492,19 @@ fn verification_keys_signers_and_tokens_never_print() {
     let private_lines: Vec<String> =
         private_pem.lines().filter(|l| !l.starts_with("-----") && l.len() > 16).map(str::to_owned).collect();
     assert!(private_lines.len() > 10);
-    let rsa_signer = RsaSigner::from_pem(RsaScheme::chip(), &private_pem).unwrap();
+    let rsa_signer = RsaSigner::from_pem(hookbridge::chip::delivery_scheme(), &private_pem).unwrap();
     assert_clean("RsaSigner", &debug(&rsa_signer), &private_lines);
     let public_pem = std::fs::read_to_string(format!(
         "{}/crates/hookbridge-testkit/data/keys/rsa2048-public-spki.pem",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
-    let rsa_verifier = RsaVerifier::with_key(RsaScheme::chip(), RsaPublicKey::from_pem(&public_pem).unwrap());
+    let rsa_verifier =
+        RsaVerifier::with_key(hookbridge::chip::delivery_scheme(), RsaPublicKey::from_pem(&public_pem).unwrap());
     assert_clean("RsaVerifier", &debug(&rsa_verifier), &private_lines);
     // A damaged private key: the parse error carries no key material.
     let damaged = private_pem.replacen("MII", "MIX", 1);
-    let err = RsaSigner::from_pem(RsaScheme::chip(), &damaged).unwrap_err();
+    let err = RsaSigner::from_pem(hookbridge::chip::delivery_scheme(), &damaged).unwrap_err();
     assert_clean("KeyError (RSA private)", &chain(&err), &private_lines);
 }
 
@@ -509,7 +514,12 @@ fn verification_failures_never_print_the_secret_or_the_expected_signature() {
     let secret = HmacSecret::from_str_bytes(secret_text).unwrap();
     let body = br#"{"event":"order.created","data":{"id":42}}"#;
     let ts = 1_700_000_000;
-    for scheme in [HmacScheme::miex(), HmacScheme::bitnob(), HmacScheme::stripe(), HmacScheme::standard_webhooks()] {
+    for scheme in [
+        hookbridge::miex::delivery_scheme(),
+        hookbridge::bitnob::delivery_scheme(),
+        HmacScheme::stripe(),
+        HmacScheme::standard_webhooks(),
+    ] {
         let signer = HmacSigner::new(scheme.clone(), secret.clone());
         let good = signer.sign(body, ts, Some("msg_1")).unwrap();
         // Every value the right signature could be printed as.

@@ -16,9 +16,7 @@ use hookbridge::verify::receive::{
     ReceiveExt as _,
 };
 use hookbridge::verify::sign::{HmacSigner, RsaSigner};
-use hookbridge::verify::{
-    HmacScheme, HmacSecret, HmacVerifier, KeyRing, RsaScheme, UrlToken, UrlTokenVerifier, unix_now,
-};
+use hookbridge::verify::{HmacScheme, HmacSecret, HmacVerifier, KeyRing, UrlToken, UrlTokenVerifier, unix_now};
 use hookbridge::{Delivery, ProviderId};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
@@ -43,7 +41,7 @@ fn secret(text: &str) -> HmacSecret {
 
 /// The five providers, each with a pipeline over `store`.
 pub(crate) fn cases(store: &Arc<dyn DedupeStore>) -> Vec<Case> {
-    let chip_signer = Arc::new(RsaSigner::from_pem(RsaScheme::chip(), CHIP_PRIVATE_KEY).unwrap());
+    let chip_signer = Arc::new(RsaSigner::from_pem(hookbridge::chip::delivery_scheme(), CHIP_PRIVATE_KEY).unwrap());
     let chip_key = chip_signer.public_key().clone();
     let abbeycross_scheme = HmacScheme::hex_of_body(ABBEYCROSS_HEADER, Some("sha256="));
     vec![
@@ -54,7 +52,7 @@ pub(crate) fn cases(store: &Arc<dyn DedupeStore>) -> Vec<Case> {
             ),
             sign: Box::new(|marker| {
                 let body = format!(r#"{{"event":"order.created","data":{{"id":"{marker}"}}}}"#);
-                let mut headers = HmacSigner::new(HmacScheme::miex(), secret("miex"))
+                let mut headers = HmacSigner::new(hookbridge::miex::delivery_scheme(), secret("miex"))
                     .sign(body.as_bytes(), 0, Some("job-1"))
                     .unwrap();
                 headers.insert("x-webhook-event", HeaderValue::from_static("order.created"));
@@ -75,14 +73,14 @@ pub(crate) fn cases(store: &Arc<dyn DedupeStore>) -> Vec<Case> {
             ),
             sign: Box::new(|marker| {
                 let body = format!(r#"{{"event":"transfer.success","event_id":"evt_{marker}","data":{{"id":"trf"}}}}"#);
-                let headers = HmacSigner::new(HmacScheme::bitnob(), secret("bitnob"))
+                let headers = HmacSigner::new(hookbridge::bitnob::delivery_scheme(), secret("bitnob"))
                     .sign(body.as_bytes(), unix_now(), None)
                     .unwrap();
                 Incoming::post("/hooks/bitnob".parse().unwrap(), headers, body)
             }),
             // Bitnob signs the timestamp: a retry is re-signed, with the same signed event_id.
             replay: Box::new(|captured| {
-                let headers = HmacSigner::new(HmacScheme::bitnob(), secret("bitnob"))
+                let headers = HmacSigner::new(hookbridge::bitnob::delivery_scheme(), secret("bitnob"))
                     .sign(&captured.body, unix_now() + 1, None)
                     .unwrap();
                 Incoming::post(captured.uri.clone(), headers, captured.body.clone())

@@ -20,7 +20,7 @@
 //!
 //! // MIEX signs the raw body; the test signer produces the same headers.
 //! let body = br#"{"event":"order.created","data":{"id":"ord_1"}}"#;
-//! let mut headers = HmacSigner::new(HmacScheme::miex(), secret).sign(body, 0, None)?;
+//! let mut headers = HmacSigner::new(hookbridge_miex::delivery_scheme(), secret).sign(body, 0, None)?;
 //! headers.insert("x-webhook-event", "order.created".parse()?);
 //! headers.insert("x-webhook-delivery", "job-1".parse()?);
 //! let request = Incoming::post("/hooks/miex".parse()?, headers, &body[..]);

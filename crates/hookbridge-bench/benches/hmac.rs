@@ -41,8 +41,20 @@ fn cases() -> Vec<Case> {
     let sw = HmacSecret::from_standard_webhooks(SW_SECRET).expect("whsec secret");
     let sw_key = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &SW_SECRET[6..]).expect("b64");
     vec![
-        Case { name: "miex", scheme: HmacScheme::miex(), secret: text(), key: TEXT_SECRET.into(), id: None },
-        Case { name: "bitnob", scheme: HmacScheme::bitnob(), secret: text(), key: TEXT_SECRET.into(), id: None },
+        Case {
+            name: "miex",
+            scheme: hookbridge_miex::delivery_scheme(),
+            secret: text(),
+            key: TEXT_SECRET.into(),
+            id: None,
+        },
+        Case {
+            name: "bitnob",
+            scheme: hookbridge_bitnob::delivery_scheme(),
+            secret: text(),
+            key: TEXT_SECRET.into(),
+            id: None,
+        },
         Case {
             name: "standard_webhooks",
             scheme: HmacScheme::standard_webhooks(),

@@ -173,9 +173,9 @@ fn hmac_ctx(scheme: HmacScheme, size: usize) -> HmacCtx {
 }
 
 #[library_benchmark]
-#[bench::miex_1kib(hmac_ctx(HmacScheme::miex(), 1024))]
+#[bench::miex_1kib(hmac_ctx(hookbridge_miex::delivery_scheme(), 1024))]
 #[bench::github_1kib(hmac_ctx(HmacScheme::github(), 1024))]
-#[bench::miex_64kib(hmac_ctx(HmacScheme::miex(), 64 * 1024))]
+#[bench::miex_64kib(hmac_ctx(hookbridge_miex::delivery_scheme(), 64 * 1024))]
 #[bench::github_64kib(hmac_ctx(HmacScheme::github(), 64 * 1024))]
 fn verify_hookbridge(ctx: HmacCtx) -> HmacCtx {
     for _ in 0..VERIFIES {
@@ -185,8 +185,8 @@ fn verify_hookbridge(ctx: HmacCtx) -> HmacCtx {
 }
 
 #[library_benchmark]
-#[bench::kib1(hmac_ctx(HmacScheme::miex(), 1024))]
-#[bench::kib64(hmac_ctx(HmacScheme::miex(), 64 * 1024))]
+#[bench::kib1(hmac_ctx(hookbridge_miex::delivery_scheme(), 1024))]
+#[bench::kib64(hmac_ctx(hookbridge_miex::delivery_scheme(), 64 * 1024))]
 fn verify_bare_mac(ctx: HmacCtx) -> HmacCtx {
     for _ in 0..VERIFIES {
         let mut mac = black_box(&ctx.bare_key).clone();

@@ -30,11 +30,11 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use hmac::{KeyInit as _, Mac as _};
 use hookbridge_bench::ThreadCpuTime;
 use hookbridge_miex::{MiexDelivery, MiexReceiver, MiexSpec};
+use hookbridge_verify::HmacSecret;
 use hookbridge_verify::receive::axum::Received;
 use hookbridge_verify::receive::tower::ReceiverLayer;
 use hookbridge_verify::receive::{DedupeStore, InMemoryDedupeStore};
 use hookbridge_verify::sign::HmacSigner;
-use hookbridge_verify::{HmacScheme, HmacSecret};
 
 const SECRET: &str = "bench-miex-secretKey";
 
@@ -103,7 +103,8 @@ async fn send(http: &reqwest::Client, signer: &HmacSigner, url: &str, n: u64) {
 /// Requests per second and p50 / p99 latency of `count` sequential requests (wall time).
 fn latency_report(rt: &tokio::runtime::Runtime, label: &str, url: &str, counter: &AtomicU64, count: usize) {
     let http = reqwest::Client::new();
-    let signer = HmacSigner::new(HmacScheme::miex(), HmacSecret::from_str_bytes(SECRET).expect("secret"));
+    let signer =
+        HmacSigner::new(hookbridge_miex::delivery_scheme(), HmacSecret::from_str_bytes(SECRET).expect("secret"));
     let mut latencies = Vec::with_capacity(count);
     let started = Instant::now();
     rt.block_on(async {
@@ -144,7 +145,8 @@ fn bench_receiver(c: &mut Criterion<ThreadCpuTime>) {
     }
 
     let http = reqwest::Client::new();
-    let signer = HmacSigner::new(HmacScheme::miex(), HmacSecret::from_str_bytes(SECRET).expect("secret"));
+    let signer =
+        HmacSigner::new(hookbridge_miex::delivery_scheme(), HmacSecret::from_str_bytes(SECRET).expect("secret"));
     let mut group = c.benchmark_group("receiver");
     let mut arms = vec![("bare_hmac", format!("{base}/bare")), ("pipeline_memory", format!("{base}/pipeline"))];
     if let Some(redis) = &redis {

@@ -20,11 +20,11 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use axum::routing::post;
 use hmac::{KeyInit as _, Mac as _};
 use hookbridge_miex::{MiexDelivery, MiexReceiver, MiexSpec};
+use hookbridge_verify::HmacSecret;
 use hookbridge_verify::receive::InMemoryDedupeStore;
 use hookbridge_verify::receive::axum::Received;
 use hookbridge_verify::receive::tower::ReceiverLayer;
 use hookbridge_verify::sign::HmacSigner;
-use hookbridge_verify::{HmacScheme, HmacSecret};
 use tower::ServiceExt as _;
 
 const SECRET: &str = "bench-miex-secretKey";
@@ -59,7 +59,7 @@ fn main() {
     let router = Router::new()
         .route("/pipeline", post(on_delivery).layer(ReceiverLayer::new(Arc::new(pipeline))))
         .route("/bare", post(bare_hmac));
-    let signer = HmacSigner::new(HmacScheme::miex(), secret);
+    let signer = HmacSigner::new(hookbridge_miex::delivery_scheme(), secret);
     let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
     rt.block_on(async {
         for arm in arms {

@@ -19,7 +19,7 @@ use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use criterion::{Criterion, criterion_group, criterion_main};
 use hookbridge_bench::ThreadCpuTime;
 use hookbridge_bench::read_fixture;
-use hookbridge_verify::{RsaPublicKey, RsaScheme, RsaVerifier};
+use hookbridge_verify::{RsaPublicKey, RsaVerifier};
 use http::{HeaderMap, HeaderValue};
 use rsa::pkcs1::EncodeRsaPublicKey as _;
 use rsa::pkcs1v15::{Signature, VerifyingKey};
@@ -69,7 +69,10 @@ fn pem_body(pem: &str) -> Vec<u8> {
 fn bench_rsa(c: &mut Criterion<ThreadCpuTime>) {
     for bits in [2048_u32, 4096] {
         let (body, public_pem, signature) = input(bits);
-        let verifier = RsaVerifier::with_key(RsaScheme::chip(), RsaPublicKey::from_pem(&public_pem).expect("key"));
+        let verifier = RsaVerifier::with_key(
+            hookbridge_chip::delivery_scheme(),
+            RsaPublicKey::from_pem(&public_pem).expect("key"),
+        );
         let mut headers = HeaderMap::new();
         headers.insert("x-signature", HeaderValue::from_str(&signature).expect("header"));
 

@@ -17,7 +17,7 @@ use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::{Delivery, EventType, ProviderId, Subject, Timestamp};
 use hookbridge_verify::delivery::{optional_header, reconcile_event};
 use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
-use hookbridge_verify::{DeliveryError, HmacScheme, HmacSecret, HmacVerifier, KeyError, KeyRing, Verified, headers};
+use hookbridge_verify::{DeliveryError, HmacSecret, HmacVerifier, KeyError, KeyRing, Verified};
 use serde_json::{Map, Value};
 
 /// Provider name used in errors and replay keys.
@@ -41,7 +41,7 @@ pub type BitnobReceiver = Pipeline<BitnobSpec>;
 /// let legacy = BitnobSpec::legacy(KeyRing::single("legacy", HmacSecret::from_str_bytes("secret key")?))?;
 /// // A wider window than the recommended 5 minutes, if your clock is known to drift:
 /// let lenient = BitnobSpec::with_verifier(HmacVerifier::with_secret(
-///     HmacScheme::bitnob().with_tolerance(Duration::from_secs(600)),
+///     hookbridge_bitnob::delivery_scheme().with_tolerance(Duration::from_secs(600)),
 ///     HmacSecret::from_str_bytes("webhook secret")?,
 /// ));
 /// # let _ = (current, legacy, lenient);
@@ -54,22 +54,22 @@ pub struct BitnobSpec {
 }
 
 impl BitnobSpec {
-    /// The current scheme ([`HmacScheme::bitnob`]: HMAC-SHA256 over `timestamp.body`, 5-minute
+    /// The current scheme ([`delivery_scheme`](crate::delivery_scheme): HMAC-SHA256 over `timestamp.body`, 5-minute
     /// tolerance) with a ring of webhook secrets (as text: [`HmacSecret::from_str_bytes`]).
     ///
     /// # Errors
     /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
     pub fn new(keys: KeyRing<HmacSecret>) -> Result<Self, KeyError> {
-        Ok(Self::with_verifier(HmacVerifier::new(HmacScheme::bitnob(), keys)?))
+        Ok(Self::with_verifier(HmacVerifier::new(crate::delivery_scheme(), keys)?))
     }
 
-    /// The legacy scheme ([`HmacScheme::bitnob_legacy`]: HMAC-SHA512 over the body, no
+    /// The legacy scheme ([`legacy_delivery_scheme`](crate::legacy_delivery_scheme): HMAC-SHA512 over the body, no
     /// timestamp).
     ///
     /// # Errors
     /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
     pub fn legacy(keys: KeyRing<HmacSecret>) -> Result<Self, KeyError> {
-        Ok(Self::with_verifier(HmacVerifier::new(HmacScheme::bitnob_legacy(), keys)?))
+        Ok(Self::with_verifier(HmacVerifier::new(crate::legacy_delivery_scheme(), keys)?))
     }
 
     /// A verifier you built (another tolerance, for example).
@@ -108,10 +108,10 @@ impl BitnobSpec {
                 return Err(DeliveryError::parse(PROVIDER, "`event_id` is not a non-empty string or a number").into());
             }
         };
-        let header_event = optional_header(&request.headers, &headers::BITNOB_EVENT)?;
-        let (event_type, event_signed) = match reconcile_event(&headers::BITNOB_EVENT, header_event, body_event)? {
+        let header_event = optional_header(&request.headers, &crate::headers::EVENT)?;
+        let (event_type, event_signed) = match reconcile_event(&crate::headers::EVENT, header_event, body_event)? {
             Some(found) => (EventType::new(found.name), found.signed),
-            None => return Err(DeliveryError::MissingHeader { name: headers::BITNOB_EVENT }.into()),
+            None => return Err(DeliveryError::MissingHeader { name: crate::headers::EVENT }.into()),
         };
         let replay_key = match &event_id {
             Some(id) => ReplayKey::signed_id(PROVIDER, "event", id)?,

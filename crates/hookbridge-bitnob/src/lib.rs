@@ -109,7 +109,7 @@
 //!
 //! // What Bitnob sends (here produced by the test signer), received 30 s later.
 //! let body = br#"{"event":"transfer.success","event_id":"evt_1","data":{"id":"trf_1","status":"success"}}"#;
-//! let mut headers = HmacSigner::new(HmacScheme::bitnob(), secret).sign(body, 1_735_689_600, None)?;
+//! let mut headers = HmacSigner::new(hookbridge_bitnob::delivery_scheme(), secret).sign(body, 1_735_689_600, None)?;
 //! headers.insert("x-bitnob-event", "transfer.success".parse()?);
 //! let request = || Incoming::post("/hooks/bitnob".parse().unwrap(), headers.clone(), &body[..]);
 //! let accepted = receiver.accept_at(request(), 1_735_689_630).await?;
@@ -135,6 +135,7 @@
 pub mod client;
 pub mod delivery;
 pub mod model;
+pub mod scheme;
 pub mod signer;
 pub mod unified;
 
@@ -145,4 +146,5 @@ pub use model::{
     EventTypeInfo, ListEventsOptions, ListOptions, RetryResult, RetryStatus, RotatedSecret, UpdateWebhook,
     WebhookEndpoint, WebhookId, WebhookStatus,
 };
+pub use scheme::{delivery_scheme, headers, legacy_delivery_scheme};
 pub use signer::{BitnobSigner, NonceFormat, SigningScheme, TimestampUnit};

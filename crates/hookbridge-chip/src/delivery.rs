@@ -88,18 +88,18 @@ pub struct ChipSpec {
 }
 
 impl ChipSpec {
-    /// CHIP Collect ([`RsaScheme::chip`]: SHA-256) with a ring of public keys.
+    /// CHIP Collect ([`delivery_scheme`](crate::delivery_scheme): SHA-256) with a ring of public keys.
     ///
     /// # Errors
     /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
     pub fn new(keys: KeyRing<RsaPublicKey>) -> Result<Self, KeyError> {
-        Ok(Self::with_verifier(RsaVerifier::new(RsaScheme::chip(), keys)?))
+        Ok(Self::with_verifier(RsaVerifier::new(crate::delivery_scheme(), keys)?))
     }
 
     /// One public key (key id [`DEFAULT_KEY_ID`](hookbridge_verify::DEFAULT_KEY_ID)).
     #[must_use]
     pub fn with_key(key: RsaPublicKey) -> Self {
-        Self::with_verifier(RsaVerifier::with_key(RsaScheme::chip(), key))
+        Self::with_verifier(RsaVerifier::with_key(crate::delivery_scheme(), key))
     }
 
     /// `X-Signature` with another digest: [`RsaHash::Sha512`] for CHIP Send.
@@ -107,7 +107,7 @@ impl ChipSpec {
     /// # Errors
     /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
     pub fn with_hash(keys: KeyRing<RsaPublicKey>, hash: RsaHash) -> Result<Self, KeyError> {
-        let scheme = RsaScheme::new(hookbridge_verify::headers::CHIP_SIGNATURE, hash);
+        let scheme = RsaScheme::new(crate::headers::SIGNATURE, hash);
         Ok(Self::with_verifier(RsaVerifier::new(scheme, keys)?))
     }
 
@@ -510,7 +510,7 @@ impl ChipKeySource {
     /// one. A delivery that does not verify triggers at most one refetch per minimum interval,
     /// and never waits on a fetch another delivery started.
     async fn verify_request(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
-        RsaScheme::chip().check_signature_header(&request.headers)?;
+        crate::delivery_scheme().check_signature_header(&request.headers)?;
         let cached = self.current_key().await?;
         match cached.verifier.verify_at(&request.body, &request.headers, now) {
             Ok(verified) => Ok(verified),
@@ -625,10 +625,11 @@ impl ChipKeySource {
                 }
                 let generation = old.map_or(1, |o| o.generation + 1);
                 // A one-key ring cannot be refused (not empty, no duplicate id).
-                let verifier = match RsaVerifier::new(RsaScheme::chip(), KeyRing::single(COMPANY_KEY_ID, key.clone())) {
-                    Ok(verifier) => verifier,
-                    Err(_) => RsaVerifier::with_key(RsaScheme::chip(), key.clone()),
-                };
+                let verifier =
+                    match RsaVerifier::new(crate::delivery_scheme(), KeyRing::single(COMPANY_KEY_ID, key.clone())) {
+                        Ok(verifier) => verifier,
+                        Err(_) => RsaVerifier::with_key(crate::delivery_scheme(), key.clone()),
+                    };
                 CachedKey { key, verifier, fetched_at: Instant::now(), generation }
             }
         };

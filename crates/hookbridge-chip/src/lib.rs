@@ -144,6 +144,7 @@ mod client;
 pub mod delivery;
 pub mod error;
 pub mod model;
+pub mod scheme;
 pub mod unified;
 mod wire;
 
@@ -156,3 +157,4 @@ pub use model::{
     PurchaseProduct, PurchaseStatus, RefundAvailability, RelatedObject, StatusHistoryEntry, TransactionAttempt,
     TransactionData, WebhookId, WebhookPage, WebhookPatch, WebhookRequest,
 };
+pub use scheme::{delivery_scheme, headers, send_delivery_scheme};

@@ -45,7 +45,7 @@
 //! let receiver = Receiver::for_preset(Preset::Miex, &keys, &ReceiverOptions::default())?;
 //!
 //! let body = br#"{"event":"order.created","data":{"id":1284}}"#;
-//! let signer = HmacSigner::new(HmacScheme::miex(), HmacSecret::from_str_bytes("miex secretKey")?);
+//! let signer = HmacSigner::new(hookbridge_miex::delivery_scheme(), HmacSecret::from_str_bytes("miex secretKey")?);
 //! let headers = signer.sign(body, 0, Some("job-7"))?;
 //!
 //! let delivery = receiver.check(&"/".parse()?, body, &headers, 0).await.map_err(|r| r.reason)?;

@@ -6,7 +6,7 @@
 //! | `miex` | `--secret` (text) | `hookbridge_miex::MiexSpec` | digest of the body |
 //! | `bitnob` / `bitnob-legacy` | `--secret` (text) | `hookbridge_bitnob::BitnobSpec` | body `event_id`, else digest of timestamp + body |
 //! | `chip` | `--public-key` (PEM) | `hookbridge_chip::ChipSpec` | signed object state, else digest of the body |
-//! | `chip-send` | `--public-key` (PEM) | generic (`RsaScheme::chip_send`, `event_type` field) | digest of the body |
+//! | `chip-send` | `--public-key` (PEM) | generic (`hookbridge_chip::send_delivery_scheme`, `event_type` field) | digest of the body |
 //! | `blaze` | `--secret` (the URL token) | `hookbridge_blaze::BlazeSpec` (token in the request URL) | digest of the body |
 //! | `abbeycross-assumed` | `--secret` (the `apiSecretKey`) | `hookbridge_abbeycross::AbbeyCrossSpec` over the testkit's assumed scheme | digest of the body |
 //! | `standard-webhooks` | `--secret` (`whsec_` base64) | generic (`type`) | the signed `webhook-id` |
@@ -143,9 +143,9 @@ impl Preset {
     /// The HMAC scheme of an HMAC preset.
     pub fn hmac_scheme(self) -> Option<HmacScheme> {
         match self {
-            Preset::Miex => Some(HmacScheme::miex()),
-            Preset::Bitnob => Some(HmacScheme::bitnob()),
-            Preset::BitnobLegacy => Some(HmacScheme::bitnob_legacy()),
+            Preset::Miex => Some(hookbridge_miex::delivery_scheme()),
+            Preset::Bitnob => Some(hookbridge_bitnob::delivery_scheme()),
+            Preset::BitnobLegacy => Some(hookbridge_bitnob::legacy_delivery_scheme()),
             Preset::StandardWebhooks => Some(HmacScheme::standard_webhooks()),
             Preset::Stripe => Some(HmacScheme::stripe()),
             Preset::Github => Some(HmacScheme::github()),
@@ -157,8 +157,8 @@ impl Preset {
     /// The RSA scheme of an RSA preset.
     pub fn rsa_scheme(self) -> Option<RsaScheme> {
         match self {
-            Preset::Chip => Some(RsaScheme::chip()),
-            Preset::ChipSend => Some(RsaScheme::chip_send()),
+            Preset::Chip => Some(hookbridge_chip::delivery_scheme()),
+            Preset::ChipSend => Some(hookbridge_chip::send_delivery_scheme()),
             _ => None,
         }
     }

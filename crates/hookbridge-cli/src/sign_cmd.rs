@@ -78,7 +78,7 @@ pub fn sign_headers(args: &SignArgs, body: &[u8]) -> Result<HeaderMap, CliError>
             })?;
             let pem = std::fs::read_to_string(path)
                 .map_err(|e| CliError::usage(format!("cannot read --private-key {}: {e}", path.display())))?;
-            let scheme = preset.rsa_scheme().unwrap_or_else(hookbridge_verify::RsaScheme::chip);
+            let scheme = preset.rsa_scheme().unwrap_or_else(hookbridge_chip::delivery_scheme);
             let signer = RsaSigner::from_pem(scheme, &pem)
                 .map_err(|e| CliError::usage(format!("invalid --private-key: {}", crate::error_chain(&e))))?;
             signer.sign(body).map_err(sign_error)

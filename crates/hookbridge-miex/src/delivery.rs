@@ -13,7 +13,7 @@
 //! captured delivery resent under a fresh `X-Webhook-Delivery` is still a duplicate.
 //!
 //! [`MiexSpec`] is MIEX's contribution to the receiver pipeline ([`hookbridge_verify::receive`]):
-//! it verifies ([`HmacScheme::miex`] with your `secretKey`s), parses the body into a
+//! it verifies ([`delivery_scheme`](crate::delivery_scheme) with your `secretKey`s), parses the body into a
 //! [`MiexDelivery`], and checks that `X-Webhook-Event` (unsigned) names the same event as the
 //! body's `event` (signed) when both are present. When the body names no event, the header's
 //! event is reported with [`MiexDelivery::event_signed`] `false`. Events outside the
@@ -25,7 +25,7 @@ use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::{Delivery, EventType, ProviderId, Subject};
 use hookbridge_verify::delivery::{optional_header, reconcile_event};
 use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
-use hookbridge_verify::{DeliveryError, HmacScheme, HmacSecret, HmacVerifier, KeyError, KeyRing, Verified, headers};
+use hookbridge_verify::{DeliveryError, HmacSecret, HmacVerifier, KeyError, KeyRing, Verified};
 use serde_json::{Map, Value};
 
 use crate::model::MiexEvent;
@@ -46,7 +46,7 @@ const PROVIDER: &str = ProviderId::Miex.as_str();
 /// let receiver: MiexReceiver = MiexReceiver::new(MiexSpec::with_secret(secret.clone()));
 ///
 /// let body = br#"{"event":"order.created","data":{"id":1284}}"#;
-/// let headers = HmacSigner::new(HmacScheme::miex(), secret).sign(body, 0, Some("job-1284"))?;
+/// let headers = HmacSigner::new(hookbridge_miex::delivery_scheme(), secret).sign(body, 0, Some("job-1284"))?;
 /// let accepted = receiver.accept(Incoming::post("/hooks/miex".parse()?, headers.clone(), &body[..])).await?;
 /// assert_eq!(accepted.delivery().event, MiexEvent::OrderCreated);
 /// let (_delivery, ticket) = accepted.into_parts();
@@ -58,7 +58,7 @@ const PROVIDER: &str = ProviderId::Miex.as_str();
 /// ```
 pub type MiexReceiver = Pipeline<MiexSpec>;
 
-/// MIEX's contribution to the receiver pipeline: the [`HmacScheme::miex`] verifier with your
+/// MIEX's contribution to the receiver pipeline: the [`delivery_scheme`](crate::delivery_scheme) verifier with your
 /// `secretKey`s, the body parser, and the replay key (a digest of the signed body). Build it
 /// once (the secrets are parsed and the MAC pre-keyed here).
 ///
@@ -88,16 +88,16 @@ impl MiexSpec {
     /// # Errors
     /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
     pub fn new(keys: KeyRing<HmacSecret>) -> Result<Self, KeyError> {
-        Ok(Self::with_verifier(HmacVerifier::new(HmacScheme::miex(), keys)?))
+        Ok(Self::with_verifier(HmacVerifier::new(crate::delivery_scheme(), keys)?))
     }
 
     /// The MIEX scheme with one `secretKey`.
     #[must_use]
     pub fn with_secret(secret: HmacSecret) -> Self {
-        Self::with_verifier(HmacVerifier::with_secret(HmacScheme::miex(), secret))
+        Self::with_verifier(HmacVerifier::with_secret(crate::delivery_scheme(), secret))
     }
 
-    /// A verifier you built (normally for [`HmacScheme::miex`]).
+    /// A verifier you built (normally for [`delivery_scheme`](crate::delivery_scheme)).
     #[must_use]
     pub fn with_verifier(verifier: HmacVerifier) -> Self {
         Self { verifier }
@@ -119,9 +119,9 @@ impl MiexSpec {
     ///   or not visible ASCII.
     pub fn parse_delivery(&self, verified: Verified, request: &Incoming) -> Result<MiexDelivery, DeliveryError> {
         let envelope = Envelope::parse(&request.body)?;
-        let header_event = optional_header(&request.headers, &headers::MIEX_EVENT)?;
+        let header_event = optional_header(&request.headers, &crate::headers::EVENT)?;
         let body_event = envelope.event.as_ref().map(MiexEvent::as_str);
-        let (event, event_signed) = match reconcile_event(&headers::MIEX_EVENT, header_event, body_event)? {
+        let (event, event_signed) = match reconcile_event(&crate::headers::EVENT, header_event, body_event)? {
             Some(found) => (found.name.parse().unwrap_or_else(|never: Infallible| match never {}), found.signed),
             None => {
                 return Err(DeliveryError::parse(PROVIDER, "missing field `event` (and no X-Webhook-Event header)"));
@@ -129,7 +129,7 @@ impl MiexSpec {
         };
         let delivery_id = match verified.id() {
             Some(id) => Some(id.to_owned()),
-            None => optional_header(&request.headers, &headers::MIEX_DELIVERY)?.map(str::to_owned),
+            None => optional_header(&request.headers, &crate::headers::DELIVERY)?.map(str::to_owned),
         };
         // MIEX signs the body only: identity is the body's digest, never the unsigned job id.
         let replay_key = ReplayKey::signed_digest(PROVIDER, None, &request.body);

@@ -101,7 +101,7 @@
 //!
 //! // What MIEX sends (here produced by the test signer).
 //! let body = br#"{"event":"order.created","data":{"id":1284,"status":"new"}}"#;
-//! let mut headers = HmacSigner::new(HmacScheme::miex(), secret).sign(body, 0, Some("job-1284"))?;
+//! let mut headers = HmacSigner::new(hookbridge_miex::delivery_scheme(), secret).sign(body, 0, Some("job-1284"))?;
 //! headers.insert("x-webhook-event", "order.created".parse()?);
 //! let request = |headers| Incoming::post("/hooks/miex".parse().unwrap(), headers, &body[..]);
 //!
@@ -123,9 +123,11 @@ pub mod client;
 pub mod delivery;
 pub mod key;
 pub mod model;
+pub mod scheme;
 pub mod unified;
 
 pub use client::{MiexClient, PUBLIC_KEY_READ_ONLY, Webhooks};
 pub use delivery::{MiexDelivery, MiexReceiver, MiexSpec};
 pub use key::{KeyKind, MiexApiKey};
 pub use model::{MiexEvent, MiexWebhook, RegisterWebhook, WebhookId};
+pub use scheme::{delivery_scheme, headers};

@@ -50,7 +50,7 @@
 //!
 //! Deliveries ([`BitnobSim::deliver`], and retries): `X-Bitnob-Signature` = hex
 //! HMAC-SHA256(secret, `timestamp + "." + raw body`), `X-Bitnob-Timestamp` (unix seconds),
-//! `X-Bitnob-Event`; they verify with `hookbridge_verify::HmacScheme::bitnob()`. The body
+//! `X-Bitnob-Event`; they verify with `hookbridge_verify::crate::schemes::bitnob()`. The body
 //! envelope is not documented for wallet infrastructure; the simulator sends the
 //! card-issuing documentation's shape, `{"event": <type>, "event_id": <delivery event id>,
 //! "created_at": .., "data": <payload>}` (`event_id` is the delivery event's id, kept by
@@ -74,8 +74,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
+use hookbridge_verify::HmacSecret;
 use hookbridge_verify::sign::HmacSigner;
-use hookbridge_verify::{HmacScheme, HmacSecret};
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
@@ -483,7 +483,7 @@ async fn attempt(
     let secret = HmacSecret::from_str_bytes(secret).map_err(Error::Key)?;
     let ts = Timestamp::now();
     let mut headers =
-        HmacSigner::new(HmacScheme::bitnob(), secret).sign(&body, ts.as_second(), None).map_err(Error::Sign)?;
+        HmacSigner::new(crate::schemes::bitnob(), secret).sign(&body, ts.as_second(), None).map_err(Error::Sign)?;
     headers.insert("x-bitnob-event", event_header(event_type)?);
     let report = sim.poster.post(webhook_id, url, event_type, Some(event_id.to_owned()), headers, body).await;
     let mut state = lock(&sim.state);

@@ -41,7 +41,7 @@
 //! embedded realistic paid Purchase, [`crate::fixtures::chip_purchase_paid`]) with a
 //! top-level `event_type`, and `X-Signature` = base64 RSA PKCS#1 v1.5 SHA-256 signature of
 //! the raw body with the webhook's private key. No timestamp or delivery-id header (CHIP
-//! sends none). They verify with `hookbridge_verify::RsaScheme::chip()` and the webhook's
+//! sends none). They verify with `hookbridge_verify::crate::schemes::chip()` and the webhook's
 //! `public_key`. The simulator makes one attempt (CHIP retries on a schedule).
 
 use std::sync::{Arc, Mutex, OnceLock};
@@ -53,8 +53,8 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
+use hookbridge_verify::KeyError;
 use hookbridge_verify::sign::RsaSigner;
-use hookbridge_verify::{KeyError, RsaScheme};
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
@@ -118,7 +118,7 @@ pub const CHIP_COMPANY_PUBLIC_KEY_PEM: &str = include_str!("../data/keys/rsa4096
 fn webhook_signer() -> Result<&'static RsaSigner> {
     static SIGNER: OnceLock<Result<RsaSigner, KeyError>> = OnceLock::new();
     SIGNER
-        .get_or_init(|| RsaSigner::from_pem(RsaScheme::chip(), CHIP_WEBHOOK_PRIVATE_KEY_PEM))
+        .get_or_init(|| RsaSigner::from_pem(crate::schemes::chip(), CHIP_WEBHOOK_PRIVATE_KEY_PEM))
         .as_ref()
         .map_err(|e| Error::Key(e.clone()))
 }

@@ -95,6 +95,7 @@ pub mod bitnob;
 pub mod blaze;
 pub mod chip;
 pub mod miex;
+pub mod schemes;
 
 pub use abbeycross::{AbbeyCrossConfig, AbbeyCrossSim};
 pub use axum::http::StatusCode;

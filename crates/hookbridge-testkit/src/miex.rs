@@ -21,7 +21,7 @@
 //! Deliveries ([`MiexSim::deliver`]) follow docs.miex.solutions/webhooks: body
 //! `{"event": .., "data": ..}`, `X-Webhook-Signature: sha256=<hex HMAC-SHA256(secretKey, raw body)>`,
 //! `X-Webhook-Event`, `X-Webhook-Delivery` (an increasing job id). They verify with
-//! `hookbridge_verify::HmacScheme::miex()`. MIEX documents no retry schedule: the simulator
+//! `hookbridge_verify::crate::schemes::miex()`. MIEX documents no retry schedule: the simulator
 //! makes one attempt, increments `failCount` on a failure and resets it on a success;
 //! [`MiexConfig::disable_after_failures`] optionally deactivates a failing webhook
 //! (`isActive: false`), as `failCount` suggests MIEX does.
@@ -35,8 +35,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use axum::routing::post;
+use hookbridge_verify::HmacSecret;
 use hookbridge_verify::sign::HmacSigner;
-use hookbridge_verify::{HmacScheme, HmacSecret};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
@@ -264,7 +264,7 @@ impl MiexSim {
             let secret = HmacSecret::from_str_bytes(&secret).map_err(Error::Key)?;
             let job_id = job.to_string();
             let mut headers =
-                HmacSigner::new(HmacScheme::miex(), secret).sign(&body, now, Some(&job_id)).map_err(Error::Sign)?;
+                HmacSigner::new(crate::schemes::miex(), secret).sign(&body, now, Some(&job_id)).map_err(Error::Sign)?;
             headers.insert(
                 "x-webhook-event",
                 HeaderValue::from_str(event)

@@ -6,8 +6,8 @@
 //!
 //! * [`HmacScheme`] — one declarative HMAC engine: header, value layout
 //!   ([`SignatureFormat`]), encoding, signed bytes ([`SignedContent`]), SHA-256/512,
-//!   timestamp tolerance. Presets for the providers and common schemes below; a builder for
-//!   everything else.
+//!   timestamp tolerance. Presets for the published standards below; each provider crate
+//!   describes its own scheme with the builder (`hookbridge_miex::delivery_scheme()`, ...).
 //! * [`HmacVerifier`] / [`RsaVerifier`] / [`UrlTokenVerifier`] — a scheme plus a
 //!   [`KeyRing`] of secrets, RSA public keys or URL tokens; all implement the object-safe
 //!   [`Verifier`] trait and return [`Verified`] (which key matched, the signed timestamp,
@@ -21,15 +21,13 @@
 //!
 //! # Presets
 //!
+//! This crate knows no provider: it ships the published, provider-independent schemes, and each
+//! provider crate builds its own from the same parts.
+//!
 //! | provider / scheme | constructor | header(s) | signed bytes | MAC / encoding | timestamp |
 //! |---|---|---|---|---|---|
-//! | MIEX | [`HmacScheme::miex`] | `X-Webhook-Signature: sha256=<hex>` (+ unsigned `X-Webhook-Delivery` id) | body | HMAC-SHA256, hex | none |
-//! | Bitnob | [`HmacScheme::bitnob`] | `X-Bitnob-Signature`, `X-Bitnob-Timestamp` | `ts.body` | HMAC-SHA256, hex | ±5 min |
-//! | Bitnob legacy | [`HmacScheme::bitnob_legacy`] | `x-bitnob-signature` | body | HMAC-SHA512, hex | none |
-//! | CHIP Collect | [`RsaScheme::chip`] | `X-Signature` | body | RSA PKCS#1 v1.5 SHA-256, base64 | none |
-//! | CHIP Send | [`RsaScheme::chip_send`] | `X-Signature` | body | RSA PKCS#1 v1.5 SHA-512, base64 | none |
+//! | MIEX, Bitnob, CHIP, … | the provider crate's `delivery_scheme()` | see the provider crate | | | |
 //! | BLAZE | [`UrlTokenVerifier`] | — (BLAZE signs nothing) | — | secret token in the callback URL | none |
-//! | AbbeyCross | *none — see below* | | | | |
 //! | Standard Webhooks / Svix | [`HmacScheme::standard_webhooks`] | `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<b64> ...` | `id.ts.body` | HMAC-SHA256, base64 | ±5 min |
 //! | Stripe | [`HmacScheme::stripe`] | `Stripe-Signature: t=..,v1=..[,v1=..]` | `t.body` | HMAC-SHA256, hex | ±5 min |
 //! | GitHub | [`HmacScheme::github`] | `X-Hub-Signature-256: sha256=<hex>` | body | HMAC-SHA256, hex | none |
@@ -39,7 +37,8 @@
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! // At startup: parse the secret and pre-key the MAC once.
-//! let verifier = HmacVerifier::with_secret(HmacScheme::miex(), HmacSecret::from_str_bytes("miex secretKey")?);
+//! let scheme = HmacScheme::hex_of_body(http::HeaderName::from_static("x-webhook-signature"), Some("sha256="));
+//! let verifier = HmacVerifier::with_secret(scheme, HmacSecret::from_str_bytes("the secretKey")?);
 //!
 //! // Per delivery: raw body bytes + headers.
 //! let body = br#"{"event":"order.created","data":{"id":42}}"#;
@@ -164,7 +163,7 @@ pub mod delivery;
 mod encoding;
 mod error;
 mod header;
-mod hmac_scheme;
+mod hmac;
 pub mod receive;
 #[cfg(feature = "aws-lc")]
 mod rsa_aws_lc;
@@ -179,7 +178,7 @@ pub use error::{
     EncodingProblem, KeyError, MalformedReason, RsaKeyFormat, RsaKeyParseError, SchemeError, SignError,
     SignatureEncoding, VerifyError,
 };
-pub use hmac_scheme::{HmacAlgorithm, HmacScheme, HmacSchemeBuilder, HmacVerifier, SignatureFormat, SignedContent};
+pub use hmac::{HmacAlgorithm, HmacScheme, HmacSchemeBuilder, HmacVerifier, SignatureFormat, SignedContent};
 pub use rsa_key::{LEGACY_MIN_RSA_BITS, MIN_RSA_BITS, RsaHash, RsaPublicKey, RsaScheme, RsaVerifier};
 pub use secret::{HmacSecret, WHSEC_PREFIX};
 pub use token::{DEFAULT_TOKEN_PARAM, MIN_TOKEN_LEN, TOKEN_BYTES, UrlToken, UrlTokenVerifier};
@@ -196,27 +195,10 @@ pub const MAX_SIGNATURES: usize = 16;
 /// Default two-sided timestamp tolerance: 5 minutes.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 
-/// Header names used by the presets (lower case, as [`http::HeaderName`] stores them;
+/// Header names of the published schemes (lower case, as [`http::HeaderName`] stores them;
 /// lookups are case-insensitive).
 pub mod headers {
     use http::HeaderName;
-
-    /// MIEX: `X-Webhook-Signature: sha256=<hex>`.
-    pub const MIEX_SIGNATURE: HeaderName = HeaderName::from_static("x-webhook-signature");
-    /// MIEX: `X-Webhook-Event: <event>` (not signed).
-    pub const MIEX_EVENT: HeaderName = HeaderName::from_static("x-webhook-event");
-    /// MIEX: `X-Webhook-Delivery: <job id>` (not signed).
-    pub const MIEX_DELIVERY: HeaderName = HeaderName::from_static("x-webhook-delivery");
-
-    /// Bitnob (current and legacy): `X-Bitnob-Signature`.
-    pub const BITNOB_SIGNATURE: HeaderName = HeaderName::from_static("x-bitnob-signature");
-    /// Bitnob: `X-Bitnob-Timestamp` (unix seconds, signed).
-    pub const BITNOB_TIMESTAMP: HeaderName = HeaderName::from_static("x-bitnob-timestamp");
-    /// Bitnob: `X-Bitnob-Event` (not signed).
-    pub const BITNOB_EVENT: HeaderName = HeaderName::from_static("x-bitnob-event");
-
-    /// CHIP Collect / CHIP Send: `X-Signature` (base64 RSA signature).
-    pub const CHIP_SIGNATURE: HeaderName = HeaderName::from_static("x-signature");
 
     /// Standard Webhooks: `webhook-id`.
     pub const WEBHOOK_ID: HeaderName = HeaderName::from_static("webhook-id");

@@ -13,7 +13,7 @@ use sha2::{Digest as _, Sha256, Sha512};
 use crate::error::RsaKeyParseInner;
 use crate::{
     DEFAULT_KEY_ID, EncodingProblem, KeyError, KeyId, KeyRing, RsaKeyFormat, RsaKeyParseError, SignatureEncoding,
-    Verified, Verifier, VerifyError, encoding, header, headers,
+    Verified, Verifier, VerifyError, encoding, header,
 };
 
 /// Largest RSA signature accepted: 8192-bit keys, the `rsa` crate's maximum modulus.
@@ -253,22 +253,6 @@ impl RsaScheme {
         Ok(raw)
     }
 
-    /// CHIP Collect (docs.chip-in.asia, webhook signatures): `X-Signature` = base64 RSA
-    /// PKCS#1 v1.5 signature of the SHA-256 digest of the raw body. Webhook deliveries are
-    /// signed with that webhook's `public_key`; Purchase `success_callback` deliveries with
-    /// the company key from `GET /public_key/`. No timestamp or id header: the
-    /// receiver pipeline dedupes on a key derived from the signed body.
-    #[must_use]
-    pub fn chip() -> Self {
-        Self::new(headers::CHIP_SIGNATURE, RsaHash::Sha256)
-    }
-
-    /// CHIP Send: as [`chip`](Self::chip) but with SHA-512.
-    #[must_use]
-    pub fn chip_send() -> Self {
-        Self::new(headers::CHIP_SIGNATURE, RsaHash::Sha512)
-    }
-
     /// The signature header.
     #[must_use]
     pub fn header(&self) -> &HeaderName {
@@ -336,11 +320,13 @@ impl Prehash {
 /// whatever the number of keys.
 ///
 /// ```
-/// use hookbridge_verify::{RsaPublicKey, RsaScheme, RsaVerifier, VerifyError};
+/// use hookbridge_verify::{RsaHash, RsaPublicKey, RsaScheme, RsaVerifier, VerifyError};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let pem = include_str!("../../hookbridge-testkit/data/keys/rsa2048-public-spki.pem");
-/// let verifier = RsaVerifier::with_key(RsaScheme::chip(), RsaPublicKey::from_pem(pem)?);
+/// // CHIP's scheme (the CHIP crate ships it as `hookbridge_chip::delivery_scheme()`).
+/// let scheme = RsaScheme::new(http::HeaderName::from_static("x-signature"), RsaHash::Sha256);
+/// let verifier = RsaVerifier::with_key(scheme, RsaPublicKey::from_pem(pem)?);
 ///
 /// // A CHIP delivery signed by `openssl dgst -sha256 -sign` (see crates/hookbridge-testkit/data/verify/README.md).
 /// let body = include_bytes!("../../hookbridge-testkit/data/verify/chip-purchase-paid.body");
@@ -496,7 +482,8 @@ mod tests {
         for name in ["rsa2048-public-spki.pem", "rsa4096-public-pkcs1.pem"] {
             let path = format!("{}/../hookbridge-testkit/data/keys/{name}", env!("CARGO_MANIFEST_DIR"));
             let key = RsaPublicKey::from_pem(&std::fs::read_to_string(path).unwrap()).unwrap();
-            for scheme in [RsaScheme::chip(), RsaScheme::chip_send()] {
+            let header = http::HeaderName::from_static("x-signature");
+            for scheme in [RsaScheme::new(header.clone(), RsaHash::Sha256), RsaScheme::new(header, RsaHash::Sha512)] {
                 let verifier = RsaVerifier::with_key(scheme, key.clone());
                 assert!(!verifier.rsa_crate, "{name}");
                 assert!(verifier.keys.iter().all(|(_, k)| matches!(k, PreparedKey::AwsLc(_))), "{name}");

@@ -24,7 +24,7 @@ use std::fmt;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::hmac_scheme::compute_mac;
+use crate::hmac::compute_mac;
 use crate::{HmacScheme, HmacSecret, SignError, SignatureFormat, encoding};
 
 #[cfg(feature = "rsa-signing")]

@@ -243,13 +243,13 @@ pub fn unix_seconds(time: SystemTime) -> i64 {
 ///
 /// # fn main() -> Result<(), hookbridge_verify::KeyError> {
 /// let routes: Vec<(&str, Box<dyn Verifier>)> = vec![
-///     ("/hooks/miex", Box::new(HmacVerifier::with_secret(
-///         HmacScheme::miex(),
-///         HmacSecret::from_str_bytes("miex secret")?,
+///     ("/hooks/github", Box::new(HmacVerifier::with_secret(
+///         HmacScheme::github(),
+///         HmacSecret::from_str_bytes("github secret")?,
 ///     ))),
-///     ("/hooks/bitnob", Box::new(HmacVerifier::with_secret(
-///         HmacScheme::bitnob(),
-///         HmacSecret::from_str_bytes("bitnob secret")?,
+///     ("/hooks/stripe", Box::new(HmacVerifier::with_secret(
+///         HmacScheme::stripe(),
+///         HmacSecret::from_str_bytes("whsec_stripe secret")?,
 ///     ))),
 /// ];
 /// let headers = http::HeaderMap::new();

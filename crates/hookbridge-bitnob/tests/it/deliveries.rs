@@ -12,9 +12,7 @@ use hookbridge_core::{Delivery, EventType, ProviderId, Subject, Timestamp};
 use hookbridge_verify::receive::{
     AppError, Application, InMemoryDedupeStore, Incoming, Receive as _, ReceiveError, ReplayKey, app_fn,
 };
-use hookbridge_verify::{
-    DeliveryError, HmacScheme, HmacSecret, KeyRing, MalformedReason, VerifyError, headers, sign::HmacSigner, unix_now,
-};
+use hookbridge_verify::{DeliveryError, HmacSecret, KeyRing, MalformedReason, VerifyError, sign::HmacSigner, unix_now};
 use serde_json::{Value, json};
 
 const SECRET: &str = "bitnob webhook secret for tests";
@@ -48,9 +46,9 @@ fn secret() -> HmacSecret {
 
 /// Headers of the current scheme for `body`, signed at `ts`, with an optional event header.
 fn signed(body: &[u8], ts: i64, event: Option<&str>) -> HeaderMap {
-    let mut headers = HmacSigner::new(HmacScheme::bitnob(), secret()).sign(body, ts, None).unwrap();
+    let mut headers = HmacSigner::new(hookbridge_bitnob::delivery_scheme(), secret()).sign(body, ts, None).unwrap();
     if let Some(event) = event {
-        headers.insert(headers::BITNOB_EVENT, HeaderValue::from_str(event).unwrap());
+        headers.insert(hookbridge_bitnob::headers::EVENT, HeaderValue::from_str(event).unwrap());
     }
     headers
 }
@@ -169,7 +167,7 @@ async fn tampered_body_wrong_key_and_missing_headers_are_rejected() {
         receive_at(&other, BODY, &headers, TS).await,
         Err(ReceiveError::Verification(VerifyError::NoMatch { .. }))
     ));
-    for missing in [headers::BITNOB_SIGNATURE, headers::BITNOB_TIMESTAMP] {
+    for missing in [hookbridge_bitnob::headers::SIGNATURE, hookbridge_bitnob::headers::TIMESTAMP] {
         let mut without = headers.clone();
         without.remove(&missing);
         let err = receive_at(&receiver(), BODY, &without, TS).await.unwrap_err();
@@ -195,7 +193,7 @@ async fn stale_and_future_timestamps_are_rejected() {
     ));
     // A timestamp changed in the header no longer matches the signature.
     let mut moved = headers.clone();
-    moved.insert(headers::BITNOB_TIMESTAMP, HeaderValue::from(TS + 60));
+    moved.insert(hookbridge_bitnob::headers::TIMESTAMP, HeaderValue::from(TS + 60));
     assert!(matches!(
         receive_at(&receiver(), BODY, &moved, TS + 60).await,
         Err(ReceiveError::Verification(VerifyError::NoMatch { .. }))
@@ -207,7 +205,9 @@ async fn event_header_and_body_must_agree() {
     let headers = signed(BODY, TS, Some("virtualcard.transaction.reversed"));
     let err = receive_at(&receiver(), BODY, &headers, TS).await.unwrap_err();
     match &err {
-        ReceiveError::Delivery(DeliveryError::HeaderMismatch { name }) => assert_eq!(name, &headers::BITNOB_EVENT),
+        ReceiveError::Delivery(DeliveryError::HeaderMismatch { name }) => {
+            assert_eq!(name, &hookbridge_bitnob::headers::EVENT)
+        }
         other => panic!("expected HeaderMismatch, got {other:?}"),
     }
     assert_eq!(err.status(), StatusCode::BAD_REQUEST);
@@ -222,12 +222,12 @@ async fn event_header_and_body_must_agree() {
     let body = br#"{"data":{"id":"w_1"}}"#;
     let err = receive_at(&receiver(), body, &signed(body, TS, None), TS).await.unwrap_err();
     assert!(
-        matches!(&err, ReceiveError::Delivery(DeliveryError::MissingHeader { name }) if *name == headers::BITNOB_EVENT),
+        matches!(&err, ReceiveError::Delivery(DeliveryError::MissingHeader { name }) if *name == hookbridge_bitnob::headers::EVENT),
         "{err:?}"
     );
     assert_eq!(err.status(), StatusCode::BAD_REQUEST);
     let mut repeated = signed(BODY, TS, Some("virtualcard.transaction.debit"));
-    repeated.append(headers::BITNOB_EVENT, HeaderValue::from_static("virtualcard.transaction.debit"));
+    repeated.append(hookbridge_bitnob::headers::EVENT, HeaderValue::from_static("virtualcard.transaction.debit"));
     let err = receive_at(&receiver(), BODY, &repeated, TS).await.unwrap_err();
     assert!(
         matches!(
@@ -235,7 +235,7 @@ async fn event_header_and_body_must_agree() {
             ReceiveError::Delivery(DeliveryError::MalformedHeader {
                 name,
                 reason: MalformedReason::Repeated { count: 2 }
-            }) if *name == headers::BITNOB_EVENT
+            }) if *name == hookbridge_bitnob::headers::EVENT
         ),
         "{err:?}"
     );

@@ -14,7 +14,7 @@ use hookbridge_verify::receive::{
     AppError, Application, InMemoryDedupeStore, Incoming, Receive as _, ReceiveError, ReplayKey, app_fn,
 };
 use hookbridge_verify::sign::RsaSigner;
-use hookbridge_verify::{DeliveryError, KeyRing, RsaHash, RsaPublicKey, RsaScheme, VerifyError, headers};
+use hookbridge_verify::{DeliveryError, KeyRing, RsaHash, RsaPublicKey, VerifyError};
 use serde_json::{Value, json};
 
 use crate::common::*;
@@ -35,13 +35,17 @@ fn verify_fixture(name: &str) -> Vec<u8> {
 /// The 2048-bit test key pair's signer (parsed once: RSA key parsing is slow in debug builds).
 pub(crate) fn signer_a() -> &'static RsaSigner {
     static SIGNER: OnceLock<RsaSigner> = OnceLock::new();
-    SIGNER.get_or_init(|| RsaSigner::from_pem(RsaScheme::chip(), &key_file("rsa2048-private.pem")).unwrap())
+    SIGNER.get_or_init(|| {
+        RsaSigner::from_pem(hookbridge_chip::delivery_scheme(), &key_file("rsa2048-private.pem")).unwrap()
+    })
 }
 
 /// The 4096-bit test key pair's signer.
 pub(crate) fn signer_b() -> &'static RsaSigner {
     static SIGNER: OnceLock<RsaSigner> = OnceLock::new();
-    SIGNER.get_or_init(|| RsaSigner::from_pem(RsaScheme::chip(), &key_file("rsa4096-private.pem")).unwrap())
+    SIGNER.get_or_init(|| {
+        RsaSigner::from_pem(hookbridge_chip::delivery_scheme(), &key_file("rsa4096-private.pem")).unwrap()
+    })
 }
 
 pub(crate) fn public_a() -> RsaPublicKey {
@@ -203,7 +207,7 @@ async fn tampered_wrong_key_missing_and_malformed_signatures_are_rejected() {
     ));
     let err = receive(&body, &HeaderMap::new()).await.unwrap_err();
     assert!(
-        matches!(&err, ReceiveError::Verification(VerifyError::MissingHeader { name }) if *name == headers::CHIP_SIGNATURE),
+        matches!(&err, ReceiveError::Verification(VerifyError::MissingHeader { name }) if *name == hookbridge_chip::headers::SIGNATURE),
         "{err:?}"
     );
     assert_eq!(err.status(), StatusCode::UNAUTHORIZED);

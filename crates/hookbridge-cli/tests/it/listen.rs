@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use hookbridge_core::Timestamp;
 use hookbridge_testkit::ChipSim;
+use hookbridge_verify::HmacSecret;
 use hookbridge_verify::sign::HmacSigner;
-use hookbridge_verify::{HmacScheme, HmacSecret};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt as _, BufReader, Lines};
 use tokio::process::{Child, ChildStderr, ChildStdout};
@@ -137,7 +137,7 @@ async fn signed_posts_are_accepted_and_tampered_ones_get_401() {
     let secret = "miex-secretKey-for-listen";
     let mut l = Listener::start(&["--provider", "miex", "--secret", secret]).await;
     let body = br#"{"event":"order.created","data":{"id":1284,"status":"new"}}"#;
-    let signer = HmacSigner::new(HmacScheme::miex(), HmacSecret::from_str_bytes(secret).unwrap());
+    let signer = HmacSigner::new(hookbridge_miex::delivery_scheme(), HmacSecret::from_str_bytes(secret).unwrap());
     let headers = signer.sign(body, 0, Some("job-1")).unwrap();
 
     let resp =
@@ -204,7 +204,7 @@ impl App {
 }
 
 fn miex_signed(secret: &str, body: &[u8], job: &str) -> http::HeaderMap {
-    let signer = HmacSigner::new(HmacScheme::miex(), HmacSecret::from_str_bytes(secret).unwrap());
+    let signer = HmacSigner::new(hookbridge_miex::delivery_scheme(), HmacSecret::from_str_bytes(secret).unwrap());
     let mut headers = signer.sign(body, 0, Some(job)).unwrap();
     headers.insert("x-webhook-event", http::HeaderValue::from_static("order.created"));
     headers

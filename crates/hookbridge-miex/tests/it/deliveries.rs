@@ -12,9 +12,7 @@ use hookbridge_miex::{MiexDelivery, MiexEvent, MiexReceiver, MiexSpec};
 use hookbridge_verify::receive::{
     AppError, Application, InMemoryDedupeStore, Incoming, Receive as _, ReceiveError, ReplayKey, app_fn,
 };
-use hookbridge_verify::{
-    DeliveryError, HmacScheme, HmacSecret, KeyRing, MalformedReason, VerifyError, headers, sign::HmacSigner,
-};
+use hookbridge_verify::{DeliveryError, HmacSecret, KeyRing, MalformedReason, VerifyError, sign::HmacSigner};
 use serde_json::{Value, json};
 
 const SECRET: &str = "miex secretKey for tests";
@@ -47,9 +45,9 @@ fn secret() -> HmacSecret {
 
 /// Headers MIEX would send for `body`: signature, event and (optionally) delivery id.
 fn signed(body: &[u8], event: Option<&str>, delivery: Option<&str>) -> HeaderMap {
-    let mut headers = HmacSigner::new(HmacScheme::miex(), secret()).sign(body, NOW, delivery).unwrap();
+    let mut headers = HmacSigner::new(hookbridge_miex::delivery_scheme(), secret()).sign(body, NOW, delivery).unwrap();
     if let Some(event) = event {
-        headers.insert(headers::MIEX_EVENT, HeaderValue::from_str(event).unwrap());
+        headers.insert(hookbridge_miex::headers::EVENT, HeaderValue::from_str(event).unwrap());
     }
     headers
 }
@@ -162,10 +160,10 @@ async fn wrong_key_is_rejected_and_rotation_reports_the_key() {
 #[tokio::test]
 async fn missing_signature_is_rejected() {
     let mut headers = signed(BODY, Some("order.status_changed"), None);
-    headers.remove(headers::MIEX_SIGNATURE);
+    headers.remove(hookbridge_miex::headers::SIGNATURE);
     let err = receive_at(&receiver(), BODY, &headers, NOW).await.unwrap_err();
     assert!(
-        matches!(&err, ReceiveError::Verification(VerifyError::MissingHeader { name }) if name == headers::MIEX_SIGNATURE),
+        matches!(&err, ReceiveError::Verification(VerifyError::MissingHeader { name }) if name == hookbridge_miex::headers::SIGNATURE),
         "{err:?}"
     );
     assert_eq!(err.status(), StatusCode::UNAUTHORIZED);
@@ -176,7 +174,9 @@ async fn event_header_must_match_the_body() {
     let headers = signed(BODY, Some("order.cancelled"), None);
     let err = receive_at(&receiver(), BODY, &headers, NOW).await.unwrap_err();
     match &err {
-        ReceiveError::Delivery(DeliveryError::HeaderMismatch { name }) => assert_eq!(name, &headers::MIEX_EVENT),
+        ReceiveError::Delivery(DeliveryError::HeaderMismatch { name }) => {
+            assert_eq!(name, &hookbridge_miex::headers::EVENT)
+        }
         other => panic!("expected HeaderMismatch, got {other:?}"),
     }
     assert_eq!(err.status(), StatusCode::BAD_REQUEST);
@@ -188,7 +188,7 @@ async fn event_header_must_match_the_body() {
     }
 
     let mut repeated = signed(BODY, Some("order.status_changed"), None);
-    repeated.append(headers::MIEX_EVENT, HeaderValue::from_static("order.status_changed"));
+    repeated.append(hookbridge_miex::headers::EVENT, HeaderValue::from_static("order.status_changed"));
     let err = receive_at(&receiver(), BODY, &repeated, NOW).await.unwrap_err();
     assert!(
         matches!(
@@ -196,7 +196,7 @@ async fn event_header_must_match_the_body() {
             ReceiveError::Delivery(DeliveryError::MalformedHeader {
                 name,
                 reason: MalformedReason::Repeated { count: 2 }
-            }) if name == headers::MIEX_EVENT
+            }) if name == hookbridge_miex::headers::EVENT
         ),
         "{err:?}"
     );
@@ -346,7 +346,7 @@ async fn rejected_deliveries_do_not_consume_replay_keys() {
     let store = Arc::new(InMemoryDedupeStore::new());
     let receiver = receiver().with_store(store.clone());
     let mut forged = signed(BODY, None, Some("job-1"));
-    forged.insert(headers::MIEX_SIGNATURE, HeaderValue::from_static("sha256=00"));
+    forged.insert(hookbridge_miex::headers::SIGNATURE, HeaderValue::from_static("sha256=00"));
     assert!(receive_at(&receiver, BODY, &forged, NOW).await.unwrap_err().is_verification());
     let mismatch = signed(BODY, Some("order.created"), Some("job-1"));
     assert!(matches!(

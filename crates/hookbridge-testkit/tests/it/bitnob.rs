@@ -2,7 +2,7 @@
 
 use hookbridge_testkit::bitnob::{BITNOB_EVENT_TYPES, BITNOB_HAS_SECRET_FIELD};
 use hookbridge_testkit::{BitnobConfig, BitnobSim};
-use hookbridge_verify::{HmacScheme, HmacSecret, HmacVerifier};
+use hookbridge_verify::{HmacSecret, HmacVerifier};
 use serde_json::{Value, json};
 
 use crate::common::{Receiver, dead_url, http, is_uuid, send};
@@ -347,8 +347,9 @@ async fn deliveries_events_and_retry() {
 
     // Every delivery the receiver got verifies with the Bitnob preset and its webhook's secret.
     let secret = |id: &str| HmacSecret::from_str_bytes(&sim.signing_secret(id).unwrap()).unwrap();
-    let hook_verifier = HmacVerifier::with_secret(HmacScheme::bitnob(), secret(hook_id));
-    let all_verifier = HmacVerifier::with_secret(HmacScheme::bitnob(), secret(all["id"].as_str().unwrap()));
+    let hook_verifier = HmacVerifier::with_secret(hookbridge_testkit::schemes::bitnob(), secret(hook_id));
+    let all_verifier =
+        HmacVerifier::with_secret(hookbridge_testkit::schemes::bitnob(), secret(all["id"].as_str().unwrap()));
     let received = rx.received();
     assert_eq!(received.len(), 3);
     for got in &received {
@@ -372,7 +373,7 @@ async fn deliveries_events_and_retry() {
     send(http().post(url(&sim, &format!("webhooks/events/{event_id}/retry"))).bearer_auth(sim.api_key())).await;
     let last = rx.received().pop().unwrap();
     let rotated_verifier = HmacVerifier::with_secret(
-        HmacScheme::bitnob(),
+        hookbridge_testkit::schemes::bitnob(),
         HmacSecret::from_str_bytes(rotated["secret"].as_str().unwrap()).unwrap(),
     );
     rotated_verifier.verify(&last.body, &last.headers).unwrap();

@@ -2,7 +2,7 @@
 
 use hookbridge_testkit::chip::CHIP_EVENT_TYPES;
 use hookbridge_testkit::{ChipConfig, ChipSim, Error};
-use hookbridge_verify::{MIN_RSA_BITS, RsaPublicKey, RsaScheme, RsaVerifier, VerifyError};
+use hookbridge_verify::{MIN_RSA_BITS, RsaPublicKey, RsaVerifier, VerifyError};
 use serde_json::{Value, json};
 
 use crate::common::{Receiver, http, is_uuid, send};
@@ -184,7 +184,7 @@ async fn deliveries_are_rsa_signed_with_the_webhook_key() {
     let key = RsaPublicKey::from_pem(paid["public_key"].as_str().unwrap()).unwrap();
     assert!(key.bits() >= MIN_RSA_BITS);
     assert!(RsaPublicKey::from_pem(sim.company_public_key_pem()).unwrap().bits() >= MIN_RSA_BITS);
-    let verifier = RsaVerifier::with_key(RsaScheme::chip(), key);
+    let verifier = RsaVerifier::with_key(hookbridge_testkit::schemes::chip(), key);
     for got in &received {
         verifier.verify(&got.body, &got.headers).unwrap();
         assert!(got.headers.get("x-webhook-delivery").is_none());
@@ -199,8 +199,10 @@ async fn deliveries_are_rsa_signed_with_the_webhook_key() {
     let mut tampered = received[0].body.to_vec();
     tampered.push(b' ');
     assert!(matches!(verifier.verify(&tampered, &received[0].headers), Err(VerifyError::NoMatch { .. })));
-    let company =
-        RsaVerifier::with_key(RsaScheme::chip(), RsaPublicKey::from_pem(sim.company_public_key_pem()).unwrap());
+    let company = RsaVerifier::with_key(
+        hookbridge_testkit::schemes::chip(),
+        RsaPublicKey::from_pem(sim.company_public_key_pem()).unwrap(),
+    );
     assert!(company.verify(&received[0].body, &received[0].headers).is_err());
 
     // A caller-supplied object gets `event_type` added; non-objects are refused.

@@ -3,7 +3,7 @@
 use hookbridge_testkit::miex::{MIEX_EVENTS, MIEX_SECRET_NOTE};
 use hookbridge_testkit::{MiexConfig, MiexSim};
 use hookbridge_verify::receive::ReplayKey;
-use hookbridge_verify::{HmacScheme, HmacSecret, HmacVerifier, VerifyError};
+use hookbridge_verify::{HmacSecret, HmacVerifier, VerifyError};
 use serde_json::{Value, json};
 
 use crate::common::{Receiver, http, is_uuid, send};
@@ -146,7 +146,8 @@ async fn deliveries_are_signed_for_the_miex_preset() {
     assert!(got.headers["x-webhook-signature"].to_str().unwrap().starts_with("sha256="));
 
     let secret = orders["secretKey"].as_str().unwrap();
-    let verifier = HmacVerifier::with_secret(HmacScheme::miex(), HmacSecret::from_str_bytes(secret).unwrap());
+    let verifier =
+        HmacVerifier::with_secret(hookbridge_testkit::schemes::miex(), HmacSecret::from_str_bytes(secret).unwrap());
     let verified = verifier.verify(&got.body, &got.headers).unwrap();
     assert_eq!(verified.id(), report.delivery_id.as_deref());
     assert_eq!(verified.id(), got.headers["x-webhook-delivery"].to_str().ok());
@@ -156,7 +157,7 @@ async fn deliveries_are_signed_for_the_miex_preset() {
     assert_eq!(key, ReplayKey::signed_digest("miex", None, &got.body));
     // The other webhook's secret does not verify it; a tampered body does not either.
     let other = HmacVerifier::with_secret(
-        HmacScheme::miex(),
+        hookbridge_testkit::schemes::miex(),
         HmacSecret::from_str_bytes(offers["secretKey"].as_str().unwrap()).unwrap(),
     );
     assert!(matches!(other.verify(&got.body, &got.headers), Err(VerifyError::NoMatch { .. })));

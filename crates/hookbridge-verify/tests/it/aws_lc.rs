@@ -2,7 +2,7 @@
 //! openssl-signed fixtures verify, tampered deliveries fail with the same errors, and a key
 //! aws-lc refuses (1024 bits) still verifies through the `rsa` crate.
 
-use hookbridge_verify::{KeyRing, RsaPublicKey, RsaScheme, RsaVerifier, VerifyError};
+use hookbridge_verify::{KeyRing, RsaPublicKey, RsaVerifier, VerifyError};
 
 use crate::common::{headers, read_fixture, read_fixture_str};
 
@@ -32,14 +32,14 @@ fn openssl_signed_fixtures_verify() {
     let body = read_fixture("verify/chip-purchase-paid.body");
     let hdrs = headers(&[("X-Signature", read_fixture_str("verify/chip-purchase-paid.sig").trim())]);
     for name in ["rsa2048-public-spki.pem", "rsa2048-public-pkcs1.pem"] {
-        let verifier = RsaVerifier::with_key(RsaScheme::chip(), key(name));
+        let verifier = RsaVerifier::with_key(crate::common::schemes::chip(), key(name));
         assert_eq!(verifier.verify_at(&body, &hdrs, 0).unwrap().key_id().as_str(), "default", "{name}");
     }
 
     // CHIP Send: SHA-512 with the 4096-bit key.
     let body = read_fixture("verify/chip-send-instruction-completed.body");
     let hdrs = headers(&[("X-Signature", &chip_send_signature())]);
-    let verifier = RsaVerifier::with_key(RsaScheme::chip_send(), key("rsa4096-public-pkcs1.pem"));
+    let verifier = RsaVerifier::with_key(crate::common::schemes::chip_send(), key("rsa4096-public-pkcs1.pem"));
     assert!(verifier.verify_at(&body, &hdrs, 0).is_ok());
 }
 
@@ -49,7 +49,7 @@ fn tampered_deliveries_fail_with_the_same_errors() {
     let body = read_fixture("verify/chip-purchase-paid.body");
     let sig = read_fixture_str("verify/chip-purchase-paid.sig").trim().to_owned();
     let hdrs = headers(&[("X-Signature", &sig)]);
-    let verifier = RsaVerifier::with_key(RsaScheme::chip(), key("rsa2048-public-spki.pem"));
+    let verifier = RsaVerifier::with_key(crate::common::schemes::chip(), key("rsa2048-public-spki.pem"));
 
     let mut flipped = body.clone();
     flipped[10] ^= 0x01;
@@ -65,29 +65,29 @@ fn tampered_deliveries_fail_with_the_same_errors() {
         assert_eq!(verifier.verify_at(&body, &headers(&[("X-Signature", &sig)]), 0), Err(no_match.clone()));
     }
     // Wrong key, wrong digest.
-    let wrong_key = RsaVerifier::with_key(RsaScheme::chip(), key("rsa4096-public-spki.pem"));
+    let wrong_key = RsaVerifier::with_key(crate::common::schemes::chip(), key("rsa4096-public-spki.pem"));
     assert_eq!(wrong_key.verify_at(&body, &hdrs, 0), Err(no_match.clone()));
-    let wrong_hash = RsaVerifier::with_key(RsaScheme::chip_send(), key("rsa2048-public-spki.pem"));
+    let wrong_hash = RsaVerifier::with_key(crate::common::schemes::chip_send(), key("rsa2048-public-spki.pem"));
     assert_eq!(wrong_hash.verify_at(&body, &hdrs, 0), Err(no_match));
     // CHIP Send body under the CHIP Collect (SHA-256) scheme.
     let send_body = read_fixture("verify/chip-send-instruction-completed.body");
     let send_hdrs = headers(&[("X-Signature", &chip_send_signature())]);
-    let sha256 = RsaVerifier::with_key(RsaScheme::chip(), key("rsa4096-public-pkcs1.pem"));
+    let sha256 = RsaVerifier::with_key(crate::common::schemes::chip(), key("rsa4096-public-pkcs1.pem"));
     assert!(matches!(sha256.verify_at(&send_body, &send_hdrs, 0), Err(VerifyError::NoMatch { .. })));
 }
 
 #[test]
 fn keys_aws_lc_refuses_keep_the_rsa_crate() {
-    let legacy = RsaPublicKey::from_pem(LEGACY_1024_PEM).unwrap();
+    let legacy = RsaPublicKey::from_pem_allowing_legacy_size(LEGACY_1024_PEM).unwrap();
     assert_eq!(legacy.bits(), 1024);
     let hdrs = headers(&[("X-Signature", LEGACY_SIG)]);
-    let verifier = RsaVerifier::with_key(RsaScheme::chip(), legacy.clone());
+    let verifier = RsaVerifier::with_key(crate::common::schemes::chip(), legacy.clone());
     assert!(verifier.verify_at(LEGACY_BODY, &hdrs, 0).is_ok());
     assert_eq!(verifier.verify_at(b"{}", &hdrs, 0), Err(VerifyError::NoMatch { keys_tried: 1, signatures_tried: 1 }));
 
     // A ring mixing both backends reports the key that matched.
     let ring = KeyRing::new().with("modern", key("rsa2048-public-spki.pem")).with("legacy", legacy);
-    let mixed = RsaVerifier::new(RsaScheme::chip(), ring).unwrap();
+    let mixed = RsaVerifier::new(crate::common::schemes::chip(), ring).unwrap();
     assert_eq!(mixed.verify_at(LEGACY_BODY, &hdrs, 0).unwrap().key_id().as_str(), "legacy");
     let chip_hdrs = headers(&[("X-Signature", read_fixture_str("verify/chip-purchase-paid.sig").trim())]);
     let chip_body = read_fixture("verify/chip-purchase-paid.body");

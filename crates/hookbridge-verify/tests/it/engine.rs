@@ -70,7 +70,12 @@ fn key_ring_of_old_and_new_secret_accepts_both_and_reports_which() {
     let old = text("old secret 2024");
     let new = text("new secret 2025");
     let ring = KeyRing::new().with("2024", old.clone()).with("2025", new.clone());
-    for scheme in [HmacScheme::miex(), HmacScheme::bitnob(), HmacScheme::stripe(), HmacScheme::standard_webhooks()] {
+    for scheme in [
+        crate::common::schemes::miex(),
+        crate::common::schemes::bitnob(),
+        HmacScheme::stripe(),
+        HmacScheme::standard_webhooks(),
+    ] {
         let verifier = HmacVerifier::new(scheme.clone(), ring.clone()).unwrap();
         assert_eq!(verifier.key_ids().map(KeyId::as_str).collect::<Vec<_>>(), ["2024", "2025"]);
         for (secret, id) in [(&old, "2024"), (&new, "2025")] {
@@ -224,13 +229,13 @@ fn prefix_is_required_but_case_insensitive() {
 fn header_names_are_case_insensitive_on_the_wire() {
     // What arrives as `X-Bitnob-Signature` is found under the lower-case constant.
     let secret = text("case");
-    let signed = HmacSigner::new(HmacScheme::bitnob(), secret.clone()).sign(BODY, TS, None).unwrap();
+    let signed = HmacSigner::new(crate::common::schemes::bitnob(), secret.clone()).sign(BODY, TS, None).unwrap();
     let hdrs = headers(&[
-        ("X-Bitnob-Signature", header_str(&signed, &h::BITNOB_SIGNATURE)),
-        ("X-BITNOB-TIMESTAMP", header_str(&signed, &h::BITNOB_TIMESTAMP)),
+        ("X-Bitnob-Signature", header_str(&signed, &crate::common::schemes::BITNOB_SIGNATURE)),
+        ("X-BITNOB-TIMESTAMP", header_str(&signed, &crate::common::schemes::BITNOB_TIMESTAMP)),
         ("X-Bitnob-Event", "transfer.success"),
     ]);
-    let verifier = HmacVerifier::with_secret(HmacScheme::bitnob(), secret);
+    let verifier = HmacVerifier::with_secret(crate::common::schemes::bitnob(), secret);
     assert!(verifier.verify_at(BODY, &hdrs, TS).is_ok());
 }
 
@@ -253,11 +258,11 @@ fn repeated_timestamp_or_id_header_is_malformed() {
 
 #[test]
 fn empty_key_ring_fails_closed() {
-    assert_eq!(HmacVerifier::new(HmacScheme::miex(), KeyRing::new()).unwrap_err(), KeyError::EmptyKeyRing);
+    assert_eq!(HmacVerifier::new(crate::common::schemes::miex(), KeyRing::new()).unwrap_err(), KeyError::EmptyKeyRing);
     assert_eq!(HmacScheme::stripe().verifier(KeyRing::default()).unwrap_err(), KeyError::EmptyKeyRing);
     let dup = KeyRing::new().with("a", text("x")).with("b", text("y")).with("a", text("z"));
     assert_eq!(
-        HmacVerifier::new(HmacScheme::miex(), dup).unwrap_err(),
+        HmacVerifier::new(crate::common::schemes::miex(), dup).unwrap_err(),
         KeyError::DuplicateKeyId { id: KeyId::from("a") }
     );
     assert_eq!(HmacSecret::from_bytes(Vec::new()).unwrap_err(), KeyError::EmptySecret);
@@ -280,8 +285,8 @@ fn key_ring_from_iterator_and_extend() {
     assert_eq!(ring.len(), 4);
     assert!(!ring.is_empty());
     assert_eq!(ring.ids().map(KeyId::as_str).collect::<String>(), "abcd");
-    let verifier = HmacVerifier::new(HmacScheme::bitnob_legacy(), ring).unwrap();
-    let hdrs = HmacSigner::new(HmacScheme::bitnob_legacy(), text("3")).sign(BODY, 0, None).unwrap();
+    let verifier = HmacVerifier::new(crate::common::schemes::bitnob_legacy(), ring).unwrap();
+    let hdrs = HmacSigner::new(crate::common::schemes::bitnob_legacy(), text("3")).sign(BODY, 0, None).unwrap();
     assert_eq!(verifier.verify_at(BODY, &hdrs, 0).unwrap().key_id().as_str(), "c");
 }
 
@@ -290,19 +295,19 @@ fn verifiers_work_as_trait_objects() {
     let secret = text("dyn");
     let verifiers: Vec<Box<dyn Verifier>> = vec![
         Box::new(HmacVerifier::with_secret(HmacScheme::github(), secret.clone())),
-        Box::new(HmacVerifier::with_secret(HmacScheme::bitnob(), secret.clone())),
+        Box::new(HmacVerifier::with_secret(crate::common::schemes::bitnob(), secret.clone())),
     ];
     let gh = HmacSigner::new(HmacScheme::github(), secret.clone()).sign(BODY, TS, None).unwrap();
     assert!(verifiers[0].verify_at(BODY, &gh, TS).is_ok());
     assert!(verifiers[1].verify_at(BODY, &gh, TS).is_err());
     // The system-clock path: a Bitnob delivery signed "now" verifies.
     let now = hookbridge_verify::unix_now();
-    let bn = HmacSigner::new(HmacScheme::bitnob(), secret).sign(BODY, now, None).unwrap();
+    let bn = HmacSigner::new(crate::common::schemes::bitnob(), secret).sign(BODY, now, None).unwrap();
     assert!(verifiers[1].verify(BODY, &bn).is_ok());
     let uri: http::Uri = "/hooks/bitnob".parse().unwrap();
     assert!(verifiers[1].verify_request(&uri, BODY, &bn).is_ok());
     // ... and one signed an hour ago does not.
-    let old = HmacSigner::new(HmacScheme::bitnob(), text("dyn")).sign(BODY, now - 3600, None).unwrap();
+    let old = HmacSigner::new(crate::common::schemes::bitnob(), text("dyn")).sign(BODY, now - 3600, None).unwrap();
     assert!(matches!(verifiers[1].verify(BODY, &old), Err(VerifyError::TimestampTooOld { .. })));
     // Shared across threads.
     let shared: std::sync::Arc<dyn Verifier> =
@@ -337,14 +342,14 @@ fn signer_errors() {
 #[test]
 fn verification_needs_the_exact_header_map_only() {
     // Unrelated headers do not matter; an empty map is MissingHeader.
-    let verifier = HmacVerifier::with_secret(HmacScheme::miex(), text("k"));
+    let verifier = HmacVerifier::with_secret(crate::common::schemes::miex(), text("k"));
     assert_eq!(
         verifier.verify_at(BODY, &HeaderMap::new(), 0),
-        Err(VerifyError::MissingHeader { name: h::MIEX_SIGNATURE })
+        Err(VerifyError::MissingHeader { name: crate::common::schemes::MIEX_SIGNATURE })
     );
-    let mut hdrs = HmacSigner::new(HmacScheme::miex(), text("k")).sign(BODY, 0, Some("42")).unwrap();
+    let mut hdrs = HmacSigner::new(crate::common::schemes::miex(), text("k")).sign(BODY, 0, Some("42")).unwrap();
     hdrs.insert(HeaderName::from_static("content-type"), "application/json".parse().unwrap());
-    hdrs.insert(h::MIEX_EVENT, "order.created".parse().unwrap());
+    hdrs.insert(crate::common::schemes::MIEX_EVENT, "order.created".parse().unwrap());
     let verified = verifier.verify_at(BODY, &hdrs, 0).unwrap();
     assert_eq!(verified.id(), Some("42"));
     assert!(!verified.id_is_signed());

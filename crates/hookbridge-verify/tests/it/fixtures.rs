@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use hookbridge_verify::{
-    HmacAlgorithm, HmacScheme, HmacSecret, HmacVerifier, RsaPublicKey, RsaScheme, RsaVerifier, SignatureEncoding,
-    SignatureFormat, SignedContent, Verifier, VerifyError,
+    HmacAlgorithm, HmacScheme, HmacSecret, HmacVerifier, RsaPublicKey, RsaVerifier, SignatureEncoding, SignatureFormat,
+    SignedContent, Verifier, VerifyError,
 };
 use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
@@ -78,17 +78,20 @@ fn load(name: &str) -> Sample {
         (Box::new(HmacVerifier::with_secret(scheme, secret())), tolerance)
     };
     let (verifier, tolerance) = match scheme_name {
-        "miex" => hmac(HmacScheme::miex()),
-        "bitnob" => hmac(HmacScheme::bitnob()),
-        "bitnob_legacy" => hmac(HmacScheme::bitnob_legacy()),
+        "miex" => hmac(crate::common::schemes::miex()),
+        "bitnob" => hmac(crate::common::schemes::bitnob()),
+        "bitnob_legacy" => hmac(crate::common::schemes::bitnob_legacy()),
         "stripe" => hmac(HmacScheme::stripe()),
         "standard_webhooks" => hmac(HmacScheme::standard_webhooks()),
         "github" => hmac(HmacScheme::github()),
         "custom" => hmac(custom_scheme(&meta["custom_scheme"])),
-        "chip" => (Box::new(RsaVerifier::with_key(RsaScheme::chip(), public_key())) as Box<dyn Verifier>, None),
-        "chip_send" => {
-            (Box::new(RsaVerifier::with_key(RsaScheme::chip_send(), public_key())) as Box<dyn Verifier>, None)
+        "chip" => {
+            (Box::new(RsaVerifier::with_key(crate::common::schemes::chip(), public_key())) as Box<dyn Verifier>, None)
         }
+        "chip_send" => (
+            Box::new(RsaVerifier::with_key(crate::common::schemes::chip_send(), public_key())) as Box<dyn Verifier>,
+            None,
+        ),
         other => panic!("unknown scheme {other} in {name}"),
     };
     Sample { name: name.to_owned(), verifier, body, headers, verify_at: meta["verify_at"].as_i64().unwrap(), tolerance }

@@ -57,9 +57,9 @@ fn secrets_tokens_and_expected_signatures_never_printed() {
     // Expected signatures for every preset over BODY (what a verifier computes internally).
     let mut expected_sigs = Vec::new();
     for (scheme, secret) in [
-        (HmacScheme::miex(), &text_secret),
-        (HmacScheme::bitnob(), &text_secret),
-        (HmacScheme::bitnob_legacy(), &text_secret),
+        (crate::common::schemes::miex(), &text_secret),
+        (crate::common::schemes::bitnob(), &text_secret),
+        (crate::common::schemes::bitnob_legacy(), &text_secret),
         (HmacScheme::stripe(), &text_secret),
         (HmacScheme::github(), &text_secret),
         (HmacScheme::standard_webhooks(), &sw_secret),
@@ -89,7 +89,7 @@ fn secrets_tokens_and_expected_signatures_never_printed() {
         format!("{:?}", KeyRing::single("t", token.clone())),
         format!("{:?}", UrlTokenVerifier::with_token(token.clone())),
         format!("{:?}", HmacVerifier::new(HmacScheme::stripe(), ring.clone()).unwrap()),
-        format!("{:?}", HmacSigner::new(HmacScheme::bitnob(), text_secret.clone())),
+        format!("{:?}", HmacSigner::new(crate::common::schemes::bitnob(), text_secret.clone())),
     ];
     assert_eq!(format!("{text_secret:?}"), "HmacSecret(<redacted>)");
     assert_eq!(format!("{token:?}"), "UrlToken(<redacted>)");
@@ -127,7 +127,7 @@ fn secrets_tokens_and_expected_signatures_never_printed() {
     for e in [
         HmacSecret::from_standard_webhooks("whsec_!!!").unwrap_err(),
         KeyError::InvalidSecretEncoding { encoding: SignatureEncoding::Hex },
-        HmacVerifier::new(HmacScheme::miex(), KeyRing::new()).unwrap_err(),
+        HmacVerifier::new(crate::common::schemes::miex(), KeyRing::new()).unwrap_err(),
     ] {
         rendered.push(format!("{e} | {e:?}"));
     }

@@ -2,7 +2,7 @@
 
 use hookbridge_verify::{
     EncodingProblem, KeyError, KeyRing, MalformedReason, RsaHash, RsaKeyFormat, RsaPublicKey, RsaScheme, RsaVerifier,
-    SignatureEncoding, VerifyError, headers as h,
+    SignatureEncoding, VerifyError,
 };
 use http::HeaderName;
 
@@ -71,7 +71,7 @@ fn key_parse_errors_are_typed() {
 
 #[test]
 fn chip_purchase_paid_signed_by_openssl_verifies() {
-    let verifier = RsaVerifier::with_key(RsaScheme::chip(), key("rsa2048-public-spki.pem"));
+    let verifier = RsaVerifier::with_key(crate::common::schemes::chip(), key("rsa2048-public-spki.pem"));
     let body = chip_body();
     let parsed: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(parsed["event_type"], "purchase.paid");
@@ -82,13 +82,13 @@ fn chip_purchase_paid_signed_by_openssl_verifies() {
     assert_eq!(verified.timestamp(), None);
 
     // Same key in PKCS#1 form.
-    let pkcs1 = RsaVerifier::with_key(RsaScheme::chip(), key("rsa2048-public-pkcs1.pem"));
+    let pkcs1 = RsaVerifier::with_key(crate::common::schemes::chip(), key("rsa2048-public-pkcs1.pem"));
     assert!(pkcs1.verify_at(&body, &hdrs, 0).is_ok());
 }
 
 #[test]
 fn chip_negative_cases() {
-    let verifier = RsaVerifier::with_key(RsaScheme::chip(), key("rsa2048-public-spki.pem"));
+    let verifier = RsaVerifier::with_key(crate::common::schemes::chip(), key("rsa2048-public-spki.pem"));
     let body = chip_body();
     let sig = chip_sig();
     let hdrs = headers(&[("X-Signature", &sig)]);
@@ -103,24 +103,28 @@ fn chip_negative_cases() {
     }
 
     // Wrong key.
-    let wrong = RsaVerifier::with_key(RsaScheme::chip(), key("rsa4096-public-spki.pem"));
+    let wrong = RsaVerifier::with_key(crate::common::schemes::chip(), key("rsa4096-public-spki.pem"));
     assert_eq!(wrong.verify_at(&body, &hdrs, 0), Err(no_match.clone()));
 
     // Wrong hash (CHIP Send scheme on a CHIP Collect signature).
-    let sha512 = RsaVerifier::with_key(RsaScheme::chip_send(), key("rsa2048-public-spki.pem"));
+    let sha512 = RsaVerifier::with_key(crate::common::schemes::chip_send(), key("rsa2048-public-spki.pem"));
     assert_eq!(sha512.verify_at(&body, &hdrs, 0), Err(no_match.clone()));
 
     // Missing / repeated / malformed headers.
     assert_eq!(
         verifier.verify_at(&body, &http::HeaderMap::new(), 0),
-        Err(VerifyError::MissingHeader { name: h::CHIP_SIGNATURE })
+        Err(VerifyError::MissingHeader { name: crate::common::schemes::CHIP_SIGNATURE })
     );
     assert_eq!(
         verifier.verify_at(&body, &headers(&[("X-Signature", &sig), ("x-signature", &sig)]), 0),
-        Err(VerifyError::MalformedHeader { name: h::CHIP_SIGNATURE, reason: MalformedReason::Repeated { count: 2 } })
+        Err(VerifyError::MalformedHeader {
+            name: crate::common::schemes::CHIP_SIGNATURE,
+            reason: MalformedReason::Repeated { count: 2 }
+        })
     );
-    let bad_encoding =
-        |value: &str| verifier.verify_at(&body, &with_header(hdrs.clone(), &h::CHIP_SIGNATURE, value), 0);
+    let bad_encoding = |value: &str| {
+        verifier.verify_at(&body, &with_header(hdrs.clone(), &crate::common::schemes::CHIP_SIGNATURE, value), 0)
+    };
     assert!(matches!(
         bad_encoding("not*base64"),
         Err(VerifyError::BadEncoding { problem: EncodingProblem::Invalid, encoding: SignatureEncoding::Base64, .. })
@@ -150,11 +154,11 @@ fn chip_send_sha512_signed_by_openssl_verifies_with_pkcs1_key() {
         serde_json::from_slice(&read_fixture("verify/chip-send-instruction-completed.json")).unwrap();
     let sig = sample["headers"]["X-Signature"].as_str().unwrap();
     let hdrs = headers(&[("X-Signature", sig)]);
-    let verifier = RsaVerifier::with_key(RsaScheme::chip_send(), key("rsa4096-public-pkcs1.pem"));
+    let verifier = RsaVerifier::with_key(crate::common::schemes::chip_send(), key("rsa4096-public-pkcs1.pem"));
     assert_eq!(verifier.scheme().hash(), RsaHash::Sha512);
     assert!(verifier.verify_at(&body, &hdrs, 0).is_ok());
     // SHA-256 scheme rejects it.
-    let sha256 = RsaVerifier::with_key(RsaScheme::chip(), key("rsa4096-public-pkcs1.pem"));
+    let sha256 = RsaVerifier::with_key(crate::common::schemes::chip(), key("rsa4096-public-pkcs1.pem"));
     assert!(matches!(sha256.verify_at(&body, &hdrs, 0), Err(VerifyError::NoMatch { .. })));
 }
 
@@ -163,11 +167,11 @@ fn rsa_key_ring_rotation_reports_the_matching_key() {
     let ring = KeyRing::new()
         .with("webhook-old", key("rsa4096-public-spki.pem"))
         .with("webhook-new", key("rsa2048-public-spki.pem"));
-    let verifier = RsaVerifier::new(RsaScheme::chip(), ring).unwrap();
+    let verifier = RsaVerifier::new(crate::common::schemes::chip(), ring).unwrap();
     let hdrs = headers(&[("X-Signature", &chip_sig())]);
     assert_eq!(verifier.verify_at(&chip_body(), &hdrs, 0).unwrap().key_id().as_str(), "webhook-new");
     assert_eq!(verifier.verify_at(b"{}", &hdrs, 0), Err(VerifyError::NoMatch { keys_tried: 2, signatures_tried: 1 }));
-    assert_eq!(RsaVerifier::new(RsaScheme::chip(), KeyRing::new()).unwrap_err(), KeyError::EmptyKeyRing);
+    assert_eq!(RsaVerifier::new(crate::common::schemes::chip(), KeyRing::new()).unwrap_err(), KeyError::EmptyKeyRing);
 }
 
 #[test]

@@ -8,9 +8,15 @@ fn signers_emit_exactly_the_provider_headers() {
     let secret = HmacSecret::from_str_bytes("k").unwrap();
     let body = b"{}";
     let cases = [
-        (HmacScheme::miex(), vec![h::MIEX_SIGNATURE, h::MIEX_DELIVERY]),
-        (HmacScheme::bitnob(), vec![h::BITNOB_SIGNATURE, h::BITNOB_TIMESTAMP]),
-        (HmacScheme::bitnob_legacy(), vec![h::BITNOB_SIGNATURE]),
+        (
+            crate::common::schemes::miex(),
+            vec![crate::common::schemes::MIEX_SIGNATURE, crate::common::schemes::MIEX_DELIVERY],
+        ),
+        (
+            crate::common::schemes::bitnob(),
+            vec![crate::common::schemes::BITNOB_SIGNATURE, crate::common::schemes::BITNOB_TIMESTAMP],
+        ),
+        (crate::common::schemes::bitnob_legacy(), vec![crate::common::schemes::BITNOB_SIGNATURE]),
         (HmacScheme::stripe(), vec![h::STRIPE_SIGNATURE]),
         (HmacScheme::standard_webhooks(), vec![h::WEBHOOK_SIGNATURE, h::WEBHOOK_TIMESTAMP, h::WEBHOOK_ID]),
         (HmacScheme::github(), vec![h::GITHUB_SIGNATURE_256, h::GITHUB_DELIVERY]),
@@ -25,14 +31,17 @@ fn signers_emit_exactly_the_provider_headers() {
     }
 
     // Exact shapes.
-    let bitnob = HmacSigner::new(HmacScheme::bitnob(), secret.clone()).sign(body, 1_700_000_000, None).unwrap();
-    assert_eq!(bitnob[h::BITNOB_TIMESTAMP], "1700000000");
-    let sig = bitnob[h::BITNOB_SIGNATURE].to_str().unwrap();
+    let bitnob =
+        HmacSigner::new(crate::common::schemes::bitnob(), secret.clone()).sign(body, 1_700_000_000, None).unwrap();
+    assert_eq!(bitnob[crate::common::schemes::BITNOB_TIMESTAMP], "1700000000");
+    let sig = bitnob[crate::common::schemes::BITNOB_SIGNATURE].to_str().unwrap();
     assert_eq!(sig.len(), 64);
     assert!(sig.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
-    let legacy = HmacSigner::new(HmacScheme::bitnob_legacy(), secret.clone()).signature_value(body, 0, None).unwrap();
+    let legacy = HmacSigner::new(crate::common::schemes::bitnob_legacy(), secret.clone())
+        .signature_value(body, 0, None)
+        .unwrap();
     assert_eq!(legacy.len(), 128);
-    let miex = HmacSigner::new(HmacScheme::miex(), secret).signature_value(body, 0, None).unwrap();
+    let miex = HmacSigner::new(crate::common::schemes::miex(), secret).signature_value(body, 0, None).unwrap();
     assert!(miex.starts_with("sha256=") && miex.len() == 7 + 64);
 }
 
@@ -50,14 +59,20 @@ fn hmac_signers_match_openssl_fixtures() {
         (meta, body)
     };
     let (meta, body) = sample("bitnob-transfer-success");
-    let signed = HmacSigner::new(HmacScheme::bitnob(), secret("bitnob")).sign(&body, 1_735_689_600, None).unwrap();
-    assert_eq!(signed[h::BITNOB_SIGNATURE], meta["headers"]["X-Bitnob-Signature"].as_str().unwrap());
+    let signed =
+        HmacSigner::new(crate::common::schemes::bitnob(), secret("bitnob")).sign(&body, 1_735_689_600, None).unwrap();
+    assert_eq!(
+        signed[crate::common::schemes::BITNOB_SIGNATURE],
+        meta["headers"]["X-Bitnob-Signature"].as_str().unwrap()
+    );
     let (meta, body) = sample("miex-order-created");
-    let value = HmacSigner::new(HmacScheme::miex(), secret("miex")).signature_value(&body, 0, None).unwrap();
+    let value =
+        HmacSigner::new(crate::common::schemes::miex(), secret("miex")).signature_value(&body, 0, None).unwrap();
     assert_eq!(value, meta["headers"]["X-Webhook-Signature"].as_str().unwrap());
     let (meta, body) = sample("bitnob-legacy-deposit");
-    let value =
-        HmacSigner::new(HmacScheme::bitnob_legacy(), secret("bitnob_legacy")).signature_value(&body, 0, None).unwrap();
+    let value = HmacSigner::new(crate::common::schemes::bitnob_legacy(), secret("bitnob_legacy"))
+        .signature_value(&body, 0, None)
+        .unwrap();
     assert_eq!(value, meta["headers"]["x-bitnob-signature"].as_str().unwrap());
     let (meta, body) = sample("abbeycross-custom");
     let value = HmacSigner::new(crate::presets::abbeycross_example_scheme(), secret("abbeycross"))
@@ -73,7 +88,7 @@ fn hmac_signers_match_openssl_fixtures() {
 #[cfg(feature = "rsa-signing")]
 mod rsa_signing {
     use hookbridge_verify::sign::RsaSigner;
-    use hookbridge_verify::{KeyError, RsaPublicKey, RsaScheme, RsaVerifier, VerifyError, headers as h};
+    use hookbridge_verify::{KeyError, RsaPublicKey, RsaVerifier, VerifyError};
 
     use crate::common::{read_fixture, read_fixture_str};
 
@@ -84,7 +99,7 @@ mod rsa_signing {
         let body = read_fixture("verify/chip-purchase-paid.body");
         let expected = read_fixture_str("verify/chip-purchase-paid.sig");
         for pem in ["keys/rsa2048-private.pem", "keys/rsa2048-private-pkcs1.pem"] {
-            let signer = RsaSigner::from_pem(RsaScheme::chip(), &read_fixture_str(pem)).unwrap();
+            let signer = RsaSigner::from_pem(crate::common::schemes::chip(), &read_fixture_str(pem)).unwrap();
             assert_eq!(signer.signature_value(&body).unwrap(), expected.trim(), "{pem}");
             let public = RsaPublicKey::from_pem(&read_fixture_str("keys/rsa2048-public-spki.pem")).unwrap();
             assert_eq!(signer.public_key(), &public);
@@ -93,23 +108,26 @@ mod rsa_signing {
         let meta: serde_json::Value =
             serde_json::from_slice(&read_fixture("verify/chip-send-instruction-completed.json")).unwrap();
         let signer =
-            RsaSigner::from_pem(RsaScheme::chip_send(), &read_fixture_str("keys/rsa4096-private.pem")).unwrap();
+            RsaSigner::from_pem(crate::common::schemes::chip_send(), &read_fixture_str("keys/rsa4096-private.pem"))
+                .unwrap();
         assert_eq!(signer.signature_value(&send_body).unwrap(), meta["headers"]["X-Signature"].as_str().unwrap());
     }
 
     #[test]
     fn rsa_signer_output_verifies_and_tampering_fails() {
         let signer =
-            RsaSigner::from_pem(RsaScheme::chip_send(), &read_fixture_str("keys/rsa2048-private.pem")).unwrap();
-        let verifier = RsaVerifier::with_key(RsaScheme::chip_send(), signer.public_key().clone());
+            RsaSigner::from_pem(crate::common::schemes::chip_send(), &read_fixture_str("keys/rsa2048-private.pem"))
+                .unwrap();
+        let verifier = RsaVerifier::with_key(crate::common::schemes::chip_send(), signer.public_key().clone());
         let body = b"\x00\xff not utf-8 \x80";
         let headers = signer.sign(body).unwrap();
         assert_eq!(headers.len(), 1);
-        assert!(headers.contains_key(h::CHIP_SIGNATURE));
+        assert!(headers.contains_key(crate::common::schemes::CHIP_SIGNATURE));
         assert!(verifier.verify_at(body, &headers, 0).is_ok());
         assert!(matches!(verifier.verify_at(b"other", &headers, 0), Err(VerifyError::NoMatch { .. })));
         assert_eq!(
-            RsaSigner::from_pem(RsaScheme::chip(), &read_fixture_str("keys/rsa2048-public-spki.pem")).unwrap_err(),
+            RsaSigner::from_pem(crate::common::schemes::chip(), &read_fixture_str("keys/rsa2048-public-spki.pem"))
+                .unwrap_err(),
             KeyError::UnsupportedPemLabel { label: "PUBLIC KEY".into() }
         );
         let debug = format!("{signer:?}");

@@ -1,0 +1,37 @@
+//! The signing schemes the simulators sign deliveries with, written here from each provider's
+//! documentation with `hookbridge-verify`'s public builder — the testkit is an independent
+//! implementation of the documentation and does not take them from the client crates, so a
+//! receiver tested against a simulator checks the client crate's scheme against a second
+//! reading of the same documentation.
+
+use std::borrow::Cow;
+
+use axum::http::HeaderName;
+use hookbridge_verify::{HmacScheme, RsaHash, RsaScheme, SignatureFormat, SignedContent};
+
+/// MIEX: `X-Webhook-Signature: sha256=<hex HMAC-SHA256(secretKey, body)>`, unsigned
+/// `X-Webhook-Delivery` job id.
+#[must_use]
+pub fn miex() -> HmacScheme {
+    HmacScheme::builder(HeaderName::from_static("x-webhook-signature"))
+        .format(SignatureFormat::Prefixed(Cow::Borrowed("sha256=")))
+        .id_header(HeaderName::from_static("x-webhook-delivery"))
+        .build()
+        .unwrap_or_else(|_| unreachable!("a consistent description"))
+}
+
+/// Bitnob: `X-Bitnob-Signature` = hex HMAC-SHA256 of `timestamp.body`, `X-Bitnob-Timestamp`.
+#[must_use]
+pub fn bitnob() -> HmacScheme {
+    HmacScheme::builder(HeaderName::from_static("x-bitnob-signature"))
+        .signed_content(SignedContent::TimestampDotBody)
+        .timestamp_header(HeaderName::from_static("x-bitnob-timestamp"))
+        .build()
+        .unwrap_or_else(|_| unreachable!("a consistent description"))
+}
+
+/// CHIP Collect: `X-Signature` = base64 RSA PKCS#1 v1.5 SHA-256 signature of the body.
+#[must_use]
+pub fn chip() -> RsaScheme {
+    RsaScheme::new(HeaderName::from_static("x-signature"), RsaHash::Sha256)
+}
