@@ -6,8 +6,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use hookbridge_core::{ProviderId, Secret};
+use hookbridge_core::{Operation, PageLimits, ProviderId, Secret};
 
+use crate::credentials::{self, Credentials};
 use crate::presets::Preset;
 
 /// Manage and receive the webhooks of MIEX, BLAZE, Bitnob, AbbeyCross and CHIP.
@@ -428,44 +429,65 @@ pub enum TableOrJson {
     Jsonl,
 }
 
-/// Where and how to reach a provider's API.
+/// Where and how to reach a provider's API: every management command (`endpoints`, `events`,
+/// `event-types`, `public-key`) takes these.
 ///
-/// Credentials come from `--api-key` or the provider's environment variable: `MIEX_API_KEY`,
-/// `BLAZE_PARTNER_KEY` + `BLAZE_DEVELOPER_KEY`, `ABBEYCROSS_API_TOKEN`, `CHIP_API_KEY`. Bitnob
-/// signs requests (its documented scheme) with `--client-id` / `BITNOB_CLIENT_ID` and
-/// `--secret-key-file` / `BITNOB_SECRET_KEY`; `BITNOB_API_KEY` (or `--api-key`) alone selects its
-/// older bearer scheme.
+/// Credentials come from the provider's own flag or its environment variable (the table in
+/// [`crate::credentials`]): `MIEX_API_KEY`, `BLAZE_PARTNER_KEY` + `BLAZE_DEVELOPER_KEY`,
+/// `ABBEYCROSS_API_TOKEN`, `CHIP_API_KEY`; Bitnob signs requests (its documented scheme) with
+/// `BITNOB_CLIENT_ID` + `BITNOB_SECRET_KEY`, and `BITNOB_API_KEY` alone selects its older bearer
+/// scheme. The generic flags `--api-key`, `--developer-key`, `--client-id` and
+/// `--secret-key-file` override them.
 #[derive(Clone, Debug, Default, Args)]
 pub struct ConnectionArgs {
     /// The API base URL (required for MIEX and AbbeyCross, which document no host).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", help_heading = "Connection")]
     pub base_url: Option<String>,
-    /// The API key (BLAZE: the partner key). Prefer the environment variable.
-    #[arg(long, value_name = "KEY")]
+    /// The API key (BLAZE: the partner key) of whichever provider is chosen; overrides the
+    /// provider's own flag and variable. Prefer the provider's environment variable.
+    #[arg(long, value_name = "KEY", help_heading = credentials::HEADING)]
     pub api_key: Option<Secret>,
-    /// BLAZE's developer key. Prefer BLAZE_DEVELOPER_KEY.
-    #[arg(long, value_name = "KEY")]
+    /// BLAZE's developer key; overrides --blaze-developer-key / BLAZE_DEVELOPER_KEY.
+    #[arg(long, value_name = "KEY", help_heading = credentials::HEADING)]
     pub developer_key: Option<Secret>,
-    /// Bitnob's client id for request signing (default BITNOB_CLIENT_ID).
-    #[arg(long, value_name = "ID")]
+    /// Bitnob's client id for request signing; overrides --bitnob-client-id / BITNOB_CLIENT_ID.
+    #[arg(long, value_name = "ID", help_heading = credentials::HEADING)]
     pub client_id: Option<String>,
-    /// A file holding Bitnob's secret key for request signing (trailing newline ignored;
-    /// default BITNOB_SECRET_KEY).
-    #[arg(long, value_name = "FILE")]
+    /// A file holding Bitnob's secret key for request signing (trailing newline ignored);
+    /// overrides --bitnob-secret-key / BITNOB_SECRET_KEY.
+    #[arg(long, value_name = "FILE", help_heading = credentials::HEADING)]
     pub secret_key_file: Option<PathBuf>,
-    /// Listing commands: fail rather than fetch more than N pages (default 1000).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    pub max_pages: Option<u64>,
+    /// Each provider's credentials, from its flag or environment variable.
+    #[command(flatten)]
+    pub credentials: Credentials,
     /// Which of Bitnob's two documented signing variants to use.
-    #[arg(long, value_enum, value_name = "VARIANT", default_value_t = BitnobSigning::ColonSeparatedHex)]
+    #[arg(long, value_enum, value_name = "VARIANT", default_value_t = BitnobSigning::ColonSeparatedHex, help_heading = "Connection")]
     pub signing_scheme: BitnobSigning,
     /// Accept `http://` delivery URLs where the client refuses them by default (Bitnob), for
     /// local testing.
-    #[arg(long)]
+    #[arg(long, help_heading = "Connection")]
     pub allow_insecure_urls: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table, help_heading = "Output")]
     pub output: TableOrJson,
+}
+
+/// The page cap of the listing commands.
+#[derive(Clone, Copy, Debug, Default, Args)]
+pub struct PagingArgs {
+    /// Fail rather than fetch more than N pages (default 1000).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_pages: Option<u64>,
+}
+
+impl PagingArgs {
+    /// `--max-pages`, else the library default ([`PageLimits::DEFAULT_MAX_PAGES`]).
+    pub fn limits(&self) -> PageLimits {
+        match self.max_pages {
+            Some(n) => PageLimits::default().max_pages(n),
+            None => PageLimits::default(),
+        }
+    }
 }
 
 /// Bitnob's request-signing variants (see `hookbridge_bitnob::SigningScheme`).
@@ -478,42 +500,83 @@ pub enum BitnobSigning {
     ConcatenatedBase64,
 }
 
-/// What `endpoints` does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum EndpointAction {
-    /// Every endpoint (all pages).
-    List,
-    /// Register an endpoint (--url, --event / --all-events, --name / --title, --shop-id).
-    Create,
-    /// One endpoint (--id).
-    Get,
-    /// Change only the given fields of an endpoint (--id, plus any of --url, --event /
-    /// --all-events, --name / --title, --shop-id); the rest stays as it is.
-    Update,
-    /// Delete an endpoint (--id).
-    Delete,
-    /// Generate a new signing secret (--id); printed once.
-    RotateSecret,
+/// The provider and connection every `endpoints` subcommand takes.
+#[derive(Clone, Debug, Args)]
+pub struct EndpointTarget {
+    /// The provider.
+    #[arg(long, value_enum)]
+    pub provider: ProviderArg,
+    /// Connection, credentials and output.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 /// `hookbridge endpoints`.
 #[derive(Clone, Debug, Args)]
 pub struct EndpointsArgs {
     /// The operation.
-    #[arg(value_enum)]
-    pub action: EndpointAction,
-    /// The provider.
-    #[arg(long, value_enum)]
-    pub provider: ProviderArg,
-    /// Connection and output.
+    #[command(subcommand)]
+    pub command: EndpointsCommand,
+}
+
+/// What `endpoints` does.
+#[derive(Clone, Debug, Subcommand)]
+pub enum EndpointsCommand {
+    /// Every endpoint (all pages).
+    List(EndpointsListArgs),
+    /// Register an endpoint.
+    Create(EndpointsCreateArgs),
+    /// One endpoint.
+    Get(EndpointIdArgs),
+    /// Change only the given fields of an endpoint (at least one); the rest stays as it is.
+    Update(EndpointsUpdateArgs),
+    /// Delete an endpoint.
+    Delete(EndpointIdArgs),
+    /// Generate a new signing secret; printed once.
+    RotateSecret(EndpointIdArgs),
+}
+
+impl EndpointsCommand {
+    /// The provider and connection.
+    pub fn target(&self) -> &EndpointTarget {
+        match self {
+            Self::List(a) => &a.target,
+            Self::Create(a) => &a.target,
+            Self::Update(a) => &a.target,
+            Self::Get(a) | Self::Delete(a) | Self::RotateSecret(a) => &a.target,
+        }
+    }
+
+    /// The operation of the unified `Webhook` trait it performs.
+    pub fn operation(&self) -> Operation {
+        match self {
+            Self::List(_) => Operation::List,
+            Self::Create(_) => Operation::Create,
+            Self::Get(_) => Operation::Get,
+            Self::Update(_) => Operation::Update,
+            Self::Delete(_) => Operation::Delete,
+            Self::RotateSecret(_) => Operation::RotateSecret,
+        }
+    }
+}
+
+/// `hookbridge endpoints list`.
+#[derive(Clone, Debug, Args)]
+pub struct EndpointsListArgs {
+    /// Provider and connection.
     #[command(flatten)]
-    pub connection: ConnectionArgs,
-    /// The endpoint id (get, update, delete, rotate-secret).
-    #[arg(long)]
-    pub id: Option<String>,
-    /// A delivery URL (repeatable: BLAZE takes several).
-    #[arg(long = "url", value_name = "URL")]
-    pub urls: Vec<String>,
+    pub target: EndpointTarget,
+    /// Only this shop's webhooks (BLAZE `shopId`; other providers refuse the filter).
+    #[arg(long, value_name = "ID")]
+    pub shop_id: Option<String>,
+    /// Page cap.
+    #[command(flatten)]
+    pub paging: PagingArgs,
+}
+
+/// The endpoint fields `create` and `update` set besides the URLs.
+#[derive(Clone, Debug, Default, Args)]
+pub struct EndpointFields {
     /// An event to receive (repeatable).
     #[arg(long = "event", value_name = "NAME")]
     pub events: Vec<String>,
@@ -526,37 +589,108 @@ pub struct EndpointsArgs {
     /// Same as --name (CHIP calls it `title`).
     #[arg(long)]
     pub title: Option<String>,
-    /// BLAZE's `shopId` (create, update; list: only this shop's webhooks).
+    /// BLAZE's `shopId`.
     #[arg(long, value_name = "ID")]
     pub shop_id: Option<String>,
 }
 
-/// What `events` does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum EventAction {
-    /// Every delivery event (all pages; --webhook-id, --status filter).
-    List,
-    /// One delivery event (--id).
-    Get,
-    /// Re-deliver an event (--id).
-    Retry,
+/// `hookbridge endpoints create`.
+#[derive(Clone, Debug, Args)]
+pub struct EndpointsCreateArgs {
+    /// Provider and connection.
+    #[command(flatten)]
+    pub target: EndpointTarget,
+    /// A delivery URL (repeatable: BLAZE takes several).
+    #[arg(long = "url", value_name = "URL", required = true)]
+    pub urls: Vec<String>,
+    /// Events, name, shop.
+    #[command(flatten)]
+    pub fields: EndpointFields,
+}
+
+/// `hookbridge endpoints update`.
+#[derive(Clone, Debug, Args)]
+pub struct EndpointsUpdateArgs {
+    /// Provider and connection.
+    #[command(flatten)]
+    pub target: EndpointTarget,
+    /// The endpoint id.
+    #[arg(long)]
+    pub id: String,
+    /// The new delivery URL (repeatable: BLAZE takes several).
+    #[arg(long = "url", value_name = "URL")]
+    pub urls: Vec<String>,
+    /// Events, name, shop.
+    #[command(flatten)]
+    pub fields: EndpointFields,
+}
+
+/// `hookbridge endpoints get`, `delete`, `rotate-secret`.
+#[derive(Clone, Debug, Args)]
+pub struct EndpointIdArgs {
+    /// Provider and connection.
+    #[command(flatten)]
+    pub target: EndpointTarget,
+    /// The endpoint id.
+    #[arg(long)]
+    pub id: String,
+}
+
+/// The provider and connection every `events` subcommand takes.
+#[derive(Clone, Debug, Args)]
+pub struct EventsTarget {
+    /// The provider (only Bitnob documents delivery events).
+    #[arg(long, value_enum, default_value = "bitnob")]
+    pub provider: ProviderArg,
+    /// Connection, credentials and output.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 /// `hookbridge events`.
 #[derive(Clone, Debug, Args)]
 pub struct EventsArgs {
     /// The operation.
-    #[arg(value_enum)]
-    pub action: EventAction,
-    /// The provider (only Bitnob documents delivery events).
-    #[arg(long, value_enum, default_value = "bitnob")]
-    pub provider: ProviderArg,
-    /// Connection and output.
+    #[command(subcommand)]
+    pub command: EventsCommand,
+}
+
+/// What `events` does.
+#[derive(Clone, Debug, Subcommand)]
+pub enum EventsCommand {
+    /// Every delivery event (all pages).
+    List(EventsListArgs),
+    /// One delivery event.
+    Get(EventIdArgs),
+    /// Re-deliver an event.
+    Retry(EventIdArgs),
+}
+
+impl EventsCommand {
+    /// The provider and connection.
+    pub fn target(&self) -> &EventsTarget {
+        match self {
+            Self::List(a) => &a.target,
+            Self::Get(a) | Self::Retry(a) => &a.target,
+        }
+    }
+
+    /// The command's name in messages: `events list`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::List(_) => "events list",
+            Self::Get(_) => "events get",
+            Self::Retry(_) => "events retry",
+        }
+    }
+}
+
+/// `hookbridge events list`.
+#[derive(Clone, Debug, Args)]
+pub struct EventsListArgs {
+    /// Provider and connection.
     #[command(flatten)]
-    pub connection: ConnectionArgs,
-    /// The delivery event id (get, retry).
-    #[arg(long)]
-    pub id: Option<String>,
+    pub target: EventsTarget,
     /// List only the events of this webhook.
     #[arg(long, value_name = "ID")]
     pub webhook_id: Option<String>,
@@ -567,6 +701,20 @@ pub struct EventsArgs {
     /// Page size of the requests (all pages are listed).
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
+    /// Page cap.
+    #[command(flatten)]
+    pub paging: PagingArgs,
+}
+
+/// `hookbridge events get`, `retry`.
+#[derive(Clone, Debug, Args)]
+pub struct EventIdArgs {
+    /// Provider and connection.
+    #[command(flatten)]
+    pub target: EventsTarget,
+    /// The delivery event id.
+    #[arg(long)]
+    pub id: String,
 }
 
 /// `hookbridge event-types`.
@@ -612,6 +760,65 @@ mod tests {
             Cli::try_parse_from(["hookbridge", "endpoints", "list", "--provider", "chip", "--api-key", "chip-key-123"])
                 .unwrap();
         assert!(!format!("{cli:#?}").contains("chip-key-123"));
+        let cli = Cli::try_parse_from([
+            "hookbridge",
+            "endpoints",
+            "get",
+            "--provider",
+            "blaze",
+            "--id",
+            "x",
+            "--blaze-partner-key",
+            "partner-key-123",
+            "--bitnob-secret-key",
+            "bitnob-key-123",
+        ])
+        .unwrap();
+        let debug = format!("{cli:#?}");
+        assert!(!debug.contains("partner-key-123") && !debug.contains("bitnob-key-123"), "{debug}");
+    }
+
+    #[test]
+    fn the_documented_invocations_parse_into_their_subcommands() {
+        let parse = |args: &str| Cli::try_parse_from(std::iter::once("hookbridge").chain(args.split(' ')));
+        let endpoints = |args: &str| match parse(args).unwrap().command {
+            Command::Endpoints(e) => e.command,
+            other => panic!("{other:?}"),
+        };
+        let create = endpoints(
+            "endpoints create --provider miex --url https://x --event order.created --base-url https://api.example/v1",
+        );
+        let EndpointsCommand::Create(create) = create else { panic!("{create:?}") };
+        assert_eq!(create.target.provider, ProviderArg::Miex);
+        assert_eq!(create.urls, ["https://x"]);
+        assert_eq!(create.fields.events, ["order.created"]);
+        assert_eq!(create.target.connection.base_url.as_deref(), Some("https://api.example/v1"));
+        let list = endpoints("endpoints list --provider chip --output jsonl --shop-id s --max-pages 3");
+        let EndpointsCommand::List(list) = list else { panic!("{list:?}") };
+        assert_eq!((list.target.connection.output, list.paging.max_pages), (TableOrJson::Jsonl, Some(3)));
+        let cli = parse("-v endpoints list --provider bitnob").unwrap();
+        assert_eq!(cli.verbose, 1);
+        let update = endpoints("endpoints update --provider chip --id 7 --title t --all-events");
+        assert!(matches!(update, EndpointsCommand::Update(u) if u.id == "7" && u.fields.all_events));
+        let rotate = endpoints("endpoints rotate-secret --provider bitnob --id 7");
+        assert_eq!(rotate.operation(), Operation::RotateSecret);
+        match parse("events list --status failed --webhook-id w --limit 5").unwrap().command {
+            Command::Events(EventsArgs { command: EventsCommand::List(list) }) => {
+                assert_eq!(list.target.provider, ProviderArg::Bitnob, "the default provider");
+                assert_eq!((list.status.as_deref(), list.limit), (Some("failed"), Some(5)));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            parse("events retry --id e1").unwrap().command,
+            Command::Events(EventsArgs { command: EventsCommand::Retry(EventIdArgs { ref id, .. }) }) if id == "e1"
+        ));
+        for refused in
+            ["endpoints get --provider chip", "endpoints create --provider chip", "events get", "endpoints list"]
+        {
+            let err = parse(refused).unwrap_err();
+            assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument, "{refused}");
+        }
     }
 
     #[test]

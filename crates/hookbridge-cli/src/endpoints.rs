@@ -1,8 +1,9 @@
 //! The management commands: `endpoints` (through the unified [`Webhook`] trait), `events` and
 //! `event-types` (Bitnob), `public-key` (CHIP).
 //!
-//! Credentials come from `--api-key` / `--developer-key` or the environment ([`ENV_VARS`]) and are
-//! held as [`Secret`]s: never printed, never part of an error message. An operation the provider
+//! Credentials come from `--api-key` / `--developer-key` / `--client-id` / `--secret-key-file`, else
+//! the provider's own flag or environment variable ([`crate::credentials`]), and are held as
+//! [`Secret`]s: never printed, never part of an error message. An operation the provider
 //! does not document exits 1 with one line naming the provider and the operation, before any
 //! request is sent.
 
@@ -25,36 +26,13 @@ use serde_json::{Value, json};
 
 use crate::CliError;
 use crate::cli::{
-    BitnobSigning, ConnectionArgs, EndpointAction, EndpointsArgs, EventAction, EventTypesArgs, EventsArgs,
-    PublicKeyArgs, TableOrJson,
+    BitnobSigning, ConnectionArgs, EndpointFields, EndpointsArgs, EndpointsCommand, EventTypesArgs, EventsArgs,
+    EventsCommand, PublicKeyArgs, TableOrJson,
 };
 use crate::output::{
     Table, endpoint_pairs, endpoints_table, redact_endpoint_json, write_json, write_json_line, write_json_lines,
     write_pairs,
 };
-
-/// The environment variables holding each provider's credentials (Bitnob: the client id and
-/// secret key for request signing, or the older bearer key).
-pub const ENV_VARS: [(ProviderId, &[&str]); 5] = [
-    (ProviderId::Miex, &["MIEX_API_KEY"]),
-    (ProviderId::Blaze, &["BLAZE_PARTNER_KEY", "BLAZE_DEVELOPER_KEY"]),
-    (ProviderId::Bitnob, &["BITNOB_CLIENT_ID", "BITNOB_SECRET_KEY", "BITNOB_API_KEY"]),
-    (ProviderId::AbbeyCross, &["ABBEYCROSS_API_TOKEN"]),
-    (ProviderId::Chip, &["CHIP_API_KEY"]),
-];
-
-/// The flag's value, else the environment variable's (an empty variable counts as unset).
-fn credential(flag: Option<&Secret>, env: &str, provider: ProviderId, flag_name: &str) -> Result<Secret, CliError> {
-    if let Some(secret) = flag {
-        return Ok(secret.clone());
-    }
-    match std::env::var(env) {
-        Ok(value) if !value.is_empty() => Ok(Secret::new(value)),
-        _ => {
-            Err(CliError::usage(format!("no {} credentials: set {env} (or pass {flag_name})", provider.display_name())))
-        }
-    }
-}
 
 fn config(conn: &ConnectionArgs, provider: ProviderId, default: Option<&str>) -> Result<ClientConfig, CliError> {
     let base = match (&conn.base_url, default) {
@@ -70,26 +48,24 @@ fn config(conn: &ConnectionArgs, provider: ProviderId, default: Option<&str>) ->
     ClientConfig::new(base).map_err(|e| CliError::usage(e.to_string()))
 }
 
-fn env_nonempty(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
 /// The note printed on stderr when a Bitnob bearer key is used.
 pub const BITNOB_BEARER_NOTE: &str = "note: BITNOB_API_KEY / --api-key selects Bitnob's older bearer secret-key scheme; \
 set BITNOB_CLIENT_ID and BITNOB_SECRET_KEY (or --client-id and --secret-key-file) for the documented HMAC request signing";
 
 /// How the CLI authenticates to Bitnob: request signing when a client id and secret key are
-/// given (flags, then `BITNOB_CLIENT_ID` / `BITNOB_SECRET_KEY`); otherwise, explicitly, the older
-/// bearer scheme with `--api-key` / `BITNOB_API_KEY` (a note on stderr says so).
+/// given (`--client-id` / `--secret-key-file`, then `BITNOB_CLIENT_ID` / `BITNOB_SECRET_KEY` or
+/// their flags); otherwise, explicitly, the older bearer scheme with `--api-key`, then
+/// `BITNOB_API_KEY` (a note on stderr says so).
 pub fn bitnob_auth(conn: &ConnectionArgs) -> Result<BitnobAuth, CliError> {
-    let client_id = conn.client_id.clone().or_else(|| env_nonempty("BITNOB_CLIENT_ID"));
+    let creds = &conn.credentials;
+    let client_id = conn.client_id.clone().or_else(|| creds.get("BITNOB_CLIENT_ID").map(|id| id.expose().to_owned()));
     let secret_key = match &conn.secret_key_file {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| CliError::usage(format!("cannot read --secret-key-file {}: {e}", path.display())))?;
             Some(Secret::new(text.trim_end_matches(['\r', '\n'])))
         }
-        None => env_nonempty("BITNOB_SECRET_KEY").map(Secret::new),
+        None => creds.get("BITNOB_SECRET_KEY").cloned(),
     };
     match (client_id, secret_key) {
         (Some(id), Some(secret)) => {
@@ -107,66 +83,56 @@ pub fn bitnob_auth(conn: &ConnectionArgs) -> Result<BitnobAuth, CliError> {
             "Bitnob request signing needs the client id too: set BITNOB_CLIENT_ID (or pass --client-id)",
         )),
         (None, None) => {
-            let key =
-                conn.api_key.clone().or_else(|| env_nonempty("BITNOB_API_KEY").map(Secret::new)).ok_or_else(|| {
-                    CliError::usage(
-                        "no Bitnob credentials: set BITNOB_CLIENT_ID and BITNOB_SECRET_KEY (or pass --client-id and \
-                         --secret-key-file); BITNOB_API_KEY selects the older bearer scheme",
-                    )
-                })?;
+            let key = creds.require("BITNOB_API_KEY", ("--api-key", conn.api_key.as_ref())).map_err(|_| {
+                CliError::usage(
+                    "no Bitnob credentials: set BITNOB_CLIENT_ID and BITNOB_SECRET_KEY (or pass --client-id and \
+                     --secret-key-file); BITNOB_API_KEY selects the older bearer scheme",
+                )
+            })?;
             eprintln!("{BITNOB_BEARER_NOTE}");
             Ok(BitnobAuth::legacy_bearer(key))
         }
     }
 }
 
-/// A Bitnob client from the connection flags (see [`bitnob_auth`]).
-pub fn bitnob_client(conn: &ConnectionArgs) -> Result<BitnobClient, CliError> {
+/// A Bitnob client from the connection flags (see [`bitnob_auth`]), listing at most as many
+/// pages as `limits` allows.
+pub fn bitnob_client(conn: &ConnectionArgs, limits: PageLimits) -> Result<BitnobClient, CliError> {
     let auth = bitnob_auth(conn)?;
     let config = config(conn, ProviderId::Bitnob, Some(hookbridge_bitnob::DEFAULT_BASE_URL))?;
-    Ok(BitnobClient::with_config(config, auth)?
-        .allow_insecure_urls(conn.allow_insecure_urls)
-        .page_limits(page_limits(conn)))
+    Ok(BitnobClient::with_config(config, auth)?.allow_insecure_urls(conn.allow_insecure_urls).page_limits(limits))
 }
 
-/// A CHIP client from the connection flags.
-pub fn chip_client(conn: &ConnectionArgs) -> Result<ChipClient, CliError> {
-    let key = credential(conn.api_key.as_ref(), "CHIP_API_KEY", ProviderId::Chip, "--api-key")?;
+/// A CHIP client from the connection flags: `--api-key`, else `CHIP_API_KEY` (or
+/// `--chip-api-key`).
+pub fn chip_client(conn: &ConnectionArgs, limits: PageLimits) -> Result<ChipClient, CliError> {
+    let key = conn.credentials.require("CHIP_API_KEY", ("--api-key", conn.api_key.as_ref()))?;
     let config = config(conn, ProviderId::Chip, Some(ChipClient::DEFAULT_BASE_URL))?;
-    Ok(ChipClient::with_config(config, key)?.page_limits(page_limits(conn)))
+    Ok(ChipClient::with_config(config, key)?.page_limits(limits))
 }
 
-/// The page limits of the listing commands: `--max-pages`, else the library default
-/// ([`PageLimits::DEFAULT_MAX_PAGES`]).
-pub fn page_limits(conn: &ConnectionArgs) -> PageLimits {
-    match conn.max_pages {
-        Some(n) => PageLimits::default().max_pages(n),
-        None => PageLimits::default(),
-    }
-}
-
-/// The client for `provider`, as the unified trait object.
-pub fn client(provider: ProviderId, conn: &ConnectionArgs) -> Result<Box<dyn Webhook>, CliError> {
+/// The client for `provider`, as the unified trait object. The generic credential flags
+/// (`--api-key`, `--developer-key`) override the provider's own flag and environment variable.
+pub fn client(provider: ProviderId, conn: &ConnectionArgs, limits: PageLimits) -> Result<Box<dyn Webhook>, CliError> {
+    let creds = &conn.credentials;
+    let api_key = ("--api-key", conn.api_key.as_ref());
     Ok(match provider {
         ProviderId::Miex => {
-            let key = credential(conn.api_key.as_ref(), "MIEX_API_KEY", provider, "--api-key")?;
+            let key = creds.require("MIEX_API_KEY", api_key)?;
             Box::new(MiexClient::with_config(config(conn, provider, None)?, key)?)
         }
         ProviderId::Blaze => {
-            let partner = credential(conn.api_key.as_ref(), "BLAZE_PARTNER_KEY", provider, "--api-key")?;
-            let developer =
-                credential(conn.developer_key.as_ref(), "BLAZE_DEVELOPER_KEY", provider, "--developer-key")?;
+            let partner = creds.require("BLAZE_PARTNER_KEY", api_key)?;
+            let developer = creds.require("BLAZE_DEVELOPER_KEY", ("--developer-key", conn.developer_key.as_ref()))?;
             let config = config(conn, provider, Some(hookbridge_blaze::DEFAULT_BASE_URL))?;
-            Box::new(
-                BlazeClient::with_config(config, BlazeKeys::new(partner, developer))?.page_limits(page_limits(conn)),
-            )
+            Box::new(BlazeClient::with_config(config, BlazeKeys::new(partner, developer))?.page_limits(limits))
         }
-        ProviderId::Bitnob => Box::new(bitnob_client(conn)?),
+        ProviderId::Bitnob => Box::new(bitnob_client(conn, limits)?),
         ProviderId::AbbeyCross => {
-            let token = credential(conn.api_key.as_ref(), "ABBEYCROSS_API_TOKEN", provider, "--api-key")?;
+            let token = creds.require("ABBEYCROSS_API_TOKEN", api_key)?;
             Box::new(AbbeyCrossClient::with_config(config(conn, provider, None)?, token)?)
         }
-        ProviderId::Chip => Box::new(chip_client(conn)?),
+        ProviderId::Chip => Box::new(chip_client(conn, limits)?),
         other => return Err(CliError::usage(format!("no management client for {other}"))),
     })
 }
@@ -237,18 +203,20 @@ impl Progress {
     }
 }
 
-fn spec_from_args(args: &EndpointsArgs) -> Result<EndpointSpec, CliError> {
+fn parse_urls(urls: &[String]) -> Result<Vec<DeliveryUrl>, CliError> {
+    urls.iter().map(|url| url.parse().map_err(|e| CliError::usage(format!("--url `{url}`: {e}")))).collect()
+}
+
+fn spec_from_args(urls: &[String], fields: &EndpointFields) -> Result<EndpointSpec, CliError> {
     let mut spec = EndpointSpec::default();
-    for url in &args.urls {
-        spec.urls.push(url.parse().map_err(|e| CliError::usage(format!("--url `{url}`: {e}")))?);
-    }
-    spec.events = if args.all_events {
+    spec.urls = parse_urls(urls)?;
+    spec.events = if fields.all_events {
         EventSelection::All
     } else {
-        EventSelection::Only(args.events.iter().map(|e| EventType::new(e.as_str())).collect())
+        EventSelection::Only(fields.events.iter().map(|e| EventType::new(e.as_str())).collect())
     };
-    spec.name = args.name.clone().or_else(|| args.title.clone());
-    if let Some(shop) = &args.shop_id {
+    spec.name = fields.name.clone().or_else(|| fields.title.clone());
+    if let Some(shop) = &fields.shop_id {
         spec = spec.provider_field("shopId", shop.as_str());
     }
     Ok(spec)
@@ -256,21 +224,21 @@ fn spec_from_args(args: &EndpointsArgs) -> Result<EndpointSpec, CliError> {
 
 /// The fields `update` changes: only the flags given (`--url`, `--event` / `--all-events`,
 /// `--name` / `--title`, `--shop-id`).
-fn update_from_args(args: &EndpointsArgs) -> Result<EndpointUpdate, CliError> {
+fn update_from_args(urls: &[String], fields: &EndpointFields) -> Result<EndpointUpdate, CliError> {
     let mut update = EndpointUpdate::new();
-    for url in &args.urls {
-        let url: DeliveryUrl = url.parse().map_err(|e| CliError::usage(format!("--url `{url}`: {e}")))?;
+    for url in parse_urls(urls)? {
         update = update.url(url);
     }
-    if args.all_events {
+    if fields.all_events {
         update = update.all_events();
-    } else if !args.events.is_empty() {
-        update = update.events(EventSelection::Only(args.events.iter().map(|e| EventType::new(e.as_str())).collect()));
+    } else if !fields.events.is_empty() {
+        update =
+            update.events(EventSelection::Only(fields.events.iter().map(|e| EventType::new(e.as_str())).collect()));
     }
-    if let Some(name) = args.name.clone().or_else(|| args.title.clone()) {
+    if let Some(name) = fields.name.clone().or_else(|| fields.title.clone()) {
         update = update.name(name);
     }
-    if let Some(shop) = &args.shop_id {
+    if let Some(shop) = &fields.shop_id {
         update = update.provider_field("shopId", shop.as_str());
     }
     if update.is_empty() {
@@ -291,8 +259,7 @@ fn cli_hint(err: hookbridge_core::Error) -> CliError {
     }
 }
 
-fn endpoint_id(id: Option<&str>, what: &str) -> Result<EndpointId, CliError> {
-    let id = id.ok_or_else(|| CliError::usage(format!("{what} needs --id ID")))?;
+fn endpoint_id(id: &str) -> Result<EndpointId, CliError> {
     EndpointId::new(id).map_err(|e| CliError::usage(e.to_string()))
 }
 
@@ -328,24 +295,21 @@ fn write_secret(out: &mut dyn Write, secret: &Secret) -> std::io::Result<()> {
 
 /// Runs `hookbridge endpoints`.
 pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let provider: ProviderId = args.provider.into();
-    let format = args.connection.output;
-    let op = match args.action {
-        EndpointAction::List => Operation::List,
-        EndpointAction::Create => Operation::Create,
-        EndpointAction::Get => Operation::Get,
-        EndpointAction::Update => Operation::Update,
-        EndpointAction::Delete => Operation::Delete,
-        EndpointAction::RotateSecret => Operation::RotateSecret,
+    let target = args.command.target();
+    let provider: ProviderId = target.provider.into();
+    let format = target.connection.output;
+    check_supported(provider, args.command.operation())?;
+    let limits = match &args.command {
+        EndpointsCommand::List(list) => list.paging.limits(),
+        _ => PageLimits::default(),
     };
-    check_supported(provider, op)?;
-    let client = client(provider, &args.connection)?;
-    match args.action {
-        EndpointAction::List => {
+    let client = client(provider, &target.connection, limits)?;
+    match &args.command {
+        EndpointsCommand::List(list) => {
             let mut progress = Progress::new("endpoints");
             let mut endpoints = Vec::new();
             let mut filter = ListFilter::new();
-            if let Some(shop) = &args.shop_id {
+            if let Some(shop) = &list.shop_id {
                 filter = filter.provider_field("shopId", shop.as_str());
             }
             let mut stream = client.list_filtered(&filter);
@@ -382,22 +346,22 @@ pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<
                 TableOrJson::Table => endpoints_table(&endpoints).write(out, "")?,
             }
         }
-        EndpointAction::Create => {
-            let spec = spec_from_args(args)?;
+        EndpointsCommand::Create(create) => {
+            let spec = spec_from_args(&create.urls, &create.fields)?;
             let created = client.create(&spec).await.map_err(cli_hint)?;
             write_endpoint(out, format, &created)?;
         }
-        EndpointAction::Get => {
-            let id = endpoint_id(args.id.as_deref(), "get")?;
+        EndpointsCommand::Get(get) => {
+            let id = endpoint_id(&get.id)?;
             write_endpoint(out, format, &client.get(&id).await?)?;
         }
-        EndpointAction::Update => {
-            let id = endpoint_id(args.id.as_deref(), "update")?;
-            let update = update_from_args(args)?;
-            write_endpoint(out, format, &client.update(&id, &update).await.map_err(cli_hint)?)?;
+        EndpointsCommand::Update(update) => {
+            let id = endpoint_id(&update.id)?;
+            let changes = update_from_args(&update.urls, &update.fields)?;
+            write_endpoint(out, format, &client.update(&id, &changes).await.map_err(cli_hint)?)?;
         }
-        EndpointAction::Delete => {
-            let id = endpoint_id(args.id.as_deref(), "delete")?;
+        EndpointsCommand::Delete(delete) => {
+            let id = endpoint_id(&delete.id)?;
             client.delete(&id).await?;
             match format {
                 TableOrJson::Json => {
@@ -409,8 +373,8 @@ pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<
                 TableOrJson::Table => writeln!(out, "deleted {} endpoint {id}", provider.display_name())?,
             }
         }
-        EndpointAction::RotateSecret => {
-            let id = endpoint_id(args.id.as_deref(), "rotate-secret")?;
+        EndpointsCommand::RotateSecret(rotate) => {
+            let id = endpoint_id(&rotate.id)?;
             let secret = client.rotate_secret(&id).await?;
             match format {
                 TableOrJson::Json => {
@@ -435,26 +399,27 @@ fn require_provider(actual: ProviderId, expected: ProviderId, operation: &str, w
 
 /// Runs `hookbridge events` (Bitnob delivery events).
 pub async fn run_events(args: &EventsArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let action = match args.action {
-        EventAction::List => "events list",
-        EventAction::Get => "events get",
-        EventAction::Retry => "events retry",
+    let target = args.command.target();
+    let name = args.command.name();
+    require_provider(target.provider.into(), ProviderId::Bitnob, name, "only Bitnob documents delivery events")?;
+    let limits = match &args.command {
+        EventsCommand::List(list) => list.paging.limits(),
+        _ => PageLimits::default(),
     };
-    require_provider(args.provider.into(), ProviderId::Bitnob, action, "only Bitnob documents delivery events")?;
-    let client = bitnob_client(&args.connection)?;
-    let format = args.connection.output;
-    match args.action {
-        EventAction::List => {
+    let client = bitnob_client(&target.connection, limits)?;
+    let format = target.connection.output;
+    match &args.command {
+        EventsCommand::List(list) => {
             let mut options = ListEventsOptions::new();
-            if let Some(limit) = args.limit {
+            if let Some(limit) = list.limit {
                 options = options.limit(limit);
             }
-            if let Some(status) = &args.status {
+            if let Some(status) = &list.status {
                 let status: DeliveryStatus =
                     status.parse().map_err(|_| CliError::usage(format!("invalid --status `{status}`")))?;
                 options = options.status(status);
             }
-            if let Some(id) = &args.webhook_id {
+            if let Some(id) = &list.webhook_id {
                 options = options.webhook_id(WebhookId::new(id.as_str()).map_err(|e| CliError::usage(e.to_string()))?);
             }
             options.validate().map_err(|e| CliError::usage(e.to_string()))?;
@@ -480,6 +445,7 @@ pub async fn run_events(args: &EventsArgs, out: &mut dyn Write) -> Result<(), Cl
                 TableOrJson::Table if events.is_empty() => writeln!(out, "no delivery events")?,
                 TableOrJson::Table => {
                     let mut table = Table::new(["id", "type", "webhook", "status", "attempts", "http", "created"]);
+                    table.status_column("status");
                     for e in &events {
                         let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
                         table.row([
@@ -500,8 +466,8 @@ pub async fn run_events(args: &EventsArgs, out: &mut dyn Write) -> Result<(), Cl
                 }
             }
         }
-        EventAction::Get => {
-            let id = args.id.as_deref().ok_or_else(|| CliError::usage("events get needs --id ID"))?;
+        EventsCommand::Get(get) => {
+            let id = get.id.as_str();
             let event = client.events().get(id).await?;
             match format {
                 TableOrJson::Json => write_json(out, &event)?,
@@ -512,8 +478,8 @@ pub async fn run_events(args: &EventsArgs, out: &mut dyn Write) -> Result<(), Cl
                 }
             }
         }
-        EventAction::Retry => {
-            let id = args.id.as_deref().ok_or_else(|| CliError::usage("events retry needs --id ID"))?;
+        EventsCommand::Retry(retry) => {
+            let id = retry.id.as_str();
             let result = client.events().retry(id).await?;
             match format {
                 TableOrJson::Json => write_json(out, &result)?,
@@ -556,7 +522,7 @@ pub async fn run_event_types(args: &EventTypesArgs, out: &mut dyn Write) -> Resu
         "event-types",
         "only Bitnob serves its event catalogue",
     )?;
-    let client = bitnob_client(&args.connection)?;
+    let client = bitnob_client(&args.connection, PageLimits::default())?;
     let types = client.webhooks().event_types().await?;
     match args.connection.output {
         TableOrJson::Json => write_json(out, &types)?,
@@ -580,7 +546,7 @@ pub async fn run_event_types(args: &EventTypesArgs, out: &mut dyn Write) -> Resu
 /// Runs `hookbridge public-key` (CHIP's company public key).
 pub async fn run_public_key(args: &PublicKeyArgs, out: &mut dyn Write) -> Result<(), CliError> {
     require_provider(args.provider.into(), ProviderId::Chip, "public-key", "only CHIP publishes a company public key")?;
-    let client = chip_client(&args.connection)?;
+    let client = chip_client(&args.connection, PageLimits::default())?;
     let pem = client.public_key().get().await?;
     match args.connection.output {
         TableOrJson::Json => write_json(out, &json!({"provider": "chip", "public_key": pem.as_str()}))?,

@@ -162,6 +162,7 @@ async fn list(args: &InboxListArgs, out: &mut dyn Write) -> Result<(), CliError>
                 "NEXT ATTEMPT",
                 "LAST ERROR",
             ]);
+            table.status_column("STATE");
             for r in &records {
                 let due = matches!(r.state, hookbridge_inbox::State::Pending | hookbridge_inbox::State::Failed);
                 table.row([

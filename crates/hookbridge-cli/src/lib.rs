@@ -11,8 +11,8 @@
 //! | `hookbridge listen` | a local receiver that verifies every delivery, prints it as a JSON line, and can forward it re-signed as Standard Webhooks | axum, the receivers |
 //! | `hookbridge listen --inbox URL` | the same receiver, storing each verified delivery in the durable inbox before answering | `hookbridge-inbox` |
 //! | `hookbridge inbox work`, `list`, `show`, `retry`, `purge` | workers forwarding stored deliveries to the application with retries; operating the inbox | `hookbridge-inbox` |
-//! | `hookbridge endpoints` | list / create / get / update / delete / rotate-secret through the unified trait | the five clients |
-//! | `hookbridge events`, `event-types` | Bitnob's delivery events and event catalogue | `hookbridge-bitnob` |
+//! | `hookbridge endpoints list`, `create`, `get`, `update`, `delete`, `rotate-secret` | endpoint management through the unified trait; credentials from the environment ([`credentials`]) | the five clients |
+//! | `hookbridge events list`, `get`, `retry`; `event-types` | Bitnob's delivery events and event catalogue | `hookbridge-bitnob` |
 //! | `hookbridge public-key` | CHIP's company public key | `hookbridge-chip` |
 //!
 //! Every command and flag is described in `docs/cli.md`.
@@ -63,6 +63,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 pub mod cli;
+pub mod credentials;
 pub mod endpoints;
 pub mod inbox_cmd;
 pub mod listen;
@@ -202,9 +203,13 @@ pub fn run(cli: cli::Cli) -> ExitCode {
 
 /// Executes a command, writing its output to stdout. Returns the exit code of a command that
 /// completed (0, or 1 for a tour with a failed step).
+///
+/// Output goes through an [`anstream::AutoStream`]: the styles of tables (headers, status
+/// columns) reach a terminal, and are dropped when stdout is piped or redirected, or when
+/// `NO_COLOR` is set to a non-empty value (`CLICOLOR_FORCE` keeps them even in a pipe;
+/// `NO_COLOR` wins over it). Completion scripts and the man page are written unfiltered.
 pub async fn execute(cli: cli::Cli) -> Result<u8, CliError> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = anstream::AutoStream::auto(std::io::stdout()).lock();
     match cli.command {
         cli::Command::Tour(args) => tour::run(&args, &mut out).await.map(|ok| if ok { 0 } else { 1 }),
         cli::Command::Verify(args) => verify_cmd::run(&args, &mut out).await.map(|()| 0),
@@ -226,14 +231,16 @@ pub async fn execute(cli: cli::Cli) -> Result<u8, CliError> {
         cli::Command::EventTypes(args) => endpoints::run_event_types(&args, &mut out).await.map(|()| 0),
         cli::Command::PublicKey(args) => endpoints::run_public_key(&args, &mut out).await.map(|()| 0),
         cli::Command::Completions(args) => {
+            let mut raw = out.into_inner();
             let mut command = <cli::Cli as clap::CommandFactory>::command();
-            clap_complete::generate(args.shell, &mut command, "hookbridge", &mut out);
+            clap_complete::generate(args.shell, &mut command, "hookbridge", &mut raw);
             Ok(0)
         }
         cli::Command::Man => {
+            let mut raw = out.into_inner();
             let command = <cli::Cli as clap::CommandFactory>::command();
             clap_mangen::Man::new(command)
-                .render(&mut out)
+                .render(&mut raw)
                 .map_err(|e| CliError::failed(format!("cannot write the man page: {e}")))?;
             Ok(0)
         }

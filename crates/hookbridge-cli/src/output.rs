@@ -1,10 +1,14 @@
 //! Output: aligned text tables, JSON, and the [`DeliveryView`] every verifying command prints.
 //!
 //! Tables are formatted by hand ([`Table`]): the CLI needs left-aligned columns and nothing else,
-//! which is a few lines of code — smaller than any table crate's dependency tree.
+//! which is a few lines of code — smaller than any table crate's dependency tree. Their headers
+//! and status columns are styled with `anstyle`; the CLI writes its output through
+//! `anstream::AutoStream`, which drops the styles when stdout is not a terminal or `NO_COLOR`
+//! is set.
 
 use std::io::{self, Write};
 
+use anstyle::{AnsiColor, Color, Style};
 use bytes::Bytes;
 use hookbridge_core::{Delivery, Endpoint, EndpointStatus, EventSelection, Subject, Timestamp};
 use serde::Serialize;
@@ -143,17 +147,44 @@ impl DeliveryView {
     }
 }
 
+/// The style of table headers.
+pub const HEADER_STYLE: Style = Style::new().bold().fg_color(Some(Color::Ansi(AnsiColor::Cyan)));
+
+/// The style of the rule under table headers.
+pub const RULE_STYLE: Style = Style::new().dimmed();
+
+/// The style of a status cell: green for success (`active`, `ok`, `delivered`, `done`), yellow
+/// for waiting or skipped (`inactive`, `pending`, `processing`, `retrying`, `skipped`), red for
+/// failure (`failed`, `dead`, `deleted`), dimmed for `n/a`; anything else plain.
+pub fn status_style(status: &str) -> Style {
+    let colour = |c: AnsiColor| Style::new().fg_color(Some(Color::Ansi(c)));
+    match status.to_ascii_lowercase().as_str() {
+        "active" | "ok" | "delivered" | "success" | "done" | "queued" => colour(AnsiColor::Green),
+        "inactive" | "disabled" | "pending" | "processing" | "retrying" | "skipped" => colour(AnsiColor::Yellow),
+        "failed" | "dead" | "deleted" | "error" => colour(AnsiColor::Red),
+        "n/a" => Style::new().dimmed(),
+        _ => Style::new(),
+    }
+}
+
 /// A table of left-aligned text columns.
+///
+/// [`write`](Self::write) styles it with ANSI escapes — bold headers, a dimmed rule, coloured
+/// [status columns](Self::status_column) — and is meant for a stream that drops them where
+/// colour is off: the CLI writes through an [`anstream::AutoStream`], which keeps them only on a
+/// terminal and without `NO_COLOR` (or with `CLICOLOR_FORCE`). Columns are aligned on the text
+/// alone, so the escapes never shift them. [`render`](Self::render) gives the plain lines.
 #[derive(Clone, Debug, Default)]
 pub struct Table {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
+    status_columns: Vec<usize>,
 }
 
 impl Table {
     /// A table with these column titles.
     pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(header: I) -> Self {
-        Self { header: header.into_iter().map(Into::into).collect(), rows: Vec::new() }
+        Self { header: header.into_iter().map(Into::into).collect(), rows: Vec::new(), status_columns: Vec::new() }
     }
 
     /// Adds a row (missing cells are blank, extra cells are dropped).
@@ -161,6 +192,15 @@ impl Table {
         let mut row: Vec<String> = cells.into_iter().map(Into::into).collect();
         row.resize(self.header.len(), String::new());
         self.rows.push(row);
+        self
+    }
+
+    /// Styles the cells of the column titled `title` with [`status_style`] (no such column:
+    /// nothing changes).
+    pub fn status_column(&mut self, title: &str) -> &mut Self {
+        if let Some(i) = self.header.iter().position(|h| h == title) {
+            self.status_columns.push(i);
+        }
         self
     }
 
@@ -174,40 +214,63 @@ impl Table {
         self.rows.is_empty()
     }
 
-    /// The table as lines, each prefixed with `indent`: header, a rule, the rows. The last column
-    /// is not padded. Line breaks inside a cell are shown as `⏎`.
+    /// The table as plain lines, each prefixed with `indent`: header, a rule, the rows. The last
+    /// column is not padded. Line breaks inside a cell are shown as `⏎`.
     pub fn render(&self, indent: &str) -> Vec<String> {
-        let clean = |s: &str| s.replace(['\n', '\r'], "⏎");
-        let widths: Vec<usize> = (0..self.header.len())
+        self.lines(indent, false)
+    }
+
+    /// [`render`](Self::render) with ANSI styles: the same lines once the escapes are removed.
+    pub fn render_styled(&self, indent: &str) -> Vec<String> {
+        self.lines(indent, true)
+    }
+
+    fn lines(&self, indent: &str, styled: bool) -> Vec<String> {
+        let clean = |s: &String| s.replace(['\n', '\r'], "⏎");
+        let header: Vec<String> = self.header.iter().map(clean).collect();
+        let rows: Vec<Vec<String>> = self.rows.iter().map(|r| r.iter().map(clean).collect()).collect();
+        let widths: Vec<usize> = (0..header.len())
             .map(|i| {
-                std::iter::once(&self.header[i])
-                    .chain(self.rows.iter().map(|r| &r[i]))
-                    .map(|s| clean(s).chars().count())
+                std::iter::once(&header[i])
+                    .chain(rows.iter().map(|r| &r[i]))
+                    .map(|s| s.chars().count())
                     .max()
                     .unwrap_or(0)
             })
             .collect();
-        let line = |cells: &[String]| {
-            let last = cells.len().saturating_sub(1);
+        // Cells after the last one with text are left out and that one's trailing blanks
+        // dropped, so no line ends in spaces (nor in an escape after them).
+        let line = |cells: &[String], style: &dyn Fn(usize, &str) -> Style| {
+            let Some(last) = cells.iter().rposition(|c| !c.trim_end().is_empty()) else {
+                return indent.trim_end().to_owned();
+            };
             let mut s = String::from(indent);
-            for (i, cell) in cells.iter().enumerate() {
-                let cell = clean(cell);
-                s.push_str(&cell);
+            for (i, cell) in cells.iter().enumerate().take(last + 1) {
+                let text = if i == last { cell.trim_end() } else { cell.as_str() };
+                let style = if styled { style(i, text) } else { Style::new() };
+                if style.is_plain() {
+                    s.push_str(text);
+                } else {
+                    s.push_str(&format!("{style}{text}{style:#}"));
+                }
                 if i < last {
                     s.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
                 }
             }
-            s.trim_end().to_owned()
+            s
         };
         let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-        let mut out = vec![line(&self.header), line(&rule)];
-        out.extend(self.rows.iter().map(|r| line(r)));
+        let mut out = vec![line(&header, &|_, _| HEADER_STYLE), line(&rule, &|_, _| RULE_STYLE)];
+        let cell_style =
+            |i: usize, text: &str| if self.status_columns.contains(&i) { status_style(text) } else { Style::new() };
+        out.extend(rows.iter().map(|r| line(r, &cell_style)));
         out
     }
 
-    /// Writes [`render`](Self::render) to `out`.
+    /// Writes [`render_styled`](Self::render_styled) to `out` (see the type's documentation on
+    /// where the styles end up).
     pub fn write(&self, out: &mut dyn Write, indent: &str) -> io::Result<()> {
-        for l in self.render(indent) {
+        for l in self.render_styled(indent) {
             writeln!(out, "{l}")?;
         }
         Ok(())
@@ -362,6 +425,7 @@ fn redact_url_values(list: &mut [Value]) {
 /// A table of endpoints: provider, id, status, URLs (URL tokens redacted), events, name.
 pub fn endpoints_table(endpoints: &[Endpoint]) -> Table {
     let mut table = Table::new(["provider", "id", "status", "urls", "events", "name"]);
+    table.status_column("status");
     for e in endpoints {
         table.row([
             e.provider.display_name().to_owned(),
@@ -443,6 +507,48 @@ mod tests {
                 "  CHIP Collect  FAILED  two⏎lines",
             ]
         );
+    }
+
+    #[test]
+    fn styled_tables_colour_headers_and_statuses_and_align_on_the_text() {
+        let mut t = Table::new(["provider", "status", "name"]);
+        t.status_column("status");
+        t.row(["CHIP Collect", "active", "orders"]).row(["BLAZE", "failed", ""]).row(["x", "", ""]);
+        let styled = t.render_styled("  ");
+        assert!(styled[0].contains(&format!("{HEADER_STYLE}provider{HEADER_STYLE:#}")), "{:?}", styled[0]);
+        assert!(styled[2].contains(&format!(
+            "{}active{}",
+            status_style("active"),
+            status_style("active").render_reset()
+        )));
+        assert!(styled[3].contains("\u{1b}[31mfailed"), "red: {:?}", styled[3]);
+        // Without the escapes, exactly the plain table: the styles never shift a column.
+        let stripped: Vec<String> = styled.iter().map(|l| anstream::adapter::strip_str(l).to_string()).collect();
+        assert_eq!(stripped, t.render("  "));
+        assert_eq!(
+            stripped,
+            [
+                "  provider      status  name",
+                "  ────────────  ──────  ──────",
+                "  CHIP Collect  active  orders",
+                "  BLAZE         failed",
+                "  x",
+            ]
+        );
+        assert!(styled.iter().all(|l| !l.ends_with(' ')), "{styled:?}");
+    }
+
+    #[test]
+    fn the_stream_decides_whether_styles_reach_the_output() {
+        let mut t = Table::new(["a", "b"]);
+        t.row(["1", "2"]);
+        let mut always = anstream::AutoStream::new(Vec::new(), anstream::ColorChoice::Always);
+        t.write(&mut always, "").unwrap();
+        let always = String::from_utf8(always.into_inner()).unwrap();
+        assert!(always.contains('\u{1b}'), "{always:?}");
+        let mut never = anstream::AutoStream::new(Vec::new(), anstream::ColorChoice::Never);
+        t.write(&mut never, "").unwrap();
+        assert_eq!(String::from_utf8(never.into_inner()).unwrap(), "a  b\n─  ─\n1  2\n");
     }
 
     #[test]

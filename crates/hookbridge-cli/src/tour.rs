@@ -113,6 +113,7 @@ impl Report<'_> {
         }
         writeln!(self.out, "[{}/{STEPS}] {}", self.done, step.title)?;
         let mut table = Table::new(["provider", "result", "detail"]);
+        table.status_column("result");
         for (who, outcome, detail) in &step.rows {
             table.row([who.clone(), outcome.label().to_owned(), detail.clone()]);
         }
@@ -460,7 +461,7 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
     }
     if !all.is_empty() {
         step.extra.push("  The same endpoints in the unified model:".into());
-        step.extra.extend(endpoints_table(&all).render("    "));
+        step.extra.extend(endpoints_table(&all).render_styled("    "));
     }
     report.step(step)?;
 

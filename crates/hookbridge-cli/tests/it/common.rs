@@ -20,6 +20,10 @@ pub(crate) const CREDENTIAL_VARS: [&str; 8] = [
     "CHIP_API_KEY",
 ];
 
+/// The variables that decide whether output is coloured: removed from the child's environment
+/// unless a test sets them, so every run writes to a pipe with the defaults.
+pub(crate) const COLOUR_VARS: [&str; 3] = ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"];
+
 /// What a run of the binary produced.
 #[derive(Debug)]
 pub(crate) struct Run {
@@ -53,7 +57,7 @@ impl Run {
 /// The binary under test, with a clean credential environment.
 pub(crate) fn command() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookbridge"));
-    for var in CREDENTIAL_VARS {
+    for var in CREDENTIAL_VARS.iter().chain(&COLOUR_VARS) {
         cmd.env_remove(var);
     }
     cmd.env("NO_PROXY", "127.0.0.1,localhost").env("no_proxy", "127.0.0.1,localhost");
@@ -61,7 +65,8 @@ pub(crate) fn command() -> Command {
     cmd
 }
 
-/// Runs the binary with `args` and `env`, feeding `stdin` (or nothing).
+/// Runs the binary with `args` and `env`, feeding `stdin` (or nothing). Its stdout is a pipe, so
+/// — unless the test forces colour with `CLICOLOR_FORCE` — it must hold no escape code.
 pub(crate) async fn run_with(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Run {
     let mut cmd = command();
     cmd.args(args).envs(env.iter().copied()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -73,11 +78,15 @@ pub(crate) async fn run_with(args: &[&str], env: &[(&str, &str)], stdin: Option<
         drop(pipe);
     }
     let out = child.wait_with_output().await.unwrap();
-    Run {
+    let run = Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).unwrap(),
         stderr: String::from_utf8(out.stderr).unwrap(),
+    };
+    if !env.iter().any(|(k, _)| *k == "CLICOLOR_FORCE") {
+        assert!(!run.stdout.contains('\u{1b}'), "{args:?}: escape codes in piped output:\n{:?}", run.stdout);
     }
+    run
 }
 
 /// Runs the binary with `args`.

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;
+mod conventions;
 mod endpoints;
 mod faults;
 mod inbox;

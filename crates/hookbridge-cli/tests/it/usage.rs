@@ -51,7 +51,9 @@ async fn our_own_usage_errors_exit_2_with_one_line() {
     run_with(&["sign", "--provider", "blaze", "--secret", "t"], &[], Some(b"{}")).await.expect(2).error_line();
     run_with(&["sign", "--provider", "chip"], &[], Some(b"{}")).await.expect(2).error_line();
     // MIEX and AbbeyCross have no default host.
-    let out = run_with(&["endpoints", "create", "--provider", "miex"], &[("MIEX_API_KEY", "k")], None).await;
+    let out =
+        run_with(&["endpoints", "create", "--provider", "miex", "--url", "https://x"], &[("MIEX_API_KEY", "k")], None)
+            .await;
     assert!(out.expect(2).error_line().contains("--base-url"));
 }
 
@@ -61,7 +63,7 @@ async fn missing_or_malformed_credentials_are_never_echoed() {
     assert!(out.error_line().contains("CHIP_API_KEY"), "{}", out.stderr);
     let secret = "sk_bogus_SUPERSECRETVALUE1234567890";
     let out = run_with(
-        &["endpoints", "create", "--provider", "miex", "--base-url", "http://127.0.0.1:9/api/v1"],
+        &["endpoints", "create", "--provider", "miex", "--base-url", "http://127.0.0.1:9/api/v1", "--url", "https://x"],
         &[("MIEX_API_KEY", secret)],
         None,
     )
@@ -78,6 +80,8 @@ async fn missing_or_malformed_credentials_are_never_echoed() {
         "miex",
         "--base-url",
         "http://127.0.0.1:9/api/v1",
+        "--url",
+        "https://x",
         "--api-key",
         secret,
     ])
