@@ -11,6 +11,7 @@
 //! | `bitnob` | Bitnob (wallets) | snake_case cursor-paged | [`bitnob`] |
 //! | `abbeycross` | AbbeyCross (FX) | register-with-apiSecretKey | [`abbeycross`] |
 //! | `chip` | CHIP Collect (payments) | RSA public-key callbacks | [`chip`] |
+//! | `stripe` (off by default) | Stripe (payments): the typed webhook-endpoint and event model, no client yet | form-encoded, cursor-paged | `stripe` |
 //! | `verify` | receiver-side verification | HMAC, RSA, key rings, replay protection | [`verify`] |
 //! | `axum` (off by default) | axum extractors and router running the receiver pipeline | — | `verify::receive::axum` |
 //! | `tower` (off by default) | a framework-neutral tower `Layer` running the receiver pipeline | — | `verify::receive::tower` |
@@ -59,6 +60,9 @@ pub use hookbridge_chip as chip;
 #[cfg(feature = "miex")]
 #[cfg_attr(docsrs, doc(cfg(feature = "miex")))]
 pub use hookbridge_miex as miex;
+#[cfg(feature = "stripe")]
+#[cfg_attr(docsrs, doc(cfg(feature = "stripe")))]
+pub use hookbridge_stripe as stripe;
 #[cfg(feature = "verify")]
 #[cfg_attr(docsrs, doc(cfg(feature = "verify")))]
 pub use hookbridge_verify as verify;

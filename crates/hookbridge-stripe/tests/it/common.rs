@@ -1,0 +1,84 @@
+//! Shared helpers: fixtures, the outgoing-request view of a `StripeRequest`, Stripe's base URL.
+
+use hookbridge_core::Secret;
+use hookbridge_core::auth::{Auth, AuthContext};
+use hookbridge_core::reexports::http::HeaderMap;
+use hookbridge_stripe::{DEFAULT_BASE_URL, StripeRequest};
+use serde_json::Value;
+use url::Url;
+
+/// The API key every test uses; no output may ever contain it.
+pub(crate) const API_KEY: &str = "sk_test_51HbridgeStripeKeyQw8Er2Ty6Ui0Op4As";
+
+/// The documented example endpoint id.
+pub(crate) const WE_ID: &str = "we_1Mr5jULkdIwHu7ix1ibLTM0x";
+
+pub(crate) fn fixture(name: &str) -> String {
+    let path = format!("{}/../hookbridge-testkit/data/stripe/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+pub(crate) fn fixture_json(name: &str) -> Value {
+    serde_json::from_str(&fixture(name)).unwrap()
+}
+
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(name: &str) -> T {
+    serde_json::from_str(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// What goes on the wire for `request`, as the transport would send it: the full URL under
+/// Stripe's base URL, the headers (the request's own plus `Authorization` from the Stripe auth
+/// applied to this exact method, URL and body), and the body bytes.
+pub(crate) struct Outgoing {
+    pub(crate) method: String,
+    pub(crate) url: Url,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+pub(crate) fn outgoing(request: &StripeRequest) -> Outgoing {
+    let base: Url = DEFAULT_BASE_URL.parse().unwrap();
+    let url = request.url(&base).unwrap();
+    let body = request.body().unwrap_or_default();
+    let mut headers = request.headers().clone();
+    let auth = hookbridge_stripe::auth::api_key(&Secret::new(API_KEY)).unwrap();
+    auth.apply(&AuthContext::new(request.method(), &url, &body), &mut headers).unwrap();
+    Outgoing { method: request.method().to_string(), url, headers, body }
+}
+
+impl Outgoing {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(|v| v.to_str().unwrap())
+    }
+
+    /// The body decoded as form pairs, in order.
+    pub(crate) fn pairs(&self) -> Vec<(String, String)> {
+        url::form_urlencoded::parse(&self.body).into_owned().collect()
+    }
+
+    /// Asserts the method, path, query and the headers every request has (auth; content type
+    /// exactly when there is a body).
+    pub(crate) fn assert(&self, method: &str, path: &str, query: Option<&str>) {
+        assert_eq!(self.method, method);
+        assert_eq!(self.url.scheme(), "https");
+        assert_eq!(self.url.host_str(), Some("api.stripe.com"));
+        assert_eq!(self.url.path(), path);
+        assert_eq!(self.url.query(), query);
+        assert_eq!(self.header("authorization"), Some(format!("Bearer {API_KEY}").as_str()));
+        assert!(self.headers["authorization"].is_sensitive());
+        if self.body.is_empty() {
+            assert_eq!(self.header("content-type"), None, "no body, no content type");
+        } else {
+            assert_eq!(self.header("content-type"), Some("application/x-www-form-urlencoded"));
+        }
+    }
+}
+
+/// `pairs` as owned strings, for comparing with [`Outgoing::pairs`].
+pub(crate) fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+pub(crate) fn ts(secs: i64) -> hookbridge_core::Timestamp {
+    hookbridge_core::Timestamp::from_second(secs).unwrap()
+}
