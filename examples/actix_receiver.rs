@@ -361,7 +361,7 @@ async fn run_self_check(
     let secret = HmacSecret::from_str_bytes(secret)?;
     // A fresh delivery per run: a shared store remembers earlier runs' deliveries.
     let body = format!(r#"{{"event":"order.created","data":{{"id":"self-check-{}"}}}}"#, hookbridge::Timestamp::now());
-    let headers = hookbridge::verify::sign::HmacSigner::new(hookbridge::verify::HmacScheme::miex(), secret).sign(
+    let headers = hookbridge::verify::sign::HmacSigner::new(hookbridge::miex::delivery_scheme(), secret).sign(
         body.as_bytes(),
         0,
         None,
@@ -391,10 +391,10 @@ mod tests {
     use actix_web::dev::ServiceResponse;
     use actix_web::http::header::{HeaderMap as ActixHeaderMap, HeaderName as ActixName, HeaderValue as ActixValue};
     use actix_web::test::{TestRequest, call_service, init_service, read_body};
-    use hookbridge::ProviderId;
+
     use hookbridge::verify::receive::BoxFuture;
     use hookbridge::verify::sign::HmacSigner;
-    use hookbridge::verify::{HmacScheme, headers, unix_now};
+    use hookbridge::verify::unix_now;
 
     use super::*;
 
@@ -447,8 +447,10 @@ mod tests {
 
     fn signed_miex(body: &str) -> http::HeaderMap {
         let secret = HmacSecret::from_str_bytes(MIEX_SECRET).unwrap();
-        let mut signed = HmacSigner::new(HmacScheme::miex(), secret).sign(body.as_bytes(), 0, Some("job-1")).unwrap();
-        signed.insert(headers::MIEX_EVENT, http::HeaderValue::from_static("order.created"));
+        let mut signed = HmacSigner::new(hookbridge::miex::delivery_scheme(), secret)
+            .sign(body.as_bytes(), 0, Some("job-1"))
+            .unwrap();
+        signed.insert(hookbridge::miex::headers::EVENT, http::HeaderValue::from_static("order.created"));
         signed
     }
 
@@ -552,7 +554,7 @@ mod tests {
             let handled = app.handled.lock().unwrap();
             assert_eq!(handled.len(), 1);
             let delivery = &handled[0];
-            assert_eq!(delivery.provider, ProviderId::Miex);
+            assert_eq!(delivery.provider, hookbridge::miex::PROVIDER);
             assert_eq!(delivery.event_type.as_ref().map(|e| e.as_str()), Some("order.created"));
             assert!(delivery.event_type_signed);
             assert_eq!(delivery.delivery_id.as_deref(), Some("job-1"));
@@ -562,7 +564,7 @@ mod tests {
         // The same delivery resent, then replayed under a fresh (unsigned) delivery id: the
         // pipeline's duplicate answer (200), the application not called again.
         let mut replayed = signed.clone();
-        replayed.insert(headers::MIEX_DELIVERY, http::HeaderValue::from_static("job-9999"));
+        replayed.insert(hookbridge::miex::headers::DELIVERY, http::HeaderValue::from_static("job-9999"));
         for headers in [&signed, &replayed] {
             let (status, text) =
                 status_and_text(call_service(&service, post("/hooks/miex", headers, body).to_request()).await).await;
@@ -614,12 +616,14 @@ mod tests {
         let service = service!(app.clone());
         let body = r#"{"event":"transfer.success","event_id":"evt_actix_1","data":{"id":"trf_1"}}"#;
         let secret = HmacSecret::from_str_bytes(BITNOB_SECRET).unwrap();
-        let signed = HmacSigner::new(HmacScheme::bitnob(), secret).sign(body.as_bytes(), unix_now(), None).unwrap();
+        let signed = HmacSigner::new(hookbridge::bitnob::delivery_scheme(), secret)
+            .sign(body.as_bytes(), unix_now(), None)
+            .unwrap();
         let (status, _) =
             status_and_text(call_service(&service, post("/hooks/bitnob", &signed, body).to_request()).await).await;
         assert_eq!(status, 200);
         let handled = app.handled.lock().unwrap();
-        assert_eq!(handled[0].provider, ProviderId::Bitnob);
+        assert_eq!(handled[0].provider, hookbridge::bitnob::PROVIDER);
         assert_eq!(handled[0].event_id.as_deref(), Some("evt_actix_1"));
     }
 

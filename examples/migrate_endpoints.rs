@@ -24,7 +24,7 @@ use hookbridge::bitnob::{BitnobAuth, BitnobClient};
 use hookbridge::blaze::{BlazeClient, BlazeKeys};
 use hookbridge::chip::ChipClient;
 use hookbridge::miex::MiexWebhook;
-use hookbridge::{ClientConfig, Endpoint, ProviderId, RetryPolicy, Secret, Webhook};
+use hookbridge::{ClientConfig, Endpoint, RetryPolicy, Secret, Webhook};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -156,11 +156,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
         "createdAt": "2023-11-07T05:31:56Z", "updatedAt": "2023-11-07T05:31:56Z"
     }))?;
     let endpoint = ProviderEndpoint::from(miex).to_unified()?;
-    let out = convert_endpoint(&endpoint, ProviderId::Blaze, &options)?;
+    let out = convert_endpoint(&endpoint, hookbridge::blaze::PROVIDER, &options)?;
     print_conversion("MIEX exchange webhook", &out);
     // BLAZE scopes webhooks to a shop: add it on the BLAZE side, then check the spec again.
     let scoped = out.spec.clone().provider_field("shopId", "5c8f9e2ab1d4e70012ab34ce");
-    let checked = convert(&scoped, ProviderId::Blaze, ProviderId::Blaze, &options)?;
+    let checked = convert(&scoped, hookbridge::blaze::PROVIDER, hookbridge::blaze::PROVIDER, &options)?;
     let created = blaze.create(&checked.spec).await?;
     println!(
         "created at BLAZE: id {} for {} (shopId {})",
@@ -171,7 +171,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     // 3. Strict mode refuses to drop MIEX's event list on BLAZE's event-less create.
     println!("\n=== strict MIEX → BLAZE");
-    match convert_endpoint(&endpoint, ProviderId::Blaze, &ConvertOptions::default().strict(true)) {
+    match convert_endpoint(&endpoint, hookbridge::blaze::PROVIDER, &ConvertOptions::default().strict(true)) {
         Err(ConvertError::Lossy(report)) => println!("refused, as expected:\n{report}"),
         other => return Err(format!("strict mode should refuse, got {other:?}").into()),
     }

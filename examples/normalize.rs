@@ -76,25 +76,25 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let mut headers = HmacSigner::new(hookbridge::miex::delivery_scheme(), miex_secret).sign(&body, now, None)?;
     headers.insert("x-webhook-event", HeaderValue::from_static("order.created"));
     headers.insert("x-webhook-delivery", HeaderValue::from_static("1284"));
-    incoming.push((ProviderId::Miex, "/hooks/miex".parse()?, body, headers));
+    incoming.push((hookbridge::miex::PROVIDER, "/hooks/miex".parse()?, body, headers));
 
     let body = br#"{"webHookType":"NEW_CONSUMER_ORDER","id":"co_551","shopId":"shop-42"}"#.to_vec();
-    incoming.push((ProviderId::Blaze, blaze_callback, body, HeaderMap::new()));
+    incoming.push((hookbridge::blaze::PROVIDER, blaze_callback, body, HeaderMap::new()));
 
     let body = br#"{"event":"transfer.success","event_id":"evt_77f1","data":{"id":"trf_01","amount":250000,"currency":"NGN"}}"#
         .to_vec();
     let mut headers = HmacSigner::new(hookbridge::bitnob::delivery_scheme(), bitnob_secret).sign(&body, now, None)?;
     headers.insert("x-bitnob-event", HeaderValue::from_static("transfer.success"));
-    incoming.push((ProviderId::Bitnob, "/hooks/bitnob".parse()?, body, headers));
+    incoming.push((hookbridge::bitnob::PROVIDER, "/hooks/bitnob".parse()?, body, headers));
 
     let body = br#"{"event":"trade.settled","tradeId":"T-1001","amount":"10000.00","currency":"EUR"}"#.to_vec();
     let headers = HmacSigner::new(abbeycross_scheme()?, abbeycross_secret).sign(&body, now, None)?;
-    incoming.push((ProviderId::AbbeyCross, "/hooks/abbeycross".parse()?, body, headers));
+    incoming.push((hookbridge::abbeycross::PROVIDER, "/hooks/abbeycross".parse()?, body, headers));
 
     let body = br#"{"id":"d6c3f1a0-2b5e-4c8d-9f71-3e6a4b2c8d10","type":"purchase","event_type":"purchase.paid","status":"paid","created_on":1735689000,"updated_on":1735689540,"purchase":{"currency":"MYR","total":15000}}"#
         .to_vec();
     let headers = chip_signer.sign(&body)?;
-    incoming.push((ProviderId::Chip, "/hooks/chip".parse()?, body, headers));
+    incoming.push((hookbridge::chip::PROVIDER, "/hooks/chip".parse()?, body, headers));
 
     // One door in, one shape out, one Standard Webhooks stream onward.
     let bridge = StandardWebhooksBridge::from_whsec("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;

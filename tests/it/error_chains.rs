@@ -5,7 +5,7 @@ use std::error::Error as StdError;
 
 use hookbridge::adapters::{BridgeError, ConvertError, ConvertOptions, convert};
 use hookbridge::verify::{KeyError, RsaPublicKey};
-use hookbridge::{EndpointSpec, InvalidInput, ProviderId};
+use hookbridge::{EndpointSpec, InvalidInput};
 
 /// Every level of `e`'s chain appears exactly once in `format!("{:#}", anyhow::Error::from(e))`,
 /// and no level's message contains its source's.
@@ -36,7 +36,9 @@ fn key_errors_name_the_decoder_error_once() {
 #[test]
 fn conversion_errors_name_the_target_refusal_once() {
     let spec = EndpointSpec::new(url::Url::parse("http://localhost:8080/hooks").unwrap()).event("x.y");
-    let err = convert(&spec, ProviderId::AbbeyCross, ProviderId::Bitnob, &ConvertOptions::default()).unwrap_err();
+    let err =
+        convert(&spec, hookbridge::abbeycross::PROVIDER, hookbridge::bitnob::PROVIDER, &ConvertOptions::default())
+            .unwrap_err();
     assert!(matches!(err, ConvertError::Target { .. }), "{err:?}");
     assert_each_cause_once(err);
     assert_each_cause_once(ConvertError::Source(InvalidInput::new("url", "not a URL")));

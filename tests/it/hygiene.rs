@@ -152,7 +152,7 @@ fn credentials_and_clients_never_print_their_keys() {
         .with("developer_key", "authorization", &Secret::new(BLAZE_DEVELOPER))
         .unwrap();
     assert_clean("HeaderAuth", &debug(&header_auth), &all);
-    let http = HttpClient::new(ProviderId::Chip, config(base), Arc::new(bearer.clone())).unwrap();
+    let http = HttpClient::new(hookbridge::chip::PROVIDER, config(base), Arc::new(bearer.clone())).unwrap();
     assert_clean("HttpClient", &debug(&http), &all);
 
     // MIEX
@@ -294,9 +294,9 @@ fn clients(uri: &str) -> Vec<Box<dyn Webhook>> {
 fn spec(provider: ProviderId) -> hookbridge::EndpointSpec {
     let spec = hookbridge::EndpointSpec::new("https://example.com/hooks".parse::<url::Url>().unwrap());
     match provider {
-        ProviderId::Blaze => spec,
-        ProviderId::Miex => spec.event("order.created"),
-        ProviderId::Chip => spec.name("Orders").event("purchase.paid"),
+        hookbridge::blaze::PROVIDER => spec,
+        hookbridge::miex::PROVIDER => spec.event("order.created"),
+        hookbridge::chip::PROVIDER => spec.name("Orders").event("purchase.paid"),
         _ => spec.event("payment.completed"),
     }
 }
@@ -378,9 +378,9 @@ async fn undecodable_create_and_rotate_responses_redact_their_secret() {
                 }
                 _ => {
                     let provider = match path {
-                        "miex/register_response.json" => ProviderId::Miex,
-                        "bitnob/webhook_created.json" => ProviderId::Bitnob,
-                        _ => ProviderId::AbbeyCross,
+                        "miex/register_response.json" => hookbridge::miex::PROVIDER,
+                        "bitnob/webhook_created.json" => hookbridge::bitnob::PROVIDER,
+                        _ => hookbridge::abbeycross::PROVIDER,
                     };
                     let client = clients(&server.uri()).into_iter().find(|c| c.provider() == provider).unwrap();
                     client.create(&spec(provider)).await.unwrap_err()
@@ -412,7 +412,7 @@ async fn raw_bodies_kept_by_the_transport_print_redacted() {
 
     let server = serve(ResponseTemplate::new(200).set_body_json(body)).await;
     let http = HttpClient::new(
-        ProviderId::Bitnob,
+        hookbridge::bitnob::PROVIDER,
         config(&server.uri()),
         Arc::new(Bearer::new(&Secret::new(BITNOB_KEY)).unwrap()),
     )

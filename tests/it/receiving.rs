@@ -46,7 +46,7 @@ pub(crate) fn cases(store: &Arc<dyn DedupeStore>) -> Vec<Case> {
     let abbeycross_scheme = HmacScheme::hex_of_body(ABBEYCROSS_HEADER, Some("sha256="));
     vec![
         Case {
-            provider: ProviderId::Miex,
+            provider: hookbridge::miex::PROVIDER,
             receiver: Arc::new(
                 MiexReceiver::new(MiexSpec::with_secret(secret("miex"))).with_store(store.clone()).map(Delivery::from),
             ),
@@ -65,7 +65,7 @@ pub(crate) fn cases(store: &Arc<dyn DedupeStore>) -> Vec<Case> {
             }),
         },
         Case {
-            provider: ProviderId::Bitnob,
+            provider: hookbridge::bitnob::PROVIDER,
             receiver: Arc::new(
                 BitnobReceiver::new(BitnobSpec::new(KeyRing::single("k", secret("bitnob"))).unwrap())
                     .with_store(store.clone())
@@ -87,7 +87,7 @@ pub(crate) fn cases(store: &Arc<dyn DedupeStore>) -> Vec<Case> {
             }),
         },
         Case {
-            provider: ProviderId::Blaze,
+            provider: hookbridge::blaze::PROVIDER,
             receiver: Arc::new(
                 BlazeReceiver::new(BlazeSpec::new(UrlTokenVerifier::with_token(
                     UrlToken::from_string(BLAZE_TOKEN).unwrap(),
@@ -106,7 +106,7 @@ pub(crate) fn cases(store: &Arc<dyn DedupeStore>) -> Vec<Case> {
             }),
         },
         Case {
-            provider: ProviderId::AbbeyCross,
+            provider: hookbridge::abbeycross::PROVIDER,
             receiver: Arc::new(
                 AbbeyCrossReceiver::new(AbbeyCrossSpec::new(Arc::new(HmacVerifier::with_secret(
                     abbeycross_scheme.clone(),
@@ -125,7 +125,7 @@ pub(crate) fn cases(store: &Arc<dyn DedupeStore>) -> Vec<Case> {
             replay: Box::new(Clone::clone),
         },
         Case {
-            provider: ProviderId::Chip,
+            provider: hookbridge::chip::PROVIDER,
             receiver: Arc::new(
                 ChipReceiver::new(ChipSpec::with_key(chip_key)).with_store(store.clone()).map(Delivery::from),
             ),
@@ -198,7 +198,7 @@ pub(crate) async fn conformance(store: Arc<dyn DedupeStore>) {
 
         // Forged: refused before the store or the application.
         let mut forged = (case.sign)(&unique("forged"));
-        if case.provider == ProviderId::Blaze {
+        if case.provider == hookbridge::blaze::PROVIDER {
             forged.uri = "/hooks/blaze?hb_token=guessed-token-guessed-token-guessed".parse().unwrap();
         } else {
             let mut body = forged.body.to_vec();

@@ -177,7 +177,7 @@ async fn chip() -> Case {
 async fn all_five_providers_list_create_and_delete_through_dyn_webhook() {
     let cases = vec![miex().await, blaze().await, bitnob().await, abbeycross().await, chip().await];
     let providers: Vec<ProviderId> = cases.iter().map(|c| c.client.provider()).collect();
-    assert_eq!(providers, ProviderId::ALL.to_vec());
+    assert_eq!(providers, hookbridge::adapters::registry::ids().collect::<Vec<_>>());
 
     for case in &cases {
         let client: &dyn Webhook = case.client.as_ref();
@@ -227,11 +227,11 @@ async fn capabilities_match_what_each_provider_documents() {
         .collect();
     //                      create get   list   update delete rotate
     let expected = vec![
-        (ProviderId::Miex, [true, false, false, false, false, false]),
-        (ProviderId::Blaze, [true, true, true, true, true, false]),
-        (ProviderId::Bitnob, [true, true, true, true, true, true]),
-        (ProviderId::AbbeyCross, [true, false, false, false, false, false]),
-        (ProviderId::Chip, [true, true, true, true, true, false]),
+        (hookbridge::miex::PROVIDER, [true, false, false, false, false, false]),
+        (hookbridge::blaze::PROVIDER, [true, true, true, true, true, false]),
+        (hookbridge::bitnob::PROVIDER, [true, true, true, true, true, true]),
+        (hookbridge::abbeycross::PROVIDER, [true, false, false, false, false, false]),
+        (hookbridge::chip::PROVIDER, [true, true, true, true, true, false]),
     ];
     assert_eq!(table, expected);
     // The mocks expected requests that this test does not make; drop them unchecked.
@@ -318,7 +318,7 @@ async fn every_client_has_the_same_builder() {
         Box::new(ChipClient::builder().credentials(Secret::new("chip-key")).build().unwrap()),
     ];
     let providers: Vec<_> = clients.iter().map(|c| c.provider()).collect();
-    assert_eq!(providers, ProviderId::ALL.to_vec());
+    assert_eq!(providers, hookbridge::adapters::registry::ids().collect::<Vec<_>>());
 
     // Refused before anything is sent: no credentials, or no base URL where the provider has no default.
     let err = ChipClient::builder().build().unwrap_err();

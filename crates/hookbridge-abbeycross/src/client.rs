@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use hookbridge_core::auth::Bearer;
-use hookbridge_core::{ClientConfig, HttpClient, InvalidInput, ProviderId, Request, Result, Secret};
+use hookbridge_core::{ClientConfig, HttpClient, InvalidInput, Request, Result, Secret};
 
 use crate::error::decode_error;
 use crate::model::{BodyFieldNames, RegisterWebhook, RegisterWebhookResponse};
@@ -31,13 +31,13 @@ impl AbbeyCrossClient {
     /// The builder every hookbridge client has: base URL (required: AbbeyCross publishes
     /// none), timeouts, retry policy, transport options, and the API token as credentials.
     pub fn builder() -> hookbridge_core::builder::ClientBuilder<Self, Secret> {
-        hookbridge_core::builder::ClientBuilder::new(hookbridge_core::ProviderId::AbbeyCross, None, Self::with_config)
+        hookbridge_core::builder::ClientBuilder::new(crate::PROVIDER, None, Self::with_config)
     }
 
     /// A client with explicit connection settings (timeouts, retries, a shared `reqwest::Client`).
     pub fn with_config(config: ClientConfig, api_token: Secret) -> Result<Self> {
         let auth = Bearer::new(&api_token).map_err(|e| InvalidInput::new("api_token", e.reason))?;
-        let http = HttpClient::new(ProviderId::AbbeyCross, config, Arc::new(auth))?.with_error_decoder(decode_error);
+        let http = HttpClient::new(crate::PROVIDER, config, Arc::new(auth))?.with_error_decoder(decode_error);
         Ok(Self { http, fields: BodyFieldNames::default() })
     }
 

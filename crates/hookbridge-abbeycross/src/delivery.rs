@@ -15,13 +15,10 @@
 use std::sync::Arc;
 
 use hookbridge_core::reexports::bytes::Bytes;
-use hookbridge_core::{Delivery, EventType, ProviderId, Timestamp};
+use hookbridge_core::{Delivery, EventType, Timestamp};
 use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
 use hookbridge_verify::{DeliveryError, Verified, Verifier};
 use serde_json::Value;
-
-/// Provider name used in errors and replay keys.
-const PROVIDER: &str = ProviderId::AbbeyCross.as_str();
 
 /// Top-level body fields tried, in order, for the event type.
 pub const EVENT_TYPE_FIELDS: [&str; 3] = ["event", "eventType", "type"];
@@ -74,10 +71,11 @@ impl AbbeyCrossSpec {
     /// [`ReceiveError::Delivery`] when the body is not JSON, [`ReceiveError::ReplayKey`] when
     /// the scheme's signed id cannot be a key.
     pub fn parse_delivery(&self, verified: Verified, request: &Incoming) -> Result<AbbeyCrossDelivery, ReceiveError> {
-        let payload: Value = serde_json::from_slice(&request.body).map_err(|e| DeliveryError::parse(PROVIDER, e))?;
+        let payload: Value =
+            serde_json::from_slice(&request.body).map_err(|e| DeliveryError::parse(crate::PROVIDER.as_str(), e))?;
         let event_type =
             EVENT_TYPE_FIELDS.iter().find_map(|field| payload.get(field).and_then(Value::as_str)).map(EventType::new);
-        let replay_key = ReplayKey::from_verified(PROVIDER, &verified, &request.body)?;
+        let replay_key = ReplayKey::from_verified(crate::PROVIDER.as_str(), &verified, &request.body)?;
         Ok(AbbeyCrossDelivery { event_type, payload, verified, replay_key, raw: request.body.clone() })
     }
 }
@@ -86,7 +84,7 @@ impl ReceiverSpec for AbbeyCrossSpec {
     type Delivery = AbbeyCrossDelivery;
 
     fn provider(&self) -> &'static str {
-        PROVIDER
+        crate::PROVIDER.as_str()
     }
 
     async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
@@ -123,7 +121,7 @@ impl AbbeyCrossDelivery {
     /// key, the matching key id, the body as `payload` and the raw bytes unchanged.
     #[must_use]
     pub fn into_delivery(self) -> Delivery {
-        let mut delivery = Delivery::new(ProviderId::AbbeyCross, Bytes::new());
+        let mut delivery = Delivery::new(crate::PROVIDER, Bytes::new());
         delivery.event_type_signed = self.event_type.is_some();
         delivery.event_type = self.event_type;
         delivery.delivery_id = self.verified.id().map(str::to_owned);

@@ -123,11 +123,16 @@
 
 pub mod client;
 pub mod delivery;
+pub mod descriptor;
 pub mod error;
 pub mod model;
 pub mod unified;
 
+/// This provider's id (`abbeycross`).
+pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::new("abbeycross");
+
 pub use client::{AbbeyCrossClient, Webhooks};
 pub use delivery::{AbbeyCrossDelivery, AbbeyCrossReceiver, AbbeyCrossSpec};
+pub use descriptor::{AbbeyCross, DESCRIPTOR};
 pub use error::{AbbeyCrossError, decode_error};
 pub use model::{BodyFieldNames, RegisterWebhook, RegisterWebhookResponse, RegisteredWebhook};

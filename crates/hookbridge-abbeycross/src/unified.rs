@@ -38,7 +38,7 @@ pub fn capabilities() -> Capabilities {
 #[async_trait]
 impl Webhook for AbbeyCrossClient {
     fn provider(&self) -> ProviderId {
-        ProviderId::AbbeyCross
+        crate::PROVIDER
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -87,7 +87,7 @@ impl TryFrom<&EndpointSpec> for RegisterWebhook {
 
 impl From<RegisteredWebhook> for Endpoint {
     fn from(w: RegisteredWebhook) -> Self {
-        let mut e = Endpoint::new(ProviderId::AbbeyCross, EndpointId::from_provider(w.url.as_str()));
+        let mut e = Endpoint::new(crate::PROVIDER, EndpointId::from_provider(w.url.as_str()));
         e.urls = vec![w.url];
         e.events = EventSelection::Only(w.events);
         e.status = EndpointStatus::Unknown;
@@ -107,7 +107,7 @@ impl TryFrom<&Endpoint> for RegisteredWebhook {
     /// Rebuilds the registration from a unified endpoint (the inverse of `From<RegisteredWebhook>`);
     /// refuses what an AbbeyCross registration cannot hold.
     fn try_from(e: &Endpoint) -> Result<Self, Self::Error> {
-        if e.provider != ProviderId::AbbeyCross {
+        if e.provider != crate::PROVIDER {
             return Err(InvalidInput::new("provider", format!("expected an AbbeyCross endpoint, got {}", e.provider)));
         }
         let url = match e.urls.as_slice() {

@@ -24,12 +24,12 @@
 //! use hookbridge_core::ProviderId;
 //!
 //! let catalogue = EventCatalogue::documented();
-//! assert_eq!(catalogue.events(ProviderId::Chip).len(), 27);
-//! assert!(catalogue.is_known(ProviderId::Miex, "order.created"));
-//! assert_eq!(catalogue.membership(ProviderId::Miex, "purchase.paid"), Membership::Unknown);
-//! assert!(catalogue.is_open(ProviderId::Bitnob));
-//! assert_eq!(catalogue.membership(ProviderId::Bitnob, "wallet.created"), Membership::Unverifiable);
-//! assert_eq!(catalogue.status(ProviderId::Blaze), CatalogueStatus::Closed);
+//! assert_eq!(catalogue.events(hookbridge_chip::PROVIDER).len(), 27);
+//! assert!(catalogue.is_known(hookbridge_miex::PROVIDER, "order.created"));
+//! assert_eq!(catalogue.membership(hookbridge_miex::PROVIDER, "purchase.paid"), Membership::Unknown);
+//! assert!(catalogue.is_open(hookbridge_bitnob::PROVIDER));
+//! assert_eq!(catalogue.membership(hookbridge_bitnob::PROVIDER, "wallet.created"), Membership::Unverifiable);
+//! assert_eq!(catalogue.status(hookbridge_blaze::PROVIDER), CatalogueStatus::Closed);
 //! ```
 
 use std::collections::BTreeMap;
@@ -173,32 +173,44 @@ impl EventCatalogue {
     /// The documented catalogue of all five providers (see the [module docs](self)).
     pub fn documented() -> Self {
         let mut providers = BTreeMap::new();
-        let miex = MiexEvent::ALL.iter().map(|e| CatalogueEntry::documented(ProviderId::Miex, e.as_str(), None));
-        providers
-            .insert(ProviderId::Miex, ProviderCatalogue { status: CatalogueStatus::Closed, entries: miex.collect() });
-        let blaze =
-            WebHookType::DOCUMENTED.iter().map(|e| CatalogueEntry::documented(ProviderId::Blaze, e.as_str(), None));
-        providers
-            .insert(ProviderId::Blaze, ProviderCatalogue { status: CatalogueStatus::Closed, entries: blaze.collect() });
+        let miex =
+            MiexEvent::ALL.iter().map(|e| CatalogueEntry::documented(hookbridge_miex::PROVIDER, e.as_str(), None));
+        providers.insert(
+            hookbridge_miex::PROVIDER,
+            ProviderCatalogue { status: CatalogueStatus::Closed, entries: miex.collect() },
+        );
+        let blaze = WebHookType::DOCUMENTED
+            .iter()
+            .map(|e| CatalogueEntry::documented(hookbridge_blaze::PROVIDER, e.as_str(), None));
+        providers.insert(
+            hookbridge_blaze::PROVIDER,
+            ProviderCatalogue { status: CatalogueStatus::Closed, entries: blaze.collect() },
+        );
         let bitnob = CatalogueEntry {
             category: None,
             ..CatalogueEntry::documented(
-                ProviderId::Bitnob,
+                hookbridge_bitnob::PROVIDER,
                 BITNOB_DOCUMENTED_EXAMPLE,
                 Some(
                     "The reference's example of an event-type identifier; the full list is served by GET /webhooks/event-types.",
                 ),
             )
         };
-        providers
-            .insert(ProviderId::Bitnob, ProviderCatalogue { status: CatalogueStatus::Open, entries: vec![bitnob] });
-        providers
-            .insert(ProviderId::AbbeyCross, ProviderCatalogue { status: CatalogueStatus::Open, entries: Vec::new() });
+        providers.insert(
+            hookbridge_bitnob::PROVIDER,
+            ProviderCatalogue { status: CatalogueStatus::Open, entries: vec![bitnob] },
+        );
+        providers.insert(
+            hookbridge_abbeycross::PROVIDER,
+            ProviderCatalogue { status: CatalogueStatus::Open, entries: Vec::new() },
+        );
         let chip = ChipEvent::ALL
             .iter()
-            .map(|e| CatalogueEntry::documented(ProviderId::Chip, e.as_str(), chip_description(e.as_str())));
-        providers
-            .insert(ProviderId::Chip, ProviderCatalogue { status: CatalogueStatus::Closed, entries: chip.collect() });
+            .map(|e| CatalogueEntry::documented(hookbridge_chip::PROVIDER, e.as_str(), chip_description(e.as_str())));
+        providers.insert(
+            hookbridge_chip::PROVIDER,
+            ProviderCatalogue { status: CatalogueStatus::Closed, entries: chip.collect() },
+        );
         Self { providers }
     }
 
@@ -295,21 +307,21 @@ impl EventCatalogue {
     /// )?;
     /// let mut catalogue = EventCatalogue::documented();
     /// catalogue.load_bitnob(&live);
-    /// assert_eq!(catalogue.status(ProviderId::Bitnob), CatalogueStatus::Live);
-    /// assert_eq!(catalogue.membership(ProviderId::Bitnob, "wallet.created"), Membership::Known);
-    /// assert_eq!(catalogue.membership(ProviderId::Bitnob, "transaction.confirmed"), Membership::Unknown);
+    /// assert_eq!(catalogue.status(hookbridge_bitnob::PROVIDER), CatalogueStatus::Live);
+    /// assert_eq!(catalogue.membership(hookbridge_bitnob::PROVIDER, "wallet.created"), Membership::Known);
+    /// assert_eq!(catalogue.membership(hookbridge_bitnob::PROVIDER, "transaction.confirmed"), Membership::Unknown);
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn load_bitnob(&mut self, event_types: &[EventTypeInfo]) {
         let entries = event_types.iter().map(|info| CatalogueEntry {
-            provider: ProviderId::Bitnob,
+            provider: hookbridge_bitnob::PROVIDER,
             name: info.event_type.clone(),
             category: info.category.as_ref().map(|c| c.as_str().to_owned()),
             label: info.name.clone(),
             description: info.description.clone(),
             origin: EntryOrigin::Live,
         });
-        self.load_live(ProviderId::Bitnob, entries);
+        self.load_live(hookbridge_bitnob::PROVIDER, entries);
     }
 }
 
@@ -375,16 +387,16 @@ mod tests {
         let miex: Vec<String> = MiexEvent::ALL.iter().map(|e| e.as_str().to_owned()).collect();
         let blaze: Vec<String> = WebHookType::DOCUMENTED.iter().map(|e| e.as_str().to_owned()).collect();
         let chip: Vec<String> = ChipEvent::ALL.iter().map(|e| e.as_str().to_owned()).collect();
-        assert_eq!(names(ProviderId::Miex), miex);
-        assert_eq!(names(ProviderId::Blaze), blaze);
-        assert_eq!(names(ProviderId::Chip), chip);
-        for entry in c.events(ProviderId::Miex) {
+        assert_eq!(names(hookbridge_miex::PROVIDER), miex);
+        assert_eq!(names(hookbridge_blaze::PROVIDER), blaze);
+        assert_eq!(names(hookbridge_chip::PROVIDER), chip);
+        for entry in c.events(hookbridge_miex::PROVIDER) {
             assert!(entry.name.as_str().parse::<MiexEvent>().is_ok_and(|e| e.is_documented()));
         }
-        for entry in c.events(ProviderId::Blaze) {
+        for entry in c.events(hookbridge_blaze::PROVIDER) {
             assert!(WebHookType::from(&entry.name).is_documented());
         }
-        for entry in c.events(ProviderId::Chip) {
+        for entry in c.events(hookbridge_chip::PROVIDER) {
             assert!(ChipEvent::from(entry.name.as_str()).is_known());
             assert!(entry.description.is_some(), "{} has no description", entry.name);
         }

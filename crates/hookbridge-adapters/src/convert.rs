@@ -32,7 +32,7 @@
 //!     .provider_field("public_key", "-----BEGIN PUBLIC KEY-----...");
 //! let options = ConvertOptions::new()
 //!     .mapping(EventMapping::new().map("purchase.paid", ["order.status_changed"]).map("purchase.cancelled", ["order.cancelled"]));
-//! let out = convert(&chip, ProviderId::Chip, ProviderId::Miex, &options)?;
+//! let out = convert(&chip, hookbridge_chip::PROVIDER, hookbridge_miex::PROVIDER, &options)?;
 //! assert_eq!(
 //!     out.spec.events,
 //!     EventSelection::Only(vec![EventType::new("order.status_changed"), EventType::new("order.cancelled")])
@@ -42,7 +42,7 @@
 //!     Loss::ProviderField { name: "public_key".into(), value: "-----BEGIN PUBLIC KEY-----...".into() },
 //! ]);
 //! // Strict mode refuses to drop them.
-//! assert!(convert(&chip, ProviderId::Chip, ProviderId::Miex, &options.clone().strict(true)).is_err());
+//! assert!(convert(&chip, hookbridge_chip::PROVIDER, hookbridge_miex::PROVIDER, &options.clone().strict(true)).is_err());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -268,23 +268,23 @@ struct Profile {
 
 fn profile(provider: ProviderId) -> Option<Profile> {
     Some(match provider {
-        ProviderId::Miex => Profile {
+        hookbridge_miex::PROVIDER => Profile {
             single_url: true,
             name: NameRule::None,
             events: EventsRule::List { all: AllRule::Expand, non_empty: true },
         },
-        ProviderId::Blaze => Profile { single_url: false, name: NameRule::None, events: EventsRule::NoField },
-        ProviderId::Bitnob => Profile {
+        hookbridge_blaze::PROVIDER => Profile { single_url: false, name: NameRule::None, events: EventsRule::NoField },
+        hookbridge_bitnob::PROVIDER => Profile {
             single_url: true,
             name: NameRule::Optional,
             events: EventsRule::List { all: AllRule::Native, non_empty: true },
         },
-        ProviderId::AbbeyCross => Profile {
+        hookbridge_abbeycross::PROVIDER => Profile {
             single_url: true,
             name: NameRule::None,
             events: EventsRule::List { all: AllRule::Unsupported, non_empty: false },
         },
-        ProviderId::Chip => Profile {
+        hookbridge_chip::PROVIDER => Profile {
             single_url: true,
             name: NameRule::Required { max_chars: CHIP_TITLE_MAX_CHARS },
             events: EventsRule::List { all: AllRule::Native, non_empty: true },
@@ -313,7 +313,7 @@ pub fn convert(
     // The source's own encodings of its selection: CHIP's `all_events` / `events` fields.
     let mut fields = spec.provider_fields.clone();
     let mut selection = spec.events.clone();
-    if from == ProviderId::Chip && !same {
+    if from == hookbridge_chip::PROVIDER && !same {
         normalize_chip_source(&mut fields, &mut selection);
     }
 
@@ -393,7 +393,7 @@ pub fn convert(
     for (key, value) in fields {
         if same && settable.contains(&key.as_str()) {
             out.provider_fields.insert(key, value);
-        } else if from == ProviderId::Blaze && key == hookbridge_blaze::unified::fields::SHOP_ID {
+        } else if from == hookbridge_blaze::PROVIDER && key == hookbridge_blaze::unified::fields::SHOP_ID {
             let shop_id = match value {
                 Value::String(s) => s,
                 other => other.to_string(),
@@ -462,8 +462,8 @@ fn synthesize_title(spec: &EndpointSpec, from: ProviderId, options: &ConvertOpti
         return (title.clone(), TitleSource::Options);
     }
     let title = match spec.urls.first().and_then(|u| u.host_str()) {
-        Some(host) => format!("{} webhook for {host}", from.display_name()),
-        None => format!("{} webhook", from.display_name()),
+        Some(host) => format!("{} webhook for {host}", crate::registry::display_name(from)),
+        None => format!("{} webhook", crate::registry::display_name(from)),
     };
     (title, TitleSource::Derived)
 }

@@ -102,7 +102,7 @@ impl From<&DeliveryEvent> for DeliveryRecord {
             Some(other) => DeliveryState::Other(other.as_str().to_owned()),
         };
         DeliveryRecord {
-            provider: ProviderId::Bitnob,
+            provider: hookbridge_bitnob::PROVIDER,
             id: e.id.as_str().to_owned(),
             endpoint_id: e.webhook_id.as_ref().map(|id| EndpointId::from_provider(id.as_str())),
             event_type: e.event_type.clone(),
@@ -128,7 +128,7 @@ impl TryFrom<&DeliveryRecord> for DeliveryEvent {
 
     /// Rebuilds Bitnob's delivery event (the inverse of `From<&DeliveryEvent>`).
     fn try_from(r: &DeliveryRecord) -> Result<Self, Self::Error> {
-        if r.provider != ProviderId::Bitnob {
+        if r.provider != hookbridge_bitnob::PROVIDER {
             return Err(InvalidInput::new("provider", format!("{} exposes no delivery events", r.provider)));
         }
         let mut fields = r.provider_fields.clone();

@@ -60,11 +60,11 @@ impl ProviderEndpoint {
     /// The provider.
     pub fn provider(&self) -> ProviderId {
         match self {
-            ProviderEndpoint::Miex(_) => ProviderId::Miex,
-            ProviderEndpoint::Blaze(_) => ProviderId::Blaze,
-            ProviderEndpoint::Bitnob(_) => ProviderId::Bitnob,
-            ProviderEndpoint::AbbeyCross(_) => ProviderId::AbbeyCross,
-            ProviderEndpoint::Chip(_) => ProviderId::Chip,
+            ProviderEndpoint::Miex(_) => hookbridge_miex::PROVIDER,
+            ProviderEndpoint::Blaze(_) => hookbridge_blaze::PROVIDER,
+            ProviderEndpoint::Bitnob(_) => hookbridge_bitnob::PROVIDER,
+            ProviderEndpoint::AbbeyCross(_) => hookbridge_abbeycross::PROVIDER,
+            ProviderEndpoint::Chip(_) => hookbridge_chip::PROVIDER,
         }
     }
 
@@ -86,11 +86,11 @@ impl ProviderEndpoint {
     /// the secret (only its create response does).
     pub fn from_unified(endpoint: &Endpoint) -> Result<Self, InvalidInput> {
         Ok(match endpoint.provider {
-            ProviderId::Miex => ProviderEndpoint::Miex(MiexWebhook::try_from(endpoint)?),
-            ProviderId::Blaze => ProviderEndpoint::Blaze(PartnerWebHook::try_from(endpoint)?),
-            ProviderId::Bitnob => ProviderEndpoint::Bitnob(WebhookEndpoint::try_from(endpoint)?),
-            ProviderId::AbbeyCross => ProviderEndpoint::AbbeyCross(RegisteredWebhook::try_from(endpoint)?),
-            ProviderId::Chip => ProviderEndpoint::Chip(ChipWebhook::try_from(endpoint)?),
+            hookbridge_miex::PROVIDER => ProviderEndpoint::Miex(MiexWebhook::try_from(endpoint)?),
+            hookbridge_blaze::PROVIDER => ProviderEndpoint::Blaze(PartnerWebHook::try_from(endpoint)?),
+            hookbridge_bitnob::PROVIDER => ProviderEndpoint::Bitnob(WebhookEndpoint::try_from(endpoint)?),
+            hookbridge_abbeycross::PROVIDER => ProviderEndpoint::AbbeyCross(RegisteredWebhook::try_from(endpoint)?),
+            hookbridge_chip::PROVIDER => ProviderEndpoint::Chip(ChipWebhook::try_from(endpoint)?),
             other => return Err(unsupported_provider(other)),
         })
     }
@@ -186,11 +186,13 @@ impl ProviderSpec {
     /// `TryFrom<&EndpointSpec>`, which refuses (never drops) what the provider cannot take.
     pub fn from_unified(provider: ProviderId, spec: &EndpointSpec) -> Result<Self, InvalidInput> {
         Ok(match provider {
-            ProviderId::Miex => ProviderSpec::Miex(hookbridge_miex::RegisterWebhook::try_from(spec)?),
-            ProviderId::Blaze => ProviderSpec::Blaze(CreateWebHook::try_from(spec)?),
-            ProviderId::Bitnob => ProviderSpec::Bitnob(hookbridge_bitnob::CreateWebhook::try_from(spec)?),
-            ProviderId::AbbeyCross => ProviderSpec::AbbeyCross(hookbridge_abbeycross::RegisterWebhook::try_from(spec)?),
-            ProviderId::Chip => ProviderSpec::Chip(WebhookRequest::try_from(spec)?),
+            hookbridge_miex::PROVIDER => ProviderSpec::Miex(hookbridge_miex::RegisterWebhook::try_from(spec)?),
+            hookbridge_blaze::PROVIDER => ProviderSpec::Blaze(CreateWebHook::try_from(spec)?),
+            hookbridge_bitnob::PROVIDER => ProviderSpec::Bitnob(hookbridge_bitnob::CreateWebhook::try_from(spec)?),
+            hookbridge_abbeycross::PROVIDER => {
+                ProviderSpec::AbbeyCross(hookbridge_abbeycross::RegisterWebhook::try_from(spec)?)
+            }
+            hookbridge_chip::PROVIDER => ProviderSpec::Chip(WebhookRequest::try_from(spec)?),
             other => return Err(unsupported_provider(other)),
         })
     }
@@ -198,11 +200,11 @@ impl ProviderSpec {
     /// The provider.
     pub fn provider(&self) -> ProviderId {
         match self {
-            ProviderSpec::Miex(_) => ProviderId::Miex,
-            ProviderSpec::Blaze(_) => ProviderId::Blaze,
-            ProviderSpec::Bitnob(_) => ProviderId::Bitnob,
-            ProviderSpec::AbbeyCross(_) => ProviderId::AbbeyCross,
-            ProviderSpec::Chip(_) => ProviderId::Chip,
+            ProviderSpec::Miex(_) => hookbridge_miex::PROVIDER,
+            ProviderSpec::Blaze(_) => hookbridge_blaze::PROVIDER,
+            ProviderSpec::Bitnob(_) => hookbridge_bitnob::PROVIDER,
+            ProviderSpec::AbbeyCross(_) => hookbridge_abbeycross::PROVIDER,
+            ProviderSpec::Chip(_) => hookbridge_chip::PROVIDER,
         }
     }
 
@@ -297,8 +299,10 @@ impl ProviderSpec {
 /// Provider-field keys a spec may set, per provider (what its create / update request takes).
 pub(crate) fn settable_fields(provider: ProviderId) -> &'static [&'static str] {
     match provider {
-        ProviderId::Blaze => &[hookbridge_blaze::unified::fields::SHOP_ID, hookbridge_blaze::unified::fields::URL],
-        ProviderId::Chip => &[
+        hookbridge_blaze::PROVIDER => {
+            &[hookbridge_blaze::unified::fields::SHOP_ID, hookbridge_blaze::unified::fields::URL]
+        }
+        hookbridge_chip::PROVIDER => &[
             hookbridge_chip::unified::FIELD_PUBLIC_KEY,
             hookbridge_chip::unified::FIELD_ALL_EVENTS,
             hookbridge_chip::unified::FIELD_EVENTS,
@@ -319,7 +323,7 @@ pub(crate) fn settable_fields(provider: ProviderId) -> &'static [&'static str] {
 /// use hookbridge_adapters::spec_from_endpoint;
 /// use hookbridge_core::{Endpoint, EndpointId, EventSelection, ProviderId};
 ///
-/// let mut endpoint = Endpoint::new(ProviderId::Bitnob, EndpointId::from_provider("wh_1"));
+/// let mut endpoint = Endpoint::new(hookbridge_bitnob::PROVIDER, EndpointId::from_provider("wh_1"));
 /// endpoint.urls = vec!["https://example.com/hooks".into()];
 /// endpoint.events = EventSelection::All;
 /// endpoint.name = Some("ledger".into());
@@ -339,7 +343,7 @@ pub fn spec_from_endpoint(endpoint: &Endpoint) -> Result<EndpointSpec, InvalidIn
     spec.name = endpoint.name.clone();
     let mut fields = Map::new();
     for key in settable_fields(endpoint.provider) {
-        if endpoint.provider == ProviderId::Chip && *key == hookbridge_chip::unified::FIELD_ALL_EVENTS {
+        if endpoint.provider == hookbridge_chip::PROVIDER && *key == hookbridge_chip::unified::FIELD_ALL_EVENTS {
             continue; // carried by the selection itself
         }
         if let Some(v) = endpoint.provider_fields.get(*key).filter(|v| !v.is_null()) {

@@ -5,11 +5,11 @@
 //! use hookbridge_blaze::WebHookType;
 //! use hookbridge_core::{EventType, ProviderId};
 //!
-//! let e = ProviderEvent::from_unified(ProviderId::Blaze, &EventType::new("NEW_MEMBER"))?;
+//! let e = ProviderEvent::from_unified(hookbridge_blaze::PROVIDER, &EventType::new("NEW_MEMBER"))?;
 //! assert_eq!(e, ProviderEvent::Blaze(WebHookType::NewMember));
 //! assert!(e.is_documented());
 //! // Unknown names survive both ways.
-//! let odd = ProviderEvent::from_unified(ProviderId::Blaze, &EventType::new("TRANSACTION_UPDATE"))?;
+//! let odd = ProviderEvent::from_unified(hookbridge_blaze::PROVIDER, &EventType::new("TRANSACTION_UPDATE"))?;
 //! assert!(!odd.is_documented());
 //! assert_eq!(odd.to_unified().as_str(), "TRANSACTION_UPDATE");
 //! # Ok::<(), hookbridge_core::InvalidInput>(())
@@ -46,14 +46,14 @@ impl ProviderEvent {
     /// `Unknown` variant, spelled exactly as given.
     pub fn from_unified(provider: ProviderId, event: &EventType) -> Result<Self, InvalidInput> {
         Ok(match provider {
-            ProviderId::Miex => ProviderEvent::Miex(match event.as_str().parse::<MiexEvent>() {
+            hookbridge_miex::PROVIDER => ProviderEvent::Miex(match event.as_str().parse::<MiexEvent>() {
                 Ok(e) => e,
                 Err(never) => match never {},
             }),
-            ProviderId::Blaze => ProviderEvent::Blaze(WebHookType::from(event)),
-            ProviderId::Bitnob => ProviderEvent::Bitnob(event.clone()),
-            ProviderId::AbbeyCross => ProviderEvent::AbbeyCross(event.clone()),
-            ProviderId::Chip => ProviderEvent::Chip(ChipEvent::from(event.as_str())),
+            hookbridge_blaze::PROVIDER => ProviderEvent::Blaze(WebHookType::from(event)),
+            hookbridge_bitnob::PROVIDER => ProviderEvent::Bitnob(event.clone()),
+            hookbridge_abbeycross::PROVIDER => ProviderEvent::AbbeyCross(event.clone()),
+            hookbridge_chip::PROVIDER => ProviderEvent::Chip(ChipEvent::from(event.as_str())),
             other => return Err(unsupported_provider(other)),
         })
     }
@@ -76,11 +76,11 @@ impl ProviderEvent {
     /// The provider.
     pub fn provider(&self) -> ProviderId {
         match self {
-            ProviderEvent::Miex(_) => ProviderId::Miex,
-            ProviderEvent::Blaze(_) => ProviderId::Blaze,
-            ProviderEvent::Bitnob(_) => ProviderId::Bitnob,
-            ProviderEvent::AbbeyCross(_) => ProviderId::AbbeyCross,
-            ProviderEvent::Chip(_) => ProviderId::Chip,
+            ProviderEvent::Miex(_) => hookbridge_miex::PROVIDER,
+            ProviderEvent::Blaze(_) => hookbridge_blaze::PROVIDER,
+            ProviderEvent::Bitnob(_) => hookbridge_bitnob::PROVIDER,
+            ProviderEvent::AbbeyCross(_) => hookbridge_abbeycross::PROVIDER,
+            ProviderEvent::Chip(_) => hookbridge_chip::PROVIDER,
         }
     }
 

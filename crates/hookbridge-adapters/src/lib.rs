@@ -36,7 +36,7 @@
 //!     .name("payments")
 //!     .event("purchase.paid")
 //!     .event("payment.refunded");
-//! let out = convert(&chip, ProviderId::Chip, ProviderId::Bitnob, &ConvertOptions::default())?;
+//! let out = convert(&chip, hookbridge_chip::PROVIDER, hookbridge_bitnob::PROVIDER, &ConvertOptions::default())?;
 //! // Bitnob keeps the name and takes the events by name, but its catalogue is served at run time,
 //! // so the documented catalogue cannot confirm them:
 //! assert_eq!(out.report.losses, vec![
@@ -59,6 +59,7 @@ pub mod event;
 pub mod loss;
 pub mod normalize;
 pub mod page;
+pub mod registry;
 pub mod time;
 
 pub use bridge::{BridgeBody, BridgeError, BridgedMessage, MessageIdPolicy, StandardWebhooksBridge};

@@ -245,7 +245,7 @@ impl<'a> IntoIterator for &'a LossReport {
 impl fmt::Display for LossReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let (Some(from), Some(to)) = (self.from, self.to) {
-            write!(f, "{from} → {to}: ")?;
+            write!(f, "{} → {}: ", crate::registry::display_name(from), crate::registry::display_name(to))?;
         }
         if self.losses.is_empty() {
             return f.write_str("nothing lost");

@@ -25,7 +25,7 @@
 //! headers.insert("x-webhook-delivery", "job-1".parse()?);
 //! let request = Incoming::post("/hooks/miex".parse()?, headers, &body[..]);
 //!
-//! let (delivery, ticket) = normalizer.accept(ProviderId::Miex.as_str(), request.clone()).await?.into_parts();
+//! let (delivery, ticket) = normalizer.accept(hookbridge_miex::PROVIDER.as_str(), request.clone()).await?.into_parts();
 //! assert_eq!(delivery.event_type.as_ref().map(|e| e.as_str()), Some("order.created"));
 //! assert_eq!(delivery.delivery_id.as_deref(), Some("job-1"));
 //! ticket.complete().await?;
@@ -68,11 +68,11 @@ impl ProviderDelivery {
     /// The provider.
     pub fn provider(&self) -> ProviderId {
         match self {
-            ProviderDelivery::Miex(_) => ProviderId::Miex,
-            ProviderDelivery::Blaze(_) => ProviderId::Blaze,
-            ProviderDelivery::Bitnob(_) => ProviderId::Bitnob,
-            ProviderDelivery::AbbeyCross(_) => ProviderId::AbbeyCross,
-            ProviderDelivery::Chip(_) => ProviderId::Chip,
+            ProviderDelivery::Miex(_) => hookbridge_miex::PROVIDER,
+            ProviderDelivery::Blaze(_) => hookbridge_blaze::PROVIDER,
+            ProviderDelivery::Bitnob(_) => hookbridge_bitnob::PROVIDER,
+            ProviderDelivery::AbbeyCross(_) => hookbridge_abbeycross::PROVIDER,
+            ProviderDelivery::Chip(_) => hookbridge_chip::PROVIDER,
         }
     }
 

@@ -43,9 +43,9 @@ impl TimestampFormat {
     /// The format a provider's webhook objects use (`None`: AbbeyCross reports no timestamps).
     pub fn of(provider: ProviderId) -> Option<Self> {
         match provider {
-            ProviderId::Miex | ProviderId::Bitnob => Some(TimestampFormat::Rfc3339),
-            ProviderId::Blaze => Some(TimestampFormat::EpochMillis),
-            ProviderId::Chip => Some(TimestampFormat::EpochSeconds),
+            hookbridge_miex::PROVIDER | hookbridge_bitnob::PROVIDER => Some(TimestampFormat::Rfc3339),
+            hookbridge_blaze::PROVIDER => Some(TimestampFormat::EpochMillis),
+            hookbridge_chip::PROVIDER => Some(TimestampFormat::EpochSeconds),
             _ => None,
         }
     }

@@ -25,7 +25,7 @@ use futures_util::StreamExt as _;
 use hookbridge_bench::{LocalServer, read_fixture};
 use hookbridge_blaze::{BlazeClient, BlazeKeys};
 use hookbridge_core::page::{Page, PageLimits, PageRequest, paginate};
-use hookbridge_core::{ClientConfig, Endpoint, EndpointId, ProviderId, Webhook};
+use hookbridge_core::{ClientConfig, Endpoint, EndpointId, Webhook};
 use peak_alloc::PeakAlloc;
 
 #[global_allocator]
@@ -48,7 +48,7 @@ fn in_process_page(total: u64, req: PageRequest) -> hookbridge_core::Result<Page
     };
     let items: Vec<Endpoint> = (start..(start + PAGE).min(total))
         .map(|i| {
-            let mut ep = Endpoint::new(ProviderId::Blaze, EndpointId::from_provider(format!("{i:024x}")));
+            let mut ep = Endpoint::new(hookbridge_blaze::PROVIDER, EndpointId::from_provider(format!("{i:024x}")));
             ep.urls = vec![format!("https://partner.example.com/blaze/{i}")];
             ep
         })

@@ -8,9 +8,7 @@ use hookbridge_core::auth::{Auth, Bearer};
 use hookbridge_core::error::DecodeErrorKind;
 use hookbridge_core::model::validate_path_id;
 use hookbridge_core::page::{Page, PageLimits, PageRequest, paginate_for};
-use hookbridge_core::{
-    BoxStream, ClientConfig, HttpClient, IdempotencyKey, InvalidInput, ProviderId, Request, Result, Secret,
-};
+use hookbridge_core::{BoxStream, ClientConfig, HttpClient, IdempotencyKey, InvalidInput, Request, Result, Secret};
 use serde::de::DeserializeOwned;
 
 use crate::model::{
@@ -119,18 +117,14 @@ impl BitnobClient {
     /// The builder every hookbridge client has: base URL ([`DEFAULT_BASE_URL`] unless set),
     /// timeouts, retry policy, transport options, and the [`BitnobAuth`] as credentials.
     pub fn builder() -> hookbridge_core::builder::ClientBuilder<Self, BitnobAuth> {
-        hookbridge_core::builder::ClientBuilder::new(
-            hookbridge_core::ProviderId::Bitnob,
-            Some(DEFAULT_BASE_URL),
-            Self::with_config,
-        )
+        hookbridge_core::builder::ClientBuilder::new(crate::PROVIDER, Some(DEFAULT_BASE_URL), Self::with_config)
     }
 
     /// A client with explicit connection settings (base URL, timeouts, retry policy).
     pub fn with_config(config: ClientConfig, auth: impl Into<BitnobAuth>) -> Result<Self> {
         let auth = auth.into().into_auth()?;
         Ok(Self {
-            http: HttpClient::new(ProviderId::Bitnob, config, auth)?,
+            http: HttpClient::new(crate::PROVIDER, config, auth)?,
             allow_insecure_urls: false,
             page_limits: PageLimits::default(),
         })
@@ -214,7 +208,7 @@ where
     Fut: Future<Output = Result<CursorPage<T>>> + Send + 'a,
 {
     let fetch = Arc::new(fetch);
-    paginate_for(ProviderId::Bitnob, operation, limits, move |req| {
+    paginate_for(crate::PROVIDER, operation, limits, move |req| {
         let mut page = first.clone();
         if let PageRequest::After(cursor) = req {
             page.starting_after = Some(cursor);

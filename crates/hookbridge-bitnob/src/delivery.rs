@@ -14,14 +14,11 @@
 //! large and changes, so any name is accepted.
 
 use hookbridge_core::reexports::bytes::Bytes;
-use hookbridge_core::{Delivery, EventType, ProviderId, Subject, Timestamp};
+use hookbridge_core::{Delivery, EventType, Subject, Timestamp};
 use hookbridge_verify::delivery::{optional_header, reconcile_event};
 use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
 use hookbridge_verify::{DeliveryError, HmacSecret, HmacVerifier, KeyError, KeyRing, Verified};
 use serde_json::{Map, Value};
-
-/// Provider name used in errors and replay keys.
-const PROVIDER: &str = ProviderId::Bitnob.as_str();
 
 /// The receiver pipeline for Bitnob deliveries ([`BitnobSpec`] plus a dedupe store).
 pub type BitnobReceiver = Pipeline<BitnobSpec>;
@@ -94,18 +91,23 @@ impl BitnobSpec {
     /// * [`DeliveryError::MalformedHeader`] — `X-Bitnob-Event` repeated or not visible ASCII.
     pub fn parse_delivery(&self, verified: Verified, request: &Incoming) -> Result<BitnobDelivery, ReceiveError> {
         let body = &request.body;
-        let map: Map<String, Value> = serde_json::from_slice(body).map_err(|e| DeliveryError::parse(PROVIDER, e))?;
+        let map: Map<String, Value> =
+            serde_json::from_slice(body).map_err(|e| DeliveryError::parse(crate::PROVIDER.as_str(), e))?;
         let body_event = match map.get("event") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.as_str()),
-            Some(_) => return Err(DeliveryError::parse(PROVIDER, "`event` is not a string").into()),
+            Some(_) => return Err(DeliveryError::parse(crate::PROVIDER.as_str(), "`event` is not a string").into()),
         };
         let event_id = match map.get("event_id") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
             Some(Value::Number(n)) => Some(n.to_string()),
             Some(_) => {
-                return Err(DeliveryError::parse(PROVIDER, "`event_id` is not a non-empty string or a number").into());
+                return Err(DeliveryError::parse(
+                    crate::PROVIDER.as_str(),
+                    "`event_id` is not a non-empty string or a number",
+                )
+                .into());
             }
         };
         let header_event = optional_header(&request.headers, &crate::headers::EVENT)?;
@@ -114,8 +116,8 @@ impl BitnobSpec {
             None => return Err(DeliveryError::MissingHeader { name: crate::headers::EVENT }.into()),
         };
         let replay_key = match &event_id {
-            Some(id) => ReplayKey::signed_id(PROVIDER, "event", id)?,
-            None => ReplayKey::signed_digest(PROVIDER, verified.timestamp(), body),
+            Some(id) => ReplayKey::signed_id(crate::PROVIDER.as_str(), "event", id)?,
+            None => ReplayKey::signed_digest(crate::PROVIDER.as_str(), verified.timestamp(), body),
         };
         let timestamp = verified.timestamp().and_then(|ts| Timestamp::from_second(ts).ok());
         Ok(BitnobDelivery {
@@ -135,7 +137,7 @@ impl ReceiverSpec for BitnobSpec {
     type Delivery = BitnobDelivery;
 
     fn provider(&self) -> &'static str {
-        PROVIDER
+        crate::PROVIDER.as_str()
     }
 
     async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
@@ -211,7 +213,7 @@ impl BitnobDelivery {
     #[must_use]
     pub fn into_delivery(self) -> Delivery {
         let subject = self.subject();
-        let mut delivery = Delivery::new(ProviderId::Bitnob, Bytes::new());
+        let mut delivery = Delivery::new(crate::PROVIDER, Bytes::new());
         delivery.event_type = Some(self.event_type);
         delivery.event_type_signed = self.event_signed;
         delivery.event_id = self.event_id;

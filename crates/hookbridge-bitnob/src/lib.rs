@@ -134,13 +134,18 @@
 
 pub mod client;
 pub mod delivery;
+pub mod descriptor;
 pub mod model;
 pub mod scheme;
 pub mod signer;
 pub mod unified;
 
+/// This provider's id (`bitnob`).
+pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::new("bitnob");
+
 pub use client::{BitnobAuth, BitnobClient, DEFAULT_BASE_URL, DeliveryEvents, Webhooks};
 pub use delivery::{BitnobDelivery, BitnobReceiver, BitnobSpec};
+pub use descriptor::{Bitnob, DESCRIPTOR};
 pub use model::{
     CreateOptions, CreateWebhook, CreatedWebhook, CursorPage, DeliveryEvent, DeliveryStatus, EventCategory, EventId,
     EventTypeInfo, ListEventsOptions, ListOptions, RetryResult, RetryStatus, RotatedSecret, UpdateWebhook,

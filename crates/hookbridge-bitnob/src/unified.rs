@@ -54,7 +54,7 @@ pub const PROVIDER_FIELDS: [&str; 4] = ["object", "last_triggered_at", "signing_
 
 impl From<&WebhookEndpoint> for Endpoint {
     fn from(w: &WebhookEndpoint) -> Self {
-        let mut e = Endpoint::new(ProviderId::Bitnob, EndpointId::from_provider(w.id.as_str()));
+        let mut e = Endpoint::new(crate::PROVIDER, EndpointId::from_provider(w.id.as_str()));
         e.urls = vec![w.url.clone()];
         e.events = match &w.event_types {
             None => EventSelection::All,
@@ -124,7 +124,7 @@ impl TryFrom<&Endpoint> for WebhookEndpoint {
     type Error = InvalidInput;
 
     fn try_from(e: &Endpoint) -> Result<Self, InvalidInput> {
-        if e.provider != ProviderId::Bitnob {
+        if e.provider != crate::PROVIDER {
             return Err(InvalidInput::new("provider", format!("expected a Bitnob endpoint, got {}", e.provider)));
         }
         check_provider_fields(&e.provider_fields, &PROVIDER_FIELDS)?;
@@ -217,7 +217,7 @@ impl TryFrom<&EndpointUpdate> for UpdateWebhook {
 #[async_trait]
 impl Webhook for BitnobClient {
     fn provider(&self) -> ProviderId {
-        ProviderId::Bitnob
+        crate::PROVIDER
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use hookbridge_core::auth::HeaderAuth;
 use hookbridge_core::model::validate_path_id;
 use hookbridge_core::page::{self, BoxStream, Page, PageLimits, PageRequest};
-use hookbridge_core::{ClientConfig, HttpClient, InvalidInput, ProviderId, Request, Result, Secret};
+use hookbridge_core::{ClientConfig, HttpClient, InvalidInput, Request, Result, Secret};
 use url::Url;
 
 use crate::model::{CreateWebHook, PartnerWebHook, SearchResult};
@@ -137,18 +137,14 @@ impl BlazeClient {
     /// The builder every hookbridge client has: base URL ([`DEFAULT_BASE_URL`] unless set),
     /// timeouts, retry policy, transport options, and the [`BlazeKeys`] as credentials.
     pub fn builder() -> hookbridge_core::builder::ClientBuilder<Self, BlazeKeys> {
-        hookbridge_core::builder::ClientBuilder::new(
-            hookbridge_core::ProviderId::Blaze,
-            Some(DEFAULT_BASE_URL),
-            Self::with_config,
-        )
+        hookbridge_core::builder::ClientBuilder::new(crate::PROVIDER, Some(DEFAULT_BASE_URL), Self::with_config)
     }
 
     /// A client with custom connection settings (base URL, timeouts, retries). The base URL is
     /// the partner API root, `webHooks` is appended to it.
     pub fn with_config(config: ClientConfig, keys: BlazeKeys) -> Result<Self> {
         let auth = keys.auth()?;
-        let http = HttpClient::new(ProviderId::Blaze, config, Arc::new(auth))?;
+        let http = HttpClient::new(crate::PROVIDER, config, Arc::new(auth))?;
         Ok(Self { http, offset_param: START_PARAM, page_limits: PageLimits::default() })
     }
 
@@ -304,7 +300,7 @@ impl<'a> WebHooks<'a> {
         let first = options.start.unwrap_or(0);
         let limit = options.limit.unwrap_or(DEFAULT_LIMIT);
         let shop_id = options.shop_id.clone();
-        page::paginate_for(ProviderId::Blaze, "list", limits, move |req| {
+        page::paginate_for(crate::PROVIDER, "list", limits, move |req| {
             let shop_id = shop_id.clone();
             async move {
                 let start = match req {

@@ -21,15 +21,12 @@
 use std::convert::Infallible;
 
 use hookbridge_core::reexports::bytes::Bytes;
-use hookbridge_core::{Delivery, EventType, ProviderId};
+use hookbridge_core::{Delivery, EventType};
 use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
 use hookbridge_verify::{DeliveryError, UrlTokenVerifier, Verified};
 use serde_json::Value;
 
 use crate::model::WebHookType;
-
-/// Provider name used in errors and replay keys.
-const PROVIDER: &str = ProviderId::Blaze.as_str();
 
 /// Top-level body fields tried, in order, for the event type.
 pub const EVENT_TYPE_FIELDS: [&str; 4] = ["webHookType", "webhookType", "eventType", "event"];
@@ -83,12 +80,13 @@ impl BlazeSpec {
     /// # Errors
     /// [`DeliveryError::Parse`] — the body is not JSON.
     pub fn parse_delivery(&self, verified: Verified, request: &Incoming) -> Result<BlazeDelivery, DeliveryError> {
-        let payload: Value = serde_json::from_slice(&request.body).map_err(|e| DeliveryError::parse(PROVIDER, e))?;
+        let payload: Value =
+            serde_json::from_slice(&request.body).map_err(|e| DeliveryError::parse(crate::PROVIDER.as_str(), e))?;
         let event_type = EVENT_TYPE_FIELDS
             .iter()
             .find_map(|field| payload.get(field).and_then(Value::as_str))
             .map(|name| name.parse().unwrap_or_else(|never: Infallible| match never {}));
-        let replay_key = ReplayKey::signed_digest(PROVIDER, None, &request.body);
+        let replay_key = ReplayKey::signed_digest(crate::PROVIDER.as_str(), None, &request.body);
         Ok(BlazeDelivery { event_type, payload, verified, replay_key, raw: request.body.clone() })
     }
 }
@@ -103,7 +101,7 @@ impl ReceiverSpec for BlazeSpec {
     type Delivery = BlazeDelivery;
 
     fn provider(&self) -> &'static str {
-        PROVIDER
+        crate::PROVIDER.as_str()
     }
 
     async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
@@ -138,7 +136,7 @@ impl BlazeDelivery {
     /// as `payload` and the raw bytes unchanged.
     #[must_use]
     pub fn into_delivery(self) -> Delivery {
-        let mut delivery = Delivery::new(ProviderId::Blaze, Bytes::new());
+        let mut delivery = Delivery::new(crate::PROVIDER, Bytes::new());
         delivery.event_type = self.event_type.map(|t| EventType::new(t.as_str()));
         // Read from the body the URL token admitted: as trustworthy as the body itself.
         delivery.event_type_signed = delivery.event_type.is_some();

@@ -91,7 +91,7 @@ impl TryFrom<PartnerWebHook> for Endpoint {
             extra,
         } = webhook;
         let id = id.ok_or_else(missing_id)?;
-        let mut ep = Endpoint::new(ProviderId::Blaze, EndpointId::from_provider(id));
+        let mut ep = Endpoint::new(crate::PROVIDER, EndpointId::from_provider(id));
         let mut pf = Map::new();
         match web_hook_urls {
             Some(urls) if urls.is_empty() => {
@@ -144,7 +144,7 @@ impl TryFrom<&Endpoint> for PartnerWebHook {
     type Error = InvalidInput;
 
     fn try_from(ep: &Endpoint) -> Result<Self, InvalidInput> {
-        if ep.provider != ProviderId::Blaze {
+        if ep.provider != crate::PROVIDER {
             return Err(InvalidInput::new("provider", format!("a {} endpoint is not a BLAZE webhook", ep.provider)));
         }
         if ep.name.is_some() {
@@ -452,7 +452,7 @@ pub fn capabilities() -> Capabilities {
 #[async_trait::async_trait]
 impl Webhook for BlazeClient {
     fn provider(&self) -> ProviderId {
-        ProviderId::Blaze
+        crate::PROVIDER
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -8,7 +8,7 @@ use hookbridge_core::auth::Bearer;
 use hookbridge_core::page::{Page, PageLimits, PageRequest, paginate_for};
 use hookbridge_core::reexports::http::Method;
 use hookbridge_core::{
-    BoxStream, ClientConfig, DecodeErrorKind, Error, HttpClient, InvalidInput, ProviderId, Request, Result, Secret,
+    BoxStream, ClientConfig, DecodeErrorKind, Error, HttpClient, InvalidInput, Request, Result, Secret,
 };
 use url::Url;
 
@@ -47,18 +47,14 @@ impl ChipClient {
     /// The builder every hookbridge client has: base URL ([`Self::DEFAULT_BASE_URL`] unless
     /// set), timeouts, retry policy, transport options, and the secret key as credentials.
     pub fn builder() -> hookbridge_core::builder::ClientBuilder<Self, Secret> {
-        hookbridge_core::builder::ClientBuilder::new(
-            hookbridge_core::ProviderId::Chip,
-            Some(Self::DEFAULT_BASE_URL),
-            Self::with_config,
-        )
+        hookbridge_core::builder::ClientBuilder::new(crate::PROVIDER, Some(Self::DEFAULT_BASE_URL), Self::with_config)
     }
 
     /// A client with explicit settings (base URL, timeouts, retries). Refuses an empty secret key
     /// or one that cannot be sent in a header.
     pub fn with_config(config: ClientConfig, secret_key: Secret) -> Result<Self> {
         let auth = Bearer::new(&secret_key)?;
-        let http = HttpClient::new(ProviderId::Chip, config, Arc::new(auth))?.with_error_decoder(decode_error);
+        let http = HttpClient::new(crate::PROVIDER, config, Arc::new(auth))?.with_error_decoder(decode_error);
         Ok(Self { http, page_limits: PageLimits::default() })
     }
 
@@ -154,7 +150,7 @@ impl<'a> Webhooks<'a> {
     /// [`Webhooks::list`] with page/item limits.
     pub fn list_with_limits(&self, limits: PageLimits) -> BoxStream<'static, ChipWebhook> {
         let client = self.client.clone();
-        paginate_for(ProviderId::Chip, "list", limits, move |req| {
+        paginate_for(crate::PROVIDER, "list", limits, move |req| {
             let client = client.clone();
             async move { fetch_page(&client, req).await }
         })

@@ -29,7 +29,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use hookbridge_core::reexports::bytes::Bytes;
-use hookbridge_core::{Delivery, EventType, ProviderId, Subject, Timestamp};
+use hookbridge_core::{Delivery, EventType, Subject, Timestamp};
 use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
 use hookbridge_verify::{
     DeliveryError, KeyError, KeyRing, RsaHash, RsaPublicKey, RsaScheme, RsaVerifier, Verified, VerifyError,
@@ -38,9 +38,6 @@ use serde_json::Value;
 
 use crate::client::ChipClient;
 use crate::model::{ChipDelivery, ChipWebhook, DeliveryObject};
-
-/// Provider name used in errors and replay keys.
-const PROVIDER: &str = ProviderId::Chip.as_str();
 
 /// Key id of the company public key in [`ChipKeySource`]'s deliveries ([`Verified::key_id`]).
 pub const COMPANY_KEY_ID: &str = "chip-company";
@@ -151,7 +148,7 @@ impl ReceiverSpec for ChipSpec {
     type Delivery = VerifiedChipDelivery;
 
     fn provider(&self) -> &'static str {
-        PROVIDER
+        crate::PROVIDER.as_str()
     }
 
     async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
@@ -170,11 +167,11 @@ impl ReceiverSpec for ChipSpec {
 /// Parses a verified body and derives its replay key. One pass over the bytes (no intermediate
 /// JSON map); a missing or non-string `event_type` is a parse error like any other.
 fn parse_delivery(verified: Verified, body: &Bytes) -> Result<Parsed<VerifiedChipDelivery>, ReceiveError> {
-    let delivery = ChipDelivery::from_slice(body).map_err(|e| DeliveryError::parse(PROVIDER, e))?;
+    let delivery = ChipDelivery::from_slice(body).map_err(|e| DeliveryError::parse(crate::PROVIDER.as_str(), e))?;
     let mut delivery = VerifiedChipDelivery {
         delivery,
         verified,
-        replay_key: ReplayKey::signed_digest(PROVIDER, None, body),
+        replay_key: ReplayKey::signed_digest(crate::PROVIDER.as_str(), None, body),
         raw: body.clone(),
     };
     delivery.replay_key = delivery.object_state_key();
@@ -277,8 +274,8 @@ impl VerifiedChipDelivery {
             _ => None,
         };
         state
-            .and_then(|value| ReplayKey::signed_id(PROVIDER, "object", &value).ok())
-            .unwrap_or_else(|| ReplayKey::signed_digest(PROVIDER, None, &self.raw))
+            .and_then(|value| ReplayKey::signed_id(crate::PROVIDER.as_str(), "object", &value).ok())
+            .unwrap_or_else(|| ReplayKey::signed_digest(crate::PROVIDER.as_str(), None, &self.raw))
     }
 
     /// The unified [`Delivery`]: provider `chip`, the (signed) event type, the replay key, no
@@ -290,7 +287,7 @@ impl VerifiedChipDelivery {
         let occurred_at = self.occurred_at();
         let subject = self.subject();
         // `Delivery::new` parses the raw body into `payload`, exactly as CHIP sent it.
-        let mut delivery = Delivery::new(ProviderId::Chip, self.raw);
+        let mut delivery = Delivery::new(crate::PROVIDER, self.raw);
         delivery.event_type = Some(EventType::new(self.delivery.event_type.as_str()));
         delivery.event_type_signed = true;
         delivery.occurred_at = occurred_at;
@@ -655,7 +652,7 @@ impl ReceiverSpec for ChipKeySource {
     type Delivery = VerifiedChipDelivery;
 
     fn provider(&self) -> &'static str {
-        PROVIDER
+        crate::PROVIDER.as_str()
     }
 
     async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {

@@ -142,14 +142,19 @@
 
 mod client;
 pub mod delivery;
+pub mod descriptor;
 pub mod error;
 pub mod model;
 pub mod scheme;
 pub mod unified;
 mod wire;
 
+/// This provider's id (`chip`).
+pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::new("chip");
+
 pub use client::{ChipClient, PublicKey, Webhooks};
 pub use delivery::{ChipKeySource, ChipKeySourceStats, ChipReceiver, ChipSpec, KeyFetchError, VerifiedChipDelivery};
+pub use descriptor::{Chip, DESCRIPTOR};
 pub use error::{ChipError, ChipFieldError};
 pub use model::{
     AttemptError, AttemptType, BankAccount, ChipDelivery, ChipEvent, ChipWebhook, ClientDetails, DeliveryObject,

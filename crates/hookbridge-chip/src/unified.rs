@@ -44,7 +44,7 @@ const UNIFIED_KEYS: [&str; 5] = ["id", "created_on", "updated_on", "title", "cal
 
 impl From<&ChipWebhook> for Endpoint {
     fn from(w: &ChipWebhook) -> Self {
-        let mut e = Endpoint::new(ProviderId::Chip, EndpointId::from(&w.id));
+        let mut e = Endpoint::new(crate::PROVIDER, EndpointId::from(&w.id));
         e.urls = vec![w.callback.clone()];
         e.events = if w.all_events {
             EventSelection::All
@@ -126,7 +126,7 @@ impl TryFrom<&Endpoint> for ChipWebhook {
     type Error = InvalidInput;
 
     fn try_from(e: &Endpoint) -> Result<Self, Self::Error> {
-        if e.provider != ProviderId::Chip {
+        if e.provider != crate::PROVIDER {
             return Err(InvalidInput::new("provider", format!("not a CHIP endpoint: {}", e.provider)));
         }
         let callback = match e.urls.as_slice() {
@@ -261,7 +261,7 @@ pub fn capabilities() -> Capabilities {
 #[async_trait]
 impl Webhook for ChipClient {
     fn provider(&self) -> ProviderId {
-        ProviderId::Chip
+        crate::PROVIDER
     }
 
     fn capabilities(&self) -> Capabilities {

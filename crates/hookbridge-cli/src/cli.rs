@@ -389,31 +389,18 @@ pub struct InboxPurgeArgs {
     pub done_older_than: DurationArg,
 }
 
-/// A provider with a management API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ProviderArg {
-    /// MIEX (base URL required).
-    Miex,
-    /// BLAZE.
-    Blaze,
-    /// Bitnob.
-    Bitnob,
-    /// AbbeyCross (base URL required).
-    Abbeycross,
-    /// CHIP Collect.
-    Chip,
-}
-
-impl From<ProviderArg> for ProviderId {
-    fn from(p: ProviderArg) -> Self {
-        match p {
-            ProviderArg::Miex => ProviderId::Miex,
-            ProviderArg::Blaze => ProviderId::Blaze,
-            ProviderArg::Bitnob => ProviderId::Bitnob,
-            ProviderArg::Abbeycross => ProviderId::AbbeyCross,
-            ProviderArg::Chip => ProviderId::Chip,
-        }
-    }
+/// The `--provider` values of the management commands: the ids of the providers in the
+/// registry ([`hookbridge_adapters::registry`]), each with its display name and summary as help.
+pub fn provider_parser() -> impl clap::builder::TypedValueParser<Value = ProviderId> {
+    use clap::builder::TypedValueParser as _;
+    let values = hookbridge_adapters::registry::providers().map(|d| {
+        let help = match d.default_base_url() {
+            Some(_) => format!("{} — {}", d.display_name(), d.summary()),
+            None => format!("{} — {} (base URL required)", d.display_name(), d.summary()),
+        };
+        clap::builder::PossibleValue::new(d.id().as_str()).help(help)
+    });
+    clap::builder::PossibleValuesParser::new(values).try_map(|name: String| ProviderId::parse(&name))
 }
 
 /// Output of the management commands.
@@ -500,12 +487,22 @@ pub enum BitnobSigning {
     ConcatenatedBase64,
 }
 
+impl BitnobSigning {
+    /// The option value Bitnob's descriptor takes (`signing-scheme`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BitnobSigning::ColonSeparatedHex => "colon-separated-hex",
+            BitnobSigning::ConcatenatedBase64 => "concatenated-base64",
+        }
+    }
+}
+
 /// The provider and connection every `endpoints` subcommand takes.
 #[derive(Clone, Debug, Args)]
 pub struct EndpointTarget {
     /// The provider.
-    #[arg(long, value_enum)]
-    pub provider: ProviderArg,
+    #[arg(long, value_parser = provider_parser())]
+    pub provider: ProviderId,
     /// Connection, credentials and output.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -640,8 +637,8 @@ pub struct EndpointIdArgs {
 #[derive(Clone, Debug, Args)]
 pub struct EventsTarget {
     /// The provider (only Bitnob documents delivery events).
-    #[arg(long, value_enum, default_value = "bitnob")]
-    pub provider: ProviderArg,
+    #[arg(long, value_parser = provider_parser(), default_value = "bitnob")]
+    pub provider: ProviderId,
     /// Connection, credentials and output.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -721,8 +718,8 @@ pub struct EventIdArgs {
 #[derive(Clone, Debug, Args)]
 pub struct EventTypesArgs {
     /// The provider (only Bitnob serves its catalogue).
-    #[arg(long, value_enum, default_value = "bitnob")]
-    pub provider: ProviderArg,
+    #[arg(long, value_parser = provider_parser(), default_value = "bitnob")]
+    pub provider: ProviderId,
     /// Connection and output.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -732,8 +729,8 @@ pub struct EventTypesArgs {
 #[derive(Clone, Debug, Args)]
 pub struct PublicKeyArgs {
     /// The provider (only CHIP has a company public key).
-    #[arg(long, value_enum, default_value = "chip")]
-    pub provider: ProviderArg,
+    #[arg(long, value_parser = provider_parser(), default_value = "chip")]
+    pub provider: ProviderId,
     /// Connection and output.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -789,7 +786,7 @@ mod tests {
             "endpoints create --provider miex --url https://x --event order.created --base-url https://api.example/v1",
         );
         let EndpointsCommand::Create(create) = create else { panic!("{create:?}") };
-        assert_eq!(create.target.provider, ProviderArg::Miex);
+        assert_eq!(create.target.provider, "miex");
         assert_eq!(create.urls, ["https://x"]);
         assert_eq!(create.fields.events, ["order.created"]);
         assert_eq!(create.target.connection.base_url.as_deref(), Some("https://api.example/v1"));
@@ -804,7 +801,7 @@ mod tests {
         assert_eq!(rotate.operation(), Operation::RotateSecret);
         match parse("events list --status failed --webhook-id w --limit 5").unwrap().command {
             Command::Events(EventsArgs { command: EventsCommand::List(list) }) => {
-                assert_eq!(list.target.provider, ProviderArg::Bitnob, "the default provider");
+                assert_eq!(list.target.provider, "bitnob", "the default provider");
                 assert_eq!((list.status.as_deref(), list.limit), (Some("failed"), Some(5)));
             }
             other => panic!("{other:?}"),

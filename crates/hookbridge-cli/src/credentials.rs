@@ -2,7 +2,7 @@
 //!
 //! Each provider lists the credentials its client needs as [`CredentialSpec`]s: the flag, the
 //! environment variable, the help line, and whether the value is a secret. [`Credentials`]
-//! implements [`clap::Args`] by hand from the table ([`SPECS`]): one flag per entry, each reading
+//! implements [`clap::Args`] by hand from the table ([`specs`], which the registered providers' descriptors declare): one flag per entry, each reading
 //! its environment variable through clap's `env` with the value hidden
 //! (`hide_env_values`), so `--help` shows `[env: MIEX_API_KEY]` and never what it holds. The
 //! values are parsed straight into [`Secret`]s.
@@ -32,6 +32,7 @@ use std::fmt;
 
 use clap::builder::ValueParser;
 use clap::{Arg, ArgAction, ArgMatches, Args, Command, FromArgMatches};
+use hookbridge_core::descriptor::Credential;
 use hookbridge_core::{ProviderId, Secret};
 
 use crate::CliError;
@@ -39,23 +40,22 @@ use crate::CliError;
 /// The help heading the credential flags are listed under.
 pub const HEADING: &str = "Credentials";
 
-/// One credential a provider's client needs.
+/// One credential a registered provider's client needs: the provider and its declaration
+/// ([`Credential`], from the provider's descriptor).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CredentialSpec {
     /// The provider whose client uses it.
     pub provider: ProviderId,
-    /// The long flag, without `--` (also the clap argument id): `miex-api-key`.
-    pub flag: &'static str,
-    /// The environment variable the flag defaults to: `MIEX_API_KEY`.
-    pub env: &'static str,
-    /// The value's placeholder in `--help`: `KEY`.
-    pub value_name: &'static str,
-    /// One line of help (no final period, as clap's derived help).
-    pub help: &'static str,
-    /// Whether the value is a secret: its help advises the environment variable over the flag
-    /// (command lines are visible to other local users), and `Debug` never shows it. Values that
-    /// are not secrets (an account id) are still held as [`Secret`], and shown by `Debug`.
-    pub secret: bool,
+    /// The declaration: flag, environment variable, help, whether it is a secret.
+    pub credential: &'static Credential,
+}
+
+impl std::ops::Deref for CredentialSpec {
+    type Target = Credential;
+
+    fn deref(&self) -> &Credential {
+        self.credential
+    }
 }
 
 impl CredentialSpec {
@@ -79,96 +79,15 @@ impl CredentialSpec {
     }
 }
 
-/// MIEX: the API key.
-pub const MIEX: &[CredentialSpec] = &[CredentialSpec {
-    provider: ProviderId::Miex,
-    flag: "miex-api-key",
-    env: "MIEX_API_KEY",
-    value_name: "KEY",
-    help: "MIEX API key (`sk_branch_...` / `sk_personal_...`)",
-    secret: true,
-}];
-
-/// BLAZE: the partner key and the developer key, both sent on every request.
-pub const BLAZE: &[CredentialSpec] = &[
-    CredentialSpec {
-        provider: ProviderId::Blaze,
-        flag: "blaze-partner-key",
-        env: "BLAZE_PARTNER_KEY",
-        value_name: "KEY",
-        help: "BLAZE partner key",
-        secret: true,
-    },
-    CredentialSpec {
-        provider: ProviderId::Blaze,
-        flag: "blaze-developer-key",
-        env: "BLAZE_DEVELOPER_KEY",
-        value_name: "KEY",
-        help: "BLAZE developer key",
-        secret: true,
-    },
-];
-
-/// Bitnob: the client id and secret key of its documented request signing, or the bearer key
-/// of its older scheme.
-pub const BITNOB: &[CredentialSpec] = &[
-    CredentialSpec {
-        provider: ProviderId::Bitnob,
-        flag: "bitnob-client-id",
-        env: "BITNOB_CLIENT_ID",
-        value_name: "ID",
-        help: "Bitnob client id for request signing (with the secret key)",
-        secret: false,
-    },
-    CredentialSpec {
-        provider: ProviderId::Bitnob,
-        flag: "bitnob-secret-key",
-        env: "BITNOB_SECRET_KEY",
-        value_name: "KEY",
-        help: "Bitnob secret key for request signing (with the client id)",
-        secret: true,
-    },
-    CredentialSpec {
-        provider: ProviderId::Bitnob,
-        flag: "bitnob-api-key",
-        env: "BITNOB_API_KEY",
-        value_name: "KEY",
-        help: "Bitnob bearer key: the older scheme, used only without a client id and secret key",
-        secret: true,
-    },
-];
-
-/// AbbeyCross: the API token.
-pub const ABBEYCROSS: &[CredentialSpec] = &[CredentialSpec {
-    provider: ProviderId::AbbeyCross,
-    flag: "abbeycross-api-token",
-    env: "ABBEYCROSS_API_TOKEN",
-    value_name: "TOKEN",
-    help: "AbbeyCross API token",
-    secret: true,
-}];
-
-/// CHIP Collect: the API key.
-pub const CHIP: &[CredentialSpec] = &[CredentialSpec {
-    provider: ProviderId::Chip,
-    flag: "chip-api-key",
-    env: "CHIP_API_KEY",
-    value_name: "KEY",
-    help: "CHIP Collect API key",
-    secret: true,
-}];
-
-/// Every provider's credentials: the table [`Credentials`] is built from. A provider adds its
-/// entries as one more slice.
-pub const SPECS: &[&[CredentialSpec]] = &[MIEX, BLAZE, BITNOB, ABBEYCROSS, CHIP];
-
-/// Every entry of [`SPECS`], in order.
-pub fn specs() -> impl Iterator<Item = &'static CredentialSpec> {
-    SPECS.iter().flat_map(|provider| provider.iter())
+/// Every registered provider's credentials, in registry order: the table [`Credentials`] is
+/// built from. A provider declares them in its descriptor.
+pub fn specs() -> impl Iterator<Item = CredentialSpec> {
+    hookbridge_adapters::registry::providers()
+        .flat_map(|d| d.credentials().iter().map(move |credential| CredentialSpec { provider: d.id(), credential }))
 }
 
 /// The entry for an environment variable.
-pub fn spec(env: &str) -> Option<&'static CredentialSpec> {
+pub fn spec(env: &str) -> Option<CredentialSpec> {
     specs().find(|s| s.env == env)
 }
 
@@ -176,7 +95,7 @@ pub fn spec(env: &str) -> Option<&'static CredentialSpec> {
 /// that has a non-empty value. See the [module documentation](self).
 #[derive(Clone, Default)]
 pub struct Credentials {
-    values: Vec<(&'static CredentialSpec, Secret)>,
+    values: Vec<(CredentialSpec, Secret)>,
 }
 
 impl Credentials {
@@ -213,7 +132,7 @@ impl Credentials {
         Err(match spec(env) {
             Some(spec) => CliError::usage(format!(
                 "no {} credentials: set {env} (or pass --{} or {generic_flag})",
-                spec.provider.display_name(),
+                hookbridge_adapters::registry::display_name(spec.provider),
                 spec.flag
             )),
             None => CliError::usage(format!("no credentials: set {env} (or pass {generic_flag})")),
@@ -286,8 +205,8 @@ mod tests {
         let vars: std::collections::BTreeSet<_> = specs().map(|s| s.env).collect();
         assert_eq!(flags.len(), specs().count(), "flags are unique");
         assert_eq!(vars.len(), specs().count(), "variables are unique");
-        for p in ProviderId::ALL {
-            assert!(specs().any(|s| s.provider == *p), "{p} has a credential");
+        for p in hookbridge_adapters::registry::ids() {
+            assert!(specs().any(|s| s.provider == p), "{p} has a credential");
         }
         Credentials::augment_args(Command::new("t")).debug_assert();
     }
@@ -306,7 +225,8 @@ mod tests {
     fn an_environment_variable_is_read_through_clap() {
         // A variable every test process has: the mechanism, not the table's names.
         let Ok(path) = std::env::var("PATH") else { return };
-        let spec = CredentialSpec { env: "PATH", flag: "path-key", ..CHIP[0] };
+        static PATH_KEY: Credential = Credential::secret("PATH", "path-key", "a test key");
+        let spec = CredentialSpec { provider: ProviderId::new("acme"), credential: &PATH_KEY };
         let matches = Command::new("t").arg(spec.arg()).try_get_matches_from(["t"]).unwrap();
         assert_eq!(matches.get_one::<Secret>("path-key").unwrap().expose(), path);
         let matches = Command::new("t").arg(spec.arg()).try_get_matches_from(["t", "--path-key", "flag"]).unwrap();

@@ -10,143 +10,156 @@
 use std::io::{IsTerminal as _, Write};
 
 use futures_util::StreamExt as _;
-use hookbridge_abbeycross::AbbeyCrossClient;
-use hookbridge_bitnob::{
-    BitnobAuth, BitnobClient, BitnobSigner, DeliveryStatus, ListEventsOptions, SigningScheme, WebhookId,
-};
-use hookbridge_blaze::{BlazeClient, BlazeKeys};
-use hookbridge_chip::ChipClient;
+use hookbridge_bitnob::{DeliveryStatus, ListEventsOptions, WebhookId};
 use hookbridge_core::PageLimits;
+use hookbridge_core::descriptor::{ClientSettings, Credential, Descriptor, SetupError};
 use hookbridge_core::{
-    Capabilities, ClientConfig, DeliveryUrl, Endpoint, EndpointId, EndpointSpec, EndpointUpdate, EventSelection,
-    EventType, ListFilter, Operation, ProviderId, Secret, Webhook,
+    Capabilities, DeliveryUrl, Endpoint, EndpointId, EndpointSpec, EndpointUpdate, EventSelection, EventType,
+    ListFilter, Operation, ProviderId, Secret, Webhook,
 };
-use hookbridge_miex::MiexClient;
 use serde_json::{Value, json};
 
 use crate::CliError;
 use crate::cli::{
-    BitnobSigning, ConnectionArgs, EndpointFields, EndpointsArgs, EndpointsCommand, EventTypesArgs, EventsArgs,
-    EventsCommand, PublicKeyArgs, TableOrJson,
+    ConnectionArgs, EndpointFields, EndpointsArgs, EndpointsCommand, EventTypesArgs, EventsArgs, EventsCommand,
+    PublicKeyArgs, TableOrJson,
 };
 use crate::output::{
     Table, endpoint_pairs, endpoints_table, redact_endpoint_json, write_json, write_json_line, write_json_lines,
     write_pairs,
 };
 
-fn config(conn: &ConnectionArgs, provider: ProviderId, default: Option<&str>) -> Result<ClientConfig, CliError> {
-    let base = match (&conn.base_url, default) {
-        (Some(url), _) => url.as_str(),
-        (None, Some(default)) => default,
-        (None, None) => {
-            return Err(CliError::usage(format!(
-                "{} documents no API host: pass --base-url URL",
-                provider.display_name()
-            )));
-        }
-    };
-    ClientConfig::new(base).map_err(|e| CliError::usage(e.to_string()))
+/// The registered provider `provider` (the `--provider` value parser accepts only these).
+fn descriptor(provider: ProviderId) -> Result<&'static dyn Descriptor, CliError> {
+    hookbridge_adapters::registry::get(provider)
+        .ok_or_else(|| CliError::usage(format!("no provider `{provider}` in this build of hookbridge")))
 }
 
-/// The note printed on stderr when a Bitnob bearer key is used.
-pub const BITNOB_BEARER_NOTE: &str = "note: BITNOB_API_KEY / --api-key selects Bitnob's older bearer secret-key scheme; \
-set BITNOB_CLIENT_ID and BITNOB_SECRET_KEY (or --client-id and --secret-key-file) for the documented HMAC request signing";
+/// The generic flag standing in for a credential (`--api-key`, ...), with its value if given.
+fn generic_override(
+    conn: &ConnectionArgs,
+    credential: &Credential,
+) -> Result<Option<(&'static str, Secret)>, CliError> {
+    Ok(match credential.overridden_by {
+        Some("api-key") => conn.api_key.clone().map(|v| ("--api-key", v)),
+        Some("developer-key") => conn.developer_key.clone().map(|v| ("--developer-key", v)),
+        Some("client-id") => conn.client_id.clone().map(|v| ("--client-id", Secret::new(v))),
+        Some("secret-key") => match &conn.secret_key_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| CliError::usage(format!("cannot read --secret-key-file {}: {e}", path.display())))?;
+                Some(("--secret-key-file", Secret::new(text.trim_end_matches(['\r', '\n']))))
+            }
+            None => None,
+        },
+        _ => None,
+    })
+}
 
-/// How the CLI authenticates to Bitnob: request signing when a client id and secret key are
-/// given (`--client-id` / `--secret-key-file`, then `BITNOB_CLIENT_ID` / `BITNOB_SECRET_KEY` or
-/// their flags); otherwise, explicitly, the older bearer scheme with `--api-key`, then
-/// `BITNOB_API_KEY` (a note on stderr says so).
-pub fn bitnob_auth(conn: &ConnectionArgs) -> Result<BitnobAuth, CliError> {
-    let creds = &conn.credentials;
-    let client_id = conn.client_id.clone().or_else(|| creds.get("BITNOB_CLIENT_ID").map(|id| id.expose().to_owned()));
-    let secret_key = match &conn.secret_key_file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| CliError::usage(format!("cannot read --secret-key-file {}: {e}", path.display())))?;
-            Some(Secret::new(text.trim_end_matches(['\r', '\n'])))
-        }
-        None => creds.get("BITNOB_SECRET_KEY").cloned(),
-    };
-    match (client_id, secret_key) {
-        (Some(id), Some(secret)) => {
-            let scheme = match conn.signing_scheme {
-                BitnobSigning::ColonSeparatedHex => SigningScheme::ColonSeparatedHex,
-                BitnobSigning::ConcatenatedBase64 => SigningScheme::ConcatenatedBase64,
-            };
-            let signer = BitnobSigner::new(id, secret, scheme).map_err(|e| CliError::usage(e.to_string()))?;
-            Ok(BitnobAuth::Signed(signer))
-        }
-        (Some(_), None) => Err(CliError::usage(
-            "Bitnob request signing needs the secret key too: set BITNOB_SECRET_KEY (or pass --secret-key-file)",
-        )),
-        (None, Some(_)) => Err(CliError::usage(
-            "Bitnob request signing needs the client id too: set BITNOB_CLIENT_ID (or pass --client-id)",
-        )),
-        (None, None) => {
-            let key = creds.require("BITNOB_API_KEY", ("--api-key", conn.api_key.as_ref())).map_err(|_| {
-                CliError::usage(
-                    "no Bitnob credentials: set BITNOB_CLIENT_ID and BITNOB_SECRET_KEY (or pass --client-id and \
-                     --secret-key-file); BITNOB_API_KEY selects the older bearer scheme",
-                )
-            })?;
-            eprintln!("{BITNOB_BEARER_NOTE}");
-            Ok(BitnobAuth::legacy_bearer(key))
-        }
+/// The generic flag's name for a credential, for messages.
+fn generic_flag(credential: &Credential) -> Option<&'static str> {
+    match credential.overridden_by {
+        Some("api-key") => Some("--api-key"),
+        Some("developer-key") => Some("--developer-key"),
+        Some("client-id") => Some("--client-id"),
+        Some("secret-key") => Some("--secret-key-file"),
+        _ => None,
     }
 }
 
-/// A Bitnob client from the connection flags (see [`bitnob_auth`]), listing at most as many
-/// pages as `limits` allows.
-pub fn bitnob_client(conn: &ConnectionArgs, limits: PageLimits) -> Result<BitnobClient, CliError> {
-    let auth = bitnob_auth(conn)?;
-    let config = config(conn, ProviderId::Bitnob, Some(hookbridge_bitnob::DEFAULT_BASE_URL))?;
-    Ok(BitnobClient::with_config(config, auth)?.allow_insecure_urls(conn.allow_insecure_urls).page_limits(limits))
+/// The client settings for `descriptor` from the connection flags: each credential from its
+/// generic flag (`--api-key`, ...) if given, else its own flag or environment variable.
+pub fn settings(
+    descriptor: &dyn Descriptor,
+    conn: &ConnectionArgs,
+    limits: PageLimits,
+) -> Result<ClientSettings, CliError> {
+    let mut settings = ClientSettings::new()
+        .page_limits(limits)
+        .allow_insecure_urls(conn.allow_insecure_urls)
+        .option("signing-scheme", conn.signing_scheme.as_str());
+    if let Some(url) = &conn.base_url {
+        settings = settings.base_url(url.as_str());
+    }
+    for credential in descriptor.credentials() {
+        let value = match generic_override(conn, credential)? {
+            Some((_, value)) => Some(value),
+            None => conn.credentials.get(credential.env).cloned(),
+        };
+        if let Some(value) = value {
+            settings = settings.credential(credential.env, value);
+        }
+    }
+    Ok(settings)
 }
 
-/// A CHIP client from the connection flags: `--api-key`, else `CHIP_API_KEY` (or
-/// `--chip-api-key`).
-pub fn chip_client(conn: &ConnectionArgs, limits: PageLimits) -> Result<ChipClient, CliError> {
-    let key = conn.credentials.require("CHIP_API_KEY", ("--api-key", conn.api_key.as_ref()))?;
-    let config = config(conn, ProviderId::Chip, Some(ChipClient::DEFAULT_BASE_URL))?;
-    Ok(ChipClient::with_config(config, key)?.page_limits(limits))
+/// A setup error as the CLI reports it: usage errors name the flags and variables to set.
+pub fn setup_error(descriptor: &dyn Descriptor, err: SetupError) -> CliError {
+    let name = descriptor.display_name();
+    match err {
+        SetupError::MissingCredential { env, .. } => {
+            let credential = descriptor.credentials().iter().find(|c| c.env == env);
+            let flags: Vec<String> = credential
+                .into_iter()
+                .flat_map(|c| [Some(format!("--{}", c.flag)), generic_flag(c).map(str::to_owned)])
+                .flatten()
+                .collect();
+            if flags.is_empty() {
+                CliError::usage(format!("no {name} credentials: set {env}"))
+            } else {
+                CliError::usage(format!("no {name} credentials: set {env} (or pass {})", flags.join(" or ")))
+            }
+        }
+        SetupError::MissingBaseUrl { .. } => {
+            CliError::usage(format!("{name} documents no API host: pass --base-url URL"))
+        }
+        SetupError::Invalid(e)
+            if descriptor.credentials().iter().any(|c| c.env == e.field) || e.field == "credentials" =>
+        {
+            CliError::usage(e.reason)
+        }
+        SetupError::Invalid(e) => CliError::usage(e.to_string()),
+        SetupError::Client(e) => e.into(),
+        other => CliError::usage(other.to_string()),
+    }
 }
 
-/// The client for `provider`, as the unified trait object. The generic credential flags
-/// (`--api-key`, `--developer-key`) override the provider's own flag and environment variable.
+/// Prints a client setup's notes on stderr.
+fn print_notes(notes: &[String]) {
+    for note in notes {
+        eprintln!("{note}");
+    }
+}
+
+/// The client for `provider`, as the unified trait object, built by its descriptor.
 pub fn client(provider: ProviderId, conn: &ConnectionArgs, limits: PageLimits) -> Result<Box<dyn Webhook>, CliError> {
-    let creds = &conn.credentials;
-    let api_key = ("--api-key", conn.api_key.as_ref());
-    Ok(match provider {
-        ProviderId::Miex => {
-            let key = creds.require("MIEX_API_KEY", api_key)?;
-            Box::new(MiexClient::with_config(config(conn, provider, None)?, key)?)
-        }
-        ProviderId::Blaze => {
-            let partner = creds.require("BLAZE_PARTNER_KEY", api_key)?;
-            let developer = creds.require("BLAZE_DEVELOPER_KEY", ("--developer-key", conn.developer_key.as_ref()))?;
-            let config = config(conn, provider, Some(hookbridge_blaze::DEFAULT_BASE_URL))?;
-            Box::new(BlazeClient::with_config(config, BlazeKeys::new(partner, developer))?.page_limits(limits))
-        }
-        ProviderId::Bitnob => Box::new(bitnob_client(conn, limits)?),
-        ProviderId::AbbeyCross => {
-            let token = creds.require("ABBEYCROSS_API_TOKEN", api_key)?;
-            Box::new(AbbeyCrossClient::with_config(config(conn, provider, None)?, token)?)
-        }
-        ProviderId::Chip => Box::new(chip_client(conn, limits)?),
-        other => return Err(CliError::usage(format!("no management client for {other}"))),
-    })
+    let descriptor = descriptor(provider)?;
+    let settings = settings(descriptor, conn, limits)?;
+    let setup = descriptor.client(&settings).map_err(|e| setup_error(descriptor, e))?;
+    print_notes(&setup.notes);
+    Ok(setup.client)
+}
+
+/// A Bitnob client (for its delivery events and event types), through its descriptor's settings.
+pub fn bitnob_client(conn: &ConnectionArgs, limits: PageLimits) -> Result<hookbridge_bitnob::BitnobClient, CliError> {
+    let descriptor = &hookbridge_bitnob::DESCRIPTOR;
+    let settings = settings(descriptor, conn, limits)?;
+    let (client, notes) =
+        hookbridge_bitnob::descriptor::client_from_settings(&settings).map_err(|e| setup_error(descriptor, e))?;
+    print_notes(&notes);
+    Ok(client)
+}
+
+/// A CHIP client (for its company public key), through its descriptor's settings.
+pub fn chip_client(conn: &ConnectionArgs, limits: PageLimits) -> Result<hookbridge_chip::ChipClient, CliError> {
+    let descriptor = &hookbridge_chip::DESCRIPTOR;
+    let settings = settings(descriptor, conn, limits)?;
+    hookbridge_chip::descriptor::client_from_settings(&settings).map_err(|e| setup_error(descriptor, e))
 }
 
 /// What `provider` supports through the unified trait, known without credentials.
 pub fn capabilities(provider: ProviderId) -> Option<Capabilities> {
-    match provider {
-        ProviderId::Miex => Some(hookbridge_miex::unified::capabilities()),
-        ProviderId::Blaze => Some(hookbridge_blaze::unified::capabilities()),
-        ProviderId::Bitnob => Some(hookbridge_bitnob::unified::capabilities()),
-        ProviderId::AbbeyCross => Some(hookbridge_abbeycross::unified::capabilities()),
-        ProviderId::Chip => Some(hookbridge_chip::unified::capabilities()),
-        _ => None,
-    }
+    hookbridge_adapters::registry::get(provider).map(|d| d.capabilities())
 }
 
 fn cli_name(op: Operation) -> &'static str {
@@ -158,7 +171,7 @@ fn cli_name(op: Operation) -> &'static str {
 
 /// The one-line "not supported" error: `MIEX does not support `list` (supported: create)`.
 pub fn unsupported(provider: ProviderId, operation: &str, supported: &str) -> CliError {
-    CliError::failed(format!("{} does not support `{operation}` ({supported})", provider.display_name()))
+    CliError::failed(format!("{} does not support `{operation}` ({supported})", crate::display_name(provider)))
 }
 
 fn check_supported(provider: ProviderId, op: Operation) -> Result<(), CliError> {
@@ -296,7 +309,7 @@ fn write_secret(out: &mut dyn Write, secret: &Secret) -> std::io::Result<()> {
 /// Runs `hookbridge endpoints`.
 pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let target = args.command.target();
-    let provider: ProviderId = target.provider.into();
+    let provider: ProviderId = target.provider;
     let format = target.connection.output;
     check_supported(provider, args.command.operation())?;
     let limits = match &args.command {
@@ -341,7 +354,7 @@ pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<
                 }
                 TableOrJson::Jsonl => {}
                 TableOrJson::Table if endpoints.is_empty() => {
-                    writeln!(out, "no {} endpoints", provider.display_name())?;
+                    writeln!(out, "no {} endpoints", crate::display_name(provider))?;
                 }
                 TableOrJson::Table => endpoints_table(&endpoints).write(out, "")?,
             }
@@ -370,7 +383,7 @@ pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<
                 TableOrJson::Jsonl => {
                     write_json_line(out, &json!({"provider": provider, "id": id, "deleted": true}))?;
                 }
-                TableOrJson::Table => writeln!(out, "deleted {} endpoint {id}", provider.display_name())?,
+                TableOrJson::Table => writeln!(out, "deleted {} endpoint {id}", crate::display_name(provider))?,
             }
         }
         EndpointsCommand::RotateSecret(rotate) => {
@@ -384,7 +397,7 @@ pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<
                     write_json_line(out, &json!({"provider": provider, "id": id, "signing_secret": secret.expose()}))?
                 }
                 TableOrJson::Table => {
-                    writeln!(out, "rotated the signing secret of {} endpoint {id}", provider.display_name())?;
+                    writeln!(out, "rotated the signing secret of {} endpoint {id}", crate::display_name(provider))?;
                     write_secret(out, &secret)?;
                 }
             }
@@ -401,7 +414,7 @@ fn require_provider(actual: ProviderId, expected: ProviderId, operation: &str, w
 pub async fn run_events(args: &EventsArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let target = args.command.target();
     let name = args.command.name();
-    require_provider(target.provider.into(), ProviderId::Bitnob, name, "only Bitnob documents delivery events")?;
+    require_provider(target.provider, hookbridge_bitnob::PROVIDER, name, "only Bitnob documents delivery events")?;
     let limits = match &args.command {
         EventsCommand::List(list) => list.paging.limits(),
         _ => PageLimits::default(),
@@ -517,8 +530,8 @@ fn write_value_pairs(out: &mut dyn Write, value: &Value) -> std::io::Result<()> 
 /// Runs `hookbridge event-types` (Bitnob's catalogue).
 pub async fn run_event_types(args: &EventTypesArgs, out: &mut dyn Write) -> Result<(), CliError> {
     require_provider(
-        args.provider.into(),
-        ProviderId::Bitnob,
+        args.provider,
+        hookbridge_bitnob::PROVIDER,
         "event-types",
         "only Bitnob serves its event catalogue",
     )?;
@@ -545,7 +558,12 @@ pub async fn run_event_types(args: &EventTypesArgs, out: &mut dyn Write) -> Resu
 
 /// Runs `hookbridge public-key` (CHIP's company public key).
 pub async fn run_public_key(args: &PublicKeyArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    require_provider(args.provider.into(), ProviderId::Chip, "public-key", "only CHIP publishes a company public key")?;
+    require_provider(
+        args.provider,
+        hookbridge_chip::PROVIDER,
+        "public-key",
+        "only CHIP publishes a company public key",
+    )?;
     let client = chip_client(&args.connection, PageLimits::default())?;
     let pem = client.public_key().get().await?;
     match args.connection.output {
@@ -563,20 +581,20 @@ mod tests {
 
     #[test]
     fn capabilities_are_known_without_credentials() {
-        for p in ProviderId::ALL.iter().copied() {
+        for p in hookbridge_adapters::registry::ids() {
             assert!(capabilities(p).is_some(), "{p}");
         }
-        assert!(capabilities(ProviderId::Bitnob).unwrap().rotate_secret);
-        assert!(!capabilities(ProviderId::Miex).unwrap().list);
+        assert!(capabilities(hookbridge_bitnob::PROVIDER).unwrap().rotate_secret);
+        assert!(!capabilities(hookbridge_miex::PROVIDER).unwrap().list);
     }
 
     #[test]
     fn unsupported_operations_name_provider_and_operation() {
-        let err = check_supported(ProviderId::Miex, Operation::List).unwrap_err();
+        let err = check_supported(hookbridge_miex::PROVIDER, Operation::List).unwrap_err();
         assert_eq!(err, CliError::failed("MIEX does not support `list` (supported: create)"));
-        let err = check_supported(ProviderId::Chip, Operation::RotateSecret).unwrap_err();
+        let err = check_supported(hookbridge_chip::PROVIDER, Operation::RotateSecret).unwrap_err();
         assert_eq!(err.exit_code(), 1);
         assert!(err.message().starts_with("CHIP Collect does not support `rotate-secret`"), "{err}");
-        assert!(check_supported(ProviderId::Bitnob, Operation::RotateSecret).is_ok());
+        assert!(check_supported(hookbridge_bitnob::PROVIDER, Operation::RotateSecret).is_ok());
     }
 }

@@ -247,6 +247,11 @@ pub async fn execute(cli: cli::Cli) -> Result<u8, CliError> {
     }
 }
 
+/// A provider's display name, from the registry (the id itself for an unregistered one).
+pub(crate) fn display_name(provider: hookbridge_core::ProviderId) -> &'static str {
+    hookbridge_adapters::registry::display_name(provider)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,8 +272,7 @@ mod tests {
         let invalid: hookbridge_core::Error = hookbridge_core::InvalidInput::new("url", "bad").into();
         assert!(matches!(CliError::from(invalid), CliError::Usage(_)));
         let unsupported: hookbridge_core::Error =
-            hookbridge_core::Unsupported::new(hookbridge_core::ProviderId::Miex, hookbridge_core::Operation::List)
-                .into();
-        assert_eq!(CliError::from(unsupported), CliError::failed("MIEX does not support `list`"));
+            hookbridge_core::Unsupported::new(hookbridge_miex::PROVIDER, hookbridge_core::Operation::List).into();
+        assert_eq!(CliError::from(unsupported), CliError::failed("miex does not support `list`"));
     }
 }

@@ -501,7 +501,7 @@ fn store_kind(url: &str) -> &str {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use bytes::Bytes;
-    use hookbridge_core::{Delivery, ProviderId};
+    use hookbridge_core::Delivery;
     use hookbridge_verify::HmacVerifier;
 
     use super::*;
@@ -520,7 +520,8 @@ mod tests {
     #[test]
     fn provider_deliveries_are_forwarded_through_the_bridge() {
         let forwarder = Forwarder::new("http://127.0.0.1:9/hook", &Secret::new(SECRET)).unwrap();
-        let mut delivery = Delivery::new(ProviderId::Miex, Bytes::from_static(br#"{"event":"order.created"}"#));
+        let mut delivery =
+            Delivery::new(hookbridge_miex::PROVIDER, Bytes::from_static(br#"{"event":"order.created"}"#));
         delivery.event_type = Some("order.created".into());
         delivery.event_type_signed = true;
         delivery.delivery_id = Some("job-1".into());
@@ -542,7 +543,7 @@ mod tests {
     #[test]
     fn unsigned_event_headers_are_never_resigned() {
         let forwarder = Forwarder::new("http://127.0.0.1:9/hook", &Secret::new(SECRET)).unwrap();
-        let mut delivery = Delivery::new(ProviderId::Miex, Bytes::from_static(br#"{"data":{}}"#));
+        let mut delivery = Delivery::new(hookbridge_miex::PROVIDER, Bytes::from_static(br#"{"data":{}}"#));
         delivery.event_type = Some("order.cancelled".into());
         delivery.event_type_signed = false;
         delivery.replay_key = Some("miex:sha256:01".into());
@@ -559,7 +560,7 @@ mod tests {
     #[test]
     fn forwards_carry_the_signed_timestamp() {
         let forwarder = Forwarder::new("http://127.0.0.1:9/hook", &Secret::new(SECRET)).unwrap();
-        let mut delivery = Delivery::new(ProviderId::Bitnob, Bytes::from_static(br#"{"event":"x.y"}"#));
+        let mut delivery = Delivery::new(hookbridge_bitnob::PROVIDER, Bytes::from_static(br#"{"event":"x.y"}"#));
         delivery.event_type = Some("x.y".into());
         delivery.event_type_signed = true;
         delivery.replay_key = Some("bitnob:event:evt_1".into());

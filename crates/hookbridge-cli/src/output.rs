@@ -428,7 +428,7 @@ pub fn endpoints_table(endpoints: &[Endpoint]) -> Table {
     table.status_column("status");
     for e in endpoints {
         table.row([
-            e.provider.display_name().to_owned(),
+            crate::display_name(e.provider).to_owned(),
             e.id.to_string(),
             status_text(&e.status),
             e.urls.iter().map(|u| redact_url_token(u)).collect::<Vec<_>>().join(" "),
@@ -443,7 +443,7 @@ pub fn endpoints_table(endpoints: &[Endpoint]) -> Table {
 pub fn endpoint_pairs(e: &Endpoint) -> Vec<(&'static str, String)> {
     let dash = || "-".to_owned();
     let mut pairs = vec![
-        ("provider", e.provider.display_name().to_owned()),
+        ("provider", crate::display_name(e.provider).to_owned()),
         ("id", e.id.to_string()),
         ("status", status_text(&e.status)),
         (
@@ -576,7 +576,7 @@ mod tests {
 
     #[test]
     fn a_delivery_view_serializes_like_the_unified_delivery() {
-        let mut d = Delivery::new(hookbridge_core::ProviderId::Miex, Bytes::from_static(br#"{"event":"x"}"#));
+        let mut d = Delivery::new(hookbridge_miex::PROVIDER, Bytes::from_static(br#"{"event":"x"}"#));
         d.delivery_id = Some("7".into());
         let v = DeliveryView::from_delivery("miex", d.clone());
         let view = serde_json::to_value(&v).unwrap();

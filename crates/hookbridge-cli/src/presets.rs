@@ -116,11 +116,11 @@ impl Preset {
     /// The hookbridge provider the preset belongs to, if any.
     pub fn provider(self) -> Option<ProviderId> {
         match self {
-            Preset::Miex => Some(ProviderId::Miex),
-            Preset::Bitnob | Preset::BitnobLegacy => Some(ProviderId::Bitnob),
-            Preset::Chip | Preset::ChipSend => Some(ProviderId::Chip),
-            Preset::Blaze => Some(ProviderId::Blaze),
-            Preset::AbbeycrossAssumed => Some(ProviderId::AbbeyCross),
+            Preset::Miex => Some(hookbridge_miex::PROVIDER),
+            Preset::Bitnob | Preset::BitnobLegacy => Some(hookbridge_bitnob::PROVIDER),
+            Preset::Chip | Preset::ChipSend => Some(hookbridge_chip::PROVIDER),
+            Preset::Blaze => Some(hookbridge_blaze::PROVIDER),
+            Preset::AbbeycrossAssumed => Some(hookbridge_abbeycross::PROVIDER),
             Preset::StandardWebhooks | Preset::Stripe | Preset::Github => None,
         }
     }

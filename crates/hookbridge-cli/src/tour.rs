@@ -241,10 +241,10 @@ fn clients(sims: &Simulators, http: &reqwest::Client) -> Result<Vec<Box<dyn Webh
 /// The event each simulator delivers in the tour.
 fn tour_event(provider: ProviderId) -> &'static str {
     match provider {
-        ProviderId::Miex => "order.created",
-        ProviderId::Blaze => "NEW_MEMBER",
-        ProviderId::Bitnob => "transaction.confirmed",
-        ProviderId::AbbeyCross => "deal.settled",
+        hookbridge_miex::PROVIDER => "order.created",
+        hookbridge_blaze::PROVIDER => "NEW_MEMBER",
+        hookbridge_bitnob::PROVIDER => "transaction.confirmed",
+        hookbridge_abbeycross::PROVIDER => "deal.settled",
         _ => "purchase.paid",
     }
 }
@@ -256,8 +256,10 @@ fn tour_spec(provider: ProviderId, callback: &str) -> Result<EndpointSpec, CliEr
     let spec = EndpointSpec::new(url);
     Ok(match provider {
         // BLAZE's create takes no event list: it delivers every type.
-        ProviderId::Blaze => spec,
-        ProviderId::Bitnob | ProviderId::Chip => spec.name("hookbridge tour").event(tour_event(provider)),
+        hookbridge_blaze::PROVIDER => spec,
+        hookbridge_bitnob::PROVIDER | hookbridge_chip::PROVIDER => {
+            spec.name("hookbridge tour").event(tour_event(provider))
+        }
         _ => spec.event(tour_event(provider)),
     })
 }
@@ -265,10 +267,10 @@ fn tour_spec(provider: ProviderId, callback: &str) -> Result<EndpointSpec, CliEr
 async fn deliver(sims: &Simulators, provider: ProviderId) -> Result<Vec<DeliveryReport>, String> {
     let event = tour_event(provider);
     let result = match provider {
-        ProviderId::Miex => sims.miex.deliver(event, None).await,
-        ProviderId::Blaze => sims.blaze.deliver(event, None).await,
-        ProviderId::Bitnob => sims.bitnob.deliver(event, None).await,
-        ProviderId::AbbeyCross => sims.abbeycross.deliver(event, None).await,
+        hookbridge_miex::PROVIDER => sims.miex.deliver(event, None).await,
+        hookbridge_blaze::PROVIDER => sims.blaze.deliver(event, None).await,
+        hookbridge_bitnob::PROVIDER => sims.bitnob.deliver(event, None).await,
+        hookbridge_abbeycross::PROVIDER => sims.abbeycross.deliver(event, None).await,
         _ => sims.chip.deliver(event, None).await,
     };
     result.map_err(|e| crate::error_chain(&e))
@@ -309,22 +311,22 @@ fn keys_for(
 ) -> Result<(Preset, Vec<KeyMaterial>, String), String> {
     let secret = || endpoint.secret.clone().ok_or_else(|| "the provider revealed no secret".to_owned());
     Ok(match provider {
-        ProviderId::Miex => {
+        hookbridge_miex::PROVIDER => {
             let s = secret()?;
             let note = format!("secretKey revealed once ({} chars)", s.len());
             (Preset::Miex, vec![KeyMaterial::secret("secretKey", s)], note)
         }
-        ProviderId::Blaze => (
+        hookbridge_blaze::PROVIDER => (
             Preset::Blaze,
             vec![KeyMaterial::secret("url-token", Secret::new(blaze_token.expose_secret()))],
             "BLAZE signs nothing: the callback URL carries a secret token".into(),
         ),
-        ProviderId::Bitnob => {
+        hookbridge_bitnob::PROVIDER => {
             let s = secret()?;
             let note = format!("signing_secret revealed once ({} chars)", s.len());
             (Preset::Bitnob, vec![KeyMaterial::secret("initial", s)], note)
         }
-        ProviderId::AbbeyCross => {
+        hookbridge_abbeycross::PROVIDER => {
             let s = secret()?;
             let note = format!("apiSecretKey revealed once ({} chars); no id returned, the URL is the id", s.len());
             (Preset::AbbeycrossAssumed, vec![KeyMaterial::secret("apiSecretKey", s)], note)
@@ -373,13 +375,13 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
         .map_err(|e| CliError::failed(format!("cannot start the simulators: {}", crate::error_chain(&e))))?;
     let rx = LocalReceiver::start().await?;
     for (p, base) in [
-        (ProviderId::Miex, sims.miex.base_url()),
-        (ProviderId::Blaze, sims.blaze.base_url()),
-        (ProviderId::Bitnob, sims.bitnob.base_url()),
-        (ProviderId::AbbeyCross, sims.abbeycross.base_url()),
-        (ProviderId::Chip, sims.chip.base_url()),
+        (hookbridge_miex::PROVIDER, sims.miex.base_url()),
+        (hookbridge_blaze::PROVIDER, sims.blaze.base_url()),
+        (hookbridge_bitnob::PROVIDER, sims.bitnob.base_url()),
+        (hookbridge_abbeycross::PROVIDER, sims.abbeycross.base_url()),
+        (hookbridge_chip::PROVIDER, sims.chip.base_url()),
     ] {
-        step.row(p.display_name(), Outcome::Ok, format!("simulator at {base}"));
+        step.row(crate::display_name(p), Outcome::Ok, format!("simulator at {base}"));
     }
     step.row("receiver", Outcome::Ok, format!("axum at {}/hooks/<provider>", rx.base));
     report.step(step)?;
@@ -394,7 +396,7 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
     for client in &clients {
         let p = client.provider();
         let mut callback = rx.url(p);
-        if p == ProviderId::Blaze {
+        if p == hookbridge_blaze::PROVIDER {
             callback = format!("{callback}?{DEFAULT_TOKEN_PARAM}={}", blaze_token.expose_secret());
         }
         let result = match tour_spec(p, &callback) {
@@ -411,10 +413,10 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
         match outcome {
             Ok((endpoint, note)) => {
                 let detail = format!("id {}; {note}", short_id(endpoint.id.as_str()));
-                step.row(p.display_name(), Outcome::Ok, detail);
+                step.row(crate::display_name(p), Outcome::Ok, detail);
                 created.insert(p, endpoint);
             }
-            Err(e) => step.row(p.display_name(), Outcome::Failed, e),
+            Err(e) => step.row(crate::display_name(p), Outcome::Failed, e),
         }
     }
     report.step(step)?;
@@ -426,9 +428,9 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
         let p = client.provider();
         if !client.capabilities().list {
             step.row(
-                p.display_name(),
+                crate::display_name(p),
                 Outcome::NotApplicable,
-                format!("{} documents no list operation", p.display_name()),
+                format!("{} documents no list operation", crate::display_name(p)),
             );
             continue;
         }
@@ -445,7 +447,7 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
             }
         }
         match error {
-            Some(e) => step.row(p.display_name(), Outcome::Failed, e),
+            Some(e) => step.row(crate::display_name(p), Outcome::Failed, e),
             None => {
                 let ours = created.get(&p).is_some_and(|c| found.iter().any(|e| e.id == c.id));
                 let n = found.len();
@@ -454,7 +456,7 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
                     if n == 1 { "" } else { "s" },
                     if ours { ", including ours" } else { "" }
                 );
-                step.row(p.display_name(), if ours { Outcome::Ok } else { Outcome::Failed }, detail);
+                step.row(crate::display_name(p), if ours { Outcome::Ok } else { Outcome::Failed }, detail);
                 all.extend(found);
             }
         }
@@ -468,32 +470,38 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
     // 4. Signed deliveries, verified and normalised.
     let mut step = Step::new("Each simulator sends a signed delivery; the receiver verifies and normalises it");
     let mut delivered: HashMap<ProviderId, DeliveryReport> = HashMap::new();
-    for p in ProviderId::ALL.iter().copied() {
+    for p in hookbridge_adapters::registry::ids() {
         if !created.contains_key(&p) {
-            step.row(p.display_name(), Outcome::Skipped, "no endpoint registered");
+            step.row(crate::display_name(p), Outcome::Skipped, "no endpoint registered");
             continue;
         }
         match deliver(&sims, p).await {
-            Err(e) => step.row(p.display_name(), Outcome::Failed, e),
+            Err(e) => step.row(crate::display_name(p), Outcome::Failed, e),
             Ok(reports) => {
                 let Some(first) = reports.into_iter().next() else {
-                    step.row(p.display_name(), Outcome::Failed, "the simulator sent nothing");
+                    step.row(crate::display_name(p), Outcome::Failed, "the simulator sent nothing");
                     continue;
                 };
                 let http_status = first.status.map_or_else(|| "no response".to_owned(), |s| format!("HTTP {s}"));
                 match rx.state.take_last(p) {
                     Some(Ok(view)) if first.is_success() => {
                         let how = match p {
-                            ProviderId::Blaze => " (URL token)",
-                            ProviderId::AbbeyCross => " (assumed scheme)",
+                            hookbridge_blaze::PROVIDER => " (URL token)",
+                            hookbridge_abbeycross::PROVIDER => " (assumed scheme)",
                             _ => "",
                         };
-                        step.row(p.display_name(), Outcome::Ok, format!("{http_status}{how}: {}", compact(&view)));
+                        step.row(
+                            crate::display_name(p),
+                            Outcome::Ok,
+                            format!("{http_status}{how}: {}", compact(&view)),
+                        );
                         delivered.insert(p, first);
                     }
-                    Some(Err(r)) => step.row(p.display_name(), Outcome::Failed, format!("{http_status}: {}", r.reason)),
+                    Some(Err(r)) => {
+                        step.row(crate::display_name(p), Outcome::Failed, format!("{http_status}: {}", r.reason))
+                    }
                     _ => step.row(
-                        p.display_name(),
+                        crate::display_name(p),
                         Outcome::Failed,
                         format!("{http_status}: {}", first.error.unwrap_or_else(|| "not received".into())),
                     ),
@@ -505,12 +513,12 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
 
     // 5. Forgeries are refused.
     let mut step = Step::new("Forged deliveries are refused (body altered after signing; BLAZE: URL without token)");
-    for p in ProviderId::ALL.iter().copied() {
+    for p in hookbridge_adapters::registry::ids() {
         let Some(original) = delivered.get(&p) else {
-            step.row(p.display_name(), Outcome::Skipped, "no genuine delivery to forge");
+            step.row(crate::display_name(p), Outcome::Skipped, "no genuine delivery to forge");
             continue;
         };
-        let (url, body, what) = if p == ProviderId::Blaze {
+        let (url, body, what) = if p == hookbridge_blaze::PROVIDER {
             (rx.url(p), original.body.to_vec(), "token removed")
         } else {
             (original.url.clone(), forge(&original.body), "body altered")
@@ -521,10 +529,12 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
                 // The first clause is the reason; the rest is advice for a misconfigured key.
                 let reason = r.reason.trim_start_matches("delivery verification failed: ");
                 let reason = reason.split("; ").next().unwrap_or(reason);
-                step.row(p.display_name(), Outcome::Ok, format!("{what} → HTTP 401: {}", shorten(reason, 100)));
+                step.row(crate::display_name(p), Outcome::Ok, format!("{what} → HTTP 401: {}", shorten(reason, 100)));
             }
-            (Ok(resp), _) => step.row(p.display_name(), Outcome::Failed, format!("{what} → HTTP {}", resp.status())),
-            (Err(e), _) => step.row(p.display_name(), Outcome::Failed, crate::error_chain(&e)),
+            (Ok(resp), _) => {
+                step.row(crate::display_name(p), Outcome::Failed, format!("{what} → HTTP {}", resp.status()))
+            }
+            (Err(e), _) => step.row(crate::display_name(p), Outcome::Failed, crate::error_chain(&e)),
         }
     }
     report.step(step)?;
@@ -536,24 +546,24 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
         let p = client.provider();
         if !client.capabilities().rotate_secret {
             step.row(
-                p.display_name(),
+                crate::display_name(p),
                 Outcome::NotApplicable,
-                format!("{} documents no secret rotation", p.display_name()),
+                format!("{} documents no secret rotation", crate::display_name(p)),
             );
             continue;
         }
         let Some(endpoint) = created.get(&p) else {
-            step.row(p.display_name(), Outcome::Skipped, "no endpoint registered");
+            step.row(crate::display_name(p), Outcome::Skipped, "no endpoint registered");
             continue;
         };
         let Some(old) = endpoint.secret.clone() else {
-            step.row(p.display_name(), Outcome::Failed, "no initial secret to rotate from");
+            step.row(crate::display_name(p), Outcome::Failed, "no initial secret to rotate from");
             continue;
         };
         let rotated = match client.rotate_secret(&endpoint.id).await {
             Ok(new) => new,
             Err(e) => {
-                step.row(p.display_name(), Outcome::Failed, crate::error_chain(&e));
+                step.row(crate::display_name(p), Outcome::Failed, crate::error_chain(&e));
                 continue;
             }
         };
@@ -561,7 +571,7 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
         match Receiver::for_preset(Preset::Bitnob, &keys, &ReceiverOptions::default()) {
             Ok(r) => rx.state.set(p, r),
             Err(e) => {
-                step.row(p.display_name(), Outcome::Failed, e.to_string());
+                step.row(crate::display_name(p), Outcome::Failed, e.to_string());
                 continue;
             }
         }
@@ -571,14 +581,14 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
                 let key = view.key_id.clone().unwrap_or_default();
                 let outcome = if key == "current" { Outcome::Ok } else { Outcome::Failed };
                 step.row(
-                    p.display_name(),
+                    crate::display_name(p),
                     outcome,
                     format!("new secret issued; next delivery verified with key `{key}` (ring: previous, current)"),
                 );
             }
-            (_, Some(Err(r))) => step.row(p.display_name(), Outcome::Failed, r.reason),
-            (Err(e), _) => step.row(p.display_name(), Outcome::Failed, e),
-            _ => step.row(p.display_name(), Outcome::Failed, "the delivery was not received"),
+            (_, Some(Err(r))) => step.row(crate::display_name(p), Outcome::Failed, r.reason),
+            (Err(e), _) => step.row(crate::display_name(p), Outcome::Failed, e),
+            _ => step.row(crate::display_name(p), Outcome::Failed, "the delivery was not received"),
         }
     }
     report.step(step)?;
@@ -588,16 +598,22 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
     for client in &clients {
         let p = client.provider();
         if !client.capabilities().delete {
-            step.row(p.display_name(), Outcome::NotApplicable, format!("{} documents no delete", p.display_name()));
+            step.row(
+                crate::display_name(p),
+                Outcome::NotApplicable,
+                format!("{} documents no delete", crate::display_name(p)),
+            );
             continue;
         }
         let Some(endpoint) = created.get(&p) else {
-            step.row(p.display_name(), Outcome::Skipped, "no endpoint registered");
+            step.row(crate::display_name(p), Outcome::Skipped, "no endpoint registered");
             continue;
         };
         match client.delete(&endpoint.id).await {
-            Ok(()) => step.row(p.display_name(), Outcome::Ok, format!("deleted {}", short_id(endpoint.id.as_str()))),
-            Err(e) => step.row(p.display_name(), Outcome::Failed, crate::error_chain(&e)),
+            Ok(()) => {
+                step.row(crate::display_name(p), Outcome::Ok, format!("deleted {}", short_id(endpoint.id.as_str())))
+            }
+            Err(e) => step.row(crate::display_name(p), Outcome::Failed, crate::error_chain(&e)),
         }
     }
     report.step(step)?;
@@ -628,7 +644,7 @@ mod tests {
 
     #[test]
     fn specs_fit_each_provider() {
-        for p in ProviderId::ALL.iter().copied() {
+        for p in hookbridge_adapters::registry::ids() {
             let spec = tour_spec(p, "http://127.0.0.1:1/hooks/x").unwrap();
             assert_eq!(spec.urls.len(), 1);
         }

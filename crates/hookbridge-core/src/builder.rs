@@ -16,7 +16,7 @@
 //! fn with_config(config: ClientConfig, _key: Secret) -> hookbridge_core::Result<MyClient> {
 //!     Ok(MyClient(config))
 //! }
-//! let builder = ClientBuilder::new(ProviderId::Chip, Some("https://api.example.com/v1/"), with_config);
+//! let builder = ClientBuilder::new(hookbridge_core::ProviderId::new("acme"), Some("https://api.example.com/v1/"), with_config);
 //!
 //! let client = builder
 //!     .timeout(Duration::from_secs(5))
@@ -159,13 +159,13 @@ impl<T, K> ClientBuilder<T, K> {
             (None, None) => {
                 return Err(InvalidInput::new(
                     "base_url",
-                    format!("{} has no default base URL: set one", self.provider.display_name()),
+                    format!("{} has no default base URL: set one", self.provider),
                 )
                 .into());
             }
         };
         let credentials = self.credentials.ok_or_else(|| {
-            InvalidInput::new("credentials", format!("the {} client needs credentials", self.provider.display_name()))
+            InvalidInput::new("credentials", format!("the {} client needs credentials", self.provider))
         })?;
         let mut config = ClientConfig::new(&base_url)?;
         if let Some(t) = self.timeout {

@@ -102,9 +102,9 @@ mod tests {
 
     #[test]
     fn parses_json_and_keeps_raw() {
-        let d = Delivery::new(ProviderId::Miex, Bytes::from_static(br#"{"event":"order.created"}"#));
+        let d = Delivery::new(crate::ProviderId::new("acme"), Bytes::from_static(br#"{"event":"order.created"}"#));
         assert_eq!(d.payload["event"], "order.created");
-        let d = Delivery::new(ProviderId::Blaze, Bytes::from_static(b"\xff not json"));
+        let d = Delivery::new(crate::ProviderId::new("charlie"), Bytes::from_static(b"\xff not json"));
         assert!(d.payload.is_null());
         assert_eq!(&d.raw[..], b"\xff not json");
         assert_eq!(d.dedupe_key(), None);

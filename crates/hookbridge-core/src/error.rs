@@ -603,7 +603,7 @@ mod tests {
     #[test]
     fn debug_redacts_the_raw_body() {
         let err = ApiError {
-            provider: ProviderId::Bitnob,
+            provider: crate::ProviderId::new("bravo"),
             operation: "get",
             status: StatusCode::CONFLICT,
             kind: ApiErrorKind::Conflict,

@@ -20,6 +20,7 @@ pub mod auth;
 pub mod builder;
 pub mod capability;
 pub mod delivery;
+pub mod descriptor;
 pub mod error;
 pub mod intercept;
 pub mod model;
@@ -33,6 +34,7 @@ pub mod webhook;
 
 pub use capability::{Capabilities, Operation};
 pub use delivery::{Delivery, Subject};
+pub use descriptor::Descriptor;
 pub use error::{
     ApiError, ApiErrorKind, DecodeError, DecodeErrorKind, Error, InvalidInput, JsonError, JsonErrorCategory,
     PagingError, PagingStop, ProviderErrorBody, RedirectError, RedirectReason, Result, Unsupported,
@@ -42,7 +44,7 @@ pub use model::{
     IdempotencyKey, ListFilter,
 };
 pub use page::{BoxStream, Page, PageLimits, PageRequest};
-pub use provider::ProviderId;
+pub use provider::{InvalidProviderId, ProviderId};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use transport::{ClientConfig, DecodedError, ErrorDecoder, HttpClient, Request, Response};

@@ -63,7 +63,7 @@ pub trait Webhook: Send + Sync + std::fmt::Debug {
             Some(key) => {
                 let err = InvalidInput::new(
                     "provider_fields",
-                    format!("{} documents no list filter `{key}`", self.provider().display_name()),
+                    format!("{} documents no list filter `{key}`", self.provider()),
                 );
                 Box::pin(futures_util::stream::once(async move { Err(err.into()) }))
             }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use hookbridge_core::auth::Bearer;
-use hookbridge_core::{ClientConfig, HttpClient, InvalidInput, ProviderId, Request, Result, Secret};
+use hookbridge_core::{ClientConfig, HttpClient, InvalidInput, Request, Result, Secret};
 
 use crate::key::{KeyKind, MiexApiKey};
 use crate::model::{MiexWebhook, RegisterWebhook};
@@ -35,7 +35,7 @@ impl MiexClient {
     /// The builder every hookbridge client has: base URL (required: MIEX publishes none),
     /// timeouts, retry policy, transport options, and the API key as credentials.
     pub fn builder() -> hookbridge_core::builder::ClientBuilder<Self, Secret> {
-        hookbridge_core::builder::ClientBuilder::new(hookbridge_core::ProviderId::Miex, None, Self::with_config)
+        hookbridge_core::builder::ClientBuilder::new(crate::PROVIDER, None, Self::with_config)
     }
 
     /// A client with explicit connection settings (timeouts, retries, a shared `reqwest::Client`).
@@ -46,7 +46,7 @@ impl MiexClient {
     /// A client for an already parsed key.
     pub fn with_key(config: ClientConfig, api_key: MiexApiKey) -> Result<Self> {
         let auth = Bearer::new(api_key.secret())?;
-        let http = HttpClient::new(ProviderId::Miex, config, Arc::new(auth))?;
+        let http = HttpClient::new(crate::PROVIDER, config, Arc::new(auth))?;
         Ok(Self { http, key_kind: api_key.kind() })
     }
 

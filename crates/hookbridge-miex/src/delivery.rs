@@ -22,16 +22,13 @@
 use std::convert::Infallible;
 
 use hookbridge_core::reexports::bytes::Bytes;
-use hookbridge_core::{Delivery, EventType, ProviderId, Subject};
+use hookbridge_core::{Delivery, EventType, Subject};
 use hookbridge_verify::delivery::{optional_header, reconcile_event};
 use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
 use hookbridge_verify::{DeliveryError, HmacSecret, HmacVerifier, KeyError, KeyRing, Verified};
 use serde_json::{Map, Value};
 
 use crate::model::MiexEvent;
-
-/// Provider name used in errors and replay keys.
-const PROVIDER: &str = ProviderId::Miex.as_str();
 
 /// The receiver pipeline for MIEX deliveries.
 ///
@@ -124,7 +121,10 @@ impl MiexSpec {
         let (event, event_signed) = match reconcile_event(&crate::headers::EVENT, header_event, body_event)? {
             Some(found) => (found.name.parse().unwrap_or_else(|never: Infallible| match never {}), found.signed),
             None => {
-                return Err(DeliveryError::parse(PROVIDER, "missing field `event` (and no X-Webhook-Event header)"));
+                return Err(DeliveryError::parse(
+                    crate::PROVIDER.as_str(),
+                    "missing field `event` (and no X-Webhook-Event header)",
+                ));
             }
         };
         let delivery_id = match verified.id() {
@@ -132,7 +132,7 @@ impl MiexSpec {
             None => optional_header(&request.headers, &crate::headers::DELIVERY)?.map(str::to_owned),
         };
         // MIEX signs the body only: identity is the body's digest, never the unsigned job id.
-        let replay_key = ReplayKey::signed_digest(PROVIDER, None, &request.body);
+        let replay_key = ReplayKey::signed_digest(crate::PROVIDER.as_str(), None, &request.body);
         Ok(MiexDelivery {
             event,
             event_signed,
@@ -155,7 +155,7 @@ impl ReceiverSpec for MiexSpec {
     type Delivery = MiexDelivery;
 
     fn provider(&self) -> &'static str {
-        PROVIDER
+        crate::PROVIDER.as_str()
     }
 
     async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
@@ -176,11 +176,11 @@ struct Envelope {
 impl Envelope {
     fn parse(body: &[u8]) -> Result<Self, DeliveryError> {
         let mut map: Map<String, Value> =
-            serde_json::from_slice(body).map_err(|e| DeliveryError::parse(PROVIDER, e))?;
+            serde_json::from_slice(body).map_err(|e| DeliveryError::parse(crate::PROVIDER.as_str(), e))?;
         let event = match map.remove("event") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.parse().unwrap_or_else(|never: Infallible| match never {})),
-            Some(_) => return Err(DeliveryError::parse(PROVIDER, "`event` is not a string")),
+            Some(_) => return Err(DeliveryError::parse(crate::PROVIDER.as_str(), "`event` is not a string")),
         };
         Ok(Self { event, data: map.remove("data") })
     }
@@ -230,7 +230,7 @@ impl MiexDelivery {
     pub fn into_delivery(self) -> Delivery {
         let subject = self.subject();
         // `Delivery::new` parses the raw body into `payload` (the whole envelope).
-        let mut delivery = Delivery::new(ProviderId::Miex, self.raw);
+        let mut delivery = Delivery::new(crate::PROVIDER, self.raw);
         delivery.event_type = Some(EventType::new(self.event.as_str()));
         delivery.event_type_signed = self.event_signed;
         delivery.delivery_id = self.delivery_id;

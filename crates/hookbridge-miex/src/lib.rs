@@ -94,7 +94,7 @@
 //! let app = app_fn(|delivery: MiexDelivery| async move {
 //!     assert_eq!(delivery.event, MiexEvent::OrderCreated);
 //!     let unified: Delivery = delivery.into();
-//!     assert_eq!(unified.provider, ProviderId::Miex);
+//!     assert_eq!(unified.provider, hookbridge_miex::PROVIDER);
 //!     assert_eq!(unified.subject.as_ref().map(|s| s.id.as_str()), Some("1284"));
 //!     Ok::<(), AppError>(())
 //! });
@@ -121,13 +121,18 @@
 
 pub mod client;
 pub mod delivery;
+pub mod descriptor;
 pub mod key;
 pub mod model;
 pub mod scheme;
 pub mod unified;
 
+/// This provider's id (`miex`).
+pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::new("miex");
+
 pub use client::{MiexClient, PUBLIC_KEY_READ_ONLY, Webhooks};
 pub use delivery::{MiexDelivery, MiexReceiver, MiexSpec};
+pub use descriptor::{DESCRIPTOR, Miex};
 pub use key::{KeyKind, MiexApiKey};
 pub use model::{MiexEvent, MiexWebhook, RegisterWebhook, WebhookId};
 pub use scheme::{delivery_scheme, headers};

@@ -42,7 +42,7 @@ pub fn capabilities() -> Capabilities {
 #[async_trait]
 impl Webhook for MiexClient {
     fn provider(&self) -> ProviderId {
-        ProviderId::Miex
+        crate::PROVIDER
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -99,7 +99,7 @@ fn to_miex_event(event: &EventType) -> Result<MiexEvent, InvalidInput> {
 
 impl From<MiexWebhook> for Endpoint {
     fn from(w: MiexWebhook) -> Self {
-        let mut e = Endpoint::new(ProviderId::Miex, EndpointId::from_provider(w.id.as_str()));
+        let mut e = Endpoint::new(crate::PROVIDER, EndpointId::from_provider(w.id.as_str()));
         e.urls = vec![w.url];
         e.events = EventSelection::Only(w.events.iter().map(|ev| EventType::new(ev.as_str())).collect());
         e.status = match w.is_active {
@@ -127,7 +127,7 @@ impl TryFrom<&Endpoint> for MiexWebhook {
 
     /// Rebuilds the MIEX object from a unified endpoint (the inverse of `From<MiexWebhook>`).
     fn try_from(e: &Endpoint) -> Result<Self, Self::Error> {
-        if e.provider != ProviderId::Miex {
+        if e.provider != crate::PROVIDER {
             return Err(InvalidInput::new("provider", format!("expected a MIEX endpoint, got {}", e.provider)));
         }
         let url = match e.urls.as_slice() {

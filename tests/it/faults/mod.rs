@@ -88,7 +88,7 @@ pub(crate) struct ProviderCase {
 pub(crate) fn cases() -> Vec<ProviderCase> {
     vec![
         ProviderCase {
-            provider: ProviderId::Miex,
+            provider: hookbridge::miex::PROVIDER,
             base_path: "/api/v1",
             read: None,
             create: Route {
@@ -102,7 +102,7 @@ pub(crate) fn cases() -> Vec<ProviderCase> {
             build: |c| Ok(Client::Miex(MiexClient::with_config(c, Secret::new(MIEX_KEY))?)),
         },
         ProviderCase {
-            provider: ProviderId::Blaze,
+            provider: hookbridge::blaze::PROVIDER,
             base_path: "/api/v1/partner/",
             read: Some(Route {
                 method: "GET",
@@ -124,7 +124,7 @@ pub(crate) fn cases() -> Vec<ProviderCase> {
             },
         },
         ProviderCase {
-            provider: ProviderId::Bitnob,
+            provider: hookbridge::bitnob::PROVIDER,
             base_path: "/",
             read: Some(Route {
                 method: "GET",
@@ -140,7 +140,7 @@ pub(crate) fn cases() -> Vec<ProviderCase> {
             },
         },
         ProviderCase {
-            provider: ProviderId::AbbeyCross,
+            provider: hookbridge::abbeycross::PROVIDER,
             base_path: "/",
             read: None,
             create: Route {
@@ -154,7 +154,7 @@ pub(crate) fn cases() -> Vec<ProviderCase> {
             build: |c| Ok(Client::AbbeyCross(AbbeyCrossClient::with_config(c, Secret::new(ABBEY_TOKEN))?)),
         },
         ProviderCase {
-            provider: ProviderId::Chip,
+            provider: hookbridge::chip::PROVIDER,
             base_path: "/api/v1/",
             read: Some(Route {
                 method: "GET",
@@ -231,7 +231,7 @@ impl ProviderCase {
     /// The classification a status gets for this provider (AbbeyCross: every 503 is "outside working hours").
     pub(crate) fn kind_for(&self, status: u16) -> ApiErrorKind {
         match (self.provider, status) {
-            (ProviderId::AbbeyCross, 503) => ApiErrorKind::Closed,
+            (hookbridge::abbeycross::PROVIDER, 503) => ApiErrorKind::Closed,
             _ => ApiErrorKind::from_status(status.try_into().unwrap()),
         }
     }
@@ -293,14 +293,20 @@ impl ProviderCase {
     /// A unified spec this provider's create accepts (the fixtures' own values).
     pub(crate) fn spec(&self) -> EndpointSpec {
         match self.provider {
-            ProviderId::Miex => EndpointSpec::new("https://example.com/webhooks/exchange".parse::<url::Url>().unwrap())
-                .event("order.created")
-                .event("order.status_changed"),
-            ProviderId::Blaze => EndpointSpec::new("https://partner.example.com/blaze".parse::<url::Url>().unwrap()),
-            ProviderId::Bitnob => EndpointSpec::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap())
-                .name("Ledger sync")
-                .event("transaction.confirmed"),
-            ProviderId::AbbeyCross => {
+            hookbridge::miex::PROVIDER => {
+                EndpointSpec::new("https://example.com/webhooks/exchange".parse::<url::Url>().unwrap())
+                    .event("order.created")
+                    .event("order.status_changed")
+            }
+            hookbridge::blaze::PROVIDER => {
+                EndpointSpec::new("https://partner.example.com/blaze".parse::<url::Url>().unwrap())
+            }
+            hookbridge::bitnob::PROVIDER => {
+                EndpointSpec::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap())
+                    .name("Ledger sync")
+                    .event("transaction.confirmed")
+            }
+            hookbridge::abbeycross::PROVIDER => {
                 EndpointSpec::new("https://example.com/fx".parse::<url::Url>().unwrap()).event("payment.completed")
             }
             _ => EndpointSpec::new("https://example.com/chip".parse::<url::Url>().unwrap())
@@ -312,8 +318,8 @@ impl ProviderCase {
     /// The id the read operation fetches.
     pub(crate) fn read_id(&self) -> EndpointId {
         EndpointId::new(match self.provider {
-            ProviderId::Blaze => BLAZE_ID,
-            ProviderId::Bitnob => BITNOB_ID,
+            hookbridge::blaze::PROVIDER => BLAZE_ID,
+            hookbridge::bitnob::PROVIDER => BITNOB_ID,
             _ => CHIP_ID,
         })
         .unwrap()
@@ -426,10 +432,10 @@ impl Client {
 /// The id (or message) each fixture decodes to, to check a success really decoded.
 pub(crate) fn expected_result(case: &ProviderCase, op: Op) -> &'static str {
     match (case.provider, op) {
-        (ProviderId::Miex, _) => "550e8400-e29b-41d4-a716-446655440000",
-        (ProviderId::Blaze, _) => BLAZE_ID,
-        (ProviderId::Bitnob, _) => BITNOB_ID,
-        (ProviderId::AbbeyCross, _) => "Webhook registered successfully.",
+        (hookbridge::miex::PROVIDER, _) => "550e8400-e29b-41d4-a716-446655440000",
+        (hookbridge::blaze::PROVIDER, _) => BLAZE_ID,
+        (hookbridge::bitnob::PROVIDER, _) => BITNOB_ID,
+        (hookbridge::abbeycross::PROVIDER, _) => "Webhook registered successfully.",
         (_, Op::Read) => CHIP_ID,
         (_, Op::Create) => "3c90c3cc-0d44-4b50-8888-8dd25736052a",
     }

@@ -167,16 +167,16 @@ impl Capture {
 /// The transport's operation name for each provider's read and create.
 fn operation(provider: ProviderId, op: Op) -> &'static str {
     match (provider, op) {
-        (ProviderId::Miex | ProviderId::AbbeyCross, _) => "register",
-        (ProviderId::Bitnob, Op::Read) => "get_webhook",
-        (ProviderId::Bitnob, Op::Create) => "create_webhook",
+        (hookbridge::miex::PROVIDER | hookbridge::abbeycross::PROVIDER, _) => "register",
+        (hookbridge::bitnob::PROVIDER, Op::Read) => "get_webhook",
+        (hookbridge::bitnob::PROVIDER, Op::Create) => "create_webhook",
         (_, Op::Read) => "get",
         (_, Op::Create) => "create",
     }
 }
 
 fn signed_bitnob() -> ProviderCase {
-    let mut case = cases().into_iter().find(|c| c.provider == ProviderId::Bitnob).unwrap();
+    let mut case = cases().into_iter().find(|c| c.provider == hookbridge::bitnob::PROVIDER).unwrap();
     case.credentials = &[BITNOB_CLIENT_SECRET];
     case.build = |config| {
         let signer =

@@ -9,7 +9,7 @@ use hookbridge::bitnob::{CreateOptions, CreateWebhook};
 use hookbridge::core::auth::NoAuth;
 use hookbridge::core::reexports::jiff;
 use hookbridge::core::{HttpClient, Request};
-use hookbridge::{ApiErrorKind, IdempotencyKey, ProviderId, RetryPolicy};
+use hookbridge::{ApiErrorKind, IdempotencyKey, RetryPolicy};
 use wiremock::ResponseTemplate;
 
 use super::{Client, Op, ProviderCase, api_kind, cases, expected_result, strict_server};
@@ -169,7 +169,7 @@ async fn conflict_409_is_typed_and_never_retried() {
 }
 
 fn bitnob() -> ProviderCase {
-    cases().into_iter().find(|c| c.provider == ProviderId::Bitnob).unwrap()
+    cases().into_iter().find(|c| c.provider == hookbridge::bitnob::PROVIDER).unwrap()
 }
 
 #[tokio::test]
@@ -212,7 +212,7 @@ async fn bitnob_sends_the_callers_key_verbatim_on_every_attempt() {
 
 #[tokio::test]
 async fn abbeycross_outside_working_hours_fails_fast_and_never_duplicates_the_register() {
-    let case = cases().into_iter().find(|c| c.provider == ProviderId::AbbeyCross).unwrap();
+    let case = cases().into_iter().find(|c| c.provider == hookbridge::abbeycross::PROVIDER).unwrap();
     let closed = || ResponseTemplate::new(503).set_body_json(fixture("abbeycross/error_503.json"));
     for wait_out in [false, true] {
         let retry = super::fast_retry().retry_when_closed(wait_out);
@@ -255,7 +255,7 @@ async fn outside_working_hours_is_waited_out_only_for_retry_safe_requests_when_e
         let config = hookbridge::ClientConfig::new(&server.uri())
             .unwrap()
             .retry(super::fast_retry().retry_when_closed(wait_out));
-        let http = HttpClient::new(ProviderId::AbbeyCross, config, Arc::new(NoAuth))
+        let http = HttpClient::new(hookbridge::abbeycross::PROVIDER, config, Arc::new(NoAuth))
             .unwrap()
             .with_error_decoder(hookbridge::abbeycross::decode_error);
         let result = http.json::<serde_json::Value>(Request::get("status", ["v1", "status"])).await;

@@ -10,7 +10,7 @@ use hookbridge_abbeycross::delivery::EVENT_TYPE_FIELDS;
 use hookbridge_abbeycross::{AbbeyCrossDelivery, AbbeyCrossReceiver, AbbeyCrossSpec};
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::reexports::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
-use hookbridge_core::{Delivery, EventType, ProviderId, Timestamp};
+use hookbridge_core::{Delivery, EventType, Timestamp};
 use hookbridge_verify::receive::{
     AppError, Application, InMemoryDedupeStore, Incoming, Receive as _, ReceiveError, ReplayKey, app_fn,
 };
@@ -293,7 +293,7 @@ async fn into_delivery_field_by_field() {
     let typed: AbbeyCrossDelivery = receive_at(&receiver(), BODY, &signed(BODY, TS), TS + 2).await.unwrap();
     let key = ReplayKey::signed_digest("abbeycross", Some(TS), BODY);
     let unified = Delivery::from(typed);
-    assert_eq!(unified.provider, ProviderId::AbbeyCross);
+    assert_eq!(unified.provider, hookbridge_abbeycross::PROVIDER);
     assert_eq!(unified.event_type, Some(EventType::new("trade.settled")));
     assert!(unified.event_type_signed);
     assert_eq!(unified.delivery_id, None);

@@ -3,7 +3,7 @@
 
 use hookbridge_abbeycross::{AbbeyCrossError, decode_error};
 use hookbridge_core::reexports::http::StatusCode;
-use hookbridge_core::{ApiErrorKind, Error, ProviderId, RetryPolicy};
+use hookbridge_core::{ApiErrorKind, Error, RetryPolicy};
 use serde_json::{Value, json};
 use std::time::Duration;
 use wiremock::matchers::{method, path};
@@ -98,7 +98,7 @@ async fn every_documented_status_carries_the_typed_error_body() {
         assert_eq!(err.is_auth(), c.status == 401, "{}", c.status);
         assert_eq!(err.is_not_found(), c.status == 404, "{}", c.status);
         let api = err.as_api().unwrap();
-        assert_eq!(api.provider, ProviderId::AbbeyCross);
+        assert_eq!(api.provider, hookbridge_abbeycross::PROVIDER);
         assert_eq!(api.operation, "register");
         assert_eq!(api.kind, c.kind, "{}", c.status);
         assert_eq!(&api.raw[..], raw.as_bytes());

@@ -4,8 +4,7 @@
 use futures_util::StreamExt;
 use hookbridge_abbeycross::{RegisterWebhook, RegisterWebhookResponse, RegisteredWebhook};
 use hookbridge_core::{
-    Endpoint, EndpointId, EndpointSpec, EndpointStatus, Error, EventSelection, EventType, Operation, ProviderId,
-    Webhook,
+    Endpoint, EndpointId, EndpointSpec, EndpointStatus, Error, EventSelection, EventType, Operation, Webhook,
 };
 use serde_json::{Value, json};
 
@@ -26,7 +25,7 @@ async fn create_through_dyn_webhook_registers_and_maps_every_field() {
     let ep = hook.create(&spec()).await.unwrap();
 
     assert_register_request(&server, &fixture_json("register_request.json")).await;
-    assert_eq!(ep.provider, ProviderId::AbbeyCross);
+    assert_eq!(ep.provider, hookbridge_abbeycross::PROVIDER);
     assert_eq!(ep.id.as_str(), "https://example.com/hooks/abbeycross", "the registered URL is the id");
     assert_eq!(ep.urls, vec!["https://example.com/hooks/abbeycross".to_owned()]);
     assert_eq!(ep.events, EventSelection::Only(vec!["payment.completed".into(), "trade.settled".into()]));
@@ -58,7 +57,7 @@ async fn create_with_no_events_sends_an_empty_list() {
 async fn capabilities_and_unsupported_operations() {
     let server = server().await;
     let hook: Box<dyn Webhook> = Box::new(client(&server));
-    assert_eq!(hook.provider(), ProviderId::AbbeyCross);
+    assert_eq!(hook.provider(), hookbridge_abbeycross::PROVIDER);
 
     let caps = hook.capabilities();
     assert!(caps.create && caps.event_selection && caps.secret_on_create);
@@ -71,7 +70,7 @@ async fn capabilities_and_unsupported_operations() {
     let id = EndpointId::new("https://example.com/hooks/abbeycross").unwrap();
     let unsupported = |err: Error, op: Operation| match err {
         Error::Unsupported(u) => {
-            assert_eq!(u.provider, ProviderId::AbbeyCross);
+            assert_eq!(u.provider, hookbridge_abbeycross::PROVIDER);
             assert_eq!(u.operation, op);
         }
         other => panic!("{op}: expected Unsupported, got {other:?}"),
@@ -147,7 +146,7 @@ fn provider_to_unified_to_provider_is_lossless() {
 fn endpoints_abbeycross_cannot_represent_are_refused() {
     let base = || Endpoint::from(registered("register_response.json"));
     let mut other = base();
-    other.provider = ProviderId::Miex;
+    other.provider = hookbridge_core::ProviderId::new("miex");
     let mut two_urls = base();
     two_urls.urls.push("https://example.com/b".into());
     let mut other_id = base();

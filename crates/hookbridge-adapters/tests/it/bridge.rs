@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use hookbridge_adapters::bridge::{EVENT_TYPE_HEADER, PROVIDER_HEADER, envelope};
 use hookbridge_adapters::{BridgeBody, BridgeError, MessageIdPolicy, StandardWebhooksBridge};
-use hookbridge_core::{Delivery, EventType, ProviderId, Subject, Timestamp};
+use hookbridge_core::{Delivery, EventType, Subject, Timestamp};
 use hookbridge_verify::{HmacScheme, HmacSecret, HmacVerifier, KeyRing, VerifyError};
 use http::HeaderValue;
 
@@ -21,7 +21,7 @@ fn at() -> Timestamp {
 
 fn chip_delivery() -> Delivery {
     let mut d = Delivery::new(
-        ProviderId::Chip,
+        hookbridge_chip::PROVIDER,
         Bytes::from_static(br#"{"id":"p-1","type":"purchase","event_type":"purchase.paid","status":"paid"}"#),
     );
     d.event_type = Some(EventType::new("purchase.paid"));
@@ -32,8 +32,10 @@ fn chip_delivery() -> Delivery {
 }
 
 fn bitnob_delivery() -> Delivery {
-    let mut d =
-        Delivery::new(ProviderId::Bitnob, Bytes::from_static(br#"{"event":"transfer.success","data":{"id":"t"}}"#));
+    let mut d = Delivery::new(
+        hookbridge_bitnob::PROVIDER,
+        Bytes::from_static(br#"{"event":"transfer.success","data":{"id":"t"}}"#),
+    );
     d.event_type = Some(EventType::new("transfer.success"));
     d.event_type_signed = true;
     d.event_id = Some("evt_123".into());
@@ -112,7 +114,7 @@ fn envelope_carries_the_unified_delivery() {
     assert!(message.headers.get(EVENT_TYPE_HEADER).is_none());
 
     // A body that is not JSON travels as base64.
-    let raw = Delivery::new(ProviderId::Blaze, Bytes::from_static(b"\xff\x00 not json"));
+    let raw = Delivery::new(hookbridge_blaze::PROVIDER, Bytes::from_static(b"\xff\x00 not json"));
     let env = envelope(&raw, at());
     assert_eq!(env["type"], "blaze");
     assert!(env["data"]["payload"].is_null());
@@ -126,7 +128,7 @@ fn raw_mode_forwards_the_bytes() {
     let request = bridge.to_request(&d, None, at()).unwrap();
     assert_eq!(request.body(), &d.raw);
     assert!(verifier().verify_at(request.body(), request.headers(), NOW).is_ok());
-    let raw = Delivery::new(ProviderId::Blaze, Bytes::from_static(b"\xffbinary"));
+    let raw = Delivery::new(hookbridge_blaze::PROVIDER, Bytes::from_static(b"\xffbinary"));
     let request = bridge.to_request(&raw, None, at()).unwrap();
     assert_eq!(request.headers()["content-type"], "application/octet-stream");
     assert!(request.headers().get(EVENT_TYPE_HEADER).is_none());
@@ -145,10 +147,10 @@ fn message_ids_are_stable_per_delivery() {
     assert_eq!(first.headers()["webhook-id"], resent.headers()["webhook-id"]);
     // Another provider with the same key gets another id.
     let mut other = d.clone();
-    other.provider = ProviderId::Miex;
+    other.provider = hookbridge_miex::PROVIDER;
     assert_ne!(bridge.message_id(&other), id);
     // The key is the pipeline's replay key (signed data), never an unsigned delivery id.
-    let mut by_delivery = Delivery::new(ProviderId::Miex, d.raw.clone());
+    let mut by_delivery = Delivery::new(hookbridge_miex::PROVIDER, d.raw.clone());
     by_delivery.delivery_id = Some("bitnob:event:evt_123".into());
     assert_ne!(bridge.message_id(&by_delivery), bridge.message_id(&other));
     let mut relabelled = d.clone();

@@ -10,7 +10,12 @@ use hookbridge_blaze::PartnerWebHook;
 use hookbridge_core::{EndpointSpec, EventSelection, EventType, ProviderId, Secret, Webhook};
 use url::Url;
 
-use ProviderId::{AbbeyCross, Bitnob, Blaze, Chip, Miex};
+// Short names for the five providers, as constants (usable in patterns).
+const MIEX: ProviderId = hookbridge_miex::PROVIDER;
+const BLAZE: ProviderId = hookbridge_blaze::PROVIDER;
+const BITNOB: ProviderId = hookbridge_bitnob::PROVIDER;
+const ABBEYCROSS: ProviderId = hookbridge_abbeycross::PROVIDER;
+const CHIP: ProviderId = hookbridge_chip::PROVIDER;
 
 fn url(s: &str) -> Url {
     s.parse().unwrap()
@@ -35,7 +40,7 @@ fn mapping_table_translates_drops_and_is_checked() {
         .map("payment.refunded", Vec::<EventType>::new())
         .map("purchase.cancelled", ["order.voided"]);
     let options = ConvertOptions::new().mapping(mapping);
-    let out = convert(&chip_spec(), Chip, Miex, &options).unwrap();
+    let out = convert(&chip_spec(), CHIP, MIEX, &options).unwrap();
     assert_eq!(out.spec.events, EventSelection::Only(vec![ev("order.status_changed"), ev("order.created")]));
     assert_eq!(
         out.report.losses,
@@ -52,23 +57,23 @@ fn mapping_table_translates_drops_and_is_checked() {
 fn pair_rules_win_over_general_rules_and_later_rules_replace_earlier() {
     let mapping = EventMapping::new()
         .map("purchase.paid", ["order.created"])
-        .map_between(Chip, Miex, "purchase.paid", ["order.status_changed"])
+        .map_between(CHIP, MIEX, "purchase.paid", ["order.status_changed"])
         .map("purchase.paid", ["offer.updated"]); // replaces the first general rule
-    assert_eq!(mapping.lookup(Chip, Miex, &ev("purchase.paid")), Some(&[ev("order.status_changed")][..]));
-    assert_eq!(mapping.lookup(Chip, Bitnob, &ev("purchase.paid")), Some(&[ev("offer.updated")][..]));
-    assert_eq!(mapping.lookup(Chip, Miex, &ev("purchase.hold")), None);
+    assert_eq!(mapping.lookup(CHIP, MIEX, &ev("purchase.paid")), Some(&[ev("order.status_changed")][..]));
+    assert_eq!(mapping.lookup(CHIP, BITNOB, &ev("purchase.paid")), Some(&[ev("offer.updated")][..]));
+    assert_eq!(mapping.lookup(CHIP, MIEX, &ev("purchase.hold")), None);
     assert!(!mapping.is_empty());
 }
 
 #[test]
 fn duplicates_are_carried_once() {
     let spec = EndpointSpec::new(url("https://a.example.com/")).name("t").event("purchase.paid").event("purchase.paid");
-    let out = convert(&spec, Miex, Chip, &ConvertOptions::default()).unwrap();
+    let out = convert(&spec, MIEX, CHIP, &ConvertOptions::default()).unwrap();
     assert_eq!(out.spec.events, EventSelection::Only(vec![ev("purchase.paid")]));
     let mapped =
         ConvertOptions::new().mapping(EventMapping::new().map("a", ["order.created"]).map("b", ["order.created"]));
     let spec = EndpointSpec::new(url("https://a.example.com/")).event("a").event("b");
-    let out = convert(&spec, AbbeyCross, Miex, &mapped).unwrap();
+    let out = convert(&spec, ABBEYCROSS, MIEX, &mapped).unwrap();
     assert_eq!(out.spec.events, EventSelection::Only(vec![ev("order.created")]));
     assert!(out.report.is_empty());
 }
@@ -78,22 +83,22 @@ fn chip_titles_from_options_derived_and_truncated() {
     let spec = EndpointSpec::new(url("https://hooks.example.com/x")).all_events();
     // From the options: a note, so strict mode accepts it.
     let opts = ConvertOptions::new().default_title("Mirrored").strict(true);
-    let out = convert(&spec, Bitnob, Chip, &opts).unwrap();
+    let out = convert(&spec, BITNOB, CHIP, &opts).unwrap();
     assert_eq!(out.spec.name.as_deref(), Some("Mirrored"));
     assert_eq!(
         out.report.losses,
         vec![Loss::TitleSynthesized { title: "Mirrored".into(), source: TitleSource::Options }]
     );
     // Derived: altered, refused in strict mode.
-    let out = convert(&spec, Bitnob, Chip, &ConvertOptions::default()).unwrap();
+    let out = convert(&spec, BITNOB, CHIP, &ConvertOptions::default()).unwrap();
     assert_eq!(out.spec.name.as_deref(), Some("Bitnob webhook for hooks.example.com"));
-    assert!(matches!(convert(&spec, Bitnob, Chip, &ConvertOptions::new().strict(true)), Err(ConvertError::Lossy(_))));
+    assert!(matches!(convert(&spec, BITNOB, CHIP, &ConvertOptions::new().strict(true)), Err(ConvertError::Lossy(_))));
     // A blank name counts as none.
     let blank = spec.clone().name("   ");
-    assert_eq!(convert(&blank, Bitnob, Chip, &opts).unwrap().spec.name.as_deref(), Some("Mirrored"));
+    assert_eq!(convert(&blank, BITNOB, CHIP, &opts).unwrap().spec.name.as_deref(), Some("Mirrored"));
     // Too long: cut to CHIP's 100 characters.
     let long = "é".repeat(130);
-    let out = convert(&spec.clone().name(long.clone()), Bitnob, Chip, &ConvertOptions::default()).unwrap();
+    let out = convert(&spec.clone().name(long.clone()), BITNOB, CHIP, &ConvertOptions::default()).unwrap();
     let cut = "é".repeat(100);
     assert_eq!(out.spec.name.as_deref(), Some(cut.as_str()));
     assert_eq!(out.report.losses, vec![Loss::NameTruncated { original: long, truncated: cut }]);
@@ -107,8 +112,8 @@ fn chip_all_events_fields_become_the_selection_elsewhere() {
         .name("all")
         .event("purchase.paid")
         .provider_field("all_events", true);
-    assert!(ProviderSpec::from_unified(Chip, &spec).is_ok());
-    let out = convert(&spec, Chip, Bitnob, &ConvertOptions::default()).unwrap();
+    assert!(ProviderSpec::from_unified(CHIP, &spec).is_ok());
+    let out = convert(&spec, CHIP, BITNOB, &ConvertOptions::default()).unwrap();
     assert_eq!(out.spec.events, EventSelection::All);
     assert!(out.report.is_empty());
     // With `All` and a list in provider_fields.
@@ -116,15 +121,15 @@ fn chip_all_events_fields_become_the_selection_elsewhere() {
         .name("all")
         .all_events()
         .provider_field("events", serde_json::json!(["purchase.paid"]));
-    let out = convert(&spec, Chip, Miex, &ConvertOptions::default()).unwrap();
+    let out = convert(&spec, CHIP, MIEX, &ConvertOptions::default()).unwrap();
     assert_eq!(out.spec.events.events().len(), 4);
     assert!(matches!(out.report.losses[1], Loss::AllEventsExpanded { .. }));
     // CHIP → CHIP keeps them as they are.
-    let out = convert(&spec, Chip, Chip, &ConvertOptions::default()).unwrap();
+    let out = convert(&spec, CHIP, CHIP, &ConvertOptions::default()).unwrap();
     assert_eq!(out.spec, spec);
     // `all_events: false` next to a list is simply redundant.
     let spec = chip_spec().provider_field("all_events", false);
-    let out = convert(&spec, Chip, AbbeyCross, &ConvertOptions::default()).unwrap();
+    let out = convert(&spec, CHIP, ABBEYCROSS, &ConvertOptions::default()).unwrap();
     assert!(out.report.iter().all(|l| matches!(l, Loss::NameDropped { .. } | Loss::EventUnverifiable { .. })));
 }
 
@@ -137,7 +142,7 @@ fn a_live_bitnob_catalogue_makes_bitnob_checkable() {
     let mut catalogue = EventCatalogue::documented();
     catalogue.load_bitnob(&live);
     let spec = EndpointSpec::new(url("https://a.example.com/")).event("wallet.created").event("order.created");
-    let out = convert(&spec, Miex, Bitnob, &ConvertOptions::new().catalogue(catalogue)).unwrap();
+    let out = convert(&spec, MIEX, BITNOB, &ConvertOptions::new().catalogue(catalogue)).unwrap();
     assert_eq!(out.spec.events, EventSelection::Only(vec![ev("wallet.created")]));
     assert_eq!(out.report.losses, vec![Loss::EventNotInCatalogue { event: ev("order.created"), mapped_from: None }]);
 }
@@ -145,40 +150,40 @@ fn a_live_bitnob_catalogue_makes_bitnob_checkable() {
 #[test]
 fn user_entries_extend_a_closed_catalogue() {
     let mut catalogue = EventCatalogue::documented();
-    catalogue.insert(CatalogueEntry::new(Chip, "purchase.subscription_charge_failure").category("purchase"));
+    catalogue.insert(CatalogueEntry::new(CHIP, "purchase.subscription_charge_failure").category("purchase"));
     let spec =
         EndpointSpec::new(url("https://a.example.com/")).name("subs").event("purchase.subscription_charge_failure");
-    assert!(matches!(convert(&spec, Chip, Chip, &ConvertOptions::default()), Err(ConvertError::NoEvents { .. })));
-    let out = validate(&spec, Chip, &ConvertOptions::new().catalogue(catalogue)).unwrap();
+    assert!(matches!(convert(&spec, CHIP, CHIP, &ConvertOptions::default()), Err(ConvertError::NoEvents { .. })));
+    let out = validate(&spec, CHIP, &ConvertOptions::new().catalogue(catalogue)).unwrap();
     assert!(out.report.is_empty());
 }
 
 #[test]
 fn what_no_conversion_can_fix_is_a_target_error() {
-    // Bitnob requires https (unless allowed, for local testing).
+    // BITNOB requires https (unless allowed, for local testing).
     let spec = EndpointSpec::new(url("http://localhost:8080/hooks")).event("x.y");
-    match convert(&spec, AbbeyCross, Bitnob, &ConvertOptions::default()) {
-        Err(ConvertError::Target { provider: Bitnob, error, report }) => {
+    match convert(&spec, ABBEYCROSS, BITNOB, &ConvertOptions::default()) {
+        Err(ConvertError::Target { provider: BITNOB, error, report }) => {
             assert_eq!(error.field, "url");
             assert_eq!(report.losses, vec![Loss::EventUnverifiable { event: ev("x.y") }]);
         }
         other => panic!("{other:?}"),
     }
-    assert!(convert(&spec, AbbeyCross, Bitnob, &ConvertOptions::new().allow_insecure_urls(true)).is_ok());
+    assert!(convert(&spec, ABBEYCROSS, BITNOB, &ConvertOptions::new().allow_insecure_urls(true)).is_ok());
     // No URL at all.
     let mut none = spec.clone();
     none.urls.clear();
-    for to in ProviderId::ALL.iter().copied() {
-        let err = convert(&none, AbbeyCross, to, &ConvertOptions::default().default_title("t")).unwrap_err();
+    for to in hookbridge_adapters::registry::ids() {
+        let err = convert(&none, ABBEYCROSS, to, &ConvertOptions::default().default_title("t")).unwrap_err();
         assert!(matches!(err, ConvertError::Target { .. } | ConvertError::NoEvents { .. }), "{to:?}: {err:?}");
     }
     // A non-HTTP URL.
     let ftp = EndpointSpec::new(url("ftp://files.example.com/x")).event("order.created");
-    assert!(matches!(convert(&ftp, Miex, Miex, &ConvertOptions::default()), Err(ConvertError::Target { .. })));
-    // A malformed event name for Bitnob.
+    assert!(matches!(convert(&ftp, MIEX, MIEX, &ConvertOptions::default()), Err(ConvertError::Target { .. })));
+    // A malformed event name for BITNOB.
     let spaced = EndpointSpec::new(url("https://a.example.com/")).event("has space");
     assert!(matches!(
-        convert(&spaced, AbbeyCross, Bitnob, &ConvertOptions::default()),
+        convert(&spaced, ABBEYCROSS, BITNOB, &ConvertOptions::default()),
         Err(ConvertError::Target { .. })
     ));
 }
@@ -193,7 +198,7 @@ fn blaze_single_type_migrates_with_a_mapping() {
     .unwrap();
     let endpoint = hookbridge_blaze::to_endpoint(&webhook).unwrap();
     // Without a mapping nothing MIEX knows is left.
-    match convert_endpoint(&endpoint, Miex, &ConvertOptions::default()) {
+    match convert_endpoint(&endpoint, MIEX, &ConvertOptions::default()) {
         Err(ConvertError::NoEvents { report, .. }) => assert_eq!(
             report.losses,
             vec![
@@ -204,7 +209,7 @@ fn blaze_single_type_migrates_with_a_mapping() {
         other => panic!("{other:?}"),
     }
     let options = ConvertOptions::new().mapping(EventMapping::new().map("NEW_CONSUMER_ORDER", ["order.created"]));
-    let out = convert_endpoint(&endpoint, Miex, &options).unwrap();
+    let out = convert_endpoint(&endpoint, MIEX, &options).unwrap();
     assert_eq!(out.spec.events, EventSelection::Only(vec![ev("order.created")]));
     assert_eq!(out.report.losses, vec![Loss::ShopScope { shop_id: "shop-9".into() }]);
     // Server-assigned state (companyId, created, deleted) is not part of a spec, so not a loss.
@@ -232,7 +237,7 @@ fn conversion_agrees_with_the_clients_capabilities() {
     for client in &clients {
         let to = client.provider();
         let caps = client.capabilities();
-        let from = if to == AbbeyCross { Miex } else { AbbeyCross };
+        let from = if to == ABBEYCROSS { MIEX } else { ABBEYCROSS };
         // Several URLs.
         let two = EndpointSpec::new(url("https://a.example.com/1")).url(url("https://a.example.com/2")).all_events();
         let dropped = match convert(&two, from, to, &options) {
@@ -248,7 +253,7 @@ fn conversion_agrees_with_the_clients_capabilities() {
         assert_eq!(not_carried, !caps.all_events, "{to:?} all_events");
         // An event list: dropped wholesale exactly when there is no event selection.
         let one = EndpointSpec::new(url("https://a.example.com/1")).event("order.created");
-        let report = match convert(&one, Miex, to, &options) {
+        let report = match convert(&one, MIEX, to, &options) {
             Ok(out) => out.report,
             Err(e) => e.report().unwrap().clone(),
         };
@@ -259,11 +264,11 @@ fn conversion_agrees_with_the_clients_capabilities() {
 
 #[test]
 fn reports_display_every_loss() {
-    let out = convert(&crate::convert_table::source(Blaze), Blaze, Chip, &ConvertOptions::default()).unwrap();
+    let out = convert(&crate::convert_table::source(BLAZE), BLAZE, CHIP, &ConvertOptions::default()).unwrap();
     let text = out.report.to_string();
     assert!(text.starts_with("BLAZE → CHIP Collect: 4 items"), "{text}");
     assert!(text.contains("https://pos.example.com/b") && text.contains("shop-42"), "{text}");
-    let err = convert(&chip_spec(), Chip, Miex, &ConvertOptions::new().strict(true)).unwrap_err();
+    let err = convert(&chip_spec(), CHIP, MIEX, &ConvertOptions::new().strict(true)).unwrap_err();
     assert!(err.to_string().starts_with("strict conversion refused"), "{err}");
     let json = serde_json::to_value(&out.report).unwrap();
     assert_eq!(json["losses"][0]["kind"], "urls_dropped");

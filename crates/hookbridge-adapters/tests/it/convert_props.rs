@@ -80,7 +80,12 @@ fn options() -> impl Strategy<Value = ConvertOptions> {
                     EventMapping::new()
                         .map("purchase.paid", ["order.status_changed", "purchase.paid", "NEW_CONSUMER_ORDER"])
                         .map("order.created", Vec::<EventType>::new())
-                        .map_between(ProviderId::Blaze, ProviderId::Chip, "NEW_MEMBER", ["purchase.created"]),
+                        .map_between(
+                            hookbridge_blaze::PROVIDER,
+                            hookbridge_chip::PROVIDER,
+                            "NEW_MEMBER",
+                            ["purchase.created"],
+                        ),
                 );
             }
             if let Some(t) = title {
@@ -92,7 +97,7 @@ fn options() -> impl Strategy<Value = ConvertOptions> {
 }
 
 fn provider() -> impl Strategy<Value = ProviderId> {
-    proptest::sample::select(ProviderId::ALL.to_vec())
+    proptest::sample::select(hookbridge_adapters::registry::ids().collect::<Vec<_>>())
 }
 
 proptest! {

@@ -8,7 +8,12 @@ use hookbridge_core::{EndpointSpec, EventSelection, EventType, ProviderId};
 use serde_json::{Value, json};
 use url::Url;
 
-use ProviderId::{AbbeyCross, Bitnob, Blaze, Chip, Miex};
+// Short names for the five providers, as constants (usable in patterns).
+const MIEX: ProviderId = hookbridge_miex::PROVIDER;
+const BLAZE: ProviderId = hookbridge_blaze::PROVIDER;
+const BITNOB: ProviderId = hookbridge_bitnob::PROVIDER;
+const ABBEYCROSS: ProviderId = hookbridge_abbeycross::PROVIDER;
+const CHIP: ProviderId = hookbridge_chip::PROVIDER;
 
 pub(crate) const PEM: &str = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBg\n-----END PUBLIC KEY-----";
 
@@ -23,23 +28,23 @@ fn ev(s: &str) -> EventType {
 /// The fixed source spec of each provider, using what its dialect can say.
 pub(crate) fn source(p: ProviderId) -> EndpointSpec {
     match p {
-        Miex => {
+        MIEX => {
             EndpointSpec::new(url("https://miex.example.com/hooks")).event("order.created").event("order.cancelled")
         }
         // Two URLs, shop scope, the undocumented `url`, and no event field (BLAZE's create).
-        Blaze => EndpointSpec::new(url("https://pos.example.com/a"))
+        BLAZE => EndpointSpec::new(url("https://pos.example.com/a"))
             .url(url("https://pos.example.com/b"))
             .all_events()
             .provider_field("shopId", "shop-42")
             .provider_field("url", "https://pos.example.com/legacy"),
-        Bitnob => EndpointSpec::new(url("https://ledger.example.com/bitnob"))
+        BITNOB => EndpointSpec::new(url("https://ledger.example.com/bitnob"))
             .name("ledger")
             .event("transaction.confirmed")
             .event("wallet.created"),
-        AbbeyCross => {
+        ABBEYCROSS => {
             EndpointSpec::new(url("https://fx.example.com/hooks")).event("trade.settled").event("payment.completed")
         }
-        Chip => EndpointSpec::new(url("https://shop.example.com/chip"))
+        CHIP => EndpointSpec::new(url("https://shop.example.com/chip"))
             .name("payments")
             .event("purchase.paid")
             .event("payment.refunded")
@@ -107,58 +112,58 @@ fn expected(from: ProviderId, to: ProviderId) -> Outcome {
     let chip_events = ["purchase.paid", "payment.refunded"];
     let name = |n: &str| Loss::NameDropped { name: n.into() };
     match (from, to) {
-        (Miex, Blaze) => {
+        (MIEX, BLAZE) => {
             Ok { events: only(&[]), losses: vec![Loss::EventSelectionDropped { selection: only(&miex_events) }] }
         }
-        (Miex, Bitnob) => Ok { events: only(&miex_events), losses: unverifiable(&miex_events) },
-        (Miex, AbbeyCross) => Ok { events: only(&miex_events), losses: unverifiable(&miex_events) },
-        (Miex, Chip) => NoEvents(cat(vec![
+        (MIEX, BITNOB) => Ok { events: only(&miex_events), losses: unverifiable(&miex_events) },
+        (MIEX, ABBEYCROSS) => Ok { events: only(&miex_events), losses: unverifiable(&miex_events) },
+        (MIEX, CHIP) => NoEvents(cat(vec![
             vec![derived_title("MIEX webhook for miex.example.com")],
             not_in_catalogue(&miex_events),
         ])),
 
-        (Blaze, Miex) => Ok {
+        (BLAZE, MIEX) => Ok {
             events: EventSelection::Only(miex_all()),
             losses: vec![urls_dropped(), Loss::AllEventsExpanded { events: miex_all() }, shop(), blaze_url()],
         },
-        (Blaze, Bitnob) => Ok { events: EventSelection::All, losses: vec![urls_dropped(), shop(), blaze_url()] },
-        (Blaze, AbbeyCross) => {
+        (BLAZE, BITNOB) => Ok { events: EventSelection::All, losses: vec![urls_dropped(), shop(), blaze_url()] },
+        (BLAZE, ABBEYCROSS) => {
             Ok { events: only(&[]), losses: vec![urls_dropped(), Loss::AllEventsUnsupported, shop(), blaze_url()] }
         }
-        (Blaze, Chip) => Ok {
+        (BLAZE, CHIP) => Ok {
             events: EventSelection::All,
             losses: vec![urls_dropped(), derived_title("BLAZE webhook for pos.example.com"), shop(), blaze_url()],
         },
 
-        (Bitnob, Miex) => NoEvents(cat(vec![vec![name("ledger")], not_in_catalogue(&bitnob_events)])),
-        (Bitnob, Blaze) => Ok {
+        (BITNOB, MIEX) => NoEvents(cat(vec![vec![name("ledger")], not_in_catalogue(&bitnob_events)])),
+        (BITNOB, BLAZE) => Ok {
             events: only(&[]),
             losses: vec![name("ledger"), Loss::EventSelectionDropped { selection: only(&bitnob_events) }],
         },
-        (Bitnob, AbbeyCross) => {
+        (BITNOB, ABBEYCROSS) => {
             Ok { events: only(&bitnob_events), losses: cat(vec![vec![name("ledger")], unverifiable(&bitnob_events)]) }
         }
-        (Bitnob, Chip) => NoEvents(not_in_catalogue(&bitnob_events)),
+        (BITNOB, CHIP) => NoEvents(not_in_catalogue(&bitnob_events)),
 
-        (AbbeyCross, Miex) => NoEvents(not_in_catalogue(&abbey_events)),
-        (AbbeyCross, Blaze) => {
+        (ABBEYCROSS, MIEX) => NoEvents(not_in_catalogue(&abbey_events)),
+        (ABBEYCROSS, BLAZE) => {
             Ok { events: only(&[]), losses: vec![Loss::EventSelectionDropped { selection: only(&abbey_events) }] }
         }
-        (AbbeyCross, Bitnob) => Ok { events: only(&abbey_events), losses: unverifiable(&abbey_events) },
-        (AbbeyCross, Chip) => NoEvents(cat(vec![
+        (ABBEYCROSS, BITNOB) => Ok { events: only(&abbey_events), losses: unverifiable(&abbey_events) },
+        (ABBEYCROSS, CHIP) => NoEvents(cat(vec![
             vec![derived_title("AbbeyCross webhook for fx.example.com")],
             not_in_catalogue(&abbey_events),
         ])),
 
-        (Chip, Miex) => NoEvents(cat(vec![vec![name("payments")], not_in_catalogue(&chip_events), vec![public_key()]])),
-        (Chip, Blaze) => Ok {
+        (CHIP, MIEX) => NoEvents(cat(vec![vec![name("payments")], not_in_catalogue(&chip_events), vec![public_key()]])),
+        (CHIP, BLAZE) => Ok {
             events: only(&[]),
             losses: vec![name("payments"), Loss::EventSelectionDropped { selection: only(&chip_events) }, public_key()],
         },
-        (Chip, Bitnob) => {
+        (CHIP, BITNOB) => {
             Ok { events: only(&chip_events), losses: cat(vec![unverifiable(&chip_events), vec![public_key()]]) }
         }
-        (Chip, AbbeyCross) => Ok {
+        (CHIP, ABBEYCROSS) => Ok {
             events: only(&chip_events),
             losses: cat(vec![vec![name("payments")], unverifiable(&chip_events), vec![public_key()]]),
         },
@@ -167,10 +172,8 @@ fn expected(from: ProviderId, to: ProviderId) -> Outcome {
 }
 
 fn pairs() -> impl Iterator<Item = (ProviderId, ProviderId)> {
-    ProviderId::ALL
-        .iter()
-        .copied()
-        .flat_map(|a| ProviderId::ALL.iter().copied().filter(move |b| *b != a).map(move |b| (a, b)))
+    hookbridge_adapters::registry::ids()
+        .flat_map(|a| hookbridge_adapters::registry::ids().filter(move |b| *b != a).map(move |b| (a, b)))
 }
 
 #[test]
@@ -192,7 +195,7 @@ fn all_twenty_pairs_report_exactly() {
                 assert_eq!(request, out.request);
                 assert_eq!(request.provider(), to);
                 // Single-URL targets got one URL.
-                if to != Blaze {
+                if to != BLAZE {
                     assert_eq!(out.spec.urls.len(), 1);
                 }
             }
@@ -230,7 +233,7 @@ fn all_twenty_pairs_in_strict_mode() {
     }
     // Exactly these pairs pass strict mode with the fixed specs.
     let passing: Vec<_> = pairs().filter(|(f, t)| convert(&source(*f), *f, *t, &strict).is_ok()).collect();
-    assert_eq!(passing, vec![(Miex, Bitnob), (Miex, AbbeyCross), (AbbeyCross, Bitnob)]);
+    assert_eq!(passing, vec![(MIEX, BITNOB), (MIEX, ABBEYCROSS), (ABBEYCROSS, BITNOB)]);
 }
 
 #[test]
@@ -238,20 +241,20 @@ fn every_source_spec_is_valid_for_its_own_provider_or_reported() {
     // The fixed sources are realistic: converting to their own provider loses nothing except
     // what the provider itself cannot create (BLAZE: no event field and no "all events" on
     // create, so `All` is dropped and reported).
-    for p in ProviderId::ALL.iter().copied() {
+    for p in hookbridge_adapters::registry::ids() {
         let out = convert(&source(p), p, p, &ConvertOptions::default()).unwrap();
         let expected: LossReport = match p {
-            Bitnob | AbbeyCross => {
+            BITNOB | ABBEYCROSS => {
                 let mut r = LossReport::new(p, p);
                 for e in source(p).events.events() {
-                    if p == Bitnob && e.as_str() == "transaction.confirmed" {
+                    if p == BITNOB && e.as_str() == "transaction.confirmed" {
                         continue; // the documented example
                     }
                     r.push(Loss::EventUnverifiable { event: e.clone() });
                 }
                 r
             }
-            Blaze => {
+            BLAZE => {
                 let mut r = LossReport::new(p, p);
                 r.push(Loss::EventSelectionDropped { selection: EventSelection::All });
                 r
@@ -260,7 +263,7 @@ fn every_source_spec_is_valid_for_its_own_provider_or_reported() {
         };
         assert_eq!(out.report, expected, "{p:?}");
         let mut identity = source(p);
-        if p == Blaze {
+        if p == BLAZE {
             identity.events = EventSelection::Only(Vec::new());
         }
         assert_eq!(out.spec, identity, "{p:?} → itself is the identity");

@@ -92,31 +92,31 @@ fn blaze_sample() -> (Uri, Vec<u8>) {
 #[tokio::test]
 async fn one_normalizer_receives_all_five() {
     let n = normalizer();
-    let mut all: Vec<&str> = ProviderId::ALL.iter().map(|p| p.as_str()).collect();
+    let mut all: Vec<&str> = hookbridge_adapters::registry::ids().map(|p| p.as_str()).collect();
     all.sort_unstable();
     assert_eq!(n.providers(), all);
     let any_uri: Uri = "/hooks".parse().unwrap();
 
     let (body, headers, at) = sample("miex-order-created");
-    let d = receive_at(&n, ProviderId::Miex, &any_uri, &body, &headers, at).await.unwrap();
-    assert_eq!(d.provider, ProviderId::Miex);
+    let d = receive_at(&n, hookbridge_miex::PROVIDER, &any_uri, &body, &headers, at).await.unwrap();
+    assert_eq!(d.provider, hookbridge_miex::PROVIDER);
     assert_eq!(d.event_type.as_ref().unwrap().as_str(), "order.created");
     assert_eq!(d.delivery_id.as_deref(), Some("1284"));
     assert_eq!(&d.raw[..], &body[..]);
 
     let (uri, body) = blaze_sample();
-    let d = receive_at(&n, ProviderId::Blaze, &uri, &body, &HeaderMap::new(), 0).await.unwrap();
+    let d = receive_at(&n, hookbridge_blaze::PROVIDER, &uri, &body, &HeaderMap::new(), 0).await.unwrap();
     assert_eq!(d.event_type.as_ref().unwrap().as_str(), "NEW_MEMBER");
     assert_eq!(d.payload["member"]["id"], "m-1");
 
     let (body, headers, at) = sample("bitnob-transfer-success");
-    let d = receive_at(&n, ProviderId::Bitnob, &any_uri, &body, &headers, at).await.unwrap();
+    let d = receive_at(&n, hookbridge_bitnob::PROVIDER, &any_uri, &body, &headers, at).await.unwrap();
     assert_eq!(d.event_type.as_ref().unwrap().as_str(), "transfer.success");
     assert_eq!(d.key_id.as_deref(), Some("current"));
 
     let (body, headers, at) = sample("abbeycross-custom");
-    let d = receive_at(&n, ProviderId::AbbeyCross, &any_uri, &body, &headers, at).await.unwrap();
-    assert_eq!(d.provider, ProviderId::AbbeyCross);
+    let d = receive_at(&n, hookbridge_abbeycross::PROVIDER, &any_uri, &body, &headers, at).await.unwrap();
+    assert_eq!(d.provider, hookbridge_abbeycross::PROVIDER);
     assert_eq!(&d.raw[..], &body[..]);
 
     let (body, headers, at) = sample("chip-purchase-paid");
@@ -127,7 +127,7 @@ async fn one_normalizer_receives_all_five() {
     let (typed, _ticket) = chip.accept_at(request, at).await.unwrap().into_parts();
     let typed = ProviderDelivery::from(typed);
     assert!(matches!(typed, ProviderDelivery::Chip(_)));
-    assert_eq!(typed.provider(), ProviderId::Chip);
+    assert_eq!(typed.provider(), hookbridge_chip::PROVIDER);
     let d = normalize(typed);
     assert_eq!(d.event_type.as_ref().unwrap().as_str(), "purchase.paid");
     assert!(d.event_type_signed);
@@ -143,21 +143,21 @@ async fn refusals_are_typed() {
     // A tampered body fails verification: 401.
     let (mut body, headers, at) = sample("miex-order-created");
     body[5] ^= 1;
-    let err = receive_at(&n, ProviderId::Miex, &any_uri, &body, &headers, at).await.unwrap_err();
+    let err = receive_at(&n, hookbridge_miex::PROVIDER, &any_uri, &body, &headers, at).await.unwrap_err();
     assert!(matches!(&err, NormalizeError::Receive { provider: "miex", .. }));
     assert!(err.as_receive_error().unwrap().is_verification());
     assert_eq!(err.http_status(), StatusCode::UNAUTHORIZED);
     // The BLAZE token is required.
     let (_, body) = blaze_sample();
-    let err = receive_at(&n, ProviderId::Blaze, &any_uri, &body, &HeaderMap::new(), 0).await.unwrap_err();
+    let err = receive_at(&n, hookbridge_blaze::PROVIDER, &any_uri, &body, &HeaderMap::new(), 0).await.unwrap_err();
     assert_eq!(err.http_status(), StatusCode::UNAUTHORIZED);
     // A Bitnob delivery outside the 5-minute window.
     let (body, headers, at) = sample("bitnob-transfer-success");
-    assert!(receive_at(&n, ProviderId::Bitnob, &any_uri, &body, &headers, at + 3600).await.is_err());
+    assert!(receive_at(&n, hookbridge_bitnob::PROVIDER, &any_uri, &body, &headers, at + 3600).await.is_err());
     // A delivery for a provider this endpoint does not receive: 404.
     let only_miex = Normalizer::new().receiver(MiexReceiver::new(MiexSpec::with_secret(secret("miex"))));
     let (body, headers, at) = sample("chip-purchase-paid");
-    let err = receive_at(&only_miex, ProviderId::Chip, &any_uri, &body, &headers, at).await.unwrap_err();
+    let err = receive_at(&only_miex, hookbridge_chip::PROVIDER, &any_uri, &body, &headers, at).await.unwrap_err();
     assert!(matches!(&err, NormalizeError::NotConfigured(p) if p == "chip"));
     assert_eq!(err.http_status(), StatusCode::NOT_FOUND);
     assert!(!err.is_duplicate());
@@ -165,9 +165,9 @@ async fn refusals_are_typed() {
     // fresh, unsigned delivery id.
     let n = Normalizer::new().receiver(MiexReceiver::new(MiexSpec::with_secret(secret("miex"))));
     let (body, mut headers, at) = sample("miex-order-created");
-    assert!(receive_at(&n, ProviderId::Miex, &any_uri, &body, &headers, at).await.is_ok());
+    assert!(receive_at(&n, hookbridge_miex::PROVIDER, &any_uri, &body, &headers, at).await.is_ok());
     headers.insert("x-webhook-delivery", HeaderValue::from_static("a-fresh-job-id"));
-    let err = receive_at(&n, ProviderId::Miex, &any_uri, &body, &headers, at).await.unwrap_err();
+    let err = receive_at(&n, hookbridge_miex::PROVIDER, &any_uri, &body, &headers, at).await.unwrap_err();
     assert!(err.is_duplicate());
     assert_eq!(err.http_status(), StatusCode::OK);
     assert!(format!("{n:?}").contains("Normalizer"));
@@ -183,16 +183,19 @@ async fn normalized_deliveries_bridge_to_standard_webhooks() {
     let any_uri: Uri = "/hooks".parse().unwrap();
     let mut received = Vec::new();
     for (provider, name) in [
-        (ProviderId::Miex, "miex-order-created"),
-        (ProviderId::Bitnob, "bitnob-transfer-success"),
-        (ProviderId::AbbeyCross, "abbeycross-custom"),
-        (ProviderId::Chip, "chip-purchase-paid"),
+        (hookbridge_miex::PROVIDER, "miex-order-created"),
+        (hookbridge_bitnob::PROVIDER, "bitnob-transfer-success"),
+        (hookbridge_abbeycross::PROVIDER, "abbeycross-custom"),
+        (hookbridge_chip::PROVIDER, "chip-purchase-paid"),
     ] {
         let (body, headers, at) = sample(name);
         received.push((receive_at(&n, provider, &any_uri, &body, &headers, at).await.unwrap(), at));
     }
     let (uri, body) = blaze_sample();
-    received.push((receive_at(&n, ProviderId::Blaze, &uri, &body, &HeaderMap::new(), 0).await.unwrap(), NOW_FOR_BLAZE));
+    received.push((
+        receive_at(&n, hookbridge_blaze::PROVIDER, &uri, &body, &HeaderMap::new(), 0).await.unwrap(),
+        NOW_FOR_BLAZE,
+    ));
     for (delivery, at) in &received {
         let ts = Timestamp::from_second(*at).unwrap();
         for mode in [BridgeBody::Envelope, BridgeBody::Raw] {

@@ -6,7 +6,7 @@ use hookbridge_adapters::page::{bitnob_events_page, bitnob_page, blaze_page, chi
 use hookbridge_bitnob::{CursorPage, DeliveryEvent, WebhookEndpoint};
 use hookbridge_blaze::SearchResult;
 use hookbridge_chip::WebhookPage;
-use hookbridge_core::{EndpointStatus, Page, PageRequest, ProviderId};
+use hookbridge_core::{EndpointStatus, Page, PageRequest};
 
 fn fixture(path: &str) -> String {
     std::fs::read_to_string(format!("{}/../hookbridge-testkit/data/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -18,7 +18,7 @@ fn blaze_pages_both_envelopes() {
     let n = page.items().len() as u64;
     let total = page.total;
     let unified = blaze_page(page, 0, n).unwrap();
-    assert!(unified.items.iter().all(|e| e.provider == ProviderId::Blaze));
+    assert!(unified.items.iter().all(|e| e.provider == hookbridge_blaze::PROVIDER));
     assert_eq!(unified.next, Page::<()>::next_offset(0, n as usize, n, total));
     let docs: SearchResult = serde_json::from_str(&fixture("blaze/list_docs_envelope.json")).unwrap();
     let count = docs.items().len();
@@ -92,6 +92,6 @@ fn bitnob_delivery_events_as_records() {
         assert_eq!(DeliveryEvent::try_from(&r).unwrap(), e, "{status}");
     }
     let mut other = record.clone();
-    other.provider = ProviderId::Chip;
+    other.provider = hookbridge_chip::PROVIDER;
     assert!(DeliveryEvent::try_from(&other).is_err());
 }

@@ -10,7 +10,7 @@ use hookbridge_adapters::{ProviderEndpoint, ProviderEvent, ProviderSpec};
 use hookbridge_bitnob::{DeliveryEvent, WebhookEndpoint, WebhookId, WebhookStatus};
 use hookbridge_blaze::{CreateWebHook, PartnerWebHook, WebHookType};
 use hookbridge_chip::{ChipEvent, ChipWebhook, WebhookRequest};
-use hookbridge_core::{EventType, ProviderId, Secret, Timestamp};
+use hookbridge_core::{EventType, Secret, Timestamp};
 use hookbridge_miex::{MiexEvent, MiexWebhook};
 use proptest::collection::{btree_map, vec};
 use proptest::option;
@@ -292,10 +292,10 @@ fn a_blaze_webhook_without_an_id_is_refused_not_invented() {
 
 #[test]
 fn timestamp_formats_per_provider() {
-    assert_eq!(TimestampFormat::of(ProviderId::Blaze), Some(TimestampFormat::EpochMillis));
-    assert_eq!(TimestampFormat::of(ProviderId::Chip), Some(TimestampFormat::EpochSeconds));
-    assert_eq!(TimestampFormat::of(ProviderId::Miex), Some(TimestampFormat::Rfc3339));
-    assert_eq!(TimestampFormat::of(ProviderId::AbbeyCross), None);
+    assert_eq!(TimestampFormat::of(hookbridge_blaze::PROVIDER), Some(TimestampFormat::EpochMillis));
+    assert_eq!(TimestampFormat::of(hookbridge_chip::PROVIDER), Some(TimestampFormat::EpochSeconds));
+    assert_eq!(TimestampFormat::of(hookbridge_miex::PROVIDER), Some(TimestampFormat::Rfc3339));
+    assert_eq!(TimestampFormat::of(hookbridge_abbeycross::PROVIDER), None);
     assert!(TimestampFormat::EpochMillis.decode(&Value::String("1".into())).is_err());
     assert!(TimestampFormat::Rfc3339.decode(&Value::String("yesterday".into())).is_err());
     let before_epoch = Timestamp::from_millisecond(-1_500).unwrap();
@@ -362,7 +362,7 @@ proptest! {
 
     /// Event names, documented or not, survive every dialect.
     #[test]
-    fn event_types_round_trip(name in prop_oneof![event_name(), "[A-Z_]{1,16}", text()], p in proptest::sample::select(ProviderId::ALL.to_vec())) {
+    fn event_types_round_trip(name in prop_oneof![event_name(), "[A-Z_]{1,16}", text()], p in proptest::sample::select(hookbridge_adapters::registry::ids().collect::<Vec<_>>())) {
         let event = EventType::new(name);
         let typed = ProviderEvent::from_unified(p, &event).unwrap();
         prop_assert_eq!(typed.provider(), p);
@@ -405,13 +405,20 @@ proptest! {
 #[test]
 fn documented_events_are_recognised() {
     for e in MiexEvent::ALL {
-        assert!(ProviderEvent::from_unified(ProviderId::Miex, &EventType::new(e.as_str())).unwrap().is_documented());
+        assert!(
+            ProviderEvent::from_unified(hookbridge_miex::PROVIDER, &EventType::new(e.as_str()))
+                .unwrap()
+                .is_documented()
+        );
     }
     for e in ChipEvent::ALL {
         assert!(ProviderEvent::from(e).is_documented());
     }
-    let bitnob = ProviderEvent::from_unified(ProviderId::Bitnob, &EventType::new("transaction.confirmed")).unwrap();
+    let bitnob =
+        ProviderEvent::from_unified(hookbridge_bitnob::PROVIDER, &EventType::new("transaction.confirmed")).unwrap();
     assert!(bitnob.is_documented());
-    assert!(!ProviderEvent::from_unified(ProviderId::AbbeyCross, &EventType::new("x.y")).unwrap().is_documented());
+    assert!(
+        !ProviderEvent::from_unified(hookbridge_abbeycross::PROVIDER, &EventType::new("x.y")).unwrap().is_documented()
+    );
     assert!(!ProviderEvent::from(WebHookType::Unknown("TRANSACTION_UPDATE".into())).is_documented());
 }

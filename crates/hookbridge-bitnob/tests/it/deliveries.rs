@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use hookbridge_bitnob::{BitnobDelivery, BitnobReceiver, BitnobSpec};
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::reexports::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
-use hookbridge_core::{Delivery, EventType, ProviderId, Subject, Timestamp};
+use hookbridge_core::{Delivery, EventType, Subject, Timestamp};
 use hookbridge_verify::receive::{
     AppError, Application, InMemoryDedupeStore, Incoming, Receive as _, ReceiveError, ReplayKey, app_fn,
 };
@@ -377,7 +377,7 @@ async fn an_application_failure_releases_the_key_for_the_retry() {
 async fn into_delivery_field_by_field() {
     let typed: BitnobDelivery = receive_at(&receiver(), BODY, &signed(BODY, TS, None), TS).await.unwrap();
     let unified = Delivery::from(typed);
-    assert_eq!(unified.provider, ProviderId::Bitnob);
+    assert_eq!(unified.provider, hookbridge_bitnob::PROVIDER);
     assert_eq!(unified.event_type, Some(EventType::new("virtualcard.transaction.debit")));
     assert!(unified.event_type_signed);
     assert_eq!(unified.delivery_id, None);

@@ -125,7 +125,7 @@ async fn a_fresh_cursor_with_the_same_page_ends_with_a_paging_error() {
     let err = all[2].as_ref().unwrap_err();
     assert_eq!(
         err.to_string(),
-        "Bitnob list_webhooks: listing stopped after 2 pages: page 2 repeats the items of page 1"
+        "bitnob list_webhooks: listing stopped after 2 pages: page 2 repeats the items of page 1"
     );
     assert!(!err.to_string().contains("fresh_"));
 }

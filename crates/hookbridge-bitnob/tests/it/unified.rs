@@ -4,7 +4,7 @@ use futures_util::TryStreamExt;
 use hookbridge_bitnob::{BitnobClient, CreateWebhook, CreatedWebhook, UpdateWebhook, WebhookEndpoint, WebhookStatus};
 use hookbridge_core::{
     Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection, EventType,
-    ProviderId, Webhook,
+    Webhook,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -20,7 +20,7 @@ fn id() -> EndpointId {
 async fn capabilities_say_exactly_what_bitnob_documents() {
     let server = server().await;
     let hook: Box<dyn Webhook> = Box::new(client(&server));
-    assert_eq!(hook.provider(), ProviderId::Bitnob);
+    assert_eq!(hook.provider(), hookbridge_bitnob::PROVIDER);
     let c: Capabilities = hook.capabilities();
     assert!(c.create && c.get && c.list && c.update && c.delete && c.rotate_secret);
     assert!(c.event_selection && c.all_events && c.secret_on_create);
@@ -52,7 +52,7 @@ async fn unified_create_maps_the_spec_and_returns_the_secret() {
         json!({"name": "Ledger sync", "url": "https://example.com/bitnob/webhooks",
                "event_types": ["transaction.confirmed", "wallet.created"]})
     );
-    assert_eq!(e.provider, ProviderId::Bitnob);
+    assert_eq!(e.provider, hookbridge_bitnob::PROVIDER);
     assert_eq!(e.id.as_str(), WEBHOOK_ID);
     assert_eq!(e.secret.as_ref().unwrap().expose(), "whsec_created_5f2b9c1e8a7d4e3f");
     assert_eq!(e.status, EndpointStatus::Active);
@@ -252,7 +252,7 @@ fn unified_to_provider_refuses_what_bitnob_cannot_hold() {
     let base = Endpoint::from(&w);
 
     let mut e = base.clone();
-    e.provider = ProviderId::Chip;
+    e.provider = hookbridge_core::ProviderId::new("chip");
     assert_eq!(WebhookEndpoint::try_from(&e).unwrap_err().field, "provider");
 
     let mut e = base.clone();
@@ -301,7 +301,7 @@ fn spec_conversions() {
 async fn trait_objects_can_be_collected() {
     let server = server().await;
     let clients: Vec<Box<dyn Webhook>> = vec![Box::new(client(&server)), Box::new(client(&server))];
-    assert!(clients.iter().all(|c| c.provider() == ProviderId::Bitnob));
+    assert!(clients.iter().all(|c| c.provider() == hookbridge_bitnob::PROVIDER));
     let _: &BitnobClient = &client(&server);
 }
 

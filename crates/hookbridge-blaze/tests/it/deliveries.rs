@@ -9,7 +9,7 @@ use hookbridge_blaze::delivery::EVENT_TYPE_FIELDS;
 use hookbridge_blaze::{BlazeDelivery, BlazeReceiver, BlazeSpec, WebHookType};
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::reexports::http::{HeaderMap, HeaderValue, StatusCode, Uri};
-use hookbridge_core::{Delivery, EventType, ProviderId};
+use hookbridge_core::{Delivery, EventType};
 use hookbridge_verify::receive::{
     AppError, Application, InMemoryDedupeStore, Incoming, Receive as _, ReceiveError, ReplayKey, app_fn,
 };
@@ -223,7 +223,7 @@ async fn into_delivery_field_by_field() {
     let typed: BlazeDelivery = receive_at(&receiver(), &good_uri(), BODY, NOW).await.unwrap();
     let key = ReplayKey::signed_digest("blaze", None, BODY);
     let unified = Delivery::from(typed);
-    assert_eq!(unified.provider, ProviderId::Blaze);
+    assert_eq!(unified.provider, hookbridge_blaze::PROVIDER);
     assert_eq!(unified.event_type, Some(EventType::new("COMPLETE_TRANSACTION")));
     // Read from the body the token admitted.
     assert!(unified.event_type_signed);

@@ -39,7 +39,7 @@ async fn documented_statuses_map_to_typed_api_errors_for_every_operation() {
             assert_eq!(api.status.as_u16(), status);
             assert_eq!(api.kind, kind);
             assert_eq!(api.operation, op);
-            assert_eq!(api.provider, hookbridge_core::ProviderId::Blaze);
+            assert_eq!(api.provider, hookbridge_blaze::PROVIDER);
             assert!(api.body.is_none(), "BLAZE documents no error body");
             assert_eq!(&api.raw[..], fixture(&fixture_name).as_bytes());
             assert!(!err.is_retryable());

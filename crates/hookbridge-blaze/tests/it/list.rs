@@ -102,7 +102,7 @@ async fn a_server_ignoring_start_cannot_loop_the_stream() {
         assert_eq!(ids(&items), ["wh-01", "wh-02"], "{fixture_name}: the repeated page is not yielded again");
         let err = results[2].as_ref().unwrap_err();
         assert_eq!(err.as_paging().map(|p| p.reason), Some(PagingStop::RepeatedPage { page: 2, first_seen: 1 }));
-        assert!(err.to_string().starts_with("BLAZE list: listing stopped after 2 pages"), "{err}");
+        assert!(err.to_string().starts_with("blaze list: listing stopped after 2 pages"), "{err}");
         let reqs = received(&server).await;
         assert_eq!(reqs.len(), 2, "{fixture_name}: stopped after the first repeat");
         assert_eq!(query(&reqs[1]), pairs(&[("start", "2"), ("limit", "2")]));

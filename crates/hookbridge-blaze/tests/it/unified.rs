@@ -4,7 +4,7 @@ use futures_util::{StreamExt, TryStreamExt};
 use hookbridge_blaze::{BlazeClient, CreateWebHook, PartnerWebHook, to_endpoint};
 use hookbridge_core::{
     Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, Error, EventSelection, EventType, ListFilter,
-    Operation, ProviderId, Timestamp, Webhook,
+    Operation, Timestamp, Webhook,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
@@ -23,7 +23,7 @@ fn url(s: &str) -> url::Url {
 }
 
 fn assert_fixture_endpoint(ep: &Endpoint) {
-    assert_eq!(ep.provider, ProviderId::Blaze);
+    assert_eq!(ep.provider, hookbridge_blaze::PROVIDER);
     assert_eq!(ep.id.as_str(), ID);
     assert_eq!(ep.urls, ["https://partner.example.com/blaze/orders", "https://backup.example.com/blaze/orders"]);
     assert_eq!(ep.events, EventSelection::Only(vec![EventType::from("NEW_CONSUMER_ORDER")]));
@@ -59,7 +59,7 @@ fn capabilities_describe_blaze() {
     assert!(!caps.all_events);
     assert!(caps.multiple_urls);
     assert!(!caps.secret_on_create);
-    assert_eq!(client.provider(), ProviderId::Blaze);
+    assert_eq!(client.provider(), hookbridge_blaze::PROVIDER);
 }
 
 #[tokio::test]
@@ -69,7 +69,7 @@ async fn rotate_secret_is_unsupported_and_sends_nothing() {
     let err = hooks.rotate_secret(&EndpointId::new(ID).unwrap()).await.unwrap_err();
     match err {
         Error::Unsupported(u) => {
-            assert_eq!(u.provider, ProviderId::Blaze);
+            assert_eq!(u.provider, hookbridge_blaze::PROVIDER);
             assert_eq!(u.operation, Operation::RotateSecret);
         }
         other => panic!("{other:?}"),
@@ -441,7 +441,7 @@ fn unified_to_provider_refuses_what_blaze_cannot_hold() {
     ep.name = Some("n".into());
     refuse(&ep, "name");
     let mut ep = good.clone();
-    ep.provider = ProviderId::Chip;
+    ep.provider = hookbridge_core::ProviderId::new("chip");
     refuse(&ep, "provider");
     let mut ep = good.clone();
     ep.provider_fields.insert("created".into(), json!(1));

@@ -9,7 +9,7 @@ use hookbridge_chip::delivery::CHIP_RETENTION;
 use hookbridge_chip::{ChipEvent, ChipReceiver, ChipSpec, ChipWebhook, DeliveryObject, VerifiedChipDelivery};
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::reexports::http::{HeaderMap, HeaderValue, StatusCode, Uri};
-use hookbridge_core::{Delivery, EventType, ProviderId, Subject};
+use hookbridge_core::{Delivery, EventType, Subject};
 use hookbridge_verify::receive::{
     AppError, Application, InMemoryDedupeStore, Incoming, Receive as _, ReceiveError, ReplayKey, app_fn,
 };
@@ -366,7 +366,7 @@ async fn into_delivery_field_by_field() {
     let key = "chip:object:payment.refunded:payment:8a6b4c2d-0e1f-4a3b-9c5d-7e9f1a3b5c7d:1718200000";
     assert_eq!(typed.replay_key().as_str(), key);
     let unified = Delivery::from(typed);
-    assert_eq!(unified.provider, ProviderId::Chip);
+    assert_eq!(unified.provider, hookbridge_chip::PROVIDER);
     assert_eq!(unified.event_type, Some(EventType::new("payment.refunded")));
     assert!(unified.event_type_signed);
     assert_eq!(unified.delivery_id, None);

@@ -3,7 +3,7 @@
 use hookbridge_chip::{ChipClient, ChipWebhook, WebhookPage, WebhookRequest};
 use hookbridge_core::{
     Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, Error, EventSelection, EventType, Operation,
-    ProviderId, Webhook,
+    Webhook,
 };
 use serde_json::json;
 use wiremock::Mock;
@@ -30,7 +30,7 @@ fn spec() -> EndpointSpec {
 }
 
 fn assert_is_shop_endpoint(e: &Endpoint) {
-    assert_eq!(e.provider, ProviderId::Chip);
+    assert_eq!(e.provider, hookbridge_chip::PROVIDER);
     assert_eq!(e.id.as_str(), WEBHOOK_ID);
     assert_eq!(e.urls, vec!["https://shop.example.com/hooks/chip".to_owned()]);
     assert_eq!(
@@ -72,10 +72,10 @@ async fn capabilities_match_the_documented_api() {
 async fn rotate_secret_is_unsupported() {
     let (server, client) = setup().await;
     let webhook = boxed(client);
-    assert_eq!(webhook.provider(), ProviderId::Chip);
+    assert_eq!(webhook.provider(), hookbridge_chip::PROVIDER);
     match webhook.rotate_secret(&endpoint_id()).await.unwrap_err() {
         Error::Unsupported(u) => {
-            assert_eq!(u.provider, ProviderId::Chip);
+            assert_eq!(u.provider, hookbridge_chip::PROVIDER);
             assert_eq!(u.operation, Operation::RotateSecret);
         }
         other => panic!("expected unsupported, got {other:?}"),
@@ -312,7 +312,7 @@ fn endpoint_to_chip_refusals() {
     let good = Endpoint::from(&original);
 
     let mut other_provider = good.clone();
-    other_provider.provider = ProviderId::Bitnob;
+    other_provider.provider = hookbridge_core::ProviderId::new("bitnob");
     assert_eq!(ChipWebhook::try_from(&other_provider).unwrap_err().field, "provider");
 
     let mut two = good.clone();

@@ -41,7 +41,7 @@ async fn bitnob_fresh_cursor_with_the_same_page_ends_with_exit_1() {
     .await
     .expect(1);
     let line = out.error_line();
-    assert_eq!(line, "error: Bitnob list_webhooks: listing stopped after 2 pages: page 2 repeats the items of page 1");
+    assert_eq!(line, "error: bitnob list_webhooks: listing stopped after 2 pages: page 2 repeats the items of page 1");
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
 
@@ -91,7 +91,7 @@ async fn blaze_offset_with_the_same_page_ends_with_exit_1() {
     )
     .await
     .expect(1);
-    assert!(out.error_line().starts_with("error: BLAZE list: listing stopped after 2 pages"), "{}", out.stderr);
+    assert!(out.error_line().starts_with("error: blaze list: listing stopped after 2 pages"), "{}", out.stderr);
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
 

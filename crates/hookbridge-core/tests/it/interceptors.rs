@@ -7,7 +7,7 @@ use std::time::Duration;
 use hookbridge_core::auth::Bearer;
 use hookbridge_core::intercept::{Attempt, AttemptOutcome, Interceptor};
 use hookbridge_core::reexports::http::{HeaderMap, HeaderValue, StatusCode};
-use hookbridge_core::{ClientConfig, HttpClient, ProviderId, Request, Secret};
+use hookbridge_core::{ClientConfig, HttpClient, Request, Secret};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -67,9 +67,12 @@ async fn an_interceptor_sees_every_attempt_after_auth() {
         .unwrap()
         .retry(fast_retry(3))
         .interceptor(recorder.clone());
-    let client =
-        HttpClient::new(ProviderId::Chip, config, Arc::new(Bearer::new(&Secret::new("tok_test_123")).unwrap()))
-            .unwrap();
+    let client = HttpClient::new(
+        hookbridge_core::ProviderId::new("delta"),
+        config,
+        Arc::new(Bearer::new(&Secret::new("tok_test_123")).unwrap()),
+    )
+    .unwrap();
     let got: Value = client.json(Request::get("list", ["webhooks"])).await.unwrap();
     assert_eq!(got, json!({"ok": true}));
 
@@ -88,9 +91,12 @@ async fn an_interceptor_sees_attempts_that_get_no_response() {
     let recorder = Arc::new(Recorder::default());
     // Nothing listens on port 1 of the loopback interface.
     let config = ClientConfig::new("http://127.0.0.1:1/").unwrap().retry(fast_retry(2)).interceptor(recorder.clone());
-    let client =
-        HttpClient::new(ProviderId::Chip, config, Arc::new(Bearer::new(&Secret::new("tok_test_123")).unwrap()))
-            .unwrap();
+    let client = HttpClient::new(
+        hookbridge_core::ProviderId::new("delta"),
+        config,
+        Arc::new(Bearer::new(&Secret::new("tok_test_123")).unwrap()),
+    )
+    .unwrap();
     let err = client.send(Request::get("get", ["webhooks", "x"])).await.unwrap_err();
     assert!(matches!(err, hookbridge_core::Error::Transport { .. }), "{err:?}");
     let statuses: Vec<_> = recorder.seen.lock().unwrap().iter().map(|(a, _, s, _)| (*a, *s)).collect();

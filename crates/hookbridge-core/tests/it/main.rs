@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hookbridge_core::auth::Bearer;
-use hookbridge_core::{ClientConfig, HttpClient, ProviderId, RetryPolicy, Secret};
+use hookbridge_core::{ClientConfig, HttpClient, RetryPolicy, Secret};
 use wiremock::MockServer;
 
 /// A transport pointed at the mock server with fast, jitter-free retries.
@@ -22,7 +22,7 @@ pub fn client(server: &MockServer, retry: RetryPolicy) -> HttpClient {
         .timeout(Duration::from_millis(500))
         .retry(retry);
     let auth = Bearer::new(&Secret::new("tok_test_123")).unwrap();
-    HttpClient::new(ProviderId::Chip, config, Arc::new(auth)).unwrap()
+    HttpClient::new(hookbridge_core::ProviderId::new("delta"), config, Arc::new(auth)).unwrap()
 }
 
 /// A retry policy for tests: `n` attempts, 1 ms waits, no jitter.

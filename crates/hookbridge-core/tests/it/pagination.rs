@@ -3,7 +3,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::StreamExt;
 use hookbridge_core::page::{paginate, paginate_for};
-use hookbridge_core::{Error, InvalidInput, Page, PageLimits, PageRequest, PagingStop, ProviderId};
+use hookbridge_core::{Error, InvalidInput, Page, PageLimits, PageRequest, PagingStop};
 
 fn counter() -> Arc<AtomicUsize> {
     Arc::new(AtomicUsize::new(0))
@@ -55,22 +55,23 @@ async fn stops_on_a_repeated_cursor() {
 async fn a_fresh_cursor_with_the_same_page_ends_with_a_typed_error() {
     let calls = counter();
     let c = calls.clone();
-    let items: Vec<_> = paginate_for(ProviderId::Bitnob, "list_webhooks", PageLimits::NONE, move |_req| {
-        let n = c.fetch_add(1, Ordering::SeqCst);
-        async move {
-            let ids = vec!["wh_1".to_owned(), "wh_2".to_owned()];
-            Ok(Page::keyed(ids, Some(PageRequest::After(format!("fresh-{n}"))), |id| id.as_str()))
-        }
-    })
-    .collect()
-    .await;
+    let items: Vec<_> =
+        paginate_for(hookbridge_core::ProviderId::new("bravo"), "list_webhooks", PageLimits::NONE, move |_req| {
+            let n = c.fetch_add(1, Ordering::SeqCst);
+            async move {
+                let ids = vec!["wh_1".to_owned(), "wh_2".to_owned()];
+                Ok(Page::keyed(ids, Some(PageRequest::After(format!("fresh-{n}"))), |id| id.as_str()))
+            }
+        })
+        .collect()
+        .await;
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     assert_eq!(items.len(), 3);
     let err = items[2].as_ref().unwrap_err();
     assert_eq!(err.as_paging().map(|p| p.reason), Some(PagingStop::RepeatedPage { page: 2, first_seen: 1 }));
     assert_eq!(
         err.to_string(),
-        "Bitnob list_webhooks: listing stopped after 2 pages: page 2 repeats the items of page 1"
+        "bravo list_webhooks: listing stopped after 2 pages: page 2 repeats the items of page 1"
     );
 }
 

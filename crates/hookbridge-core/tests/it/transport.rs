@@ -199,7 +199,7 @@ async fn connection_refused_is_a_transport_error() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let config = hookbridge_core::ClientConfig::new(&format!("http://127.0.0.1:{port}/")).unwrap().retry(fast_retry(2));
     let c = hookbridge_core::HttpClient::new(
-        hookbridge_core::ProviderId::Miex,
+        hookbridge_core::ProviderId::new("acme"),
         config,
         std::sync::Arc::new(hookbridge_core::auth::NoAuth),
     )
@@ -253,7 +253,7 @@ async fn oversized_success_bodies_are_refused_and_error_bodies_truncated() {
         .max_response_bytes(1024)
         .retry(RetryPolicy::none());
     let c = hookbridge_core::HttpClient::new(
-        hookbridge_core::ProviderId::Blaze,
+        hookbridge_core::ProviderId::new("charlie"),
         config,
         std::sync::Arc::new(hookbridge_core::auth::NoAuth),
     )
@@ -315,7 +315,7 @@ async fn the_overall_timeout_bounds_attempts_and_waits() {
         .overall_timeout(Some(Duration::from_millis(300)))
         .retry(fast_retry(5));
     let c = hookbridge_core::HttpClient::new(
-        hookbridge_core::ProviderId::Bitnob,
+        hookbridge_core::ProviderId::new("bravo"),
         config,
         std::sync::Arc::new(hookbridge_core::auth::NoAuth),
     )
@@ -338,7 +338,7 @@ async fn the_overall_timeout_bounds_attempts_and_waits() {
                 .jitter(false),
         );
     let c = hookbridge_core::HttpClient::new(
-        hookbridge_core::ProviderId::Bitnob,
+        hookbridge_core::ProviderId::new("bravo"),
         config,
         std::sync::Arc::new(hookbridge_core::auth::NoAuth),
     )

@@ -7,7 +7,7 @@ struct Bare;
 
 impl Webhook for Bare {
     fn provider(&self) -> ProviderId {
-        ProviderId::AbbeyCross
+        hookbridge_core::ProviderId::new("echo")
     }
     fn capabilities(&self) -> Capabilities {
         Capabilities::NONE
@@ -17,7 +17,7 @@ impl Webhook for Bare {
 fn assert_unsupported(err: Error, op: Operation) {
     match err {
         Error::Unsupported(Unsupported { provider, operation, .. }) => {
-            assert_eq!(provider, ProviderId::AbbeyCross);
+            assert_eq!(provider, hookbridge_core::ProviderId::new("echo"));
             assert_eq!(operation, op);
         }
         other => panic!("expected unsupported {op}, got {other:?}"),
@@ -42,6 +42,6 @@ async fn defaults_are_typed_unsupported_errors_through_dyn() {
             assert!(!c.capabilities().supports(op));
         }
         let msg = c.get(&id).await.unwrap_err().to_string();
-        assert_eq!(msg, "AbbeyCross does not support `get`");
+        assert_eq!(msg, "echo does not support `get`");
     }
 }

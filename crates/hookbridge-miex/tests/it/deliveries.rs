@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::reexports::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
-use hookbridge_core::{Delivery, EventType, ProviderId, Subject};
+use hookbridge_core::{Delivery, EventType, Subject};
 use hookbridge_miex::{MiexDelivery, MiexEvent, MiexReceiver, MiexSpec};
 use hookbridge_verify::receive::{
     AppError, Application, InMemoryDedupeStore, Incoming, Receive as _, ReceiveError, ReplayKey, app_fn,
@@ -377,7 +377,7 @@ async fn into_delivery_field_by_field() {
     let typed: MiexDelivery = receive_at(&receiver(), BODY, &headers, NOW).await.unwrap();
     let key = ReplayKey::signed_digest("miex", None, BODY);
     let unified = Delivery::from(typed.clone());
-    assert_eq!(unified.provider, ProviderId::Miex);
+    assert_eq!(unified.provider, hookbridge_miex::PROVIDER);
     assert_eq!(unified.event_type, Some(EventType::new("order.status_changed")));
     assert!(unified.event_type_signed);
     assert_eq!(unified.delivery_id.as_deref(), Some("job-77"));

@@ -1,6 +1,6 @@
 //! MIEX documents no error body: every non-2xx is a core ApiError with the status, its kind and the raw body.
 
-use hookbridge_core::{ApiErrorKind, Error, ProviderId};
+use hookbridge_core::{ApiErrorKind, Error};
 use hookbridge_miex::{MiexEvent, RegisterWebhook};
 
 use crate::common::*;
@@ -35,7 +35,7 @@ async fn error_statuses_decode_to_api_errors_with_the_raw_body() {
         assert_eq!(err.is_retryable(), status == 503, "{status}");
         assert!(!err.is_closed());
         let api = err.as_api().unwrap();
-        assert_eq!(api.provider, ProviderId::Miex);
+        assert_eq!(api.provider, hookbridge_miex::PROVIDER);
         assert_eq!(api.operation, "register");
         assert_eq!(api.kind, kind, "{status}");
         assert!(api.body.is_none(), "MIEX documents no typed error body");

@@ -3,8 +3,7 @@
 
 use futures_util::StreamExt;
 use hookbridge_core::{
-    Endpoint, EndpointId, EndpointSpec, EndpointStatus, Error, EventSelection, EventType, Operation, ProviderId,
-    Webhook,
+    Endpoint, EndpointId, EndpointSpec, EndpointStatus, Error, EventSelection, EventType, Operation, Webhook,
 };
 use hookbridge_miex::{MiexEvent, MiexWebhook, RegisterWebhook};
 use serde_json::{Value, json};
@@ -26,7 +25,7 @@ async fn create_through_dyn_webhook_registers_and_maps_every_field() {
     let ep = hook.create(&spec()).await.unwrap();
 
     assert_register_request(&server, BRANCH_KEY, &fixture_json("register_request.json")).await;
-    assert_eq!(ep.provider, ProviderId::Miex);
+    assert_eq!(ep.provider, hookbridge_miex::PROVIDER);
     assert_eq!(ep.id.as_str(), "550e8400-e29b-41d4-a716-446655440000");
     assert_eq!(ep.urls, vec!["https://example.com/webhooks/exchange".to_owned()]);
     assert_eq!(ep.events, EventSelection::Only(vec!["order.created".into(), "order.status_changed".into()]));
@@ -70,7 +69,7 @@ async fn all_events_expands_to_the_four_documented_events() {
 async fn capabilities_and_unsupported_operations() {
     let server = server().await;
     let hook: Box<dyn Webhook> = Box::new(client(&server));
-    assert_eq!(hook.provider(), ProviderId::Miex);
+    assert_eq!(hook.provider(), hookbridge_miex::PROVIDER);
 
     let caps = hook.capabilities();
     assert!(caps.create && caps.event_selection && caps.all_events && caps.secret_on_create);
@@ -82,7 +81,7 @@ async fn capabilities_and_unsupported_operations() {
     let id = EndpointId::new("550e8400-e29b-41d4-a716-446655440000").unwrap();
     let unsupported = |err: Error, op: Operation| match err {
         Error::Unsupported(u) => {
-            assert_eq!(u.provider, ProviderId::Miex);
+            assert_eq!(u.provider, hookbridge_miex::PROVIDER);
             assert_eq!(u.operation, op);
         }
         other => panic!("{op}: expected Unsupported, got {other:?}"),
@@ -180,7 +179,7 @@ fn endpoints_miex_cannot_represent_are_refused() {
     let base =
         || Endpoint::from(serde_json::from_value::<MiexWebhook>(fixture_json("register_response.json")).unwrap());
     let mut other_provider = base();
-    other_provider.provider = ProviderId::Chip;
+    other_provider.provider = hookbridge_core::ProviderId::new("chip");
     let mut two_urls = base();
     two_urls.urls.push("https://example.com/b".into());
     let mut deleted = base();
