@@ -29,7 +29,7 @@ use crate::{HmacScheme, HmacSecret, SignError, SignatureFormat, encoding};
 
 #[cfg(feature = "rsa-signing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rsa-signing")))]
-pub use self::rsa_signing::RsaSigner;
+pub use self::rsa_signing::{GENERATED_KEY_BITS, RsaSigner};
 
 fn header_value(name: &HeaderName, value: &str) -> Result<HeaderValue, SignError> {
     if !value.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
@@ -165,6 +165,47 @@ mod rsa_signing {
         Sha512(SigningKey<Sha512>),
     }
 
+    /// Modulus size of the keys [`RsaSigner::generate`] makes: the smallest size hookbridge
+    /// accepts by default, and the size of CHIP's webhook keys.
+    pub const GENERATED_KEY_BITS: usize = 2048;
+
+    /// The operating system's random number generator, for key generation; remembers the
+    /// last failure so that it can be reported.
+    #[derive(Default)]
+    struct OsRandom {
+        failure: Option<getrandom::Error>,
+    }
+
+    impl OsRandom {
+        fn note<T>(&mut self, result: Result<T, getrandom::Error>) -> Result<T, getrandom::Error> {
+            if let Err(e) = &result {
+                self.failure = Some(*e);
+            }
+            result
+        }
+    }
+
+    impl rsa::rand_core::TryRng for OsRandom {
+        type Error = getrandom::Error;
+
+        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+            let result = getrandom::u32();
+            self.note(result)
+        }
+
+        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+            let result = getrandom::u64();
+            self.note(result)
+        }
+
+        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+            let result = getrandom::fill(dst);
+            self.note(result)
+        }
+    }
+
+    impl rsa::rand_core::TryCryptoRng for OsRandom {}
+
     /// Signs bodies with an RSA private key the way CHIP does (PKCS#1 v1.5 over the body's
     /// digest). For tests and simulators; needs the `rsa-signing` feature.
     ///
@@ -196,12 +237,45 @@ mod rsa_signing {
                     return Err(KeyError::UnsupportedPemLabel { label: other.to_owned() });
                 }
             };
+            Ok(Self::from_private(scheme, private))
+        }
+
+        /// Generates a fresh 2048-bit key pair ([`GENERATED_KEY_BITS`], public exponent 65537)
+        /// from the operating system's randomness: a throwaway sender key for demos and
+        /// tests, whose public half ([`public_key`](Self::public_key),
+        /// [`RsaPublicKey::to_pem`]) configures the receiver. The private key never leaves
+        /// the signer.
+        ///
+        /// ```
+        /// use hookbridge_verify::{RsaScheme, RsaVerifier, sign::RsaSigner};
+        ///
+        /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+        /// let signer = RsaSigner::generate(RsaScheme::chip())?;
+        /// let headers = signer.sign(b"{}")?;
+        /// let verifier = RsaVerifier::with_key(RsaScheme::chip(), signer.public_key().clone());
+        /// assert!(verifier.verify(b"{}", &headers).is_ok());
+        /// # Ok(())
+        /// # }
+        /// ```
+        ///
+        /// # Errors
+        /// [`KeyError::Randomness`] if the system random number generator fails,
+        /// [`KeyError::RsaKeyGeneration`] otherwise.
+        pub fn generate(scheme: RsaScheme) -> Result<Self, KeyError> {
+            let mut rng = OsRandom::default();
+            match rsa::PrivateKey::new(&mut rng, GENERATED_KEY_BITS) {
+                Ok(private) => Ok(Self::from_private(scheme, private)),
+                Err(_) => Err(rng.failure.map_or(KeyError::RsaKeyGeneration, KeyError::Randomness)),
+            }
+        }
+
+        fn from_private(scheme: RsaScheme, private: rsa::PrivateKey) -> Self {
             let public = RsaPublicKey::from_inner(rsa::PublicKey::from(&private));
             let key = match scheme.hash() {
                 RsaHash::Sha256 => Key::Sha256(SigningKey::new(private)),
                 RsaHash::Sha512 => Key::Sha512(SigningKey::new(private)),
             };
-            Ok(Self { scheme, key, public })
+            Self { scheme, key, public }
         }
 
         /// The matching public key, for building an [`RsaVerifier`](crate::RsaVerifier).
