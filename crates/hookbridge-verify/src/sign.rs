@@ -29,7 +29,7 @@ use crate::{HmacScheme, HmacSecret, SignError, SignatureFormat, encoding};
 
 #[cfg(feature = "rsa-signing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rsa-signing")))]
-pub use self::rsa_signing::{GENERATED_KEY_BITS, RsaSigner};
+pub use self::rsa_signing::{GENERATED_KEY_BITS, RsaSigner, generate_rsa_private_key_pem};
 
 fn header_value(name: &HeaderName, value: &str) -> Result<HeaderValue, SignError> {
     if !value.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
@@ -206,6 +206,42 @@ mod rsa_signing {
 
     impl rsa::rand_core::TryCryptoRng for OsRandom {}
 
+    fn generate_private_key() -> Result<rsa::PrivateKey, KeyError> {
+        let mut rng = OsRandom::default();
+        rsa::PrivateKey::new(&mut rng, GENERATED_KEY_BITS)
+            .map_err(|_| rng.failure.map_or(KeyError::RsaKeyGeneration, KeyError::Randomness))
+    }
+
+    /// Generates a fresh 2048-bit RSA private key ([`GENERATED_KEY_BITS`]) as PKCS#8 PEM
+    /// (`-----BEGIN PRIVATE KEY-----`), for a sender that keeps its throwaway key between runs
+    /// and reads it back with [`RsaSigner::from_pem`]. The text is a private key: store it like
+    /// a password (the caller owns it; it is not zeroized).
+    ///
+    /// ```
+    /// use hookbridge_verify::{RsaScheme, sign::{RsaSigner, generate_rsa_private_key_pem}};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let pem = generate_rsa_private_key_pem()?;
+    /// assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+    /// let signer = RsaSigner::from_pem(RsaScheme::chip(), &pem)?;
+    /// assert_eq!(signer.public_key().bits(), 2048);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`KeyError::Randomness`] if the system random number generator fails,
+    /// [`KeyError::RsaKeyGeneration`] or [`KeyError::InvalidRsaKey`] otherwise.
+    pub fn generate_rsa_private_key_pem() -> Result<String, KeyError> {
+        use rsa::pkcs8::EncodePrivateKey as _;
+        let pem =
+            generate_private_key()?.to_pkcs8_pem(rsa::pkcs8::LineEnding::LF).map_err(|e| KeyError::InvalidRsaKey {
+                format: RsaKeyFormat::Pkcs8PrivatePem,
+                source: RsaKeyParseError(RsaKeyParseInner::Pkcs8(e)),
+            })?;
+        Ok(pem.as_str().to_owned())
+    }
+
     /// Signs bodies with an RSA private key the way CHIP does (PKCS#1 v1.5 over the body's
     /// digest). For tests and simulators; needs the `rsa-signing` feature.
     ///
@@ -262,11 +298,7 @@ mod rsa_signing {
         /// [`KeyError::Randomness`] if the system random number generator fails,
         /// [`KeyError::RsaKeyGeneration`] otherwise.
         pub fn generate(scheme: RsaScheme) -> Result<Self, KeyError> {
-            let mut rng = OsRandom::default();
-            match rsa::PrivateKey::new(&mut rng, GENERATED_KEY_BITS) {
-                Ok(private) => Ok(Self::from_private(scheme, private)),
-                Err(_) => Err(rng.failure.map_or(KeyError::RsaKeyGeneration, KeyError::Randomness)),
-            }
+            Ok(Self::from_private(scheme, generate_private_key()?))
         }
 
         fn from_private(scheme: RsaScheme, private: rsa::PrivateKey) -> Self {

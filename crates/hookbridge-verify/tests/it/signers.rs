@@ -137,6 +137,11 @@ mod rsa_signing {
             verifier.verify_at(b"{\"event_type\":\"purchase.paid\"}", &other, 0),
             Err(VerifyError::NoMatch { .. })
         ));
+        // A generated private key PEM reads back as a signer of the same kind.
+        let pem = hookbridge_verify::sign::generate_rsa_private_key_pem().unwrap();
+        let kept = RsaSigner::from_pem(RsaScheme::chip(), &pem).unwrap();
+        assert_eq!(kept.public_key().bits(), GENERATED_KEY_BITS);
+        assert_ne!(kept.public_key(), a.public_key());
         // The fixture key round-trips through SPKI PEM.
         let fixture = RsaPublicKey::from_pem(&read_fixture_str("keys/rsa2048-public-pkcs1.pem")).unwrap();
         assert_eq!(fixture.to_pem().unwrap().trim(), read_fixture_str("keys/rsa2048-public-spki.pem").trim());
