@@ -571,34 +571,16 @@ impl DeliveryKey {
         Ok(Self::Rsa(Arc::new(RsaSigner::from_pem(scheme, pem).map_err(Error::Key)?)))
     }
 
-    /// A fresh throwaway key for `template`, and what its receiver must be configured with:
-    /// a random HMAC secret (64 hex digits; Stripe: `whsec_...`), a URL token (BLAZE) or a
-    /// 2048-bit RSA key pair whose public half is returned as PEM (CHIP).
+    /// The key of `template` from its text: the secret or URL token
+    /// ([`from_secret`](Self::from_secret)), or the private key PEM for RSA templates
+    /// ([`from_private_key_pem`](Self::from_private_key_pem)).
     ///
     /// # Errors
-    /// [`Error::Key`] if the system random number generator fails.
-    pub fn generate(template: Template) -> Result<(Self, ReceiverKey)> {
+    /// As those two.
+    pub fn from_text(template: Template, text: &str) -> Result<Self> {
         match template.key_kind() {
-            KeyKind::UrlToken => {
-                let token = UrlToken::generate().map_err(Error::Key)?;
-                let text = token.expose_secret().to_owned();
-                Ok((Self::UrlToken(token), ReceiverKey::UrlToken(text)))
-            }
-            KeyKind::RsaPrivateKey => {
-                let scheme =
-                    template.rsa_scheme().ok_or(Error::InvalidPayload("this template does not sign with RSA"))?;
-                let signer = RsaSigner::generate(scheme).map_err(Error::Key)?;
-                let pem = signer.public_key().to_pem().map_err(Error::Key)?;
-                Ok((Self::Rsa(Arc::new(signer)), ReceiverKey::PublicKeyPem(pem)))
-            }
-            KeyKind::HmacSecret => {
-                let secret = match template {
-                    Template::Stripe => format!("whsec_{}", random_alnum(32)),
-                    _ => random_hex::<32>(),
-                };
-                let key = Self::from_secret(template, &secret)?;
-                Ok((key, ReceiverKey::Secret(secret)))
-            }
+            KeyKind::RsaPrivateKey => Self::from_private_key_pem(template, text),
+            _ => Self::from_secret(template, text),
         }
     }
 
@@ -626,8 +608,80 @@ impl fmt::Debug for DeliveryKey {
     }
 }
 
-/// What a receiver is configured with for a [generated](DeliveryKey::generate) key. `Debug`
-/// hides secrets; the text is there to be handed to the receiver.
+/// A throwaway sender key for demos and tests: the [`DeliveryKey`], its text (what a sender
+/// keeps to sign again later: the HMAC secret, the URL token, the RSA private key PEM) and what
+/// the receiver is configured with ([`ReceiverKey`]). `Debug` never shows the secret parts.
+///
+/// ```
+/// use hookbridge_testkit::deliveries::{ReceiverKey, Template, ThrowawayKey};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let fresh = ThrowawayKey::generate(Template::Bitnob)?;
+/// assert!(matches!(fresh.receiver, ReceiverKey::Secret(_)));
+/// // Kept, then read back: the same key.
+/// let kept = ThrowawayKey::from_sender_text(Template::Bitnob, fresh.sender_text())?;
+/// assert_eq!(kept.receiver, fresh.receiver);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct ThrowawayKey {
+    /// The key that signs.
+    pub key: DeliveryKey,
+    /// What the receiver needs.
+    pub receiver: ReceiverKey,
+    sender: String,
+}
+
+impl ThrowawayKey {
+    /// A fresh key for `template`: a random HMAC secret (64 hex digits; Stripe: `whsec_...`),
+    /// a URL token (BLAZE) or a 2048-bit RSA key pair (CHIP; the receiver gets the public half
+    /// as PEM).
+    ///
+    /// # Errors
+    /// [`Error::Key`] if the system random number generator fails.
+    pub fn generate(template: Template) -> Result<Self> {
+        let sender = match template.key_kind() {
+            KeyKind::UrlToken => UrlToken::generate().map_err(Error::Key)?.expose_secret().to_owned(),
+            KeyKind::RsaPrivateKey => hookbridge_verify::sign::generate_rsa_private_key_pem().map_err(Error::Key)?,
+            _ => match template {
+                Template::Stripe => format!("whsec_{}", random_alnum(32)),
+                _ => random_hex::<32>(),
+            },
+        };
+        Self::from_sender_text(template, &sender)
+    }
+
+    /// A key kept earlier as its [`sender_text`](Self::sender_text).
+    ///
+    /// # Errors
+    /// [`Error::Key`] when the text is not a usable key of the template's kind.
+    pub fn from_sender_text(template: Template, text: &str) -> Result<Self> {
+        let key = DeliveryKey::from_text(template, text)?;
+        let receiver = match &key {
+            DeliveryKey::Rsa(signer) => ReceiverKey::PublicKeyPem(signer.public_key().to_pem().map_err(Error::Key)?),
+            DeliveryKey::UrlToken(_) => ReceiverKey::UrlToken(text.to_owned()),
+            DeliveryKey::Hmac(_) => ReceiverKey::Secret(text.to_owned()),
+        };
+        Ok(Self { key, receiver, sender: text.to_owned() })
+    }
+
+    /// The text a sender keeps: the HMAC secret, the URL token or the private key PEM.
+    #[must_use]
+    pub fn sender_text(&self) -> &str {
+        &self.sender
+    }
+}
+
+impl fmt::Debug for ThrowawayKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ThrowawayKey").field("key", &self.key).field("receiver", &self.receiver).finish_non_exhaustive()
+    }
+}
+
+/// What a receiver is configured with for a [`ThrowawayKey`]. `Debug` hides secrets; the text
+/// is there to be handed to the receiver.
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ReceiverKey {

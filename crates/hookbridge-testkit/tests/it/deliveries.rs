@@ -11,7 +11,9 @@ use hookbridge_blaze::BlazeSpec;
 use hookbridge_chip::ChipSpec;
 use hookbridge_core::Delivery;
 use hookbridge_miex::MiexSpec;
-use hookbridge_testkit::deliveries::{BuildOptions, DeliveryKey, KeyKind, ReceiverKey, SignedDelivery, Template};
+use hookbridge_testkit::deliveries::{
+    BuildOptions, DeliveryKey, KeyKind, ReceiverKey, SignedDelivery, Template, ThrowawayKey,
+};
 use hookbridge_verify::receive::{Incoming, Pipeline, Receive, ReceiveExt as _, ReceiverSpec};
 use hookbridge_verify::{
     HmacSecret, HmacVerifier, RsaPublicKey, RsaVerifier, UrlToken, UrlTokenVerifier, Verifier as _,
@@ -85,7 +87,7 @@ async fn every_event_of_every_provider_is_accepted_by_its_receiver_and_never_a_d
         Template::AbbeyCross,
         Template::Chip,
     ] {
-        let (key, receiver_key) = DeliveryKey::generate(template).unwrap();
+        let ThrowawayKey { key, receiver: receiver_key, .. } = ThrowawayKey::generate(template).unwrap();
         let receiver = receiver(template, &receiver_key);
         let events = template.events();
         assert!(!events.is_empty(), "{template}");
@@ -103,7 +105,7 @@ async fn every_event_of_every_provider_is_accepted_by_its_receiver_and_never_a_d
             assert!(again.is_duplicate(), "{template} {event}: {again:?}");
         }
         // Another key's delivery, or a tampered body, is refused with 401.
-        let (other, _) = DeliveryKey::generate(template).unwrap();
+        let other = ThrowawayKey::generate(template).unwrap().key;
         let foreign = template.build(events[0], &BuildOptions::new()).unwrap().sign(&other).unwrap();
         let err = receiver.accept_at(request(&foreign, "/hooks"), now()).await.unwrap_err();
         assert_eq!(err.status(), StatusCode::UNAUTHORIZED, "{template}");
@@ -184,7 +186,7 @@ fn counts_match_the_documented_catalogues() {
 #[test]
 fn scheme_templates_verify_and_name_their_event() {
     for template in [Template::Stripe, Template::Github, Template::ChipSend] {
-        let (key, receiver_key) = DeliveryKey::generate(template).unwrap();
+        let ThrowawayKey { key, receiver: receiver_key, .. } = ThrowawayKey::generate(template).unwrap();
         let verifier: Box<dyn hookbridge_verify::Verifier> = match &receiver_key {
             ReceiverKey::PublicKeyPem(pem) => {
                 assert_eq!(template.key_kind(), KeyKind::RsaPrivateKey);
@@ -222,20 +224,29 @@ fn scheme_templates_verify_and_name_their_event() {
 
 #[test]
 fn blaze_tokens_travel_in_the_url_and_keys_never_show_in_debug() {
-    let (key, receiver_key) = DeliveryKey::generate(Template::Blaze).unwrap();
+    let throwaway = ThrowawayKey::generate(Template::Blaze).unwrap();
+    let (key, receiver_key) = (&throwaway.key, &throwaway.receiver);
     let token = receiver_key.expose().to_owned();
-    let delivery = Template::Blaze.build("UPDATE_PRODUCT", &BuildOptions::new()).unwrap().sign(&key).unwrap();
+    assert_eq!(throwaway.sender_text(), token);
+    let delivery = Template::Blaze.build("UPDATE_PRODUCT", &BuildOptions::new()).unwrap().sign(key).unwrap();
     assert_eq!(
         delivery.url("http://127.0.0.1:9/hooks?shop=1"),
         format!("http://127.0.0.1:9/hooks?shop=1&hb_token={token}")
     );
     assert!(!delivery.headers.keys().any(|n| n.as_str().contains("signature")));
-    for shown in [format!("{key:?}"), format!("{receiver_key:?}"), format!("{delivery:?}")] {
+    for shown in [format!("{throwaway:?}"), format!("{receiver_key:?}"), format!("{delivery:?}")] {
         assert!(!shown.contains(&token), "{shown}");
     }
-    let (key, receiver_key) = DeliveryKey::generate(Template::Miex).unwrap();
-    assert_eq!(receiver_key.expose().len(), 64);
-    assert!(!format!("{key:?}{receiver_key:?}").contains(receiver_key.expose()));
+    let miex = ThrowawayKey::generate(Template::Miex).unwrap();
+    assert_eq!(miex.receiver.expose().len(), 64);
+    assert!(!format!("{miex:?}").contains(miex.sender_text()));
+    // A kept RSA key reads back with the same public half; its Debug shows no private key.
+    let chip = ThrowawayKey::generate(Template::Chip).unwrap();
+    assert!(chip.sender_text().starts_with("-----BEGIN PRIVATE KEY-----"));
+    let kept = ThrowawayKey::from_sender_text(Template::Chip, chip.sender_text()).unwrap();
+    assert_eq!(kept.receiver, chip.receiver);
+    assert!(kept.receiver.expose().starts_with("-----BEGIN PUBLIC KEY-----"));
+    assert!(!format!("{kept:?}").contains("PRIVATE KEY"));
     // The unsigned form (what the BLAZE simulator sends to a registered URL) has no token.
     let unsigned = Template::Blaze.build("UPDATE_PRODUCT", &BuildOptions::new()).unwrap().unsigned();
     assert_eq!(unsigned.url("http://127.0.0.1:9/hooks"), "http://127.0.0.1:9/hooks");
