@@ -36,6 +36,8 @@ pub enum Command {
     Sign(SignArgs),
     /// Run a local receiver that verifies every delivery and prints it as one JSON line.
     Listen(ListenArgs),
+    /// Send one realistic, freshly signed delivery of an event to a receiver, as the provider would.
+    Trigger(crate::trigger::TriggerArgs),
     /// The durable inbox (PostgreSQL): process stored deliveries, list, show, retry, purge.
     Inbox(InboxArgs),
     /// Manage webhook endpoints through the unified trait.

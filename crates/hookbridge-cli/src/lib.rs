@@ -9,6 +9,7 @@
 //! | `hookbridge verify` | verifies one delivery (body + headers) with a preset and prints what was verified | `hookbridge-verify`, the provider receivers |
 //! | `hookbridge sign` | prints the headers a sender would add to a body | `hookbridge_verify::sign` |
 //! | `hookbridge listen` | a local receiver that verifies every delivery, prints it as a JSON line, and can forward it re-signed as Standard Webhooks | axum, the receivers |
+//! | `hookbridge trigger` | sends one realistic, freshly signed delivery of an event to a receiver (the development loop with `listen`) | `hookbridge-testkit`'s delivery builders |
 //! | `hookbridge listen --inbox URL` | the same receiver, storing each verified delivery in the durable inbox before answering | `hookbridge-inbox` |
 //! | `hookbridge inbox work`, `list`, `show`, `retry`, `purge` | workers forwarding stored deliveries to the application with retries; operating the inbox | `hookbridge-inbox` |
 //! | `hookbridge endpoints list`, `create`, `get`, `update`, `delete`, `rotate-secret` | endpoint management through the unified trait; credentials from the environment ([`credentials`]) | the five clients |
@@ -71,6 +72,7 @@ pub mod output;
 pub mod presets;
 pub mod sign_cmd;
 pub mod tour;
+pub mod trigger;
 pub mod verify_cmd;
 
 /// Why a command failed, and so which exit code it ends with.
@@ -210,6 +212,7 @@ pub fn run(cli: cli::Cli) -> ExitCode {
 /// `NO_COLOR` wins over it). Completion scripts and the man page are written unfiltered.
 pub async fn execute(cli: cli::Cli) -> Result<u8, CliError> {
     let mut out = anstream::AutoStream::auto(std::io::stdout()).lock();
+    let verbose = cli.verbose;
     match cli.command {
         cli::Command::Tour(args) => tour::run(&args, &mut out).await.map(|ok| if ok { 0 } else { 1 }),
         cli::Command::Verify(args) => verify_cmd::run(&args, &mut out).await.map(|()| 0),
@@ -218,6 +221,7 @@ pub async fn execute(cli: cli::Cli) -> Result<u8, CliError> {
             drop(out);
             listen::run(&args).await.map(|()| 0)
         }
+        cli::Command::Trigger(args) => trigger::run(&args, verbose, &mut out).await.map(|()| 0),
         cli::Command::Inbox(args) => {
             if matches!(args.command, cli::InboxCommand::Work(_)) {
                 drop(out);

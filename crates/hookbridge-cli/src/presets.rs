@@ -65,7 +65,9 @@ pub enum Preset {
     Github,
     /// BLAZE (signs nothing): a secret token in the callback URL's `hb_token` parameter.
     Blaze,
-    /// AbbeyCross with the testkit's ASSUMED scheme (AbbeyCross documents none).
+    /// AbbeyCross with the testkit's ASSUMED scheme (AbbeyCross documents none). Also
+    /// accepted as `abbeycross`; the scheme stays an assumption.
+    #[value(alias = "abbeycross")]
     AbbeycrossAssumed,
 }
 

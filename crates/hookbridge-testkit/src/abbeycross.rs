@@ -44,6 +44,7 @@ use hookbridge_verify::{HmacScheme, HmacSecret};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
+use crate::deliveries::{BuildOptions, DeliveryKey, Template};
 use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport, Poster};
 use crate::error::{Error, Result};
 use crate::server::{
@@ -220,6 +221,8 @@ impl AbbeyCrossSim {
 
     /// Delivers `event` to every registration subscribed to it, signed with the **assumed**
     /// scheme (see the [module docs](self)). Deliveries happen whatever the working hours.
+    /// `data` becomes the body's `data`; `None` sends an illustrative object (AbbeyCross
+    /// documents no payload; see [`Template::sample_data`]).
     ///
     /// # Errors
     /// [`Error::Json`] / [`Error::Key`] / [`Error::Sign`] if a delivery cannot be built.
@@ -230,23 +233,21 @@ impl AbbeyCrossSim {
             .filter(|r| r.events.iter().any(|e| e == event))
             .cloned()
             .collect();
-        let data = data.unwrap_or_else(|| json!({}));
+        let data = match data {
+            Some(data) => data,
+            None => Template::AbbeyCross.sample_data(event, &BuildOptions::new())?,
+        };
         let mut reports = Vec::with_capacity(targets.len());
         for reg in targets {
-            let delivery_id = uuid_v4();
-            let now = Timestamp::now();
-            let body = json!({
-                "id": delivery_id,
-                "event": event,
-                "created_at": rfc3339_seconds(now),
-                "data": data,
-            });
-            let body = Bytes::from(serde_json::to_vec(&body).map_err(Error::Json)?);
             let secret = HmacSecret::from_str_bytes(&reg.api_secret_key).map_err(Error::Key)?;
-            let headers = HmacSigner::new(self.inner.config.delivery_scheme.clone(), secret)
-                .sign(&body, now.as_second(), Some(&delivery_id))
-                .map_err(Error::Sign)?;
-            reports.push(self.inner.poster.post(&reg.id, &reg.url, event, Some(delivery_id), headers, body).await);
+            let key = DeliveryKey::Hmac(HmacSigner::new(self.inner.config.delivery_scheme.clone(), secret));
+            let delivery = Template::AbbeyCross.build(event, &BuildOptions::new().data(data.clone()))?.sign(&key)?;
+            reports.push(
+                self.inner
+                    .poster
+                    .post(&reg.id, &reg.url, event, delivery.delivery_id, delivery.headers, delivery.body)
+                    .await,
+            );
         }
         Ok(reports)
     }

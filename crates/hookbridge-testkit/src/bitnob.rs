@@ -69,19 +69,20 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
-use hookbridge_verify::HmacSecret;
-use hookbridge_verify::sign::HmacSigner;
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
 
+use crate::deliveries::{BuildOptions, DeliveryKey, Template};
 use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport, Poster};
-use crate::error::{Error, Result};
+#[cfg(doc)]
+use crate::error::Error;
+use crate::error::Result;
 use crate::server::{
     Core, HasCore, PathId, Server, bearer, common_sim_methods, empty_response, is_http_url, json_object, json_response,
     lock, query_pairs, query_param, random_alnum, random_hex, rfc3339_millis, uuid_v4,
@@ -419,9 +420,14 @@ impl BitnobSim {
     /// Receiver failures are recorded (`delivery_status: "failed"`) and reported.
     pub async fn deliver(&self, event_type: &str, data: Option<Value>) -> Result<Vec<DeliveryReport>> {
         // Checked before any event is recorded: the type travels in `X-Bitnob-Event`.
-        event_header(event_type)?;
-        let data = data.unwrap_or_else(|| default_data(event_type));
+        Template::Bitnob.event_headers(event_type)?;
         let now = Timestamp::now();
+        let options = BuildOptions::new().at(now);
+        let data = match data {
+            Some(data) => data,
+            None => Template::Bitnob.sample_data(event_type, &options)?,
+        };
+        let options = options.data(data);
         let targets: Vec<(String, String, String, String, Bytes)> = {
             let mut state = lock(&self.inner.state);
             let subscribed: Vec<(String, String, String)> = state
@@ -432,14 +438,9 @@ impl BitnobSim {
                 .collect();
             let mut targets = Vec::with_capacity(subscribed.len());
             for (webhook_id, url, secret) in subscribed {
+                // The delivery event's id is the body's `event_id`.
                 let event_id = uuid_v4();
-                let body = json!({
-                    "event": event_type,
-                    "event_id": event_id,
-                    "created_at": rfc3339_millis(now),
-                    "data": data,
-                });
-                let body = Bytes::from(serde_json::to_vec(&body).map_err(Error::Json)?);
+                let body = Template::Bitnob.build(event_type, &options.clone().delivery_id(event_id.clone()))?.body;
                 let seq = state.seq();
                 state.events.push(Event {
                     seq,
@@ -465,12 +466,8 @@ impl BitnobSim {
     }
 }
 
-/// The `X-Bitnob-Event` value for an event type.
-fn event_header(event_type: &str) -> Result<HeaderValue> {
-    HeaderValue::from_str(event_type).map_err(|_| Error::InvalidPayload("the event type is not a valid header value"))
-}
-
-/// Signs and posts one delivery, then records the outcome on the event and the webhook.
+/// Signs (now, with the webhook's current secret) and posts one delivery, then records the
+/// outcome on the event and the webhook. Retries re-sign the stored body the same way.
 async fn attempt(
     sim: &BitnobInner,
     webhook_id: &str,
@@ -480,11 +477,10 @@ async fn attempt(
     event_type: &str,
     body: Bytes,
 ) -> Result<DeliveryReport> {
-    let secret = HmacSecret::from_str_bytes(secret).map_err(Error::Key)?;
+    let key = DeliveryKey::from_secret(Template::Bitnob, secret)?;
     let ts = Timestamp::now();
-    let mut headers =
-        HmacSigner::new(crate::schemes::bitnob(), secret).sign(&body, ts.as_second(), None).map_err(Error::Sign)?;
-    headers.insert("x-bitnob-event", event_header(event_type)?);
+    let mut headers = Template::Bitnob.event_headers(event_type)?;
+    headers.extend(key.sign(&body, ts.as_second(), None)?);
     let report = sim.poster.post(webhook_id, url, event_type, Some(event_id.to_owned()), headers, body).await;
     let mut state = lock(&sim.state);
     if let Some(event) = state.events.iter_mut().find(|e| e.id == event_id) {
@@ -506,29 +502,6 @@ async fn attempt(
         webhook.last_triggered_at = Some(ts);
     }
     Ok(report)
-}
-
-/// Illustrative `data` objects (Bitnob documents no delivery payload here).
-fn default_data(event_type: &str) -> Value {
-    let now = rfc3339_millis(Timestamp::now());
-    if event_type.starts_with("transaction.") || event_type.contains("deposit") {
-        let status = event_type.rsplit('.').next().unwrap_or("created");
-        json!({
-            "id": uuid_v4(),
-            "reference": format!("ref_{}", random_alnum(16)),
-            "wallet_id": uuid_v4(),
-            "type": "deposit",
-            "status": status,
-            "amount": "150.00",
-            "currency": "USDT",
-            "chain": "tron",
-            "tx_hash": random_hex::<32>(),
-            "confirmations": 20,
-            "created_at": now,
-        })
-    } else {
-        json!({"id": uuid_v4(), "created_at": now})
-    }
 }
 
 fn render_error(status: StatusCode, message: &str) -> Response {

@@ -55,11 +55,14 @@ use axum::routing::get;
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
+use crate::deliveries::{BuildOptions, Template};
 use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport, Poster};
-use crate::error::{Error, Result};
+#[cfg(doc)]
+use crate::error::Error;
+use crate::error::Result;
 use crate::server::{
     Core, HasCore, PathId, Server, common_sim_methods, empty_response, is_http_url, json_object, json_response, lock,
-    object_id, query_pairs, query_param, random_alnum, uuid_v4,
+    object_id, query_pairs, query_param, random_alnum,
 };
 
 /// The eleven documented `webHookType` values.
@@ -316,30 +319,23 @@ impl BlazeSim {
             .collect();
         let mut reports = Vec::new();
         for webhook in targets {
-            let data = data.clone().unwrap_or_else(|| {
-                json!({
-                    "id": object_id(),
-                    "companyId": self.inner.company_id,
-                    "shopId": webhook.shop_id,
-                    "modified": Timestamp::now().as_millisecond(),
-                })
-            });
+            let options = BuildOptions::new()
+                .field("webHookId", json!(webhook.id))
+                .field("companyId", json!(self.inner.company_id))
+                .field("shopId", json!(webhook.shop_id));
+            // One payload per webhook, one delivery (fresh id) per URL.
+            let data = match &data {
+                Some(data) => data.clone(),
+                None => Template::Blaze.sample_data(web_hook_type, &options)?,
+            };
+            let options = options.data(data);
             for url in &webhook.web_hook_urls {
-                let delivery_id = uuid_v4();
-                let body = json!({
-                    "id": delivery_id,
-                    "webHookType": web_hook_type,
-                    "webHookId": webhook.id,
-                    "companyId": self.inner.company_id,
-                    "shopId": webhook.shop_id,
-                    "created": Timestamp::now().as_millisecond(),
-                    "data": data,
-                });
-                let body = Bytes::from(serde_json::to_vec(&body).map_err(Error::Json)?);
+                // BLAZE signs nothing: the URL is used as registered (a token in it included).
+                let delivery = Template::Blaze.build(web_hook_type, &options)?.unsigned();
                 let report = self
                     .inner
                     .poster
-                    .post(&webhook.id, url, web_hook_type, Some(delivery_id), HeaderMap::new(), body)
+                    .post(&webhook.id, url, web_hook_type, delivery.delivery_id, delivery.headers, delivery.body)
                     .await;
                 reports.push(report);
             }

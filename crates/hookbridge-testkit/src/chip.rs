@@ -38,7 +38,8 @@
 //!
 //! Deliveries ([`ChipSim::deliver`]): to every webhook whose `all_events` is true or whose
 //! `events` contain the event, a POST whose body is the related object (by default the
-//! embedded realistic paid Purchase, [`crate::fixtures::chip_purchase_paid`]) with a
+//! event's object from the fixtures, e.g. the realistic paid Purchase
+//! [`crate::fixtures::chip_purchase_paid`] with a fresh id and current times) with a
 //! top-level `event_type`, and `X-Signature` = base64 RSA PKCS#1 v1.5 SHA-256 signature of
 //! the raw body with the webhook's private key. No timestamp or delivery-id header (CHIP
 //! sends none). They verify with `hookbridge_verify::crate::schemes::chip()` and the webhook's
@@ -58,6 +59,7 @@ use hookbridge_verify::sign::RsaSigner;
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
+use crate::deliveries::{BuildOptions, DeliveryKey, Template};
 use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport, Poster};
 use crate::error::{Error, Result};
 use crate::server::{
@@ -113,14 +115,15 @@ pub const CHIP_WEBHOOK_PRIVATE_KEY_PEM: &str = include_str!("../data/keys/rsa204
 /// fixture key (SPKI PEM).
 pub const CHIP_COMPANY_PUBLIC_KEY_PEM: &str = include_str!("../data/keys/rsa4096-public-spki.pem");
 
-/// The webhook signer, parsed once per process (PEM parsing of a private key is slow in
-/// debug builds).
-fn webhook_signer() -> Result<&'static RsaSigner> {
-    static SIGNER: OnceLock<Result<RsaSigner, KeyError>> = OnceLock::new();
-    SIGNER
-        .get_or_init(|| RsaSigner::from_pem(crate::schemes::chip(), CHIP_WEBHOOK_PRIVATE_KEY_PEM))
-        .as_ref()
-        .map_err(|e| Error::Key(e.clone()))
+/// The webhooks' signing key, parsed once per process (PEM parsing of a private key is slow
+/// in debug builds).
+fn webhook_key() -> Result<&'static DeliveryKey> {
+    static KEY: OnceLock<Result<DeliveryKey, KeyError>> = OnceLock::new();
+    KEY.get_or_init(|| {
+        RsaSigner::from_pem(crate::schemes::chip(), CHIP_WEBHOOK_PRIVATE_KEY_PEM).map(|s| DeliveryKey::Rsa(Arc::new(s)))
+    })
+    .as_ref()
+    .map_err(|e| Error::Key(e.clone()))
 }
 
 /// Settings of a [`ChipSim`].
@@ -291,38 +294,46 @@ impl ChipSim {
     /// Delivers `event_type` to every subscribed webhook (see the [module docs](self)).
     ///
     /// `object` is the related object (a JSON object; `event_type` is added to it, replacing
-    /// any present); `None` uses the embedded paid Purchase with this simulator's `brand_id`.
+    /// any present); `None` uses the event's object from the fixtures — a Purchase for
+    /// `purchase.*` (paid; failed for `purchase.payment_failure`), a Payment for `payment.*`,
+    /// a payout for `payout.*` — with a fresh id, current times, the event's status and this
+    /// simulator's `brand_id` ([`Template::sample_data`](crate::deliveries::Template::sample_data)).
     ///
     /// # Errors
     /// [`Error::InvalidPayload`] when `object` is not a JSON object; [`Error::Key`] /
     /// [`Error::Sign`] / [`Error::Json`] if the delivery cannot be built.
     pub async fn deliver(&self, event_type: &str, object: Option<Value>) -> Result<Vec<DeliveryReport>> {
-        let mut object = match object {
-            Some(Value::Object(map)) => map,
-            Some(_) => return Err(Error::InvalidPayload("a CHIP delivery body must be a JSON object")),
+        let object = match object {
+            Some(object) => object,
             None => {
-                let mut purchase = match crate::fixtures::chip_purchase_paid() {
-                    Value::Object(map) => map,
-                    _ => Map::new(),
-                };
-                purchase.insert("brand_id".into(), json!(self.inner.brand_id));
-                purchase
+                // The event's object from the fixtures, issued by this simulator's brand.
+                let mut object = Template::Chip.sample_data(event_type, &BuildOptions::new())?;
+                if let Some(brand) = object.get_mut("brand_id") {
+                    *brand = json!(self.inner.brand_id);
+                }
+                object
             }
         };
-        object.insert("event_type".into(), json!(event_type));
-        let body = Bytes::from(serde_json::to_vec(&Value::Object(object)).map_err(Error::Json)?);
+        let draft = Template::Chip.build(event_type, &BuildOptions::new().data(object))?;
         let targets: Vec<Webhook> =
             lock(&self.inner.state).webhooks.iter().filter(|w| w.subscribed(event_type)).cloned().collect();
         let mut reports = Vec::with_capacity(targets.len());
         if targets.is_empty() {
             return Ok(reports);
         }
-        let headers = webhook_signer()?.sign(&body).map_err(Error::Sign)?;
+        let delivery = draft.sign(webhook_key()?)?;
         for webhook in targets {
             reports.push(
                 self.inner
                     .poster
-                    .post(&webhook.id, &webhook.callback, event_type, None, headers.clone(), body.clone())
+                    .post(
+                        &webhook.id,
+                        &webhook.callback,
+                        event_type,
+                        None,
+                        delivery.headers.clone(),
+                        delivery.body.clone(),
+                    )
                     .await,
             );
         }

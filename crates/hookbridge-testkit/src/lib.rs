@@ -35,6 +35,11 @@
 //!
 //! [`Simulators::start_all`] starts all five at once.
 //!
+//! The deliveries themselves are built by [`deliveries`]: per provider (and for the Stripe and
+//! GitHub schemes), the events it can build, a realistic body with fresh ids and times, and
+//! the signature — usable without a simulator, e.g. to send one delivery to an application
+//! (what `hookbridge trigger` does).
+//!
 //! # Using a simulator in a test
 //!
 //! ```
@@ -84,6 +89,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod deliveries;
 mod delivery;
 mod error;
 pub mod fixtures;

@@ -32,16 +32,17 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::routing::post;
-use hookbridge_verify::HmacSecret;
-use hookbridge_verify::sign::HmacSigner;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
+use crate::deliveries::{BuildOptions, DeliveryKey, Template};
 use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport, Poster};
-use crate::error::{Error, Result};
+#[cfg(doc)]
+use crate::error::Error;
+use crate::error::Result;
 use crate::server::{
     BodyError, Core, Server, bearer, common_sim_methods, is_http_url, json_object, json_response, lock, random_alnum,
     random_hex, rfc3339_seconds, uuid_v4,
@@ -241,8 +242,12 @@ impl MiexSim {
     /// [`Error::Json`] / [`Error::Key`] / [`Error::Sign`] if the delivery cannot be built.
     /// Receiver failures are reported in the [`DeliveryReport`]s, not as errors.
     pub async fn deliver(&self, event: &str, data: Option<Value>) -> Result<Vec<DeliveryReport>> {
-        let data = data.unwrap_or_else(|| default_data(event));
-        let body = Bytes::from(serde_json::to_vec(&json!({"event": event, "data": data})).map_err(Error::Json)?);
+        let mut options = BuildOptions::new();
+        if let Some(data) = data {
+            options = options.data(data);
+        }
+        // One body for every subscribed webhook; each gets its own job id and signature.
+        let mut draft = Template::Miex.build(event, &options)?;
         let targets: Vec<(String, String, String, u64)> = {
             let mut state = lock(&self.inner.state);
             let mut targets = Vec::new();
@@ -258,19 +263,13 @@ impl MiexSim {
             }
             targets
         };
-        let now = Timestamp::now().as_second();
         let mut reports = Vec::with_capacity(targets.len());
         for (id, url, secret, job) in targets {
-            let secret = HmacSecret::from_str_bytes(&secret).map_err(Error::Key)?;
+            let key = DeliveryKey::from_secret(Template::Miex, &secret)?;
             let job_id = job.to_string();
-            let mut headers =
-                HmacSigner::new(crate::schemes::miex(), secret).sign(&body, now, Some(&job_id)).map_err(Error::Sign)?;
-            headers.insert(
-                "x-webhook-event",
-                HeaderValue::from_str(event)
-                    .map_err(|_| Error::InvalidPayload("the event is not a valid header value"))?,
-            );
-            let report = self.inner.poster.post(&id, &url, event, Some(job_id), headers, body.clone()).await;
+            draft.delivery_id = Some(job_id.clone());
+            let signed = draft.sign(&key)?;
+            let report = self.inner.poster.post(&id, &url, event, Some(job_id), signed.headers, signed.body).await;
             self.record_outcome(&id, report.is_success());
             reports.push(report);
         }
@@ -289,47 +288,6 @@ impl MiexSim {
                 }
             }
         }
-    }
-}
-
-/// Illustrative `data` objects (MIEX documents none).
-fn default_data(event: &str) -> Value {
-    let now = rfc3339_seconds(Timestamp::now());
-    match event {
-        "order.created" | "order.status_changed" | "order.cancelled" => {
-            let (status, previous) = match event {
-                "order.created" => ("new", None),
-                "order.status_changed" => ("processing", Some("new")),
-                _ => ("cancelled", Some("new")),
-            };
-            let mut order = json!({
-                "id": uuid_v4(),
-                "status": status,
-                "exchangeId": 17,
-                "fromCurrency": "USDT",
-                "toCurrency": "RUB",
-                "fromAmount": "1000.00",
-                "toAmount": "92350.00",
-                "rate": "92.35",
-                "createdAt": now,
-                "updatedAt": now,
-            });
-            if let (Some(prev), Some(map)) = (previous, order.as_object_mut()) {
-                map.insert("previousStatus".to_owned(), json!(prev));
-            }
-            order
-        }
-        "offer.updated" => json!({
-            "id": uuid_v4(),
-            "exchangeId": 17,
-            "fromCurrency": "USDT",
-            "toCurrency": "RUB",
-            "rate": "92.41",
-            "minAmount": "100.00",
-            "maxAmount": "50000.00",
-            "updatedAt": now,
-        }),
-        _ => json!({}),
     }
 }
 

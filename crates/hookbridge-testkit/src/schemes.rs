@@ -35,3 +35,23 @@ pub fn bitnob() -> HmacScheme {
 pub fn chip() -> RsaScheme {
     RsaScheme::new(HeaderName::from_static("x-signature"), RsaHash::Sha256)
 }
+
+/// Bitnob's legacy scheme: `X-Bitnob-Signature` = hex HMAC-SHA512 of the body, no timestamp.
+#[must_use]
+pub fn bitnob_legacy() -> HmacScheme {
+    HmacScheme::builder(HeaderName::from_static("x-bitnob-signature"))
+        .algorithm(hookbridge_verify::HmacAlgorithm::Sha512)
+        .build()
+        .unwrap_or_else(|_| unreachable!("a consistent description"))
+}
+
+/// CHIP Send: as CHIP Collect with SHA-512.
+#[must_use]
+pub fn chip_send() -> RsaScheme {
+    RsaScheme::new(HeaderName::from_static("x-signature"), RsaHash::Sha512)
+}
+
+/// MIEX's unsigned event header.
+pub const MIEX_EVENT: HeaderName = HeaderName::from_static("x-webhook-event");
+/// Bitnob's unsigned event header.
+pub const BITNOB_EVENT: HeaderName = HeaderName::from_static("x-bitnob-event");

@@ -336,6 +336,9 @@ pub enum KeyError {
     /// The operating system's random number generator failed.
     #[error("the system random number generator failed")]
     Randomness(#[source] getrandom::Error),
+    /// Generating an RSA key pair failed for a reason other than randomness.
+    #[error("RSA key generation failed")]
+    RsaKeyGeneration,
 }
 
 /// An [`HmacSchemeBuilder`](crate::HmacSchemeBuilder) holds an inconsistent description.

@@ -133,8 +133,8 @@
 //! # Cargo features
 //!
 //! * `rsa-signing` (off by default): `sign::RsaSigner`, signing with an RSA
-//!   private key, for tests and simulators that emit CHIP-style deliveries. Verification
-//!   never needs it.
+//!   private key (read from PEM, or a throwaway 2048-bit pair made by `RsaSigner::generate`),
+//!   for tests and simulators that emit CHIP-style deliveries. Verification never needs it.
 //! * `aws-lc` (off by default): [`RsaVerifier`] verifies through `aws-lc-rs` (already built
 //!   by reqwest's rustls) instead of the pure-Rust `rsa` crate — about 3× faster for
 //!   RSA-2048 (see `docs/PERFORMANCE.md`). Same API, same errors, same accepted deliveries:

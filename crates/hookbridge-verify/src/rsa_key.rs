@@ -175,6 +175,30 @@ impl RsaPublicKey {
         self.inner.n().bit_width() as usize
     }
 
+    /// The key as `-----BEGIN PUBLIC KEY-----` (SubjectPublicKeyInfo) PEM, the form CHIP's
+    /// `public_key` fields hold and [`from_pem`](Self::from_pem) reads back. A public key is not
+    /// a secret: this is what a sender hands to its receivers.
+    ///
+    /// ```
+    /// use hookbridge_verify::RsaPublicKey;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let pem = include_str!("../../hookbridge-testkit/data/keys/rsa2048-public-pkcs1.pem");
+    /// let key = RsaPublicKey::from_pem(pem)?;
+    /// let spki = key.to_pem()?;
+    /// assert!(spki.starts_with("-----BEGIN PUBLIC KEY-----"));
+    /// assert_eq!(RsaPublicKey::from_pem(&spki)?, key);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`KeyError::InvalidRsaKey`] if the encoder fails (it does not for a parsed key).
+    pub fn to_pem(&self) -> Result<String, KeyError> {
+        use rsa::pkcs8::EncodePublicKey as _;
+        self.inner.to_public_key_pem(rsa::pkcs8::LineEnding::LF).map_err(|e| spki_error(RsaKeyFormat::SpkiPem, e))
+    }
+
     #[cfg_attr(not(feature = "rsa-signing"), allow(dead_code))]
     pub(crate) fn from_inner(inner: rsa::PublicKey) -> Self {
         Self { inner }

@@ -29,7 +29,7 @@ use crate::{HmacScheme, HmacSecret, SignError, SignatureFormat, encoding};
 
 #[cfg(feature = "rsa-signing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rsa-signing")))]
-pub use self::rsa_signing::RsaSigner;
+pub use self::rsa_signing::{GENERATED_KEY_BITS, RsaSigner, generate_rsa_private_key_pem};
 
 fn header_value(name: &HeaderName, value: &str) -> Result<HeaderValue, SignError> {
     if !value.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
@@ -165,6 +165,84 @@ mod rsa_signing {
         Sha512(SigningKey<Sha512>),
     }
 
+    /// Modulus size of the keys [`RsaSigner::generate`] makes: the smallest size hookbridge
+    /// accepts by default, and the size of CHIP's webhook keys.
+    pub const GENERATED_KEY_BITS: usize = 2048;
+
+    /// The operating system's random number generator, for key generation; remembers the
+    /// last failure so that it can be reported.
+    #[derive(Default)]
+    struct OsRandom {
+        failure: Option<getrandom::Error>,
+    }
+
+    impl OsRandom {
+        fn note<T>(&mut self, result: Result<T, getrandom::Error>) -> Result<T, getrandom::Error> {
+            if let Err(e) = &result {
+                self.failure = Some(*e);
+            }
+            result
+        }
+    }
+
+    impl rsa::rand_core::TryRng for OsRandom {
+        type Error = getrandom::Error;
+
+        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+            let result = getrandom::u32();
+            self.note(result)
+        }
+
+        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+            let result = getrandom::u64();
+            self.note(result)
+        }
+
+        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+            let result = getrandom::fill(dst);
+            self.note(result)
+        }
+    }
+
+    impl rsa::rand_core::TryCryptoRng for OsRandom {}
+
+    fn generate_private_key() -> Result<rsa::PrivateKey, KeyError> {
+        let mut rng = OsRandom::default();
+        rsa::PrivateKey::new(&mut rng, GENERATED_KEY_BITS)
+            .map_err(|_| rng.failure.map_or(KeyError::RsaKeyGeneration, KeyError::Randomness))
+    }
+
+    /// Generates a fresh 2048-bit RSA private key ([`GENERATED_KEY_BITS`]) as PKCS#8 PEM
+    /// (`-----BEGIN PRIVATE KEY-----`), for a sender that keeps its throwaway key between runs
+    /// and reads it back with [`RsaSigner::from_pem`]. The text is a private key: store it like
+    /// a password (the caller owns it; it is not zeroized).
+    ///
+    /// ```
+    /// use hookbridge_verify::{RsaHash, RsaScheme, sign::{RsaSigner, generate_rsa_private_key_pem}};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let pem = generate_rsa_private_key_pem()?;
+    /// assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+    /// let scheme = RsaScheme::new(http::HeaderName::from_static("x-signature"), RsaHash::Sha256);
+    /// let signer = RsaSigner::from_pem(scheme, &pem)?;
+    /// assert_eq!(signer.public_key().bits(), 2048);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`KeyError::Randomness`] if the system random number generator fails,
+    /// [`KeyError::RsaKeyGeneration`] or [`KeyError::InvalidRsaKey`] otherwise.
+    pub fn generate_rsa_private_key_pem() -> Result<String, KeyError> {
+        use rsa::pkcs8::EncodePrivateKey as _;
+        let pem =
+            generate_private_key()?.to_pkcs8_pem(rsa::pkcs8::LineEnding::LF).map_err(|e| KeyError::InvalidRsaKey {
+                format: RsaKeyFormat::Pkcs8PrivatePem,
+                source: RsaKeyParseError(RsaKeyParseInner::Pkcs8(e)),
+            })?;
+        Ok(pem.as_str().to_owned())
+    }
+
     /// Signs bodies with an RSA private key the way CHIP does (PKCS#1 v1.5 over the body's
     /// digest). For tests and simulators; needs the `rsa-signing` feature.
     ///
@@ -196,12 +274,42 @@ mod rsa_signing {
                     return Err(KeyError::UnsupportedPemLabel { label: other.to_owned() });
                 }
             };
+            Ok(Self::from_private(scheme, private))
+        }
+
+        /// Generates a fresh 2048-bit key pair ([`GENERATED_KEY_BITS`], public exponent 65537)
+        /// from the operating system's randomness: a throwaway sender key for demos and
+        /// tests, whose public half ([`public_key`](Self::public_key),
+        /// [`RsaPublicKey::to_pem`]) configures the receiver. The private key never leaves
+        /// the signer.
+        ///
+        /// ```
+        /// use hookbridge_verify::{RsaHash, RsaScheme, RsaVerifier, sign::RsaSigner};
+        ///
+        /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+        /// let scheme = RsaScheme::new(http::HeaderName::from_static("x-signature"), RsaHash::Sha256);
+        /// let signer = RsaSigner::generate(scheme.clone())?;
+        /// let headers = signer.sign(b"{}")?;
+        /// let verifier = RsaVerifier::with_key(scheme, signer.public_key().clone());
+        /// assert!(verifier.verify(b"{}", &headers).is_ok());
+        /// # Ok(())
+        /// # }
+        /// ```
+        ///
+        /// # Errors
+        /// [`KeyError::Randomness`] if the system random number generator fails,
+        /// [`KeyError::RsaKeyGeneration`] otherwise.
+        pub fn generate(scheme: RsaScheme) -> Result<Self, KeyError> {
+            Ok(Self::from_private(scheme, generate_private_key()?))
+        }
+
+        fn from_private(scheme: RsaScheme, private: rsa::PrivateKey) -> Self {
             let public = RsaPublicKey::from_inner(rsa::PublicKey::from(&private));
             let key = match scheme.hash() {
                 RsaHash::Sha256 => Key::Sha256(SigningKey::new(private)),
                 RsaHash::Sha512 => Key::Sha512(SigningKey::new(private)),
             };
-            Ok(Self { scheme, key, public })
+            Self { scheme, key, public }
         }
 
         /// The matching public key, for building an [`RsaVerifier`](crate::RsaVerifier).

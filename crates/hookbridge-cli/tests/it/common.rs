@@ -109,6 +109,11 @@ impl TempDir {
         Self(dir)
     }
 
+    /// The directory, as a string.
+    pub(crate) fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+
     /// Writes `name` and returns its path as a string.
     pub(crate) fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> String {
         let path = self.0.join(name);

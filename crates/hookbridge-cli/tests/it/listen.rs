@@ -17,16 +17,16 @@ use crate::common::{command, fixture, http};
 
 const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-/// A running `hookbridge listen`, killed when dropped.
-struct Listener {
+/// A running `hookbridge listen`, killed when dropped (also used by the `trigger` tests).
+pub(crate) struct Listener {
     child: Child,
     stdout: Lines<BufReader<ChildStdout>>,
     stderr: Lines<BufReader<ChildStderr>>,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Listener {
-    async fn start(args: &[&str]) -> Self {
+    pub(crate) async fn start(args: &[&str]) -> Self {
         let mut child = command()
             .arg("listen")
             .args(args)
@@ -44,13 +44,13 @@ impl Listener {
         Self { child, stdout, stderr, url: format!("http://{addr}") }
     }
 
-    async fn delivery(&mut self) -> Value {
+    pub(crate) async fn delivery(&mut self) -> Value {
         let line = next_line(&mut self.stdout).await;
         serde_json::from_str(&line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"))
     }
 
     /// The next stderr line that is not part of the start-up banner.
-    async fn log_line(&mut self) -> String {
+    pub(crate) async fn log_line(&mut self) -> String {
         loop {
             let line = next_line(&mut self.stderr).await;
             if !line.starts_with("verifying") && !line.starts_with("forwarding") {
@@ -59,7 +59,7 @@ impl Listener {
         }
     }
 
-    async fn stop(mut self) {
+    pub(crate) async fn stop(mut self) {
         self.child.kill().await.unwrap();
     }
 }

@@ -11,5 +11,6 @@ mod inbox;
 mod listen;
 mod sign_verify;
 mod tour;
+mod trigger;
 mod usage;
 mod wire;

@@ -8,6 +8,7 @@ mod bitnob;
 mod blaze;
 mod chip;
 mod common;
+mod deliveries;
 mod fixtures;
 mod general;
 mod miex;

@@ -133,4 +133,35 @@ mod rsa_signing {
         let debug = format!("{signer:?}");
         assert!(debug.contains("<redacted>"));
     }
+
+    #[test]
+    fn generated_keys_are_fresh_and_their_public_pem_verifies() {
+        use hookbridge_verify::sign::GENERATED_KEY_BITS;
+
+        let started = std::time::Instant::now();
+        let a = RsaSigner::generate(crate::common::schemes::chip()).unwrap();
+        eprintln!("generated a {GENERATED_KEY_BITS}-bit key in {:?}", started.elapsed());
+        let b = RsaSigner::generate(crate::common::schemes::chip()).unwrap();
+        assert_eq!(a.public_key().bits(), GENERATED_KEY_BITS);
+        assert_ne!(a.public_key(), b.public_key());
+        // The public half, as PEM, is what a receiver is configured with.
+        let pem = a.public_key().to_pem().unwrap();
+        assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----\n"), "{pem}");
+        let verifier = RsaVerifier::with_key(crate::common::schemes::chip(), RsaPublicKey::from_pem(&pem).unwrap());
+        let headers = a.sign(b"{\"event_type\":\"purchase.paid\"}").unwrap();
+        assert!(verifier.verify_at(b"{\"event_type\":\"purchase.paid\"}", &headers, 0).is_ok());
+        let other = b.sign(b"{\"event_type\":\"purchase.paid\"}").unwrap();
+        assert!(matches!(
+            verifier.verify_at(b"{\"event_type\":\"purchase.paid\"}", &other, 0),
+            Err(VerifyError::NoMatch { .. })
+        ));
+        // A generated private key PEM reads back as a signer of the same kind.
+        let pem = hookbridge_verify::sign::generate_rsa_private_key_pem().unwrap();
+        let kept = RsaSigner::from_pem(crate::common::schemes::chip(), &pem).unwrap();
+        assert_eq!(kept.public_key().bits(), GENERATED_KEY_BITS);
+        assert_ne!(kept.public_key(), a.public_key());
+        // The fixture key round-trips through SPKI PEM.
+        let fixture = RsaPublicKey::from_pem(&read_fixture_str("keys/rsa2048-public-pkcs1.pem")).unwrap();
+        assert_eq!(fixture.to_pem().unwrap().trim(), read_fixture_str("keys/rsa2048-public-spki.pem").trim());
+    }
 }
