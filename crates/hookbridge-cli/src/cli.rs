@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use hookbridge_core::{Operation, PageLimits, ProviderId, Secret};
 
 use crate::credentials::{self, Credentials};
-use crate::presets::Preset;
+use crate::presets::{KeyArgs, Preset};
 
 /// Manage and receive the webhooks of MIEX, BLAZE, Bitnob, AbbeyCross and CHIP.
 #[derive(Debug, Parser)]
@@ -37,7 +37,7 @@ pub enum Command {
     /// Run a local receiver that verifies every delivery and prints it as one JSON line.
     Listen(ListenArgs),
     /// Send one realistic, freshly signed delivery of an event to a receiver, as the provider would.
-    Trigger(crate::trigger::TriggerArgs),
+    Trigger(TriggerArgs),
     /// The durable inbox (PostgreSQL): process stored deliveries, list, show, retry, purge.
     Inbox(InboxArgs),
     /// Manage webhook endpoints through the unified trait.
@@ -65,23 +65,6 @@ pub struct CompletionsArgs {
 /// `hookbridge tour`.
 #[derive(Clone, Debug, Default, Args)]
 pub struct TourArgs {}
-
-/// The verification keys of `verify` and `listen`. Each flag may repeat: all keys form one key
-/// ring (as during a secret rotation), and the output names the key that matched.
-#[derive(Clone, Debug, Default, Args)]
-pub struct KeyArgs {
-    /// A signing secret (as text; for standard-webhooks the `whsec_...` base64 form; for blaze
-    /// the URL token). Key id `secret-1`, `secret-2`, ... Prefer --secret-file: command lines
-    /// are visible to other local users.
-    #[arg(long = "secret", value_name = "S")]
-    pub secrets: Vec<Secret>,
-    /// A file holding a signing secret (trailing newline ignored). Key id: the path.
-    #[arg(long = "secret-file", value_name = "F")]
-    pub secret_files: Vec<PathBuf>,
-    /// A PEM RSA public key (chip, chip-send). Key id: the path.
-    #[arg(long = "public-key", value_name = "PEM_FILE")]
-    pub public_keys: Vec<PathBuf>,
-}
 
 /// Output of `verify`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -736,6 +719,55 @@ pub struct PublicKeyArgs {
     /// Connection and output.
     #[command(flatten)]
     pub connection: ConnectionArgs,
+}
+
+/// `hookbridge trigger`.
+#[derive(Clone, Debug, Args)]
+pub struct TriggerArgs {
+    /// The provider whose delivery is sent (the presets of `listen` and `verify`).
+    #[arg(long, value_enum, value_name = "PRESET")]
+    pub provider: Preset,
+    /// The event to send (`--list` shows the provider's).
+    #[arg(long, value_name = "EVENT", required_unless_present = "list")]
+    pub event: Option<String>,
+    /// The receiver's URL (`http` or `https`), e.g. where `hookbridge listen` listens.
+    #[arg(long, value_name = "URL", required_unless_present = "list")]
+    pub to: Option<String>,
+    /// List the events the provider's deliveries can carry, one per line, and exit.
+    #[arg(long, conflicts_with_all = ["event", "to"])]
+    pub list: bool,
+    /// The signing secret (blaze: the URL token). Prefer --secret-file: command lines are
+    /// visible to other local users. Without a key, a throwaway one is generated and printed.
+    #[arg(long, value_name = "S", conflicts_with_all = ["secret_file", "private_key"])]
+    pub secret: Option<Secret>,
+    /// A file holding the signing secret (blaze: the URL token); trailing newline ignored.
+    #[arg(long, value_name = "F", conflicts_with = "private_key")]
+    pub secret_file: Option<std::path::PathBuf>,
+    /// A PEM RSA private key (chip, chip-send: `PRIVATE KEY` or `RSA PRIVATE KEY`).
+    #[arg(long, value_name = "PEM_FILE")]
+    pub private_key: Option<std::path::PathBuf>,
+    /// How long to wait for the answer: seconds (`10`) or a duration (`500ms`, `1m`).
+    #[arg(long, default_value = "10", value_name = "DURATION")]
+    pub timeout: Timeout,
+}
+
+/// `--timeout`: whole seconds, or a duration with a unit (`500ms`, `30s`, `1m`); not zero.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeout(pub std::time::Duration);
+
+impl std::str::FromStr for Timeout {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let duration = match s.trim().parse::<u64>() {
+            Ok(secs) => std::time::Duration::from_secs(secs),
+            Err(_) => s.parse::<DurationArg>()?.0,
+        };
+        if duration.is_zero() {
+            return Err("the timeout must be longer than zero".to_owned());
+        }
+        Ok(Self(duration))
+    }
 }
 
 #[cfg(test)]

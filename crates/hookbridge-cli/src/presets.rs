@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use clap::ValueEnum;
+use clap::{Args, ValueEnum};
 use hookbridge_abbeycross::AbbeyCrossSpec;
 use hookbridge_bitnob::BitnobSpec;
 use hookbridge_blaze::BlazeSpec;
@@ -41,8 +41,24 @@ use http::{HeaderMap, Method, StatusCode, Uri};
 use serde_json::Value;
 
 use crate::CliError;
-use crate::cli::KeyArgs;
 use crate::output::DeliveryView;
+
+/// The verification keys of `verify` and `listen`. Each flag may repeat: all keys form one key
+/// ring (as during a secret rotation), and the output names the key that matched.
+#[derive(Clone, Debug, Default, Args)]
+pub struct KeyArgs {
+    /// A signing secret (as text; for standard-webhooks the `whsec_...` base64 form; for blaze
+    /// the URL token). Key id `secret-1`, `secret-2`, ... Prefer --secret-file: command lines
+    /// are visible to other local users.
+    #[arg(long = "secret", value_name = "S")]
+    pub secrets: Vec<Secret>,
+    /// A file holding a signing secret (trailing newline ignored). Key id: the path.
+    #[arg(long = "secret-file", value_name = "F")]
+    pub secret_files: Vec<std::path::PathBuf>,
+    /// A PEM RSA public key (chip, chip-send). Key id: the path.
+    #[arg(long = "public-key", value_name = "PEM_FILE")]
+    pub public_keys: Vec<std::path::PathBuf>,
+}
 
 /// A signing scheme the CLI can verify (and, except `blaze`, sign).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ValueEnum)]

@@ -22,14 +22,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use clap::Args;
 use hookbridge_core::Secret;
 use hookbridge_testkit::deliveries::{
     BuildOptions, DeliveryKey, KeyKind, ReceiverKey, SignedDelivery, Template, ThrowawayKey,
 };
 
 use crate::CliError;
-use crate::cli::DurationArg;
+use crate::cli::TriggerArgs;
 use crate::presets::Preset;
 
 /// The largest part of a non-2xx answer shown in the error.
@@ -40,55 +39,6 @@ const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
 /// `User-Agent` of triggered deliveries.
 pub const TRIGGER_USER_AGENT: &str = concat!("hookbridge-trigger/", env!("CARGO_PKG_VERSION"));
-
-/// `hookbridge trigger`.
-#[derive(Clone, Debug, Args)]
-pub struct TriggerArgs {
-    /// The provider whose delivery is sent (the presets of `listen` and `verify`).
-    #[arg(long, value_enum, value_name = "PRESET")]
-    pub provider: Preset,
-    /// The event to send (`--list` shows the provider's).
-    #[arg(long, value_name = "EVENT", required_unless_present = "list")]
-    pub event: Option<String>,
-    /// The receiver's URL (`http` or `https`), e.g. where `hookbridge listen` listens.
-    #[arg(long, value_name = "URL", required_unless_present = "list")]
-    pub to: Option<String>,
-    /// List the events the provider's deliveries can carry, one per line, and exit.
-    #[arg(long, conflicts_with_all = ["event", "to"])]
-    pub list: bool,
-    /// The signing secret (blaze: the URL token). Prefer --secret-file: command lines are
-    /// visible to other local users. Without a key, a throwaway one is generated and printed.
-    #[arg(long, value_name = "S", conflicts_with_all = ["secret_file", "private_key"])]
-    pub secret: Option<Secret>,
-    /// A file holding the signing secret (blaze: the URL token); trailing newline ignored.
-    #[arg(long, value_name = "F", conflicts_with = "private_key")]
-    pub secret_file: Option<PathBuf>,
-    /// A PEM RSA private key (chip, chip-send: `PRIVATE KEY` or `RSA PRIVATE KEY`).
-    #[arg(long, value_name = "PEM_FILE")]
-    pub private_key: Option<PathBuf>,
-    /// How long to wait for the answer: seconds (`10`) or a duration (`500ms`, `1m`).
-    #[arg(long, default_value = "10", value_name = "DURATION")]
-    pub timeout: Timeout,
-}
-
-/// `--timeout`: whole seconds, or a duration with a unit (`500ms`, `30s`, `1m`); not zero.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Timeout(pub Duration);
-
-impl std::str::FromStr for Timeout {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let duration = match s.trim().parse::<u64>() {
-            Ok(secs) => Duration::from_secs(secs),
-            Err(_) => s.parse::<DurationArg>()?.0,
-        };
-        if duration.is_zero() {
-            return Err("the timeout must be longer than zero".to_owned());
-        }
-        Ok(Self(duration))
-    }
-}
 
 /// The delivery template of a preset; `None` for the presets `trigger` cannot send.
 pub fn template(preset: Preset) -> Option<Template> {
@@ -490,6 +440,7 @@ pub async fn run(args: &TriggerArgs, verbose: u8, out: &mut dyn Write) -> Result
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::cli::Timeout;
 
     #[test]
     fn timeouts_are_seconds_or_durations() {
