@@ -1,6 +1,7 @@
 //! Workspace-level integration tests: every provider through the unified trait object.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod conformance;
 mod error_chains;
 mod faults;
 mod hygiene;

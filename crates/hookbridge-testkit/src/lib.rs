@@ -89,6 +89,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod conformance;
 pub mod deliveries;
 mod delivery;
 mod error;

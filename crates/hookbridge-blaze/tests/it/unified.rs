@@ -63,21 +63,6 @@ fn capabilities_describe_blaze() {
 }
 
 #[tokio::test]
-async fn rotate_secret_is_unsupported_and_sends_nothing() {
-    let server = server().await;
-    let hooks = boxed(&server);
-    let err = hooks.rotate_secret(&EndpointId::new(ID).unwrap()).await.unwrap_err();
-    match err {
-        Error::Unsupported(u) => {
-            assert_eq!(u.provider, hookbridge_blaze::PROVIDER);
-            assert_eq!(u.operation, Operation::RotateSecret);
-        }
-        other => panic!("{other:?}"),
-    }
-    assert!(received(&server).await.is_empty());
-}
-
-#[tokio::test]
 async fn create_through_dyn_webhook() {
     let server = server().await;
     Mock::given(method("POST"))

@@ -69,21 +69,6 @@ async fn capabilities_match_the_documented_api() {
 }
 
 #[tokio::test]
-async fn rotate_secret_is_unsupported() {
-    let (server, client) = setup().await;
-    let webhook = boxed(client);
-    assert_eq!(webhook.provider(), hookbridge_chip::PROVIDER);
-    match webhook.rotate_secret(&endpoint_id()).await.unwrap_err() {
-        Error::Unsupported(u) => {
-            assert_eq!(u.provider, hookbridge_chip::PROVIDER);
-            assert_eq!(u.operation, Operation::RotateSecret);
-        }
-        other => panic!("expected unsupported, got {other:?}"),
-    }
-    assert_no_requests(&server).await;
-}
-
-#[tokio::test]
 async fn unified_create_builds_the_body_from_the_spec() {
     let (server, client) = setup().await;
     Mock::given(method("POST"))
