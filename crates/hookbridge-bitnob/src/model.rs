@@ -5,178 +5,77 @@
 //! `Unknown(String)` variant that round-trips exactly. Where the reference does not give a field's
 //! wire name, the chosen name and the accepted aliases are stated on the field.
 
-use std::convert::Infallible;
-use std::fmt;
-use std::str::FromStr;
-
 use hookbridge_core::model::validate_path_id;
 use hookbridge_core::{DeliveryUrl, EventType, IdempotencyKey, InvalidInput, Secret, Timestamp};
 use serde::{Deserialize, Deserializer, Serialize};
-use serde_with::{DeserializeFromStr, SerializeDisplay};
 use url::Url;
 
 /// Longest event-type name accepted in a request (Bitnob documents no limit; this bound only keeps
 /// obviously broken input out of a request).
 pub const MAX_EVENT_TYPE_LEN: usize = 256;
 
-macro_rules! wire_enum {
-    (
-        $(#[$meta:meta])*
-        $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident => $wire:literal, )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, SerializeDisplay, DeserializeFromStr)]
-        #[non_exhaustive]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
-            /// A value this crate does not know, exactly as received (round-trips unchanged).
-            Unknown(String),
-        }
-
-        impl $name {
-            /// The wire spelling.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( Self::$variant => $wire, )+
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = Infallible;
-
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok(match s {
-                    $( $wire => Self::$variant, )+
-                    other => Self::Unknown(other.to_owned()),
-                })
-            }
-        }
-    };
-}
-
-wire_enum! {
+hookbridge_core::wire_enum! {
     /// Lifecycle status of a webhook endpoint (`status`).
     ///
     /// The current reference names `active` ("e.g. `active`"); the older wallet-infrastructure
     /// reference adds `inactive` (soft-deleted). Anything else decodes as [`WebhookStatus::Unknown`].
-    WebhookStatus {
+    pub enum WebhookStatus {
         /// Deliveries are sent.
-        Active => "active",
+        Active = "active",
         /// Soft-deleted: no deliveries (older reference).
-        Inactive => "inactive",
+        Inactive = "inactive",
     }
 }
 
-wire_enum! {
+hookbridge_core::wire_enum! {
     /// Outcome of a delivery event (`delivery_status`), also the `status` filter of List Delivery Events.
     ///
     /// The current reference filters by `pending`, `delivered` and `failed`; the older events
     /// reference reports `success`, `failed` and `retrying`. All five are decoded; anything else
     /// decodes as [`DeliveryStatus::Unknown`]. As a **filter** only the three documented values
     /// are sent ([`ListEventsOptions::validate`] refuses the others).
-    DeliveryStatus {
+    pub enum DeliveryStatus {
         /// Not yet delivered.
-        Pending => "pending",
+        Pending = "pending",
         /// Delivered (the endpoint answered 2xx).
-        Delivered => "delivered",
+        Delivered = "delivered",
         /// Delivery failed.
-        Failed => "failed",
+        Failed = "failed",
         /// Delivered (older reference's spelling).
-        Success => "success",
+        Success = "success",
         /// A retry is scheduled (older reference).
-        Retrying => "retrying",
+        Retrying = "retrying",
     }
 }
 
-wire_enum! {
+hookbridge_core::wire_enum! {
     /// Grouping of an event type (`category`): `wallet`, `security` or `compliance`.
-    EventCategory {
+    pub enum EventCategory {
         /// Wallet events (transactions, addresses, ...).
-        Wallet => "wallet",
+        Wallet = "wallet",
         /// Security events.
-        Security => "security",
+        Security = "security",
         /// Compliance events.
-        Compliance => "compliance",
+        Compliance = "compliance",
     }
 }
 
-wire_enum! {
+hookbridge_core::wire_enum! {
     /// Result of a retry-delivery request (`status`), e.g. `queued`.
-    RetryStatus {
+    pub enum RetryStatus {
         /// The delivery was re-queued.
-        Queued => "queued",
+        Queued = "queued",
     }
 }
 
-macro_rules! id_type {
-    ($(#[$meta:meta])* $name:ident, $field:literal) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(String);
-
-        impl $name {
-            /// Validates and wraps an id (non-empty, at most 256 bytes, no whitespace or control characters).
-            pub fn new(id: impl Into<String>) -> Result<Self, InvalidInput> {
-                let id = id.into();
-                validate_path_id($field, &id)?;
-                Ok(Self(id))
-            }
-
-            /// The id exactly as the provider sent it, without validation (as serde decodes it).
-            /// A request path built from it is validated again before anything is sent.
-            pub fn from_provider(id: impl Into<String>) -> Self {
-                Self(id.into())
-            }
-
-            /// The id as a string.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = InvalidInput;
-
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::new(s)
-            }
-        }
-    };
-}
-
-id_type!(
+hookbridge_core::id_type! {
     /// A webhook endpoint id (a UUID in the reference's examples; treated as opaque).
-    WebhookId,
-    "webhook_id"
-);
-id_type!(
+    pub struct WebhookId("webhook_id");
+}
+hookbridge_core::id_type! {
     /// A delivery event id.
-    EventId,
-    "event_id"
-);
+    pub struct EventId("event_id");
+}
 
 /// A webhook endpoint (`object: "webhook"`), as returned by list, get and update.
 ///

@@ -31,6 +31,7 @@ pub mod retry;
 pub mod secret;
 pub mod transport;
 pub mod webhook;
+pub mod wire;
 
 pub use capability::{Capabilities, Operation};
 pub use delivery::{Delivery, Subject};
@@ -65,6 +66,7 @@ pub mod reexports {
     pub use http;
     pub use jiff;
     pub use reqwest;
+    pub use serde;
     pub use serde_json;
     pub use url;
 }
