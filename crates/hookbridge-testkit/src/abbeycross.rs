@@ -45,12 +45,13 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use crate::deliveries::{BuildOptions, DeliveryKey, Template};
-use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport, Poster};
+use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport};
 use crate::error::{Error, Result};
 use crate::server::{
-    Core, Server, bearer, common_sim_methods, is_http_url, json_object, json_response, lock, random_alnum, random_hex,
-    rfc3339_seconds, uuid_v4,
+    ErrorRenderer, bearer, is_http_url, json_object, json_response, lock, random_alnum, random_hex, rfc3339_seconds,
+    uuid_v4,
 };
+use crate::simulator::{Shared, SimulatedApi, Simulator};
 
 /// Text of the 503 answered outside working hours (verbatim from the documentation).
 pub const ABBEYCROSS_NON_WORKING_HOURS_TEXT: &str =
@@ -120,64 +121,54 @@ struct AbbeyState {
     working_hours: bool,
 }
 
+/// The simulated AbbeyCross API behind [`AbbeyCrossSim`]: its token, settings, registrations
+/// and working hours.
 #[derive(Debug)]
-struct AbbeyInner {
-    core: Arc<Core>,
+pub struct AbbeyCrossApi {
     token: String,
     config: AbbeyCrossConfig,
     state: Mutex<AbbeyState>,
-    poster: Poster,
 }
 
-/// A running AbbeyCross simulator. Stops when dropped (or with [`shutdown`](Self::shutdown)).
-#[derive(Debug)]
-pub struct AbbeyCrossSim {
-    server: Server,
-    inner: Arc<AbbeyInner>,
-}
+/// What every request handler of this simulator gets.
+type Sim = Arc<Shared<AbbeyCrossApi>>;
 
-impl AbbeyCrossSim {
-    /// Starts a simulator with the default [`AbbeyCrossConfig`], inside working hours.
-    ///
-    /// # Errors
-    /// [`Error::Bind`] or [`Error::HttpClient`].
-    pub async fn start() -> Result<Self> {
-        Self::start_with(AbbeyCrossConfig::default()).await
-    }
+impl SimulatedApi for AbbeyCrossApi {
+    type Config = AbbeyCrossConfig;
 
-    /// Starts a simulator with `config`, inside working hours.
-    ///
-    /// # Errors
-    /// [`Error::Bind`] or [`Error::HttpClient`].
-    pub async fn start_with(config: AbbeyCrossConfig) -> Result<Self> {
-        let core = Arc::new(Core::new(render_error, &[]));
-        let inner = Arc::new(AbbeyInner {
-            core: Arc::clone(&core),
+    /// Paths such as `v1/webhooks/register` are relative to the host root.
+    const BASE_PATH: &'static str = "/";
+
+    const RENDER_ERROR: ErrorRenderer = render_error;
+
+    /// Inside working hours.
+    fn new(config: AbbeyCrossConfig) -> Self {
+        Self {
             token: random_alnum(48),
-            poster: Poster::new(config.delivery_timeout)?,
             config,
             state: Mutex::new(AbbeyState { registrations: Vec::new(), working_hours: true }),
-        });
-        // The working-hours gate wraps the routes *and* the 404/405 fallbacks: outside working
-        // hours every request is 503. Recording and injected faults stay outermost.
-        let router = Router::new().route("/v1/webhooks/register", post(register));
-        let gated = crate::server::with_fallbacks(router, &core)
-            .layer(middleware::from_fn_with_state(Arc::clone(&inner), working_hours_gate))
-            .with_state(Arc::clone(&inner));
-        let app = crate::server::with_recording(gated, &core);
-        let server = Server::start(app).await?;
-        Ok(Self { server, inner })
+        }
     }
 
-    common_sim_methods!();
-
-    /// The base URL an AbbeyCross client should use: `http://127.0.0.1:<port>/` (paths such
-    /// as `v1/webhooks/register` are relative to the host root).
-    #[must_use]
-    pub fn base_url(&self) -> String {
-        format!("{}/", self.origin())
+    fn delivery_timeout(config: &AbbeyCrossConfig) -> Duration {
+        config.delivery_timeout
     }
 
+    fn routes(_: &Sim) -> Router<Sim> {
+        Router::new().route("/v1/webhooks/register", post(register))
+    }
+
+    /// Outside working hours every request is 503, unknown routes and wrong methods included.
+    fn gate(app: Router<Sim>, shared: &Sim) -> Router<Sim> {
+        app.layer(middleware::from_fn_with_state(Arc::clone(shared), working_hours_gate))
+    }
+}
+
+/// A running AbbeyCross simulator. Stops when dropped (or with [`shutdown`](Simulator::shutdown)).
+/// It starts inside working hours.
+pub type AbbeyCrossSim = Simulator<AbbeyCrossApi>;
+
+impl AbbeyCrossSim {
     /// The bearer token the simulator accepts.
     #[must_use]
     pub fn token(&self) -> &str {
@@ -303,7 +294,7 @@ fn invalid(parameter: &str, value: Value) -> Response {
     )
 }
 
-async fn working_hours_gate(State(sim): State<Arc<AbbeyInner>>, req: Request, next: Next) -> Response {
+async fn working_hours_gate(State(sim): State<Sim>, req: Request, next: Next) -> Response {
     if lock(&sim.state).working_hours {
         next.run(req).await
     } else {
@@ -311,7 +302,7 @@ async fn working_hours_gate(State(sim): State<Arc<AbbeyInner>>, req: Request, ne
     }
 }
 
-async fn register(State(sim): State<Arc<AbbeyInner>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn register(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
     if bearer(&headers) != Some(sim.token.as_str()) {
         return render_error(StatusCode::UNAUTHORIZED, "");
     }

@@ -79,14 +79,15 @@ use serde_json::{Map, Value, json};
 use sha2::Sha256;
 
 use crate::deliveries::{BuildOptions, DeliveryKey, Template};
-use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport, Poster};
+use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport};
 #[cfg(doc)]
 use crate::error::Error;
 use crate::error::Result;
 use crate::server::{
-    Core, HasCore, PathId, Server, bearer, common_sim_methods, empty_response, is_http_url, json_object, json_response,
-    lock, query_pairs, query_param, random_alnum, random_hex, rfc3339_millis, uuid_v4,
+    ErrorRenderer, PathId, bearer, empty_response, is_http_url, json_object, json_response, lock, query_pairs,
+    query_param, random_alnum, random_hex, rfc3339_millis, uuid_v4,
 };
+use crate::simulator::{Shared, SimulatedApi, Simulator};
 
 /// Name of the webhook object's "has a signing secret" boolean. **Assumed**: the
 /// documentation describes the field but does not name it.
@@ -301,55 +302,44 @@ impl BitnobState {
     }
 }
 
+/// The simulated Bitnob API behind [`BitnobSim`]: its credentials, settings, webhooks and
+/// delivery events.
 #[derive(Debug)]
-struct BitnobInner {
-    core: Arc<Core>,
+pub struct BitnobApi {
     api_key: String,
     client_id: String,
     client_secret: String,
     config: BitnobConfig,
     state: Mutex<BitnobState>,
-    poster: Poster,
 }
 
-impl HasCore for BitnobInner {
-    fn core(&self) -> &Core {
-        &self.core
-    }
-}
+/// What every request handler of this simulator gets.
+type Sim = Arc<Shared<BitnobApi>>;
 
-/// A running Bitnob simulator. Stops when dropped (or with [`shutdown`](Self::shutdown)).
-#[derive(Debug)]
-pub struct BitnobSim {
-    server: Server,
-    inner: Arc<BitnobInner>,
-}
+impl SimulatedApi for BitnobApi {
+    type Config = BitnobConfig;
 
-impl BitnobSim {
-    /// Starts a simulator with the default [`BitnobConfig`].
-    ///
-    /// # Errors
-    /// [`Error::Bind`] or [`Error::HttpClient`].
-    pub async fn start() -> Result<Self> {
-        Self::start_with(BitnobConfig::default()).await
-    }
+    /// The API is at the root, like `https://api.bitnob.com`.
+    const BASE_PATH: &'static str = "/";
 
-    /// Starts a simulator with `config`.
-    ///
-    /// # Errors
-    /// [`Error::Bind`] or [`Error::HttpClient`].
-    pub async fn start_with(config: BitnobConfig) -> Result<Self> {
-        let core = Arc::new(Core::new(render_error, &[]));
-        let inner = Arc::new(BitnobInner {
-            core: Arc::clone(&core),
+    const RENDER_ERROR: ErrorRenderer = render_error;
+
+    fn new(config: BitnobConfig) -> Self {
+        Self {
             api_key: format!("sk_test_{}", random_alnum(40)),
             client_id: format!("client_{}", random_alnum(16)),
             client_secret: format!("sec_test_{}", random_alnum(40)),
-            poster: Poster::new(config.delivery_timeout)?,
             config,
             state: Mutex::new(BitnobState::default()),
-        });
-        let router = Router::new()
+        }
+    }
+
+    fn delivery_timeout(config: &BitnobConfig) -> Duration {
+        config.delivery_timeout
+    }
+
+    fn routes(shared: &Sim) -> Router<Sim> {
+        Router::new()
             .route("/webhooks", get(list_webhooks).post(create_webhook))
             .route("/webhooks/event-types", get(list_event_types))
             .route("/webhooks/events", get(list_events))
@@ -357,21 +347,14 @@ impl BitnobSim {
             .route("/webhooks/events/{id}/retry", post(retry_event))
             .route("/webhooks/{id}", get(get_webhook).patch(update_webhook).delete(delete_webhook))
             .route("/webhooks/{id}/rotate-secret", post(rotate_secret))
-            .layer(axum::middleware::from_fn_with_state(Arc::clone(&inner), verify_request_signature));
-        let app = crate::server::finish_router(router, Arc::clone(&inner), &core);
-        let server = Server::start(app).await?;
-        Ok(Self { server, inner })
+            .layer(axum::middleware::from_fn_with_state(Arc::clone(shared), verify_request_signature))
     }
+}
 
-    common_sim_methods!();
+/// A running Bitnob simulator. Stops when dropped (or with [`shutdown`](Simulator::shutdown)).
+pub type BitnobSim = Simulator<BitnobApi>;
 
-    /// The base URL a Bitnob client should use: `http://127.0.0.1:<port>/` (the API is at
-    /// the root, like `https://api.bitnob.com`).
-    #[must_use]
-    pub fn base_url(&self) -> String {
-        format!("{}/", self.origin())
-    }
-
+impl BitnobSim {
     /// The bearer token the simulator accepts (Bitnob's older secret-key scheme).
     #[must_use]
     pub fn api_key(&self) -> &str {
@@ -469,7 +452,7 @@ impl BitnobSim {
 /// Signs (now, with the webhook's current secret) and posts one delivery, then records the
 /// outcome on the event and the webhook. Retries re-sign the stored body the same way.
 async fn attempt(
-    sim: &BitnobInner,
+    sim: &Shared<BitnobApi>,
     webhook_id: &str,
     url: &str,
     secret: &str,
@@ -520,7 +503,7 @@ fn bad_request(message: &str) -> Response {
     render_error(StatusCode::BAD_REQUEST, message)
 }
 
-fn authorized(sim: &BitnobInner, headers: &HeaderMap) -> Result<(), Reject> {
+fn authorized(sim: &BitnobApi, headers: &HeaderMap) -> Result<(), Reject> {
     if headers.contains_key(axum::http::header::AUTHORIZATION) {
         return if bearer(headers) == Some(sim.api_key.as_str()) {
             Ok(())
@@ -554,7 +537,7 @@ fn authorized(sim: &BitnobInner, headers: &HeaderMap) -> Result<(), Reject> {
 
 /// Verifies `X-Auth-Signature` (when present) over the exact request, before any handler runs.
 async fn verify_request_signature(
-    State(sim): State<Arc<BitnobInner>>,
+    State(sim): State<Sim>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
@@ -583,7 +566,7 @@ fn mac(secret: &str, message: &[u8]) -> Option<Hmac<Sha256>> {
 
 /// Either documented variant, compared in constant time.
 fn check_signature(
-    sim: &BitnobInner,
+    sim: &BitnobApi,
     method: &axum::http::Method,
     uri: &axum::http::Uri,
     headers: &HeaderMap,
@@ -634,7 +617,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Reject> {
     Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
 }
 
-fn validate_url(sim: &BitnobInner, value: Option<&Value>) -> Result<String, Reject> {
+fn validate_url(sim: &BitnobApi, value: Option<&Value>) -> Result<String, Reject> {
     match value {
         Some(Value::String(u)) if is_http_url(u) => {
             if sim.config.require_https && !u.starts_with("https://") {
@@ -677,7 +660,7 @@ fn validate_event_types(value: &Value) -> Result<Vec<String>, Reject> {
     Ok(out)
 }
 
-async fn create_webhook(State(sim): State<Arc<BitnobInner>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn create_webhook(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -750,7 +733,7 @@ async fn create_webhook(State(sim): State<Arc<BitnobInner>>, headers: HeaderMap,
     json_response(StatusCode::CREATED, &response)
 }
 
-async fn get_webhook(State(sim): State<Arc<BitnobInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
+async fn get_webhook(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -761,12 +744,7 @@ async fn get_webhook(State(sim): State<Arc<BitnobInner>>, PathId(id): PathId, he
     }
 }
 
-async fn update_webhook(
-    State(sim): State<Arc<BitnobInner>>,
-    PathId(id): PathId,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn update_webhook(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -824,7 +802,7 @@ fn advance(previous: Timestamp) -> Timestamp {
     }
 }
 
-async fn delete_webhook(State(sim): State<Arc<BitnobInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
+async fn delete_webhook(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -839,7 +817,7 @@ async fn delete_webhook(State(sim): State<Arc<BitnobInner>>, PathId(id): PathId,
     }
 }
 
-async fn rotate_secret(State(sim): State<Arc<BitnobInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
+async fn rotate_secret(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -854,7 +832,7 @@ async fn rotate_secret(State(sim): State<Arc<BitnobInner>>, PathId(id): PathId, 
     }
 }
 
-async fn list_event_types(State(sim): State<Arc<BitnobInner>>, headers: HeaderMap) -> Response {
+async fn list_event_types(State(sim): State<Sim>, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -932,7 +910,7 @@ fn paginate(
     Ok(json!({"data": data, "next_cursor": next_cursor, "has_more": has_more}))
 }
 
-async fn list_webhooks(State(sim): State<Arc<BitnobInner>>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+async fn list_webhooks(State(sim): State<Sim>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -951,7 +929,7 @@ async fn list_webhooks(State(sim): State<Arc<BitnobInner>>, RawQuery(query): Raw
     }
 }
 
-async fn list_events(State(sim): State<Arc<BitnobInner>>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+async fn list_events(State(sim): State<Sim>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -983,7 +961,7 @@ async fn list_events(State(sim): State<Arc<BitnobInner>>, RawQuery(query): RawQu
     }
 }
 
-async fn get_event(State(sim): State<Arc<BitnobInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
+async fn get_event(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -994,7 +972,7 @@ async fn get_event(State(sim): State<Arc<BitnobInner>>, PathId(id): PathId, head
     }
 }
 
-async fn retry_event(State(sim): State<Arc<BitnobInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
+async fn retry_event(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }

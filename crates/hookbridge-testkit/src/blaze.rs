@@ -56,14 +56,15 @@ use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
 use crate::deliveries::{BuildOptions, Template};
-use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport, Poster};
+use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport};
 #[cfg(doc)]
 use crate::error::Error;
 use crate::error::Result;
 use crate::server::{
-    Core, HasCore, PathId, Server, common_sim_methods, empty_response, is_http_url, json_object, json_response, lock,
-    object_id, query_pairs, query_param, random_alnum,
+    ErrorRenderer, PathId, empty_response, is_http_url, json_object, json_response, lock, object_id, query_pairs,
+    query_param, random_alnum,
 };
+use crate::simulator::{Shared, SimulatedApi, Simulator};
 
 /// The eleven documented `webHookType` values.
 pub const BLAZE_WEB_HOOK_TYPES: [&str; 11] = [
@@ -191,76 +192,58 @@ struct BlazeState {
     shape: SearchResultShape,
 }
 
+/// The simulated BLAZE API behind [`BlazeSim`]: its keys, settings and webhooks.
 #[derive(Debug)]
-struct BlazeInner {
-    core: Arc<Core>,
+pub struct BlazeApi {
     partner_key: String,
     developer_key: String,
     company_id: String,
     config: BlazeConfig,
     state: Mutex<BlazeState>,
-    poster: Poster,
 }
 
-impl HasCore for BlazeInner {
-    fn core(&self) -> &Core {
-        &self.core
-    }
-}
+/// What every request handler of this simulator gets.
+type Sim = Arc<Shared<BlazeApi>>;
 
-/// A running BLAZE simulator. Stops when dropped (or with [`shutdown`](Self::shutdown)).
-#[derive(Debug)]
-pub struct BlazeSim {
-    server: Server,
-    inner: Arc<BlazeInner>,
-}
+impl SimulatedApi for BlazeApi {
+    type Config = BlazeConfig;
 
-impl BlazeSim {
-    /// Starts a simulator with the default [`BlazeConfig`].
-    ///
-    /// # Errors
-    /// [`Error::Bind`] or [`Error::HttpClient`].
-    pub async fn start() -> Result<Self> {
-        Self::start_with(BlazeConfig::default()).await
-    }
+    const BASE_PATH: &'static str = BLAZE_BASE_PATH;
 
-    /// Starts a simulator with `config`.
-    ///
-    /// # Errors
-    /// [`Error::Bind`] or [`Error::HttpClient`].
-    pub async fn start_with(config: BlazeConfig) -> Result<Self> {
-        let core = Arc::new(Core::new(
-            render_error,
-            &[config.partner_key_header.clone(), config.developer_key_header.clone()],
-        ));
-        let inner = Arc::new(BlazeInner {
-            core: Arc::clone(&core),
+    const RENDER_ERROR: ErrorRenderer = render_error;
+
+    fn new(config: BlazeConfig) -> Self {
+        Self {
             partner_key: random_alnum(32),
             developer_key: random_alnum(40),
             company_id: object_id(),
-            poster: Poster::new(config.delivery_timeout)?,
             state: Mutex::new(BlazeState { webhooks: Vec::new(), shape: config.search_result_shape }),
             config,
-        });
+        }
+    }
+
+    fn delivery_timeout(config: &BlazeConfig) -> Duration {
+        config.delivery_timeout
+    }
+
+    fn redacted_headers(&self) -> Vec<HeaderName> {
+        vec![self.config.partner_key_header.clone(), self.config.developer_key_header.clone()]
+    }
+
+    fn routes(_: &Sim) -> Router<Sim> {
         let collection = get(list).post(create);
         let item = get(get_one).put(update).delete(delete);
-        let router = Router::new()
+        Router::new()
             .route("/api/v1/partner/webHooks", collection.clone())
             .route("/api/v1/partner/webHooks/", collection)
-            .route("/api/v1/partner/webHooks/{id}", item);
-        let app = crate::server::finish_router(router, Arc::clone(&inner), &core);
-        let server = Server::start(app).await?;
-        Ok(Self { server, inner })
+            .route("/api/v1/partner/webHooks/{id}", item)
     }
+}
 
-    common_sim_methods!();
+/// A running BLAZE simulator. Stops when dropped (or with [`shutdown`](Simulator::shutdown)).
+pub type BlazeSim = Simulator<BlazeApi>;
 
-    /// The base URL a BLAZE client should use: `http://127.0.0.1:<port>/api/v1/partner/`.
-    #[must_use]
-    pub fn base_url(&self) -> String {
-        format!("{}{BLAZE_BASE_PATH}", self.origin())
-    }
-
+impl BlazeSim {
     /// The partner key the simulator accepts (in [`BlazeConfig::partner_key_header`]).
     #[must_use]
     pub fn partner_key(&self) -> &str {
@@ -361,7 +344,7 @@ fn reject(status: StatusCode, message: &str) -> Reject {
     Box::new(render_error(status, message))
 }
 
-fn authorized(sim: &BlazeInner, headers: &HeaderMap) -> Result<(), Reject> {
+fn authorized(sim: &BlazeApi, headers: &HeaderMap) -> Result<(), Reject> {
     let value = |name: &HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
     let partner_ok = value(&sim.config.partner_key_header) == Some(sim.partner_key.as_str());
     let developer_ok = value(&sim.config.developer_key_header) == Some(sim.developer_key.as_str());
@@ -435,7 +418,7 @@ fn not_found(id: &str) -> Response {
     render_error(StatusCode::NOT_FOUND, &format!("webHook `{id}` not found"))
 }
 
-async fn create(State(sim): State<Arc<BlazeInner>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn create(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -460,7 +443,7 @@ async fn create(State(sim): State<Arc<BlazeInner>>, headers: HeaderMap, body: By
     json_response(StatusCode::OK, &out)
 }
 
-async fn get_one(State(sim): State<Arc<BlazeInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
+async fn get_one(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -471,7 +454,7 @@ async fn get_one(State(sim): State<Arc<BlazeInner>>, PathId(id): PathId, headers
     }
 }
 
-async fn update(State(sim): State<Arc<BlazeInner>>, PathId(id): PathId, headers: HeaderMap, body: Bytes) -> Response {
+async fn update(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -499,7 +482,7 @@ async fn update(State(sim): State<Arc<BlazeInner>>, PathId(id): PathId, headers:
     json_response(StatusCode::OK, &webhook.to_json(&sim.company_id))
 }
 
-async fn delete(State(sim): State<Arc<BlazeInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
+async fn delete(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -523,7 +506,7 @@ fn parse_count(pairs: &[(String, String)], name: &str) -> Result<Option<usize>, 
     }
 }
 
-async fn list(State(sim): State<Arc<BlazeInner>>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+async fn list(State(sim): State<Sim>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }

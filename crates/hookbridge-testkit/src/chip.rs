@@ -60,12 +60,13 @@ use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
 use crate::deliveries::{BuildOptions, DeliveryKey, Template};
-use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport, Poster};
+use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport};
 use crate::error::{Error, Result};
 use crate::server::{
-    Core, HasCore, PathId, Server, bearer, common_sim_methods, empty_response, is_http_url, json_object, json_response,
-    lock, query_pairs, query_param, random_alnum, uuid_v4,
+    ErrorRenderer, PathId, bearer, empty_response, is_http_url, json_object, json_response, lock, query_pairs,
+    query_param, random_alnum, uuid_v4,
 };
+use crate::simulator::{Shared, SimulatedApi, Simulator};
 
 /// The 27 documented CHIP Collect webhook event types.
 pub const CHIP_EVENT_TYPES: [&str; 27] = [
@@ -194,73 +195,51 @@ struct ChipState {
     webhooks: Vec<Webhook>,
 }
 
+/// The simulated CHIP Collect API behind [`ChipSim`]: its secret key, brand, page size and
+/// webhooks.
 #[derive(Debug)]
-struct ChipInner {
-    core: Arc<Core>,
+pub struct ChipApi {
     secret_key: String,
     brand_id: String,
     page_size: usize,
-    origin: OnceLock<String>,
     state: Mutex<ChipState>,
-    poster: Poster,
 }
 
-impl HasCore for ChipInner {
-    fn core(&self) -> &Core {
-        &self.core
-    }
-}
+/// What every request handler of this simulator gets.
+type Sim = Arc<Shared<ChipApi>>;
 
-/// A running CHIP Collect simulator. Stops when dropped (or with [`shutdown`](Self::shutdown)).
-#[derive(Debug)]
-pub struct ChipSim {
-    server: Server,
-    inner: Arc<ChipInner>,
-}
+impl SimulatedApi for ChipApi {
+    type Config = ChipConfig;
 
-impl ChipSim {
-    /// Starts a simulator with the default [`ChipConfig`].
-    ///
-    /// # Errors
-    /// [`Error::Bind`] or [`Error::HttpClient`].
-    pub async fn start() -> Result<Self> {
-        Self::start_with(ChipConfig::default()).await
-    }
+    const BASE_PATH: &'static str = CHIP_BASE_PATH;
 
-    /// Starts a simulator with `config`.
-    ///
-    /// # Errors
-    /// [`Error::Bind`] or [`Error::HttpClient`].
-    pub async fn start_with(config: ChipConfig) -> Result<Self> {
-        let core = Arc::new(Core::new(render_error, &[]));
-        let inner = Arc::new(ChipInner {
-            core: Arc::clone(&core),
+    const RENDER_ERROR: ErrorRenderer = render_error;
+
+    fn new(config: ChipConfig) -> Self {
+        Self {
             secret_key: random_alnum(64),
             brand_id: uuid_v4(),
             page_size: config.page_size.max(1),
-            origin: OnceLock::new(),
             state: Mutex::new(ChipState { webhooks: Vec::new() }),
-            poster: Poster::new(config.delivery_timeout)?,
-        });
-        let router = Router::new()
+        }
+    }
+
+    fn delivery_timeout(config: &ChipConfig) -> Duration {
+        config.delivery_timeout
+    }
+
+    fn routes(_: &Sim) -> Router<Sim> {
+        Router::new()
             .route("/api/v1/webhooks/", get(list).post(create))
             .route("/api/v1/webhooks/{id}/", get(get_one).put(replace).patch(patch).delete(delete))
-            .route("/api/v1/public_key/", get(public_key));
-        let app = crate::server::finish_router(router, Arc::clone(&inner), &core);
-        let server = Server::start(app).await?;
-        // The origin is known once bound; list pages build absolute next/previous URLs on it.
-        let _ = inner.origin.set(server.origin());
-        Ok(Self { server, inner })
+            .route("/api/v1/public_key/", get(public_key))
     }
+}
 
-    common_sim_methods!();
+/// A running CHIP Collect simulator. Stops when dropped (or with [`shutdown`](Simulator::shutdown)).
+pub type ChipSim = Simulator<ChipApi>;
 
-    /// The base URL a CHIP client should use: `http://127.0.0.1:<port>/api/v1/`.
-    #[must_use]
-    pub fn base_url(&self) -> String {
-        format!("{}{CHIP_BASE_PATH}", self.origin())
-    }
-
+impl ChipSim {
     /// The bearer secret key the simulator accepts.
     #[must_use]
     pub fn secret_key(&self) -> &str {
@@ -375,7 +354,7 @@ fn bad_request(message: &str) -> Response {
     render_error(StatusCode::BAD_REQUEST, message)
 }
 
-fn authorized(sim: &ChipInner, headers: &HeaderMap) -> Result<(), Reject> {
+fn authorized(sim: &ChipApi, headers: &HeaderMap) -> Result<(), Reject> {
     if bearer(headers) == Some(sim.secret_key.as_str()) {
         Ok(())
     } else {
@@ -465,7 +444,7 @@ fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<Fields, Reject> {
     parse_fields(&map)
 }
 
-async fn create(State(sim): State<Arc<ChipInner>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn create(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -480,7 +459,7 @@ async fn create(State(sim): State<Arc<ChipInner>>, headers: HeaderMap, body: Byt
     json_response(StatusCode::CREATED, &out)
 }
 
-async fn get_one(State(sim): State<Arc<ChipInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
+async fn get_one(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -490,7 +469,7 @@ async fn get_one(State(sim): State<Arc<ChipInner>>, PathId(id): PathId, headers:
     }
 }
 
-async fn replace(State(sim): State<Arc<ChipInner>>, PathId(id): PathId, headers: HeaderMap, body: Bytes) -> Response {
+async fn replace(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -510,7 +489,7 @@ async fn replace(State(sim): State<Arc<ChipInner>>, PathId(id): PathId, headers:
     json_response(StatusCode::OK, &webhook.to_json())
 }
 
-async fn patch(State(sim): State<Arc<ChipInner>>, PathId(id): PathId, headers: HeaderMap, body: Bytes) -> Response {
+async fn patch(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -539,7 +518,7 @@ async fn patch(State(sim): State<Arc<ChipInner>>, PathId(id): PathId, headers: H
     json_response(StatusCode::OK, &webhook.to_json())
 }
 
-async fn delete(State(sim): State<Arc<ChipInner>>, PathId(id): PathId, headers: HeaderMap) -> Response {
+async fn delete(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -549,7 +528,7 @@ async fn delete(State(sim): State<Arc<ChipInner>>, PathId(id): PathId, headers: 
     if state.webhooks.len() == before { not_found(&id) } else { empty_response(StatusCode::NO_CONTENT) }
 }
 
-async fn list(State(sim): State<Arc<ChipInner>>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+async fn list(State(sim): State<Sim>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
@@ -569,8 +548,7 @@ async fn list(State(sim): State<Arc<ChipInner>>, RawQuery(query): RawQuery, head
     }
     let results: Vec<Value> =
         state.webhooks.iter().skip((page - 1) * sim.page_size).take(sim.page_size).map(Webhook::to_json).collect();
-    let origin = sim.origin.get().map_or("", String::as_str);
-    let base = format!("{origin}/api/v1/webhooks/");
+    let base = format!("{}/api/v1/webhooks/", sim.origin);
     let next = (page < pages).then(|| format!("{base}?page={}", page + 1));
     let previous = match page {
         1 => None,
@@ -580,7 +558,7 @@ async fn list(State(sim): State<Arc<ChipInner>>, RawQuery(query): RawQuery, head
     json_response(StatusCode::OK, &json!({"results": results, "next": next, "previous": previous}))
 }
 
-async fn public_key(State(sim): State<Arc<ChipInner>>, headers: HeaderMap) -> Response {
+async fn public_key(State(sim): State<Sim>, headers: HeaderMap) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }

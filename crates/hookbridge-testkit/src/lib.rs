@@ -9,7 +9,7 @@
 //! implementation of the documentation (it does not use the hookbridge client crates), so
 //! testing a client against it means something.
 //!
-//! | simulator | base URL ([`base_url`](MiexSim::base_url)) | credentials | operations | deliveries |
+//! | simulator | base URL ([`base_url`](Simulator::base_url)) | credentials | operations | deliveries |
 //! |---|---|---|---|---|
 //! | [`MiexSim`] | `http://127.0.0.1:<port>/api/v1` | `Bearer` `sk_branch_` / `sk_personal_` (`pk_` → 403) | register | `X-Webhook-Signature: sha256=<hex>` |
 //! | [`BlazeSim`] | `…/api/v1/partner/` | `x-api-key` + `Authorization` (no `Bearer`) | create, get, list (offset), update (PUT), delete | unsigned (BLAZE documents none) |
@@ -20,7 +20,8 @@
 //! Each provider module documents exactly what is modelled and every assumption made where
 //! the provider documents nothing (error bodies, delivery envelopes, ...).
 //!
-//! Common to every simulator:
+//! Common to every simulator — each is a [`Simulator`] of its provider's API, so these are
+//! written once:
 //! * `start()` / `start_with(config)`; stopped on drop or with `shutdown().await`; state in
 //!   `Arc<Mutex<..>>`, safe to use from several tasks;
 //! * unknown route → 404, wrong method → 405, malformed JSON → 400, non-JSON
@@ -96,6 +97,7 @@ mod error;
 pub mod fixtures;
 mod server;
 pub mod services;
+mod simulator;
 
 pub mod abbeycross;
 pub mod bitnob;
@@ -113,6 +115,7 @@ pub use delivery::{DEFAULT_DELIVERY_TIMEOUT, DELIVERY_USER_AGENT, DeliveryReport
 pub use error::{Error, Result};
 pub use miex::{MiexConfig, MiexSim};
 pub use server::{MAX_REQUEST_BODY, REDACTED, RecordedRequest};
+pub use simulator::Simulator;
 
 /// All five simulators, started together (for demos such as `hookbridge tour`, or tests
 /// that exercise several providers).
@@ -148,7 +151,7 @@ impl Simulators {
         })
     }
 
-    /// Stops all five, waiting for in-flight requests (see [`MiexSim::shutdown`]).
+    /// Stops all five, waiting for in-flight requests (see [`Simulator::shutdown`]).
     pub async fn shutdown(self) {
         self.miex.shutdown().await;
         self.blaze.shutdown().await;

@@ -39,14 +39,15 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use crate::deliveries::{BuildOptions, DeliveryKey, Template};
-use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport, Poster};
+use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport};
 #[cfg(doc)]
 use crate::error::Error;
 use crate::error::Result;
 use crate::server::{
-    BodyError, Core, Server, bearer, common_sim_methods, is_http_url, json_object, json_response, lock, random_alnum,
-    random_hex, rfc3339_seconds, uuid_v4,
+    BodyError, ErrorRenderer, bearer, is_http_url, json_object, json_response, lock, random_alnum, random_hex,
+    rfc3339_seconds, uuid_v4,
 };
+use crate::simulator::{Shared, SimulatedApi, Simulator};
 
 /// The four documented MIEX webhook events.
 pub const MIEX_EVENTS: [&str; 4] = ["order.created", "order.status_changed", "order.cancelled", "offer.updated"];
@@ -124,18 +125,50 @@ struct MiexState {
     next_job: u64,
 }
 
+/// The simulated MIEX API behind [`MiexSim`]: its keys, settings and webhooks.
 #[derive(Debug)]
-struct MiexInner {
-    core: Arc<Core>,
+pub struct MiexApi {
     branch_key: String,
     personal_key: String,
     public_key: String,
     config: MiexConfig,
     state: Mutex<MiexState>,
-    poster: Poster,
 }
 
-/// A running MIEX simulator. Stops when dropped (or with [`shutdown`](Self::shutdown)).
+/// What every request handler of this simulator gets.
+type Sim = Arc<Shared<MiexApi>>;
+
+impl SimulatedApi for MiexApi {
+    type Config = MiexConfig;
+
+    const BASE_PATH: &'static str = MIEX_BASE_PATH;
+
+    const RENDER_ERROR: ErrorRenderer = render_error;
+
+    fn new(config: MiexConfig) -> Self {
+        Self {
+            branch_key: format!("sk_branch_{}", random_alnum(32)),
+            personal_key: format!("sk_personal_{}", random_alnum(32)),
+            public_key: format!("pk_{}", random_alnum(32)),
+            config,
+            state: Mutex::new(MiexState::default()),
+        }
+    }
+
+    fn delivery_timeout(config: &MiexConfig) -> Duration {
+        config.delivery_timeout
+    }
+
+    fn not_found_message(method: &Method, path: &str) -> String {
+        format!("Cannot {method} {path}")
+    }
+
+    fn routes(_: &Sim) -> Router<Sim> {
+        Router::new().route("/api/v1/partner/webhooks", post(register))
+    }
+}
+
+/// A running MIEX simulator. Stops when dropped (or with [`shutdown`](Simulator::shutdown)).
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -157,51 +190,9 @@ struct MiexInner {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
-pub struct MiexSim {
-    server: Server,
-    inner: Arc<MiexInner>,
-}
+pub type MiexSim = Simulator<MiexApi>;
 
 impl MiexSim {
-    /// Starts a simulator with the default [`MiexConfig`] on `127.0.0.1:<ephemeral port>`.
-    ///
-    /// # Errors
-    /// [`Error::Bind`] or [`Error::HttpClient`].
-    pub async fn start() -> Result<Self> {
-        Self::start_with(MiexConfig::default()).await
-    }
-
-    /// Starts a simulator with `config`.
-    ///
-    /// # Errors
-    /// [`Error::Bind`] or [`Error::HttpClient`].
-    pub async fn start_with(config: MiexConfig) -> Result<Self> {
-        let core = Arc::new(Core::new(render_error, &[]).with_not_found_message(nest_not_found));
-        let inner = Arc::new(MiexInner {
-            core: Arc::clone(&core),
-            branch_key: format!("sk_branch_{}", random_alnum(32)),
-            personal_key: format!("sk_personal_{}", random_alnum(32)),
-            public_key: format!("pk_{}", random_alnum(32)),
-            poster: Poster::new(config.delivery_timeout)?,
-            config,
-            state: Mutex::new(MiexState::default()),
-        });
-        let router = Router::new().route("/api/v1/partner/webhooks", post(register));
-        let app = crate::server::finish_router(router, Arc::clone(&inner), &core);
-        let server = Server::start(app).await?;
-        Ok(Self { server, inner })
-    }
-
-    common_sim_methods!();
-
-    /// The base URL a MIEX client should use: `http://127.0.0.1:<port>/api/v1`
-    /// (the documented `https://api.example.com/api/v1` on loopback).
-    #[must_use]
-    pub fn base_url(&self) -> String {
-        format!("{}{MIEX_BASE_PATH}", self.origin())
-    }
-
     /// A valid `sk_branch_...` key (superadmin; may register webhooks).
     #[must_use]
     pub fn branch_key(&self) -> &str {
@@ -326,11 +317,7 @@ fn render_error(status: StatusCode, message: &str) -> Response {
     nest_error(status, json!(message))
 }
 
-fn nest_not_found(method: &Method, path: &str) -> String {
-    format!("Cannot {method} {path}")
-}
-
-async fn register(State(sim): State<Arc<MiexInner>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn register(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(token) = bearer(&headers) else {
         return render_error(StatusCode::UNAUTHORIZED, "Missing or malformed Authorization: Bearer header");
     };

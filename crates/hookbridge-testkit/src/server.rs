@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 /// Largest request body a simulator reads; larger bodies are answered with 413.
 pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
 
-/// How long [`shutdown`](crate::MiexSim::shutdown) waits for open connections to finish.
+/// How long [`shutdown`](crate::Simulator::shutdown) waits for open connections to finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Text that replaces credential header values in the request log.
@@ -265,14 +265,6 @@ where
     }
 }
 
-/// Adds the 404 / 405 fallbacks and the recording middleware, then binds the state.
-pub(crate) fn finish_router<S>(router: Router<Arc<S>>, state: Arc<S>, core: &Arc<Core>) -> Router
-where
-    S: Send + Sync + 'static,
-{
-    with_recording(with_fallbacks(router, core).with_state(state), core)
-}
-
 /// Adds the provider-shaped 404 (unknown route) and 405 (wrong method) fallbacks.
 pub(crate) fn with_fallbacks<S>(router: Router<S>, core: &Arc<Core>) -> Router<S>
 where
@@ -312,10 +304,15 @@ impl fmt::Debug for Server {
 }
 
 impl Server {
-    /// Binds `127.0.0.1:0` and serves `router` on a spawned task.
-    pub(crate) async fn start(router: Router) -> Result<Self> {
+    /// Binds `127.0.0.1:<ephemeral port>`; serve on it with [`Server::serve`].
+    pub(crate) async fn bind() -> Result<(tokio::net::TcpListener, SocketAddr)> {
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.map_err(Error::Bind)?;
         let addr = listener.local_addr().map_err(Error::Bind)?;
+        Ok((listener, addr))
+    }
+
+    /// Serves `router` on a listener from [`Server::bind`], on a spawned task.
+    pub(crate) fn serve(listener: tokio::net::TcpListener, addr: SocketAddr, router: Router) -> Self {
         let (tx, rx) = oneshot::channel::<()>();
         let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
             // Either an explicit signal or the sender being dropped ends the server.
@@ -326,15 +323,11 @@ impl Server {
             // requests then fail with connection errors, which tests see.
             let _ = serve.await;
         });
-        Ok(Self { addr, shutdown: Some(tx), task: Some(task) })
+        Self { addr, shutdown: Some(tx), task: Some(task) }
     }
 
     pub(crate) fn addr(&self) -> SocketAddr {
         self.addr
-    }
-
-    pub(crate) fn origin(&self) -> String {
-        format!("http://{}", self.addr)
     }
 
     /// Stops accepting connections, closes idle ones and waits (bounded) for the rest.
@@ -358,68 +351,6 @@ impl Drop for Server {
         }
     }
 }
-
-/// Implements the methods every simulator shares. The type must have fields
-/// `server: Server` and `inner: Arc<..>` where the inner value has `core: Arc<Core>`.
-macro_rules! common_sim_methods {
-    () => {
-        /// The loopback address the simulator listens on (`127.0.0.1:<ephemeral port>`).
-        #[must_use]
-        pub fn addr(&self) -> std::net::SocketAddr {
-            self.server.addr()
-        }
-
-        /// `http://127.0.0.1:<port>` — scheme, host and port, without a path.
-        #[must_use]
-        pub fn origin(&self) -> String {
-            self.server.origin()
-        }
-
-        /// Every request received so far, oldest first (credential header values redacted).
-        #[must_use]
-        pub fn requests(&self) -> Vec<$crate::RecordedRequest> {
-            self.inner.core.requests()
-        }
-
-        /// Forgets the recorded requests.
-        pub fn clear_requests(&self) {
-            self.inner.core.clear_requests();
-        }
-
-        /// Answers the next `n` requests (whatever their route) with `status` and this
-        /// provider's error body, before any authentication or state change. Calls queue up:
-        /// `fail_next(503, 1)` then `fail_next(429, 1)` fails the next request with 503 and
-        /// the one after with 429. Faulted requests are still recorded, with
-        /// [`RecordedRequest::injected_fault`](crate::RecordedRequest::injected_fault) set.
-        pub fn fail_next(&self, status: $crate::StatusCode, n: usize) {
-            self.inner.core.fail_next(status, n, None);
-        }
-
-        /// As [`fail_next`](Self::fail_next), adding `Retry-After: <whole seconds>` to each
-        /// faulted response.
-        pub fn fail_next_with_retry_after(
-            &self,
-            status: $crate::StatusCode,
-            n: usize,
-            retry_after: std::time::Duration,
-        ) {
-            self.inner.core.fail_next(status, n, Some(retry_after));
-        }
-
-        /// Drops every queued fault.
-        pub fn clear_faults(&self) {
-            self.inner.core.clear_faults();
-        }
-
-        /// Stops the server: no new connections are accepted, idle keep-alive connections are
-        /// closed, and in-flight requests get up to 5 seconds to finish. Dropping the
-        /// simulator also stops it, without waiting.
-        pub async fn shutdown(mut self) {
-            self.server.shutdown().await;
-        }
-    };
-}
-pub(crate) use common_sim_methods;
 
 // ---------------------------------------------------------------------------------------
 // Randomness, ids, secrets

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use hookbridge_testkit::{
-    AbbeyCrossSim, BitnobSim, BlazeSim, ChipSim, MAX_REQUEST_BODY, MiexSim, Simulators, StatusCode,
+    AbbeyCrossSim, BitnobSim, BlazeSim, ChipSim, MAX_REQUEST_BODY, MiexSim, Simulator, Simulators, StatusCode,
 };
 use serde_json::{Value, json};
 
@@ -203,4 +203,49 @@ async fn undecodable_path_ids_are_400_in_the_provider_shape() {
     let (status, err) = send(http().get(format!("{}webHooks/%FF", blaze.base_url()))).await;
     assert_eq!(status, 400);
     assert!(err["errorType"].is_string());
+}
+
+/// Faults one unauthenticated request to `path` (under the base URL) and checks the log,
+/// written once against the generic [`Simulator`]; returns the faulted body.
+async fn fault_and_log<A>(sim: &Simulator<A>, path: &str) -> Value {
+    assert_eq!(sim.origin(), format!("http://{}", sim.addr()));
+    assert!(sim.base_url().starts_with(&sim.origin()), "{}", sim.base_url());
+    sim.clear_requests();
+    sim.fail_next(StatusCode::IM_A_TEAPOT, 1);
+    sim.fail_next(StatusCode::BAD_GATEWAY, 1);
+    sim.clear_faults();
+    sim.fail_next_with_retry_after(StatusCode::TOO_MANY_REQUESTS, 1, Duration::from_secs(3));
+    let url = format!("{}{path}", sim.base_url());
+    let resp = http().get(&url).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 429, "{url}");
+    assert_eq!(resp.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("3"));
+    let body: Value = resp.json().await.unwrap();
+    // The fault is used up: the next request reaches the routes (and fails auth or the method).
+    let (status, _) = send(http().get(&url)).await;
+    assert!(matches!(status, 401 | 405), "{url}: {status}");
+    let log = sim.requests();
+    assert_eq!(log.iter().map(|r| r.injected_fault).collect::<Vec<_>>(), [Some(429), None], "{url}");
+    assert!(log.iter().all(|r| url.ends_with(&r.path)), "{url}: {log:?}");
+    sim.clear_requests();
+    assert!(sim.requests().is_empty());
+    body
+}
+
+#[tokio::test]
+async fn one_generic_simulator_serves_every_provider() {
+    let sims = Simulators::start_all().await.unwrap();
+    let bodies = [
+        fault_and_log(&sims.miex, "/partner/webhooks").await,
+        fault_and_log(&sims.blaze, "webHooks").await,
+        fault_and_log(&sims.bitnob, "webhooks").await,
+        fault_and_log(&sims.abbeycross, "v1/webhooks/register").await,
+        fault_and_log(&sims.chip, "webhooks/").await,
+    ];
+    // Each in its own provider's error shape.
+    assert_eq!(bodies[0]["statusCode"], 429);
+    assert!(bodies[1]["errorType"].is_string());
+    assert_eq!(bodies[2]["status"], "error");
+    assert!(bodies[3]["errorId"].is_string());
+    assert_eq!(bodies[4]["code"], "rate_limited");
+    sims.shutdown().await;
 }
