@@ -92,7 +92,7 @@ impl ProviderEvent {
             ProviderEvent::Blaze(e) => e.is_documented(),
             ProviderEvent::Bitnob(e) => e.as_str() == BITNOB_DOCUMENTED_EXAMPLE,
             ProviderEvent::AbbeyCross(_) => false,
-            ProviderEvent::Chip(e) => e.is_known(),
+            ProviderEvent::Chip(e) => e.is_documented(),
         }
     }
 }

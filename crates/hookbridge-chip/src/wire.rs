@@ -1,4 +1,4 @@
-//! Private serde helpers shared by the wire types: null-tolerant fields and drift-tolerant enums.
+//! Private serde helpers shared by the wire types: null-tolerant fields and decimals.
 
 use serde::{Deserialize, Deserializer, Serializer};
 use serde_json::Value;
@@ -33,75 +33,3 @@ pub(crate) fn ser_opt_decimal<S: Serializer>(value: &Option<String>, ser: S) -> 
         None => ser.serialize_none(),
     }
 }
-
-/// Declares a server enum that tolerates drift: the documented values, plus `Unknown(String)`
-/// holding any other value exactly as received, (de)serialized through `Display`/`FromStr`.
-macro_rules! wire_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal ),+ $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(
-            Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
-            serde_with::SerializeDisplay, serde_with::DeserializeFromStr,
-        )]
-        #[non_exhaustive]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
-            /// A value this version does not document, exactly as received.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// How many documented values there are.
-            pub const COUNT: usize = [$($wire),+].len();
-
-            /// Every documented value, in the provider's documentation order.
-            pub const ALL: [$name; $name::COUNT] = [$($name::$variant),+];
-
-            /// The exact wire spelling.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( $name::$variant => $wire, )+
-                    $name::Unknown(other) => other,
-                }
-            }
-
-            /// Whether this is a documented value (not `Unknown`).
-            pub fn is_known(&self) -> bool {
-                !matches!(self, $name::Unknown(_))
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok(match s {
-                    $( $wire => $name::$variant, )+
-                    other => $name::Unknown(other.to_owned()),
-                })
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                match s.parse() {
-                    Ok(v) => v,
-                    Err(never) => match never {},
-                }
-            }
-        }
-    };
-}
-
-pub(crate) use wire_enum;

@@ -1,8 +1,6 @@
 //! [`ChipEvent`]: the event types a webhook subscribes to and every delivery names in `event_type`.
 
-use crate::wire::wire_enum;
-
-wire_enum! {
+hookbridge_core::wire_enum! {
     /// A webhook event type (`Webhook.events`, and `event_type` in every delivery).
     ///
     /// The 27 documented values are variants; [`ChipEvent::ALL`] lists them for catalogues.

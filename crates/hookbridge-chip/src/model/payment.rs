@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::client_details::ClientDetails;
-use crate::wire::wire_enum;
 
 /// A CHIP `Payment`: a performed transaction, e.g. the refund delivered with `payment.refunded`.
 #[serde_with::skip_serializing_none]
@@ -88,7 +87,7 @@ pub struct PaymentDetails {
     pub other: Map<String, Value>,
 }
 
-wire_enum! {
+hookbridge_core::wire_enum! {
     /// `PaymentDetails.payment_type`.
     pub enum PaymentType {
         /// A Purchase payment.

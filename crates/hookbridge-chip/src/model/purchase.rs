@@ -11,7 +11,7 @@ use super::client_details::ClientDetails;
 use super::issuer_details::IssuerDetails;
 use super::payment::{PaymentDetails, RelatedObject};
 use super::transaction_data::TransactionData;
-use crate::wire::{opt_decimal, ser_opt_decimal, wire_enum};
+use crate::wire::{opt_decimal, ser_opt_decimal};
 
 /// A CHIP `Purchase`: the payload of `purchase.*` deliveries and of `success_callback`s.
 ///
@@ -185,7 +185,7 @@ pub struct Product {
     pub other: Map<String, Value>,
 }
 
-wire_enum! {
+hookbridge_core::wire_enum! {
     /// `Purchase.status`.
     pub enum PurchaseStatus {
         /// Created with `POST /purchases/` or the Billing API.
@@ -233,7 +233,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+hookbridge_core::wire_enum! {
     /// `Purchase.refund_availability`.
     pub enum RefundAvailability {
         /// Full and partial refunds.
@@ -251,7 +251,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+hookbridge_core::wire_enum! {
     /// `Purchase.platform`: where the Purchase was created.
     pub enum Platform {
         /// Web.
@@ -269,7 +269,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+hookbridge_core::wire_enum! {
     /// `Purchase.product`: which gateway product created the Purchase.
     pub enum PurchaseProduct {
         /// Purchases API.

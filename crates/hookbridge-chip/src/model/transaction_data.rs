@@ -6,8 +6,6 @@ use jiff::fmt::serde::timestamp::second;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::wire::wire_enum;
-
 /// `Purchase.transaction_data`: payment-method-specific, read-only transaction data.
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -60,7 +58,7 @@ pub struct TransactionAttempt {
     pub other: Map<String, Value>,
 }
 
-wire_enum! {
+hookbridge_core::wire_enum! {
     /// `transaction_data.attempts[].type`: the action attempted.
     pub enum AttemptType {
         /// Payment execution.

@@ -277,7 +277,7 @@ fn unknown_events_decode_and_round_trip() {
             ChipEvent::PurchasePaid,
         ]
     );
-    assert!(!w.events[0].is_known());
+    assert!(!w.events[0].is_documented());
     assert_eq!(w.updated_on, None);
     assert_eq!(w.public_key, None);
     assert_eq!(serde_json::to_value(&w).unwrap(), strip_nulls(raw));
@@ -319,7 +319,7 @@ fn event_catalogue_has_the_27_documented_types_in_order() {
     for (event, wire) in ChipEvent::ALL.iter().zip(expected) {
         assert_eq!(event.as_str(), wire);
         assert_eq!(event.to_string(), wire);
-        assert!(event.is_known());
+        assert!(event.is_documented());
         assert_eq!(wire.parse::<ChipEvent>().unwrap(), *event);
         assert_eq!(serde_json::to_value(event).unwrap(), json!(wire));
         assert_eq!(serde_json::from_value::<ChipEvent>(json!(wire)).unwrap(), *event);
