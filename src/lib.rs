@@ -11,7 +11,7 @@
 //! | `bitnob` | Bitnob (wallets) | snake_case cursor-paged | [`bitnob`] |
 //! | `abbeycross` | AbbeyCross (FX) | register-with-apiSecretKey | [`abbeycross`] |
 //! | `chip` | CHIP Collect (payments) | RSA public-key callbacks | [`chip`] |
-//! | `stripe` (off by default) | Stripe (payments): the typed webhook-endpoint and event model, no client yet | form-encoded, cursor-paged | `stripe` |
+//! | `stripe` | Stripe (payments) | form-encoded, cursor-paged | [`stripe`] |
 //! | `verify` | receiver-side verification | HMAC, RSA, key rings, replay protection | [`verify`] |
 //! | `axum` (off by default) | axum extractors and router running the receiver pipeline | — | `verify::receive::axum` |
 //! | `tower` (off by default) | a framework-neutral tower `Layer` running the receiver pipeline | — | `verify::receive::tower` |

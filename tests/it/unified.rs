@@ -1,4 +1,4 @@
-//! Lists, creates and deletes through `Box<dyn Webhook>` for all five providers at once.
+//! Lists, creates and deletes through `Box<dyn Webhook>` for every registered provider at once.
 
 use futures_util::StreamExt;
 use hookbridge::abbeycross::AbbeyCrossClient;
@@ -6,9 +6,10 @@ use hookbridge::bitnob::{BitnobAuth, BitnobClient};
 use hookbridge::blaze::{BlazeClient, BlazeKeys};
 use hookbridge::chip::ChipClient;
 use hookbridge::miex::MiexClient;
+use hookbridge::stripe::StripeClient;
 use hookbridge::{ClientConfig, EndpointId, EndpointSpec, Error, Operation, ProviderId, RetryPolicy, Secret, Webhook};
 use serde_json::json;
-use wiremock::matchers::{any, body_json, header, method, path, query_param};
+use wiremock::matchers::{any, body_json, body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::fixture;
@@ -173,9 +174,41 @@ async fn chip() -> Case {
     }
 }
 
+async fn stripe() -> Case {
+    let server = strict_server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/webhook_endpoints"))
+        .and(query_param("limit", "100"))
+        .and(header("authorization", "Bearer sk_test_stripe-key"))
+        .respond_with(ok(fixture("stripe/webhook_endpoints_list_docs.json"), 200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/webhook_endpoints"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string("enabled_events[]=charge.succeeded&url=https%3A%2F%2Fexample.com%2Fstripe&description=Orders"))
+        .respond_with(ok(fixture("stripe/webhook_endpoint_created.json"), 200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/v1/webhook_endpoints/we_1Mr5jULkdIwHu7ix1ibLTM0x"))
+        .respond_with(ok(fixture("stripe/webhook_endpoint_deleted.json"), 200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = StripeClient::with_config(config(&server, "/"), Secret::new("sk_test_stripe-key")).unwrap();
+    let spec = EndpointSpec::new("https://example.com/stripe".parse::<url::Url>().unwrap())
+        .name("Orders")
+        .event("charge.succeeded");
+    let listed = fixture("stripe/webhook_endpoints_list_docs.json")["data"].as_array().unwrap().len();
+    Case { client: Box::new(client), spec, delete_id: Some("we_1Mr5jULkdIwHu7ix1ibLTM0x"), listed, _server: server }
+}
+
 #[tokio::test]
-async fn all_five_providers_list_create_and_delete_through_dyn_webhook() {
-    let cases = vec![miex().await, blaze().await, bitnob().await, abbeycross().await, chip().await];
+async fn all_providers_list_create_and_delete_through_dyn_webhook() {
+    let cases = vec![miex().await, blaze().await, bitnob().await, abbeycross().await, chip().await, stripe().await];
     let providers: Vec<ProviderId> = cases.iter().map(|c| c.client.provider()).collect();
     assert_eq!(providers, hookbridge::adapters::registry::ids().collect::<Vec<_>>());
 
@@ -217,7 +250,7 @@ async fn all_five_providers_list_create_and_delete_through_dyn_webhook() {
 
 #[tokio::test]
 async fn capabilities_match_what_each_provider_documents() {
-    let cases = vec![miex().await, blaze().await, bitnob().await, abbeycross().await, chip().await];
+    let cases = vec![miex().await, blaze().await, bitnob().await, abbeycross().await, chip().await, stripe().await];
     let table: Vec<(ProviderId, [bool; 6])> = cases
         .iter()
         .map(|c| {
@@ -232,6 +265,7 @@ async fn capabilities_match_what_each_provider_documents() {
         (hookbridge::bitnob::PROVIDER, [true, true, true, true, true, true]),
         (hookbridge::abbeycross::PROVIDER, [true, false, false, false, false, false]),
         (hookbridge::chip::PROVIDER, [true, true, true, true, true, false]),
+        (hookbridge::stripe::PROVIDER, [true, true, true, true, true, false]),
     ];
     assert_eq!(table, expected);
     // The mocks expected requests that this test does not make; drop them unchecked.
@@ -290,7 +324,7 @@ async fn every_client_has_the_same_builder() {
     let listed: Vec<_> = chip.list().collect().await;
     assert!(!listed.is_empty() && listed.iter().all(Result::is_ok), "{listed:?}");
 
-    // One shape for all five: base URL, timeouts, retry policy, credentials.
+    // One shape for all: base URL, timeouts, retry policy, credentials.
     let clients: Vec<Box<dyn Webhook>> = vec![
         Box::new(
             MiexClient::builder()
@@ -316,6 +350,7 @@ async fn every_client_has_the_same_builder() {
         ),
         Box::new(AbbeyCrossClient::builder().base_url(&base).credentials(Secret::new("abbey-token")).build().unwrap()),
         Box::new(ChipClient::builder().credentials(Secret::new("chip-key")).build().unwrap()),
+        Box::new(StripeClient::builder().credentials(Secret::new("sk_test_stripe-key")).build().unwrap()),
     ];
     let providers: Vec<_> = clients.iter().map(|c| c.provider()).collect();
     assert_eq!(providers, hookbridge::adapters::registry::ids().collect::<Vec<_>>());

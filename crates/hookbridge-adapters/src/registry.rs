@@ -22,6 +22,7 @@ pub static PROVIDERS: &[&'static dyn Descriptor] = &[
     &hookbridge_bitnob::DESCRIPTOR,
     &hookbridge_abbeycross::DESCRIPTOR,
     &hookbridge_chip::DESCRIPTOR,
+    &hookbridge_stripe::DESCRIPTOR,
 ];
 
 /// Every registered provider.

@@ -19,9 +19,9 @@
 //!
 //! * **Requests are data** ([`StripeRequest`]): method, path segments, query, the form body
 //!   ([`Form`]), `Idempotency-Key`, `Stripe-Version`, `Stripe-Account` ([`RequestOptions`]), and
-//!   whether repeating the request is safe. `hookbridge-core`'s `HttpClient` is what sends them
-//!   (authentication with [`auth::api_key`], retries, timeouts, decoding with
-//!   [`error::decode_error`]).
+//!   whether repeating the request is safe. [`StripeClient`] sends them with
+//!   `hookbridge-core`'s `HttpClient` (authentication with [`auth::api_key`], retries, timeouts,
+//!   decoding with [`error::decode_error`]).
 //! * **Idempotency**: every `POST` carries an `Idempotency-Key` (the caller's or a generated one),
 //!   fixed for all attempts of that request, unless the caller omits it — then the request is not
 //!   retry-safe. `GET` and `DELETE` carry none (Stripe: it has no effect there).
@@ -30,12 +30,39 @@
 //! * **Server enums are open**: [`EventType`], [`WebhookEndpointStatus`] and [`ErrorType`] keep
 //!   unknown values in `Unknown(String)`, which round-trips exactly.
 //!
-//! ## Status
+//! ## Sending requests, the unified trait, receiving
 //!
-//! This crate does not send requests yet: `hookbridge-core` has no provider id for Stripe and
-//! no way to send a non-JSON body. Once it has both, the client is a thin handle that passes
-//! each [`StripeRequest`] to `HttpClient` (see `docs/providers/stripe.md`). The receiver side
-//! (`Stripe-Signature`) already exists as `hookbridge_verify::HmacScheme::stripe`.
+//! * [`StripeClient`] sends each [`StripeRequest`] with `hookbridge-core`'s `HttpClient`
+//!   (`Authorization: Bearer sk_…`, retries for retry-safe requests only, timeouts, Stripe's
+//!   error object decoded); [`StripeClient::webhooks`] is the resource handle ([`Webhooks`]:
+//!   `create`, `get`, `update`, `delete`, `list_page`, `list`).
+//! * [`unified`]: `impl hookbridge_core::Webhook for StripeClient` and the Stripe ⇄ unified
+//!   conversions (`enabled_events: ["*"]` ⇄ `EventSelection::All`, `description` ⇄ name,
+//!   `status` ⇄ `EndpointStatus`; no secret rotation: the API has none).
+//! * [`delivery`]: [`StripeSpec`] / [`StripeReceiver`], the receiver pipeline for
+//!   `Stripe-Signature` deliveries ([`hookbridge_verify::HmacScheme::stripe`]), keyed on the
+//!   signed event id; [`StripeDelivery`] converts into the unified `Delivery`.
+//! * [`DESCRIPTOR`]: what the provider registry and the CLI know (credential `STRIPE_API_KEY`).
+//!
+//! ```no_run
+//! use futures_util::StreamExt;
+//! use hookbridge_core::Secret;
+//! use hookbridge_stripe::{CreateWebhookEndpoint, EventType, ListWebhookEndpoints, StripeClient};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = StripeClient::new(Secret::new(std::env::var("STRIPE_API_KEY")?))?;
+//! let params = CreateWebhookEndpoint::new("https://example.com/hooks".parse()?, [EventType::ChargeSucceeded]);
+//! let created = client.webhooks().create(&params).await?;
+//! // The signing secret (`whsec_…`) is revealed by this answer only: store it now.
+//! let _secret: Option<Secret> = created.secret;
+//! let mut all = client.webhooks().list(&ListWebhookEndpoints::new().limit(100));
+//! while let Some(endpoint) = all.next().await {
+//!     let endpoint = endpoint?;
+//!     println!("{} {} {}", endpoint.id, endpoint.status, endpoint.url);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! ## Example
 //!
@@ -75,6 +102,9 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
+mod client;
+pub mod delivery;
+pub mod descriptor;
 pub mod error;
 pub mod event;
 pub mod event_type;
@@ -83,9 +113,16 @@ pub mod ids;
 pub mod model;
 pub mod params;
 pub mod request;
+pub mod unified;
 pub mod webhook_endpoints;
 mod wire;
 
+/// This provider's id (`stripe`).
+pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::new("stripe");
+
+pub use client::{StripeClient, Webhooks};
+pub use delivery::{StripeDelivery, StripeReceiver, StripeSpec};
+pub use descriptor::{DESCRIPTOR, Stripe};
 pub use error::{ErrorType, StripeError};
 pub use event::{Event, EventData, EventRequest};
 pub use event_type::EventType;

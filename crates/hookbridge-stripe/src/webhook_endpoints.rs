@@ -16,7 +16,7 @@
 
 use std::future::Future;
 
-use hookbridge_core::page::{Page, PageLimits, PageRequest, paginate};
+use hookbridge_core::page::{Page, PageLimits, PageRequest, paginate_for};
 use hookbridge_core::reexports::http::Method;
 use hookbridge_core::{BoxStream, InvalidInput};
 
@@ -84,9 +84,9 @@ pub fn delete(id: &WebhookEndpointId, options: &RequestOptions) -> Result<Stripe
 /// of `limits` (use [`PageLimits::default`]). A refused parameter or a failed fetch is yielded
 /// as the stream's last item.
 ///
-/// `fetch` sends the request and decodes the page — with `hookbridge-core`'s transport,
-/// `|request| async move { http.json(request).await }` once that transport can carry the form
-/// bodies and Stripe's provider id.
+/// `fetch` sends the request and decodes the page: [`StripeClient`](crate::StripeClient)'s
+/// [`Webhooks::list`](crate::Webhooks::list) passes one that sends it with `hookbridge-core`'s
+/// transport. A paging error names Stripe and the operation `list_webhook_endpoints`.
 ///
 /// ```
 /// use futures_util::StreamExt;
@@ -135,7 +135,7 @@ where
     Fut: Future<Output = hookbridge_core::Result<List<WebhookEndpoint>>> + Send + 'a,
 {
     let backward = params.ending_before.is_some();
-    paginate(limits, move |page| {
+    paginate_for(crate::PROVIDER, "list_webhook_endpoints", limits, move |page| {
         let mut page_params = params.clone();
         match page {
             PageRequest::After(cursor) => {

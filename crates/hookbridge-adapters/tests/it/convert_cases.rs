@@ -173,7 +173,7 @@ fn what_no_conversion_can_fix_is_a_target_error() {
     // No URL at all.
     let mut none = spec.clone();
     none.urls.clear();
-    for to in hookbridge_adapters::registry::ids() {
+    for to in crate::converted_ids() {
         let err = convert(&none, ABBEYCROSS, to, &ConvertOptions::default().default_title("t")).unwrap_err();
         assert!(matches!(err, ConvertError::Target { .. } | ConvertError::NoEvents { .. }), "{to:?}: {err:?}");
     }

@@ -97,7 +97,7 @@ fn options() -> impl Strategy<Value = ConvertOptions> {
 }
 
 fn provider() -> impl Strategy<Value = ProviderId> {
-    proptest::sample::select(hookbridge_adapters::registry::ids().collect::<Vec<_>>())
+    proptest::sample::select(crate::converted_ids().collect::<Vec<_>>())
 }
 
 proptest! {

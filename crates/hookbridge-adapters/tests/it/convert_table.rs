@@ -172,8 +172,7 @@ fn expected(from: ProviderId, to: ProviderId) -> Outcome {
 }
 
 fn pairs() -> impl Iterator<Item = (ProviderId, ProviderId)> {
-    hookbridge_adapters::registry::ids()
-        .flat_map(|a| hookbridge_adapters::registry::ids().filter(move |b| *b != a).map(move |b| (a, b)))
+    crate::converted_ids().flat_map(|a| crate::converted_ids().filter(move |b| *b != a).map(move |b| (a, b)))
 }
 
 #[test]
@@ -241,7 +240,7 @@ fn every_source_spec_is_valid_for_its_own_provider_or_reported() {
     // The fixed sources are realistic: converting to their own provider loses nothing except
     // what the provider itself cannot create (BLAZE: no event field and no "all events" on
     // create, so `All` is dropped and reported).
-    for p in hookbridge_adapters::registry::ids() {
+    for p in crate::converted_ids() {
         let out = convert(&source(p), p, p, &ConvertOptions::default()).unwrap();
         let expected: LossReport = match p {
             BITNOB | ABBEYCROSS => {

@@ -92,7 +92,7 @@ fn blaze_sample() -> (Uri, Vec<u8>) {
 #[tokio::test]
 async fn one_normalizer_receives_all_five() {
     let n = normalizer();
-    let mut all: Vec<&str> = hookbridge_adapters::registry::ids().map(|p| p.as_str()).collect();
+    let mut all: Vec<&str> = crate::converted_ids().map(|p| p.as_str()).collect();
     all.sort_unstable();
     assert_eq!(n.providers(), all);
     let any_uri: Uri = "/hooks".parse().unwrap();

@@ -362,7 +362,7 @@ proptest! {
 
     /// Event names, documented or not, survive every dialect.
     #[test]
-    fn event_types_round_trip(name in prop_oneof![event_name(), "[A-Z_]{1,16}", text()], p in proptest::sample::select(hookbridge_adapters::registry::ids().collect::<Vec<_>>())) {
+    fn event_types_round_trip(name in prop_oneof![event_name(), "[A-Z_]{1,16}", text()], p in proptest::sample::select(crate::converted_ids().collect::<Vec<_>>())) {
         let event = EventType::new(name);
         let typed = ProviderEvent::from_unified(p, &event).unwrap();
         prop_assert_eq!(typed.provider(), p);

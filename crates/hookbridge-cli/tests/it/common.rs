@@ -9,7 +9,7 @@ use tokio::process::Command;
 
 /// Every credential variable the CLI reads: removed from the child's environment unless a test
 /// sets it, so the tests never see a developer's real keys.
-pub(crate) const CREDENTIAL_VARS: [&str; 8] = [
+pub(crate) const CREDENTIAL_VARS: [&str; 9] = [
     "MIEX_API_KEY",
     "BLAZE_PARTNER_KEY",
     "BLAZE_DEVELOPER_KEY",
@@ -18,6 +18,7 @@ pub(crate) const CREDENTIAL_VARS: [&str; 8] = [
     "BITNOB_SECRET_KEY",
     "ABBEYCROSS_API_TOKEN",
     "CHIP_API_KEY",
+    "STRIPE_API_KEY",
 ];
 
 /// The variables that decide whether output is coloured: removed from the child's environment

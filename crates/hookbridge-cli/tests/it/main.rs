@@ -10,6 +10,7 @@ mod faults;
 mod inbox;
 mod listen;
 mod sign_verify;
+mod stripe;
 mod tour;
 mod trigger;
 mod usage;

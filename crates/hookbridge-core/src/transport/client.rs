@@ -309,6 +309,7 @@ impl HttpClient {
         if req.body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
+        // The request's own headers come last, so its `Content-Type` (a form body's) wins.
         for (k, v) in &req.headers {
             headers.insert(k.clone(), v.clone());
         }

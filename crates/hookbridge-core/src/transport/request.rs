@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue};
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{HeaderMap, Method};
 use serde::Serialize;
 use url::Url;
@@ -114,8 +114,26 @@ impl Request {
     /// Sets a JSON body.
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self, InvalidInput> {
         let bytes = serde_json::to_vec(body).map_err(|e| InvalidInput::new("body", e.to_string()))?;
+        self.headers.remove(CONTENT_TYPE);
         self.body = Some(Bytes::from(bytes));
         Ok(self)
+    }
+
+    /// Sets a body of another media type (a form, for example), sent byte for byte with
+    /// `Content-Type: content_type` instead of the JSON default.
+    ///
+    /// ```
+    /// use hookbridge_core::Request;
+    /// use hookbridge_core::reexports::http::HeaderValue;
+    ///
+    /// let form = HeaderValue::from_static("application/x-www-form-urlencoded");
+    /// let req = Request::post("create", ["v1", "things"]).body_bytes(form, &b"name=a+b&tags[]=x"[..]);
+    /// assert_eq!(req.body(), Some(&b"name=a+b&tags[]=x"[..]));
+    /// ```
+    pub fn body_bytes(mut self, content_type: HeaderValue, bytes: impl Into<Bytes>) -> Self {
+        self.headers.insert(CONTENT_TYPE, content_type);
+        self.body = Some(bytes.into());
+        self
     }
 
     /// Sets a header.

@@ -36,6 +36,37 @@ async fn sends_method_path_query_headers_and_exact_json() {
 }
 
 #[tokio::test]
+async fn a_non_json_body_is_sent_byte_for_byte_with_its_own_content_type() {
+    use hookbridge_core::reexports::http::HeaderValue;
+
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/v1/things"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let c = client(&server, RetryPolicy::none());
+    let form = &b"url=https%3A%2F%2Fexample.com%2Fh&enabled_events[]=a.b&metadata[k]=v+w"[..];
+    let content_type = HeaderValue::from_static("application/x-www-form-urlencoded");
+    let req = Request::post("create", ["v1", "things"]).body_bytes(content_type.clone(), form);
+    let _: Value = c.json(req).await.unwrap();
+    // A JSON body set afterwards replaces the bytes and goes back to the JSON content type.
+    let req = Request::post("create", ["v1", "things"]).body_bytes(content_type, form).json(&json!({"a": 1})).unwrap();
+    let _: Value = c.json(req).await.unwrap();
+
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[0].body, form);
+    let types: Vec<_> = reqs[0].headers.get_all("content-type").iter().collect();
+    assert_eq!(types, ["application/x-www-form-urlencoded"], "exactly one content type: the request's");
+    assert_eq!(reqs[0].headers["content-length"], form.len().to_string().as_str());
+    assert_eq!(reqs[0].headers["authorization"], "Bearer tok_test_123");
+    assert_eq!(reqs[1].body, br#"{"a":1}"#);
+    assert_eq!(reqs[1].headers["content-type"], "application/json");
+}
+
+#[tokio::test]
 async fn path_segments_are_encoded_and_validated_before_sending() {
     let server = server().await;
     let c = client(&server, RetryPolicy::none());
