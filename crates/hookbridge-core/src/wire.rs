@@ -45,7 +45,11 @@ macro_rules! wire_enum {
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         $vis enum $name {
-            $( $(#[$vmeta])* $variant, )+
+            $(
+                $(#[$vmeta])*
+                #[doc = concat!("\n\nWire value `", $wire, "`.")]
+                $variant,
+            )+
             /// A value this version does not document, exactly as received.
             Unknown(::std::string::String),
         }
@@ -94,6 +98,12 @@ macro_rules! wire_enum {
             }
         }
 
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(s: ::std::string::String) -> Self {
+                $name::from(s.as_str())
+            }
+        }
+
         impl $crate::reexports::serde::Serialize for $name {
             fn serialize<S: $crate::reexports::serde::Serializer>(
                 &self,
@@ -118,13 +128,23 @@ macro_rules! wire_enum {
 
 /// Declares a validated id newtype: `new` refuses what cannot be one URL path segment (empty,
 /// `.`/`..`, whitespace, control characters, over 256 bytes — [`crate::model::validate_path_id`],
-/// naming the field in the error); `from_provider` wraps an id as the provider sent it (a path
+/// naming the field in the error; `struct Name("field", path::to::validate)` uses a stricter
+/// `fn(&'static str, &str) -> Result<(), InvalidInput>` instead); `from_provider` wraps an id as the provider sent it (a path
 /// built from it is validated again). Serde is transparent. See the [module documentation](crate::wire).
 #[macro_export]
 macro_rules! id_type {
     (
         $(#[$meta:meta])*
         $vis:vis struct $name:ident($field:literal);
+    ) => {
+        $crate::id_type! {
+            $(#[$meta])*
+            $vis struct $name($field, $crate::model::validate_path_id);
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident($field:literal, $validate:path);
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -138,7 +158,7 @@ macro_rules! id_type {
             /// one URL path segment.
             pub fn new(id: impl Into<::std::string::String>) -> ::std::result::Result<Self, $crate::InvalidInput> {
                 let id = id.into();
-                $crate::model::validate_path_id($field, &id)?;
+                $validate($field, &id)?;
                 Ok(Self(id))
             }
 
@@ -169,6 +189,22 @@ macro_rules! id_type {
             type Err = $crate::InvalidInput;
 
             fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                Self::new(s)
+            }
+        }
+
+        impl ::std::convert::TryFrom<&str> for $name {
+            type Error = $crate::InvalidInput;
+
+            fn try_from(s: &str) -> ::std::result::Result<Self, Self::Error> {
+                Self::new(s)
+            }
+        }
+
+        impl ::std::convert::TryFrom<::std::string::String> for $name {
+            type Error = $crate::InvalidInput;
+
+            fn try_from(s: ::std::string::String) -> ::std::result::Result<Self, Self::Error> {
                 Self::new(s)
             }
         }

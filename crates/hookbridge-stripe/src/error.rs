@@ -38,19 +38,17 @@ use hookbridge_core::{ApiErrorKind, DecodedError, ProviderErrorBody};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::wire::wire_enum;
-
-wire_enum! {
+hookbridge_core::wire_enum! {
     /// The type of a Stripe error (`type`).
     pub enum ErrorType {
         /// Any other problem (for example a temporary problem with Stripe's servers); extremely uncommon.
-        ApiError => "api_error",
+        ApiError = "api_error",
         /// A card that cannot be charged.
-        CardError => "card_error",
+        CardError = "card_error",
         /// An `Idempotency-Key` re-used on a request that does not match the first one.
-        IdempotencyError => "idempotency_error",
+        IdempotencyError = "idempotency_error",
         /// The request has invalid parameters.
-        InvalidRequestError => "invalid_request_error",
+        InvalidRequestError = "invalid_request_error",
     }
 }
 

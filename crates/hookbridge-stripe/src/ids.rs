@@ -21,26 +21,21 @@
 use hookbridge_core::InvalidInput;
 use hookbridge_core::model::validate_path_id;
 
-use crate::wire::id_type;
-
-id_type!(
+hookbridge_core::id_type! {
     /// A webhook endpoint id (`we_…`): the `{id}` of `/v1/webhook_endpoints/{id}`.
-    WebhookEndpointId,
-    "id"
-);
+    pub struct WebhookEndpointId("id", validate);
+}
 
-id_type!(
+hookbridge_core::id_type! {
     /// An event id (`evt_…`): [`Event::id`](crate::Event::id).
-    EventId,
-    "event_id"
-);
+    pub struct EventId("event_id", validate);
+}
 
-id_type!(
+hookbridge_core::id_type! {
     /// A connected account id (`acct_…`), sent as the `Stripe-Account` header to act as that
     /// account (Stripe Connect).
-    AccountId,
-    "stripe_account"
-);
+    pub struct AccountId("stripe_account", validate);
+}
 
 /// The checks every id passes before it reaches a path segment or a header.
 pub(crate) fn validate(field: &'static str, id: &str) -> Result<(), InvalidInput> {

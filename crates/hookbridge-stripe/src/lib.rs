@@ -115,7 +115,6 @@ pub mod params;
 pub mod request;
 pub mod unified;
 pub mod webhook_endpoints;
-mod wire;
 
 /// This provider's id (`stripe`).
 pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::new("stripe");

@@ -18,7 +18,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::event_type::EventType;
 use crate::ids::WebhookEndpointId;
-use crate::wire::wire_enum;
 
 /// Key-value pairs attached to an object (`metadata`): string keys and values.
 ///
@@ -69,13 +68,13 @@ impl FromStr for ApiVersion {
     }
 }
 
-wire_enum! {
+hookbridge_core::wire_enum! {
     /// The status of a webhook endpoint (`status`): "It can be `enabled` or `disabled`."
     pub enum WebhookEndpointStatus {
         /// Events are delivered.
-        Enabled => "enabled",
+        Enabled = "enabled",
         /// No events are delivered (set with the update parameter `disabled`).
-        Disabled => "disabled",
+        Disabled = "disabled",
     }
 }
 

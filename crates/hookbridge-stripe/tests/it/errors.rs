@@ -78,7 +78,7 @@ fn an_unknown_error_type_is_kept() {
     let e = typed.unwrap();
     assert_eq!(kind, ApiErrorKind::BadRequest);
     assert_eq!(e.error_type, ErrorType::Unknown("temporary_session_error".into()));
-    assert!(!e.error_type.is_known());
+    assert!(!e.error_type.is_documented());
     assert_eq!(e.extra["hint"], "start a new session");
     let round_trip = serde_json::to_value(&e).unwrap();
     assert_eq!(round_trip, crate::common::fixture_json("error_unknown_type.json")["error"]);

@@ -26,7 +26,7 @@ fn endpoints_round_trip_losslessly_except_the_secret() {
 fn unknown_status_event_types_and_attributes_are_kept() {
     let endpoint: WebhookEndpoint = decode("webhook_endpoint_unknown_enums.json");
     assert_eq!(endpoint.status, WebhookEndpointStatus::Unknown("paused".into()));
-    assert!(!endpoint.status.is_known());
+    assert!(!endpoint.status.is_documented());
     assert_eq!(
         endpoint.enabled_events,
         [EventType::InvoicePaid, EventType::Unknown("billing.future_event.created".into())]
