@@ -23,7 +23,6 @@ use hookbridge::adapters::{ConvertError, ConvertOptions, Converted, ProviderEndp
 use hookbridge::bitnob::{BitnobAuth, BitnobClient};
 use hookbridge::blaze::{BlazeClient, BlazeKeys};
 use hookbridge::chip::ChipClient;
-use hookbridge::miex::MiexWebhook;
 use hookbridge::{ClientConfig, Endpoint, RetryPolicy, Secret, Webhook};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -32,7 +31,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 fn print_conversion(label: &str, out: &Converted) {
     println!("--- {label}");
     println!("converted spec: {}", serde_json::to_string(&out.spec).unwrap_or_default());
-    println!("request body:   {}", out.request.to_json());
+    println!("request body:   {} (for {})", out.request.json(), out.request.provider());
     println!("{}", out.report);
 }
 
@@ -146,16 +145,17 @@ async fn main() -> Result<(), Box<dyn Error>> {
         );
     }
 
-    // 2. MIEX → BLAZE. The stored register response (secretKey removed after storing it).
+    // 2. MIEX → BLAZE. The stored register response, as MIEX's JSON (secretKey removed after
+    //    storing it), read through MIEX's dialect in the provider registry.
     println!("\n=== MIEX → BLAZE");
-    let miex: MiexWebhook = serde_json::from_value(json!({
+    let stored = json!({
         "id": "550e8400-e29b-41d4-a716-446655440000",
         "url": "https://example.com/webhooks/exchange",
         "events": ["order.created", "order.status_changed"],
         "isActive": true, "failCount": 0,
         "createdAt": "2023-11-07T05:31:56Z", "updatedAt": "2023-11-07T05:31:56Z"
-    }))?;
-    let endpoint = ProviderEndpoint::from(miex).to_unified()?;
+    });
+    let endpoint = ProviderEndpoint::new(hookbridge::miex::PROVIDER, stored)?.to_unified()?;
     let out = convert_endpoint(&endpoint, hookbridge::blaze::PROVIDER, &options)?;
     print_conversion("MIEX exchange webhook", &out);
     // BLAZE scopes webhooks to a shop: add it on the BLAZE side, then check the spec again.

@@ -265,8 +265,20 @@ fn webhook_secrets_in_decoded_responses_never_print() {
         assert_clean("Endpoint", &debug(&endpoint), &forbidden);
         assert_clean("Endpoint (json)", &[serde_json::to_string(&endpoint).unwrap()], &forbidden);
     }
-    assert_clean("ProviderEndpoint", &debug(&ProviderEndpoint::Miex(miex)), &forbidden);
-    assert_clean("ProviderEndpoint", &debug(&ProviderEndpoint::AbbeyCross(registered)), &forbidden);
+    let provider_endpoints = [
+        ProviderEndpoint::from_typed(hookbridge::miex::PROVIDER, &miex)
+            .and_then(|p| p.with_secret(miex.secret_key.clone().unwrap()))
+            .unwrap(),
+        ProviderEndpoint::from_typed(hookbridge::abbeycross::PROVIDER, &registered)
+            .and_then(|p| p.with_secret(registered.api_secret_key.clone().unwrap()))
+            .unwrap(),
+        ProviderEndpoint::from_unified(&hookbridge::Endpoint::from(created.clone())).unwrap(),
+    ];
+    for endpoint in &provider_endpoints {
+        assert!(endpoint.secret().is_some());
+        assert_clean("ProviderEndpoint", &debug(endpoint), &forbidden);
+        assert_clean("ProviderEndpoint (json)", &[endpoint.to_json().to_string()], &forbidden);
+    }
 }
 
 /// A server answering every request with `template`, and a client of `provider` pointed at it.

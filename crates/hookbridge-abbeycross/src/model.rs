@@ -139,7 +139,7 @@ pub struct RegisterWebhookResponse {
 /// AbbeyCross returns no webhook id or object, so this is the provider-side record that the unified
 /// [`hookbridge_core::Endpoint`] converts to and from. `Serialize` writes `url`, `events`, `message`
 /// and the extra response fields, never `apiSecretKey`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RegisteredWebhook {
@@ -150,8 +150,8 @@ pub struct RegisteredWebhook {
     /// AbbeyCross's confirmation message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// The secret key issued for the webhook.
-    #[serde(skip_serializing)]
+    /// The secret key issued for the webhook (read from `apiSecretKey`, never written).
+    #[serde(default, skip_serializing)]
     pub api_secret_key: Option<Secret>,
     /// Undocumented response fields, by wire name.
     #[serde(flatten)]

@@ -85,6 +85,16 @@ impl TryFrom<&EndpointSpec> for RegisterWebhook {
     }
 }
 
+/// The unified spec a register body stands for (the inverse of `TryFrom<&EndpointSpec>` for valid
+/// bodies): its URL and `Only(events)`.
+impl From<&RegisterWebhook> for EndpointSpec {
+    fn from(request: &RegisterWebhook) -> Self {
+        let mut spec = EndpointSpec::new(request.url.clone());
+        spec.events = EventSelection::Only(request.events.clone());
+        spec
+    }
+}
+
 impl From<RegisteredWebhook> for Endpoint {
     fn from(w: RegisteredWebhook) -> Self {
         let mut e = Endpoint::new(crate::PROVIDER, EndpointId::from_provider(w.url.as_str()));

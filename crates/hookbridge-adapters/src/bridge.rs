@@ -59,7 +59,7 @@
 //!
 //! let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 //! let bridge = StandardWebhooksBridge::from_whsec(secret)?;
-//! let mut delivery = Delivery::new(hookbridge_miex::PROVIDER, Bytes::from_static(br#"{"event":"order.created","data":{"id":7}}"#));
+//! let mut delivery = Delivery::new(ProviderId::new("miex"), Bytes::from_static(br#"{"event":"order.created","data":{"id":7}}"#));
 //! delivery.replay_key = Some("miex:sha256:3f1c".into());
 //!
 //! let at = Timestamp::from_second(1_750_000_000)?;

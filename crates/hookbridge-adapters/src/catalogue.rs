@@ -1,19 +1,24 @@
-//! The event catalogue: every provider's documented event types, as data.
+//! The event catalogue: every registered provider's documented event types, as data.
+//!
+//! [`EventCatalogue::documented`] is built from the [registry](crate::registry): each provider's
+//! descriptor lists its documented names, with descriptions where its documentation has them,
+//! and says whether its catalogue is closed or open. For the five providers:
 //!
 //! | provider | entries | status | source |
 //! |---|---|---|---|
-//! | MIEX | 4 | [`CatalogueStatus::Closed`] | [`MiexEvent::ALL`] |
-//! | BLAZE | 11 | [`CatalogueStatus::Closed`] | [`WebHookType::DOCUMENTED`] |
-//! | Bitnob | 1 (the documented example `transaction.confirmed`) | [`CatalogueStatus::Open`] until [`EventCatalogue::load_bitnob`] | the reference; the real list is `GET /webhooks/event-types` |
+//! | MIEX | 4 | [`CatalogueStatus::Closed`] | its event enum |
+//! | BLAZE | 11 | [`CatalogueStatus::Closed`] | its `webHookType` enum |
+//! | Bitnob | 1 (the documented example `transaction.confirmed`) | [`CatalogueStatus::Open`] until its live list is loaded | the reference; the real list is `GET /webhooks/event-types` |
 //! | AbbeyCross | 0 | [`CatalogueStatus::Open`] | AbbeyCross publishes no catalogue |
-//! | CHIP Collect | 27 | [`CatalogueStatus::Closed`] | [`ChipEvent::ALL`] |
+//! | CHIP Collect | 27, with descriptions | [`CatalogueStatus::Closed`] | its event enum |
 //!
-//! The closed lists are built from the provider crates' enums, so the catalogue cannot drift from
+//! The provider crates build their lists from their own enums, so the catalogue cannot drift from
 //! them (a test checks both directions). A *closed* catalogue answers "is this event known?" with
 //! yes or no; an *open* one only knows examples, so membership is
-//! [`Membership::Unverifiable`] for anything else. Bitnob serves its canonical list at run time:
-//! load it with [`EventCatalogue::load_bitnob`] (from [`hookbridge_bitnob::Webhooks::event_types`]) and
-//! Bitnob's catalogue becomes [`CatalogueStatus::Live`], i.e. checkable.
+//! [`Membership::Unverifiable`] for anything else. A provider that serves its canonical list at
+//! run time (Bitnob does: its client's `event_types`) makes its catalogue
+//! [`CatalogueStatus::Live`], i.e. checkable, once that list is loaded with
+//! [`EventCatalogue::load_live`].
 //!
 //! Events the documentation omits but a provider really sends (CHIP's
 //! `purchase.subscription_charge_failure`, BLAZE's `TRANSACTION_UPDATE`) can be added with
@@ -23,23 +28,21 @@
 //! use hookbridge_adapters::catalogue::{CatalogueStatus, EventCatalogue, Membership};
 //! use hookbridge_core::ProviderId;
 //!
+//! let [miex, blaze, bitnob, chip] = ["miex", "blaze", "bitnob", "chip"].map(ProviderId::new);
 //! let catalogue = EventCatalogue::documented();
-//! assert_eq!(catalogue.events(hookbridge_chip::PROVIDER).len(), 27);
-//! assert!(catalogue.is_known(hookbridge_miex::PROVIDER, "order.created"));
-//! assert_eq!(catalogue.membership(hookbridge_miex::PROVIDER, "purchase.paid"), Membership::Unknown);
-//! assert!(catalogue.is_open(hookbridge_bitnob::PROVIDER));
-//! assert_eq!(catalogue.membership(hookbridge_bitnob::PROVIDER, "wallet.created"), Membership::Unverifiable);
-//! assert_eq!(catalogue.status(hookbridge_blaze::PROVIDER), CatalogueStatus::Closed);
+//! assert_eq!(catalogue.events(chip).len(), 27);
+//! assert!(catalogue.is_known(miex, "order.created"));
+//! assert_eq!(catalogue.membership(miex, "purchase.paid"), Membership::Unknown);
+//! assert!(catalogue.is_open(bitnob));
+//! assert_eq!(catalogue.membership(bitnob, "wallet.created"), Membership::Unverifiable);
+//! assert_eq!(catalogue.status(blaze), CatalogueStatus::Closed);
 //! ```
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use hookbridge_bitnob::EventTypeInfo;
-use hookbridge_blaze::WebHookType;
-use hookbridge_chip::ChipEvent;
+use hookbridge_core::descriptor::EventInfo;
 use hookbridge_core::{EventType, ProviderId};
-use hookbridge_miex::MiexEvent;
 use serde::Serialize;
 
 /// How complete a provider's catalogue is.
@@ -68,7 +71,7 @@ impl CatalogueStatus {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum EntryOrigin {
-    /// The provider's documentation (through the provider crate's enum).
+    /// The provider's documentation (through its descriptor).
     Documented,
     /// The provider's event-type endpoint, loaded at run time.
     Live,
@@ -120,22 +123,28 @@ impl CatalogueEntry {
         self
     }
 
-    fn documented(provider: ProviderId, name: &str, description: Option<&str>) -> Self {
+    /// An entry of `provider` from `info`, with its origin.
+    fn from_info(provider: ProviderId, info: EventInfo, origin: EntryOrigin) -> Self {
         Self {
             provider,
-            name: EventType::new(name),
-            category: dotted_category(name),
-            label: None,
-            description: description.map(str::to_owned),
-            origin: EntryOrigin::Documented,
+            name: info.name,
+            category: info.category,
+            label: info.label,
+            description: info.description,
+            origin,
         }
     }
 }
 
-/// The object a dotted event name is about (`purchase.paid` → `purchase`); `None` for undotted
-/// names such as BLAZE's `NEW_MEMBER`.
-fn dotted_category(name: &str) -> Option<String> {
-    name.split_once('.').map(|(head, _)| head.to_owned()).filter(|h| !h.is_empty())
+impl From<CatalogueEntry> for EventInfo {
+    /// The event itself, without its provider and origin (for [`EventCatalogue::load_live`]).
+    fn from(entry: CatalogueEntry) -> Self {
+        let mut info = EventInfo::new(entry.name);
+        info.category = entry.category;
+        info.label = entry.label;
+        info.description = entry.description;
+        info
+    }
 }
 
 /// Whether an event belongs to a provider's catalogue.
@@ -163,54 +172,21 @@ pub struct EventCatalogue {
     providers: BTreeMap<ProviderId, ProviderCatalogue>,
 }
 
-/// The example identifier Bitnob's reference gives for the event-type object.
-pub const BITNOB_DOCUMENTED_EXAMPLE: &str = "transaction.confirmed";
-
-/// The categories Bitnob's reference names for event types (`wallet`, `security`, `compliance`).
-pub const BITNOB_DOCUMENTED_CATEGORIES: [&str; 3] = ["wallet", "security", "compliance"];
-
 impl EventCatalogue {
-    /// The documented catalogue of all five providers (see the [module docs](self)).
+    /// The documented catalogue of every registered provider (see the [module docs](self)).
     pub fn documented() -> Self {
-        let mut providers = BTreeMap::new();
-        let miex =
-            MiexEvent::ALL.iter().map(|e| CatalogueEntry::documented(hookbridge_miex::PROVIDER, e.as_str(), None));
-        providers.insert(
-            hookbridge_miex::PROVIDER,
-            ProviderCatalogue { status: CatalogueStatus::Closed, entries: miex.collect() },
-        );
-        let blaze = WebHookType::DOCUMENTED
-            .iter()
-            .map(|e| CatalogueEntry::documented(hookbridge_blaze::PROVIDER, e.as_str(), None));
-        providers.insert(
-            hookbridge_blaze::PROVIDER,
-            ProviderCatalogue { status: CatalogueStatus::Closed, entries: blaze.collect() },
-        );
-        let bitnob = CatalogueEntry {
-            category: None,
-            ..CatalogueEntry::documented(
-                hookbridge_bitnob::PROVIDER,
-                BITNOB_DOCUMENTED_EXAMPLE,
-                Some(
-                    "The reference's example of an event-type identifier; the full list is served by GET /webhooks/event-types.",
-                ),
-            )
-        };
-        providers.insert(
-            hookbridge_bitnob::PROVIDER,
-            ProviderCatalogue { status: CatalogueStatus::Open, entries: vec![bitnob] },
-        );
-        providers.insert(
-            hookbridge_abbeycross::PROVIDER,
-            ProviderCatalogue { status: CatalogueStatus::Open, entries: Vec::new() },
-        );
-        let chip = ChipEvent::ALL
-            .iter()
-            .map(|e| CatalogueEntry::documented(hookbridge_chip::PROVIDER, e.as_str(), chip_description(e.as_str())));
-        providers.insert(
-            hookbridge_chip::PROVIDER,
-            ProviderCatalogue { status: CatalogueStatus::Closed, entries: chip.collect() },
-        );
+        let providers = crate::registry::providers()
+            .map(|d| {
+                let names = d.events();
+                let status = if names.open { CatalogueStatus::Open } else { CatalogueStatus::Closed };
+                let entries = names
+                    .infos()
+                    .into_iter()
+                    .map(|info| CatalogueEntry::from_info(d.id(), info, EntryOrigin::Documented))
+                    .collect();
+                (d.id(), ProviderCatalogue { status, entries })
+            })
+            .collect();
         Self { providers }
     }
 
@@ -280,48 +256,34 @@ impl EventCatalogue {
     }
 
     /// Replaces a provider's entries with a list the provider itself served and marks the
-    /// catalogue [`CatalogueStatus::Live`] (complete, checkable). Entries are re-tagged with
+    /// catalogue [`CatalogueStatus::Live`] (complete, checkable). Entries are tagged with
     /// `provider` and [`EntryOrigin::Live`]; duplicates keep their first occurrence.
-    pub fn load_live(&mut self, provider: ProviderId, entries: impl IntoIterator<Item = CatalogueEntry>) {
+    ///
+    /// Anything that converts into an [`EventInfo`] is accepted: a provider crate's typed
+    /// event-type answer (Bitnob's `EventTypeInfo`), or [`CatalogueEntry`]s.
+    ///
+    /// ```
+    /// use hookbridge_adapters::catalogue::{CatalogueStatus, EventCatalogue, Membership};
+    /// use hookbridge_core::ProviderId;
+    /// use hookbridge_core::descriptor::EventInfo;
+    ///
+    /// let bitnob = ProviderId::new("bitnob");
+    /// let live = [EventInfo::new("wallet.created").category("wallet").label("Wallet created")];
+    /// let mut catalogue = EventCatalogue::documented();
+    /// catalogue.load_live(bitnob, live);
+    /// assert_eq!(catalogue.status(bitnob), CatalogueStatus::Live);
+    /// assert_eq!(catalogue.membership(bitnob, "wallet.created"), Membership::Known);
+    /// assert_eq!(catalogue.membership(bitnob, "transaction.confirmed"), Membership::Unknown);
+    /// ```
+    pub fn load_live<E: Into<EventInfo>>(&mut self, provider: ProviderId, entries: impl IntoIterator<Item = E>) {
         let mut list: Vec<CatalogueEntry> = Vec::new();
-        for mut entry in entries {
-            entry.provider = provider;
-            entry.origin = EntryOrigin::Live;
+        for entry in entries {
+            let entry = CatalogueEntry::from_info(provider, entry.into(), EntryOrigin::Live);
             if !list.iter().any(|e| e.name == entry.name) {
                 list.push(entry);
             }
         }
         self.providers.insert(provider, ProviderCatalogue { status: CatalogueStatus::Live, entries: list });
-    }
-
-    /// Loads Bitnob's canonical list, as returned by `GET /webhooks/event-types`
-    /// ([`hookbridge_bitnob::Webhooks::event_types`]); see [`EventCatalogue::load_live`].
-    ///
-    /// ```
-    /// use hookbridge_adapters::catalogue::{CatalogueStatus, EventCatalogue, Membership};
-    /// use hookbridge_bitnob::EventTypeInfo;
-    /// use hookbridge_core::ProviderId;
-    ///
-    /// let live: Vec<EventTypeInfo> = serde_json::from_str(
-    ///     r#"[{"event_type": "wallet.created", "category": "wallet", "name": "Wallet created"}]"#,
-    /// )?;
-    /// let mut catalogue = EventCatalogue::documented();
-    /// catalogue.load_bitnob(&live);
-    /// assert_eq!(catalogue.status(hookbridge_bitnob::PROVIDER), CatalogueStatus::Live);
-    /// assert_eq!(catalogue.membership(hookbridge_bitnob::PROVIDER, "wallet.created"), Membership::Known);
-    /// assert_eq!(catalogue.membership(hookbridge_bitnob::PROVIDER, "transaction.confirmed"), Membership::Unknown);
-    /// # Ok::<(), serde_json::Error>(())
-    /// ```
-    pub fn load_bitnob(&mut self, event_types: &[EventTypeInfo]) {
-        let entries = event_types.iter().map(|info| CatalogueEntry {
-            provider: hookbridge_bitnob::PROVIDER,
-            name: info.event_type.clone(),
-            category: info.category.as_ref().map(|c| c.as_str().to_owned()),
-            label: info.name.clone(),
-            description: info.description.clone(),
-            origin: EntryOrigin::Live,
-        });
-        self.load_live(hookbridge_bitnob::PROVIDER, entries);
     }
 }
 
@@ -338,71 +300,5 @@ impl fmt::Display for CatalogueStatus {
             CatalogueStatus::Open => "open",
             CatalogueStatus::Live => "live",
         })
-    }
-}
-
-/// CHIP's documented description of each of its 27 event types.
-pub(crate) const CHIP_DESCRIPTIONS: [(&str, &str); 27] = [
-    ("purchase.created", "A Purchase was created (status `created`)."),
-    ("purchase.paid", "A Purchase was paid for (status `paid`)."),
-    ("purchase.payment_failure", "A payment attempt failed (status `error`)."),
-    ("purchase.refund_failure", "A pending refund failed."),
-    ("purchase.capture_failure", "A pending capture failed."),
-    ("purchase.release_failure", "A pending release failed."),
-    ("purchase.pending_execute", "Execution is taking longer than expected at the acquirer."),
-    ("purchase.pending_charge", "A recurring charge is taking longer than expected."),
-    ("purchase.cancelled", "The Purchase was cancelled."),
-    ("purchase.hold", "Funds were placed on hold (`skip_capture`)."),
-    ("purchase.captured", "Held funds were captured."),
-    ("purchase.pending_capture", "A capture is taking longer than expected."),
-    ("purchase.released", "Held funds were released."),
-    ("purchase.pending_release", "A release is taking longer than expected."),
-    ("purchase.preauthorized", "A card preauthorization succeeded."),
-    ("purchase.pending_recurring_token_delete", "A recurring token deletion is taking longer than expected."),
-    ("purchase.recurring_token_deleted", "The recurring token of a Purchase was deleted."),
-    ("purchase.pending_refund", "A refund is taking longer than expected."),
-    ("payment.refunded", "A Purchase was refunded; the payload is the refund Payment."),
-    ("payout.pending", "A Payout is processing."),
-    ("payout.failed", "A Payout failed."),
-    ("payout.success", "A Payout succeeded."),
-    ("payment.charged_back", "A Payment was charged back."),
-    ("purchase.viewed", "A Purchase was viewed."),
-    ("purchase.settled", "A Purchase was settled."),
-    ("payout.created", "A Payout was created."),
-    ("payment.chargeback_reversed", "A chargeback was reversed."),
-];
-
-fn chip_description(name: &str) -> Option<&'static str> {
-    CHIP_DESCRIPTIONS.iter().find(|(n, _)| *n == name).map(|(_, d)| *d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn catalogue_matches_the_provider_enums_both_ways() {
-        let c = EventCatalogue::documented();
-        let names = |p| c.events(p).iter().map(|e| e.name.as_str().to_owned()).collect::<Vec<_>>();
-        let miex: Vec<String> = MiexEvent::ALL.iter().map(|e| e.as_str().to_owned()).collect();
-        let blaze: Vec<String> = WebHookType::DOCUMENTED.iter().map(|e| e.as_str().to_owned()).collect();
-        let chip: Vec<String> = ChipEvent::ALL.iter().map(|e| e.as_str().to_owned()).collect();
-        assert_eq!(names(hookbridge_miex::PROVIDER), miex);
-        assert_eq!(names(hookbridge_blaze::PROVIDER), blaze);
-        assert_eq!(names(hookbridge_chip::PROVIDER), chip);
-        for entry in c.events(hookbridge_miex::PROVIDER) {
-            assert!(entry.name.as_str().parse::<MiexEvent>().is_ok_and(|e| e.is_documented()));
-        }
-        for entry in c.events(hookbridge_blaze::PROVIDER) {
-            assert!(WebHookType::from(&entry.name).is_documented());
-        }
-        for entry in c.events(hookbridge_chip::PROVIDER) {
-            assert!(ChipEvent::from(entry.name.as_str()).is_documented());
-            assert!(entry.description.is_some(), "{} has no description", entry.name);
-        }
-        // Every description names a documented CHIP event.
-        for (name, _) in CHIP_DESCRIPTIONS {
-            assert!(ChipEvent::from(name).is_documented(), "{name}");
-        }
     }
 }

@@ -8,10 +8,16 @@
 //!
 //! # What each target takes
 //!
+//! Nothing here names a provider: what a target takes comes from its descriptor in the
+//! [registry](crate::registry) — several URLs, an event selection and "all events" from its
+//! [`Capabilities`], the rest from its dialect's
+//! [`SpecRules`] (name field, "all events" expanded,
+//! at least one event, settable provider fields, scope field). For the five providers:
+//!
 //! | target | URLs | name | events | "all events" | provider fields |
 //! |---|---|---|---|---|---|
 //! | MIEX | one | — | closed catalogue (4), at least one | expanded to the 4 ([`Loss::AllEventsExpanded`]) | — |
-//! | BLAZE | several | — | no event field on create ([`Loss::EventSelectionDropped`]) | — | `shopId`, `url` (from BLAZE only) |
+//! | BLAZE | several | — | no event field on create ([`Loss::EventSelectionDropped`]) | — | `shopId` (its scope), `url` (from BLAZE only) |
 //! | Bitnob | one | optional | open catalogue ([`Loss::EventUnverifiable`]) until loaded live; at least one | native (`event_types` omitted) | — |
 //! | AbbeyCross | one | — | open, none documented ([`Loss::EventUnverifiable`]) | unsupported ([`Loss::AllEventsUnsupported`]) | — |
 //! | CHIP | one | **required** title, ≤ 100 chars | closed catalogue (27), at least one | native (`all_events`) | `public_key`, `all_events`, `events` (from CHIP only) |
@@ -19,12 +25,14 @@
 //! Events go through the [`EventMapping`] first (source event → target events); unmapped events
 //! are looked up by exact name in the target's catalogue ([`ConvertOptions::catalogue`]). Provider
 //! fields only carry between endpoints of the same provider: no field of one dialect has a
-//! counterpart in another.
+//! counterpart in another (a source's scope field is reported as [`Loss::Scope`]).
 //!
 //! ```
 //! use hookbridge_adapters::{convert, ConvertOptions, EventMapping, Loss};
 //! use hookbridge_core::{EndpointSpec, EventSelection, EventType, ProviderId};
 //!
+//! const CHIP: ProviderId = ProviderId::new("chip");
+//! const MIEX: ProviderId = ProviderId::new("miex");
 //! let chip = EndpointSpec::new("https://shop.example.com/hooks".parse::<url::Url>()?)
 //!     .name("orders")
 //!     .event("purchase.paid")
@@ -32,7 +40,7 @@
 //!     .provider_field("public_key", "-----BEGIN PUBLIC KEY-----...");
 //! let options = ConvertOptions::new()
 //!     .mapping(EventMapping::new().map("purchase.paid", ["order.status_changed"]).map("purchase.cancelled", ["order.cancelled"]));
-//! let out = convert(&chip, hookbridge_chip::PROVIDER, hookbridge_miex::PROVIDER, &options)?;
+//! let out = convert(&chip, CHIP, MIEX, &options)?;
 //! assert_eq!(
 //!     out.spec.events,
 //!     EventSelection::Only(vec![EventType::new("order.status_changed"), EventType::new("order.cancelled")])
@@ -42,19 +50,17 @@
 //!     Loss::ProviderField { name: "public_key".into(), value: "-----BEGIN PUBLIC KEY-----...".into() },
 //! ]);
 //! // Strict mode refuses to drop them.
-//! assert!(convert(&chip, hookbridge_chip::PROVIDER, hookbridge_miex::PROVIDER, &options.clone().strict(true)).is_err());
+//! assert!(convert(&chip, CHIP, MIEX, &options.clone().strict(true)).is_err());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use hookbridge_core::{EndpointSpec, EventSelection, EventType, InvalidInput, ProviderId};
+use hookbridge_core::descriptor::{NameField, SpecRules};
+use hookbridge_core::{Capabilities, EndpointSpec, EventSelection, EventType, InvalidInput, ProviderId};
 use serde_json::{Map, Value};
 
 use crate::catalogue::{EventCatalogue, Membership};
-use crate::endpoint::{ProviderSpec, settable_fields, spec_from_endpoint};
+use crate::endpoint::{ProviderSpec, spec_from_endpoint};
 use crate::loss::{Loss, LossReport, TitleSource};
-
-/// CHIP's longest title, in characters.
-pub const CHIP_TITLE_MAX_CHARS: usize = hookbridge_chip::model::TITLE_MAX_LEN;
 
 /// A user-supplied event translation table: source event → target event(s).
 ///
@@ -131,13 +137,15 @@ pub struct ConvertOptions {
     pub strict: bool,
     /// Event translations applied before the catalogue lookup.
     pub mapping: EventMapping,
-    /// The title to use when the target requires one (CHIP) and the source has no name. Without
-    /// it a title is derived from the source provider and the URL's host.
+    /// The title to use when the target requires one (CHIP's [`NameField::Required`]) and the
+    /// source has no name. Without it a title is derived from the source provider and the URL's
+    /// host.
     pub default_title: Option<String>,
-    /// The catalogue events are checked against (default: [`EventCatalogue::documented`]; load
-    /// Bitnob's live list into it to check Bitnob events).
+    /// The catalogue events are checked against (default: [`EventCatalogue::documented`]; load a
+    /// provider's live list into it, as Bitnob serves one, to check its events).
     pub catalogue: EventCatalogue,
-    /// Accept `http` delivery URLs where the target only takes `https` (Bitnob), for local testing.
+    /// Accept `http` delivery URLs where the target's client only takes `https` (Bitnob's), for
+    /// local testing.
     pub allow_insecure_urls: bool,
 }
 
@@ -220,7 +228,7 @@ pub enum ConvertError {
     /// The source endpoint cannot be read as a spec (a URL that does not parse).
     #[error("the source cannot be read as a spec")]
     Source(#[source] InvalidInput),
-    /// This crate has no dialect for the provider.
+    /// The provider is not registered, or its crate has no dialect.
     #[error("no dialect for {0}")]
     UnsupportedProvider(ProviderId),
 }
@@ -238,13 +246,6 @@ impl ConvertError {
 }
 
 #[derive(Clone, Copy)]
-enum NameRule {
-    None,
-    Optional,
-    Required { max_chars: usize },
-}
-
-#[derive(Clone, Copy)]
 enum AllRule {
     Native,
     Expand,
@@ -253,44 +254,40 @@ enum AllRule {
 
 #[derive(Clone, Copy)]
 enum EventsRule {
-    /// The create request has no event field (BLAZE).
+    /// The create request has no event field.
     NoField,
     /// An event list.
     List { all: AllRule, non_empty: bool },
 }
 
+/// What a provider's create request takes, from its capabilities and its dialect's rules.
 #[derive(Clone, Copy)]
 struct Profile {
     single_url: bool,
-    name: NameRule,
     events: EventsRule,
+    rules: SpecRules,
 }
 
-fn profile(provider: ProviderId) -> Option<Profile> {
-    Some(match provider {
-        hookbridge_miex::PROVIDER => Profile {
-            single_url: true,
-            name: NameRule::None,
-            events: EventsRule::List { all: AllRule::Expand, non_empty: true },
-        },
-        hookbridge_blaze::PROVIDER => Profile { single_url: false, name: NameRule::None, events: EventsRule::NoField },
-        hookbridge_bitnob::PROVIDER => Profile {
-            single_url: true,
-            name: NameRule::Optional,
-            events: EventsRule::List { all: AllRule::Native, non_empty: true },
-        },
-        hookbridge_abbeycross::PROVIDER => Profile {
-            single_url: true,
-            name: NameRule::None,
-            events: EventsRule::List { all: AllRule::Unsupported, non_empty: false },
-        },
-        hookbridge_chip::PROVIDER => Profile {
-            single_url: true,
-            name: NameRule::Required { max_chars: CHIP_TITLE_MAX_CHARS },
-            events: EventsRule::List { all: AllRule::Native, non_empty: true },
-        },
-        _ => return None,
-    })
+impl Profile {
+    fn of(provider: ProviderId) -> Result<Self, ConvertError> {
+        let descriptor = crate::registry::get(provider).ok_or(ConvertError::UnsupportedProvider(provider))?;
+        let dialect = descriptor.dialect().ok_or(ConvertError::UnsupportedProvider(provider))?;
+        Ok(Self::new(descriptor.capabilities(), dialect.spec_rules()))
+    }
+
+    fn new(caps: Capabilities, rules: SpecRules) -> Self {
+        let events = if caps.event_selection {
+            let all = match (caps.all_events, rules.all_events_expanded) {
+                (false, _) => AllRule::Unsupported,
+                (true, true) => AllRule::Expand,
+                (true, false) => AllRule::Native,
+            };
+            EventsRule::List { all, non_empty: rules.requires_event }
+        } else {
+            EventsRule::NoField
+        };
+        Self { single_url: !caps.multiple_urls, events, rules }
+    }
 }
 
 /// Converts a spec written for `from` into one `to` accepts, reporting what could not be carried.
@@ -304,17 +301,18 @@ pub fn convert(
     to: ProviderId,
     options: &ConvertOptions,
 ) -> Result<Converted, ConvertError> {
-    profile(from).ok_or(ConvertError::UnsupportedProvider(from))?;
-    let target = profile(to).ok_or(ConvertError::UnsupportedProvider(to))?;
+    let source = Profile::of(from)?;
+    let target = Profile::of(to)?;
     let same = from == to;
     let mut report = LossReport::new(from, to);
     let mut out = EndpointSpec::default();
 
-    // The source's own encodings of its selection: CHIP's `all_events` / `events` fields.
+    // The source's own encodings of its selection in provider fields (CHIP's `all_events` /
+    // `events`): for another target, the effective selection is what matters.
     let mut fields = spec.provider_fields.clone();
     let mut selection = spec.events.clone();
-    if from == hookbridge_chip::PROVIDER && !same {
-        normalize_chip_source(&mut fields, &mut selection);
+    if !same {
+        fold_selection_fields(&source.rules, &mut fields, &mut selection);
     }
 
     // URLs.
@@ -328,14 +326,14 @@ pub fn convert(
 
     // Name / title.
     let name = spec.name.clone().filter(|n| !n.trim().is_empty());
-    match target.name {
-        NameRule::None => {
+    match target.rules.name {
+        NameField::Absent => {
             if let Some(name) = name {
                 report.push(Loss::NameDropped { name });
             }
         }
-        NameRule::Optional => out.name = name,
-        NameRule::Required { max_chars } => {
+        NameField::Optional => out.name = name,
+        NameField::Required { max_chars } => {
             let title = match name {
                 Some(name) => name,
                 None => {
@@ -358,8 +356,8 @@ pub fn convert(
     let mut require_events = false;
     match target.events {
         EventsRule::NoField => match &selection {
-            // A provider without an event field (BLAZE) has no "all events" either: its create refuses
-            // `All`, so it is dropped (and reported) like any other selection.
+            // A provider without an event field (BLAZE) has no "all events" either: its create
+            // refuses `All`, so it is dropped (and reported) like any other selection.
             EventSelection::Only(list) if list.is_empty() => {}
             other => report.push(Loss::EventSelectionDropped { selection: other.clone() }),
         },
@@ -389,16 +387,15 @@ pub fn convert(
     }
 
     // Provider fields.
-    let settable = settable_fields(to);
     for (key, value) in fields {
-        if same && settable.contains(&key.as_str()) {
+        if same && target.rules.fields.contains(&key.as_str()) {
             out.provider_fields.insert(key, value);
-        } else if from == hookbridge_blaze::PROVIDER && key == hookbridge_blaze::unified::fields::SHOP_ID {
-            let shop_id = match value {
+        } else if source.rules.scope_field == Some(key.as_str()) {
+            let value = match value {
                 Value::String(s) => s,
                 other => other.to_string(),
             };
-            report.push(Loss::ShopScope { shop_id });
+            report.push(Loss::Scope { field: key, value });
         } else {
             report.push(Loss::ProviderField { name: key, value });
         }
@@ -437,23 +434,27 @@ pub fn convert_endpoint(
     convert(&spec, endpoint.provider, to, options)
 }
 
-/// CHIP encodes "all events plus a list" in provider fields; for another target the effective
-/// selection is what matters.
-fn normalize_chip_source(fields: &mut Map<String, Value>, selection: &mut EventSelection) {
-    use hookbridge_chip::unified::{FIELD_ALL_EVENTS, FIELD_EVENTS};
-    match fields.get(FIELD_ALL_EVENTS) {
-        Some(Value::Bool(true)) => {
-            fields.remove(FIELD_ALL_EVENTS);
-            *selection = EventSelection::All;
+/// A source that encodes "all events (plus a list)" in provider fields
+/// ([`SpecRules::all_events_field`], [`SpecRules::events_field`]): the flag becomes the selection,
+/// and a list next to "all events" is covered by it.
+fn fold_selection_fields(rules: &SpecRules, fields: &mut Map<String, Value>, selection: &mut EventSelection) {
+    if let Some(flag) = rules.all_events_field {
+        match fields.get(flag) {
+            Some(Value::Bool(true)) => {
+                fields.remove(flag);
+                *selection = EventSelection::All;
+            }
+            Some(Value::Bool(false)) if *selection != EventSelection::All => {
+                fields.remove(flag);
+            }
+            _ => {}
         }
-        Some(Value::Bool(false)) if *selection != EventSelection::All => {
-            fields.remove(FIELD_ALL_EVENTS);
-        }
-        _ => {}
     }
-    if *selection == EventSelection::All && matches!(fields.get(FIELD_EVENTS), Some(Value::Array(_))) {
-        // Listed next to "all events": covered by the selection.
-        fields.remove(FIELD_EVENTS);
+    if let Some(listed) = rules.events_field
+        && *selection == EventSelection::All
+        && matches!(fields.get(listed), Some(Value::Array(_)))
+    {
+        fields.remove(listed);
     }
 }
 

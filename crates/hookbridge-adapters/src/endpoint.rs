@@ -1,159 +1,144 @@
-//! Provider ⇄ unified conversions for endpoints and endpoint specs, over all five dialects.
+//! Provider ⇄ unified conversions for endpoints and create requests, for every registered
+//! provider.
 //!
-//! These are thin dispatchers over the provider crates' own conversions (`From<&ChipWebhook> for
-//! Endpoint`, `TryFrom<&Endpoint> for MiexWebhook`, `TryFrom<&EndpointSpec> for CreateWebHook`, ...);
-//! nothing is converted twice. What the provider crates do not offer — a create request back to a
-//! unified spec, an endpoint to the spec that would recreate it — is added here.
+//! A [`ProviderEndpoint`] is a webhook object in its provider's own dialect, a [`ProviderSpec`] a
+//! create request: each is the provider's JSON (its field names) plus its [`ProviderId`], read and
+//! written through the provider's [`Dialect`] in the
+//! [registry], which uses the provider crate's own typed conversions
+//! (`From<&ChipWebhook> for Endpoint`, `TryFrom<&EndpointSpec> for CreateWebHook`, ...): nothing is
+//! converted twice, and nothing here names a provider. For the typed objects themselves, use the
+//! provider crate ([`ProviderEndpoint::typed`] and [`ProviderSpec::typed`] decode them).
 //!
 //! ```
 //! use hookbridge_adapters::ProviderEndpoint;
-//! use hookbridge_chip::ChipWebhook;
+//! use hookbridge_core::ProviderId;
 //!
-//! let webhook: ChipWebhook = serde_json::from_value(serde_json::json!({
+//! const CHIP: ProviderId = ProviderId::new("chip");
+//! let webhook = serde_json::json!({
 //!     "type": "webhook", "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a", "created_on": 1619740800,
 //!     "title": "orders", "all_events": false, "events": ["purchase.paid"],
 //!     "callback": "https://shop.example.com/chip"
-//! }))?;
-//! let provider = ProviderEndpoint::from(webhook.clone());
+//! });
+//! let provider = ProviderEndpoint::new(CHIP, webhook.clone())?;
 //! let unified = provider.to_unified()?;
 //! assert_eq!(unified.name.as_deref(), Some("orders"));
 //! let back = ProviderEndpoint::from_unified(&unified)?;
-//! assert_eq!(back.to_json(), provider.to_json()); // lossless
+//! assert_eq!(back.json(), &webhook); // lossless
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use hookbridge_abbeycross::RegisteredWebhook;
-use hookbridge_bitnob::{CreatedWebhook, WebhookEndpoint};
-use hookbridge_blaze::{CreateWebHook, PartnerWebHook};
-use hookbridge_chip::{ChipWebhook, WebhookRequest};
-use hookbridge_core::DeliveryUrl;
-use hookbridge_core::{Endpoint, EndpointSpec, EventSelection, EventType, InvalidInput, ProviderId};
-use hookbridge_miex::MiexWebhook;
+use hookbridge_core::descriptor::Dialect;
+use hookbridge_core::{DeliveryUrl, Endpoint, EndpointSpec, InvalidInput, ProviderId, Secret};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-/// A webhook endpoint in one provider's own dialect.
-///
-/// [`ProviderEndpoint::to_unified`] and [`ProviderEndpoint::from_unified`] use the provider crates'
-/// conversions; provider → unified → provider gives back the same object (compare with
-/// [`ProviderEndpoint::to_json`] and [`ProviderEndpoint::secret`]).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum ProviderEndpoint {
-    /// A MIEX webhook (`POST /partner/webhooks` response).
-    Miex(MiexWebhook),
-    /// A BLAZE `PartnerWebHook`.
-    Blaze(PartnerWebHook),
-    /// A Bitnob webhook endpoint (`object: "webhook"`).
-    Bitnob(WebhookEndpoint),
-    /// An AbbeyCross registration (request + `{message, apiSecretKey}` response).
-    AbbeyCross(RegisteredWebhook),
-    /// A CHIP Collect webhook.
-    Chip(ChipWebhook),
-}
+use crate::registry;
 
-/// A provider this crate has no dialect for (the core's [`ProviderId`] may grow).
+/// A provider this build has no dialect for (not registered, or its crate has no conversions).
 pub(crate) fn unsupported_provider(provider: ProviderId) -> InvalidInput {
     InvalidInput::new("provider", format!("hookbridge-adapters has no dialect for {provider}"))
 }
 
+/// The dialect of a registered provider.
+pub(crate) fn dialect(provider: ProviderId) -> Result<&'static dyn Dialect, InvalidInput> {
+    registry::get(provider).and_then(|d| d.dialect()).ok_or_else(|| unsupported_provider(provider))
+}
+
+fn typed_json<T: Serialize>(value: &T) -> Result<Value, InvalidInput> {
+    serde_json::to_value(value).map_err(|e| InvalidInput::new("wire", format!("cannot be written as JSON: {e}")))
+}
+
+/// A webhook endpoint in one provider's own dialect: its JSON object (the provider's field names,
+/// never a secret) and the secret the provider revealed with it, if any.
+///
+/// Built from the provider's JSON ([`ProviderEndpoint::new`]), from a typed object of its crate
+/// ([`ProviderEndpoint::from_typed`]) or from a unified endpoint
+/// ([`ProviderEndpoint::from_unified`]); always held in the form the provider's dialect writes,
+/// so equal objects have equal JSON. Provider → unified → provider gives back the same object
+/// (compare [`ProviderEndpoint::json`] and [`ProviderEndpoint::secret`]). `Debug` never shows
+/// the secret.
+#[derive(Clone, Debug)]
+pub struct ProviderEndpoint {
+    provider: ProviderId,
+    wire: Value,
+    secret: Option<Secret>,
+}
+
 impl ProviderEndpoint {
-    /// The provider.
-    pub fn provider(&self) -> ProviderId {
-        match self {
-            ProviderEndpoint::Miex(_) => hookbridge_miex::PROVIDER,
-            ProviderEndpoint::Blaze(_) => hookbridge_blaze::PROVIDER,
-            ProviderEndpoint::Bitnob(_) => hookbridge_bitnob::PROVIDER,
-            ProviderEndpoint::AbbeyCross(_) => hookbridge_abbeycross::PROVIDER,
-            ProviderEndpoint::Chip(_) => hookbridge_chip::PROVIDER,
-        }
+    /// `provider`'s webhook object, as its JSON. A secret the JSON carries (a create response's)
+    /// is taken out of it into [`ProviderEndpoint::secret`].
+    ///
+    /// # Errors
+    /// A provider without a dialect, JSON that is not its webhook object, or an object the
+    /// unified model cannot hold (a BLAZE webhook without an id, for example).
+    pub fn new(provider: ProviderId, wire: Value) -> Result<Self, InvalidInput> {
+        Self::from_unified(&dialect(provider)?.endpoint_to_unified(&wire, None)?)
     }
 
-    /// The unified endpoint. Fails only for a BLAZE webhook without an `id`.
-    pub fn to_unified(&self) -> Result<Endpoint, InvalidInput> {
-        Ok(match self {
-            ProviderEndpoint::Miex(w) => Endpoint::from(w.clone()),
-            ProviderEndpoint::Blaze(w) => hookbridge_blaze::to_endpoint(w)?,
-            ProviderEndpoint::Bitnob(w) => Endpoint::from(w),
-            ProviderEndpoint::AbbeyCross(w) => Endpoint::from(w.clone()),
-            ProviderEndpoint::Chip(w) => Endpoint::from(w),
-        })
+    /// `provider`'s webhook object, as a typed object of its crate (`MiexWebhook`, `ChipWebhook`,
+    /// ...). Secrets are not serialized: add one with [`ProviderEndpoint::with_secret`].
+    ///
+    /// # Errors
+    /// As [`ProviderEndpoint::new`].
+    pub fn from_typed<T: Serialize>(provider: ProviderId, object: &T) -> Result<Self, InvalidInput> {
+        Self::new(provider, typed_json(object)?)
+    }
+
+    /// The same object with `secret`, the secret the provider revealed with it (a MIEX
+    /// `secretKey`, an AbbeyCross `apiSecretKey`, a Bitnob create response's `signing_secret`).
+    ///
+    /// # Errors
+    /// A provider whose objects carry no secret.
+    pub fn with_secret(self, secret: Secret) -> Result<Self, InvalidInput> {
+        Self::from_unified(&dialect(self.provider)?.endpoint_to_unified(&self.wire, Some(&secret))?)
     }
 
     /// The provider object a unified endpoint stands for, chosen by [`Endpoint::provider`].
     ///
-    /// Refuses what the provider's object cannot hold (see each provider crate's `TryFrom<&Endpoint>`).
-    /// A Bitnob endpoint's [`Endpoint::secret`] is not kept: Bitnob's webhook object never carries
-    /// the secret (only its create response does).
+    /// # Errors
+    /// A provider without a dialect, or what the provider's object cannot hold (see each provider
+    /// crate's `TryFrom<&Endpoint>`).
     pub fn from_unified(endpoint: &Endpoint) -> Result<Self, InvalidInput> {
-        Ok(match endpoint.provider {
-            hookbridge_miex::PROVIDER => ProviderEndpoint::Miex(MiexWebhook::try_from(endpoint)?),
-            hookbridge_blaze::PROVIDER => ProviderEndpoint::Blaze(PartnerWebHook::try_from(endpoint)?),
-            hookbridge_bitnob::PROVIDER => ProviderEndpoint::Bitnob(WebhookEndpoint::try_from(endpoint)?),
-            hookbridge_abbeycross::PROVIDER => ProviderEndpoint::AbbeyCross(RegisteredWebhook::try_from(endpoint)?),
-            hookbridge_chip::PROVIDER => ProviderEndpoint::Chip(ChipWebhook::try_from(endpoint)?),
-            other => return Err(unsupported_provider(other)),
-        })
+        let wire = dialect(endpoint.provider)?.endpoint_from_unified(endpoint)?;
+        Ok(Self { provider: endpoint.provider, wire: wire.json, secret: wire.secret })
     }
 
-    /// The object as the provider's JSON (wire names). Secrets are never serialized: compare them
-    /// with [`ProviderEndpoint::secret`].
+    /// The unified endpoint.
+    ///
+    /// # Errors
+    /// A provider without a dialect (only if the registry changed since this was built).
+    pub fn to_unified(&self) -> Result<Endpoint, InvalidInput> {
+        dialect(self.provider)?.endpoint_to_unified(&self.wire, self.secret.as_ref())
+    }
+
+    /// The provider.
+    pub fn provider(&self) -> ProviderId {
+        self.provider
+    }
+
+    /// The object as the provider's JSON (wire names, without the secret).
+    pub fn json(&self) -> &Value {
+        &self.wire
+    }
+
+    /// The object as the provider's JSON, owned.
     pub fn to_json(&self) -> Value {
-        let value = match self {
-            ProviderEndpoint::Miex(w) => serde_json::to_value(w),
-            ProviderEndpoint::Blaze(w) => serde_json::to_value(w),
-            ProviderEndpoint::Bitnob(w) => serde_json::to_value(w),
-            ProviderEndpoint::AbbeyCross(w) => serde_json::to_value(w),
-            ProviderEndpoint::Chip(w) => serde_json::to_value(w),
-        };
-        // These types serialize plain data (strings, numbers, maps with string keys): infallible.
-        value.unwrap_or(Value::Null)
+        self.wire.clone()
     }
 
-    /// The secret the object carries, if any (MIEX `secretKey`, AbbeyCross `apiSecretKey`).
-    pub fn secret(&self) -> Option<&hookbridge_core::Secret> {
-        match self {
-            ProviderEndpoint::Miex(w) => w.secret_key.as_ref(),
-            ProviderEndpoint::AbbeyCross(w) => w.api_secret_key.as_ref(),
-            _ => None,
-        }
+    /// The secret the object came with, if any.
+    pub fn secret(&self) -> Option<&Secret> {
+        self.secret.as_ref()
     }
-}
 
-impl From<MiexWebhook> for ProviderEndpoint {
-    fn from(w: MiexWebhook) -> Self {
-        ProviderEndpoint::Miex(w)
-    }
-}
-
-impl From<PartnerWebHook> for ProviderEndpoint {
-    fn from(w: PartnerWebHook) -> Self {
-        ProviderEndpoint::Blaze(w)
-    }
-}
-
-impl From<WebhookEndpoint> for ProviderEndpoint {
-    fn from(w: WebhookEndpoint) -> Self {
-        ProviderEndpoint::Bitnob(w)
-    }
-}
-
-impl From<CreatedWebhook> for ProviderEndpoint {
-    /// The webhook part; the one-time `signing_secret` is not part of Bitnob's webhook object
-    /// (take it from the [`CreatedWebhook`] or from `Endpoint::from(created)` first).
-    fn from(w: CreatedWebhook) -> Self {
-        ProviderEndpoint::Bitnob(w.webhook)
-    }
-}
-
-impl From<RegisteredWebhook> for ProviderEndpoint {
-    fn from(w: RegisteredWebhook) -> Self {
-        ProviderEndpoint::AbbeyCross(w)
-    }
-}
-
-impl From<ChipWebhook> for ProviderEndpoint {
-    fn from(w: ChipWebhook) -> Self {
-        ProviderEndpoint::Chip(w)
+    /// The object as a typed object of the provider's crate (`ChipWebhook`, ...). The secret is
+    /// not part of the JSON: set it from [`ProviderEndpoint::secret`] where the type holds one.
+    ///
+    /// # Errors
+    /// A type that is not the provider's webhook object.
+    pub fn typed<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        T::deserialize(&self.wire)
     }
 }
 
@@ -165,165 +150,100 @@ impl TryFrom<&ProviderEndpoint> for Endpoint {
     }
 }
 
-/// A create request in one provider's own dialect.
+/// A create request in one provider's own dialect: the JSON body its client sends (the
+/// provider's field names; AbbeyCross with its inferred names).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ProviderSpec {
-    /// MIEX `POST /partner/webhooks` body.
-    Miex(hookbridge_miex::RegisterWebhook),
-    /// BLAZE `POST webHooks` body.
-    Blaze(CreateWebHook),
-    /// Bitnob `POST /webhooks` body.
-    Bitnob(hookbridge_bitnob::CreateWebhook),
-    /// AbbeyCross `POST /v1/webhooks/register` body.
-    AbbeyCross(hookbridge_abbeycross::RegisterWebhook),
-    /// CHIP `POST webhooks/` body.
-    Chip(WebhookRequest),
+pub struct ProviderSpec {
+    provider: ProviderId,
+    wire: Value,
 }
 
 impl ProviderSpec {
+    /// `provider`'s create request, as its JSON body (read when converted or validated).
+    ///
+    /// # Errors
+    /// A provider without a dialect.
+    pub fn new(provider: ProviderId, wire: Value) -> Result<Self, InvalidInput> {
+        dialect(provider)?;
+        Ok(Self { provider, wire })
+    }
+
+    /// `provider`'s create request, as a typed request of its crate (`CreateWebHook`, ...).
+    ///
+    /// # Errors
+    /// As [`ProviderSpec::new`].
+    pub fn from_typed<T: Serialize>(provider: ProviderId, request: &T) -> Result<Self, InvalidInput> {
+        Self::new(provider, typed_json(request)?)
+    }
+
     /// The provider's create request for a unified spec — exactly the provider crate's
     /// `TryFrom<&EndpointSpec>`, which refuses (never drops) what the provider cannot take.
+    ///
+    /// # Errors
+    /// A provider without a dialect, or what its request cannot take.
     pub fn from_unified(provider: ProviderId, spec: &EndpointSpec) -> Result<Self, InvalidInput> {
-        Ok(match provider {
-            hookbridge_miex::PROVIDER => ProviderSpec::Miex(hookbridge_miex::RegisterWebhook::try_from(spec)?),
-            hookbridge_blaze::PROVIDER => ProviderSpec::Blaze(CreateWebHook::try_from(spec)?),
-            hookbridge_bitnob::PROVIDER => ProviderSpec::Bitnob(hookbridge_bitnob::CreateWebhook::try_from(spec)?),
-            hookbridge_abbeycross::PROVIDER => {
-                ProviderSpec::AbbeyCross(hookbridge_abbeycross::RegisterWebhook::try_from(spec)?)
-            }
-            hookbridge_chip::PROVIDER => ProviderSpec::Chip(WebhookRequest::try_from(spec)?),
-            other => return Err(unsupported_provider(other)),
-        })
+        Ok(Self { provider, wire: dialect(provider)?.request_from_spec(spec)? })
     }
 
     /// The provider.
     pub fn provider(&self) -> ProviderId {
-        match self {
-            ProviderSpec::Miex(_) => hookbridge_miex::PROVIDER,
-            ProviderSpec::Blaze(_) => hookbridge_blaze::PROVIDER,
-            ProviderSpec::Bitnob(_) => hookbridge_bitnob::PROVIDER,
-            ProviderSpec::AbbeyCross(_) => hookbridge_abbeycross::PROVIDER,
-            ProviderSpec::Chip(_) => hookbridge_chip::PROVIDER,
-        }
+        self.provider
     }
 
-    /// Runs the checks the provider's client runs before sending (Bitnob's also refuses `http`
-    /// URLs unless `allow_insecure_urls`, and an empty event list). BLAZE's checks already ran in
-    /// [`ProviderSpec::from_unified`].
+    /// Runs the checks the provider's client runs before sending (Bitnob's refuses `http` URLs
+    /// unless `allow_insecure_urls`, and an empty event list).
+    ///
+    /// # Errors
+    /// What the client would refuse, or JSON that is not the provider's create request.
     pub fn validate(&self, allow_insecure_urls: bool) -> Result<(), InvalidInput> {
-        match self {
-            ProviderSpec::Miex(r) => r.validate(),
-            ProviderSpec::Blaze(_) => Ok(()),
-            ProviderSpec::Bitnob(r) => r.validate(allow_insecure_urls),
-            ProviderSpec::AbbeyCross(r) => r.validate(),
-            ProviderSpec::Chip(r) => r.validate(),
-        }
+        dialect(self.provider)?.validate_request(&self.wire, allow_insecure_urls)
     }
 
     /// The unified spec this request stands for (the inverse of [`ProviderSpec::from_unified`] for
-    /// valid requests: request → spec → request gives the same request).
+    /// valid requests: request → spec → request gives the same request). Each provider crate's
+    /// `EndpointSpec` conversion says how (for example, CHIP's `all_events` is
+    /// [`EventSelection::All`](hookbridge_core::EventSelection::All)).
     ///
-    /// MIEX, AbbeyCross: `Only(events)`. BLAZE: no events, `shopId` / `url` in `provider_fields`.
-    /// Bitnob: an absent `event_types` is `All`. CHIP: `all_events` is `All` (a list sent with it is
-    /// kept in `provider_fields.events`), `title` is the name, `public_key` a provider field; fails
-    /// when `callback` is not a URL.
+    /// # Errors
+    /// JSON that is not the provider's create request, or one the unified model cannot hold (a
+    /// CHIP `callback` that is not a URL).
     pub fn to_unified(&self) -> Result<EndpointSpec, InvalidInput> {
-        Ok(match self {
-            ProviderSpec::Miex(r) => {
-                let mut spec = EndpointSpec::new(r.url.clone());
-                spec.events = EventSelection::Only(r.events.iter().map(|e| EventType::new(e.as_str())).collect());
-                spec
-            }
-            ProviderSpec::Blaze(r) => {
-                let mut spec = EndpointSpec::default();
-                spec.urls = r.web_hook_urls.clone();
-                if let Some(shop) = &r.shop_id {
-                    spec.provider_fields.insert(hookbridge_blaze::unified::fields::SHOP_ID.into(), shop.clone().into());
-                }
-                if let Some(url) = &r.url {
-                    spec.provider_fields.insert(hookbridge_blaze::unified::fields::URL.into(), url.as_str().into());
-                }
-                spec
-            }
-            ProviderSpec::Bitnob(r) => {
-                let mut spec = EndpointSpec::new(r.url.clone());
-                spec.name = r.name.clone();
-                spec.events = match &r.event_types {
-                    None => EventSelection::All,
-                    Some(list) => EventSelection::Only(list.clone()),
-                };
-                spec
-            }
-            ProviderSpec::AbbeyCross(r) => {
-                let mut spec = EndpointSpec::new(r.url.clone());
-                spec.events = EventSelection::Only(r.events.clone());
-                spec
-            }
-            ProviderSpec::Chip(r) => {
-                let url = DeliveryUrl::new(r.callback.as_str()).map_err(|e| {
-                    InvalidInput::new("callback", format!("{:?} is not a URL: {}", r.callback, e.reason))
-                })?;
-                let mut spec = EndpointSpec::new(url).name(r.title.clone());
-                let names = || Value::Array(r.events.iter().map(|e| Value::String(e.as_str().to_owned())).collect());
-                if r.all_events {
-                    spec.events = EventSelection::All;
-                    if !r.events.is_empty() {
-                        spec.provider_fields.insert(hookbridge_chip::unified::FIELD_EVENTS.into(), names());
-                    }
-                } else {
-                    spec.events = EventSelection::Only(r.events.iter().map(|e| EventType::new(e.as_str())).collect());
-                }
-                if let Some(key) = &r.public_key {
-                    spec.provider_fields
-                        .insert(hookbridge_chip::unified::FIELD_PUBLIC_KEY.into(), Value::String(key.clone()));
-                }
-                spec
-            }
-        })
+        dialect(self.provider)?.request_to_spec(&self.wire)
     }
 
-    /// The JSON body the provider's client sends (AbbeyCross with its inferred field names).
+    /// The JSON body.
+    pub fn json(&self) -> &Value {
+        &self.wire
+    }
+
+    /// The JSON body, owned.
     pub fn to_json(&self) -> Value {
-        let value = match self {
-            ProviderSpec::Miex(r) => serde_json::to_value(r),
-            ProviderSpec::Blaze(r) => serde_json::to_value(r),
-            ProviderSpec::Bitnob(r) => serde_json::to_value(r),
-            ProviderSpec::AbbeyCross(r) => Ok(r.to_body(&hookbridge_abbeycross::BodyFieldNames::default())),
-            ProviderSpec::Chip(r) => serde_json::to_value(r),
-        };
-        value.unwrap_or(Value::Null)
+        self.wire.clone()
     }
-}
 
-/// Provider-field keys a spec may set, per provider (what its create / update request takes).
-pub(crate) fn settable_fields(provider: ProviderId) -> &'static [&'static str] {
-    match provider {
-        hookbridge_blaze::PROVIDER => {
-            &[hookbridge_blaze::unified::fields::SHOP_ID, hookbridge_blaze::unified::fields::URL]
-        }
-        hookbridge_chip::PROVIDER => &[
-            hookbridge_chip::unified::FIELD_PUBLIC_KEY,
-            hookbridge_chip::unified::FIELD_ALL_EVENTS,
-            hookbridge_chip::unified::FIELD_EVENTS,
-        ],
-        _ => &[],
+    /// The request as a typed request of the provider's crate.
+    ///
+    /// # Errors
+    /// A type that is not the provider's create request.
+    pub fn typed<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        T::deserialize(&self.wire)
     }
 }
 
 /// The spec that would recreate `endpoint` at its own provider: its URLs, event selection, name and
-/// the provider fields a create/update request can set (BLAZE `shopId` / `url`; CHIP `public_key`,
-/// and `events` when it is listed next to "all events"). Server-assigned state (ids, timestamps,
-/// status, counters, `companyId`, ...) is not part of a spec.
+/// the provider fields a create request can set (the provider's
+/// [`SpecRules::fields`](hookbridge_core::descriptor::SpecRules::fields), except a field that only
+/// restates the selection, such as CHIP's `all_events`). Server-assigned state (ids, timestamps,
+/// status, counters, ...) is not part of a spec.
 ///
-/// A BLAZE endpoint's `webHookType` becomes a one-event selection (BLAZE sets it by update); a CHIP
-/// endpoint's `all_events` flag is its selection. Fails when a URL does not parse.
+/// # Errors
+/// A URL that does not parse.
 ///
 /// ```
 /// use hookbridge_adapters::spec_from_endpoint;
 /// use hookbridge_core::{Endpoint, EndpointId, EventSelection, ProviderId};
 ///
-/// let mut endpoint = Endpoint::new(hookbridge_bitnob::PROVIDER, EndpointId::from_provider("wh_1"));
+/// let mut endpoint = Endpoint::new(ProviderId::new("bitnob"), EndpointId::from_provider("wh_1"));
 /// endpoint.urls = vec!["https://example.com/hooks".into()];
 /// endpoint.events = EventSelection::All;
 /// endpoint.name = Some("ledger".into());
@@ -341,9 +261,10 @@ pub fn spec_from_endpoint(endpoint: &Endpoint) -> Result<EndpointSpec, InvalidIn
     }
     spec.events = endpoint.events.clone();
     spec.name = endpoint.name.clone();
+    let rules = dialect(endpoint.provider).map(|d| d.spec_rules()).unwrap_or_default();
     let mut fields = Map::new();
-    for key in settable_fields(endpoint.provider) {
-        if endpoint.provider == hookbridge_chip::PROVIDER && *key == hookbridge_chip::unified::FIELD_ALL_EVENTS {
+    for key in rules.fields {
+        if rules.all_events_field == Some(*key) {
             continue; // carried by the selection itself
         }
         if let Some(v) = endpoint.provider_fields.get(*key).filter(|v| !v.is_null()) {

@@ -21,7 +21,7 @@ pub enum Severity {
     Dropped,
 }
 
-/// Where a synthesised CHIP title came from.
+/// Where a synthesised title came from (for a target that requires one, such as CHIP).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TitleSource {
@@ -59,7 +59,7 @@ pub enum Loss {
         /// The name sent.
         truncated: String,
     },
-    /// The target requires a title (CHIP) and the source had none: one was filled in.
+    /// The target requires a title (CHIP does) and the source had none: one was filled in.
     TitleSynthesized {
         /// The title sent.
         title: String,
@@ -99,10 +99,13 @@ pub enum Loss {
         /// The source's selection.
         selection: EventSelection,
     },
-    /// BLAZE's shop scope (`shopId`) has no counterpart at the target.
-    ShopScope {
-        /// The shop id dropped.
-        shop_id: String,
+    /// The source's scope field — the part of the account the endpoint belongs to, such as
+    /// BLAZE's shop (`shopId`) — has no counterpart at the target.
+    Scope {
+        /// The field's wire name at the source.
+        field: String,
+        /// Its value (a string as it is, anything else as JSON text).
+        value: String,
     },
     /// A provider-specific field with no meaning at the target.
     ProviderField {
@@ -128,7 +131,7 @@ impl Loss {
             | Loss::EventNotInCatalogue { .. }
             | Loss::AllEventsUnsupported
             | Loss::EventSelectionDropped { .. }
-            | Loss::ShopScope { .. }
+            | Loss::Scope { .. }
             | Loss::ProviderField { .. } => Severity::Dropped,
         }
     }
@@ -176,7 +179,7 @@ impl fmt::Display for Loss {
                     write!(f, "no event field on create: events {} not carried", list.join(", "))
                 }
             },
-            Loss::ShopScope { shop_id } => write!(f, "shop scope `shopId` = {shop_id:?} has no counterpart: dropped"),
+            Loss::Scope { field, value } => write!(f, "scope `{field}` = {value:?} has no counterpart: dropped"),
             Loss::ProviderField { name, value } => {
                 write!(f, "provider field `{name}` = {value} has no meaning: dropped")
             }

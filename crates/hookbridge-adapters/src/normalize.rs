@@ -1,9 +1,11 @@
-//! Unified deliveries: any provider's verified typed delivery → [`hookbridge_core::Delivery`], and a
-//! [`Normalizer`] holding one receiver pipeline per provider, so any incoming request becomes a
-//! verified, deduplicated unified [`Delivery`].
+//! Unified deliveries: a [`Normalizer`] holds one receiver pipeline per provider, so any incoming
+//! request becomes a verified, deduplicated unified [`Delivery`].
 //!
 //! The provider crates contribute their part of the pipeline (`MiexSpec`, `BitnobSpec`, ...), and
-//! each typed delivery knows its unified form (`From`); this module only puts them behind one door.
+//! each typed delivery knows its unified form (`From<MiexDelivery> for Delivery`, ...); this module
+//! only puts them behind one door, keyed by the name each receiver gives
+//! ([`Receive::provider`]: the provider's id for the provider crates' receivers). Nothing here
+//! names a provider.
 //!
 //! ```
 //! use hookbridge_adapters::normalize::Normalizer;
@@ -25,7 +27,7 @@
 //! headers.insert("x-webhook-delivery", "job-1".parse()?);
 //! let request = Incoming::post("/hooks/miex".parse()?, headers, &body[..]);
 //!
-//! let (delivery, ticket) = normalizer.accept(hookbridge_miex::PROVIDER.as_str(), request.clone()).await?.into_parts();
+//! let (delivery, ticket) = normalizer.accept("miex", request.clone()).await?.into_parts();
 //! assert_eq!(delivery.event_type.as_ref().map(|e| e.as_str()), Some("order.created"));
 //! assert_eq!(delivery.delivery_id.as_deref(), Some("job-1"));
 //! ticket.complete().await?;
@@ -38,99 +40,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use hookbridge_abbeycross::AbbeyCrossDelivery;
-use hookbridge_bitnob::BitnobDelivery;
-use hookbridge_blaze::BlazeDelivery;
-use hookbridge_chip::VerifiedChipDelivery;
-use hookbridge_core::{Delivery, ProviderId};
-use hookbridge_miex::MiexDelivery;
+use hookbridge_core::Delivery;
 use hookbridge_verify::receive::{Accepted, Application, Incoming, Receive, ReceiveError, ReceiveExt as _, ReplayKey};
 use hookbridge_verify::unix_now;
 use http::StatusCode;
-
-/// A verified delivery in one provider's own typed form.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum ProviderDelivery {
-    /// MIEX (`X-Webhook-Signature`, HMAC-SHA256).
-    Miex(MiexDelivery),
-    /// BLAZE (unsigned by BLAZE; authenticated by a URL token).
-    Blaze(BlazeDelivery),
-    /// Bitnob (`X-Bitnob-Signature`, HMAC over `timestamp.body`, or the legacy SHA-512 scheme).
-    Bitnob(BitnobDelivery),
-    /// AbbeyCross (a scheme you configure: AbbeyCross documents none).
-    AbbeyCross(AbbeyCrossDelivery),
-    /// CHIP Collect (`X-Signature`, RSA PKCS#1 v1.5).
-    Chip(VerifiedChipDelivery),
-}
-
-impl ProviderDelivery {
-    /// The provider.
-    pub fn provider(&self) -> ProviderId {
-        match self {
-            ProviderDelivery::Miex(_) => hookbridge_miex::PROVIDER,
-            ProviderDelivery::Blaze(_) => hookbridge_blaze::PROVIDER,
-            ProviderDelivery::Bitnob(_) => hookbridge_bitnob::PROVIDER,
-            ProviderDelivery::AbbeyCross(_) => hookbridge_abbeycross::PROVIDER,
-            ProviderDelivery::Chip(_) => hookbridge_chip::PROVIDER,
-        }
-    }
-
-    /// The unified delivery (each provider crate's `into_delivery`).
-    pub fn into_delivery(self) -> Delivery {
-        match self {
-            ProviderDelivery::Miex(d) => d.into_delivery(),
-            ProviderDelivery::Blaze(d) => d.into_delivery(),
-            ProviderDelivery::Bitnob(d) => d.into_delivery(),
-            ProviderDelivery::AbbeyCross(d) => d.into_delivery(),
-            ProviderDelivery::Chip(d) => d.into_delivery(),
-        }
-    }
-}
-
-impl From<MiexDelivery> for ProviderDelivery {
-    fn from(d: MiexDelivery) -> Self {
-        ProviderDelivery::Miex(d)
-    }
-}
-
-impl From<BlazeDelivery> for ProviderDelivery {
-    fn from(d: BlazeDelivery) -> Self {
-        ProviderDelivery::Blaze(d)
-    }
-}
-
-impl From<BitnobDelivery> for ProviderDelivery {
-    fn from(d: BitnobDelivery) -> Self {
-        ProviderDelivery::Bitnob(d)
-    }
-}
-
-impl From<AbbeyCrossDelivery> for ProviderDelivery {
-    fn from(d: AbbeyCrossDelivery) -> Self {
-        ProviderDelivery::AbbeyCross(d)
-    }
-}
-
-impl From<VerifiedChipDelivery> for ProviderDelivery {
-    fn from(d: VerifiedChipDelivery) -> Self {
-        ProviderDelivery::Chip(d)
-    }
-}
-
-impl From<ProviderDelivery> for Delivery {
-    fn from(d: ProviderDelivery) -> Self {
-        d.into_delivery()
-    }
-}
-
-/// Any provider's verified typed delivery → the unified [`Delivery`].
-///
-/// Only verified deliveries exist as these types (the receivers build them after verification),
-/// so the result is verified too.
-pub fn normalize(delivery: impl Into<ProviderDelivery>) -> Delivery {
-    delivery.into().into_delivery()
-}
 
 /// Why [`Normalizer`] refused a delivery.
 #[derive(Debug, thiserror::Error)]
@@ -192,7 +105,8 @@ impl Normalizer {
     }
 
     /// Receives `receiver.provider()`'s deliveries with `receiver` (replacing an earlier one for
-    /// the same provider).
+    /// the same provider). Any receiver whose typed delivery converts into [`Delivery`]: every
+    /// provider crate's (`MiexReceiver`, `ChipReceiver`, ...) or your own.
     pub fn receiver<D, R>(mut self, receiver: R) -> Self
     where
         D: Into<Delivery> + Send + 'static,

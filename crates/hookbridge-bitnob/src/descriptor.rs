@@ -1,14 +1,27 @@
-//! Bitnob's [`Descriptor`]: what the registry and the CLI know about this provider.
+//! Bitnob's [`Descriptor`] and [`Dialect`]: what the registry, the CLI and the adapters know about
+//! this provider.
 //!
 //! Credentials: `BITNOB_CLIENT_ID` + `BITNOB_SECRET_KEY` select the documented HMAC request
 //! signing (option `signing-scheme`: `colon-separated-hex`, the default, or
 //! `concatenated-base64`); `BITNOB_API_KEY` alone selects the older bearer scheme, with a note
 //! in the [`ClientSetup`].
+//!
+//! Its dialect: the webhook object is [`WebhookEndpoint`] (RFC 3339 timestamps; a create
+//! response's one-time `signing_secret` is kept apart as the secret), the create request is
+//! [`CreateWebhook`] (one `https` URL, an optional name, `event_types` omitted for every event).
 
-use hookbridge_core::descriptor::{ClientSettings, ClientSetup, Credential, Descriptor, EventNames, SetupError};
-use hookbridge_core::{Capabilities, ClientConfig, InvalidInput, ProviderId};
+use hookbridge_core::descriptor::{
+    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, SetupError, SpecRules,
+    TimestampFormat, WireEndpoint, from_wire, to_wire,
+};
+use hookbridge_core::{Capabilities, ClientConfig, Endpoint, EndpointSpec, InvalidInput, ProviderId, Secret};
+use serde_json::Value;
 
-use crate::{BitnobAuth, BitnobClient, BitnobSigner, SigningScheme};
+use crate::{BitnobAuth, BitnobClient, BitnobSigner, CreateWebhook, CreatedWebhook, SigningScheme, WebhookEndpoint};
+
+/// The one event-type identifier Bitnob's reference shows (as the example of an event-type
+/// object); the full list is served at run time by `GET /webhooks/event-types`.
+pub const DOCUMENTED_EVENT_EXAMPLE: &str = "transaction.confirmed";
 
 /// Bitnob's descriptor (register it in the provider registry).
 pub static DESCRIPTOR: Bitnob = Bitnob;
@@ -71,10 +84,16 @@ impl Descriptor for Bitnob {
         CREDENTIALS
     }
 
-    /// Bitnob serves its catalogue at run time (`GET /webhooks/event-types`); the reference
-    /// documents one example.
+    /// Bitnob serves its catalogue at run time (`GET /webhooks/event-types`, see
+    /// [`crate::Webhooks::event_types`]); the reference documents one example. Its groups are the
+    /// categories that list states (`wallet`, `security`, `compliance`), not name prefixes.
     fn events(&self) -> EventNames {
-        EventNames::open(["transaction.confirmed"])
+        EventNames::open([DOCUMENTED_EVENT_EXAMPLE])
+            .describe([(
+                DOCUMENTED_EVENT_EXAMPLE,
+                "The reference's example of an event-type identifier; the full list is served by GET /webhooks/event-types.",
+            )])
+            .grouped_by_prefix(false)
     }
 
     fn client(&self, settings: &ClientSettings) -> Result<ClientSetup, SetupError> {
@@ -82,6 +101,52 @@ impl Descriptor for Bitnob {
         let mut setup = ClientSetup::new(Box::new(client));
         setup.notes = notes;
         Ok(setup)
+    }
+
+    fn dialect(&self) -> Option<&dyn Dialect> {
+        Some(self)
+    }
+}
+
+impl Dialect for Bitnob {
+    /// An optional name; "all events" is native (`event_types` omitted); at least one event in a list.
+    fn spec_rules(&self) -> SpecRules {
+        SpecRules::new().name(NameField::Optional).requires_event()
+    }
+
+    fn timestamp_format(&self) -> Option<TimestampFormat> {
+        Some(TimestampFormat::Rfc3339)
+    }
+
+    /// A [`WebhookEndpoint`], or a create response (a [`CreatedWebhook`]: the webhook plus its
+    /// `signing_secret`); `secret` is that signing secret.
+    fn endpoint_to_unified(&self, wire: &Value, secret: Option<&Secret>) -> Result<Endpoint, InvalidInput> {
+        let mut created: CreatedWebhook = from_wire("webhook", wire)?;
+        if let Some(secret) = secret {
+            created.signing_secret = Some(secret.clone());
+        }
+        Ok(Endpoint::from(created))
+    }
+
+    /// The webhook object; the endpoint's [`Endpoint::secret`] (the create response's signing
+    /// secret) is kept apart.
+    fn endpoint_from_unified(&self, endpoint: &Endpoint) -> Result<WireEndpoint, InvalidInput> {
+        let webhook = WebhookEndpoint::try_from(endpoint)?;
+        Ok(WireEndpoint::new(to_wire("webhook", &webhook)?).secret(endpoint.secret.clone()))
+    }
+
+    fn request_from_spec(&self, spec: &EndpointSpec) -> Result<Value, InvalidInput> {
+        to_wire("request", &CreateWebhook::try_from(spec)?)
+    }
+
+    fn request_to_spec(&self, wire: &Value) -> Result<EndpointSpec, InvalidInput> {
+        Ok(EndpointSpec::from(&from_wire::<CreateWebhook>("request", wire)?))
+    }
+
+    /// The client's checks: an `https` URL (unless `allow_insecure_urls`), a non-empty event list
+    /// when one is given, well-formed event names.
+    fn validate_request(&self, wire: &Value, allow_insecure_urls: bool) -> Result<(), InvalidInput> {
+        from_wire::<CreateWebhook>("request", wire)?.validate(allow_insecure_urls)
     }
 }
 

@@ -20,7 +20,8 @@
 //! | `POST /webhooks/events/:id/retry` | [`DeliveryEvents::retry`] |
 //!
 //! The client also implements the unified [`hookbridge_core::Webhook`] trait (all six operations;
-//! see [`unified`]).
+//! see [`unified`]). Delivery events become plain records, with the status unified across its
+//! spellings, in [`delivery_log`].
 //!
 //! **Authentication** is chosen per client ([`BitnobAuth`]). What Bitnob documents for the current
 //! API is **HMAC request signing** (`X-Auth-Client`, `X-Auth-Timestamp`, `X-Auth-Nonce`,
@@ -134,6 +135,7 @@
 
 pub mod client;
 pub mod delivery;
+pub mod delivery_log;
 pub mod descriptor;
 pub mod model;
 pub mod scheme;

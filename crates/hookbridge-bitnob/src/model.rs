@@ -405,7 +405,7 @@ impl<T> CursorPage<T> {
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateWebhook {
     /// Display name for the endpoint. The reference does not say whether it is required; it is

@@ -16,15 +16,17 @@
 
 use async_trait::async_trait;
 use futures_util::StreamExt;
+use hookbridge_core::descriptor::EventInfo;
 use hookbridge_core::{
     BoxStream, Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection,
-    InvalidInput, ProviderId, Result, Secret, Timestamp, Webhook,
+    InvalidInput, Page, PageRequest, ProviderId, Result, Secret, Timestamp, Webhook,
 };
 use serde_json::{Map, Value};
 
 use crate::client::BitnobClient;
 use crate::model::{
-    CreateOptions, CreateWebhook, CreatedWebhook, ListOptions, UpdateWebhook, WebhookEndpoint, WebhookId, WebhookStatus,
+    CreateOptions, CreateWebhook, CreatedWebhook, CursorPage, EventTypeInfo, ListOptions, UpdateWebhook,
+    WebhookEndpoint, WebhookId, WebhookStatus,
 };
 
 /// What Bitnob documents, through the unified trait (the same as [`CAPABILITIES`]; a function
@@ -184,6 +186,52 @@ impl TryFrom<&EndpointSpec> for CreateWebhook {
             EventSelection::Only(events) => Some(events.clone()),
         };
         Ok(body)
+    }
+}
+
+/// The unified spec a create body stands for (the inverse of `TryFrom<&EndpointSpec>`): its URL and
+/// name; an absent `event_types` is [`EventSelection::All`].
+impl From<&CreateWebhook> for EndpointSpec {
+    fn from(body: &CreateWebhook) -> Self {
+        let mut spec = EndpointSpec::new(body.url.clone());
+        spec.name = body.name.clone();
+        spec.events = match &body.event_types {
+            None => EventSelection::All,
+            Some(list) => EventSelection::Only(list.clone()),
+        };
+        spec
+    }
+}
+
+/// A page of webhooks as a unified page: the next page is `starting_after = next_cursor` while
+/// there is one, exactly as the client's own listing computes it.
+///
+/// ```
+/// use hookbridge_bitnob::{CursorPage, WebhookEndpoint};
+/// use hookbridge_core::PageRequest;
+///
+/// let page: CursorPage<WebhookEndpoint> = serde_json::from_str(
+///     r#"{"data": [{"id": "wh_1", "url": "https://example.com/a"}], "next_cursor": "c2"}"#,
+/// )?;
+/// let unified = hookbridge_bitnob::unified::endpoint_page(page);
+/// assert_eq!(unified.items[0].urls, ["https://example.com/a"]);
+/// assert_eq!(unified.next, Some(PageRequest::After("c2".into())));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn endpoint_page(page: CursorPage<WebhookEndpoint>) -> Page<Endpoint> {
+    let next = page.next_page_cursor().map(|c| PageRequest::After(c.to_owned()));
+    Page::new(page.data.iter().map(Endpoint::from).collect(), next)
+}
+
+/// An entry of Bitnob's live event-type catalogue (`GET /webhooks/event-types`) as an
+/// [`EventInfo`], for an event catalogue to load.
+impl From<&EventTypeInfo> for EventInfo {
+    fn from(info: &EventTypeInfo) -> Self {
+        let mut out = EventInfo::new(info.event_type.clone());
+        out.category = info.category.as_ref().map(|c| c.as_str().to_owned());
+        out.label = info.name.clone();
+        out.description = info.description.clone();
+        out
     }
 }
 

@@ -17,12 +17,12 @@ use hookbridge_core::error::DecodeErrorKind;
 use hookbridge_core::page::BoxStream;
 use hookbridge_core::{
     Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection, EventType,
-    InvalidInput, ListFilter, ProviderId, Result, Webhook,
+    InvalidInput, ListFilter, Page, ProviderId, Result, Webhook,
 };
 use serde_json::{Map, Value};
 
 use crate::client::{BlazeClient, ListWebHooksOptions, parse_http_url, validate_create, validate_http_url};
-use crate::model::{CreateWebHook, PartnerWebHook, WebHookType};
+use crate::model::{CreateWebHook, PartnerWebHook, SearchResult, WebHookType};
 
 /// Wire names used as keys of [`Endpoint::provider_fields`] and [`EndpointSpec::provider_fields`].
 pub mod fields {
@@ -258,6 +258,37 @@ impl TryFrom<&EndpointSpec> for CreateWebHook {
         validate_create(&body)?;
         Ok(body)
     }
+}
+
+/// The unified spec a create body stands for (the inverse of `TryFrom<&EndpointSpec>` for valid
+/// bodies): `webHookUrls` are the URLs, no events (BLAZE's create has no event field), `shopId` and
+/// `url` in `provider_fields`.
+impl From<&CreateWebHook> for EndpointSpec {
+    fn from(body: &CreateWebHook) -> Self {
+        let mut spec = EndpointSpec::default();
+        spec.urls = body.web_hook_urls.clone();
+        if let Some(shop) = &body.shop_id {
+            spec.provider_fields.insert(fields::SHOP_ID.into(), Value::String(shop.clone()));
+        }
+        if let Some(url) = &body.url {
+            spec.provider_fields.insert(fields::URL.into(), Value::String(url.as_str().to_owned()));
+        }
+        spec
+    }
+}
+
+/// A page of webhooks fetched with `start` / `limit` (either envelope of BLAZE's `SearchResult`)
+/// as a unified page: the next offset while the page was full or `total` is not reached, exactly
+/// as the client's own listing computes it.
+///
+/// # Errors
+/// A webhook without an `id`.
+pub fn endpoint_page(result: SearchResult, start: u64, limit: u64) -> Result<Page<Endpoint>, InvalidInput> {
+    let total = result.total;
+    let items = result.into_items();
+    let next = Page::<Endpoint>::next_offset(start, items.len(), limit, total);
+    let items = items.into_iter().map(Endpoint::try_from).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::new(items, next))
 }
 
 /// What a spec may set on a BLAZE webhook besides URLs and events.

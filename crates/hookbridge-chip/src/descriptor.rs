@@ -1,9 +1,21 @@
-//! CHIP Collect's [`Descriptor`]: what the registry and the CLI know about this provider.
+//! CHIP Collect's [`Descriptor`] and [`Dialect`]: what the registry, the CLI and the adapters know
+//! about this provider.
+//!
+//! Its dialect: the webhook object is [`ChipWebhook`] (epoch-second timestamps, no secret: CHIP
+//! signs with its RSA key), the create request is [`WebhookRequest`] (one callback URL, a
+//! required title of at most [`TITLE_MAX_LEN`] characters, at least one event or `all_events`;
+//! `public_key`, `all_events` and `events` as provider fields).
 
-use hookbridge_core::descriptor::{ClientSettings, ClientSetup, Credential, Descriptor, EventNames, SetupError};
-use hookbridge_core::{Capabilities, ClientConfig, ProviderId};
+use hookbridge_core::descriptor::{
+    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, SetupError, SpecRules,
+    TimestampFormat, WireEndpoint, from_wire, to_wire,
+};
+use hookbridge_core::{Capabilities, ClientConfig, Endpoint, EndpointSpec, InvalidInput, ProviderId, Secret};
+use serde_json::Value;
 
-use crate::{ChipClient, ChipEvent};
+use crate::model::TITLE_MAX_LEN;
+use crate::unified::{FIELD_ALL_EVENTS, FIELD_EVENTS, FIELD_PUBLIC_KEY};
+use crate::{ChipClient, ChipEvent, ChipWebhook, WebhookRequest};
 
 /// CHIP Collect's descriptor (register it in the provider registry).
 pub static DESCRIPTOR: Chip = Chip;
@@ -43,14 +55,91 @@ impl Descriptor for Chip {
         CREDENTIALS
     }
 
+    /// The 27 documented events, each with its documented description.
     fn events(&self) -> EventNames {
-        EventNames::closed(EVENTS.iter().map(ChipEvent::as_str))
+        EventNames::closed(EVENTS.iter().map(ChipEvent::as_str)).describe(EVENT_DESCRIPTIONS)
     }
 
     fn client(&self, settings: &ClientSettings) -> Result<ClientSetup, SetupError> {
         Ok(ClientSetup::new(Box::new(client_from_settings(settings)?)))
     }
+
+    fn dialect(&self) -> Option<&dyn Dialect> {
+        Some(self)
+    }
 }
+
+impl Dialect for Chip {
+    /// A required title (at most [`TITLE_MAX_LEN`] characters); "all events" is native
+    /// (`all_events`); at least one event in a list; `public_key`, `all_events` and `events`
+    /// (listed next to `all_events: true`) may be set.
+    fn spec_rules(&self) -> SpecRules {
+        SpecRules::new()
+            .name(NameField::Required { max_chars: TITLE_MAX_LEN })
+            .requires_event()
+            .fields(&[FIELD_PUBLIC_KEY, FIELD_ALL_EVENTS, FIELD_EVENTS])
+            .all_events_fields(FIELD_ALL_EVENTS, FIELD_EVENTS)
+    }
+
+    fn timestamp_format(&self) -> Option<TimestampFormat> {
+        Some(TimestampFormat::EpochSeconds)
+    }
+
+    /// A [`ChipWebhook`]; CHIP webhooks carry no secret, so `secret` is refused.
+    fn endpoint_to_unified(&self, wire: &Value, secret: Option<&Secret>) -> Result<Endpoint, InvalidInput> {
+        if secret.is_some() {
+            return Err(InvalidInput::new("secret", "CHIP webhooks have no secret (CHIP signs with its RSA key)"));
+        }
+        Ok(Endpoint::from(&from_wire::<ChipWebhook>("webhook", wire)?))
+    }
+
+    fn endpoint_from_unified(&self, endpoint: &Endpoint) -> Result<WireEndpoint, InvalidInput> {
+        Ok(WireEndpoint::new(to_wire("webhook", &ChipWebhook::try_from(endpoint)?)?))
+    }
+
+    fn request_from_spec(&self, spec: &EndpointSpec) -> Result<Value, InvalidInput> {
+        to_wire("request", &WebhookRequest::try_from(spec)?)
+    }
+
+    fn request_to_spec(&self, wire: &Value) -> Result<EndpointSpec, InvalidInput> {
+        EndpointSpec::try_from(&from_wire::<WebhookRequest>("request", wire)?)
+    }
+
+    fn validate_request(&self, wire: &Value, _allow_insecure_urls: bool) -> Result<(), InvalidInput> {
+        from_wire::<WebhookRequest>("request", wire)?.validate()
+    }
+}
+
+/// CHIP's documented description of each of its 27 event types.
+pub const EVENT_DESCRIPTIONS: [(&str, &str); ChipEvent::COUNT] = [
+    ("purchase.created", "A Purchase was created (status `created`)."),
+    ("purchase.paid", "A Purchase was paid for (status `paid`)."),
+    ("purchase.payment_failure", "A payment attempt failed (status `error`)."),
+    ("purchase.refund_failure", "A pending refund failed."),
+    ("purchase.capture_failure", "A pending capture failed."),
+    ("purchase.release_failure", "A pending release failed."),
+    ("purchase.pending_execute", "Execution is taking longer than expected at the acquirer."),
+    ("purchase.pending_charge", "A recurring charge is taking longer than expected."),
+    ("purchase.cancelled", "The Purchase was cancelled."),
+    ("purchase.hold", "Funds were placed on hold (`skip_capture`)."),
+    ("purchase.captured", "Held funds were captured."),
+    ("purchase.pending_capture", "A capture is taking longer than expected."),
+    ("purchase.released", "Held funds were released."),
+    ("purchase.pending_release", "A release is taking longer than expected."),
+    ("purchase.preauthorized", "A card preauthorization succeeded."),
+    ("purchase.pending_recurring_token_delete", "A recurring token deletion is taking longer than expected."),
+    ("purchase.recurring_token_deleted", "The recurring token of a Purchase was deleted."),
+    ("purchase.pending_refund", "A refund is taking longer than expected."),
+    ("payment.refunded", "A Purchase was refunded; the payload is the refund Payment."),
+    ("payout.pending", "A Payout is processing."),
+    ("payout.failed", "A Payout failed."),
+    ("payout.success", "A Payout succeeded."),
+    ("payment.charged_back", "A Payment was charged back."),
+    ("purchase.viewed", "A Purchase was viewed."),
+    ("purchase.settled", "A Purchase was settled."),
+    ("payout.created", "A Payout was created."),
+    ("payment.chargeback_reversed", "A chargeback was reversed."),
+];
 
 /// The typed CHIP client from `settings` (what [`Descriptor::client`] boxes), for CHIP-only
 /// operations such as the company public key.
@@ -61,4 +150,21 @@ pub fn client_from_settings(settings: &ClientSettings) -> Result<ChipClient, Set
     let config = ClientConfig::new(settings.base_url_or_default(&DESCRIPTOR)?)?;
     let key = settings.require(&DESCRIPTOR, "CHIP_API_KEY")?;
     Ok(ChipClient::with_config(config, key)?.page_limits(settings.limits()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_event_has_exactly_one_description() {
+        let names = DESCRIPTOR.events();
+        for event in ChipEvent::ALL {
+            assert!(names.description(event.as_str()).is_some(), "{event} has no description");
+        }
+        for (name, _) in EVENT_DESCRIPTIONS {
+            assert!(ChipEvent::from(name).is_documented(), "{name}");
+            assert_eq!(EVENT_DESCRIPTIONS.iter().filter(|(n, _)| *n == name).count(), 1, "{name}");
+        }
+    }
 }

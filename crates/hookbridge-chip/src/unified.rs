@@ -22,13 +22,13 @@
 use async_trait::async_trait;
 use futures_util::StreamExt;
 use hookbridge_core::{
-    BoxStream, Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection,
-    EventType, InvalidInput, ProviderId, Result, Webhook,
+    BoxStream, Capabilities, DeliveryUrl, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate,
+    EventSelection, EventType, InvalidInput, Page, PageRequest, ProviderId, Result, Webhook,
 };
 use serde_json::{Map, Value};
 
 use crate::client::ChipClient;
-use crate::model::{ChipEvent, ChipWebhook, WebhookId, WebhookRequest};
+use crate::model::{ChipEvent, ChipWebhook, WebhookId, WebhookPage, WebhookRequest};
 
 /// `provider_fields` key: CHIP's object `type`.
 pub const FIELD_TYPE: &str = "type";
@@ -209,6 +209,45 @@ impl TryFrom<&EndpointSpec> for WebhookRequest {
         req.validate()?;
         Ok(req)
     }
+}
+
+/// The unified spec a create body stands for (the inverse of `TryFrom<&EndpointSpec>` for valid
+/// bodies): `title` is the name; `all_events` is [`EventSelection::All`] (a list sent with it is
+/// kept in `provider_fields.events`), `public_key` a provider field. Fails when `callback` is not
+/// a URL.
+impl TryFrom<&WebhookRequest> for EndpointSpec {
+    type Error = InvalidInput;
+
+    fn try_from(request: &WebhookRequest) -> Result<Self, Self::Error> {
+        let url = DeliveryUrl::new(request.callback.as_str())
+            .map_err(|e| InvalidInput::new("callback", format!("{:?} is not a URL: {}", request.callback, e.reason)))?;
+        let mut spec = EndpointSpec::new(url).name(request.title.clone());
+        if request.all_events {
+            spec.events = EventSelection::All;
+            if !request.events.is_empty() {
+                spec.provider_fields.insert(FIELD_EVENTS.into(), events_value(&request.events));
+            }
+        } else {
+            spec.events = EventSelection::Only(request.events.iter().map(|e| EventType::new(e.as_str())).collect());
+        }
+        if let Some(key) = &request.public_key {
+            spec.provider_fields.insert(FIELD_PUBLIC_KEY.into(), Value::String(key.clone()));
+        }
+        Ok(spec)
+    }
+}
+
+/// A page of webhooks as a unified page: the next page is the `next` URL, exactly as the client's
+/// own listing follows it.
+///
+/// # Errors
+/// A `next` that is not a URL.
+pub fn endpoint_page(page: WebhookPage) -> Result<Page<Endpoint>, InvalidInput> {
+    let next = page
+        .next_url()
+        .map_err(|e| InvalidInput::new("next", format!("CHIP's next-page link is not a URL: {e}")))?
+        .map(PageRequest::Url);
+    Ok(Page::new(page.results.iter().map(Endpoint::from).collect(), next))
 }
 
 /// Applies an [`EndpointUpdate`] to the `PUT` body of the current webhook: only the fields it sets

@@ -3,10 +3,12 @@
 //! Each provider crate exports one [`Descriptor`] (`hookbridge_miex::DESCRIPTOR`, ...): its id
 //! and display name, what its webhook API supports, its default API host, the credentials its
 //! client needs (with their environment variables), how to build its client from
-//! [`ClientSettings`], and its documented event names. The provider registry
-//! (`hookbridge-adapters`) lists the descriptors an application was built with; the hubs (the
-//! CLI, the adapters) look providers up there instead of naming them, so adding a provider is its
-//! crate plus one registry line.
+//! [`ClientSettings`], its documented event names (with their descriptions) and its
+//! [`Dialect`]: its webhook object and create request as JSON, converted to and from the unified
+//! model by its crate's own typed conversions, and the facts a cross-provider conversion needs
+//! ([`SpecRules`], [`TimestampFormat`]). The provider registry (`hookbridge-adapters`) lists the
+//! descriptors an application was built with; the hubs (the CLI, the adapters) look providers up
+//! there instead of naming them, so adding a provider is its crate plus one registry line.
 //!
 //! ```
 //! use hookbridge_core::descriptor::{ClientSettings, Descriptor, SetupError};
@@ -43,8 +45,12 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use serde_json::Value;
+
+use crate::Timestamp;
 use crate::capability::Capabilities;
 use crate::error::{Error, InvalidInput};
+use crate::model::{Endpoint, EndpointSpec, EventType};
 use crate::page::PageLimits;
 use crate::provider::ProviderId;
 use crate::secret::Secret;
@@ -97,7 +103,19 @@ impl Credential {
     }
 }
 
-/// A provider's documented event names.
+/// A provider's documented event names, with what the documentation says about them.
+///
+/// ```
+/// use hookbridge_core::descriptor::EventNames;
+///
+/// let names = EventNames::closed(["purchase.paid", "payout.failed"])
+///     .describe([("purchase.paid", "A Purchase was paid for.")]);
+/// assert_eq!(names.description("purchase.paid"), Some("A Purchase was paid for."));
+/// assert_eq!(names.category("payout.failed"), Some("payout"));
+/// let infos = names.infos();
+/// assert_eq!(infos[0].description.as_deref(), Some("A Purchase was paid for."));
+/// assert_eq!(infos[1].description, None);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EventNames {
@@ -106,19 +124,123 @@ pub struct EventNames {
     /// Whether the provider may send others (an open catalogue: served at run time, or not
     /// documented as closed).
     pub open: bool,
+    /// What triggers an event, where documented: `(name, description)`.
+    pub descriptions: Vec<(&'static str, &'static str)>,
+    /// Whether a dotted name's first part is the event's group (`purchase.paid` → `purchase`).
+    /// `true` unless the provider documents its groups otherwise.
+    pub grouped_by_prefix: bool,
 }
 
 impl EventNames {
     /// A closed catalogue: exactly these names.
     #[must_use]
     pub fn closed(documented: impl IntoIterator<Item = &'static str>) -> Self {
-        Self { documented: documented.into_iter().collect(), open: false }
+        Self {
+            documented: documented.into_iter().collect(),
+            open: false,
+            descriptions: Vec::new(),
+            grouped_by_prefix: true,
+        }
     }
 
     /// An open catalogue: these names and possibly others.
     #[must_use]
     pub fn open(documented: impl IntoIterator<Item = &'static str>) -> Self {
-        Self { documented: documented.into_iter().collect(), open: true }
+        Self {
+            documented: documented.into_iter().collect(),
+            open: true,
+            descriptions: Vec::new(),
+            grouped_by_prefix: true,
+        }
+    }
+
+    /// The same with these `(name, description)` pairs added.
+    #[must_use]
+    pub fn describe(mut self, descriptions: impl IntoIterator<Item = (&'static str, &'static str)>) -> Self {
+        self.descriptions.extend(descriptions);
+        self
+    }
+
+    /// The same, saying whether a dotted name's first part is the event's group.
+    #[must_use]
+    pub fn grouped_by_prefix(mut self, grouped: bool) -> Self {
+        self.grouped_by_prefix = grouped;
+        self
+    }
+
+    /// The documented description of `name`, if any.
+    #[must_use]
+    pub fn description(&self, name: &str) -> Option<&'static str> {
+        self.descriptions.iter().find(|(n, _)| *n == name).map(|(_, d)| *d)
+    }
+
+    /// The group of `name`: its first dotted part when [`EventNames::grouped_by_prefix`], else
+    /// `None` (also for undotted names such as `NEW_MEMBER`).
+    #[must_use]
+    pub fn category<'a>(&self, name: &'a str) -> Option<&'a str> {
+        if !self.grouped_by_prefix {
+            return None;
+        }
+        name.split_once('.').map(|(head, _)| head).filter(|h| !h.is_empty())
+    }
+
+    /// Every documented name with its group and description, in documentation order.
+    #[must_use]
+    pub fn infos(&self) -> Vec<EventInfo> {
+        self.documented
+            .iter()
+            .map(|name| EventInfo {
+                name: EventType::new(*name),
+                category: self.category(name).map(str::to_owned),
+                label: None,
+                description: self.description(name).map(str::to_owned),
+            })
+            .collect()
+    }
+}
+
+/// One event type as a provider describes it: from its documentation ([`EventNames::infos`]) or
+/// from its own event-type endpoint at run time (a provider crate converts its typed answer into
+/// these, for an event catalogue to load).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EventInfo {
+    /// The wire name.
+    pub name: EventType,
+    /// The group the event belongs to, where known (`purchase`, `wallet`).
+    pub category: Option<String>,
+    /// A human-readable label, where the provider gives one.
+    pub label: Option<String>,
+    /// What triggers the event, where documented.
+    pub description: Option<String>,
+}
+
+impl EventInfo {
+    /// An event with only its name.
+    #[must_use]
+    pub fn new(name: impl Into<EventType>) -> Self {
+        Self { name: name.into(), category: None, label: None, description: None }
+    }
+
+    /// Sets the group.
+    #[must_use]
+    pub fn category(mut self, category: impl Into<String>) -> Self {
+        self.category = Some(category.into());
+        self
+    }
+
+    /// Sets the label.
+    #[must_use]
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Sets the description.
+    #[must_use]
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
     }
 }
 
@@ -316,6 +438,303 @@ pub trait Descriptor: Send + Sync + fmt::Debug {
     /// # Errors
     /// A missing credential or base URL, or settings the client refuses.
     fn client(&self, settings: &ClientSettings) -> Result<ClientSetup, SetupError>;
+
+    /// Its [`Dialect`]: how its webhook objects and create requests look, so that conversions
+    /// (provider ⇄ unified, one provider's spec to another's) need not name it. `None` (the
+    /// default) for a provider whose crate has no such conversions yet: the hubs then refuse to
+    /// convert to or from it with a typed error.
+    fn dialect(&self) -> Option<&dyn Dialect> {
+        None
+    }
+}
+
+/// How a provider's webhook API speaks: its webhook object and create request as JSON (its own
+/// field names, through its crate's typed conversions), and the facts a cross-provider
+/// conversion needs about its create request. Object safe; reached through
+/// [`Descriptor::dialect`].
+///
+/// Round trips are exact: for a JSON object `wire` of the provider,
+/// `endpoint_from_unified(&endpoint_to_unified(wire, secret)?)` gives `wire` and `secret` back,
+/// and for a valid create request `request_from_spec(&request_to_spec(wire)?)` gives `wire` back.
+///
+/// ```
+/// use hookbridge_core::descriptor::{NameField, SpecRules};
+///
+/// // A provider whose create request takes an optional name and needs at least one event.
+/// const RULES: SpecRules = SpecRules::new().name(NameField::Optional).requires_event();
+/// assert!(RULES.requires_event && RULES.fields.is_empty());
+/// ```
+pub trait Dialect: Send + Sync + fmt::Debug {
+    /// What its create request takes, beyond what [`Descriptor::capabilities`] says (several URLs,
+    /// an event selection, "all events").
+    fn spec_rules(&self) -> SpecRules;
+
+    /// The wire format of the timestamps in its webhook objects (`None`: it reports none).
+    fn timestamp_format(&self) -> Option<TimestampFormat>;
+
+    /// Its webhook object (as JSON, its field names) → the unified [`Endpoint`]. `secret` is the
+    /// secret kept next to the object (a [`Secret`] is never part of the JSON); given, it replaces
+    /// one the JSON carries.
+    ///
+    /// # Errors
+    /// JSON that is not its webhook object, an object the unified model cannot hold (for
+    /// example one without an id), or a secret for a provider whose objects carry none.
+    fn endpoint_to_unified(&self, wire: &Value, secret: Option<&Secret>) -> Result<Endpoint, InvalidInput>;
+
+    /// The unified [`Endpoint`] → its webhook object, refusing what the object cannot hold.
+    ///
+    /// # Errors
+    /// An endpoint of another provider, or one the object cannot hold.
+    fn endpoint_from_unified(&self, endpoint: &Endpoint) -> Result<WireEndpoint, InvalidInput>;
+
+    /// The create request (the JSON body its client sends) for a unified spec: its crate's
+    /// `TryFrom<&EndpointSpec>`, which refuses (never drops) what it cannot take.
+    ///
+    /// # Errors
+    /// What the request cannot take.
+    fn request_from_spec(&self, spec: &EndpointSpec) -> Result<Value, InvalidInput>;
+
+    /// The unified spec a create request stands for (the inverse of
+    /// [`Dialect::request_from_spec`] for valid requests).
+    ///
+    /// # Errors
+    /// JSON that is not its create request, or one the unified model cannot hold.
+    fn request_to_spec(&self, wire: &Value) -> Result<EndpointSpec, InvalidInput>;
+
+    /// The checks its client runs on a create request before sending it. `allow_insecure_urls`
+    /// accepts `http` delivery URLs where the client refuses them by default.
+    ///
+    /// # Errors
+    /// JSON that is not its create request, or what the client would refuse.
+    fn validate_request(&self, wire: &Value, allow_insecure_urls: bool) -> Result<(), InvalidInput>;
+}
+
+/// A webhook object in a provider's own dialect: its JSON (field names as on the wire) and the
+/// secret that came with it, kept apart because secrets are never serialized.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct WireEndpoint {
+    /// The object, as the provider's JSON (without any secret).
+    pub json: Value,
+    /// The secret the provider revealed with it, if any.
+    pub secret: Option<Secret>,
+}
+
+impl WireEndpoint {
+    /// An object without a secret.
+    #[must_use]
+    pub fn new(json: Value) -> Self {
+        Self { json, secret: None }
+    }
+
+    /// The same with `secret`.
+    #[must_use]
+    pub fn secret(mut self, secret: Option<Secret>) -> Self {
+        self.secret = secret;
+        self
+    }
+}
+
+/// A create request's name or title field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NameField {
+    /// No name field: a name cannot be carried.
+    Absent,
+    /// An optional name.
+    Optional,
+    /// A required title of at most `max_chars` characters.
+    Required {
+        /// The longest title, in characters.
+        max_chars: usize,
+    },
+}
+
+/// What a provider's create request takes, for converting a spec written for one provider into
+/// one another accepts without naming either. Several URLs, an event selection and "all events"
+/// are [`Capabilities`] (`multiple_urls`, `event_selection`, `all_events`); these are the rest.
+///
+/// Built in `const` context: `SpecRules::new()` (no name, "all events" sent as such, no event
+/// required, no provider fields) and the setters below.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SpecRules {
+    /// Its name or title field.
+    pub name: NameField,
+    /// Whether "all events" is sent as the current documented list (the request has no flag
+    /// for it).
+    pub all_events_expanded: bool,
+    /// Whether a request needs at least one event.
+    pub requires_event: bool,
+    /// The provider-field keys a spec may set (`EndpointSpec::provider_fields`). They carry only
+    /// between endpoints of the same provider.
+    pub fields: &'static [&'static str],
+    /// A boolean provider field that, `true`, selects every event whatever the event list says.
+    pub all_events_field: Option<&'static str>,
+    /// A provider field listing events next to [`SpecRules::all_events_field`] `true` (covered by
+    /// "all events" for any other provider).
+    pub events_field: Option<&'static str>,
+    /// A provider field scoping the endpoint to a part of the account (a shop, a sub-account):
+    /// no other provider has a counterpart.
+    pub scope_field: Option<&'static str>,
+}
+
+impl SpecRules {
+    /// No name field, "all events" sent as such, no event required, no provider fields.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            name: NameField::Absent,
+            all_events_expanded: false,
+            requires_event: false,
+            fields: &[],
+            all_events_field: None,
+            events_field: None,
+            scope_field: None,
+        }
+    }
+
+    /// Sets [`SpecRules::name`].
+    #[must_use]
+    pub const fn name(mut self, name: NameField) -> Self {
+        self.name = name;
+        self
+    }
+
+    /// Sets [`SpecRules::all_events_expanded`].
+    #[must_use]
+    pub const fn all_events_expanded(mut self) -> Self {
+        self.all_events_expanded = true;
+        self
+    }
+
+    /// Sets [`SpecRules::requires_event`].
+    #[must_use]
+    pub const fn requires_event(mut self) -> Self {
+        self.requires_event = true;
+        self
+    }
+
+    /// Sets [`SpecRules::fields`].
+    #[must_use]
+    pub const fn fields(mut self, fields: &'static [&'static str]) -> Self {
+        self.fields = fields;
+        self
+    }
+
+    /// Sets [`SpecRules::all_events_field`] and [`SpecRules::events_field`].
+    #[must_use]
+    pub const fn all_events_fields(mut self, flag: &'static str, listed: &'static str) -> Self {
+        self.all_events_field = Some(flag);
+        self.events_field = Some(listed);
+        self
+    }
+
+    /// Sets [`SpecRules::scope_field`].
+    #[must_use]
+    pub const fn scope_field(mut self, field: &'static str) -> Self {
+        self.scope_field = Some(field);
+        self
+    }
+}
+
+impl Default for SpecRules {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A timestamp wire format. Every format maps onto the one unified [`Timestamp`] exactly;
+/// encoding is exact when [`TimestampFormat::fits`] (a value that came from that format always
+/// fits), and carrying a timestamp to a coarser format truncates ([`TimestampFormat::truncate`]).
+///
+/// ```
+/// use hookbridge_core::descriptor::TimestampFormat;
+///
+/// let ms = TimestampFormat::EpochMillis;
+/// let t = ms.decode(&serde_json::json!(1_700_000_000_123_i64))?;
+/// assert_eq!(ms.encode(t), serde_json::json!(1_700_000_000_123_i64));
+/// assert!(ms.fits(t) && !TimestampFormat::EpochSeconds.fits(t));
+/// assert_eq!(TimestampFormat::EpochSeconds.truncate(t).as_second(), 1_700_000_000);
+/// # Ok::<(), hookbridge_core::InvalidInput>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimestampFormat {
+    /// An RFC 3339 string (nanosecond precision).
+    Rfc3339,
+    /// Integer milliseconds since the Unix epoch.
+    EpochMillis,
+    /// Integer seconds since the Unix epoch.
+    EpochSeconds,
+}
+
+impl TimestampFormat {
+    /// Whether `ts` is carried exactly (no sub-unit digits).
+    #[must_use]
+    pub fn fits(self, ts: Timestamp) -> bool {
+        self.truncate(ts) == ts
+    }
+
+    /// `ts` cut to the format's precision (towards the past).
+    #[must_use]
+    pub fn truncate(self, ts: Timestamp) -> Timestamp {
+        let unit: i128 = match self {
+            TimestampFormat::Rfc3339 => return ts,
+            TimestampFormat::EpochMillis => 1_000_000,
+            TimestampFormat::EpochSeconds => 1_000_000_000,
+        };
+        let ns = ts.as_nanosecond();
+        Timestamp::from_nanosecond(ns - ns.rem_euclid(unit)).unwrap_or(ts)
+    }
+
+    /// The wire value (truncated when the format is coarser than `ts`).
+    #[must_use]
+    pub fn encode(self, ts: Timestamp) -> Value {
+        match self {
+            TimestampFormat::Rfc3339 => Value::String(ts.to_string()),
+            TimestampFormat::EpochMillis => Value::from(self.truncate(ts).as_millisecond()),
+            TimestampFormat::EpochSeconds => Value::from(self.truncate(ts).as_second()),
+        }
+    }
+
+    /// Reads a wire value.
+    ///
+    /// # Errors
+    /// A value of the wrong JSON type, unparseable or out of range.
+    pub fn decode(self, value: &Value) -> Result<Timestamp, InvalidInput> {
+        let bad = |why: String| InvalidInput::new("timestamp", why);
+        match (self, value) {
+            (TimestampFormat::Rfc3339, Value::String(s)) => {
+                s.parse().map_err(|e| bad(format!("{s:?} is not an RFC 3339 timestamp: {e}")))
+            }
+            (TimestampFormat::EpochMillis, Value::Number(n)) => n
+                .as_i64()
+                .and_then(|ms| Timestamp::from_millisecond(ms).ok())
+                .ok_or_else(|| bad(format!("{n} is not epoch milliseconds in range"))),
+            (TimestampFormat::EpochSeconds, Value::Number(n)) => n
+                .as_i64()
+                .and_then(|s| Timestamp::from_second(s).ok())
+                .ok_or_else(|| bad(format!("{n} is not epoch seconds in range"))),
+            (format, other) => Err(bad(format!("{other} is not a {format:?} timestamp"))),
+        }
+    }
+}
+
+/// Decodes a provider's typed value from its wire JSON, as an [`InvalidInput`] on `field` when it
+/// does not decode (for [`Dialect`] implementations).
+///
+/// # Errors
+/// JSON that is not a `T`.
+pub fn from_wire<T: serde::de::DeserializeOwned>(field: &'static str, wire: &Value) -> Result<T, InvalidInput> {
+    T::deserialize(wire).map_err(|e| InvalidInput::new(field, format!("not the expected JSON object: {e}")))
+}
+
+/// Encodes a provider's typed value as its wire JSON (for [`Dialect`] implementations).
+///
+/// # Errors
+/// A value that does not serialize (a map with non-string keys, for example).
+pub fn to_wire<T: serde::Serialize>(field: &'static str, value: &T) -> Result<Value, InvalidInput> {
+    serde_json::to_value(value).map_err(|e| InvalidInput::new(field, format!("cannot be written as JSON: {e}")))
 }
 
 #[cfg(test)]
@@ -371,5 +790,45 @@ mod tests {
         assert!(!format!("{settings:?}").contains("s3cret-value"));
         let settings = settings.credential("ACME_TEST_KEY_THAT_IS_NEVER_SET", Secret::new(""));
         assert!(settings.get("ACME_TEST_KEY_THAT_IS_NEVER_SET").is_none(), "an empty value unsets");
+        assert!(Acme.dialect().is_none(), "no dialect unless the provider declares one");
+    }
+
+    #[test]
+    fn event_names_describe_and_group_their_events() {
+        let names = EventNames::open(["transaction.confirmed", "NEW_MEMBER"])
+            .describe([("transaction.confirmed", "an example")])
+            .grouped_by_prefix(false);
+        assert!(names.open);
+        assert_eq!(names.category("transaction.confirmed"), None);
+        let infos = names.infos();
+        assert_eq!(infos.len(), 2);
+        assert_eq!(infos[0].description.as_deref(), Some("an example"));
+        assert_eq!((infos[1].category.as_deref(), infos[1].description.as_deref()), (None, None));
+        let grouped = EventNames::closed(["order.created", "NEW_MEMBER", ".x"]);
+        let categories: Vec<_> = grouped.infos().into_iter().map(|i| i.category).collect();
+        assert_eq!(categories, [Some("order".to_owned()), None, None]);
+    }
+
+    #[test]
+    fn spec_rules_are_built_in_const_context() {
+        const RULES: SpecRules = SpecRules::new()
+            .name(NameField::Required { max_chars: 100 })
+            .requires_event()
+            .fields(&["public_key", "all_events", "events"])
+            .all_events_fields("all_events", "events");
+        assert_eq!(RULES.name, NameField::Required { max_chars: 100 });
+        assert_eq!(
+            (RULES.all_events_field, RULES.events_field, RULES.scope_field),
+            (Some("all_events"), Some("events"), None)
+        );
+        assert_eq!((RULES.requires_event, RULES.all_events_expanded), (true, false));
+        assert_eq!(SpecRules::default(), SpecRules::new());
+    }
+
+    #[test]
+    fn wire_helpers_report_what_does_not_decode() {
+        let err = from_wire::<Vec<u8>>("webhook", &serde_json::json!({"a": 1})).err();
+        assert_eq!(err.map(|e| e.field), Some("webhook"));
+        assert_eq!(to_wire("x", &vec![1, 2]).ok(), Some(serde_json::json!([1, 2])));
     }
 }

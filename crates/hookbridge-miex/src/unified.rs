@@ -90,6 +90,16 @@ impl TryFrom<&EndpointSpec> for RegisterWebhook {
     }
 }
 
+/// The unified spec a register body stands for (the inverse of `TryFrom<&EndpointSpec>` for valid
+/// bodies): its URL and `Only(events)`.
+impl From<&RegisterWebhook> for EndpointSpec {
+    fn from(request: &RegisterWebhook) -> Self {
+        let mut spec = EndpointSpec::new(request.url.clone());
+        spec.events = EventSelection::Only(request.events.iter().map(|e| EventType::new(e.as_str())).collect());
+        spec
+    }
+}
+
 fn to_miex_event(event: &EventType) -> Result<MiexEvent, InvalidInput> {
     match event.as_str().parse::<MiexEvent>() {
         Ok(e) if e.is_documented() => Ok(e),

@@ -243,7 +243,8 @@ pub async fn webhook_contract(
             Ok(()) => return Err(fail("unsupported operation", format!("{op} is not declared but succeeded"))),
         }
     }
-    if let (Some(before), Some(counter)) = (sent_before, &options.requests) {
+    let any_unsupported = Operation::ALL.iter().any(|op| !caps.supports(*op));
+    if let (Some(before), Some(counter), true) = (sent_before, &options.requests, any_unsupported) {
         let sent = counter.count() - before;
         if sent != 0 {
             return Err(fail("unsupported operations send nothing", format!("{sent} request(s) sent")));

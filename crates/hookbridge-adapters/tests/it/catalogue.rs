@@ -21,7 +21,10 @@ fn documented_counts_and_status() {
         assert_eq!(c.is_open(p), status == CatalogueStatus::Open);
         assert!(c.events(p).iter().all(|e| e.provider == p && e.origin == EntryOrigin::Documented));
     }
-    assert_eq!(c.iter().count(), 43);
+    let stripe = c.events(hookbridge_stripe::PROVIDER).len();
+    assert!(stripe > 200, "Stripe's documented event types: {stripe}");
+    assert_eq!(c.status(hookbridge_stripe::PROVIDER), CatalogueStatus::Open);
+    assert_eq!(c.iter().count(), 43 + stripe);
 }
 
 #[test]
@@ -44,7 +47,27 @@ fn every_enum_variant_is_in_the_catalogue_and_vice_versa() {
     }
     for entry in c.events(hookbridge_chip::PROVIDER) {
         assert!(ChipEvent::ALL.iter().any(|e| e.as_str() == entry.name.as_str()));
+        assert!(entry.description.is_some(), "{} has no description", entry.name);
     }
+    // Only CHIP documents descriptions for all its events; Bitnob describes its one example.
+    assert!(c.events(hookbridge_miex::PROVIDER).iter().all(|e| e.description.is_none()));
+    let example = c.get(hookbridge_bitnob::PROVIDER, "transaction.confirmed").unwrap();
+    assert!(example.description.as_deref().unwrap().contains("GET /webhooks/event-types"));
+    assert_eq!(example.category, None, "Bitnob's groups are stated by its live list, not name prefixes");
+}
+
+#[test]
+fn the_catalogue_covers_exactly_the_registered_providers() {
+    let c = EventCatalogue::documented();
+    for d in hookbridge_adapters::registry::providers() {
+        let names = d.events();
+        assert_eq!(c.events(d.id()).len(), names.documented.len(), "{}", d.id());
+        assert_eq!(c.is_open(d.id()), names.open, "{}", d.id());
+    }
+    let providers: std::collections::BTreeSet<_> = c.iter().map(|e| e.provider).collect();
+    assert!(providers.iter().all(|p| hookbridge_adapters::registry::get(*p).is_some()));
+    let unknown = hookbridge_core::ProviderId::new("unregistered");
+    assert!(c.events(unknown).is_empty() && c.is_open(unknown));
 }
 
 #[test]
@@ -59,7 +82,11 @@ fn queries() {
     assert_eq!(c.membership(hookbridge_chip::PROVIDER, "purchase.subscription_charge_failure"), Membership::Unknown);
     assert_eq!(c.membership(hookbridge_bitnob::PROVIDER, "transaction.confirmed"), Membership::Known);
     assert_eq!(c.membership(hookbridge_abbeycross::PROVIDER, "trade.settled"), Membership::Unverifiable);
-    assert_eq!(c.find("order.created").map(|e| e.provider).collect::<Vec<_>>(), vec![hookbridge_miex::PROVIDER]);
+    assert_eq!(
+        c.find("order.created").map(|e| e.provider).collect::<Vec<_>>(),
+        vec![hookbridge_miex::PROVIDER, hookbridge_stripe::PROVIDER],
+        "MIEX and Stripe (Stripe's Orders API) both name an event order.created"
+    );
     assert_eq!(CatalogueStatus::Live.to_string(), "live");
     assert!(CatalogueStatus::Closed.is_checkable() && !CatalogueStatus::Open.is_checkable());
 }
@@ -94,7 +121,7 @@ fn insert_and_live_loading() {
     let body: serde_json::Value =
         serde_json::from_str(include_str!("../../../hookbridge-testkit/data/bitnob/event_types.json")).unwrap();
     let infos: Vec<hookbridge_bitnob::EventTypeInfo> = serde_json::from_value(body["data"].clone()).unwrap();
-    c.load_bitnob(&infos);
+    c.load_live(hookbridge_bitnob::PROVIDER, &infos);
     assert_eq!(c.events(hookbridge_bitnob::PROVIDER).len(), 5);
     let rotated = c.get(hookbridge_bitnob::PROVIDER, "security.api_key.rotated").unwrap();
     assert_eq!(rotated.category.as_deref(), Some("security"));

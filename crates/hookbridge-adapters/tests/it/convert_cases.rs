@@ -140,7 +140,7 @@ fn a_live_bitnob_catalogue_makes_bitnob_checkable() {
             .map(|v: serde_json::Value| serde_json::from_value(v["data"].clone()).unwrap())
             .unwrap();
     let mut catalogue = EventCatalogue::documented();
-    catalogue.load_bitnob(&live);
+    catalogue.load_live(BITNOB, &live);
     let spec = EndpointSpec::new(url("https://a.example.com/")).event("wallet.created").event("order.created");
     let out = convert(&spec, MIEX, BITNOB, &ConvertOptions::new().catalogue(catalogue)).unwrap();
     assert_eq!(out.spec.events, EventSelection::Only(vec![ev("wallet.created")]));
@@ -203,7 +203,7 @@ fn blaze_single_type_migrates_with_a_mapping() {
             report.losses,
             vec![
                 Loss::EventNotInCatalogue { event: ev("NEW_CONSUMER_ORDER"), mapped_from: None },
-                Loss::ShopScope { shop_id: "shop-9".into() },
+                Loss::Scope { field: "shopId".into(), value: "shop-9".into() },
             ]
         ),
         other => panic!("{other:?}"),
@@ -211,7 +211,7 @@ fn blaze_single_type_migrates_with_a_mapping() {
     let options = ConvertOptions::new().mapping(EventMapping::new().map("NEW_CONSUMER_ORDER", ["order.created"]));
     let out = convert_endpoint(&endpoint, MIEX, &options).unwrap();
     assert_eq!(out.spec.events, EventSelection::Only(vec![ev("order.created")]));
-    assert_eq!(out.report.losses, vec![Loss::ShopScope { shop_id: "shop-9".into() }]);
+    assert_eq!(out.report.losses, vec![Loss::Scope { field: "shopId".into(), value: "shop-9".into() }]);
     // Server-assigned state (companyId, created, deleted) is not part of a spec, so not a loss.
 }
 

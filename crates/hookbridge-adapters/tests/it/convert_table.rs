@@ -85,7 +85,7 @@ fn urls_dropped() -> Loss {
 }
 
 fn shop() -> Loss {
-    Loss::ShopScope { shop_id: "shop-42".into() }
+    Loss::Scope { field: "shopId".into(), value: "shop-42".into() }
 }
 
 fn blaze_url() -> Loss {
@@ -171,6 +171,33 @@ fn expected(from: ProviderId, to: ProviderId) -> Outcome {
     }
 }
 
+/// The request the registry's dialect built is the target crate's own typed request for the spec.
+fn assert_typed_request(to: ProviderId, spec: &EndpointSpec, request: &ProviderSpec) {
+    match to {
+        MIEX => assert_eq!(
+            request.typed::<hookbridge_miex::RegisterWebhook>().unwrap(),
+            hookbridge_miex::RegisterWebhook::try_from(spec).unwrap()
+        ),
+        BLAZE => assert_eq!(
+            request.typed::<hookbridge_blaze::CreateWebHook>().unwrap(),
+            hookbridge_blaze::CreateWebHook::try_from(spec).unwrap()
+        ),
+        BITNOB => assert_eq!(
+            request.typed::<hookbridge_bitnob::CreateWebhook>().unwrap(),
+            hookbridge_bitnob::CreateWebhook::try_from(spec).unwrap()
+        ),
+        ABBEYCROSS => assert_eq!(
+            request.typed::<hookbridge_abbeycross::RegisterWebhook>().unwrap(),
+            hookbridge_abbeycross::RegisterWebhook::try_from(spec).unwrap()
+        ),
+        CHIP => assert_eq!(
+            request.typed::<hookbridge_chip::WebhookRequest>().unwrap(),
+            hookbridge_chip::WebhookRequest::try_from(spec).unwrap()
+        ),
+        _ => unreachable!("{to:?}"),
+    }
+}
+
 fn pairs() -> impl Iterator<Item = (ProviderId, ProviderId)> {
     crate::converted_ids().flat_map(|a| crate::converted_ids().filter(move |b| *b != a).map(move |b| (a, b)))
 }
@@ -193,6 +220,7 @@ fn all_twenty_pairs_report_exactly() {
                 request.validate(false).unwrap();
                 assert_eq!(request, out.request);
                 assert_eq!(request.provider(), to);
+                assert_typed_request(to, &out.spec, &out.request);
                 // Single-URL targets got one URL.
                 if to != BLAZE {
                     assert_eq!(out.spec.urls.len(), 1);

@@ -10,12 +10,10 @@ mod normalize;
 mod pages;
 mod roundtrip;
 
-use hookbridge_core::{EventType, ProviderId};
+use hookbridge_core::ProviderId;
 
-/// The registered providers this crate's conversions cover (the dialect enums name them). The
-/// registry may list a provider before its conversions exist here: such a provider is left out.
+/// The registered providers whose descriptor has a dialect (the conversions cover exactly those;
+/// the others are refused with a typed error, see `every_provider_has_a_dialect` in registry.rs).
 pub(crate) fn converted_ids() -> impl Iterator<Item = ProviderId> {
-    let probe = EventType::new("probe.event");
-    hookbridge_adapters::registry::ids()
-        .filter(move |p| hookbridge_adapters::ProviderEvent::from_unified(*p, &probe).is_ok())
+    hookbridge_adapters::registry::providers().filter(|d| d.dialect().is_some()).map(|d| d.id())
 }

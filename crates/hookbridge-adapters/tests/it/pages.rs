@@ -1,11 +1,15 @@
-//! Provider pages → unified pages, Bitnob delivery events → delivery records.
+//! Provider pages → unified pages (the provider crates' envelopes, and pages of provider objects
+//! through the registry), Bitnob delivery events → delivery records.
 
 use hookbridge_adapters::ProviderEndpoint;
-use hookbridge_adapters::delivery_log::{DeliveryRecord, DeliveryState};
-use hookbridge_adapters::page::{bitnob_events_page, bitnob_page, blaze_page, chip_page, endpoint_page, provider_page};
+use hookbridge_adapters::page::{endpoint_page, provider_page};
+use hookbridge_bitnob::delivery_log::{DeliveryRecord, DeliveryState, records_page};
+use hookbridge_bitnob::unified::endpoint_page as bitnob_page;
 use hookbridge_bitnob::{CursorPage, DeliveryEvent, WebhookEndpoint};
 use hookbridge_blaze::SearchResult;
+use hookbridge_blaze::unified::endpoint_page as blaze_page;
 use hookbridge_chip::WebhookPage;
+use hookbridge_chip::unified::endpoint_page as chip_page;
 use hookbridge_core::{EndpointStatus, Page, PageRequest};
 
 fn fixture(path: &str) -> String {
@@ -59,12 +63,19 @@ fn bitnob_and_chip_pages() {
 fn generic_pages_round_trip() {
     let webhooks: Vec<WebhookEndpoint> =
         serde_json::from_str::<CursorPage<WebhookEndpoint>>(&fixture("bitnob/webhooks_page_1.json")).unwrap().data;
-    let page = Page::new(webhooks.clone(), Some(PageRequest::After("c".into())));
+    let items = webhooks
+        .iter()
+        .map(|w| ProviderEndpoint::from_typed(hookbridge_bitnob::PROVIDER, w).unwrap())
+        .collect::<Vec<_>>();
+    let page = Page::new(items, Some(PageRequest::After("c".into())));
     let unified = endpoint_page(page).unwrap();
+    assert!(unified.items.iter().all(|e| e.provider == hookbridge_bitnob::PROVIDER));
     let back = provider_page(&unified).unwrap();
     assert_eq!(back.next, Some(PageRequest::After("c".into())));
+    assert_eq!(back.items.len(), webhooks.len());
     for (orig, b) in webhooks.into_iter().zip(back.items) {
-        assert_eq!(b.to_json(), ProviderEndpoint::from(orig).to_json());
+        assert_eq!(b.to_json(), serde_json::to_value(&orig).unwrap());
+        assert_eq!(b.typed::<WebhookEndpoint>().unwrap(), orig);
     }
 }
 
@@ -79,7 +90,7 @@ fn bitnob_delivery_events_as_records() {
     assert_eq!(DeliveryEvent::try_from(&record).unwrap(), event);
 
     let page: CursorPage<DeliveryEvent> = serde_json::from_str(&fixture("bitnob/delivery_events_page_1.json")).unwrap();
-    let unified = bitnob_events_page(page.clone());
+    let unified = records_page(page.clone());
     assert_eq!(unified.items.len(), page.data.len());
     for (r, e) in unified.items.iter().zip(&page.data) {
         assert_eq!(&DeliveryEvent::try_from(r).unwrap(), e);

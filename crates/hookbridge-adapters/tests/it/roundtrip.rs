@@ -1,16 +1,17 @@
 //! Property tests: provider → unified → provider is lossless for all five dialects (objects,
-//! create requests, event types, delivery events), including unknown enum values, absent and
-//! present optional fields, and timestamps at each format's precision; and the wire JSON
-//! survives decode → unified → encode.
+//! create requests, event types, delivery events) through the registry's dialects, including
+//! unknown enum values, absent and present optional fields, and timestamps at each format's
+//! precision; and the wire JSON survives decode → unified → encode.
 
 use hookbridge_abbeycross::{RegisterWebhookResponse, RegisteredWebhook};
-use hookbridge_adapters::delivery_log::DeliveryRecord;
-use hookbridge_adapters::time::TimestampFormat;
-use hookbridge_adapters::{ProviderEndpoint, ProviderEvent, ProviderSpec};
+use hookbridge_adapters::catalogue::{EventCatalogue, Membership};
+use hookbridge_adapters::time::{TimestampFormat, format_of};
+use hookbridge_adapters::{ProviderEndpoint, ProviderSpec};
+use hookbridge_bitnob::delivery_log::DeliveryRecord;
 use hookbridge_bitnob::{DeliveryEvent, WebhookEndpoint, WebhookId, WebhookStatus};
 use hookbridge_blaze::{CreateWebHook, PartnerWebHook, WebHookType};
 use hookbridge_chip::{ChipEvent, ChipWebhook, WebhookRequest};
-use hookbridge_core::{EventType, Secret, Timestamp};
+use hookbridge_core::{Endpoint, EventType, ProviderId, Secret, Timestamp};
 use hookbridge_miex::{MiexEvent, MiexWebhook};
 use proptest::collection::{btree_map, vec};
 use proptest::option;
@@ -212,13 +213,87 @@ fn chip_webhook() -> impl Strategy<Value = ChipWebhook> {
         })
 }
 
-fn any_endpoint() -> impl Strategy<Value = ProviderEndpoint> {
+/// A webhook object of one provider, typed by its own crate.
+#[derive(Clone, Debug)]
+enum Typed {
+    Miex(MiexWebhook),
+    Blaze(PartnerWebHook),
+    Bitnob(WebhookEndpoint),
+    AbbeyCross(RegisteredWebhook),
+    Chip(ChipWebhook),
+}
+
+impl Typed {
+    fn provider(&self) -> ProviderId {
+        match self {
+            Typed::Miex(_) => hookbridge_miex::PROVIDER,
+            Typed::Blaze(_) => hookbridge_blaze::PROVIDER,
+            Typed::Bitnob(_) => hookbridge_bitnob::PROVIDER,
+            Typed::AbbeyCross(_) => hookbridge_abbeycross::PROVIDER,
+            Typed::Chip(_) => hookbridge_chip::PROVIDER,
+        }
+    }
+
+    /// The provider's JSON, as its crate writes it (never with the secret).
+    fn json(&self) -> Value {
+        match self {
+            Typed::Miex(w) => serde_json::to_value(w),
+            Typed::Blaze(w) => serde_json::to_value(w),
+            Typed::Bitnob(w) => serde_json::to_value(w),
+            Typed::AbbeyCross(w) => serde_json::to_value(w),
+            Typed::Chip(w) => serde_json::to_value(w),
+        }
+        .unwrap()
+    }
+
+    fn secret(&self) -> Option<Secret> {
+        match self {
+            Typed::Miex(w) => w.secret_key.clone(),
+            Typed::AbbeyCross(w) => w.api_secret_key.clone(),
+            _ => None,
+        }
+    }
+
+    /// The unified endpoint through the provider crate's own conversion.
+    fn to_unified(&self) -> Endpoint {
+        match self {
+            Typed::Miex(w) => Endpoint::from(w.clone()),
+            Typed::Blaze(w) => hookbridge_blaze::to_endpoint(w).unwrap(),
+            Typed::Bitnob(w) => Endpoint::from(w),
+            Typed::AbbeyCross(w) => Endpoint::from(w.clone()),
+            Typed::Chip(w) => Endpoint::from(w),
+        }
+    }
+
+    /// The same object as the adapters hold it: its JSON, plus its secret.
+    fn provider_endpoint(&self) -> Result<ProviderEndpoint, TestCaseError> {
+        let fail = |e: hookbridge_core::InvalidInput| TestCaseError::fail(e.to_string());
+        let p = ProviderEndpoint::new(self.provider(), self.json()).map_err(fail)?;
+        match self.secret() {
+            Some(secret) => p.with_secret(secret).map_err(fail),
+            None => Ok(p),
+        }
+    }
+
+    /// Typed equality where the provider type has it.
+    fn assert_same_typed(&self, back: &ProviderEndpoint) -> Result<(), TestCaseError> {
+        match self {
+            Typed::Blaze(a) => prop_assert_eq!(&back.typed::<PartnerWebHook>().unwrap(), a),
+            Typed::Bitnob(a) => prop_assert_eq!(&back.typed::<WebhookEndpoint>().unwrap(), a),
+            Typed::Chip(a) => prop_assert_eq!(&back.typed::<ChipWebhook>().unwrap(), a),
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+fn any_endpoint() -> impl Strategy<Value = Typed> {
     prop_oneof![
-        miex_webhook().prop_map(ProviderEndpoint::from),
-        blaze_webhook().prop_map(ProviderEndpoint::from),
-        bitnob_webhook().prop_map(ProviderEndpoint::from),
-        abbeycross_webhook().prop_map(ProviderEndpoint::from),
-        chip_webhook().prop_map(ProviderEndpoint::from),
+        miex_webhook().prop_map(Typed::Miex),
+        blaze_webhook().prop_map(Typed::Blaze),
+        bitnob_webhook().prop_map(Typed::Bitnob),
+        abbeycross_webhook().prop_map(Typed::AbbeyCross),
+        chip_webhook().prop_map(Typed::Chip),
     ]
 }
 
@@ -226,49 +301,39 @@ fn any_endpoint() -> impl Strategy<Value = ProviderEndpoint> {
 // Endpoints
 // ---------------------------------------------------------------------------------------------
 
-fn secret_of(p: &ProviderEndpoint) -> Option<String> {
-    p.secret().map(|s| s.expose().to_owned())
-}
-
-fn assert_lossless(original: &ProviderEndpoint) -> Result<(), TestCaseError> {
-    let unified = original.to_unified().map_err(|e| TestCaseError::fail(e.to_string()))?;
-    prop_assert_eq!(unified.provider, original.provider());
-    let back = ProviderEndpoint::from_unified(&unified).map_err(|e| TestCaseError::fail(e.to_string()))?;
-    prop_assert_eq!(back.to_json(), original.to_json());
-    prop_assert_eq!(secret_of(&back), secret_of(original));
-    // Typed equality where the provider type has it.
-    match (original, &back) {
-        (ProviderEndpoint::Blaze(a), ProviderEndpoint::Blaze(b)) => prop_assert_eq!(a, b),
-        (ProviderEndpoint::Bitnob(a), ProviderEndpoint::Bitnob(b)) => prop_assert_eq!(a, b),
-        (ProviderEndpoint::Chip(a), ProviderEndpoint::Chip(b)) => prop_assert_eq!(a, b),
-        _ => {}
-    }
-    Ok(())
+fn exposed(secret: Option<&Secret>) -> Option<String> {
+    secret.map(|s| s.expose().to_owned())
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(CASES))]
 
+    /// Typed → unified (the provider crate's conversion) → provider object (through the
+    /// registry's dialect) gives back the same object and secret.
     #[test]
     fn endpoints_round_trip(original in any_endpoint()) {
-        assert_lossless(&original)?;
+        let unified = original.to_unified();
+        prop_assert_eq!(unified.provider, original.provider());
+        let back = ProviderEndpoint::from_unified(&unified).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(back.provider(), original.provider());
+        prop_assert_eq!(back.json(), &original.json());
+        prop_assert_eq!(exposed(back.secret()), exposed(original.secret().as_ref()));
+        original.assert_same_typed(&back)?;
     }
 
-    /// Wire JSON → typed → unified → typed → wire JSON is the identity (timestamps at each
+    /// Wire JSON (+ secret) → unified → wire JSON (+ secret) is the identity (timestamps at each
     /// format's precision: RFC 3339 ns for MIEX/Bitnob, epoch ms for BLAZE, epoch s for CHIP).
     #[test]
     fn wire_json_round_trips(original in any_endpoint()) {
-        let json = original.to_json();
-        let decoded: ProviderEndpoint = match &original {
-            ProviderEndpoint::Miex(_) => ProviderEndpoint::Miex(serde_json::from_value(json.clone()).unwrap()),
-            ProviderEndpoint::Blaze(_) => ProviderEndpoint::Blaze(serde_json::from_value(json.clone()).unwrap()),
-            ProviderEndpoint::Bitnob(_) => ProviderEndpoint::Bitnob(serde_json::from_value(json.clone()).unwrap()),
-            ProviderEndpoint::Chip(_) => ProviderEndpoint::Chip(serde_json::from_value(json.clone()).unwrap()),
-            // AbbeyCross has no webhook object on the wire (request + response only).
-            other => other.clone(),
-        };
-        let back = ProviderEndpoint::from_unified(&decoded.to_unified().unwrap()).unwrap();
+        let json = original.json();
+        let decoded = original.provider_endpoint()?;
+        prop_assert_eq!(decoded.json(), &json);
+        let unified = decoded.to_unified().unwrap();
+        prop_assert_eq!(exposed(unified.secret.as_ref()), exposed(original.secret().as_ref()));
+        let back = ProviderEndpoint::from_unified(&unified).unwrap();
         prop_assert_eq!(back.to_json(), json);
+        prop_assert_eq!(exposed(back.secret()), exposed(original.secret().as_ref()));
+        original.assert_same_typed(&back)?;
     }
 
     #[test]
@@ -286,16 +351,55 @@ proptest! {
 
 #[test]
 fn a_blaze_webhook_without_an_id_is_refused_not_invented() {
-    let p = ProviderEndpoint::from(PartnerWebHook::default());
-    assert!(p.to_unified().is_err());
+    assert!(ProviderEndpoint::from_typed(hookbridge_blaze::PROVIDER, &PartnerWebHook::default()).is_err());
+}
+
+#[test]
+fn secrets_stay_out_of_the_json_and_only_go_where_objects_carry_them() {
+    // A MIEX register response as stored, secret included: the secret moves out of the JSON.
+    let response = serde_json::json!({
+        "id": "550e8400-e29b-41d4-a716-446655440000", "url": "https://example.com/hooks",
+        "events": ["order.created"], "secretKey": "miex-secret-0123"
+    });
+    let p = ProviderEndpoint::new(hookbridge_miex::PROVIDER, response).unwrap();
+    assert_eq!(exposed(p.secret()).as_deref(), Some("miex-secret-0123"));
+    assert!(p.json().get("secretKey").is_none());
+    assert!(!format!("{p:?}").contains("miex-secret-0123"));
+    assert_eq!(p.to_unified().unwrap().has_secret, Some(true));
+    // A Bitnob create response: its one-time signing secret is kept next to the object.
+    let created = serde_json::json!({
+        "id": "wh_1", "url": "https://example.com/b", "has_signing_secret": true, "signing_secret": "bitnob-once"
+    });
+    let p = ProviderEndpoint::new(hookbridge_bitnob::PROVIDER, created).unwrap();
+    assert_eq!(exposed(p.secret()).as_deref(), Some("bitnob-once"));
+    assert!(p.json().get("signing_secret").is_none());
+    assert_eq!(exposed(p.to_unified().unwrap().secret.as_ref()).as_deref(), Some("bitnob-once"));
+    // BLAZE and CHIP webhooks have no secret to hold.
+    let chip: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{}/../hookbridge-testkit/data/chip/webhook.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let p = ProviderEndpoint::new(hookbridge_chip::PROVIDER, chip).unwrap();
+    assert!(p.with_secret(Secret::new("x")).is_err());
+    // JSON that is not the provider's object, and providers this build does not know.
+    assert!(ProviderEndpoint::new(hookbridge_chip::PROVIDER, serde_json::json!({"id": 7})).is_err());
+    let unknown = ProviderId::new("unregistered");
+    assert!(ProviderEndpoint::new(unknown, serde_json::json!({})).is_err());
+    assert!(ProviderSpec::new(unknown, serde_json::json!({})).is_err());
 }
 
 #[test]
 fn timestamp_formats_per_provider() {
-    assert_eq!(TimestampFormat::of(hookbridge_blaze::PROVIDER), Some(TimestampFormat::EpochMillis));
-    assert_eq!(TimestampFormat::of(hookbridge_chip::PROVIDER), Some(TimestampFormat::EpochSeconds));
-    assert_eq!(TimestampFormat::of(hookbridge_miex::PROVIDER), Some(TimestampFormat::Rfc3339));
-    assert_eq!(TimestampFormat::of(hookbridge_abbeycross::PROVIDER), None);
+    assert_eq!(format_of(hookbridge_blaze::PROVIDER), Some(TimestampFormat::EpochMillis));
+    assert_eq!(format_of(hookbridge_chip::PROVIDER), Some(TimestampFormat::EpochSeconds));
+    assert_eq!(format_of(hookbridge_miex::PROVIDER), Some(TimestampFormat::Rfc3339));
+    assert_eq!(format_of(hookbridge_bitnob::PROVIDER), Some(TimestampFormat::Rfc3339));
+    assert_eq!(format_of(hookbridge_abbeycross::PROVIDER), None);
+    assert_eq!(format_of(ProviderId::new("unregistered")), None);
     assert!(TimestampFormat::EpochMillis.decode(&Value::String("1".into())).is_err());
     assert!(TimestampFormat::Rfc3339.decode(&Value::String("yesterday".into())).is_err());
     let before_epoch = Timestamp::from_millisecond(-1_500).unwrap();
@@ -310,26 +414,62 @@ fn nonblank() -> impl Strategy<Value = String> {
     "[A-Za-z0-9][ -~]{0,20}"
 }
 
-fn any_request() -> impl Strategy<Value = ProviderSpec> {
+/// A create request of one provider, typed by its own crate.
+#[derive(Clone, Debug)]
+enum Request {
+    Miex(hookbridge_miex::RegisterWebhook),
+    Blaze(CreateWebHook),
+    Bitnob(hookbridge_bitnob::CreateWebhook),
+    AbbeyCross(hookbridge_abbeycross::RegisterWebhook),
+    Chip(WebhookRequest),
+}
+
+impl Request {
+    fn spec(&self) -> ProviderSpec {
+        match self {
+            Request::Miex(r) => ProviderSpec::from_typed(hookbridge_miex::PROVIDER, r),
+            Request::Blaze(r) => ProviderSpec::from_typed(hookbridge_blaze::PROVIDER, r),
+            Request::Bitnob(r) => ProviderSpec::from_typed(hookbridge_bitnob::PROVIDER, r),
+            Request::AbbeyCross(r) => ProviderSpec::from_typed(hookbridge_abbeycross::PROVIDER, r),
+            Request::Chip(r) => ProviderSpec::from_typed(hookbridge_chip::PROVIDER, r),
+        }
+        .unwrap()
+    }
+
+    fn assert_same_typed(&self, back: &ProviderSpec) -> Result<(), TestCaseError> {
+        match self {
+            Request::Miex(r) => prop_assert_eq!(&back.typed::<hookbridge_miex::RegisterWebhook>().unwrap(), r),
+            Request::Blaze(r) => prop_assert_eq!(&back.typed::<CreateWebHook>().unwrap(), r),
+            Request::Bitnob(r) => prop_assert_eq!(&back.typed::<hookbridge_bitnob::CreateWebhook>().unwrap(), r),
+            Request::AbbeyCross(r) => {
+                prop_assert_eq!(&back.typed::<hookbridge_abbeycross::RegisterWebhook>().unwrap(), r)
+            }
+            Request::Chip(r) => prop_assert_eq!(&back.typed::<WebhookRequest>().unwrap(), r),
+        }
+        Ok(())
+    }
+}
+
+fn any_request() -> impl Strategy<Value = Request> {
     prop_oneof![
         (http_url(), vec(proptest::sample::select(MiexEvent::ALL.to_vec()), 1..4))
-            .prop_map(|(u, e)| ProviderSpec::Miex(hookbridge_miex::RegisterWebhook::new(u, e))),
+            .prop_map(|(u, e)| Request::Miex(hookbridge_miex::RegisterWebhook::new(u, e))),
         (vec(http_url(), 1..3), option::of(nonblank()), option::of(http_url())).prop_map(|(urls, shop, url)| {
             let mut body = CreateWebHook::new(urls);
             body.shop_id = shop;
             body.url = url.map(Into::into);
-            ProviderSpec::Blaze(body)
+            Request::Blaze(body)
         }),
         (https_url(), option::of(nonblank()), option::of(vec(event_name().prop_map(EventType::new), 1..4))).prop_map(
             |(u, name, events)| {
                 let mut body = hookbridge_bitnob::CreateWebhook::new(u);
                 body.name = name;
                 body.event_types = events;
-                ProviderSpec::Bitnob(body)
+                Request::Bitnob(body)
             }
         ),
         (http_url(), vec(event_name(), 0..4))
-            .prop_map(|(u, e)| ProviderSpec::AbbeyCross(hookbridge_abbeycross::RegisterWebhook::new(u, e))),
+            .prop_map(|(u, e)| Request::AbbeyCross(hookbridge_abbeycross::RegisterWebhook::new(u, e))),
         (
             nonblank(),
             http_url(),
@@ -341,33 +481,57 @@ fn any_request() -> impl Strategy<Value = ProviderSpec> {
             .prop_map(|(title, url, all, events, key)| {
                 let mut body = WebhookRequest::new(title, url).events(events).all_events(all);
                 body.public_key = key;
-                ProviderSpec::Chip(body)
+                Request::Chip(body)
             }),
     ]
+}
+
+fn documented(p: ProviderId) -> Vec<&'static str> {
+    hookbridge_adapters::registry::get(p).unwrap().events().documented
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(CASES))]
 
-    /// A valid create request → unified spec → the provider crate's create conversion gives the
-    /// same request back.
+    /// A valid create request → unified spec → the provider crate's create conversion (through
+    /// the registry's dialect) gives the same request back.
     #[test]
-    fn create_requests_round_trip(request in any_request()) {
+    fn create_requests_round_trip(typed in any_request()) {
+        let request = typed.spec();
         request.validate(false).unwrap();
         let spec = request.to_unified().unwrap();
         let back = ProviderSpec::from_unified(request.provider(), &spec).unwrap();
         prop_assert_eq!(&back, &request);
         prop_assert_eq!(back.to_json(), request.to_json());
+        typed.assert_same_typed(&back)?;
     }
 
-    /// Event names, documented or not, survive every dialect.
+    /// Event names, documented or not, survive every typed event vocabulary, and a name is
+    /// documented by a provider's enum exactly when its descriptor lists it (and so the catalogue
+    /// knows it).
     #[test]
-    fn event_types_round_trip(name in prop_oneof![event_name(), "[A-Z_]{1,16}", text()], p in proptest::sample::select(crate::converted_ids().collect::<Vec<_>>())) {
-        let event = EventType::new(name);
-        let typed = ProviderEvent::from_unified(p, &event).unwrap();
-        prop_assert_eq!(typed.provider(), p);
-        prop_assert_eq!(typed.to_unified(), event.clone());
-        prop_assert_eq!(EventType::from(&typed), event);
+    fn event_types_round_trip(name in prop_oneof![event_name(), "[A-Z_]{1,16}", text()], p in proptest::sample::select(hookbridge_adapters::registry::ids().collect::<Vec<_>>())) {
+        let event = EventType::new(name.clone());
+        let (spelled, documented_by_enum) = match p {
+            hookbridge_miex::PROVIDER => {
+                let e = name.parse::<MiexEvent>().unwrap();
+                (e.as_str().to_owned(), e.is_documented())
+            }
+            hookbridge_blaze::PROVIDER => {
+                let e = WebHookType::from(&event);
+                (e.as_str().to_owned(), e.is_documented())
+            }
+            hookbridge_chip::PROVIDER => {
+                let e = ChipEvent::from(name.as_str());
+                (e.as_str().to_owned(), e.is_documented())
+            }
+            // Open vocabularies: the name itself.
+            _ => (event.as_str().to_owned(), documented(p).contains(&name.as_str())),
+        };
+        prop_assert_eq!(spelled.as_str(), name.as_str());
+        prop_assert_eq!(documented_by_enum, documented(p).contains(&name.as_str()));
+        let catalogue = EventCatalogue::documented();
+        prop_assert_eq!(catalogue.is_known(p, &name), documented_by_enum);
     }
 
     /// Bitnob delivery events → unified records → delivery events.
@@ -404,21 +568,17 @@ proptest! {
 
 #[test]
 fn documented_events_are_recognised() {
-    for e in MiexEvent::ALL {
-        assert!(
-            ProviderEvent::from_unified(hookbridge_miex::PROVIDER, &EventType::new(e.as_str()))
-                .unwrap()
-                .is_documented()
-        );
-    }
-    for e in ChipEvent::ALL {
-        assert!(ProviderEvent::from(e).is_documented());
-    }
-    let bitnob =
-        ProviderEvent::from_unified(hookbridge_bitnob::PROVIDER, &EventType::new("transaction.confirmed")).unwrap();
-    assert!(bitnob.is_documented());
-    assert!(
-        !ProviderEvent::from_unified(hookbridge_abbeycross::PROVIDER, &EventType::new("x.y")).unwrap().is_documented()
-    );
-    assert!(!ProviderEvent::from(WebHookType::Unknown("TRANSACTION_UPDATE".into())).is_documented());
+    let catalogue = EventCatalogue::documented();
+    let miex: Vec<&str> = MiexEvent::ALL.iter().map(MiexEvent::as_str).collect();
+    assert_eq!(documented(hookbridge_miex::PROVIDER), miex);
+    let chip: Vec<&str> = ChipEvent::ALL.iter().map(ChipEvent::as_str).collect();
+    assert_eq!(documented(hookbridge_chip::PROVIDER), chip);
+    let blaze: Vec<&str> = WebHookType::DOCUMENTED.iter().map(WebHookType::as_str).collect();
+    assert_eq!(documented(hookbridge_blaze::PROVIDER), blaze);
+    assert_eq!(documented(hookbridge_bitnob::PROVIDER), [hookbridge_bitnob::descriptor::DOCUMENTED_EVENT_EXAMPLE]);
+    assert!(catalogue.is_known(hookbridge_bitnob::PROVIDER, "transaction.confirmed"));
+    assert!(documented(hookbridge_abbeycross::PROVIDER).is_empty());
+    assert_eq!(catalogue.membership(hookbridge_abbeycross::PROVIDER, "x.y"), Membership::Unverifiable);
+    assert!(!WebHookType::Unknown("TRANSACTION_UPDATE".into()).is_documented());
+    assert!(!catalogue.is_known(hookbridge_blaze::PROVIDER, "TRANSACTION_UPDATE"));
 }

@@ -1,12 +1,13 @@
-//! A unified view of a provider's delivery log: Bitnob's delivery events (`GET /webhooks/events`),
-//! the only delivery records any of the five providers exposes.
+//! Bitnob's delivery log (`GET /webhooks/events`) as plain records: [`DeliveryRecord`], with the
+//! delivery status unified across its spellings ([`DeliveryState`]).
 //!
-//! This is not [`hookbridge_core::Delivery`] (an incoming, verified delivery) but the provider's
-//! record *about* a delivery it made: its state, attempts and the endpoint's last response.
+//! This is not [`hookbridge_core::Delivery`] (an incoming, verified delivery) but Bitnob's
+//! record *about* a delivery it made: its state, attempts and the endpoint's last response. The
+//! conversion is lossless both ways.
 //!
 //! ```
-//! use hookbridge_adapters::delivery_log::{DeliveryRecord, DeliveryState};
 //! use hookbridge_bitnob::DeliveryEvent;
+//! use hookbridge_bitnob::delivery_log::{DeliveryRecord, DeliveryState};
 //!
 //! let event: DeliveryEvent = serde_json::from_str(
 //!     r#"{"object": "event", "id": "evt_1", "webhook_id": "wh_1", "type": "transaction.confirmed",
@@ -18,16 +19,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use hookbridge_bitnob::{DeliveryEvent, DeliveryStatus};
-use hookbridge_core::{EndpointId, EventType, InvalidInput, ProviderId, Timestamp};
+use hookbridge_core::{EndpointId, EventType, InvalidInput, Page, PageRequest, ProviderId, Timestamp};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// Wire name of Bitnob's delivery status, kept in [`DeliveryRecord::provider_fields`] when the
+use crate::model::{CursorPage, DeliveryEvent, DeliveryStatus};
+
+/// Wire name of the delivery status, kept in [`DeliveryRecord::provider_fields`] when the
 /// unified state does not determine its spelling (`success` for [`DeliveryState::Delivered`]).
-pub const BITNOB_DELIVERY_STATUS: &str = "delivery_status";
-/// Wire name of Bitnob's `object` field.
-pub const BITNOB_OBJECT: &str = "object";
+pub const DELIVERY_STATUS: &str = "delivery_status";
+/// Wire name of the `object` field.
+pub const OBJECT: &str = "object";
 
 /// Where a delivery stands, unified across spellings.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -52,9 +54,9 @@ pub enum DeliveryState {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct DeliveryRecord {
-    /// The provider.
+    /// The provider (Bitnob).
     pub provider: ProviderId,
-    /// The record's id (Bitnob delivery event id).
+    /// The record's id (the delivery event's id).
     pub id: String,
     /// The endpoint delivered to.
     pub endpoint_id: Option<EndpointId>,
@@ -87,14 +89,14 @@ impl From<&DeliveryEvent> for DeliveryRecord {
     fn from(e: &DeliveryEvent) -> Self {
         let mut provider_fields = Map::new();
         if let Some(object) = &e.object {
-            provider_fields.insert(BITNOB_OBJECT.into(), Value::String(object.clone()));
+            provider_fields.insert(OBJECT.into(), Value::String(object.clone()));
         }
         let state = match &e.delivery_status {
             None => DeliveryState::Unknown,
             Some(DeliveryStatus::Pending) => DeliveryState::Pending,
             Some(DeliveryStatus::Delivered) => DeliveryState::Delivered,
             Some(DeliveryStatus::Success) => {
-                provider_fields.insert(BITNOB_DELIVERY_STATUS.into(), Value::String("success".into()));
+                provider_fields.insert(DELIVERY_STATUS.into(), Value::String("success".into()));
                 DeliveryState::Delivered
             }
             Some(DeliveryStatus::Failed) => DeliveryState::Failed,
@@ -102,7 +104,7 @@ impl From<&DeliveryEvent> for DeliveryRecord {
             Some(other) => DeliveryState::Other(other.as_str().to_owned()),
         };
         DeliveryRecord {
-            provider: hookbridge_bitnob::PROVIDER,
+            provider: crate::PROVIDER,
             id: e.id.as_str().to_owned(),
             endpoint_id: e.webhook_id.as_ref().map(|id| EndpointId::from_provider(id.as_str())),
             event_type: e.event_type.clone(),
@@ -128,11 +130,11 @@ impl TryFrom<&DeliveryRecord> for DeliveryEvent {
 
     /// Rebuilds Bitnob's delivery event (the inverse of `From<&DeliveryEvent>`).
     fn try_from(r: &DeliveryRecord) -> Result<Self, Self::Error> {
-        if r.provider != hookbridge_bitnob::PROVIDER {
+        if r.provider != crate::PROVIDER {
             return Err(InvalidInput::new("provider", format!("{} exposes no delivery events", r.provider)));
         }
         let mut fields = r.provider_fields.clone();
-        let status: Option<String> = match fields.remove(BITNOB_DELIVERY_STATUS) {
+        let status: Option<String> = match fields.remove(DELIVERY_STATUS) {
             Some(Value::String(s)) => Some(s),
             Some(Value::Null) | None => match &r.state {
                 DeliveryState::Unknown => None,
@@ -145,18 +147,15 @@ impl TryFrom<&DeliveryRecord> for DeliveryEvent {
             Some(other) => {
                 return Err(InvalidInput::new(
                     "provider_fields",
-                    format!("`{BITNOB_DELIVERY_STATUS}` must be a string, got {other}"),
+                    format!("`{DELIVERY_STATUS}` must be a string, got {other}"),
                 ));
             }
         };
-        let object = match fields.remove(BITNOB_OBJECT) {
+        let object = match fields.remove(OBJECT) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s),
             Some(other) => {
-                return Err(InvalidInput::new(
-                    "provider_fields",
-                    format!("`{BITNOB_OBJECT}` must be a string, got {other}"),
-                ));
+                return Err(InvalidInput::new("provider_fields", format!("`{OBJECT}` must be a string, got {other}")));
             }
         };
         if let Some(key) = fields.keys().next() {
@@ -182,4 +181,11 @@ impl TryFrom<&DeliveryRecord> for DeliveryEvent {
         serde_json::from_value(Value::Object(wire))
             .map_err(|e| InvalidInput::new("delivery_event", format!("cannot rebuild the Bitnob delivery event: {e}")))
     }
+}
+
+/// A page of delivery events as records; the next page is `starting_after = next_cursor` while
+/// there is one.
+pub fn records_page(page: CursorPage<DeliveryEvent>) -> Page<DeliveryRecord> {
+    let next = page.next_page_cursor().map(|c| PageRequest::After(c.to_owned()));
+    Page::new(page.data.iter().map(DeliveryRecord::from).collect(), next)
 }
