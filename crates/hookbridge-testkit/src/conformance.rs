@@ -24,7 +24,7 @@ use std::fmt;
 use futures_util::StreamExt as _;
 use hookbridge_core::{EndpointId, EndpointSpec, EndpointUpdate, Operation, Webhook};
 
-use crate::{AbbeyCrossSim, BitnobSim, BlazeSim, ChipSim, MiexSim, Result};
+use crate::{AbbeyCrossSim, BitnobSim, BlazeSim, ChipSim, MiexSim, Result, StripeSim};
 
 /// A running simulator, described the way a descriptor-built client needs it.
 #[derive(Debug)]
@@ -47,6 +47,7 @@ enum Sim {
     Bitnob(BitnobSim),
     AbbeyCross(AbbeyCrossSim),
     Chip(ChipSim),
+    Stripe(StripeSim),
 }
 
 impl RunningSimulator {
@@ -59,6 +60,7 @@ impl RunningSimulator {
             Sim::Bitnob(s) => s.requests().len(),
             Sim::AbbeyCross(s) => s.requests().len(),
             Sim::Chip(s) => s.requests().len(),
+            Sim::Stripe(s) => s.requests().len(),
         }
     }
 
@@ -70,11 +72,12 @@ impl RunningSimulator {
             Sim::Bitnob(s) => s.shutdown().await,
             Sim::AbbeyCross(s) => s.shutdown().await,
             Sim::Chip(s) => s.shutdown().await,
+            Sim::Stripe(s) => s.shutdown().await,
         }
     }
 }
 
-/// Starts the simulator of the provider `id` (`miex`, `blaze`, `bitnob`, `abbeycross`, `chip`);
+/// Starts the simulator of the provider `id` (`miex`, `blaze`, `bitnob`, `abbeycross`, `chip`, `stripe`);
 /// `None` when the testkit has no simulator for it.
 ///
 /// # Errors
@@ -116,6 +119,16 @@ pub async fn start_simulator(id: &str) -> Result<Option<RunningSimulator>> {
             let sim = ChipSim::start().await?;
             let credentials = vec![("CHIP_API_KEY", sim.secret_key().to_owned())];
             RunningSimulator { base_url: sim.base_url(), credentials, allow_insecure_urls: false, sim: Sim::Chip(sim) }
+        }
+        "stripe" => {
+            let sim = StripeSim::start().await?;
+            let credentials = vec![("STRIPE_API_KEY", sim.secret_key().to_owned())];
+            RunningSimulator {
+                base_url: sim.base_url(),
+                credentials,
+                allow_insecure_urls: false,
+                sim: Sim::Stripe(sim),
+            }
         }
         _ => return Ok(None),
     };
