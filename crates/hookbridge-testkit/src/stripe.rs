@@ -443,19 +443,17 @@ fn apply_metadata(metadata: &mut BTreeMap<String, String>, params: &Params) -> R
 // ---------------------------------------------------------------------------------------
 
 async fn create(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
-    match try_create(&sim, &headers, &body) {
-        Ok(r) | Err(r) => r,
-    }
+    try_create(&sim, &headers, &body).unwrap_or_else(|r| *r)
 }
 
-fn try_create(sim: &StripeApi, headers: &HeaderMap, body: &[u8]) -> Result<Response, Response> {
-    authorized(sim, headers).map_err(|r| *r)?;
-    let params = parse_form(headers, body, Op::Create).map_err(|r| *r)?;
-    let missing = |param: &str| *invalid("parameter_missing", param, &format!("Missing required param: {param}."));
+fn try_create(sim: &StripeApi, headers: &HeaderMap, body: &[u8]) -> Result<Response, Reject> {
+    authorized(sim, headers)?;
+    let params = parse_form(headers, body, Op::Create)?;
+    let missing = |param: &str| invalid("parameter_missing", param, &format!("Missing required param: {param}."));
     let url = params.url.clone().ok_or_else(|| missing("url"))?;
     let enabled_events = params.enabled_events.clone().ok_or_else(|| missing("enabled_events"))?;
     let mut metadata = BTreeMap::new();
-    apply_metadata(&mut metadata, &params).map_err(|r| *r)?;
+    apply_metadata(&mut metadata, &params)?;
     let endpoint = Endpoint {
         id: format!("we_{}", random_alnum(24)),
         api_version: params.api_version.filter(|v| !v.is_empty()),
@@ -536,12 +534,10 @@ async fn list(State(sim): State<Sim>, RawQuery(query): RawQuery, headers: Header
     if let Err(r) = authorized(&sim, &headers) {
         return *r;
     }
-    match try_list(&sim, query.as_deref()) {
-        Ok(r) | Err(r) => r,
-    }
+    try_list(&sim, query.as_deref()).unwrap_or_else(|r| *r)
 }
 
-fn try_list(sim: &StripeApi, query: Option<&str>) -> Result<Response, Response> {
+fn try_list(sim: &StripeApi, query: Option<&str>) -> Result<Response, Reject> {
     let pairs = query_pairs(query);
     let mut limit = DEFAULT_LIMIT;
     let mut starting_after = None;
@@ -552,7 +548,7 @@ fn try_list(sim: &StripeApi, query: Option<&str>) -> Result<Response, Response> 
                 limit = match value.parse::<usize>() {
                     Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
                     _ => {
-                        return Err(*invalid(
+                        return Err(invalid(
                             "parameter_invalid_integer",
                             "limit",
                             "Invalid limit: must be an integer between 1 and 100.",
@@ -563,7 +559,7 @@ fn try_list(sim: &StripeApi, query: Option<&str>) -> Result<Response, Response> 
             "starting_after" => starting_after = Some(value.as_str()),
             "ending_before" => ending_before = Some(value.as_str()),
             other => {
-                return Err(*invalid("parameter_unknown", other, &format!("Received unknown parameter: {other}")));
+                return Err(invalid("parameter_unknown", other, &format!("Received unknown parameter: {other}")));
             }
         }
     }
@@ -573,11 +569,11 @@ fn try_list(sim: &StripeApi, query: Option<&str>) -> Result<Response, Response> 
     let position = |param: &str, cursor: &str| {
         all.iter()
             .position(|e| e.id == cursor)
-            .ok_or_else(|| *invalid("resource_missing", param, &format!("No such webhook endpoint: '{cursor}'")))
+            .ok_or_else(|| invalid("resource_missing", param, &format!("No such webhook endpoint: '{cursor}'")))
     };
     let (page, has_more): (&[&Endpoint], bool) = match (starting_after, ending_before) {
         (Some(_), Some(_)) => {
-            return Err(*invalid(
+            return Err(invalid(
                 "parameter_invalid",
                 "ending_before",
                 "You may only specify one of these parameters: ending_before, starting_after.",
