@@ -1,4 +1,4 @@
-//! Stateful simulators of the five providers' webhook-management APIs, signed delivery
+//! Stateful simulators of the six providers' webhook-management APIs, signed delivery
 //! emitters and embedded fixtures — for hookbridge users' tests and for `hookbridge tour`.
 //!
 //! Like Stripe's `stripe-mock`, but stateful: each simulator is a real HTTP server on
@@ -16,6 +16,7 @@
 //! | [`BitnobSim`] | `…/` | `Bearer`, or the `X-Auth-*` headers | the ten documented endpoints, cursor paging, `Idempotency-Key` | `X-Bitnob-Signature` over `ts.body` |
 //! | [`AbbeyCrossSim`] | `…/` | `Bearer` | register; working-hours 503 switch | an **assumed** HMAC scheme (undocumented) |
 //! | [`ChipSim`] | `…/api/v1/` | `Bearer` | create, get, list (next URLs), PUT, PATCH, delete, `public_key/` | `X-Signature` RSA-SHA256 |
+//! | [`StripeSim`] | `…/` | `Bearer sk_test_…` | create, retrieve, update (partial `POST`), list (cursors), delete — form-encoded | `Stripe-Signature: t=..,v1=..` |
 //!
 //! Each provider module documents exactly what is modelled and every assumption made where
 //! the provider documents nothing (error bodies, delivery envelopes, ...).
@@ -34,7 +35,7 @@
 //! * `deliver(event, payload)` POSTs a delivery to every subscribed callback and returns a
 //!   [`DeliveryReport`] per attempt; receivers verify them with `hookbridge-verify`.
 //!
-//! [`Simulators::start_all`] starts all five at once.
+//! [`Simulators::start_all`] starts all six at once.
 //!
 //! The deliveries themselves are built by [`deliveries`]: per provider (and for the Stripe and
 //! GitHub schemes), the events it can build, a realistic body with fresh ids and times, and
@@ -105,6 +106,7 @@ pub mod blaze;
 pub mod chip;
 pub mod miex;
 pub mod schemes;
+pub mod stripe;
 
 pub use abbeycross::{AbbeyCrossConfig, AbbeyCrossSim};
 pub use axum::http::StatusCode;
@@ -116,8 +118,9 @@ pub use error::{Error, Result};
 pub use miex::{MiexConfig, MiexSim};
 pub use server::{MAX_REQUEST_BODY, REDACTED, RecordedRequest};
 pub use simulator::Simulator;
+pub use stripe::{StripeConfig, StripeSim};
 
-/// All five simulators, started together (for demos such as `hookbridge tour`, or tests
+/// All six simulators, started together (for demos such as `hookbridge tour`, or tests
 /// that exercise several providers).
 #[derive(Debug)]
 #[non_exhaustive]
@@ -132,10 +135,12 @@ pub struct Simulators {
     pub abbeycross: AbbeyCrossSim,
     /// The CHIP Collect simulator.
     pub chip: ChipSim,
+    /// The Stripe simulator.
+    pub stripe: StripeSim,
 }
 
 impl Simulators {
-    /// Starts the five simulators with their default configurations, each on its own
+    /// Starts the six simulators with their default configurations, each on its own
     /// ephemeral loopback port.
     ///
     /// # Errors
@@ -148,15 +153,17 @@ impl Simulators {
             bitnob: BitnobSim::start().await?,
             abbeycross: AbbeyCrossSim::start().await?,
             chip: ChipSim::start().await?,
+            stripe: StripeSim::start().await?,
         })
     }
 
-    /// Stops all five, waiting for in-flight requests (see [`Simulator::shutdown`]).
+    /// Stops all six, waiting for in-flight requests (see [`Simulator::shutdown`]).
     pub async fn shutdown(self) {
         self.miex.shutdown().await;
         self.blaze.shutdown().await;
         self.bitnob.shutdown().await;
         self.abbeycross.shutdown().await;
         self.chip.shutdown().await;
+        self.stripe.shutdown().await;
     }
 }

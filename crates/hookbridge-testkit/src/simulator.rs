@@ -21,7 +21,8 @@ use crate::server::{Core, ErrorRenderer, HasCore, RecordedRequest, Server, with_
 /// One provider's side of a [`Simulator`]: how it is built from its settings and what its
 /// server answers. Implemented by the provider types of this crate ([`MiexApi`](crate::miex::MiexApi),
 /// [`BlazeApi`](crate::blaze::BlazeApi), [`BitnobApi`](crate::bitnob::BitnobApi),
-/// [`AbbeyCrossApi`](crate::abbeycross::AbbeyCrossApi), [`ChipApi`](crate::chip::ChipApi)).
+/// [`AbbeyCrossApi`](crate::abbeycross::AbbeyCrossApi), [`ChipApi`](crate::chip::ChipApi),
+/// [`StripeApi`](crate::stripe::StripeApi)).
 pub trait SimulatedApi: fmt::Debug + Sized + Send + Sync + 'static {
     /// The simulator's settings.
     type Config: Default;
@@ -92,8 +93,8 @@ impl<A> HasCore for Shared<A> {
 ///
 /// Use it through the provider's alias: [`MiexSim`](crate::MiexSim),
 /// [`BlazeSim`](crate::BlazeSim), [`BitnobSim`](crate::BitnobSim),
-/// [`AbbeyCrossSim`](crate::AbbeyCrossSim) or [`ChipSim`](crate::ChipSim). The methods here
-/// are common to all five; each provider module adds its credentials, its state and
+/// [`AbbeyCrossSim`](crate::AbbeyCrossSim), [`ChipSim`](crate::ChipSim) or
+/// [`StripeSim`](crate::StripeSim). The methods here are common to all six; each provider module adds its credentials, its state and
 /// `deliver`.
 #[derive(Debug)]
 pub struct Simulator<A> {
@@ -143,7 +144,7 @@ impl<A> Simulator<A> {
 
     /// The base URL a client of this provider should use: the [origin](Self::origin) and the
     /// provider's base path (`…/api/v1` for MIEX, `…/api/v1/partner/` for BLAZE, `…/` for
-    /// Bitnob and AbbeyCross, `…/api/v1/` for CHIP).
+    /// Bitnob, AbbeyCross and Stripe, `…/api/v1/` for CHIP).
     #[must_use]
     pub fn base_url(&self) -> String {
         self.inner.base_url.clone()

@@ -12,3 +12,4 @@ mod deliveries;
 mod fixtures;
 mod general;
 mod miex;
+mod stripe;
