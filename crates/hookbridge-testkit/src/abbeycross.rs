@@ -29,13 +29,14 @@
 //! with the `apiSecretKey` text as the key; the body is the (equally assumed)
 //! `{"id": <delivery id>, "event": .., "created_at": <RFC 3339>, "data": ..}`.
 
+pub use crate::schemes::{ASSUMED_SIGNATURE_HEADER, assumed_delivery_scheme};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderName, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::post;
@@ -59,18 +60,6 @@ pub const ABBEYCROSS_NON_WORKING_HOURS_TEXT: &str =
 
 /// `message` of a successful registration (the documentation's response description).
 pub const ABBEYCROSS_REGISTERED_MESSAGE: &str = "Webhook registered successfully.";
-
-/// The simulator's default, **assumed** delivery signing scheme:
-/// `X-Hookbridge-Assumed-Signature: sha256=<hex HMAC-SHA256(apiSecretKey, raw body)>` — a
-/// deliberately hypothetical header name. AbbeyCross documents no scheme; this is not
-/// AbbeyCross behaviour.
-#[must_use]
-pub fn assumed_delivery_scheme() -> HmacScheme {
-    HmacScheme::hex_of_body(ASSUMED_SIGNATURE_HEADER, Some("sha256="))
-}
-
-/// The header of [`assumed_delivery_scheme`].
-pub const ASSUMED_SIGNATURE_HEADER: HeaderName = HeaderName::from_static("x-hookbridge-assumed-signature");
 
 /// Settings of an [`AbbeyCrossSim`].
 #[derive(Clone, Debug)]

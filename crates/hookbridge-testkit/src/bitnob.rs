@@ -62,6 +62,7 @@
 //! service retries up to 5 times with backoff); the retry endpoint re-delivers **before**
 //! answering (the real service queues), so a test can check the event right after the call.
 
+pub use crate::catalogues::{BITNOB_EVENT_TYPES, BitnobEventType};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -95,83 +96,6 @@ pub const BITNOB_HAS_SECRET_FIELD: &str = "has_signing_secret";
 
 /// `max_attempts` of every delivery event (Bitnob: up to 5 attempts).
 pub const BITNOB_MAX_ATTEMPTS: u32 = 5;
-
-/// One entry of the event-type catalogue served by `GET /webhooks/event-types` as
-/// `{"type", "category", "name", "description"}`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct BitnobEventType {
-    /// The identifier used in `event_types` filters, e.g. `transaction.confirmed`.
-    pub event_type: &'static str,
-    /// `wallet`, `security` or `compliance`.
-    pub category: &'static str,
-    /// Human-readable name.
-    pub name: &'static str,
-    /// What triggers the event.
-    pub description: &'static str,
-}
-
-const fn et(
-    event_type: &'static str,
-    category: &'static str,
-    name: &'static str,
-    description: &'static str,
-) -> BitnobEventType {
-    BitnobEventType { event_type, category, name, description }
-}
-
-/// The simulator's event-type catalogue. Bitnob documents the catalogue's shape and
-/// categories and names `transaction.confirmed` as an example; the other entries are
-/// illustrative of a wallet-infrastructure platform, not a copy of Bitnob's list.
-pub const BITNOB_EVENT_TYPES: [BitnobEventType; 12] = [
-    et(
-        "transaction.created",
-        "wallet",
-        "Transaction created",
-        "A deposit or withdrawal was detected or initiated on a wallet.",
-    ),
-    et(
-        "transaction.confirmed",
-        "wallet",
-        "Transaction confirmed",
-        "A transaction reached the required number of on-chain confirmations.",
-    ),
-    et("transaction.failed", "wallet", "Transaction failed", "A transaction was rejected or dropped by the network."),
-    et("wallet.created", "wallet", "Wallet created", "A new wallet was provisioned."),
-    et("address.created", "wallet", "Address created", "A new deposit address was generated for a wallet."),
-    et(
-        "stablecoin.deposit.confirmed",
-        "wallet",
-        "Stablecoin deposit confirmed",
-        "A stablecoin deposit was credited to a wallet.",
-    ),
-    et("api_key.created", "security", "API key created", "A new API key was created for the organization."),
-    et("api_key.revoked", "security", "API key revoked", "An API key was revoked."),
-    et(
-        "webhook.secret_rotated",
-        "security",
-        "Webhook secret rotated",
-        "The signing secret of a webhook endpoint was rotated.",
-    ),
-    et(
-        "compliance.screening.flagged",
-        "compliance",
-        "Screening flagged",
-        "A counterparty address or transaction was flagged by screening.",
-    ),
-    et(
-        "compliance.transaction.held",
-        "compliance",
-        "Transaction held for review",
-        "A transaction was held pending compliance review.",
-    ),
-    et(
-        "compliance.transaction.released",
-        "compliance",
-        "Transaction released",
-        "A held transaction was released after review.",
-    ),
-];
 
 /// Default page size of the lists.
 pub const BITNOB_DEFAULT_LIMIT: usize = 10;

@@ -43,6 +43,7 @@
 //! The callback URL is used as registered, query included, so a secret token in it (see
 //! `hookbridge_verify::UrlTokenVerifier`) reaches the receiver.
 
+pub use crate::catalogues::BLAZE_WEB_HOOK_TYPES;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -65,21 +66,6 @@ use crate::server::{
     query_param, random_alnum,
 };
 use crate::simulator::{Shared, SimulatedApi, Simulator};
-
-/// The eleven documented `webHookType` values.
-pub const BLAZE_WEB_HOOK_TYPES: [&str; 11] = [
-    "NEW_CONSUMER_ORDER",
-    "NEW_CONSUMER_SIGNUP",
-    "UPDATE_CONSUMER_ORDER",
-    "UPDATE_CONSUMER_USER",
-    "NEW_MEMBER",
-    "UPDATE_MEMBER",
-    "CREATE_TRANSACTION",
-    "UPDATE_TRANSACTION",
-    "CANCEL_TRANSACTION",
-    "COMPLETE_TRANSACTION",
-    "UPDATE_PRODUCT",
-];
 
 /// Base path of the partner API (the documented base URL ends with it).
 pub const BLAZE_BASE_PATH: &str = "/api/v1/partner/";

@@ -45,6 +45,7 @@
 //! sends none). They verify with `hookbridge_verify::crate::schemes::chip()` and the webhook's
 //! `public_key`. The simulator makes one attempt (CHIP retries on a schedule).
 
+pub use crate::catalogues::CHIP_EVENT_TYPES;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -67,37 +68,6 @@ use crate::server::{
     query_param, random_alnum, uuid_v4,
 };
 use crate::simulator::{Shared, SimulatedApi, Simulator};
-
-/// The 27 documented CHIP Collect webhook event types.
-pub const CHIP_EVENT_TYPES: [&str; 27] = [
-    "purchase.created",
-    "purchase.paid",
-    "purchase.payment_failure",
-    "purchase.refund_failure",
-    "purchase.capture_failure",
-    "purchase.release_failure",
-    "purchase.pending_execute",
-    "purchase.pending_charge",
-    "purchase.cancelled",
-    "purchase.hold",
-    "purchase.captured",
-    "purchase.pending_capture",
-    "purchase.released",
-    "purchase.pending_release",
-    "purchase.preauthorized",
-    "purchase.pending_recurring_token_delete",
-    "purchase.recurring_token_deleted",
-    "purchase.pending_refund",
-    "payment.refunded",
-    "payout.pending",
-    "payout.failed",
-    "payout.success",
-    "payment.charged_back",
-    "purchase.viewed",
-    "purchase.settled",
-    "payout.created",
-    "payment.chargeback_reversed",
-];
 
 /// Base path of the CHIP Collect API (the documented base URL ends with it).
 pub const CHIP_BASE_PATH: &str = "/api/v1/";

@@ -10,11 +10,11 @@
 //!
 //! | template | events | body | signed with |
 //! |---|---|---|---|
-//! | `miex` | the 4 documented events ([`MIEX_EVENTS`](crate::miex::MIEX_EVENTS)) | `{"event", "data"}`, illustrative `data` (MIEX documents none) | `X-Webhook-Signature` HMAC-SHA256, `X-Webhook-Delivery` job id, `X-Webhook-Event` |
-//! | `blaze` | the 11 `webHookType`s ([`BLAZE_WEB_HOOK_TYPES`](crate::blaze::BLAZE_WEB_HOOK_TYPES)) | `{"id", "webHookType", "webHookId", "companyId", "shopId", "created", "data"}` (assumed: BLAZE documents none) | nothing: a token in the URL (`?hb_token=`) |
-//! | `bitnob`, `bitnob-legacy` | the simulator's catalogue ([`BITNOB_EVENT_TYPES`](crate::bitnob::BITNOB_EVENT_TYPES)) | `{"event", "event_id", "created_at", "data"}` | `X-Bitnob-Signature` over `timestamp.body` (legacy: HMAC-SHA512 of the body), `X-Bitnob-Event` |
-//! | `abbeycross` | examples only (AbbeyCross publishes no catalogue: any name builds) | `{"id", "event", "created_at", "data"}` (assumed) | the testkit's **assumed** scheme ([`assumed_delivery_scheme`](crate::abbeycross::assumed_delivery_scheme)) |
-//! | `chip` | the 27 documented event types ([`CHIP_EVENT_TYPES`](crate::chip::CHIP_EVENT_TYPES)) | the related object from the fixtures (Purchase, Payment, payout) + `event_type` | `X-Signature` RSA PKCS#1 v1.5 SHA-256 |
+//! | `miex` | the 4 documented events ([`MIEX_EVENTS`](crate::catalogues::MIEX_EVENTS)) | `{"event", "data"}`, illustrative `data` (MIEX documents none) | `X-Webhook-Signature` HMAC-SHA256, `X-Webhook-Delivery` job id, `X-Webhook-Event` |
+//! | `blaze` | the 11 `webHookType`s ([`BLAZE_WEB_HOOK_TYPES`](crate::catalogues::BLAZE_WEB_HOOK_TYPES)) | `{"id", "webHookType", "webHookId", "companyId", "shopId", "created", "data"}` (assumed: BLAZE documents none) | nothing: a token in the URL (`?hb_token=`) |
+//! | `bitnob`, `bitnob-legacy` | the simulator's catalogue ([`BITNOB_EVENT_TYPES`](crate::catalogues::BITNOB_EVENT_TYPES)) | `{"event", "event_id", "created_at", "data"}` | `X-Bitnob-Signature` over `timestamp.body` (legacy: HMAC-SHA512 of the body), `X-Bitnob-Event` |
+//! | `abbeycross` | examples only (AbbeyCross publishes no catalogue: any name builds) | `{"id", "event", "created_at", "data"}` (assumed) | the testkit's **assumed** scheme ([`assumed_delivery_scheme`](crate::schemes::assumed_delivery_scheme)) |
+//! | `chip` | the 27 documented event types ([`CHIP_EVENT_TYPES`](crate::catalogues::CHIP_EVENT_TYPES)) | the related object from the fixtures (Purchase, Payment, payout) + `event_type` | `X-Signature` RSA PKCS#1 v1.5 SHA-256 |
 //! | `chip-send` | `send_instruction.completed` (the fixture's) | the send instruction + `event_type` | `X-Signature` RSA PKCS#1 v1.5 SHA-512 |
 //! | `stripe` | a few common event types | a Stripe `event` object | `Stripe-Signature: t=..,v1=..` |
 //! | `github` | `ping`, `push`, `issues`, `pull_request`, `release` | the event's payload (abridged) | `X-Hub-Signature-256`, `X-GitHub-Delivery`, `X-GitHub-Event` |
@@ -166,13 +166,13 @@ impl Template {
     #[must_use]
     pub fn events(self) -> Vec<&'static str> {
         match self {
-            Template::Miex => crate::miex::MIEX_EVENTS.to_vec(),
-            Template::Blaze => crate::blaze::BLAZE_WEB_HOOK_TYPES.to_vec(),
+            Template::Miex => crate::catalogues::MIEX_EVENTS.to_vec(),
+            Template::Blaze => crate::catalogues::BLAZE_WEB_HOOK_TYPES.to_vec(),
             Template::Bitnob | Template::BitnobLegacy => {
-                crate::bitnob::BITNOB_EVENT_TYPES.iter().map(|t| t.event_type).collect()
+                crate::catalogues::BITNOB_EVENT_TYPES.iter().map(|t| t.event_type).collect()
             }
             Template::AbbeyCross => ABBEYCROSS_EXAMPLE_EVENTS.to_vec(),
-            Template::Chip => crate::chip::CHIP_EVENT_TYPES.to_vec(),
+            Template::Chip => crate::catalogues::CHIP_EVENT_TYPES.to_vec(),
             Template::ChipSend => CHIP_SEND_EVENTS.to_vec(),
             Template::Stripe => STRIPE_EVENTS.to_vec(),
             Template::Github => GITHUB_EVENTS.to_vec(),
@@ -213,7 +213,7 @@ impl Template {
             Template::Miex => Some(crate::schemes::miex()),
             Template::Bitnob => Some(crate::schemes::bitnob()),
             Template::BitnobLegacy => Some(crate::schemes::bitnob_legacy()),
-            Template::AbbeyCross => Some(crate::abbeycross::assumed_delivery_scheme()),
+            Template::AbbeyCross => Some(crate::schemes::assumed_delivery_scheme()),
             Template::Stripe => Some(HmacScheme::stripe()),
             Template::Github => Some(HmacScheme::github()),
             Template::Blaze | Template::Chip | Template::ChipSend => None,

@@ -91,6 +91,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod catalogues;
 pub mod conformance;
 pub mod deliveries;
 mod delivery;

@@ -26,6 +26,7 @@
 //! [`MiexConfig::disable_after_failures`] optionally deactivates a failing webhook
 //! (`isActive: false`), as `failCount` suggests MIEX does.
 
+pub use crate::catalogues::MIEX_EVENTS;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -48,9 +49,6 @@ use crate::server::{
     rfc3339_seconds, uuid_v4,
 };
 use crate::simulator::{Shared, SimulatedApi, Simulator};
-
-/// The four documented MIEX webhook events.
-pub const MIEX_EVENTS: [&str; 4] = ["order.created", "order.status_changed", "order.cancelled", "offer.updated"];
 
 /// The `note` MIEX returns with a registration (verbatim from the documentation).
 pub const MIEX_SECRET_NOTE: &str =

@@ -55,3 +55,15 @@ pub fn chip_send() -> RsaScheme {
 pub const MIEX_EVENT: HeaderName = HeaderName::from_static("x-webhook-event");
 /// Bitnob's unsigned event header.
 pub const BITNOB_EVENT: HeaderName = HeaderName::from_static("x-bitnob-event");
+
+/// The simulator's default, **assumed** delivery signing scheme:
+/// `X-Hookbridge-Assumed-Signature: sha256=<hex HMAC-SHA256(apiSecretKey, raw body)>` — a
+/// deliberately hypothetical header name. AbbeyCross documents no scheme; this is not
+/// AbbeyCross behaviour.
+#[must_use]
+pub fn assumed_delivery_scheme() -> HmacScheme {
+    HmacScheme::hex_of_body(ASSUMED_SIGNATURE_HEADER, Some("sha256="))
+}
+
+/// The header of [`assumed_delivery_scheme`].
+pub const ASSUMED_SIGNATURE_HEADER: HeaderName = HeaderName::from_static("x-hookbridge-assumed-signature");
