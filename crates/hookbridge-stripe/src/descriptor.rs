@@ -4,6 +4,14 @@
 //! (`sk_…`) or restricted (`rk_…`) key. Events: the documented `enabled_events` names, an open
 //! catalogue (Stripe adds event types continually).
 //!
+//! Its [`Dialect`]: the webhook object is [`WebhookEndpoint`] as JSON (`created` in epoch
+//! seconds; the create response's one-time `secret` is kept apart as the secret, never in the
+//! JSON). The create request is [`CreateWebhookEndpoint`] as JSON with its wire field names
+//! (`url`, `enabled_events`, `description`, `metadata`, `api_version`, `connect`): the client
+//! sends it form-encoded, the JSON is how conversions hold it. One URL, an optional name
+//! (`description`), at least one event, "all events" native (`enabled_events: ["*"]`), and the
+//! create-only provider fields `api_version`, `connect` and `metadata`.
+//!
 //! ```
 //! use hookbridge_core::descriptor::{ClientSettings, Descriptor};
 //! use hookbridge_core::Secret;
@@ -19,10 +27,14 @@
 //! # Ok::<(), hookbridge_core::descriptor::SetupError>(())
 //! ```
 
-use hookbridge_core::descriptor::{ClientSettings, ClientSetup, Credential, Descriptor, EventNames, SetupError};
-use hookbridge_core::{Capabilities, ClientConfig, ProviderId};
+use hookbridge_core::descriptor::{
+    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, SetupError, SpecRules,
+    TimestampFormat, WireEndpoint, from_wire, to_wire,
+};
+use hookbridge_core::{Capabilities, ClientConfig, Endpoint, EndpointSpec, InvalidInput, ProviderId, Secret};
+use serde_json::Value;
 
-use crate::{EventType, StripeClient};
+use crate::{CreateWebhookEndpoint, EventType, StripeClient, WebhookEndpoint};
 
 /// Stripe's descriptor (register it in the provider registry).
 pub static DESCRIPTOR: Stripe = Stripe;
@@ -74,6 +86,59 @@ impl Descriptor for Stripe {
 
     fn client(&self, settings: &ClientSettings) -> Result<ClientSetup, SetupError> {
         Ok(ClientSetup::new(Box::new(client_from_settings(settings)?)))
+    }
+
+    fn dialect(&self) -> Option<&dyn Dialect> {
+        Some(self)
+    }
+}
+
+/// The create request's settable provider fields (`provider_fields` of an [`EndpointSpec`]).
+const SPEC_FIELDS: &[&str] = &crate::unified::CREATE_FIELDS;
+
+impl Dialect for Stripe {
+    /// An optional name (`description`); at least one event (`enabled_events` is required);
+    /// "all events" native (`["*"]`); the provider fields `api_version`, `connect`, `metadata`.
+    fn spec_rules(&self) -> SpecRules {
+        SpecRules::new().name(NameField::Optional).requires_event().fields(SPEC_FIELDS)
+    }
+
+    /// `created` is in seconds since the Unix epoch.
+    fn timestamp_format(&self) -> Option<TimestampFormat> {
+        Some(TimestampFormat::EpochSeconds)
+    }
+
+    /// A [`WebhookEndpoint`] (a create response may carry its `secret`); `secret`, given,
+    /// replaces it.
+    fn endpoint_to_unified(&self, wire: &Value, secret: Option<&Secret>) -> Result<Endpoint, InvalidInput> {
+        let mut webhook: WebhookEndpoint = from_wire("webhook", wire)?;
+        if let Some(secret) = secret {
+            webhook.secret = Some(secret.clone());
+        }
+        Ok(Endpoint::from(webhook))
+    }
+
+    /// The webhook object; the endpoint's [`Endpoint::secret`] (from a create response) is kept
+    /// apart.
+    fn endpoint_from_unified(&self, endpoint: &Endpoint) -> Result<WireEndpoint, InvalidInput> {
+        let webhook = WebhookEndpoint::try_from(endpoint)?;
+        Ok(WireEndpoint::new(to_wire("webhook", &webhook)?).secret(endpoint.secret.clone()))
+    }
+
+    /// [`CreateWebhookEndpoint`] as JSON (what is sent is its form encoding).
+    fn request_from_spec(&self, spec: &EndpointSpec) -> Result<Value, InvalidInput> {
+        to_wire("request", &CreateWebhookEndpoint::try_from(spec)?)
+    }
+
+    fn request_to_spec(&self, wire: &Value) -> Result<EndpointSpec, InvalidInput> {
+        Ok(EndpointSpec::from(&from_wire::<CreateWebhookEndpoint>("request", wire)?))
+    }
+
+    /// [`CreateWebhookEndpoint::validate`]: at least one well-formed event name, Stripe's
+    /// metadata limits. The client sends any absolute URL as given (Stripe itself decides which
+    /// it accepts), so `allow_insecure_urls` changes nothing.
+    fn validate_request(&self, wire: &Value, _allow_insecure_urls: bool) -> Result<(), InvalidInput> {
+        from_wire::<CreateWebhookEndpoint>("request", wire)?.validate()
     }
 }
 

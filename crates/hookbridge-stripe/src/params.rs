@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 
 use hookbridge_core::{DeliveryUrl, InvalidInput};
+use serde::{Deserialize, Serialize};
 
 use crate::event_type::EventType;
 use crate::form::Form;
@@ -100,7 +101,26 @@ fn bool_str(b: bool) -> &'static str {
 /// ]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// What is sent is always the form ([`CreateWebhookEndpoint::to_form`]). The type also reads and
+/// writes JSON with the same wire field names (`url`, `enabled_events`, `api_version`,
+/// `connect`, `description`, `metadata`; unset ones omitted, unknown ones refused): that JSON is
+/// the request as the provider-neutral conversions hold it (the Stripe dialect of
+/// `hookbridge_core::descriptor::Dialect`).
+///
+/// ```
+/// use hookbridge_stripe::{CreateWebhookEndpoint, EventType};
+///
+/// let create = CreateWebhookEndpoint::all_events("https://example.com/hooks".parse()?).description("all");
+/// let json = serde_json::to_value(&create)?;
+/// assert_eq!(json, serde_json::json!({
+///     "url": "https://example.com/hooks", "enabled_events": ["*"], "description": "all"
+/// }));
+/// assert_eq!(serde_json::from_value::<CreateWebhookEndpoint>(json)?, create);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateWebhookEndpoint {
     /// The URL of the webhook endpoint (required), sent exactly as given.
@@ -110,13 +130,17 @@ pub struct CreateWebhookEndpoint {
     pub enabled_events: Vec<EventType>,
     /// Events sent to this endpoint are generated with this API version instead of the
     /// account's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<ApiVersion>,
     /// Whether the endpoint receives events from connected accounts (`true`) or from the
     /// account itself (`false`, Stripe's default). Create only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect: Option<bool>,
     /// An optional description of what the webhook is used for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Key-value pairs to attach.
+    #[serde(default, skip_serializing_if = "Metadata::is_empty")]
     pub metadata: Metadata,
 }
 

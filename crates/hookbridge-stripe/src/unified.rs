@@ -16,7 +16,8 @@
 //!
 //! Create ([`EndpointSpec`] → [`CreateWebhookEndpoint`]): the one URL, the events (`All` →
 //! `enabled_events[]=*`), the name as `description`, and the create-only `provider_fields`
-//! `api_version` (string), `connect` (bool) and `metadata` (an object of strings).
+//! `api_version` (string), `connect` (bool) and `metadata` (an object of strings). The reverse,
+//! [`CreateWebhookEndpoint`] → [`EndpointSpec`], inverts it exactly for the requests it produces.
 //!
 //! Update ([`EndpointUpdate`] → [`UpdateWebhookEndpoint`]): Stripe's update is a partial `POST`,
 //! so exactly the fields set are sent — the URL, the events (`All` → `*`), the name as
@@ -61,7 +62,7 @@ pub const FIELD_DISABLED: &str = "disabled";
 const UNIFIED_KEYS: [&str; 7] = ["id", "url", "enabled_events", "description", "created", "secret", "status"];
 
 /// The `provider_fields` a create takes.
-const CREATE_FIELDS: [&str; 3] = [FIELD_API_VERSION, FIELD_CONNECT, FIELD_METADATA];
+pub(crate) const CREATE_FIELDS: [&str; 3] = [FIELD_API_VERSION, FIELD_CONNECT, FIELD_METADATA];
 
 /// The `provider_fields` an update takes.
 const UPDATE_FIELDS: [&str; 2] = [FIELD_DISABLED, FIELD_METADATA];
@@ -258,6 +259,32 @@ impl TryFrom<&EndpointSpec> for CreateWebhookEndpoint {
         params.connect = bool_field(fields, FIELD_CONNECT)?;
         params.metadata = metadata(fields)?;
         Ok(params)
+    }
+}
+
+impl From<&CreateWebhookEndpoint> for EndpointSpec {
+    /// The spec a create request stands for (the inverse of `TryFrom<&EndpointSpec>` for
+    /// requests it produces): the URL, the events (`["*"]` → [`EventSelection::All`]), the
+    /// description as the name, and the `provider_fields` `api_version`, `connect` and
+    /// `metadata` (only those set; `metadata` only when it has keys).
+    fn from(params: &CreateWebhookEndpoint) -> Self {
+        let mut spec = EndpointSpec::new(params.url.clone());
+        spec.events = selection(&params.enabled_events);
+        spec.name = params.description.clone();
+        let fields = &mut spec.provider_fields;
+        if let Some(version) = &params.api_version {
+            fields.insert(FIELD_API_VERSION.into(), Value::String(version.as_str().to_owned()));
+        }
+        if let Some(connect) = params.connect {
+            fields.insert(FIELD_CONNECT.into(), Value::Bool(connect));
+        }
+        if !params.metadata.is_empty() {
+            fields.insert(
+                FIELD_METADATA.into(),
+                Value::Object(params.metadata.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect()),
+            );
+        }
+        spec
     }
 }
 

@@ -1,4 +1,4 @@
-//! The loss report for all 20 ordered provider pairs, each with its exact expected outcome,
+//! The loss report for all 30 ordered provider pairs, each with its exact expected outcome,
 //! from one fixed, feature-rich source spec per provider.
 
 use hookbridge_adapters::{
@@ -8,12 +8,13 @@ use hookbridge_core::{EndpointSpec, EventSelection, EventType, ProviderId};
 use serde_json::{Value, json};
 use url::Url;
 
-// Short names for the five providers, as constants (usable in patterns).
+// Short names for the six providers, as constants (usable in patterns).
 const MIEX: ProviderId = hookbridge_miex::PROVIDER;
 const BLAZE: ProviderId = hookbridge_blaze::PROVIDER;
 const BITNOB: ProviderId = hookbridge_bitnob::PROVIDER;
 const ABBEYCROSS: ProviderId = hookbridge_abbeycross::PROVIDER;
 const CHIP: ProviderId = hookbridge_chip::PROVIDER;
+const STRIPE: ProviderId = hookbridge_stripe::PROVIDER;
 
 pub(crate) const PEM: &str = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBg\n-----END PUBLIC KEY-----";
 
@@ -49,6 +50,13 @@ pub(crate) fn source(p: ProviderId) -> EndpointSpec {
             .event("purchase.paid")
             .event("payment.refunded")
             .provider_field("public_key", PEM),
+        // A description, two documented events, and two of the create-only fields.
+        STRIPE => EndpointSpec::new(url("https://billing.example.com/stripe"))
+            .name("billing")
+            .event("charge.succeeded")
+            .event("invoice.paid")
+            .provider_field("api_version", "2024-06-20")
+            .provider_field("metadata", json!({"team": "billing"})),
         _ => unreachable!(),
     }
 }
@@ -96,6 +104,14 @@ fn public_key() -> Loss {
     Loss::ProviderField { name: "public_key".into(), value: Value::String(PEM.into()) }
 }
 
+/// Stripe's create-only fields, which no other provider has.
+fn stripe_fields() -> Vec<Loss> {
+    vec![
+        Loss::ProviderField { name: "api_version".into(), value: json!("2024-06-20") },
+        Loss::ProviderField { name: "metadata".into(), value: json!({"team": "billing"}) },
+    ]
+}
+
 fn derived_title(t: &str) -> Loss {
     Loss::TitleSynthesized { title: t.into(), source: TitleSource::Derived }
 }
@@ -110,6 +126,7 @@ fn expected(from: ProviderId, to: ProviderId) -> Outcome {
     let bitnob_events = ["transaction.confirmed", "wallet.created"];
     let abbey_events = ["trade.settled", "payment.completed"];
     let chip_events = ["purchase.paid", "payment.refunded"];
+    let stripe_events = ["charge.succeeded", "invoice.paid"];
     let name = |n: &str| Loss::NameDropped { name: n.into() };
     match (from, to) {
         (MIEX, BLAZE) => {
@@ -117,6 +134,9 @@ fn expected(from: ProviderId, to: ProviderId) -> Outcome {
         }
         (MIEX, BITNOB) => Ok { events: only(&miex_events), losses: unverifiable(&miex_events) },
         (MIEX, ABBEYCROSS) => Ok { events: only(&miex_events), losses: unverifiable(&miex_events) },
+        // Stripe's catalogue is open: what it does not document is kept, unverified. Names match
+        // exactly, so MIEX's `order.created` is Stripe's documented `order.created` (Orders API).
+        (MIEX, STRIPE) => Ok { events: only(&miex_events), losses: unverifiable(&["order.cancelled"]) },
         (MIEX, CHIP) => NoEvents(cat(vec![
             vec![derived_title("MIEX webhook for miex.example.com")],
             not_in_catalogue(&miex_events),
@@ -130,6 +150,7 @@ fn expected(from: ProviderId, to: ProviderId) -> Outcome {
         (BLAZE, ABBEYCROSS) => {
             Ok { events: only(&[]), losses: vec![urls_dropped(), Loss::AllEventsUnsupported, shop(), blaze_url()] }
         }
+        (BLAZE, STRIPE) => Ok { events: EventSelection::All, losses: vec![urls_dropped(), shop(), blaze_url()] },
         (BLAZE, CHIP) => Ok {
             events: EventSelection::All,
             losses: vec![urls_dropped(), derived_title("BLAZE webhook for pos.example.com"), shop(), blaze_url()],
@@ -144,12 +165,14 @@ fn expected(from: ProviderId, to: ProviderId) -> Outcome {
             Ok { events: only(&bitnob_events), losses: cat(vec![vec![name("ledger")], unverifiable(&bitnob_events)]) }
         }
         (BITNOB, CHIP) => NoEvents(not_in_catalogue(&bitnob_events)),
+        (BITNOB, STRIPE) => Ok { events: only(&bitnob_events), losses: unverifiable(&bitnob_events) },
 
         (ABBEYCROSS, MIEX) => NoEvents(not_in_catalogue(&abbey_events)),
         (ABBEYCROSS, BLAZE) => {
             Ok { events: only(&[]), losses: vec![Loss::EventSelectionDropped { selection: only(&abbey_events) }] }
         }
         (ABBEYCROSS, BITNOB) => Ok { events: only(&abbey_events), losses: unverifiable(&abbey_events) },
+        (ABBEYCROSS, STRIPE) => Ok { events: only(&abbey_events), losses: unverifiable(&abbey_events) },
         (ABBEYCROSS, CHIP) => NoEvents(cat(vec![
             vec![derived_title("AbbeyCross webhook for fx.example.com")],
             not_in_catalogue(&abbey_events),
@@ -167,6 +190,27 @@ fn expected(from: ProviderId, to: ProviderId) -> Outcome {
             events: only(&chip_events),
             losses: cat(vec![vec![name("payments")], unverifiable(&chip_events), vec![public_key()]]),
         },
+        (CHIP, STRIPE) => {
+            Ok { events: only(&chip_events), losses: cat(vec![unverifiable(&chip_events), vec![public_key()]]) }
+        }
+
+        (STRIPE, MIEX) => NoEvents(cat(vec![vec![name("billing")], not_in_catalogue(&stripe_events), stripe_fields()])),
+        (STRIPE, BLAZE) => Ok {
+            events: only(&[]),
+            losses: cat(vec![
+                vec![name("billing"), Loss::EventSelectionDropped { selection: only(&stripe_events) }],
+                stripe_fields(),
+            ]),
+        },
+        (STRIPE, BITNOB) => {
+            Ok { events: only(&stripe_events), losses: cat(vec![unverifiable(&stripe_events), stripe_fields()]) }
+        }
+        (STRIPE, ABBEYCROSS) => Ok {
+            events: only(&stripe_events),
+            losses: cat(vec![vec![name("billing")], unverifiable(&stripe_events), stripe_fields()]),
+        },
+        // The description becomes CHIP's title; no Stripe event is in CHIP's closed catalogue.
+        (STRIPE, CHIP) => NoEvents(cat(vec![not_in_catalogue(&stripe_events), stripe_fields()])),
         _ => unreachable!("{from:?} → {to:?}"),
     }
 }
@@ -194,6 +238,10 @@ fn assert_typed_request(to: ProviderId, spec: &EndpointSpec, request: &ProviderS
             request.typed::<hookbridge_chip::WebhookRequest>().unwrap(),
             hookbridge_chip::WebhookRequest::try_from(spec).unwrap()
         ),
+        STRIPE => assert_eq!(
+            request.typed::<hookbridge_stripe::CreateWebhookEndpoint>().unwrap(),
+            hookbridge_stripe::CreateWebhookEndpoint::try_from(spec).unwrap()
+        ),
         _ => unreachable!("{to:?}"),
     }
 }
@@ -203,8 +251,8 @@ fn pairs() -> impl Iterator<Item = (ProviderId, ProviderId)> {
 }
 
 #[test]
-fn all_twenty_pairs_report_exactly() {
-    assert_eq!(pairs().count(), 20);
+fn all_thirty_pairs_report_exactly() {
+    assert_eq!(pairs().count(), 30);
     let options = ConvertOptions::default();
     for (from, to) in pairs() {
         let spec = source(from);
@@ -236,7 +284,7 @@ fn all_twenty_pairs_report_exactly() {
 }
 
 #[test]
-fn all_twenty_pairs_in_strict_mode() {
+fn all_thirty_pairs_in_strict_mode() {
     let strict = ConvertOptions::default().strict(true);
     for (from, to) in pairs() {
         let lenient = convert(&source(from), from, to, &ConvertOptions::default());
@@ -260,7 +308,17 @@ fn all_twenty_pairs_in_strict_mode() {
     }
     // Exactly these pairs pass strict mode with the fixed specs.
     let passing: Vec<_> = pairs().filter(|(f, t)| convert(&source(*f), *f, *t, &strict).is_ok()).collect();
-    assert_eq!(passing, vec![(MIEX, BITNOB), (MIEX, ABBEYCROSS), (ABBEYCROSS, BITNOB)]);
+    assert_eq!(
+        passing,
+        vec![
+            (MIEX, BITNOB),
+            (MIEX, ABBEYCROSS),
+            (MIEX, STRIPE),
+            (BITNOB, STRIPE),
+            (ABBEYCROSS, BITNOB),
+            (ABBEYCROSS, STRIPE)
+        ]
+    );
 }
 
 #[test]

@@ -92,9 +92,8 @@ fn blaze_sample() -> (Uri, Vec<u8>) {
 #[tokio::test]
 async fn one_normalizer_receives_all_five() {
     let n = normalizer();
-    let mut all: Vec<&str> = crate::converted_ids().map(|p| p.as_str()).collect();
-    all.sort_unstable();
-    assert_eq!(n.providers(), all);
+    // The five receivers `normalizer()` registers (Stripe's deliveries are tested in its crate).
+    assert_eq!(n.providers(), ["abbeycross", "bitnob", "blaze", "chip", "miex"]);
     let any_uri: Uri = "/hooks".parse().unwrap();
 
     let (body, headers, at) = sample("miex-order-created");

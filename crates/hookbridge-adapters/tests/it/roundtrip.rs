@@ -1,4 +1,4 @@
-//! Property tests: provider → unified → provider is lossless for all five dialects (objects,
+//! Property tests: provider → unified → provider is lossless for all six dialects (objects,
 //! create requests, event types, delivery events) through the registry's dialects, including
 //! unknown enum values, absent and present optional fields, and timestamps at each format's
 //! precision; and the wire JSON survives decode → unified → encode.
@@ -13,6 +13,7 @@ use hookbridge_blaze::{CreateWebHook, PartnerWebHook, WebHookType};
 use hookbridge_chip::{ChipEvent, ChipWebhook, WebhookRequest};
 use hookbridge_core::{Endpoint, EventType, ProviderId, Secret, Timestamp};
 use hookbridge_miex::{MiexEvent, MiexWebhook};
+use hookbridge_stripe::{CreateWebhookEndpoint, WebhookEndpointStatus};
 use proptest::collection::{btree_map, vec};
 use proptest::option;
 use proptest::prelude::*;
@@ -213,6 +214,59 @@ fn chip_webhook() -> impl Strategy<Value = ChipWebhook> {
         })
 }
 
+fn stripe_event() -> impl Strategy<Value = hookbridge_stripe::EventType> {
+    prop_oneof![
+        proptest::sample::select(hookbridge_stripe::EventType::ALL.to_vec()),
+        event_name().prop_map(|s| hookbridge_stripe::EventType::from(s.as_str())),
+    ]
+}
+
+fn stripe_metadata() -> impl Strategy<Value = std::collections::BTreeMap<String, String>> {
+    btree_map("[a-z][a-z0-9_]{0,12}", text(), 0..3)
+}
+
+fn stripe_webhook() -> impl Strategy<Value = hookbridge_stripe::WebhookEndpoint> {
+    (
+        (
+            "we_[A-Za-z0-9]{8,24}",
+            option::of(Just("webhook_endpoint".to_owned())),
+            option::of("20[0-9]{2}-[0-9]{2}-[0-9]{2}"),
+        ),
+        (option::of("ca_[A-Za-z0-9]{8}"), ts_seconds(), option::of(text())),
+        (
+            prop_oneof![Just(vec![hookbridge_stripe::EventType::All]), vec(stripe_event(), 0..4)],
+            any::<bool>(),
+            stripe_metadata(),
+        ),
+        (
+            option::of("whsec_[A-Za-z0-9]{16}"),
+            prop_oneof![Just("enabled".to_owned()), Just("disabled".to_owned()), "[a-z]{1,10}"],
+            url_string(),
+            extra(),
+        ),
+    )
+        .prop_map(
+            |(
+                (id, object, version),
+                (application, created, description),
+                (events, livemode, metadata),
+                (secret, status, url, extra),
+            )| {
+                let json = serde_json::json!({
+                    "id": id, "object": object.unwrap_or_else(|| "webhook_endpoint".to_owned()),
+                    "api_version": version, "application": application, "created": created.as_second(),
+                    "description": description, "enabled_events": events, "livemode": livemode,
+                    "metadata": metadata, "status": WebhookEndpointStatus::from(status.as_str()), "url": url,
+                });
+                let mut json = json.as_object().unwrap().clone();
+                json.extend(extra);
+                let mut w: hookbridge_stripe::WebhookEndpoint = serde_json::from_value(Value::Object(json)).unwrap();
+                w.secret = secret.map(Secret::new);
+                w
+            },
+        )
+}
+
 /// A webhook object of one provider, typed by its own crate.
 #[derive(Clone, Debug)]
 enum Typed {
@@ -221,6 +275,7 @@ enum Typed {
     Bitnob(WebhookEndpoint),
     AbbeyCross(RegisteredWebhook),
     Chip(ChipWebhook),
+    Stripe(hookbridge_stripe::WebhookEndpoint),
 }
 
 impl Typed {
@@ -231,6 +286,7 @@ impl Typed {
             Typed::Bitnob(_) => hookbridge_bitnob::PROVIDER,
             Typed::AbbeyCross(_) => hookbridge_abbeycross::PROVIDER,
             Typed::Chip(_) => hookbridge_chip::PROVIDER,
+            Typed::Stripe(_) => hookbridge_stripe::PROVIDER,
         }
     }
 
@@ -242,6 +298,7 @@ impl Typed {
             Typed::Bitnob(w) => serde_json::to_value(w),
             Typed::AbbeyCross(w) => serde_json::to_value(w),
             Typed::Chip(w) => serde_json::to_value(w),
+            Typed::Stripe(w) => serde_json::to_value(w),
         }
         .unwrap()
     }
@@ -250,6 +307,7 @@ impl Typed {
         match self {
             Typed::Miex(w) => w.secret_key.clone(),
             Typed::AbbeyCross(w) => w.api_secret_key.clone(),
+            Typed::Stripe(w) => w.secret.clone(),
             _ => None,
         }
     }
@@ -262,6 +320,7 @@ impl Typed {
             Typed::Bitnob(w) => Endpoint::from(w),
             Typed::AbbeyCross(w) => Endpoint::from(w.clone()),
             Typed::Chip(w) => Endpoint::from(w),
+            Typed::Stripe(w) => Endpoint::from(w),
         }
     }
 
@@ -294,6 +353,7 @@ fn any_endpoint() -> impl Strategy<Value = Typed> {
         bitnob_webhook().prop_map(Typed::Bitnob),
         abbeycross_webhook().prop_map(Typed::AbbeyCross),
         chip_webhook().prop_map(Typed::Chip),
+        stripe_webhook().prop_map(Typed::Stripe),
     ]
 }
 
@@ -398,6 +458,7 @@ fn timestamp_formats_per_provider() {
     assert_eq!(format_of(hookbridge_chip::PROVIDER), Some(TimestampFormat::EpochSeconds));
     assert_eq!(format_of(hookbridge_miex::PROVIDER), Some(TimestampFormat::Rfc3339));
     assert_eq!(format_of(hookbridge_bitnob::PROVIDER), Some(TimestampFormat::Rfc3339));
+    assert_eq!(format_of(hookbridge_stripe::PROVIDER), Some(TimestampFormat::EpochSeconds));
     assert_eq!(format_of(hookbridge_abbeycross::PROVIDER), None);
     assert_eq!(format_of(ProviderId::new("unregistered")), None);
     assert!(TimestampFormat::EpochMillis.decode(&Value::String("1".into())).is_err());
@@ -422,6 +483,7 @@ enum Request {
     Bitnob(hookbridge_bitnob::CreateWebhook),
     AbbeyCross(hookbridge_abbeycross::RegisterWebhook),
     Chip(WebhookRequest),
+    Stripe(CreateWebhookEndpoint),
 }
 
 impl Request {
@@ -432,6 +494,7 @@ impl Request {
             Request::Bitnob(r) => ProviderSpec::from_typed(hookbridge_bitnob::PROVIDER, r),
             Request::AbbeyCross(r) => ProviderSpec::from_typed(hookbridge_abbeycross::PROVIDER, r),
             Request::Chip(r) => ProviderSpec::from_typed(hookbridge_chip::PROVIDER, r),
+            Request::Stripe(r) => ProviderSpec::from_typed(hookbridge_stripe::PROVIDER, r),
         }
         .unwrap()
     }
@@ -445,6 +508,7 @@ impl Request {
                 prop_assert_eq!(&back.typed::<hookbridge_abbeycross::RegisterWebhook>().unwrap(), r)
             }
             Request::Chip(r) => prop_assert_eq!(&back.typed::<WebhookRequest>().unwrap(), r),
+            Request::Stripe(r) => prop_assert_eq!(&back.typed::<CreateWebhookEndpoint>().unwrap(), r),
         }
         Ok(())
     }
@@ -482,6 +546,20 @@ fn any_request() -> impl Strategy<Value = Request> {
                 let mut body = WebhookRequest::new(title, url).events(events).all_events(all);
                 body.public_key = key;
                 Request::Chip(body)
+            }),
+        (
+            http_url(),
+            prop_oneof![Just(vec![hookbridge_stripe::EventType::All]), vec(stripe_event(), 1..4)],
+            (option::of(text()), option::of("20[0-9]{2}-[0-9]{2}-[0-9]{2}"), option::of(any::<bool>())),
+            stripe_metadata(),
+        )
+            .prop_map(|(u, events, (description, version, connect), metadata)| {
+                let mut body = CreateWebhookEndpoint::new(u.into(), events);
+                body.description = description;
+                body.api_version = version.map(|v| hookbridge_stripe::ApiVersion::new(v).unwrap());
+                body.connect = connect;
+                body.metadata = metadata;
+                Request::Stripe(body)
             }),
     ]
 }
