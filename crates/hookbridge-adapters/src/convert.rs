@@ -12,7 +12,7 @@
 //! [registry](crate::registry) — several URLs, an event selection and "all events" from its
 //! [`Capabilities`], the rest from its dialect's
 //! [`SpecRules`] (name field, "all events" expanded,
-//! at least one event, settable provider fields, scope field). For the five providers:
+//! at least one event, settable provider fields, scope field). For the six providers:
 //!
 //! | target | URLs | name | events | "all events" | provider fields |
 //! |---|---|---|---|---|---|
@@ -21,6 +21,7 @@
 //! | Bitnob | one | optional | open catalogue ([`Loss::EventUnverifiable`]) until loaded live; at least one | native (`event_types` omitted) | — |
 //! | AbbeyCross | one | — | open, none documented ([`Loss::EventUnverifiable`]) | unsupported ([`Loss::AllEventsUnsupported`]) | — |
 //! | CHIP | one | **required** title, ≤ 100 chars | closed catalogue (27), at least one | native (`all_events`) | `public_key`, `all_events`, `events` (from CHIP only) |
+//! | Stripe | one | optional (`description`) | open catalogue ([`Loss::EventUnverifiable`] for undocumented names); at least one | native (`["*"]`) | `api_version`, `connect`, `metadata` (from Stripe only) |
 //!
 //! Events go through the [`EventMapping`] first (source event → target events); unmapped events
 //! are looked up by exact name in the target's catalogue ([`ConvertOptions::catalogue`]). Provider

@@ -2,7 +2,7 @@
 //!
 //! Each provider's dialect names the format of the timestamps in its webhook objects
 //! ([`Dialect::timestamp_format`](hookbridge_core::descriptor::Dialect::timestamp_format));
-//! [`format_of`] looks it up in the [registry](crate::registry). For the five providers:
+//! [`format_of`] looks it up in the [registry](crate::registry). For the six providers:
 //!
 //! | provider | fields | format |
 //! |---|---|---|
@@ -11,6 +11,7 @@
 //! | Bitnob | `created_at`, `updated_at`, `last_triggered_at` | [`TimestampFormat::Rfc3339`] |
 //! | AbbeyCross | — (none reported) | — |
 //! | CHIP | `created_on`, `updated_on` | [`TimestampFormat::EpochSeconds`] |
+//! | Stripe | `created` | [`TimestampFormat::EpochSeconds`] |
 //!
 //! Decoding is exact; encoding is exact when [`TimestampFormat::fits`] (a value that came from
 //! that format always fits). Carrying a timestamp from a finer format to a coarser one (MIEX →
