@@ -143,7 +143,7 @@ async fn bitnob_cursor_paging_stops_at_the_limits_and_on_a_repeated_cursor() {
             let (got, err) = if unified {
                 collect(Webhook::list(&client)).await
             } else {
-                collect(client.webhooks().list_all(&Default::default())).await
+                collect(client.webhooks().list(&Default::default())).await
             };
             assert_eq!(err.is_some(), capped, "{err:?}");
             assert_eq!((got, count(&server).await), (items, requests), "{limits:?} unified={unified}");
@@ -157,7 +157,7 @@ async fn bitnob_cursor_paging_stops_at_the_limits_and_on_a_repeated_cursor() {
         let (got, err) = if unified {
             collect(Webhook::list(&client)).await
         } else {
-            collect(client.webhooks().list_all(&Default::default())).await
+            collect(client.webhooks().list(&Default::default())).await
         };
         assert_eq!(paging_stop(err), PagingStop::RepeatedPage { page: 2, first_seen: 1 });
         assert_eq!((got, count(&server).await), (2, 2), "unified={unified}");
