@@ -204,7 +204,7 @@ async fn chip_next_url_paging_stops_at_the_limits_and_on_a_repeated_link() {
         [(PageLimits::default().max_pages(3), 6, 3, true), (PageLimits::default().max_items(3), 3, 2, false)]
     {
         let server = chip_server(forever).await;
-        let (got, err) = collect(chip(&server).webhooks().list_with_limits(limits)).await;
+        let (got, err) = collect(chip(&server).webhooks().list_with(limits)).await;
         assert_eq!(err.is_some(), capped, "{err:?}");
         assert_eq!((got, count(&server).await), (items, requests), "{limits:?}");
     }
