@@ -231,7 +231,7 @@ pub struct Webhooks<'a> {
 
 impl<'a> Webhooks<'a> {
     /// `GET /webhooks`: one page of webhook endpoints.
-    pub async fn list(&self, options: &ListOptions) -> Result<CursorPage<WebhookEndpoint>> {
+    pub async fn list_page(&self, options: &ListOptions) -> Result<CursorPage<WebhookEndpoint>> {
         options.validate()?;
         let req = paging_query(Request::get("list_webhooks", ["webhooks"]), options);
         self.client.http.json(req).await
@@ -241,10 +241,10 @@ impl<'a> Webhooks<'a> {
     /// following `next_cursor`; ends on a missing/empty cursor or an empty page). A repeated
     /// cursor, a page repeating an earlier page's ids, or the page cap ends it with
     /// [`hookbridge_core::Error::Paging`].
-    pub fn list_all(&self, options: &ListOptions) -> BoxStream<'a, WebhookEndpoint> {
+    pub fn list(&self, options: &ListOptions) -> BoxStream<'a, WebhookEndpoint> {
         let client = self.client;
         cursor_stream("list_webhooks", client.page_limits, options.clone(), webhook_key, move |page| async move {
-            client.webhooks().list(&page).await
+            client.webhooks().list_page(&page).await
         })
     }
 
@@ -351,7 +351,7 @@ pub struct DeliveryEvents<'a> {
 
 impl<'a> DeliveryEvents<'a> {
     /// `GET /webhooks/events`: one page of deliveries, newest first.
-    pub async fn list(&self, options: &ListEventsOptions) -> Result<CursorPage<DeliveryEvent>> {
+    pub async fn list_page(&self, options: &ListEventsOptions) -> Result<CursorPage<DeliveryEvent>> {
         options.validate()?;
         let req = paging_query(Request::get("list_delivery_events", ["webhooks", "events"]), &options.page)
             .query_opt("status", options.status.as_ref())
@@ -360,13 +360,13 @@ impl<'a> DeliveryEvents<'a> {
     }
 
     /// Every delivery matching `options`, as a lazy stream following `next_cursor`.
-    pub fn list_all(&self, options: &ListEventsOptions) -> BoxStream<'a, DeliveryEvent> {
+    pub fn list(&self, options: &ListEventsOptions) -> BoxStream<'a, DeliveryEvent> {
         let client = self.client;
         let filters = options.clone();
         cursor_stream("list_delivery_events", client.page_limits, options.page.clone(), event_key, move |page| {
             let mut opts = filters.clone();
             opts.page = page;
-            async move { client.events().list(&opts).await }
+            async move { client.events().list_page(&opts).await }
         })
     }
 

@@ -8,14 +8,14 @@
 //!
 //! | operation | method |
 //! |---|---|
-//! | `GET /webhooks` (cursor-paged) | [`Webhooks::list`], [`Webhooks::list_all`] (lazy stream) |
+//! | `GET /webhooks` (cursor-paged) | [`Webhooks::list`] (lazy stream), [`Webhooks::list_page`] (one page) |
 //! | `POST /webhooks` (+ `Idempotency-Key`) | [`Webhooks::create`] |
 //! | `GET /webhooks/:id` | [`Webhooks::get`] |
 //! | `PATCH /webhooks/:id` (only the fields given) | [`Webhooks::update`] |
 //! | `DELETE /webhooks/:id` (204) | [`Webhooks::delete`] |
 //! | `POST /webhooks/:id/rotate-secret` | [`Webhooks::rotate_secret`] |
 //! | `GET /webhooks/event-types` | [`Webhooks::event_types`] |
-//! | `GET /webhooks/events` (cursor-paged, `status`, `webhook_id`) | [`DeliveryEvents::list`], [`DeliveryEvents::list_all`] |
+//! | `GET /webhooks/events` (cursor-paged, `status`, `webhook_id`) | [`DeliveryEvents::list`] (lazy stream), [`DeliveryEvents::list_page`] (one page) |
 //! | `GET /webhooks/events/:id` | [`DeliveryEvents::get`] |
 //! | `POST /webhooks/events/:id/retry` | [`DeliveryEvents::retry`] |
 //!

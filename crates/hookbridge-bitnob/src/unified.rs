@@ -283,7 +283,7 @@ impl Webhook for BitnobClient {
     }
 
     fn list(&self) -> BoxStream<'_, Endpoint> {
-        self.webhooks().list_all(&ListOptions::default()).map(|r| r.map(Endpoint::from)).boxed()
+        self.webhooks().list(&ListOptions::default()).map(|r| r.map(Endpoint::from)).boxed()
     }
 
     async fn update(&self, id: &EndpointId, update: &EndpointUpdate) -> Result<Endpoint> {

@@ -160,7 +160,7 @@ impl BlazeClient {
         Ok(self)
     }
 
-    /// Limits for the all-pages streams ([`WebHooks::list_all`] and the unified list). Default
+    /// Limits for the all-pages streams ([`WebHooks::list`] and the unified list). Default
     /// [`PageLimits::default`]: at most [`PageLimits::DEFAULT_MAX_PAGES`] pages.
     pub fn page_limits(mut self, limits: PageLimits) -> Self {
         self.page_limits = limits;
@@ -230,8 +230,8 @@ impl ListWebHooksOptions {
     }
 }
 
-/// The `webHooks` resource: `client.webhooks().create(..)`, `.get(..)`, `.list(..)`,
-/// `.list_all(..)`, `.update(..)`, `.delete(..)`.
+/// The `webHooks` resource: `client.webhooks().create(..)`, `.get(..)`, `.list(..)` (every page),
+/// `.list_page(..)` (one page), `.update(..)`, `.delete(..)`.
 #[derive(Clone, Copy, Debug)]
 pub struct WebHooks<'a> {
     client: &'a BlazeClient,
@@ -273,9 +273,9 @@ impl<'a> WebHooks<'a> {
     }
 
     /// `GET webHooks` — one page, exactly as asked (parameters left `None` are not sent).
-    pub async fn list(&self, options: &ListWebHooksOptions) -> Result<SearchResult> {
+    pub async fn list_page(&self, options: &ListWebHooksOptions) -> Result<SearchResult> {
         options.validate()?;
-        self.client.list_page(options.start, options.limit, options.shop_id.as_deref()).await
+        self.client.request_page(options.start, options.limit, options.shop_id.as_deref()).await
     }
 
     /// Every webhook from `options.start` on, as a lazy stream over all pages (each page is
@@ -286,12 +286,12 @@ impl<'a> WebHooks<'a> {
     /// server reports no `total`. So that a server ignoring the offset cannot loop it forever, a
     /// page repeating the ids of an earlier page, or reaching the client's page cap
     /// ([`BlazeClient::page_limits`]), ends it with [`hookbridge_core::Error::Paging`].
-    pub fn list_all(&self, options: &ListWebHooksOptions) -> BoxStream<'a, PartnerWebHook> {
-        self.list_all_with(options, self.client.page_limits)
+    pub fn list(&self, options: &ListWebHooksOptions) -> BoxStream<'a, PartnerWebHook> {
+        self.list_with(options, self.client.page_limits)
     }
 
-    /// [`WebHooks::list_all`] with extra limits on pages or items.
-    pub fn list_all_with(&self, options: &ListWebHooksOptions, limits: PageLimits) -> BoxStream<'a, PartnerWebHook> {
+    /// [`WebHooks::list`] with extra limits on pages or items.
+    pub fn list_with(&self, options: &ListWebHooksOptions, limits: PageLimits) -> BoxStream<'a, PartnerWebHook> {
         if let Err(e) = options.validate() {
             let err = hookbridge_core::Error::from(e);
             return Box::pin(futures_util::stream::once(async move { Err(err) }));
@@ -307,7 +307,7 @@ impl<'a> WebHooks<'a> {
                     PageRequest::Offset { start } => start,
                     _ => first,
                 };
-                let result = client.list_page(Some(start), Some(limit), shop_id.as_deref()).await?;
+                let result = client.request_page(Some(start), Some(limit), shop_id.as_deref()).await?;
                 Ok(next_page(start, limit, result))
             }
         })
@@ -315,7 +315,7 @@ impl<'a> WebHooks<'a> {
 }
 
 impl BlazeClient {
-    pub(crate) async fn list_page(
+    pub(crate) async fn request_page(
         &self,
         start: Option<u64>,
         limit: Option<u64>,

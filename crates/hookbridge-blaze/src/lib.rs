@@ -10,7 +10,7 @@
 //! | create | `POST webHooks` with [`CreateWebHook`] (`url`, `shopId`, `webHookUrls`) | [`WebHooks::create`] |
 //! | update | `PUT webHooks/{webHookId}` with the **full** [`PartnerWebHook`] | [`WebHooks::update`] |
 //! | get | `GET webHooks/{webHookId}` | [`WebHooks::get`] |
-//! | list | `GET webHooks?start=&limit=&shopId=` → [`SearchResult`] | [`WebHooks::list`] (one page), [`WebHooks::list_all`] (lazy stream) |
+//! | list | `GET webHooks?start=&limit=&shopId=` → [`SearchResult`] | [`WebHooks::list`] (lazy stream), [`WebHooks::list_page`] (one page) |
 //! | delete | `DELETE webHooks/{id}` | [`WebHooks::delete`] |
 //!
 //! * Base URL [`DEFAULT_BASE_URL`] (`https://api.partners.blaze.me/api/v1/partner/`); any other

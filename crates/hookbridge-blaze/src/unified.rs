@@ -511,7 +511,7 @@ impl Webhook for BlazeClient {
             Ok(options) => options,
             Err(e) => return Box::pin(futures_util::stream::once(async move { Err(e.into()) })),
         };
-        self.webhooks().list_all(&options).map(|item| item.and_then(|w| self.endpoint("list", w))).boxed()
+        self.webhooks().list(&options).map(|item| item.and_then(|w| self.endpoint("list", w))).boxed()
     }
 
     async fn update(&self, id: &EndpointId, update: &EndpointUpdate) -> Result<Endpoint> {

@@ -144,11 +144,11 @@ impl<'a> Webhooks<'a> {
     /// page repeating an earlier page's ids (`?page=N+1` with the same results), or the client's
     /// page cap ([`ChipClient::page_limits`]) ends it with [`Error::Paging`].
     pub fn list(&self) -> BoxStream<'static, ChipWebhook> {
-        self.list_with_limits(self.client.page_limits)
+        self.list_with(self.client.page_limits)
     }
 
     /// [`Webhooks::list`] with page/item limits.
-    pub fn list_with_limits(&self, limits: PageLimits) -> BoxStream<'static, ChipWebhook> {
+    pub fn list_with(&self, limits: PageLimits) -> BoxStream<'static, ChipWebhook> {
         let client = self.client.clone();
         paginate_for(crate::PROVIDER, "list", limits, move |req| {
             let client = client.clone();

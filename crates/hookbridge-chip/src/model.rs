@@ -3,7 +3,10 @@
 //! payloads deliveries carry ([`ChipDelivery`]: a [`Purchase`], a [`Payment`] or another object).
 //!
 //! Field names are CHIP's exact snake_case wire names. Response types never fail on an extra
-//! field (each keeps unknown fields in `other`) and read `null` wherever CHIP may send it.
+//! field and read `null` wherever CHIP may send it. Each keeps unknown fields in `extra`, an
+//! [`ExtraFields`](hookbridge_core::redact::ExtraFields) whose `Debug` redacts secret-named keys;
+//! [`TransactionData`] and [`TransactionAttempt`] document a field named `extra` themselves, so
+//! there the bag is `extra_fields`.
 //! Timestamps named `*_on`, `due`, `timestamp` and `processing_time` are epoch **seconds**.
 //! Money amounts are integers in the currency's minor unit (`100` = RM 1.00).
 

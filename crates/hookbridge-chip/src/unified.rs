@@ -56,7 +56,7 @@ impl From<&ChipWebhook> for Endpoint {
         e.created_at = w.created_on;
         e.updated_at = w.updated_on;
         e.has_secret = Some(w.public_key.as_deref().is_some_and(|k| !k.trim().is_empty()));
-        let mut fields = w.other.clone();
+        let mut fields = w.extra.clone().into_inner();
         if let Some(t) = &w.object_type {
             fields.insert(FIELD_TYPE.to_owned(), Value::String(t.clone()));
         }
@@ -164,7 +164,7 @@ impl TryFrom<&Endpoint> for ChipWebhook {
             public_key,
             events,
             callback,
-            other: fields,
+            extra: fields.into(),
         })
     }
 }

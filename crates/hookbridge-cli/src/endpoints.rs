@@ -438,7 +438,7 @@ pub async fn run_events(args: &EventsArgs, out: &mut dyn Write) -> Result<(), Cl
             options.validate().map_err(|e| CliError::usage(e.to_string()))?;
             let mut progress = Progress::new("delivery events");
             let mut events = Vec::new();
-            let mut stream = client.events().list_all(&options);
+            let mut stream = client.events().list(&options);
             while let Some(item) = stream.next().await {
                 match item {
                     Ok(e) => {

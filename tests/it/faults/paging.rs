@@ -80,7 +80,7 @@ async fn blaze_offset_paging_stops_at_the_limits_and_on_a_server_ignoring_the_of
     ] {
         let server = blaze_server(false).await;
         let client = blaze(&server);
-        let (got, err) = collect(client.webhooks().list_all_with(&options, limits)).await;
+        let (got, err) = collect(client.webhooks().list_with(&options, limits)).await;
         assert_eq!(err.is_some(), capped, "{err:?}");
         if capped {
             assert_eq!(paging_stop(err), PagingStop::PageCap { max_pages: 3 });
@@ -90,7 +90,7 @@ async fn blaze_offset_paging_stops_at_the_limits_and_on_a_server_ignoring_the_of
     // The same page whatever the offset: the stream stops on the repeat, once, with an error.
     let server = blaze_server(true).await;
     let client = blaze(&server);
-    let (got, err) = collect(client.webhooks().list_all(&options)).await;
+    let (got, err) = collect(client.webhooks().list(&options)).await;
     assert_eq!(paging_stop(err), PagingStop::RepeatedPage { page: 2, first_seen: 1 });
     assert_eq!((got, count(&server).await), (2, 2));
     // And through the unified trait (default page size).
@@ -143,7 +143,7 @@ async fn bitnob_cursor_paging_stops_at_the_limits_and_on_a_repeated_cursor() {
             let (got, err) = if unified {
                 collect(Webhook::list(&client)).await
             } else {
-                collect(client.webhooks().list_all(&Default::default())).await
+                collect(client.webhooks().list(&Default::default())).await
             };
             assert_eq!(err.is_some(), capped, "{err:?}");
             assert_eq!((got, count(&server).await), (items, requests), "{limits:?} unified={unified}");
@@ -157,7 +157,7 @@ async fn bitnob_cursor_paging_stops_at_the_limits_and_on_a_repeated_cursor() {
         let (got, err) = if unified {
             collect(Webhook::list(&client)).await
         } else {
-            collect(client.webhooks().list_all(&Default::default())).await
+            collect(client.webhooks().list(&Default::default())).await
         };
         assert_eq!(paging_stop(err), PagingStop::RepeatedPage { page: 2, first_seen: 1 });
         assert_eq!((got, count(&server).await), (2, 2), "unified={unified}");
@@ -204,7 +204,7 @@ async fn chip_next_url_paging_stops_at_the_limits_and_on_a_repeated_link() {
         [(PageLimits::default().max_pages(3), 6, 3, true), (PageLimits::default().max_items(3), 3, 2, false)]
     {
         let server = chip_server(forever).await;
-        let (got, err) = collect(chip(&server).webhooks().list_with_limits(limits)).await;
+        let (got, err) = collect(chip(&server).webhooks().list_with(limits)).await;
         assert_eq!(err.is_some(), capped, "{err:?}");
         assert_eq!((got, count(&server).await), (items, requests), "{limits:?}");
     }

@@ -24,7 +24,7 @@ async fn list_delivery_events_sends_filters_and_paging() {
         .limit(25)
         .status(DeliveryStatus::Failed)
         .webhook_id(WebhookId::new(WEBHOOK_ID).unwrap());
-    let page = client(&server).events().list(&opts).await.unwrap();
+    let page = client(&server).events().list_page(&opts).await.unwrap();
 
     let req = single_request(&server).await;
     assert_request(&req, "GET", "/webhooks/events", false);
@@ -58,7 +58,7 @@ async fn each_documented_status_filter_value_is_sent_verbatim() {
         .await;
     let client = client(&server);
     for status in [DeliveryStatus::Pending, DeliveryStatus::Delivered, DeliveryStatus::Failed] {
-        client.events().list(&ListEventsOptions::new().status(status)).await.unwrap();
+        client.events().list_page(&ListEventsOptions::new().status(status)).await.unwrap();
     }
     let sent: Vec<String> = requests(&server).await.iter().map(|r| query(r)[0].1.clone()).collect();
     assert_eq!(sent, ["pending", "delivered", "failed"]);

@@ -37,7 +37,7 @@ async fn webhooks_stream_walks_three_pages_following_next_cursor() {
     let server = server().await;
     mount_three_pages(&server).await;
     let client = client(&server);
-    let all: Vec<_> = client.webhooks().list_all(&ListOptions::new().limit(2)).try_collect().await.unwrap();
+    let all: Vec<_> = client.webhooks().list(&ListOptions::new().limit(2)).try_collect().await.unwrap();
 
     let ids: Vec<&str> = all.iter().map(|w| w.id.as_str()).collect();
     assert_eq!(
@@ -70,7 +70,7 @@ async fn streams_are_lazy() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let mut stream = client.webhooks().list_all(&ListOptions::default());
+    let mut stream = client.webhooks().list(&ListOptions::default());
     assert!(requests(&server).await.is_empty(), "nothing is fetched before polling");
     let first = stream.next().await.unwrap().unwrap();
     assert_eq!(first.id.as_str(), WEBHOOK_ID);
@@ -91,7 +91,7 @@ async fn a_server_repeating_the_same_cursor_cannot_loop_the_stream() {
         .expect(2)
         .mount(&server)
         .await;
-    let all: Vec<_> = client(&server).webhooks().list_all(&ListOptions::default()).collect().await;
+    let all: Vec<_> = client(&server).webhooks().list(&ListOptions::default()).collect().await;
     assert_eq!(all.len(), 2, "the first page, then the error for the repeated page");
     let err = all[1].as_ref().unwrap_err();
     assert_eq!(err.as_paging().map(|p| p.reason), Some(PagingStop::RepeatedPage { page: 2, first_seen: 1 }));
@@ -120,7 +120,7 @@ async fn a_fresh_cursor_with_the_same_page_ends_with_a_paging_error() {
         .expect(2)
         .mount(&server)
         .await;
-    let all: Vec<_> = client(&server).webhooks().list_all(&ListOptions::default()).collect().await;
+    let all: Vec<_> = client(&server).webhooks().list(&ListOptions::default()).collect().await;
     assert_eq!(all.len(), 3);
     let err = all[2].as_ref().unwrap_err();
     assert_eq!(
@@ -146,7 +146,7 @@ async fn page_limits_bound_the_stream() {
         mock.respond_with(json_response(200, file)).expect(expected).mount(&server).await;
     }
     let client = client(&server).page_limits(PageLimits::NONE.max_pages(2));
-    let all: Vec<_> = client.webhooks().list_all(&ListOptions::default()).collect().await;
+    let all: Vec<_> = client.webhooks().list(&ListOptions::default()).collect().await;
     assert_eq!(all.len(), 4, "three items, then the page-cap error");
     assert_eq!(all[3].as_ref().unwrap_err().as_paging().map(|p| p.reason), Some(PagingStop::PageCap { max_pages: 2 }));
     assert_eq!(requests(&server).await.len(), 2);
@@ -164,7 +164,7 @@ async fn has_more_false_or_empty_cursor_ends_the_stream() {
         .expect(1)
         .mount(&server)
         .await;
-    let all: Vec<_> = client(&server).webhooks().list_all(&ListOptions::default()).try_collect().await.unwrap();
+    let all: Vec<_> = client(&server).webhooks().list(&ListOptions::default()).try_collect().await.unwrap();
     assert_eq!(all.len(), 1);
 }
 
@@ -186,7 +186,7 @@ async fn delivery_events_stream_keeps_filters_and_stops_on_an_empty_cursor() {
         .mount(&server)
         .await;
     let opts = ListEventsOptions::new().ending_before("evt_cur_0").limit(2).status(DeliveryStatus::Failed);
-    let all: Vec<_> = client(&server).events().list_all(&opts).try_collect().await.unwrap();
+    let all: Vec<_> = client(&server).events().list(&opts).try_collect().await.unwrap();
     assert_eq!(all.len(), 3);
     assert_eq!(all[2].delivery_status, Some(DeliveryStatus::Unknown("bounced".into())));
     let queries: Vec<_> = requests(&server).await.iter().map(query).collect();
@@ -217,7 +217,7 @@ async fn an_error_mid_stream_is_yielded_and_ends_the_stream() {
         .expect(1)
         .mount(&server)
         .await;
-    let results: Vec<_> = client(&server).webhooks().list_all(&ListOptions::default()).collect().await;
+    let results: Vec<_> = client(&server).webhooks().list(&ListOptions::default()).collect().await;
     assert_eq!(results.len(), 3);
     assert!(results[0].is_ok() && results[1].is_ok());
     assert_eq!(results[2].as_ref().unwrap_err().status().map(|s| s.as_u16()), Some(500));
@@ -247,7 +247,7 @@ async fn a_page_without_data_ends_the_stream_without_an_error() {
         .expect(1)
         .mount(&server)
         .await;
-    let all: Vec<_> = client(&server).webhooks().list_all(&ListOptions::default()).try_collect().await.unwrap();
+    let all: Vec<_> = client(&server).webhooks().list(&ListOptions::default()).try_collect().await.unwrap();
     assert!(all.is_empty());
 }
 
@@ -264,10 +264,10 @@ async fn the_status_filter_is_limited_to_the_documented_values() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let page = client.events().list(&ListEventsOptions::new().status(DeliveryStatus::Failed)).await.unwrap();
+    let page = client.events().list_page(&ListEventsOptions::new().status(DeliveryStatus::Failed)).await.unwrap();
     assert_eq!(page.data[0].delivery_status, Some(DeliveryStatus::Retrying));
     for refused in [DeliveryStatus::Success, DeliveryStatus::Retrying, DeliveryStatus::Unknown("queued".into())] {
-        let err = client.events().list(&ListEventsOptions::new().status(refused.clone())).await.unwrap_err();
+        let err = client.events().list_page(&ListEventsOptions::new().status(refused.clone())).await.unwrap_err();
         assert!(err.is_invalid_input(), "{refused:?}: {err}");
     }
     assert_eq!(requests(&server).await.len(), 1);

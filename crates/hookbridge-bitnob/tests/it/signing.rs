@@ -151,7 +151,7 @@ async fn colon_hex_signed_requests_on_the_wire() {
         .mount(&server)
         .await;
     let client = client_with(config(&server), signer(SigningScheme::ColonSeparatedHex));
-    client.webhooks().list(&ListOptions::new().limit(2)).await.unwrap();
+    client.webhooks().list_page(&ListOptions::new().limit(2)).await.unwrap();
     let body =
         CreateWebhook::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap()).name("Ledger sync");
     client.webhooks().create(&body, &CreateOptions::default()).await.unwrap();
@@ -184,13 +184,13 @@ async fn concatenated_base64_signed_requests_on_the_wire() {
         .mount(&server)
         .await;
     let client = client_with(config(&server), signer(SigningScheme::ConcatenatedBase64));
-    client.webhooks().list(&ListOptions::new().limit(2)).await.unwrap();
+    client.webhooks().list_page(&ListOptions::new().limit(2)).await.unwrap();
     let body =
         CreateWebhook::new("https://example.com/bitnob/webhooks".parse::<url::Url>().unwrap()).name("Ledger sync");
     client.webhooks().create(&body, &CreateOptions::default()).await.unwrap();
     let seconds =
         client_with(config(&server), signer(SigningScheme::ConcatenatedBase64).timestamp_unit(TimestampUnit::Seconds));
-    seconds.webhooks().list(&ListOptions::new().limit(2)).await.unwrap();
+    seconds.webhooks().list_page(&ListOptions::new().limit(2)).await.unwrap();
 
     let reqs = requests(&server).await;
     let got: Vec<(Option<&str>, Option<&str>)> =
@@ -230,7 +230,7 @@ async fn every_retry_attempt_is_signed_afresh() {
         .with_clock(move || Timestamp::from_second(TS_SECONDS + clock_tick.load(Ordering::SeqCst)).unwrap())
         .with_nonce_source(move || format!("nonce-{}", nonce_tick.fetch_add(1, Ordering::SeqCst)));
     let client = client_with(retrying_config(&server), s.clone());
-    client.webhooks().list(&ListOptions::default()).await.unwrap();
+    client.webhooks().list_page(&ListOptions::default()).await.unwrap();
 
     let reqs = requests(&server).await;
     assert_eq!(reqs.len(), 2);

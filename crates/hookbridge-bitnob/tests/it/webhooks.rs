@@ -24,7 +24,7 @@ async fn list_webhooks_sends_cursor_query_and_decodes_the_page() {
 
     let page = client
         .webhooks()
-        .list(&ListOptions::new().starting_after("cur_a").ending_before("cur_b").limit(2))
+        .list_page(&ListOptions::new().starting_after("cur_a").ending_before("cur_b").limit(2))
         .await
         .unwrap();
 
@@ -61,7 +61,7 @@ async fn list_webhooks_without_options_sends_no_query() {
         .expect(1)
         .mount(&server)
         .await;
-    let page = client(&server).webhooks().list(&ListOptions::default()).await.unwrap();
+    let page = client(&server).webhooks().list_page(&ListOptions::default()).await.unwrap();
     let req = single_request(&server).await;
     assert_eq!(req.url.query(), None);
     assert_eq!(page.data.len(), 1);

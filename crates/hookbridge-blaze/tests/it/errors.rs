@@ -31,7 +31,7 @@ async fn documented_statuses_map_to_typed_api_errors_for_every_operation() {
             hooks.get(ID).await.unwrap_err(),
             hooks.update(ID, &PartnerWebHook::default()).await.unwrap_err(),
             hooks.delete(ID).await.unwrap_err(),
-            hooks.list(&ListWebHooksOptions::default()).await.unwrap_err(),
+            hooks.list_page(&ListWebHooksOptions::default()).await.unwrap_err(),
         ];
         let ops = ["create", "get", "update", "delete", "list"];
         for (err, op) in results.iter().zip(ops) {
@@ -128,8 +128,8 @@ async fn malformed_list_pages_are_decode_errors() {
         .mount(&server)
         .await;
     let c = client(&server);
-    assert!(matches!(c.webhooks().list(&ListWebHooksOptions::default()).await, Err(Error::Decode(_))));
-    let all: Vec<_> = c.webhooks().list_all(&ListWebHooksOptions::default()).collect().await;
+    assert!(matches!(c.webhooks().list_page(&ListWebHooksOptions::default()).await, Err(Error::Decode(_))));
+    let all: Vec<_> = c.webhooks().list(&ListWebHooksOptions::default()).collect().await;
     assert_eq!(all.len(), 1);
     assert!(matches!(all[0], Err(Error::Decode(_))));
 }

@@ -31,7 +31,7 @@ async fn three_pages_by_total_with_start_limit_and_shop_id() {
 
     let client = client(&server);
     let opts = ListWebHooksOptions::new().limit(2).shop_id("shop-7");
-    let mut stream = client.webhooks().list_all(&opts);
+    let mut stream = client.webhooks().list(&opts);
     // Lazy: nothing is fetched before the stream is polled, then one page at a time.
     assert!(received(&server).await.is_empty());
     let first = stream.next().await.unwrap().unwrap();
@@ -58,7 +58,7 @@ async fn documented_envelope_without_total_stops_on_the_empty_page() {
     mount_page(&server, "4", "list_docs_page_3.json").await;
 
     let items: Vec<_> =
-        client(&server).webhooks().list_all(&ListWebHooksOptions::new().limit(2)).try_collect().await.unwrap();
+        client(&server).webhooks().list(&ListWebHooksOptions::new().limit(2)).try_collect().await.unwrap();
     assert_eq!(ids(&items), ["wh-01", "wh-02", "wh-03", "wh-04"]);
     let reqs = received(&server).await;
     assert_eq!(reqs.len(), 3);
@@ -78,8 +78,7 @@ async fn short_page_without_total_ends_the_stream() {
         .expect(1)
         .mount(&server)
         .await;
-    let items: Vec<_> =
-        client(&server).webhooks().list_all(&ListWebHooksOptions::default()).try_collect().await.unwrap();
+    let items: Vec<_> = client(&server).webhooks().list(&ListWebHooksOptions::default()).try_collect().await.unwrap();
     assert_eq!(ids(&items), ["a", "b"]);
     let req = &received(&server).await[0];
     assert_eq!(query(req), pairs(&[("start", "0"), ("limit", &DEFAULT_LIMIT.to_string())]));
@@ -96,7 +95,7 @@ async fn a_server_ignoring_start_cannot_loop_the_stream() {
             .mount(&server)
             .await;
         let results: Vec<_> =
-            client(&server).webhooks().list_all(&ListWebHooksOptions::new().limit(2)).take(1000).collect().await;
+            client(&server).webhooks().list(&ListWebHooksOptions::new().limit(2)).take(1000).collect().await;
         assert_eq!(results.len(), 3, "{fixture_name}: two items, then the error");
         let items: Vec<_> = results[..2].iter().map(|r| r.as_ref().unwrap().clone()).collect();
         assert_eq!(ids(&items), ["wh-01", "wh-02"], "{fixture_name}: the repeated page is not yielded again");
@@ -122,7 +121,7 @@ async fn offset_parameter_name_is_configurable_and_start_option_is_the_first_off
     let client = client(&server).with_offset_param(SKIP_PARAM).unwrap();
     assert_eq!(client.offset_param(), "skip");
     let items: Vec<_> =
-        client.webhooks().list_all(&ListWebHooksOptions::new().start(4).limit(2)).try_collect().await.unwrap();
+        client.webhooks().list(&ListWebHooksOptions::new().start(4).limit(2)).try_collect().await.unwrap();
     assert_eq!(ids(&items), ["wh-05"]);
     let reqs = received(&server).await;
     assert_eq!(reqs.len(), 1);
@@ -136,8 +135,7 @@ async fn server_side_page_size_is_used_for_the_next_offset() {
     mount_page(&server, "0", "list_page_1.json").await;
     mount_page(&server, "2", "list_page_2.json").await;
     mount_page(&server, "4", "list_page_3.json").await;
-    let items: Vec<_> =
-        client(&server).webhooks().list_all(&ListWebHooksOptions::default()).try_collect().await.unwrap();
+    let items: Vec<_> = client(&server).webhooks().list(&ListWebHooksOptions::default()).try_collect().await.unwrap();
     assert_eq!(items.len(), 5);
     let reqs = received(&server).await;
     assert_eq!(reqs.len(), 3);
@@ -150,7 +148,7 @@ async fn page_limits_bound_the_stream() {
     mount_page(&server, "0", "list_page_1.json").await;
     let items: Vec<_> = client(&server)
         .webhooks()
-        .list_all_with(&ListWebHooksOptions::new().limit(2), PageLimits::NONE.max_pages(1))
+        .list_with(&ListWebHooksOptions::new().limit(2), PageLimits::NONE.max_pages(1))
         .collect::<Vec<_>>()
         .await;
     assert_eq!(items.len(), 3, "two items, then the page-cap error");
@@ -172,7 +170,7 @@ async fn an_error_mid_stream_is_yielded_once_and_ends_the_stream() {
         .expect(1)
         .mount(&server)
         .await;
-    let results: Vec<_> = client(&server).webhooks().list_all(&ListWebHooksOptions::new().limit(2)).collect().await;
+    let results: Vec<_> = client(&server).webhooks().list(&ListWebHooksOptions::new().limit(2)).collect().await;
     assert_eq!(results.len(), 3);
     assert!(results[0].is_ok() && results[1].is_ok());
     assert_eq!(results[2].as_ref().unwrap_err().status().map(|s| s.as_u16()), Some(500));

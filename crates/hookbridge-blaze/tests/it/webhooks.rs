@@ -199,7 +199,7 @@ async fn list_sends_the_given_query_and_decodes_the_client_code_envelope() {
         .await;
 
     let opts = ListWebHooksOptions::new().start(10).limit(25).shop_id("5c8f9e2ab1d4e70012ab34ce");
-    let page = client(&server).webhooks().list(&opts).await.unwrap();
+    let page = client(&server).webhooks().list_page(&opts).await.unwrap();
     assert_eq!((page.skip, page.limit, page.total, page.count), (Some(0), Some(100), Some(2), None));
     let items = page.items();
     assert_eq!(items.len(), 2);
@@ -226,7 +226,7 @@ async fn list_without_options_sends_no_query_and_decodes_the_documented_envelope
         .mount(&server)
         .await;
 
-    let page = client(&server).webhooks().list(&ListWebHooksOptions::default()).await.unwrap();
+    let page = client(&server).webhooks().list_page(&ListWebHooksOptions::default()).await.unwrap();
     assert_eq!((page.count, page.total, page.skip, page.limit), (Some(2), Some(2), None, None));
     let ids: Vec<_> = page.items().iter().map(|w| w.id.clone().unwrap()).collect();
     assert_eq!(ids, ["65a1f0c2e4b0a1b2c3d4e5f6", "65a1f0c2e4b0a1b2c3d4e5f7"]);
@@ -322,10 +322,10 @@ async fn invalid_list_options_are_refused_without_a_request() {
     let server = server().await;
     let c = client(&server);
     let zero = ListWebHooksOptions::new().limit(0);
-    assert_refused(&server, c.webhooks().list(&zero).await, "limit").await;
+    assert_refused(&server, c.webhooks().list_page(&zero).await, "limit").await;
     let shop = ListWebHooksOptions::new().shop_id("");
-    assert_refused(&server, c.webhooks().list(&shop).await, "shopId").await;
-    let all: Vec<_> = c.webhooks().list_all(&zero).collect().await;
+    assert_refused(&server, c.webhooks().list_page(&shop).await, "shopId").await;
+    let all: Vec<_> = c.webhooks().list(&zero).collect().await;
     assert_eq!(all.len(), 1);
     assert!(all[0].as_ref().unwrap_err().is_invalid_input());
     assert!(received(&server).await.is_empty());

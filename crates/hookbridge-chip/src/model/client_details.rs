@@ -1,7 +1,7 @@
 //! [`ClientDetails`]: the payer of a Purchase or the counterparty of a Payment.
 
+use hookbridge_core::redact::ExtraFields;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 /// `ClientDetails`: the payer of a Purchase or the counterparty of a Payment.
 #[serde_with::skip_serializing_none]
@@ -54,5 +54,5 @@ pub struct ClientDetails {
     pub bank_code: Option<String>,
     /// Fields this version does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: ExtraFields,
 }

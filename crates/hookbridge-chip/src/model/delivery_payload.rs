@@ -68,12 +68,12 @@ impl ChipDelivery {
         let object = match kind {
             "purchase" => {
                 let mut purchase: Purchase = serde_json::from_slice(body)?;
-                purchase.other.remove("event_type");
+                purchase.extra.remove("event_type");
                 DeliveryObject::Purchase(Box::new(purchase))
             }
             "payment" => {
                 let mut payment: Payment = serde_json::from_slice(body)?;
-                payment.other.remove("event_type");
+                payment.extra.remove("event_type");
                 DeliveryObject::Payment(Box::new(payment))
             }
             _ => return serde_json::from_slice(body),

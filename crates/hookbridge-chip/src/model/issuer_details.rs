@@ -1,7 +1,7 @@
 //! [`IssuerDetails`] and its [`BankAccount`]s: the merchant as shown on a Purchase's invoice.
 
+use hookbridge_core::redact::ExtraFields;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 /// `IssuerDetails`: the merchant company/brand, as persisted for invoice display.
 #[serde_with::skip_serializing_none]
@@ -30,7 +30,7 @@ pub struct IssuerDetails {
     pub tax_number: Option<String>,
     /// Fields this version does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: ExtraFields,
 }
 
 /// A bank account (`IssuerDetails.bank_accounts[]`).
@@ -44,5 +44,5 @@ pub struct BankAccount {
     pub bank_code: Option<String>,
     /// Fields this version does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: ExtraFields,
 }

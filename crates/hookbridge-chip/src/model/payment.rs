@@ -3,9 +3,10 @@
 //! ([`RelatedObject`]).
 
 use hookbridge_core::Timestamp;
+use hookbridge_core::redact::ExtraFields;
 use jiff::fmt::serde::timestamp::second;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::client_details::ClientDetails;
 
@@ -49,7 +50,7 @@ pub struct Payment {
     pub brand_id: Option<String>,
     /// Fields this version does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: ExtraFields,
 }
 
 /// `PaymentDetails`: an executed transaction (`Purchase.payment`, `Payment.payment`).
@@ -84,7 +85,7 @@ pub struct PaymentDetails {
     pub remote_paid_on: Option<Timestamp>,
     /// Fields this version does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: ExtraFields,
 }
 
 hookbridge_core::wire_enum! {
@@ -117,5 +118,5 @@ pub struct RelatedObject {
     pub id: Option<String>,
     /// Fields this version does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: ExtraFields,
 }

@@ -3,9 +3,10 @@
 //! [`StatusHistoryEntry`]) and the enums only a Purchase carries.
 
 use hookbridge_core::Timestamp;
+use hookbridge_core::redact::ExtraFields;
 use jiff::fmt::serde::timestamp::second;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::client_details::ClientDetails;
 use super::issuer_details::IssuerDetails;
@@ -16,7 +17,7 @@ use crate::wire::{opt_decimal, ser_opt_decimal};
 /// A CHIP `Purchase`: the payload of `purchase.*` deliveries and of `success_callback`s.
 ///
 /// Every field is optional so a delivery never fails to decode because CHIP left a field out or
-/// sent `null`, and re-encodes without inventing fields; fields not modelled are kept in `other`.
+/// sent `null`, and re-encodes without inventing fields; fields not modelled are kept in `extra`.
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -116,7 +117,7 @@ pub struct Purchase {
     pub order_id: Option<String>,
     /// Fields this version does not model (`upsell_campaigns`, `referral_*`, ...).
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: ExtraFields,
 }
 
 /// `PurchaseDetails`: the `purchase` object of a Purchase (products, total, invoice fields).
@@ -156,7 +157,7 @@ pub struct PurchaseDetails {
     pub metadata: Option<Value>,
     /// Fields this version does not model (`shipping_options`, `payment_method_details`, ...).
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: ExtraFields,
 }
 
 /// One line item of `purchase.products`.
@@ -182,7 +183,7 @@ pub struct Product {
     pub total_price_override: Option<i64>,
     /// Fields this version does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: ExtraFields,
 }
 
 hookbridge_core::wire_enum! {
@@ -297,5 +298,5 @@ pub struct StatusHistoryEntry {
     pub related_object: Option<RelatedObject>,
     /// Fields this version does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: ExtraFields,
 }

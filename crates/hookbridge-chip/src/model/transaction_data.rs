@@ -2,9 +2,10 @@
 //! ([`TransactionAttempt`], [`AttemptType`], [`AttemptError`]).
 
 use hookbridge_core::Timestamp;
+use hookbridge_core::redact::ExtraFields;
 use jiff::fmt::serde::timestamp::second;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// `Purchase.transaction_data`: payment-method-specific, read-only transaction data.
 #[serde_with::skip_serializing_none]
@@ -25,7 +26,7 @@ pub struct TransactionData {
     pub attempts: Option<Vec<TransactionAttempt>>,
     /// Fields this version does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra_fields: ExtraFields,
 }
 
 /// One payment attempt (`transaction_data.attempts[]`).
@@ -55,7 +56,7 @@ pub struct TransactionAttempt {
     pub error: Option<AttemptError>,
     /// Fields this version does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra_fields: ExtraFields,
 }
 
 hookbridge_core::wire_enum! {
@@ -89,5 +90,5 @@ pub struct AttemptError {
     pub message: Option<String>,
     /// Fields this version does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra_fields: ExtraFields,
 }

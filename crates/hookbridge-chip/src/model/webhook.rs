@@ -6,10 +6,10 @@ use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
+use hookbridge_core::redact::ExtraFields;
 use hookbridge_core::{DeliveryUrl, EndpointId, InvalidInput, Timestamp};
 use jiff::fmt::serde::timestamp::second;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use url::Url;
 
 use super::event::ChipEvent;
@@ -173,7 +173,7 @@ pub struct ChipWebhook {
     pub callback: String,
     /// Fields this version does not model, by wire name.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: ExtraFields,
 }
 
 impl ChipWebhook {

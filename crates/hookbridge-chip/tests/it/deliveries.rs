@@ -36,8 +36,8 @@ fn purchase_paid_decodes_every_documented_field() {
     assert_eq!(client.personal_code.as_deref(), Some(""));
     assert_eq!(client.cc, Some(vec![]));
     assert_eq!(client.bcc, Some(vec![]));
-    assert_eq!(client.other["delivery_methods"][0]["method"], json!("email"));
-    assert_eq!(client.other["client_type"], serde_json::Value::Null);
+    assert_eq!(client.extra["delivery_methods"][0]["method"], json!("email"));
+    assert_eq!(client.extra["client_type"], serde_json::Value::Null);
 
     let details = p.purchase.as_ref().unwrap();
     assert_eq!(details.currency.as_deref(), Some("MYR"));
@@ -60,7 +60,7 @@ fn purchase_paid_decodes_every_documented_field() {
     assert_eq!(details.due_strict, Some(false));
     assert_eq!(details.email_message.as_deref(), Some(""));
     assert_eq!(details.request_client_details, Some(vec![]));
-    assert_eq!(details.other["has_upsell_products"], json!(false));
+    assert_eq!(details.extra["has_upsell_products"], json!(false));
 
     let payment = p.payment.as_ref().unwrap();
     assert_eq!(payment.is_outgoing, Some(false));
@@ -92,7 +92,7 @@ fn purchase_paid_decodes_every_documented_field() {
     assert_eq!(attempts[0].successful, Some(true));
     assert_eq!(attempts[0].processing_time, Some(ts(1_718_000_450)));
     assert_eq!(attempts[0].error, None);
-    assert_eq!(attempts[0].other["fee_amount"], json!(300));
+    assert_eq!(attempts[0].extra_fields["fee_amount"], json!(300));
 
     assert_eq!(p.status, Some(PurchaseStatus::Paid));
     let history: Vec<_> = p
@@ -137,8 +137,8 @@ fn purchase_paid_decodes_every_documented_field() {
     assert!(p.direct_post_url.is_some());
     assert_eq!(p.marked_as_paid, Some(false));
     assert_eq!(p.order_id, None);
-    assert_eq!(p.other["upsell_campaigns"], json!([]));
-    assert_eq!(p.other["can_chargeback"], json!(false));
+    assert_eq!(p.extra["upsell_campaigns"], json!([]));
+    assert_eq!(p.extra["can_chargeback"], json!(false));
 }
 
 #[test]
@@ -176,7 +176,7 @@ fn payment_failure_tolerates_nulls_numbers_and_extra_fields() {
     assert_eq!(p.due, None);
     assert_eq!(p.issued, None);
     assert_eq!(p.refund_availability, Some(RefundAvailability::None));
-    assert_eq!(p.other["some_future_field"], json!({"nested": [1, 2, 3]}));
+    assert_eq!(p.extra["some_future_field"], json!({"nested": [1, 2, 3]}));
 }
 
 #[test]

@@ -87,7 +87,7 @@ async fn page_limits_bound_the_walk() {
         .mount(&server)
         .await;
     let client = client_for(&server);
-    let items: Vec<_> = client.webhooks().list_with_limits(PageLimits::NONE.max_pages(1)).collect().await;
+    let items: Vec<_> = client.webhooks().list_with(PageLimits::NONE.max_pages(1)).collect().await;
     assert_eq!(items.len(), 3, "two items, then the page-cap error");
     assert_eq!(
         items[2].as_ref().unwrap_err().as_paging().map(|p| p.reason),

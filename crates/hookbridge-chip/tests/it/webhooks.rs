@@ -28,7 +28,21 @@ fn assert_is_shop_webhook(w: &ChipWebhook) {
     assert!(key.ends_with("-----END PUBLIC KEY-----"));
     assert_eq!(w.events, vec![ChipEvent::PurchasePaid, ChipEvent::PurchasePaymentFailure, ChipEvent::PaymentRefunded]);
     assert_eq!(w.callback, "https://shop.example.com/hooks/chip");
-    assert!(w.other.is_empty());
+    assert!(w.extra.is_empty());
+}
+
+#[test]
+fn unknown_fields_round_trip_in_extra_and_secret_named_ones_stay_out_of_debug() {
+    let mut body = fixture_json("webhook.json");
+    body["webhook_secret"] = json!("whsec-do-not-print");
+    body["retry_policy"] = json!({"max_attempts": 5});
+    let w: ChipWebhook = serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(w.extra.len(), 2);
+    assert_eq!(w.extra["retry_policy"], json!({"max_attempts": 5}));
+    assert_eq!(serde_json::to_value(&w).unwrap(), body);
+    let debug = format!("{w:?}");
+    assert!(!debug.contains("whsec-do-not-print"), "{debug}");
+    assert!(debug.contains("max_attempts"), "{debug}");
 }
 
 #[test]
@@ -90,7 +104,7 @@ async fn create_posts_the_excerpt_body_and_decodes_the_excerpt_response() {
     );
     assert_eq!(created.events, vec![ChipEvent::PurchaseCreated]);
     assert_eq!(created.callback, "<string>");
-    assert!(created.other.is_empty());
+    assert!(created.extra.is_empty());
     // The response fixture re-encodes to exactly what was received.
     assert_eq!(serde_json::to_value(&created).unwrap(), fixture_json("webhook_create_response.json"));
 }
@@ -119,7 +133,7 @@ async fn create_with_builder_and_all_events_omits_empty_event_list() {
     );
     assert!(created.all_events);
     assert_eq!(created.events, vec![ChipEvent::PurchasePaid]);
-    assert_eq!(created.other.get("is_test"), Some(&json!(true)));
+    assert_eq!(created.extra.get("is_test"), Some(&json!(true)));
 }
 
 #[tokio::test]
