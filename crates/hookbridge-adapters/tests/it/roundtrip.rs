@@ -210,7 +210,7 @@ fn chip_webhook() -> impl Strategy<Value = ChipWebhook> {
             public_key: key,
             events,
             callback,
-            other,
+            extra: other.into(),
         })
 }
 
