@@ -26,8 +26,8 @@ use hookbridge_core::{EndpointId, EndpointSpec, EndpointUpdate, Operation, Webho
 
 use crate::{AbbeyCrossSim, BitnobSim, BlazeSim, ChipSim, MiexSim, Result, StripeSim};
 
-/// A running simulator, described the way a descriptor-built client needs it.
-#[derive(Debug)]
+/// A running simulator, described the way a descriptor-built client needs it. `Debug` names
+/// the credentials but never shows their values.
 #[non_exhaustive]
 pub struct RunningSimulator {
     /// The simulator's API base URL.
@@ -48,6 +48,17 @@ enum Sim {
     AbbeyCross(AbbeyCrossSim),
     Chip(ChipSim),
     Stripe(StripeSim),
+}
+
+impl fmt::Debug for RunningSimulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let credentials: Vec<&str> = self.credentials.iter().map(|(env, _)| *env).collect();
+        f.debug_struct("RunningSimulator")
+            .field("base_url", &self.base_url)
+            .field("credentials", &credentials)
+            .field("allow_insecure_urls", &self.allow_insecure_urls)
+            .finish_non_exhaustive()
+    }
 }
 
 impl RunningSimulator {
@@ -385,4 +396,19 @@ pub async fn webhook_contract(
     }
     passed.dedup();
     Ok(passed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn debug_names_the_credentials_but_never_shows_them() {
+        let sim = start_simulator("chip").await.ok().flatten().unwrap_or_else(|| unreachable!("chip has a simulator"));
+        let (env, value) = sim.credentials[0].clone();
+        let debug = format!("{sim:?}");
+        assert!(debug.contains(env), "{debug}");
+        assert!(!debug.contains(&value), "{debug}");
+        sim.shutdown().await;
+    }
 }
