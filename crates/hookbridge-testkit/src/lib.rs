@@ -97,6 +97,7 @@ pub mod deliveries;
 mod delivery;
 mod error;
 pub mod fixtures;
+pub mod proxy;
 mod server;
 pub mod services;
 mod simulator;

@@ -6,6 +6,5 @@
 
 mod common;
 mod outage;
-mod proxy;
 mod store;
 mod workers;

@@ -14,7 +14,7 @@ use hookbridge_inbox::{Inbox, ListFilter};
 use hookbridge_verify::receive::ReceiveError;
 
 use crate::common::{TestDb, describe, pipeline, signed, with_schema};
-use crate::proxy::Proxy;
+use hookbridge_testkit::proxy::TcpProxy;
 
 /// `postgres://user:pw@host:port/db` → (`host:port`, a function putting another authority in).
 fn split_authority(url: &str) -> (String, String, String) {
@@ -33,7 +33,7 @@ async fn a_database_outage_answers_503_and_loses_nothing_committed() {
     let Some(db) = TestDb::new("db_outage").await else { return };
     let direct = db.inbox().await;
     let (prefix, upstream, tail) = split_authority(&db.base);
-    let proxy = Proxy::start(upstream).await;
+    let proxy = TcpProxy::start(upstream).await.unwrap();
     let through = with_schema(&format!("{prefix}{}{tail}", proxy.addr()), &db.schema);
     let inbox = Inbox::builder(&through).timeout(Duration::from_millis(700)).connect().await.unwrap();
     let receiver = pipeline();
@@ -59,7 +59,7 @@ async fn a_database_outage_answers_503_and_loses_nothing_committed() {
         n += 1;
     }
 
-    proxy.resume().await;
+    proxy.resume().await.unwrap();
     // The pool replaces its broken connections: soon every delivery is stored again.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {

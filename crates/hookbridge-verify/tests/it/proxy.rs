@@ -6,6 +6,10 @@
 //! Redis or PostgreSQL process stops or its host disappears from the network. Starting it
 //! again simulates the server coming back at the same address. The real server keeps its data,
 //! as a restarted server with persistence (or a network partition that heals) would.
+//!
+//! The same proxy is `hookbridge_testkit::proxy::TcpProxy` for every other crate; this copy stays
+//! because hookbridge-testkit depends on hookbridge-verify (a dev-dependency back on the testkit
+//! would build this crate twice).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
