@@ -51,15 +51,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use actix_web::error::PayloadError;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use hookbridge::Delivery;
-use hookbridge::bitnob::{BitnobReceiver, BitnobSpec};
-use hookbridge::chip::{ChipReceiver, ChipSpec};
-use hookbridge::miex::{MiexReceiver, MiexSpec};
+use hookbridge::verify::HmacSecret;
 use hookbridge::verify::receive::tower::error_response;
-use hookbridge::verify::receive::{
-    AppError, Application, DEFAULT_MAX_BODY_BYTES, Incoming, Receive, ReceiveError, ReceiveExt as _, app_fn,
-    connect_store,
-};
-use hookbridge::verify::{HmacSecret, KeyRing, RsaPublicKey};
+use hookbridge::verify::receive::{Application, DEFAULT_MAX_BODY_BYTES, Incoming, Receive, ReceiveError};
+
+#[path = "support/config.rs"]
+mod config;
 
 const TEXT_PLAIN: &str = "text/plain; charset=utf-8";
 
@@ -252,81 +249,14 @@ async fn receive_hook(
 
 // Configuration and the server.
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-fn read_secret_file(var: &str) -> Result<Option<String>, Box<dyn Error>> {
-    match env(var) {
-        None => Ok(None),
-        Some(path) => {
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("{var}: cannot read {path}: {e}"))?;
-            Ok(Some(text.trim_end_matches(['\r', '\n']).to_owned()))
-        }
-    }
-}
-
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
 
-    let self_check = env("HOOKBRIDGE_SELF_CHECK").is_some();
-    let listen =
-        env("HOOKBRIDGE_LISTEN").unwrap_or_else(|| if self_check { "127.0.0.1:0" } else { "127.0.0.1:8080" }.into());
-    let store_url = env("HOOKBRIDGE_REPLAY_STORE").unwrap_or_else(|| "memory".into());
-    let max_body = env("HOOKBRIDGE_MAX_BODY_BYTES").map(|v| v.parse()).transpose()?.unwrap_or(DEFAULT_MAX_BODY_BYTES);
-    // The store URL may hold a password: log its scheme only.
-    let store_kind = store_url.split_once("://").map_or(store_url.as_str(), |(scheme, _)| scheme).to_owned();
-    let store = connect_store(&store_url).await?;
-
-    // One pipeline per configured provider, each handing out the unified Delivery.
-    let mut receivers: Vec<Arc<dyn Receive<Delivery>>> = Vec::new();
-    let miex_secret = match read_secret_file("MIEX_WEBHOOK_SECRET_FILE")? {
-        Some(secret) => Some(secret),
-        None if self_check => Some("self-check-miex-secretKey".to_owned()),
-        None => None,
-    };
-    if let Some(secret) = &miex_secret {
-        let spec = MiexSpec::with_secret(HmacSecret::from_str_bytes(secret)?);
-        let pipeline = MiexReceiver::new(spec).with_store(store.clone()).max_body_bytes(max_body);
-        receivers.push(Arc::new(pipeline.map(Delivery::from)));
-    }
-    if let Some(secret) = read_secret_file("BITNOB_WEBHOOK_SECRET_FILE")? {
-        let spec = BitnobSpec::new(KeyRing::single("current", HmacSecret::from_str_bytes(&secret)?))?;
-        let pipeline = BitnobReceiver::new(spec).with_store(store.clone()).max_body_bytes(max_body);
-        receivers.push(Arc::new(pipeline.map(Delivery::from)));
-    }
-    if let Some(pem) = read_secret_file("CHIP_WEBHOOK_PUBLIC_KEY_FILE")? {
-        let spec = ChipSpec::with_key(RsaPublicKey::from_pem(&pem)?);
-        let pipeline = ChipReceiver::new(spec).with_store(store.clone()).max_body_bytes(max_body);
-        receivers.push(Arc::new(pipeline.map(Delivery::from)));
-    }
-    if receivers.is_empty() {
-        return Err("no provider configured: set MIEX_WEBHOOK_SECRET_FILE, BITNOB_WEBHOOK_SECRET_FILE or \
-                    CHIP_WEBHOOK_PUBLIC_KEY_FILE"
-            .into());
-    }
-    let providers: Vec<&str> = receivers.iter().map(|r| r.provider()).collect();
-
-    // The application: one for every provider.
-    let handled = Arc::new(AtomicUsize::new(0));
-    let counter = handled.clone();
-    let app: Arc<dyn Application<Delivery>> = Arc::new(app_fn(move |delivery: Delivery| {
-        let counter = counter.clone();
-        async move {
-            tracing::info!(
-                provider = delivery.provider.as_str(),
-                event_type = delivery.event_type.as_ref().map(|e| e.as_str()),
-                event_type_signed = delivery.event_type_signed,
-                replay_key = delivery.replay_key.as_deref(),
-                "handling delivery"
-            );
-            counter.fetch_add(1, Ordering::SeqCst);
-            Ok::<(), AppError>(())
-        }
-    }));
+    let config::Config { self_check, listen, store_kind, max_body, receivers, providers, app, handled, miex_secret } =
+        config::Config::from_env().await?;
 
     let hooks = web::Data::new(Hooks::new(receivers, app));
     let mut server = HttpServer::new(move || App::new().configure(routes(hooks.clone())));
@@ -392,7 +322,10 @@ mod tests {
     use actix_web::http::header::{HeaderMap as ActixHeaderMap, HeaderName as ActixName, HeaderValue as ActixValue};
     use actix_web::test::{TestRequest, call_service, init_service, read_body};
 
-    use hookbridge::verify::receive::BoxFuture;
+    use hookbridge::bitnob::{BitnobReceiver, BitnobSpec};
+    use hookbridge::miex::{MiexReceiver, MiexSpec};
+    use hookbridge::verify::KeyRing;
+    use hookbridge::verify::receive::{AppError, BoxFuture, ReceiveExt as _};
     use hookbridge::verify::sign::HmacSigner;
     use hookbridge::verify::unix_now;
 
