@@ -126,6 +126,7 @@ pub mod delivery;
 pub mod descriptor;
 pub mod error;
 pub mod model;
+pub mod receiving;
 pub mod unified;
 
 /// This provider's id (`abbeycross`).
@@ -133,6 +134,7 @@ pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::n
 
 pub use client::{AbbeyCrossClient, Webhooks};
 pub use delivery::{AbbeyCrossDelivery, AbbeyCrossReceiver, AbbeyCrossSpec};
+pub use receiving::{PRESETS, assumed_delivery_scheme};
 pub use descriptor::{AbbeyCross, DESCRIPTOR};
 pub use error::{AbbeyCrossError, decode_error};
 pub use model::{BodyFieldNames, RegisterWebhook, RegisterWebhookResponse, RegisteredWebhook};

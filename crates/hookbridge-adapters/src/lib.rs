@@ -65,6 +65,7 @@ pub mod loss;
 pub mod normalize;
 pub mod page;
 pub mod registry;
+pub mod standards;
 pub mod time;
 
 pub use bridge::{BridgeBody, BridgeError, BridgedMessage, MessageIdPolicy, StandardWebhooksBridge};

@@ -5,7 +5,8 @@
 //! descriptor says what its API supports, how to build its client, which events it documents,
 //! and — through its [`Dialect`](hookbridge_core::descriptor::Dialect) — how its webhook objects
 //! and create requests convert. Adding a provider is its crate plus one line in [`PROVIDERS`]
-//! (see `docs/adding-a-provider.md`). This is the only file of this crate that names providers.
+//! (see `docs/adding-a-provider.md`). Each provider crate is registered once, with its management descriptor and its receiving
+//! presets. This is the only file of this crate that names providers.
 //!
 //! ```
 //! use hookbridge_adapters::registry;
@@ -16,17 +17,22 @@
 //! assert_eq!(registry::ids().count(), registry::PROVIDERS.len());
 //! ```
 
-use hookbridge_core::{Descriptor, ProviderId};
+use hookbridge_core::{Delivery, Descriptor, ProviderId};
+use hookbridge_verify::preset::Preset;
 
-/// Every registered provider, in a stable order (the order of tables and listings).
-pub static PROVIDERS: &[&'static dyn Descriptor] = &[
-    &hookbridge_miex::DESCRIPTOR,
-    &hookbridge_blaze::DESCRIPTOR,
-    &hookbridge_bitnob::DESCRIPTOR,
-    &hookbridge_abbeycross::DESCRIPTOR,
-    &hookbridge_chip::DESCRIPTOR,
-    &hookbridge_stripe::DESCRIPTOR,
-];
+/// One line per provider crate: its management [`Descriptor`] (`DESCRIPTOR`) and its receiving
+/// presets (`PRESETS`) are registered together.
+macro_rules! registry {
+    ($($krate:ident),+ $(,)?) => {
+        /// Every registered provider, in a stable order (the order of tables and listings).
+        pub static PROVIDERS: &[&'static dyn Descriptor] = &[$(&$krate::DESCRIPTOR),+];
+
+        /// Every registered provider's receiving presets, in [`PROVIDERS`] order.
+        static PROVIDER_PRESETS: &[&[Preset<Delivery>]] = &[$($krate::PRESETS),+];
+    };
+}
+
+registry![hookbridge_miex, hookbridge_blaze, hookbridge_bitnob, hookbridge_abbeycross, hookbridge_chip, hookbridge_stripe];
 
 /// Every registered provider.
 pub fn providers() -> impl ExactSizeIterator<Item = &'static dyn Descriptor> {
@@ -46,6 +52,23 @@ pub fn get(id: ProviderId) -> Option<&'static dyn Descriptor> {
 /// The provider named `name` (its id, ASCII case-insensitive), if registered.
 pub fn find(name: &str) -> Option<&'static dyn Descriptor> {
     providers().find(|d| d.id().as_str().eq_ignore_ascii_case(name))
+}
+
+/// Every receiving preset: the registered providers' (in registry order), then the external
+/// standards' ([`crate::standards`]).
+pub fn presets() -> impl Iterator<Item = &'static Preset<Delivery>> {
+    PROVIDER_PRESETS.iter().flat_map(|presets| presets.iter()).chain(crate::standards::PRESETS.iter())
+}
+
+/// The preset named `name` (its name or an alias, ASCII case-insensitive), if registered.
+pub fn preset(name: &str) -> Option<&'static Preset<Delivery>> {
+    presets().find(|p| p.answers_to(name))
+}
+
+/// The receiving presets of the provider `id`, in the order its crate lists them (the first is
+/// the one its simulator and its endpoints' keys use).
+pub fn presets_of(id: ProviderId) -> impl Iterator<Item = &'static Preset<Delivery>> {
+    presets().filter(move |p| p.provider() == id.as_str())
 }
 
 /// The display name of `id`: the registered provider's, else the id itself.
@@ -91,5 +114,24 @@ mod tests {
             assert_eq!(find(&d.id().as_str().to_ascii_uppercase()).map(|f| f.id()), Some(d.id()));
             assert!(!d.credentials().is_empty(), "{} declares its credentials", d.id());
         }
+    }
+
+    #[test]
+    fn presets_are_unique_and_belong_to_a_provider_or_a_standard() {
+        let mut names = BTreeSet::new();
+        for p in presets() {
+            for name in std::iter::once(p.name()).chain(p.alias_names().iter().copied()) {
+                assert!(names.insert(name), "preset name `{name}` is used twice");
+            }
+            assert_eq!(preset(&p.name().to_ascii_uppercase()).map(Preset::name), Some(p.name()));
+            let standard = crate::standards::PRESETS.iter().any(|s| s.name() == p.name());
+            assert!(standard || ids().any(|id| id.as_str() == p.provider()), "{}: unknown provider", p.name());
+            assert!(!p.summary().is_empty());
+        }
+        for d in providers() {
+            let first = presets_of(d.id()).next();
+            assert!(first.is_some(), "{} registers no receiving preset", d.id());
+        }
+        assert!(preset("no-such-preset").is_none());
     }
 }

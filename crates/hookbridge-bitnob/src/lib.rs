@@ -140,6 +140,7 @@ pub mod descriptor;
 pub mod model;
 pub mod scheme;
 pub mod signer;
+pub mod receiving;
 pub mod unified;
 
 /// This provider's id (`bitnob`).
@@ -147,6 +148,7 @@ pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::n
 
 pub use client::{BitnobAuth, BitnobClient, DEFAULT_BASE_URL, DeliveryEvents, Webhooks};
 pub use delivery::{BitnobDelivery, BitnobReceiver, BitnobSpec};
+pub use receiving::PRESETS;
 pub use descriptor::{Bitnob, DESCRIPTOR};
 pub use model::{
     CreateOptions, CreateWebhook, CreatedWebhook, CursorPage, DeliveryEvent, DeliveryStatus, EventCategory, EventId,

@@ -102,6 +102,7 @@ mod client;
 pub mod delivery;
 pub mod descriptor;
 mod model;
+pub mod receiving;
 pub mod unified;
 
 /// This provider's id (`blaze`).
@@ -112,6 +113,7 @@ pub use client::{
     ListWebHooksOptions, PARTNER_KEY_HEADER, SKIP_PARAM, START_PARAM, WEBHOOKS_PATH, WebHooks,
 };
 pub use delivery::{BlazeDelivery, BlazeReceiver, BlazeSpec};
+pub use receiving::PRESETS;
 pub use descriptor::{Blaze, DESCRIPTOR};
 pub use model::{CreateWebHook, PartnerWebHook, SearchResult, WebHookType};
 pub use unified::to_endpoint;

@@ -146,6 +146,7 @@ pub mod descriptor;
 pub mod error;
 pub mod model;
 pub mod scheme;
+pub mod receiving;
 pub mod unified;
 mod wire;
 
@@ -154,6 +155,7 @@ pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::n
 
 pub use client::{ChipClient, PublicKey, Webhooks};
 pub use delivery::{ChipKeySource, ChipKeySourceStats, ChipReceiver, ChipSpec, KeyFetchError, VerifiedChipDelivery};
+pub use receiving::PRESETS;
 pub use descriptor::{Chip, DESCRIPTOR};
 pub use error::{ChipError, ChipFieldError};
 pub use model::{

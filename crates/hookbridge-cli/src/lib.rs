@@ -5,14 +5,14 @@
 //!
 //! | command | what it does | built on |
 //! |---|---|---|
-//! | `hookbridge tour` | starts the five provider simulators in-process, registers an endpoint on each through `Box<dyn Webhook>`, has each send a signed delivery to a local receiver that verifies and normalises it, rotates a secret, prints a report | `hookbridge-testkit`, the five clients, their receivers |
+//! | `hookbridge tour` | starts every registered provider's simulator in-process, registers an endpoint on each through `Box<dyn Webhook>`, has each send a signed delivery to a local receiver that verifies and normalises it, rotates a secret, prints a report | `hookbridge-testkit`, the registry (descriptors, presets) |
 //! | `hookbridge verify` | verifies one delivery (body + headers) with a preset and prints what was verified | `hookbridge-verify`, the provider receivers |
 //! | `hookbridge sign` | prints the headers a sender would add to a body | `hookbridge_verify::sign` |
 //! | `hookbridge listen` | a local receiver that verifies every delivery, prints it as a JSON line, and can forward it re-signed as Standard Webhooks | axum, the receivers |
 //! | `hookbridge trigger` | sends one realistic, freshly signed delivery of an event to a receiver (the development loop with `listen`) | `hookbridge-testkit`'s delivery builders |
 //! | `hookbridge listen --inbox URL` | the same receiver, storing each verified delivery in the durable inbox before answering | `hookbridge-inbox` |
 //! | `hookbridge inbox work`, `list`, `show`, `retry`, `purge` | workers forwarding stored deliveries to the application with retries; operating the inbox | `hookbridge-inbox` |
-//! | `hookbridge endpoints list`, `create`, `get`, `update`, `delete`, `rotate-secret` | endpoint management through the unified trait; credentials from the environment ([`credentials`]) | the five clients |
+//! | `hookbridge endpoints list`, `create`, `get`, `update`, `delete`, `rotate-secret` | endpoint management through the unified trait; credentials from the environment ([`credentials`]) | the registry's descriptors |
 //! | `hookbridge events list`, `get`, `retry`; `event-types` | Bitnob's delivery events and event catalogue | `hookbridge-bitnob` |
 //! | `hookbridge public-key` | CHIP's company public key | `hookbridge-chip` |
 //!
@@ -36,14 +36,14 @@
 //! executes it. The modules are usable on their own, for example the presets:
 //!
 //! ```
-//! use hookbridge_cli::presets::{KeyMaterial, Preset, Receiver, ReceiverOptions};
-//! use hookbridge_core::Secret;
-//! use hookbridge_verify::{HmacScheme, HmacSecret, sign::HmacSigner};
+//! use hookbridge_cli::presets::{KeyMaterial, Preset, Receiver, ReceiverSettings};
+//! use hookbridge_verify::{HmacSecret, sign::HmacSigner};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let keys = vec![KeyMaterial::secret("secret-1", Secret::new("miex secretKey"))];
-//! let receiver = Receiver::for_preset(Preset::Miex, &keys, &ReceiverOptions::default())?;
+//! let keys = vec![KeyMaterial::secret("secret-1", "miex secretKey")];
+//! let miex = Preset::find("miex").ok_or("not registered")?;
+//! let receiver = Receiver::for_preset(miex, &keys, &ReceiverSettings::default())?;
 //!
 //! let body = br#"{"event":"order.created","data":{"id":1284}}"#;
 //! let signer = HmacSigner::new(hookbridge_miex::delivery_scheme(), HmacSecret::from_str_bytes("miex secretKey")?);

@@ -47,7 +47,7 @@ use sha2::{Digest as _, Sha256};
 use crate::CliError;
 use crate::cli::{DatabaseUrl, ListenArgs};
 use crate::output::DeliveryView;
-use crate::presets::{KeyMaterial, Receiver, ReceiverOptions};
+use crate::presets::{Receiver, ReceiverSettings, load_keys};
 
 /// Re-signs verified deliveries as Standard Webhooks messages and POSTs them.
 ///
@@ -443,7 +443,7 @@ pub(crate) async fn shutdown_signal() {
 
 /// Runs `hookbridge listen` until the process is stopped.
 pub async fn run(args: &ListenArgs) -> Result<(), CliError> {
-    let keys = KeyMaterial::load(&args.keys)?;
+    let keys = load_keys(&args.keys)?;
     let secret = match (&args.forward_secret, &args.forward_secret_file) {
         (Some(secret), _) => Some(secret.clone()),
         (None, Some(path)) => Some(read_secret_file(path)?),
@@ -461,11 +461,10 @@ pub async fn run(args: &ListenArgs) -> Result<(), CliError> {
         Some(url) => Some(open_inbox(url).await?),
         None => None,
     };
-    let options = ReceiverOptions {
-        tolerance: args.tolerance.map(Duration::from_secs),
-        store,
-        max_body_bytes: args.max_body_bytes,
-    };
+    let options = ReceiverSettings::new()
+        .tolerance(args.tolerance.map(Duration::from_secs))
+        .store(store)
+        .max_body_bytes(args.max_body_bytes);
     let receiver = Receiver::for_preset(args.provider, &keys, &options)?;
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await

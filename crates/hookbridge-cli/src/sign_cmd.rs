@@ -10,7 +10,7 @@ use http::{HeaderMap, HeaderName};
 
 use crate::CliError;
 use crate::cli::SignArgs;
-use crate::presets::{KeyKind, Preset};
+use crate::presets::KeyKind;
 use crate::verify_cmd::read_body;
 
 /// A random Standard Webhooks message id (`msg_` + 32 hex digits).
@@ -69,16 +69,20 @@ fn load_secrets(args: &SignArgs) -> Result<Vec<Secret>, CliError> {
 pub fn sign_headers(args: &SignArgs, body: &[u8]) -> Result<HeaderMap, CliError> {
     let preset = args.provider;
     match preset.key_kind() {
-        KeyKind::UrlToken => Err(CliError::usage(
-            "blaze deliveries are not signed: the token goes in the callback URL (`?hb_token=<token>`)",
-        )),
+        KeyKind::UrlToken => Err(CliError::usage(format!(
+            "{} deliveries are not signed: the token goes in the callback URL (`?{}=<token>`)",
+            preset.name(),
+            preset.url_token_param().unwrap_or("token")
+        ))),
         KeyKind::Rsa => {
             let path = args.private_key.as_ref().ok_or_else(|| {
                 CliError::usage(format!("{} signs with an RSA key: pass --private-key PEM_FILE", preset.name()))
             })?;
             let pem = std::fs::read_to_string(path)
                 .map_err(|e| CliError::usage(format!("cannot read --private-key {}: {e}", path.display())))?;
-            let scheme = preset.rsa_scheme().unwrap_or_else(hookbridge_chip::delivery_scheme);
+            let scheme = preset
+                .rsa_scheme()
+                .ok_or_else(|| CliError::failed(format!("{} declares no RSA scheme", preset.name())))?;
             let signer = RsaSigner::from_pem(scheme, &pem)
                 .map_err(|e| CliError::usage(format!("invalid --private-key: {}", crate::error_chain(&e))))?;
             signer.sign(body).map_err(sign_error)
@@ -95,21 +99,25 @@ pub fn sign_headers(args: &SignArgs, body: &[u8]) -> Result<HeaderMap, CliError>
             let first = secrets
                 .next()
                 .ok_or_else(|| CliError::usage(format!("{} needs a signing secret: pass --secret S", preset.name())))?;
-            let parse =
-                |s: &Secret| preset.hmac_secret(s).map_err(|e| CliError::usage(format!("invalid --secret: {e}")));
-            let scheme = preset.hmac_scheme().unwrap_or_else(hookbridge_verify::HmacScheme::github);
+            let parse = |s: &Secret| {
+                preset.hmac_secret(s.expose()).map_err(|e| CliError::usage(format!("invalid --secret: {e}")))
+            };
+            let scheme = preset
+                .hmac_scheme()
+                .ok_or_else(|| CliError::failed(format!("{} declares no HMAC scheme", preset.name())))?;
             let mut signer = HmacSigner::new(scheme, parse(first)?);
             for s in secrets {
                 signer = signer.with_additional_secret(parse(s)?);
             }
             let timestamp = args.timestamp.unwrap_or_else(hookbridge_verify::unix_now);
-            let id = match (&args.id, preset) {
-                (Some(id), _) => Some(id.clone()),
-                (None, Preset::StandardWebhooks) => Some(random_message_id()),
-                (None, _) => None,
+            let id = match &args.id {
+                Some(id) => Some(id.clone()),
+                None if preset.signs_message_id() => Some(random_message_id()),
+                None => None,
             };
             signer.sign(body, timestamp, id.as_deref()).map_err(sign_error)
         }
+        _ => Err(CliError::failed(format!("{}: this kind of key cannot sign", preset.name()))),
     }
 }
 

@@ -1,22 +1,28 @@
-//! `hookbridge tour`: the five providers end to end, in seconds, without credentials or network.
+//! `hookbridge tour`: every registered provider end to end, in seconds, without credentials or
+//! network.
 //!
-//! 1. starts the five `hookbridge-testkit` simulators and a local axum receiver, all on
-//!    `127.0.0.1:0`;
-//! 2. registers an endpoint on each provider **through the unified trait** (`Box<dyn Webhook>`),
-//!    pointing at the receiver (`/hooks/<provider>`; BLAZE's URL carries a secret token);
+//! 1. starts each registered provider's `hookbridge-testkit` simulator (the testkit's simulator
+//!    hook) and a local axum receiver, all on `127.0.0.1:0`, and builds each provider's client
+//!    through its descriptor (`Box<dyn Webhook>`);
+//! 2. registers an endpoint on each provider **through the unified trait**, pointing at the
+//!    receiver (`/hooks/<provider>`); the receiver's key comes from where the provider's first
+//!    receiving preset says: the secret revealed at creation, a field of the created endpoint
+//!    (CHIP's `public_key`), or a token the tour appends to the callback URL (BLAZE signs
+//!    nothing);
 //! 3. lists the endpoints of every provider that can list them, in one unified table;
 //! 4. has each simulator send a signed delivery; the receiver verifies it with the provider's
-//!    receiver (MIEX, Bitnob: HMAC; CHIP: RSA with the webhook's public key; BLAZE: the URL token;
-//!    AbbeyCross: a custom HMAC scheme matching the testkit's *assumed* one) and normalises it into
-//!    the unified `Delivery`;
-//! 5. replays each delivery with a forged body (BLAZE: without the token) and expects 401;
-//! 6. rotates a signing secret where the provider supports it (Bitnob) and shows that a delivery
+//!    preset (its own receiver spec) and normalises it into the unified `Delivery`;
+//! 5. replays each delivery with a forged body (URL-token presets: without the token) and
+//!    expects 401;
+//! 6. rotates the signing secret where the provider supports it and shows that a delivery
 //!    signed with the new secret verifies against a key ring holding the old and the new one;
 //! 7. deletes the endpoints where the provider supports it.
 //!
-//! Each step prints a table (provider | result | detail); the command exits 0 only if every step
-//! succeeded. Results: `ok`, `n/a` (the provider does not document the operation — not a
-//! failure), `FAILED`, `skipped` (an earlier step failed for that provider — a failure).
+//! Nothing here names a provider: a provider added to the registry, with a simulator in the
+//! testkit, is toured too. Each step prints a table (provider | result | detail); the command
+//! exits 0 only if every step succeeded. Results: `ok`, `n/a` (the provider does not document
+//! the operation — not a failure), `FAILED`, `skipped` (an earlier step failed for that
+//! provider — a failure).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -29,21 +35,20 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::post;
 use futures_util::StreamExt as _;
-use hookbridge_abbeycross::AbbeyCrossClient;
-use hookbridge_bitnob::{BitnobClient, BitnobSigner, SigningScheme};
-use hookbridge_blaze::{BlazeClient, BlazeKeys};
-use hookbridge_chip::ChipClient;
-use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, ProviderId, RetryPolicy, Secret, Webhook};
-use hookbridge_miex::MiexClient;
-use hookbridge_testkit::{DeliveryReport, Simulators};
-use hookbridge_verify::{DEFAULT_TOKEN_PARAM, UrlToken};
+use hookbridge_adapters::registry;
+use hookbridge_core::descriptor::{ClientSettings, NameField};
+use hookbridge_core::{Descriptor, Endpoint, EndpointSpec, ProviderId, Secret, Webhook};
+use hookbridge_testkit::DeliveryReport;
+use hookbridge_testkit::conformance::{RunningSimulator, start_simulator};
+use hookbridge_verify::UrlToken;
+use hookbridge_verify::preset::{EndpointKey, KeyKind, KeyMaterial};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
 use crate::CliError;
 use crate::cli::TourArgs;
 use crate::output::{DeliveryView, Table, endpoints_table};
-use crate::presets::{KeyMaterial, Preset, Receiver, ReceiverOptions, Rejection};
+use crate::presets::{Preset, Receiver, ReceiverSettings, Rejection};
 
 /// Number of steps in the tour.
 pub const STEPS: usize = 7;
@@ -207,73 +212,61 @@ fn loopback_http() -> Result<reqwest::Client, CliError> {
         .map_err(|e| CliError::failed(format!("cannot build an HTTP client: {e}")))
 }
 
-fn config(base: &str, http: &reqwest::Client) -> Result<ClientConfig, CliError> {
-    Ok(ClientConfig::new(base)
-        .map_err(|e| CliError::failed(e.to_string()))?
-        .retry(RetryPolicy::none())
-        .timeout(Duration::from_secs(10))
-        .http_client(http.clone()))
+/// One provider on tour: its descriptor, simulator, client (built by the descriptor from the
+/// simulator's credentials) and receiving preset.
+struct Toured {
+    descriptor: &'static dyn Descriptor,
+    sim: RunningSimulator,
+    client: Box<dyn Webhook>,
+    preset: Preset,
 }
 
-/// The five clients, as trait objects, pointed at the simulators with their credentials.
-fn clients(sims: &Simulators, http: &reqwest::Client) -> Result<Vec<Box<dyn Webhook>>, CliError> {
-    let miex = MiexClient::with_config(config(&sims.miex.base_url(), http)?, Secret::new(sims.miex.personal_key()))?;
-    let blaze = BlazeClient::with_config(
-        config(&sims.blaze.base_url(), http)?,
-        BlazeKeys::new(sims.blaze.partner_key(), sims.blaze.developer_key()),
-    )?;
-    // The receiver is on http://127.0.0.1: allow it for this local demo (Bitnob requires HTTPS).
-    let signer = BitnobSigner::new(
-        sims.bitnob.client_id(),
-        Secret::new(sims.bitnob.client_secret()),
-        SigningScheme::ColonSeparatedHex,
-    )
-    .map_err(hookbridge_core::Error::from)?;
-    let bitnob = BitnobClient::with_config(config(&sims.bitnob.base_url(), http)?, signer)?.allow_insecure_urls(true);
-    let abbeycross = AbbeyCrossClient::with_config(
-        config(&sims.abbeycross.base_url(), http)?,
-        Secret::new(sims.abbeycross.token()),
-    )?;
-    let chip = ChipClient::with_config(config(&sims.chip.base_url(), http)?, Secret::new(sims.chip.secret_key()))?;
-    Ok(vec![Box::new(miex), Box::new(blaze), Box::new(bitnob), Box::new(abbeycross), Box::new(chip)])
-}
+impl Toured {
+    fn id(&self) -> ProviderId {
+        self.descriptor.id()
+    }
 
-/// The event each simulator delivers in the tour.
-fn tour_event(provider: ProviderId) -> &'static str {
-    match provider {
-        hookbridge_miex::PROVIDER => "order.created",
-        hookbridge_blaze::PROVIDER => "NEW_MEMBER",
-        hookbridge_bitnob::PROVIDER => "transaction.confirmed",
-        hookbridge_abbeycross::PROVIDER => "deal.settled",
-        _ => "purchase.paid",
+    fn name(&self) -> &'static str {
+        self.descriptor.display_name()
+    }
+
+    async fn deliver(&self) -> Result<Vec<DeliveryReport>, String> {
+        self.sim.deliver(self.sim.example_event(), None).await.map_err(|e| crate::error_chain(&e))
     }
 }
 
-/// The unified spec registered at `provider`.
-fn tour_spec(provider: ProviderId, callback: &str) -> Result<EndpointSpec, CliError> {
-    let url: hookbridge_core::DeliveryUrl =
-        callback.parse().map_err(|e| CliError::failed(format!("receiver URL: {e}")))?;
-    let spec = EndpointSpec::new(url);
-    Ok(match provider {
-        // BLAZE's create takes no event list: it delivers every type.
-        hookbridge_blaze::PROVIDER => spec,
-        hookbridge_bitnob::PROVIDER | hookbridge_chip::PROVIDER => {
-            spec.name("hookbridge tour").event(tour_event(provider))
-        }
-        _ => spec.event(tour_event(provider)),
-    })
+/// Starts `descriptor`'s simulator and builds its client and preset.
+async fn tour_provider(descriptor: &'static dyn Descriptor) -> Result<Toured, String> {
+    let id = descriptor.id();
+    let sim = start_simulator(id.as_str())
+        .await
+        .map_err(|e| format!("cannot start the simulator: {}", crate::error_chain(&e)))?
+        .ok_or_else(|| "the testkit has no simulator for it".to_owned())?;
+    let preset =
+        registry::presets_of(id).next().map(Preset::from).ok_or_else(|| "no receiving preset is registered".to_owned())?;
+    // The receiver is on http://127.0.0.1: allow it for this local demo.
+    let mut settings = ClientSettings::new().base_url(sim.base_url.clone()).allow_insecure_urls(true);
+    for (env, value) in &sim.credentials {
+        settings = settings.credential(env, Secret::new(value.clone()));
+    }
+    let client = descriptor.client(&settings).map_err(|e| crate::error_chain(&e))?.client;
+    Ok(Toured { descriptor, sim, client, preset })
 }
 
-async fn deliver(sims: &Simulators, provider: ProviderId) -> Result<Vec<DeliveryReport>, String> {
-    let event = tour_event(provider);
-    let result = match provider {
-        hookbridge_miex::PROVIDER => sims.miex.deliver(event, None).await,
-        hookbridge_blaze::PROVIDER => sims.blaze.deliver(event, None).await,
-        hookbridge_bitnob::PROVIDER => sims.bitnob.deliver(event, None).await,
-        hookbridge_abbeycross::PROVIDER => sims.abbeycross.deliver(event, None).await,
-        _ => sims.chip.deliver(event, None).await,
-    };
-    result.map_err(|e| crate::error_chain(&e))
+/// The unified spec registered for `t`: a name where the provider has one, the simulator's
+/// example event where events can be chosen (otherwise the provider sends every event).
+fn tour_spec(t: &Toured, callback: &str) -> Result<EndpointSpec, CliError> {
+    let url: hookbridge_core::DeliveryUrl =
+        callback.parse().map_err(|e| CliError::failed(format!("receiver URL: {e}")))?;
+    let mut spec = EndpointSpec::new(url);
+    let named = t.descriptor.dialect().is_some_and(|d| d.spec_rules().name != NameField::Absent);
+    if named {
+        spec = spec.name("hookbridge tour");
+    }
+    if t.descriptor.capabilities().event_selection {
+        spec = spec.event(t.sim.example_event());
+    }
+    Ok(spec)
 }
 
 fn shorten(s: &str, max: usize) -> String {
@@ -303,47 +296,35 @@ fn compact(view: &DeliveryView) -> String {
     parts.join(" · ")
 }
 
-/// The receiver keys for an endpoint just created, and a note on where they came from.
-fn keys_for(
-    provider: ProviderId,
-    endpoint: &Endpoint,
-    blaze_token: &UrlToken,
-) -> Result<(Preset, Vec<KeyMaterial>, String), String> {
-    let secret = || endpoint.secret.clone().ok_or_else(|| "the provider revealed no secret".to_owned());
-    Ok(match provider {
-        hookbridge_miex::PROVIDER => {
-            let s = secret()?;
-            let note = format!("secretKey revealed once ({} chars)", s.len());
-            (Preset::Miex, vec![KeyMaterial::secret("secretKey", s)], note)
+/// The receiver keys for an endpoint just created, from where the preset says, and a note on
+/// where they came from.
+fn keys_for(t: &Toured, endpoint: &Endpoint, url_token: Option<&UrlToken>) -> Result<(Vec<KeyMaterial>, String), String> {
+    let preset = t.preset;
+    match preset.endpoint_key_source() {
+        Some(EndpointKey::Secret) => {
+            let s = endpoint.secret.as_ref().ok_or_else(|| "the provider revealed no secret".to_owned())?;
+            let note = format!("signing secret revealed once ({} chars)", s.len());
+            Ok((vec![KeyMaterial::secret("initial", s.expose())], note))
         }
-        hookbridge_blaze::PROVIDER => (
-            Preset::Blaze,
-            vec![KeyMaterial::secret("url-token", Secret::new(blaze_token.expose_secret()))],
-            "BLAZE signs nothing: the callback URL carries a secret token".into(),
-        ),
-        hookbridge_bitnob::PROVIDER => {
-            let s = secret()?;
-            let note = format!("signing_secret revealed once ({} chars)", s.len());
-            (Preset::Bitnob, vec![KeyMaterial::secret("initial", s)], note)
-        }
-        hookbridge_abbeycross::PROVIDER => {
-            let s = secret()?;
-            let note = format!("apiSecretKey revealed once ({} chars); no id returned, the URL is the id", s.len());
-            (Preset::AbbeycrossAssumed, vec![KeyMaterial::secret("apiSecretKey", s)], note)
-        }
-        _ => {
-            let pem = endpoint
+        Some(EndpointKey::Field(field)) => {
+            let value = endpoint
                 .provider_fields
-                .get("public_key")
+                .get(field)
                 .and_then(Value::as_str)
-                .ok_or_else(|| "CHIP returned no public_key".to_owned())?;
-            (
-                Preset::Chip,
-                vec![KeyMaterial::public_key(endpoint.id.as_str(), pem)],
-                "the webhook's RSA public_key verifies its deliveries".into(),
-            )
+                .ok_or_else(|| format!("the created endpoint has no `{field}`"))?;
+            let key = match preset.key_kind() {
+                KeyKind::Rsa => KeyMaterial::public_key(endpoint.id.as_str(), value),
+                _ => KeyMaterial::secret(endpoint.id.as_str(), value),
+            };
+            Ok((vec![key], format!("the endpoint's `{field}` verifies its deliveries")))
         }
-    })
+        Some(EndpointKey::CallbackUrlToken) => {
+            let token = url_token.ok_or_else(|| "no URL token was generated".to_owned())?;
+            let note = format!("{} signs nothing: the callback URL carries a secret token", t.name());
+            Ok((vec![KeyMaterial::secret("url-token", token.expose_secret())], note))
+        }
+        _ => Err(format!("the `{}` preset says nowhere where its key comes from", preset.name())),
+    }
 }
 
 /// Inserts `"tampered":true,` after the body's first `{` (or appends a byte): a forged body.
@@ -362,61 +343,63 @@ fn forge(body: &[u8]) -> Vec<u8> {
 /// Runs the tour; `Ok(true)` when every step succeeded.
 pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError> {
     let started = Instant::now();
-    writeln!(out, "hookbridge tour: five webhook providers through one trait, all on 127.0.0.1")?;
+    let count = registry::PROVIDERS.len();
+    writeln!(out, "hookbridge tour: {count} webhook providers through one trait, all on 127.0.0.1")?;
     writeln!(out, "(in-process simulators from hookbridge-testkit: no credentials, no network)")?;
     writeln!(out, "Results: ok | n/a = the provider does not document the operation (not a failure) | FAILED")?;
     writeln!(out)?;
     let mut report = Report { out, done: 0, failed: 0 };
 
-    // 1. Simulators and the receiver.
-    let mut step = Step::new("Start the five provider simulators and a local receiver");
-    let sims = Simulators::start_all()
-        .await
-        .map_err(|e| CliError::failed(format!("cannot start the simulators: {}", crate::error_chain(&e))))?;
-    let rx = LocalReceiver::start().await?;
-    for (p, base) in [
-        (hookbridge_miex::PROVIDER, sims.miex.base_url()),
-        (hookbridge_blaze::PROVIDER, sims.blaze.base_url()),
-        (hookbridge_bitnob::PROVIDER, sims.bitnob.base_url()),
-        (hookbridge_abbeycross::PROVIDER, sims.abbeycross.base_url()),
-        (hookbridge_chip::PROVIDER, sims.chip.base_url()),
-    ] {
-        step.row(crate::display_name(p), Outcome::Ok, format!("simulator at {base}"));
+    // 1. Simulators, clients and the receiver.
+    let mut step = Step::new("Start every provider's simulator, its client (from its descriptor) and a local receiver");
+    let mut toured = Vec::new();
+    for descriptor in registry::providers() {
+        match tour_provider(descriptor).await {
+            Ok(t) => {
+                step.row(t.name(), Outcome::Ok, format!("simulator at {}; preset `{}`", t.sim.base_url, t.preset.name()));
+                toured.push(t);
+            }
+            Err(e) => step.row(descriptor.display_name(), Outcome::Failed, e),
+        }
     }
+    let rx = LocalReceiver::start().await?;
     step.row("receiver", Outcome::Ok, format!("axum at {}/hooks/<provider>", rx.base));
     report.step(step)?;
 
     let http = loopback_http()?;
-    let clients = clients(&sims, &http)?;
 
     // 2. Register through the unified trait.
     let mut step = Step::new("Register an endpoint on each provider through Box<dyn Webhook>::create");
-    let blaze_token = UrlToken::generate().map_err(|e| CliError::failed(e.to_string()))?;
     let mut created: HashMap<ProviderId, Endpoint> = HashMap::new();
-    for client in &clients {
-        let p = client.provider();
+    for t in &toured {
+        let p = t.id();
         let mut callback = rx.url(p);
-        if p == hookbridge_blaze::PROVIDER {
-            callback = format!("{callback}?{DEFAULT_TOKEN_PARAM}={}", blaze_token.expose_secret());
+        let mut url_token = None;
+        if let (Some(EndpointKey::CallbackUrlToken), Some(param)) =
+            (t.preset.endpoint_key_source(), t.preset.url_token_param())
+        {
+            let token = UrlToken::generate().map_err(|e| CliError::failed(e.to_string()))?;
+            callback = format!("{callback}?{param}={}", token.expose_secret());
+            url_token = Some(token);
         }
-        let result = match tour_spec(p, &callback) {
-            Ok(spec) => client.create(&spec).await.map_err(|e| crate::error_chain(&e)),
+        let result = match tour_spec(t, &callback) {
+            Ok(spec) => t.client.create(&spec).await.map_err(|e| crate::error_chain(&e)),
             Err(e) => Err(e.to_string()),
         };
         let outcome = result.and_then(|endpoint| {
-            let (preset, keys, note) = keys_for(p, &endpoint, &blaze_token)?;
+            let (keys, note) = keys_for(t, &endpoint, url_token.as_ref())?;
             let receiver =
-                Receiver::for_preset(preset, &keys, &ReceiverOptions::default()).map_err(|e| e.to_string())?;
+                Receiver::for_preset(t.preset, &keys, &ReceiverSettings::default()).map_err(|e| e.to_string())?;
             rx.state.set(p, receiver);
             Ok((endpoint, note))
         });
         match outcome {
             Ok((endpoint, note)) => {
                 let detail = format!("id {}; {note}", short_id(endpoint.id.as_str()));
-                step.row(crate::display_name(p), Outcome::Ok, detail);
+                step.row(t.name(), Outcome::Ok, detail);
                 created.insert(p, endpoint);
             }
-            Err(e) => step.row(crate::display_name(p), Outcome::Failed, e),
+            Err(e) => step.row(t.name(), Outcome::Failed, e),
         }
     }
     report.step(step)?;
@@ -424,17 +407,13 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
     // 3. List across providers.
     let mut step = Step::new("List endpoints across all providers (Webhook::list, every page)");
     let mut all = Vec::new();
-    for client in &clients {
-        let p = client.provider();
-        if !client.capabilities().list {
-            step.row(
-                crate::display_name(p),
-                Outcome::NotApplicable,
-                format!("{} documents no list operation", crate::display_name(p)),
-            );
+    for t in &toured {
+        let p = t.id();
+        if !t.client.capabilities().list {
+            step.row(t.name(), Outcome::NotApplicable, format!("{} documents no list operation", t.name()));
             continue;
         }
-        let mut stream = client.list();
+        let mut stream = t.client.list();
         let mut found = Vec::new();
         let mut error = None;
         while let Some(item) = stream.next().await {
@@ -447,7 +426,7 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
             }
         }
         match error {
-            Some(e) => step.row(crate::display_name(p), Outcome::Failed, e),
+            Some(e) => step.row(t.name(), Outcome::Failed, e),
             None => {
                 let ours = created.get(&p).is_some_and(|c| found.iter().any(|e| e.id == c.id));
                 let n = found.len();
@@ -456,7 +435,7 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
                     if n == 1 { "" } else { "s" },
                     if ours { ", including ours" } else { "" }
                 );
-                step.row(crate::display_name(p), if ours { Outcome::Ok } else { Outcome::Failed }, detail);
+                step.row(t.name(), if ours { Outcome::Ok } else { Outcome::Failed }, detail);
                 all.extend(found);
             }
         }
@@ -470,40 +449,33 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
     // 4. Signed deliveries, verified and normalised.
     let mut step = Step::new("Each simulator sends a signed delivery; the receiver verifies and normalises it");
     let mut delivered: HashMap<ProviderId, DeliveryReport> = HashMap::new();
-    // The providers the tour has simulators (and so clients) for, not every registered one.
-    let toured: Vec<ProviderId> = clients.iter().map(|c| c.provider()).collect();
-    for &p in &toured {
+    for t in &toured {
+        let p = t.id();
         if !created.contains_key(&p) {
-            step.row(crate::display_name(p), Outcome::Skipped, "no endpoint registered");
+            step.row(t.name(), Outcome::Skipped, "no endpoint registered");
             continue;
         }
-        match deliver(&sims, p).await {
-            Err(e) => step.row(crate::display_name(p), Outcome::Failed, e),
+        match t.deliver().await {
+            Err(e) => step.row(t.name(), Outcome::Failed, e),
             Ok(reports) => {
                 let Some(first) = reports.into_iter().next() else {
-                    step.row(crate::display_name(p), Outcome::Failed, "the simulator sent nothing");
+                    step.row(t.name(), Outcome::Failed, "the simulator sent nothing");
                     continue;
                 };
                 let http_status = first.status.map_or_else(|| "no response".to_owned(), |s| format!("HTTP {s}"));
                 match rx.state.take_last(p) {
                     Some(Ok(view)) if first.is_success() => {
-                        let how = match p {
-                            hookbridge_blaze::PROVIDER => " (URL token)",
-                            hookbridge_abbeycross::PROVIDER => " (assumed scheme)",
+                        let how = match (t.preset.key_kind(), t.preset.is_assumed()) {
+                            (KeyKind::UrlToken, _) => " (URL token)",
+                            (_, true) => " (assumed scheme)",
                             _ => "",
                         };
-                        step.row(
-                            crate::display_name(p),
-                            Outcome::Ok,
-                            format!("{http_status}{how}: {}", compact(&view)),
-                        );
+                        step.row(t.name(), Outcome::Ok, format!("{http_status}{how}: {}", compact(&view)));
                         delivered.insert(p, first);
                     }
-                    Some(Err(r)) => {
-                        step.row(crate::display_name(p), Outcome::Failed, format!("{http_status}: {}", r.reason))
-                    }
+                    Some(Err(r)) => step.row(t.name(), Outcome::Failed, format!("{http_status}: {}", r.reason)),
                     _ => step.row(
-                        crate::display_name(p),
+                        t.name(),
                         Outcome::Failed,
                         format!("{http_status}: {}", first.error.unwrap_or_else(|| "not received".into())),
                     ),
@@ -514,13 +486,14 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
     report.step(step)?;
 
     // 5. Forgeries are refused.
-    let mut step = Step::new("Forged deliveries are refused (body altered after signing; BLAZE: URL without token)");
-    for &p in &toured {
+    let mut step = Step::new("Forged deliveries are refused (body altered after signing; URL tokens: URL without it)");
+    for t in &toured {
+        let p = t.id();
         let Some(original) = delivered.get(&p) else {
-            step.row(crate::display_name(p), Outcome::Skipped, "no genuine delivery to forge");
+            step.row(t.name(), Outcome::Skipped, "no genuine delivery to forge");
             continue;
         };
-        let (url, body, what) = if p == hookbridge_blaze::PROVIDER {
+        let (url, body, what) = if t.preset.key_kind() == KeyKind::UrlToken {
             (rx.url(p), original.body.to_vec(), "token removed")
         } else {
             (original.url.clone(), forge(&original.body), "body altered")
@@ -531,12 +504,10 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
                 // The first clause is the reason; the rest is advice for a misconfigured key.
                 let reason = r.reason.trim_start_matches("delivery verification failed: ");
                 let reason = reason.split("; ").next().unwrap_or(reason);
-                step.row(crate::display_name(p), Outcome::Ok, format!("{what} → HTTP 401: {}", shorten(reason, 100)));
+                step.row(t.name(), Outcome::Ok, format!("{what} → HTTP 401: {}", shorten(reason, 100)));
             }
-            (Ok(resp), _) => {
-                step.row(crate::display_name(p), Outcome::Failed, format!("{what} → HTTP {}", resp.status()))
-            }
-            (Err(e), _) => step.row(crate::display_name(p), Outcome::Failed, crate::error_chain(&e)),
+            (Ok(resp), _) => step.row(t.name(), Outcome::Failed, format!("{what} → HTTP {}", resp.status())),
+            (Err(e), _) => step.row(t.name(), Outcome::Failed, crate::error_chain(&e)),
         }
     }
     report.step(step)?;
@@ -544,83 +515,73 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
     // 6. Rotation with a key ring.
     let mut step =
         Step::new("Rotate a signing secret (Webhook::rotate_secret); old + new keys verify during the switch");
-    for client in &clients {
-        let p = client.provider();
-        if !client.capabilities().rotate_secret {
-            step.row(
-                crate::display_name(p),
-                Outcome::NotApplicable,
-                format!("{} documents no secret rotation", crate::display_name(p)),
-            );
+    for t in &toured {
+        let p = t.id();
+        if !t.client.capabilities().rotate_secret {
+            step.row(t.name(), Outcome::NotApplicable, format!("{} documents no secret rotation", t.name()));
             continue;
         }
         let Some(endpoint) = created.get(&p) else {
-            step.row(crate::display_name(p), Outcome::Skipped, "no endpoint registered");
+            step.row(t.name(), Outcome::Skipped, "no endpoint registered");
             continue;
         };
         let Some(old) = endpoint.secret.clone() else {
-            step.row(crate::display_name(p), Outcome::Failed, "no initial secret to rotate from");
+            step.row(t.name(), Outcome::Failed, "no initial secret to rotate from");
             continue;
         };
-        let rotated = match client.rotate_secret(&endpoint.id).await {
+        let rotated = match t.client.rotate_secret(&endpoint.id).await {
             Ok(new) => new,
             Err(e) => {
-                step.row(crate::display_name(p), Outcome::Failed, crate::error_chain(&e));
+                step.row(t.name(), Outcome::Failed, crate::error_chain(&e));
                 continue;
             }
         };
-        let keys = vec![KeyMaterial::secret("previous", old), KeyMaterial::secret("current", rotated)];
-        match Receiver::for_preset(Preset::Bitnob, &keys, &ReceiverOptions::default()) {
+        let keys = vec![KeyMaterial::secret("previous", old.expose()), KeyMaterial::secret("current", rotated.expose())];
+        match Receiver::for_preset(t.preset, &keys, &ReceiverSettings::default()) {
             Ok(r) => rx.state.set(p, r),
             Err(e) => {
-                step.row(crate::display_name(p), Outcome::Failed, e.to_string());
+                step.row(t.name(), Outcome::Failed, e.to_string());
                 continue;
             }
         }
-        let result = deliver(&sims, p).await;
-        match (result, rx.state.take_last(p)) {
+        match (t.deliver().await, rx.state.take_last(p)) {
             (Ok(reports), Some(Ok(view))) if reports.iter().all(DeliveryReport::is_success) => {
                 let key = view.key_id.clone().unwrap_or_default();
                 let outcome = if key == "current" { Outcome::Ok } else { Outcome::Failed };
                 step.row(
-                    crate::display_name(p),
+                    t.name(),
                     outcome,
                     format!("new secret issued; next delivery verified with key `{key}` (ring: previous, current)"),
                 );
             }
-            (_, Some(Err(r))) => step.row(crate::display_name(p), Outcome::Failed, r.reason),
-            (Err(e), _) => step.row(crate::display_name(p), Outcome::Failed, e),
-            _ => step.row(crate::display_name(p), Outcome::Failed, "the delivery was not received"),
+            (_, Some(Err(r))) => step.row(t.name(), Outcome::Failed, r.reason),
+            (Err(e), _) => step.row(t.name(), Outcome::Failed, e),
+            _ => step.row(t.name(), Outcome::Failed, "the delivery was not received"),
         }
     }
     report.step(step)?;
 
     // 7. Clean up.
     let mut step = Step::new("Clean up (Webhook::delete)");
-    for client in &clients {
-        let p = client.provider();
-        if !client.capabilities().delete {
-            step.row(
-                crate::display_name(p),
-                Outcome::NotApplicable,
-                format!("{} documents no delete", crate::display_name(p)),
-            );
+    for t in &toured {
+        if !t.client.capabilities().delete {
+            step.row(t.name(), Outcome::NotApplicable, format!("{} documents no delete", t.name()));
             continue;
         }
-        let Some(endpoint) = created.get(&p) else {
-            step.row(crate::display_name(p), Outcome::Skipped, "no endpoint registered");
+        let Some(endpoint) = created.get(&t.id()) else {
+            step.row(t.name(), Outcome::Skipped, "no endpoint registered");
             continue;
         };
-        match client.delete(&endpoint.id).await {
-            Ok(()) => {
-                step.row(crate::display_name(p), Outcome::Ok, format!("deleted {}", short_id(endpoint.id.as_str())))
-            }
-            Err(e) => step.row(crate::display_name(p), Outcome::Failed, crate::error_chain(&e)),
+        match t.client.delete(&endpoint.id).await {
+            Ok(()) => step.row(t.name(), Outcome::Ok, format!("deleted {}", short_id(endpoint.id.as_str()))),
+            Err(e) => step.row(t.name(), Outcome::Failed, crate::error_chain(&e)),
         }
     }
     report.step(step)?;
 
-    sims.shutdown().await;
+    for t in toured {
+        t.sim.shutdown().await;
+    }
     let elapsed = started.elapsed().as_secs_f64();
     let ok = report.failed == 0;
     if ok {
@@ -642,13 +603,5 @@ mod tests {
         let forged = forge(br#"{"event":"x"}"#);
         assert_eq!(forged, br#"{"tampered":true,"event":"x"}"#);
         assert_eq!(forge(b"abc"), b"abc ");
-    }
-
-    #[test]
-    fn specs_fit_each_provider() {
-        for p in hookbridge_adapters::registry::ids() {
-            let spec = tour_spec(p, "http://127.0.0.1:1/hooks/x").unwrap();
-            assert_eq!(spec.urls.len(), 1);
-        }
     }
 }

@@ -40,25 +40,15 @@ const MAX_ANSWER_BYTES: usize = 64 * 1024;
 /// `User-Agent` of triggered deliveries.
 pub const TRIGGER_USER_AGENT: &str = concat!("hookbridge-trigger/", env!("CARGO_PKG_VERSION"));
 
-/// The delivery template of a preset; `None` for the presets `trigger` cannot send.
+/// The testkit's delivery template of a preset (by its name or an alias); `None` for the presets
+/// `trigger` cannot send (no event catalogue).
 pub fn template(preset: Preset) -> Option<Template> {
-    match preset {
-        Preset::Miex => Some(Template::Miex),
-        Preset::Bitnob => Some(Template::Bitnob),
-        Preset::BitnobLegacy => Some(Template::BitnobLegacy),
-        Preset::Chip => Some(Template::Chip),
-        Preset::ChipSend => Some(Template::ChipSend),
-        Preset::Stripe => Some(Template::Stripe),
-        Preset::Github => Some(Template::Github),
-        Preset::Blaze => Some(Template::Blaze),
-        Preset::AbbeycrossAssumed => Some(Template::AbbeyCross),
-        Preset::StandardWebhooks => None,
-    }
+    std::iter::once(preset.name()).chain(preset.alias_names().iter().copied()).find_map(Template::from_name)
 }
 
 fn template_of(preset: Preset) -> Result<Template, CliError> {
     template(preset).ok_or_else(|| {
-        let supported: Vec<&str> = Preset::ALL.iter().filter(|p| template(**p).is_some()).map(|p| p.name()).collect();
+        let supported: Vec<&str> = Preset::all().filter(|p| template(*p).is_some()).map(|p| p.name()).collect();
         CliError::usage(format!(
             "trigger cannot send `{}` deliveries: the scheme has no event catalogue (supported: {})",
             preset.name(),
@@ -263,12 +253,11 @@ fn load_key(args: &TriggerArgs, preset: Preset, template: Template, url: &reqwes
                     "{name} signs with a secret (--secret-file F or --secret S), not --private-key"
                 )));
             }
-            let carries_token = template.key_kind() == KeyKind::UrlToken
-                && url.query_pairs().any(|(n, _)| n == hookbridge_verify::DEFAULT_TOKEN_PARAM);
+            let param = preset.url_token_param().unwrap_or(hookbridge_verify::DEFAULT_TOKEN_PARAM);
+            let carries_token = template.key_kind() == KeyKind::UrlToken && url.query_pairs().any(|(n, _)| n == param);
             match secret {
                 Some(_) if carries_token => Err(CliError::usage(format!(
-                    "--to already carries `{}`: pass the token once, in the URL or with {flag}",
-                    hookbridge_verify::DEFAULT_TOKEN_PARAM
+                    "--to already carries `{param}`: pass the token once, in the URL or with {flag}"
                 ))),
                 Some(secret) => DeliveryKey::from_secret(template, secret.expose())
                     .map(Keying::Given)
@@ -455,21 +444,21 @@ mod tests {
 
     #[test]
     fn every_preset_but_standard_webhooks_has_a_template() {
-        for preset in Preset::ALL {
-            assert_eq!(template(preset).is_none(), preset == Preset::StandardWebhooks, "{}", preset.name());
+        for preset in Preset::all() {
+            assert_eq!(template(preset).is_none(), preset.name() == "standard-webhooks", "{}", preset.name());
         }
-        let err = template_of(Preset::StandardWebhooks).unwrap_err();
+        let err = template_of(Preset::find("standard-webhooks").unwrap()).unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.message().contains("miex"), "{}", err.message());
     }
 
     #[test]
     fn unknown_events_name_the_known_ones() {
-        let err = checked_event(Preset::Miex, Template::Miex, "order.shipped").unwrap_err();
+        let err = checked_event(Preset::find("miex").unwrap(), Template::Miex, "order.shipped").unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.message().contains("unknown event `order.shipped` for miex"), "{}", err.message());
         assert!(err.message().contains("order.created, order.status_changed, order.cancelled, offer.updated"));
-        assert!(checked_event(Preset::AbbeycrossAssumed, Template::AbbeyCross, "deal.settled").is_ok());
+        assert!(checked_event(Preset::find("abbeycross").unwrap(), Template::AbbeyCross, "deal.settled").is_ok());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Uri};
 use crate::CliError;
 use crate::cli::{TextOrJson, VerifyArgs};
 use crate::output::{write_json, write_pairs};
-use crate::presets::{KeyMaterial, Receiver, ReceiverOptions};
+use crate::presets::{Receiver, ReceiverSettings, load_keys};
 
 /// Reads the body: `--body FILE`, `--body -` or no flag for stdin (refused when stdin is a
 /// terminal, so the command never waits silently).
@@ -70,8 +70,8 @@ pub fn read_headers(lines: &[String], file: Option<&Path>) -> Result<HeaderMap, 
 
 /// Runs `hookbridge verify`.
 pub async fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let keys = KeyMaterial::load(&args.keys)?;
-    let options = ReceiverOptions::with_tolerance(args.tolerance.map(Duration::from_secs));
+    let keys = load_keys(&args.keys)?;
+    let options = ReceiverSettings::new().tolerance(args.tolerance.map(Duration::from_secs));
     let receiver = Receiver::for_preset(args.provider, &keys, &options)?;
     let headers = read_headers(&args.headers, args.headers_file.as_deref())?;
     let uri: Uri = match &args.url {

@@ -113,6 +113,7 @@ pub mod ids;
 pub mod model;
 pub mod params;
 pub mod request;
+pub mod receiving;
 pub mod unified;
 pub mod webhook_endpoints;
 
@@ -121,6 +122,7 @@ pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::n
 
 pub use client::{StripeClient, Webhooks};
 pub use delivery::{StripeDelivery, StripeReceiver, StripeSpec};
+pub use receiving::PRESETS;
 pub use descriptor::{DESCRIPTOR, Stripe};
 pub use error::{ErrorType, StripeError};
 pub use event::{Event, EventData, EventRequest};

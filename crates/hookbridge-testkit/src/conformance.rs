@@ -24,6 +24,7 @@ use std::fmt;
 use futures_util::StreamExt as _;
 use hookbridge_core::{EndpointId, EndpointSpec, EndpointUpdate, Operation, Webhook};
 
+pub use crate::receiver_contract::receiver_contract;
 use crate::{AbbeyCrossSim, BitnobSim, BlazeSim, ChipSim, MiexSim, Result, StripeSim};
 
 /// A running simulator, described the way a descriptor-built client needs it. `Debug` names

@@ -98,6 +98,7 @@ mod delivery;
 mod error;
 pub mod fixtures;
 pub mod proxy;
+mod receiver_contract;
 mod server;
 pub mod services;
 mod simulator;

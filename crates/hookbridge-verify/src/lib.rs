@@ -164,6 +164,7 @@ mod encoding;
 mod error;
 mod header;
 mod hmac;
+pub mod preset;
 pub mod receive;
 #[cfg(feature = "aws-lc")]
 mod rsa_aws_lc;

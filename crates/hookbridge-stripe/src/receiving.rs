@@ -1,0 +1,20 @@
+//! Stripe's receiving preset: how its deliveries are verified and received, for the provider
+//! registry (the receiving half of [`DESCRIPTOR`](crate::DESCRIPTOR)).
+
+use hookbridge_core::Delivery;
+use hookbridge_verify::HmacScheme;
+use hookbridge_verify::preset::{EndpointKey, KeyKind, Preset, PresetScheme, receiver};
+
+use crate::StripeSpec;
+
+/// Stripe's presets: `stripe` (`Stripe-Signature: t=<ts>,v1=<hex>`; the key is the endpoint's
+/// `whsec_…` secret, used as text, returned only when the endpoint is created).
+pub static PRESETS: &[Preset<Delivery>] = &[Preset::new(
+    "stripe",
+    crate::PROVIDER.as_str(),
+    "Stripe: `Stripe-Signature: t=<ts>,v1=<hex HMAC-SHA256(secret, ts.body)>`",
+    KeyKind::HmacText,
+    PresetScheme::Hmac(HmacScheme::stripe),
+    |verifier, settings| Ok(receiver(StripeSpec::with_verifier(verifier.into_hmac()?), settings)),
+)
+.endpoint_key(EndpointKey::Secret)];
