@@ -35,7 +35,7 @@ use hookbridge_blaze::{BlazeClient, BlazeKeys};
 use hookbridge_chip::ChipClient;
 use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, ProviderId, RetryPolicy, Secret, Webhook};
 use hookbridge_miex::MiexClient;
-use hookbridge_testkit::{DeliveryReport, Simulators};
+use hookbridge_testkit::{DeliveryReport, RunningSimulator, Simulators};
 use hookbridge_verify::{DEFAULT_TOKEN_PARAM, UrlToken};
 use serde_json::Value;
 use tokio::sync::oneshot;
@@ -215,26 +215,45 @@ fn config(base: &str, http: &reqwest::Client) -> Result<ClientConfig, CliError> 
         .http_client(http.clone()))
 }
 
+/// The started simulator of `provider`.
+fn sim(sims: &Simulators, provider: ProviderId) -> Result<&RunningSimulator, CliError> {
+    sims.get(provider).ok_or_else(|| CliError::failed(format!("the testkit has no simulator for {provider}")))
+}
+
+/// The simulator's value of the credential `env`.
+fn credential<'a>(sim: &'a RunningSimulator, env: &str) -> Result<&'a str, CliError> {
+    sim.credential(env).ok_or_else(|| CliError::failed(format!("the {} simulator has no {env}", sim.provider())))
+}
+
 /// The five clients, as trait objects, pointed at the simulators with their credentials.
 fn clients(sims: &Simulators, http: &reqwest::Client) -> Result<Vec<Box<dyn Webhook>>, CliError> {
-    let miex = MiexClient::with_config(config(&sims.miex.base_url(), http)?, Secret::new(sims.miex.personal_key()))?;
+    let (miex_sim, blaze_sim, bitnob_sim, abbeycross_sim, chip_sim) = (
+        sim(sims, hookbridge_miex::PROVIDER)?,
+        sim(sims, hookbridge_blaze::PROVIDER)?,
+        sim(sims, hookbridge_bitnob::PROVIDER)?,
+        sim(sims, hookbridge_abbeycross::PROVIDER)?,
+        sim(sims, hookbridge_chip::PROVIDER)?,
+    );
+    let miex =
+        MiexClient::with_config(config(&miex_sim.base_url, http)?, Secret::new(credential(miex_sim, "MIEX_API_KEY")?))?;
     let blaze = BlazeClient::with_config(
-        config(&sims.blaze.base_url(), http)?,
-        BlazeKeys::new(sims.blaze.partner_key(), sims.blaze.developer_key()),
+        config(&blaze_sim.base_url, http)?,
+        BlazeKeys::new(credential(blaze_sim, "BLAZE_PARTNER_KEY")?, credential(blaze_sim, "BLAZE_DEVELOPER_KEY")?),
     )?;
     // The receiver is on http://127.0.0.1: allow it for this local demo (Bitnob requires HTTPS).
     let signer = BitnobSigner::new(
-        sims.bitnob.client_id(),
-        Secret::new(sims.bitnob.client_secret()),
+        credential(bitnob_sim, "BITNOB_CLIENT_ID")?,
+        Secret::new(credential(bitnob_sim, "BITNOB_SECRET_KEY")?),
         SigningScheme::ColonSeparatedHex,
     )
     .map_err(hookbridge_core::Error::from)?;
-    let bitnob = BitnobClient::with_config(config(&sims.bitnob.base_url(), http)?, signer)?.allow_insecure_urls(true);
+    let bitnob = BitnobClient::with_config(config(&bitnob_sim.base_url, http)?, signer)?.allow_insecure_urls(true);
     let abbeycross = AbbeyCrossClient::with_config(
-        config(&sims.abbeycross.base_url(), http)?,
-        Secret::new(sims.abbeycross.token()),
+        config(&abbeycross_sim.base_url, http)?,
+        Secret::new(credential(abbeycross_sim, "ABBEYCROSS_API_TOKEN")?),
     )?;
-    let chip = ChipClient::with_config(config(&sims.chip.base_url(), http)?, Secret::new(sims.chip.secret_key()))?;
+    let chip =
+        ChipClient::with_config(config(&chip_sim.base_url, http)?, Secret::new(credential(chip_sim, "CHIP_API_KEY")?))?;
     Ok(vec![Box::new(miex), Box::new(blaze), Box::new(bitnob), Box::new(abbeycross), Box::new(chip)])
 }
 
@@ -265,15 +284,8 @@ fn tour_spec(provider: ProviderId, callback: &str) -> Result<EndpointSpec, CliEr
 }
 
 async fn deliver(sims: &Simulators, provider: ProviderId) -> Result<Vec<DeliveryReport>, String> {
-    let event = tour_event(provider);
-    let result = match provider {
-        hookbridge_miex::PROVIDER => sims.miex.deliver(event, None).await,
-        hookbridge_blaze::PROVIDER => sims.blaze.deliver(event, None).await,
-        hookbridge_bitnob::PROVIDER => sims.bitnob.deliver(event, None).await,
-        hookbridge_abbeycross::PROVIDER => sims.abbeycross.deliver(event, None).await,
-        _ => sims.chip.deliver(event, None).await,
-    };
-    result.map_err(|e| crate::error_chain(&e))
+    let sim = sims.get(provider).ok_or_else(|| format!("the testkit has no simulator for {provider}"))?;
+    sim.deliver(tour_event(provider), None).await.map_err(|e| crate::error_chain(&e))
 }
 
 fn shorten(s: &str, max: usize) -> String {
@@ -374,14 +386,14 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
         .await
         .map_err(|e| CliError::failed(format!("cannot start the simulators: {}", crate::error_chain(&e))))?;
     let rx = LocalReceiver::start().await?;
-    for (p, base) in [
-        (hookbridge_miex::PROVIDER, sims.miex.base_url()),
-        (hookbridge_blaze::PROVIDER, sims.blaze.base_url()),
-        (hookbridge_bitnob::PROVIDER, sims.bitnob.base_url()),
-        (hookbridge_abbeycross::PROVIDER, sims.abbeycross.base_url()),
-        (hookbridge_chip::PROVIDER, sims.chip.base_url()),
+    for p in [
+        hookbridge_miex::PROVIDER,
+        hookbridge_blaze::PROVIDER,
+        hookbridge_bitnob::PROVIDER,
+        hookbridge_abbeycross::PROVIDER,
+        hookbridge_chip::PROVIDER,
     ] {
-        step.row(crate::display_name(p), Outcome::Ok, format!("simulator at {base}"));
+        step.row(crate::display_name(p), Outcome::Ok, format!("simulator at {}", sim(&sims, p)?.base_url));
     }
     step.row("receiver", Outcome::Ok, format!("axum at {}/hooks/<provider>", rx.base));
     report.step(step)?;

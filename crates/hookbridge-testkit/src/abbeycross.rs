@@ -30,6 +30,7 @@
 //! `{"id": <delivery id>, "event": .., "created_at": <RFC 3339>, "data": ..}`.
 
 pub use crate::schemes::{ASSUMED_SIGNATURE_HEADER, assumed_delivery_scheme};
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -40,6 +41,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::post;
+use hookbridge_core::ProviderId;
 use hookbridge_verify::sign::HmacSigner;
 use hookbridge_verify::{HmacScheme, HmacSecret};
 use jiff::Timestamp;
@@ -48,6 +50,7 @@ use serde_json::{Value, json};
 use crate::deliveries::{BuildOptions, DeliveryKey, Template};
 use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport};
 use crate::error::{Error, Result};
+use crate::hook::{Hook, SimulatedProvider};
 use crate::server::{
     ErrorRenderer, bearer, is_http_url, json_object, json_response, lock, random_alnum, random_hex, rfc3339_seconds,
     uuid_v4,
@@ -156,6 +159,30 @@ impl SimulatedApi for AbbeyCrossApi {
 /// A running AbbeyCross simulator. Stops when dropped (or with [`shutdown`](Simulator::shutdown)).
 /// It starts inside working hours.
 pub type AbbeyCrossSim = Simulator<AbbeyCrossApi>;
+
+/// The provider this module simulates (the id its client crate declares).
+pub const PROVIDER: ProviderId = ProviderId::new("abbeycross");
+
+/// The AbbeyCross simulator's [`Hook`], listed in the [registry](crate::registry::SIMULATORS).
+pub static SIMULATOR: Hook<AbbeyCrossApi> = Hook::new();
+
+impl SimulatedProvider for AbbeyCrossApi {
+    const PROVIDER: ProviderId = PROVIDER;
+
+    const EXAMPLE_EVENT: &'static str = "deal.settled";
+
+    fn credentials(&self) -> Vec<(&'static str, String)> {
+        vec![("ABBEYCROSS_API_TOKEN", self.token.clone())]
+    }
+
+    fn deliver<'a>(
+        sim: &'a AbbeyCrossSim,
+        event: &'a str,
+        data: Option<Value>,
+    ) -> impl Future<Output = Result<Vec<DeliveryReport>>> + Send + 'a {
+        sim.deliver(event, data)
+    }
+}
 
 impl AbbeyCrossSim {
     /// The bearer token the simulator accepts.

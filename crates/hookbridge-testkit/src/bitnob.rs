@@ -64,6 +64,7 @@
 
 pub use crate::catalogues::{BITNOB_EVENT_TYPES, BitnobEventType};
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -75,6 +76,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
+use hookbridge_core::ProviderId;
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
@@ -84,6 +86,7 @@ use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport};
 #[cfg(doc)]
 use crate::error::Error;
 use crate::error::Result;
+use crate::hook::{Hook, SimulatedProvider};
 use crate::server::{
     ErrorRenderer, PathId, bearer, empty_response, is_http_url, json_object, json_response, lock, query_pairs,
     query_param, random_alnum, random_hex, rfc3339_millis, uuid_v4,
@@ -277,6 +280,33 @@ impl SimulatedApi for BitnobApi {
 
 /// A running Bitnob simulator. Stops when dropped (or with [`shutdown`](Simulator::shutdown)).
 pub type BitnobSim = Simulator<BitnobApi>;
+
+/// The provider this module simulates (the id its client crate declares).
+pub const PROVIDER: ProviderId = ProviderId::new("bitnob");
+
+/// The Bitnob simulator's [`Hook`], listed in the [registry](crate::registry::SIMULATORS).
+pub static SIMULATOR: Hook<BitnobApi> = Hook::new();
+
+impl SimulatedProvider for BitnobApi {
+    const PROVIDER: ProviderId = PROVIDER;
+
+    const EXAMPLE_EVENT: &'static str = "transaction.confirmed";
+
+    /// The client is told to accept `http://` URLs: Bitnob's refuses them by default.
+    const ALLOW_INSECURE_URLS: bool = true;
+
+    fn credentials(&self) -> Vec<(&'static str, String)> {
+        vec![("BITNOB_CLIENT_ID", self.client_id.clone()), ("BITNOB_SECRET_KEY", self.client_secret.clone())]
+    }
+
+    fn deliver<'a>(
+        sim: &'a BitnobSim,
+        event: &'a str,
+        data: Option<Value>,
+    ) -> impl Future<Output = Result<Vec<DeliveryReport>>> + Send + 'a {
+        sim.deliver(event, data)
+    }
+}
 
 impl BitnobSim {
     /// The bearer token the simulator accepts (Bitnob's older secret-key scheme).

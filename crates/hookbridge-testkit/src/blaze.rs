@@ -44,6 +44,7 @@
 //! `hookbridge_verify::UrlTokenVerifier`) reaches the receiver.
 
 pub use crate::catalogues::BLAZE_WEB_HOOK_TYPES;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -53,6 +54,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderName, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
+use hookbridge_core::ProviderId;
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
@@ -61,6 +63,7 @@ use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport};
 #[cfg(doc)]
 use crate::error::Error;
 use crate::error::Result;
+use crate::hook::{Hook, SimulatedProvider};
 use crate::server::{
     ErrorRenderer, PathId, empty_response, is_http_url, json_object, json_response, lock, object_id, query_pairs,
     query_param, random_alnum,
@@ -228,6 +231,30 @@ impl SimulatedApi for BlazeApi {
 
 /// A running BLAZE simulator. Stops when dropped (or with [`shutdown`](Simulator::shutdown)).
 pub type BlazeSim = Simulator<BlazeApi>;
+
+/// The provider this module simulates (the id its client crate declares).
+pub const PROVIDER: ProviderId = ProviderId::new("blaze");
+
+/// The BLAZE simulator's [`Hook`], listed in the [registry](crate::registry::SIMULATORS).
+pub static SIMULATOR: Hook<BlazeApi> = Hook::new();
+
+impl SimulatedProvider for BlazeApi {
+    const PROVIDER: ProviderId = PROVIDER;
+
+    const EXAMPLE_EVENT: &'static str = "NEW_MEMBER";
+
+    fn credentials(&self) -> Vec<(&'static str, String)> {
+        vec![("BLAZE_PARTNER_KEY", self.partner_key.clone()), ("BLAZE_DEVELOPER_KEY", self.developer_key.clone())]
+    }
+
+    fn deliver<'a>(
+        sim: &'a BlazeSim,
+        event: &'a str,
+        data: Option<Value>,
+    ) -> impl Future<Output = Result<Vec<DeliveryReport>>> + Send + 'a {
+        sim.deliver(event, data)
+    }
+}
 
 impl BlazeSim {
     /// The partner key the simulator accepts (in [`BlazeConfig::partner_key_header`]).

@@ -46,6 +46,7 @@
 //! `public_key`. The simulator makes one attempt (CHIP retries on a schedule).
 
 pub use crate::catalogues::CHIP_EVENT_TYPES;
+use std::future::Future;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -55,6 +56,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
+use hookbridge_core::ProviderId;
 use hookbridge_verify::KeyError;
 use hookbridge_verify::sign::RsaSigner;
 use jiff::Timestamp;
@@ -63,6 +65,7 @@ use serde_json::{Map, Value, json};
 use crate::deliveries::{BuildOptions, DeliveryKey, Template};
 use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport};
 use crate::error::{Error, Result};
+use crate::hook::{Hook, SimulatedProvider};
 use crate::server::{
     ErrorRenderer, PathId, bearer, empty_response, is_http_url, json_object, json_response, lock, query_pairs,
     query_param, random_alnum, uuid_v4,
@@ -208,6 +211,30 @@ impl SimulatedApi for ChipApi {
 
 /// A running CHIP Collect simulator. Stops when dropped (or with [`shutdown`](Simulator::shutdown)).
 pub type ChipSim = Simulator<ChipApi>;
+
+/// The provider this module simulates (the id its client crate declares).
+pub const PROVIDER: ProviderId = ProviderId::new("chip");
+
+/// The CHIP Collect simulator's [`Hook`], listed in the [registry](crate::registry::SIMULATORS).
+pub static SIMULATOR: Hook<ChipApi> = Hook::new();
+
+impl SimulatedProvider for ChipApi {
+    const PROVIDER: ProviderId = PROVIDER;
+
+    const EXAMPLE_EVENT: &'static str = "purchase.paid";
+
+    fn credentials(&self) -> Vec<(&'static str, String)> {
+        vec![("CHIP_API_KEY", self.secret_key.clone())]
+    }
+
+    fn deliver<'a>(
+        sim: &'a ChipSim,
+        event: &'a str,
+        data: Option<Value>,
+    ) -> impl Future<Output = Result<Vec<DeliveryReport>>> + Send + 'a {
+        sim.deliver(event, data)
+    }
+}
 
 impl ChipSim {
     /// The bearer secret key the simulator accepts.

@@ -27,6 +27,7 @@
 //! (`isActive: false`), as `failCount` suggests MIEX does.
 
 pub use crate::catalogues::MIEX_EVENTS;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -36,6 +37,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::routing::post;
+use hookbridge_core::ProviderId;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
@@ -44,6 +46,7 @@ use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport};
 #[cfg(doc)]
 use crate::error::Error;
 use crate::error::Result;
+use crate::hook::{Hook, SimulatedProvider};
 use crate::server::{
     BodyError, ErrorRenderer, bearer, is_http_url, json_object, json_response, lock, random_alnum, random_hex,
     rfc3339_seconds, uuid_v4,
@@ -189,6 +192,30 @@ impl SimulatedApi for MiexApi {
 /// # }
 /// ```
 pub type MiexSim = Simulator<MiexApi>;
+
+/// The provider this module simulates (the id its client crate declares).
+pub const PROVIDER: ProviderId = ProviderId::new("miex");
+
+/// The MIEX simulator's [`Hook`], listed in the [registry](crate::registry::SIMULATORS).
+pub static SIMULATOR: Hook<MiexApi> = Hook::new();
+
+impl SimulatedProvider for MiexApi {
+    const PROVIDER: ProviderId = PROVIDER;
+
+    const EXAMPLE_EVENT: &'static str = "order.created";
+
+    fn credentials(&self) -> Vec<(&'static str, String)> {
+        vec![("MIEX_API_KEY", self.personal_key.clone())]
+    }
+
+    fn deliver<'a>(
+        sim: &'a MiexSim,
+        event: &'a str,
+        data: Option<Value>,
+    ) -> impl Future<Output = Result<Vec<DeliveryReport>>> + Send + 'a {
+        sim.deliver(event, data)
+    }
+}
 
 impl MiexSim {
     /// A valid `sk_branch_...` key (superadmin; may register webhooks).

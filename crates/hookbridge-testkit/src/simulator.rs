@@ -25,7 +25,7 @@ use crate::server::{Core, ErrorRenderer, HasCore, RecordedRequest, Server, with_
 /// [`StripeApi`](crate::stripe::StripeApi)).
 pub trait SimulatedApi: fmt::Debug + Sized + Send + Sync + 'static {
     /// The simulator's settings.
-    type Config: Default;
+    type Config: Default + Send;
 
     /// The provider's base path under the server's origin, as its documented base URL ends.
     const BASE_PATH: &'static str;

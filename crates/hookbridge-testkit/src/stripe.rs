@@ -49,6 +49,7 @@
 //! `hookbridge_verify::HmacScheme::stripe()`. The simulator makes one attempt.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -59,12 +60,14 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
+use hookbridge_core::ProviderId;
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
 use crate::deliveries::{BuildOptions, DeliveryKey, Template};
 use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport};
 use crate::error::Result;
+use crate::hook::{Hook, SimulatedProvider};
 use crate::server::{ErrorRenderer, PathId, bearer, is_http_url, json_response, lock, query_pairs, random_alnum};
 use crate::simulator::{Shared, SimulatedApi, Simulator};
 
@@ -186,6 +189,30 @@ impl SimulatedApi for StripeApi {
 
 /// A running Stripe simulator. Stops when dropped (or with [`shutdown`](Simulator::shutdown)).
 pub type StripeSim = Simulator<StripeApi>;
+
+/// The provider this module simulates (the id its client crate declares).
+pub const PROVIDER: ProviderId = ProviderId::new("stripe");
+
+/// The Stripe simulator's [`Hook`], listed in the [registry](crate::registry::SIMULATORS).
+pub static SIMULATOR: Hook<StripeApi> = Hook::new();
+
+impl SimulatedProvider for StripeApi {
+    const PROVIDER: ProviderId = PROVIDER;
+
+    const EXAMPLE_EVENT: &'static str = "charge.succeeded";
+
+    fn credentials(&self) -> Vec<(&'static str, String)> {
+        vec![("STRIPE_API_KEY", self.secret_key.clone())]
+    }
+
+    fn deliver<'a>(
+        sim: &'a StripeSim,
+        event: &'a str,
+        data: Option<Value>,
+    ) -> impl Future<Output = Result<Vec<DeliveryReport>>> + Send + 'a {
+        sim.deliver(event, data)
+    }
+}
 
 impl StripeSim {
     /// The secret API key (`sk_test_…`) the simulator accepts as `Authorization: Bearer`.
