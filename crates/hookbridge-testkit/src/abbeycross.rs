@@ -30,7 +30,6 @@
 //! `{"id": <delivery id>, "event": .., "created_at": <RFC 3339>, "data": ..}`.
 
 pub use crate::schemes::{ASSUMED_SIGNATURE_HEADER, assumed_delivery_scheme};
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -50,12 +49,11 @@ use serde_json::{Value, json};
 use crate::deliveries::{BuildOptions, DeliveryKey, Template};
 use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport};
 use crate::error::{Error, Result};
-use crate::hook::{Hook, SimulatedProvider};
 use crate::server::{
     ErrorRenderer, bearer, is_http_url, json_object, json_response, lock, random_alnum, random_hex, rfc3339_seconds,
     uuid_v4,
 };
-use crate::simulator::{Shared, SimulatedApi, Simulator};
+use crate::simulator::{Shared, SimulatedApi, Simulator, settings};
 
 /// Text of the 503 answered outside working hours (verbatim from the documentation).
 pub const ABBEYCROSS_NON_WORKING_HOURS_TEXT: &str =
@@ -82,21 +80,7 @@ impl Default for AbbeyCrossConfig {
     }
 }
 
-impl AbbeyCrossConfig {
-    /// Sets [`delivery_scheme`](Self::delivery_scheme).
-    #[must_use]
-    pub fn delivery_scheme(mut self, scheme: HmacScheme) -> Self {
-        self.delivery_scheme = scheme;
-        self
-    }
-
-    /// Sets [`delivery_timeout`](Self::delivery_timeout).
-    #[must_use]
-    pub fn delivery_timeout(mut self, timeout: Duration) -> Self {
-        self.delivery_timeout = timeout;
-        self
-    }
-}
+settings!(AbbeyCrossConfig { delivery_scheme: HmacScheme });
 
 #[derive(Clone, Debug)]
 struct Registration {
@@ -128,10 +112,11 @@ type Sim = Arc<Shared<AbbeyCrossApi>>;
 impl SimulatedApi for AbbeyCrossApi {
     type Config = AbbeyCrossConfig;
 
-    /// Paths such as `v1/webhooks/register` are relative to the host root.
-    const BASE_PATH: &'static str = "/";
-
     const RENDER_ERROR: ErrorRenderer = render_error;
+
+    const PROVIDER: ProviderId = ProviderId::new("abbeycross");
+
+    const EXAMPLE_EVENT: &'static str = "deal.settled";
 
     /// Inside working hours.
     fn new(config: AbbeyCrossConfig) -> Self {
@@ -142,8 +127,41 @@ impl SimulatedApi for AbbeyCrossApi {
         }
     }
 
-    fn delivery_timeout(config: &AbbeyCrossConfig) -> Duration {
-        config.delivery_timeout
+    fn credentials(&self) -> Vec<(&'static str, String)> {
+        vec![("ABBEYCROSS_API_TOKEN", self.token.clone())]
+    }
+
+    /// Delivers `event` to every registration subscribed to it, signed with the **assumed**
+    /// scheme (see the [module docs](self)). Deliveries happen whatever the working hours.
+    /// `data` becomes the body's `data`; `None` sends an illustrative object (AbbeyCross
+    /// documents no payload; see [`Template::sample_data`]).
+    ///
+    /// # Errors
+    /// [`Error::Json`] / [`Error::Key`] / [`Error::Sign`] if a delivery cannot be built.
+    async fn deliver(sim: &Simulator<Self>, event: &str, data: Option<Value>) -> Result<Vec<DeliveryReport>> {
+        let targets: Vec<Registration> = lock(&sim.inner.state)
+            .registrations
+            .iter()
+            .filter(|r| r.events.iter().any(|e| e == event))
+            .cloned()
+            .collect();
+        let data = match data {
+            Some(data) => data,
+            None => Template::AbbeyCross.sample_data(event, &BuildOptions::new())?,
+        };
+        let mut reports = Vec::with_capacity(targets.len());
+        for reg in targets {
+            let secret = HmacSecret::from_str_bytes(&reg.api_secret_key).map_err(Error::Key)?;
+            let key = DeliveryKey::Hmac(HmacSigner::new(sim.inner.config.delivery_scheme.clone(), secret));
+            let delivery = Template::AbbeyCross.build(event, &BuildOptions::new().data(data.clone()))?.sign(&key)?;
+            reports.push(
+                sim.inner
+                    .poster
+                    .post(&reg.id, &reg.url, event, delivery.delivery_id, delivery.headers, delivery.body)
+                    .await,
+            );
+        }
+        Ok(reports)
     }
 
     fn routes(_: &Sim) -> Router<Sim> {
@@ -159,30 +177,6 @@ impl SimulatedApi for AbbeyCrossApi {
 /// A running AbbeyCross simulator. Stops when dropped (or with [`shutdown`](Simulator::shutdown)).
 /// It starts inside working hours.
 pub type AbbeyCrossSim = Simulator<AbbeyCrossApi>;
-
-/// The provider this module simulates (the id its client crate declares).
-pub const PROVIDER: ProviderId = ProviderId::new("abbeycross");
-
-/// The AbbeyCross simulator's [`Hook`], listed in the [registry](crate::registry::SIMULATORS).
-pub static SIMULATOR: Hook<AbbeyCrossApi> = Hook::new();
-
-impl SimulatedProvider for AbbeyCrossApi {
-    const PROVIDER: ProviderId = PROVIDER;
-
-    const EXAMPLE_EVENT: &'static str = "deal.settled";
-
-    fn credentials(&self) -> Vec<(&'static str, String)> {
-        vec![("ABBEYCROSS_API_TOKEN", self.token.clone())]
-    }
-
-    fn deliver<'a>(
-        sim: &'a AbbeyCrossSim,
-        event: &'a str,
-        data: Option<Value>,
-    ) -> impl Future<Output = Result<Vec<DeliveryReport>>> + Send + 'a {
-        sim.deliver(event, data)
-    }
-}
 
 impl AbbeyCrossSim {
     /// The bearer token the simulator accepts.
@@ -224,39 +218,6 @@ impl AbbeyCrossSim {
     #[must_use]
     pub fn delivery_scheme(&self) -> &HmacScheme {
         &self.inner.config.delivery_scheme
-    }
-
-    /// Delivers `event` to every registration subscribed to it, signed with the **assumed**
-    /// scheme (see the [module docs](self)). Deliveries happen whatever the working hours.
-    /// `data` becomes the body's `data`; `None` sends an illustrative object (AbbeyCross
-    /// documents no payload; see [`Template::sample_data`]).
-    ///
-    /// # Errors
-    /// [`Error::Json`] / [`Error::Key`] / [`Error::Sign`] if a delivery cannot be built.
-    pub async fn deliver(&self, event: &str, data: Option<Value>) -> Result<Vec<DeliveryReport>> {
-        let targets: Vec<Registration> = lock(&self.inner.state)
-            .registrations
-            .iter()
-            .filter(|r| r.events.iter().any(|e| e == event))
-            .cloned()
-            .collect();
-        let data = match data {
-            Some(data) => data,
-            None => Template::AbbeyCross.sample_data(event, &BuildOptions::new())?,
-        };
-        let mut reports = Vec::with_capacity(targets.len());
-        for reg in targets {
-            let secret = HmacSecret::from_str_bytes(&reg.api_secret_key).map_err(Error::Key)?;
-            let key = DeliveryKey::Hmac(HmacSigner::new(self.inner.config.delivery_scheme.clone(), secret));
-            let delivery = Template::AbbeyCross.build(event, &BuildOptions::new().data(data.clone()))?.sign(&key)?;
-            reports.push(
-                self.inner
-                    .poster
-                    .post(&reg.id, &reg.url, event, delivery.delivery_id, delivery.headers, delivery.body)
-                    .await,
-            );
-        }
-        Ok(reports)
     }
 }
 

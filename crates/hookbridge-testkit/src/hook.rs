@@ -1,10 +1,10 @@
 //! The simulator hook: how the testkit starts a provider's simulator and drives it without
 //! naming the provider.
 //!
-//! Each provider module declares what its simulator is for the registry by implementing
-//! [`SimulatedProvider`] for its API type (its [`ProviderId`], the credentials a client needs,
-//! an example event, how it delivers), and exports a [`Hook`] of it; the
-//! [registry](crate::registry::SIMULATORS) lists the hooks, one line per provider. A started
+//! Each provider module declares what its simulator is by implementing [`SimulatedApi`] for its
+//! API type (its [`ProviderId`], routes, the credentials a client needs, an example event, how it
+//! delivers); the [registry](crate::registry::SIMULATORS) lists a [`Hook`] of each, one line per
+//! provider. A started
 //! hook is a [`RunningSimulator`]: the same handle for every provider (base URL, credentials by
 //! environment-variable name, request log, fault injection, signed deliveries), with typed access
 //! to the provider's [`Simulator`] when a test needs it ([`RunningSimulator::typed`]).
@@ -28,7 +28,6 @@
 
 use std::any::Any;
 use std::fmt;
-use std::future::Future;
 use std::marker::PhantomData;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -41,33 +40,8 @@ use serde_json::Value;
 use crate::delivery::DeliveryReport;
 use crate::error::Result;
 use crate::server::{Core, RecordedRequest};
-use crate::simulator::{SimulatedApi, Simulator};
-
-/// What a provider's simulator is, for the registry: implemented by each provider module's API
-/// type ([`MiexApi`](crate::miex::MiexApi), ...), next to its routes.
-pub trait SimulatedProvider: SimulatedApi {
-    /// The provider's id (`miex`, `chip`, ...): the one its client crate declares.
-    const PROVIDER: ProviderId;
-
-    /// An event the simulator can deliver and the provider's create accepts.
-    const EXAMPLE_EVENT: &'static str;
-
-    /// Whether the provider's client must be told to accept `http://` delivery URLs to work
-    /// with this simulator (receivers in tests are on loopback).
-    const ALLOW_INSECURE_URLS: bool = false;
-
-    /// The credentials a client of this simulator needs, by the environment-variable names the
-    /// provider's descriptor declares, with this simulator's values.
-    fn credentials(&self) -> Vec<(&'static str, String)>;
-
-    /// POSTs a signed delivery of `event` to every subscribed callback: the typed simulator's
-    /// own `deliver` (`data` is the payload; `None`, the simulator's sample).
-    fn deliver<'a>(
-        sim: &'a Simulator<Self>,
-        event: &'a str,
-        data: Option<Value>,
-    ) -> impl Future<Output = Result<Vec<DeliveryReport>>> + Send + 'a;
-}
+use crate::simulator::Simulator;
+pub use crate::simulator::{SimulatedApi, SimulatorConfig};
 
 /// Starts one provider's simulator: what the [registry](crate::registry::SIMULATORS) lists.
 /// Object-safe; implemented by [`Hook`].
@@ -85,8 +59,8 @@ pub trait SimulatorHook: Send + Sync {
     fn start(&self) -> BoxFuture<'static, Result<RunningSimulator>>;
 }
 
-/// The [`SimulatorHook`] of the provider simulated by `A`: a provider module exports one
-/// (`pub static SIMULATOR: Hook<MiexApi> = Hook::new();`) for the registry.
+/// The [`SimulatorHook`] of the provider simulated by `A`: what the registry lists
+/// (`&Hook::<MiexApi>::new()`).
 pub struct Hook<A>(PhantomData<fn() -> A>);
 
 impl<A> Hook<A> {
@@ -103,13 +77,13 @@ impl<A> Default for Hook<A> {
     }
 }
 
-impl<A: SimulatedProvider> fmt::Debug for Hook<A> {
+impl<A: SimulatedApi> fmt::Debug for Hook<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("Hook").field(&A::PROVIDER).finish()
     }
 }
 
-impl<A: SimulatedProvider> SimulatorHook for Hook<A> {
+impl<A: SimulatedApi> SimulatorHook for Hook<A> {
     fn provider(&self) -> ProviderId {
         A::PROVIDER
     }
@@ -133,7 +107,7 @@ trait Running: Any + Send + Sync {
     fn shutdown(self: Box<Self>) -> BoxFuture<'static, ()>;
 }
 
-impl<A: SimulatedProvider> Running for Simulator<A> {
+impl<A: SimulatedApi> Running for Simulator<A> {
     fn core(&self) -> &Core {
         &self.inner.core
     }
@@ -191,7 +165,7 @@ impl fmt::Debug for RunningSimulator {
 impl RunningSimulator {
     /// The handle of a started typed simulator.
     #[must_use]
-    pub fn new<A: SimulatedProvider>(sim: Simulator<A>) -> Self {
+    pub fn new<A: SimulatedApi>(sim: Simulator<A>) -> Self {
         Self {
             base_url: sim.base_url(),
             credentials: sim.inner.api.credentials(),
@@ -279,7 +253,7 @@ impl RunningSimulator {
     /// The typed simulator, when it simulates with `A` (e.g. `typed::<MiexApi>()` gives the
     /// [`MiexSim`](crate::MiexSim) with its keys and state).
     #[must_use]
-    pub fn typed<A: SimulatedProvider>(&self) -> Option<&Simulator<A>> {
+    pub fn typed<A: SimulatedApi>(&self) -> Option<&Simulator<A>> {
         self.sim.as_any().downcast_ref()
     }
 

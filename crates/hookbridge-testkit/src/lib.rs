@@ -133,11 +133,12 @@ pub use stripe::{StripeConfig, StripeSim};
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use hookbridge_core::ProviderId;
 /// use hookbridge_testkit::{Simulators, miex};
 ///
 /// let sims = Simulators::start_all().await?;
 /// assert_eq!(sims.iter().count(), hookbridge_testkit::registry::SIMULATORS.len());
-/// let miex = sims.get(miex::PROVIDER).expect("started");
+/// let miex = sims.get(ProviderId::new("miex")).expect("started");
 /// assert!(miex.credential("MIEX_API_KEY").is_some_and(|key| key.starts_with("sk_personal_")));
 /// // Typed access, for what only the MIEX simulator has.
 /// assert!(miex.typed::<miex::MiexApi>().is_some_and(|sim| sim.webhooks().is_empty()));

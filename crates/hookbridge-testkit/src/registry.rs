@@ -1,8 +1,8 @@
 //! The testkit's simulators, one line per provider: what [`Simulators::start_all`](crate::Simulators::start_all)
 //! starts and what the conformance suite's
 //! [`start_simulator`](crate::conformance::start_simulator) looks providers up in. A provider's
-//! simulator is its module (routes, wire format, deliveries, its [`Hook`](crate::hook::Hook)) plus
-//! its line here. This is the only file of the testkit's shared machinery that names providers.
+//! simulator is its module (routes, wire format, deliveries, its [`SimulatedApi`](crate::hook::SimulatedApi)
+//! implementation) plus its line here. This is the only file of the testkit's shared machinery that names providers.
 //!
 //! ```
 //! use hookbridge_testkit::registry;
@@ -14,16 +14,16 @@
 
 use hookbridge_core::ProviderId;
 
-use crate::hook::SimulatorHook;
+use crate::hook::{Hook, SimulatorHook};
 
 /// Every simulator of the testkit, in a stable order (that of the provider registry).
 pub static SIMULATORS: &[&dyn SimulatorHook] = &[
-    &crate::miex::SIMULATOR,
-    &crate::blaze::SIMULATOR,
-    &crate::bitnob::SIMULATOR,
-    &crate::abbeycross::SIMULATOR,
-    &crate::chip::SIMULATOR,
-    &crate::stripe::SIMULATOR,
+    &Hook::<crate::miex::MiexApi>::new(),
+    &Hook::<crate::blaze::BlazeApi>::new(),
+    &Hook::<crate::bitnob::BitnobApi>::new(),
+    &Hook::<crate::abbeycross::AbbeyCrossApi>::new(),
+    &Hook::<crate::chip::ChipApi>::new(),
+    &Hook::<crate::stripe::StripeApi>::new(),
 ];
 
 /// The simulator of the provider `id`, if the testkit has one.

@@ -49,7 +49,6 @@
 //! `hookbridge_verify::HmacScheme::stripe()`. The simulator makes one attempt.
 
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -67,9 +66,8 @@ use serde_json::{Map, Value, json};
 use crate::deliveries::{BuildOptions, DeliveryKey, Template};
 use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport};
 use crate::error::Result;
-use crate::hook::{Hook, SimulatedProvider};
 use crate::server::{ErrorRenderer, PathId, bearer, is_http_url, json_response, lock, query_pairs, random_alnum};
-use crate::simulator::{Shared, SimulatedApi, Simulator};
+use crate::simulator::{Shared, SimulatedApi, Simulator, settings};
 
 /// Base path of the simulated Stripe API: the root (paths start with `v1/`).
 pub const STRIPE_BASE_PATH: &str = "/";
@@ -95,14 +93,7 @@ impl Default for StripeConfig {
     }
 }
 
-impl StripeConfig {
-    /// Sets [`delivery_timeout`](Self::delivery_timeout).
-    #[must_use]
-    pub fn delivery_timeout(mut self, timeout: Duration) -> Self {
-        self.delivery_timeout = timeout;
-        self
-    }
-}
+settings!(StripeConfig {});
 
 #[derive(Clone, Debug)]
 struct Endpoint {
@@ -163,6 +154,10 @@ impl SimulatedApi for StripeApi {
 
     const RENDER_ERROR: ErrorRenderer = render_error;
 
+    const PROVIDER: ProviderId = ProviderId::new("stripe");
+
+    const EXAMPLE_EVENT: &'static str = "charge.succeeded";
+
     fn new(_config: StripeConfig) -> Self {
         Self {
             secret_key: format!("sk_test_{}", random_alnum(40)),
@@ -170,61 +165,8 @@ impl SimulatedApi for StripeApi {
         }
     }
 
-    fn delivery_timeout(config: &StripeConfig) -> Duration {
-        config.delivery_timeout
-    }
-
-    fn not_found_message(method: &Method, path: &str) -> String {
-        format!(
-            "Unrecognized request URL ({method}: {path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/."
-        )
-    }
-
-    fn routes(_: &Sim) -> Router<Sim> {
-        Router::new()
-            .route("/v1/webhook_endpoints", get(list).post(create))
-            .route("/v1/webhook_endpoints/{id}", get(retrieve).post(update).delete(delete))
-    }
-}
-
-/// A running Stripe simulator. Stops when dropped (or with [`shutdown`](Simulator::shutdown)).
-pub type StripeSim = Simulator<StripeApi>;
-
-/// The provider this module simulates (the id its client crate declares).
-pub const PROVIDER: ProviderId = ProviderId::new("stripe");
-
-/// The Stripe simulator's [`Hook`], listed in the [registry](crate::registry::SIMULATORS).
-pub static SIMULATOR: Hook<StripeApi> = Hook::new();
-
-impl SimulatedProvider for StripeApi {
-    const PROVIDER: ProviderId = PROVIDER;
-
-    const EXAMPLE_EVENT: &'static str = "charge.succeeded";
-
     fn credentials(&self) -> Vec<(&'static str, String)> {
         vec![("STRIPE_API_KEY", self.secret_key.clone())]
-    }
-
-    fn deliver<'a>(
-        sim: &'a StripeSim,
-        event: &'a str,
-        data: Option<Value>,
-    ) -> impl Future<Output = Result<Vec<DeliveryReport>>> + Send + 'a {
-        sim.deliver(event, data)
-    }
-}
-
-impl StripeSim {
-    /// The secret API key (`sk_test_…`) the simulator accepts as `Authorization: Bearer`.
-    #[must_use]
-    pub fn secret_key(&self) -> &str {
-        &self.inner.secret_key
-    }
-
-    /// The webhook endpoints in wire form (without `secret`), oldest first.
-    #[must_use]
-    pub fn endpoints(&self) -> Vec<Value> {
-        lock(&self.inner.state).endpoints.iter().map(Endpoint::to_json).collect()
     }
 
     /// Delivers an event of type `event_type` to every enabled endpoint subscribed to it (see
@@ -238,9 +180,9 @@ impl StripeSim {
     /// [`Error::Key`](crate::Error::Key) / [`Error::Sign`](crate::Error::Sign) /
     /// [`Error::Json`](crate::Error::Json) / [`Error::InvalidPayload`](crate::Error::InvalidPayload)
     /// if the delivery cannot be built.
-    pub async fn deliver(&self, event_type: &str, object: Option<Value>) -> Result<Vec<DeliveryReport>> {
+    async fn deliver(sim: &Simulator<Self>, event_type: &str, object: Option<Value>) -> Result<Vec<DeliveryReport>> {
         let targets: Vec<Endpoint> =
-            lock(&self.inner.state).endpoints.iter().filter(|e| e.subscribed(event_type)).cloned().collect();
+            lock(&sim.inner.state).endpoints.iter().filter(|e| e.subscribed(event_type)).cloned().collect();
         let mut reports = Vec::with_capacity(targets.len());
         if targets.is_empty() {
             return Ok(reports);
@@ -265,7 +207,7 @@ impl StripeSim {
             let key = DeliveryKey::from_secret(Template::Stripe, &endpoint.secret)?;
             let delivery = Template::Stripe.build(event_type, &options)?.sign(&key)?;
             reports.push(
-                self.inner
+                sim.inner
                     .poster
                     .post(
                         &endpoint.id,
@@ -279,6 +221,35 @@ impl StripeSim {
             );
         }
         Ok(reports)
+    }
+
+    fn not_found_message(method: &Method, path: &str) -> String {
+        format!(
+            "Unrecognized request URL ({method}: {path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/."
+        )
+    }
+
+    fn routes(_: &Sim) -> Router<Sim> {
+        Router::new()
+            .route("/v1/webhook_endpoints", get(list).post(create))
+            .route("/v1/webhook_endpoints/{id}", get(retrieve).post(update).delete(delete))
+    }
+}
+
+/// A running Stripe simulator. Stops when dropped (or with [`shutdown`](Simulator::shutdown)).
+pub type StripeSim = Simulator<StripeApi>;
+
+impl StripeSim {
+    /// The secret API key (`sk_test_…`) the simulator accepts as `Authorization: Bearer`.
+    #[must_use]
+    pub fn secret_key(&self) -> &str {
+        &self.inner.secret_key
+    }
+
+    /// The webhook endpoints in wire form (without `secret`), oldest first.
+    #[must_use]
+    pub fn endpoints(&self) -> Vec<Value> {
+        lock(&self.inner.state).endpoints.iter().map(Endpoint::to_json).collect()
     }
 }
 

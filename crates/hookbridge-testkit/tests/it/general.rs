@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use hookbridge_testkit::{
     AbbeyCrossSim, BitnobSim, BlazeSim, ChipSim, MAX_REQUEST_BODY, MiexSim, RunningSimulator, Simulators, StatusCode,
-    abbeycross, bitnob, blaze, chip, miex, stripe,
+    chip, miex,
 };
 use serde_json::{Value, json};
 
@@ -42,8 +42,14 @@ async fn fail_next_answers_in_the_provider_shape_then_recovers() {
 
 /// The five simulators these tests address by path, in registry order.
 fn five(sims: &Simulators) -> [&RunningSimulator; 5] {
-    [miex::PROVIDER, blaze::PROVIDER, bitnob::PROVIDER, abbeycross::PROVIDER, chip::PROVIDER]
-        .map(|id| sims.get(id).unwrap_or_else(|| panic!("{id} is started")))
+    [
+        hookbridge_miex::PROVIDER,
+        hookbridge_blaze::PROVIDER,
+        hookbridge_bitnob::PROVIDER,
+        hookbridge_abbeycross::PROVIDER,
+        hookbridge_chip::PROVIDER,
+    ]
+    .map(|id| sims.get(id).unwrap_or_else(|| panic!("{id} is started")))
 }
 
 #[tokio::test]
@@ -52,7 +58,7 @@ async fn start_all_starts_every_registered_simulator_once() {
     let ids: Vec<_> = sims.iter().map(RunningSimulator::provider).collect();
     let registered: Vec<_> = hookbridge_testkit::registry::SIMULATORS.iter().map(|h| h.provider()).collect();
     assert_eq!(ids, registered);
-    assert!(sims.get(stripe::PROVIDER).is_some());
+    assert!(sims.get(hookbridge_stripe::PROVIDER).is_some());
     assert!(sims.get(hookbridge_core::ProviderId::new("nope")).is_none());
     // The base URLs are distinct servers.
     let mut origins: Vec<String> = sims.iter().map(RunningSimulator::origin).collect();
@@ -60,7 +66,7 @@ async fn start_all_starts_every_registered_simulator_once() {
     origins.dedup();
     assert_eq!(origins.len(), registered.len());
     // Typed access reaches the same server.
-    let chip = sims.get(chip::PROVIDER).unwrap();
+    let chip = sims.get(hookbridge_chip::PROVIDER).unwrap();
     assert_eq!(chip.typed::<chip::ChipApi>().map(|typed| typed.addr()), Some(chip.addr()));
     assert!(chip.typed::<miex::MiexApi>().is_none());
     sims.shutdown().await;
