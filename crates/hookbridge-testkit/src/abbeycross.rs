@@ -30,6 +30,8 @@
 //! `{"id": <delivery id>, "event": .., "created_at": <RFC 3339>, "data": ..}`.
 
 pub use crate::schemes::{ASSUMED_SIGNATURE_HEADER, assumed_delivery_scheme};
+pub(crate) mod template;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

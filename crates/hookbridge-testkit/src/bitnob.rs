@@ -63,6 +63,8 @@
 //! answering (the real service queues), so a test can check the event right after the call.
 
 pub use crate::catalogues::{BITNOB_EVENT_TYPES, BitnobEventType};
+pub(crate) mod template;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

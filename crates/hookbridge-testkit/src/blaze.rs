@@ -44,6 +44,8 @@
 //! `hookbridge_verify::UrlTokenVerifier`) reaches the receiver.
 
 pub use crate::catalogues::BLAZE_WEB_HOOK_TYPES;
+pub(crate) mod template;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

@@ -46,6 +46,8 @@
 //! `public_key`. The simulator makes one attempt (CHIP retries on a schedule).
 
 pub use crate::catalogues::CHIP_EVENT_TYPES;
+pub(crate) mod template;
+
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 

@@ -27,6 +27,8 @@
 //! (`isActive: false`), as `failCount` suggests MIEX does.
 
 pub use crate::catalogues::MIEX_EVENTS;
+pub(crate) mod template;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

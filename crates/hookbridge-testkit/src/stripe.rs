@@ -48,6 +48,8 @@
 //! (the secret's whole `whsec_…` text as the key). They verify with
 //! `hookbridge_verify::HmacScheme::stripe()`. The simulator makes one attempt.
 
+pub(crate) mod template;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
