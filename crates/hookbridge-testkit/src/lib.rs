@@ -35,7 +35,18 @@
 //! * `deliver(event, payload)` POSTs a delivery to every subscribed callback and returns a
 //!   [`DeliveryReport`] per attempt; receivers verify them with `hookbridge-verify`.
 //!
-//! [`Simulators::start_all`] starts all six at once.
+//! # One registry of simulators
+//!
+//! Each simulator module implements [`SimulatedApi`](hook::SimulatedApi) — the whole simulator
+//! contract: provider id, routes, error shape, the credentials its client needs, an example
+//! event, `deliver` — and [`registry::SIMULATORS`] lists them, one line per provider. Nothing
+//! else in the testkit names a provider: [`Simulators::start_all`] starts every registered
+//! simulator (reached by provider id with [`Simulators::get`]),
+//! [`conformance::start_simulator`] starts one by id, and either gives a provider-neutral
+//! [`RunningSimulator`] (base URL, credentials by environment-variable name, request log,
+//! faults, [`deliver`](RunningSimulator::deliver), [`example_event`](RunningSimulator::example_event))
+//! with [typed access](RunningSimulator::typed) to the provider's simulator. The typed
+//! simulators (`MiexSim::start()`, ...) are there for tests that want one provider's API.
 //!
 //! The deliveries themselves are built by [`deliveries`]: per provider (and for the Stripe and
 //! GitHub schemes), the events it can build, a realistic body with fresh ids and times, and

@@ -155,8 +155,10 @@ impl<A> HasCore for Shared<A> {
 /// Use it through the provider's alias: [`MiexSim`](crate::MiexSim),
 /// [`BlazeSim`](crate::BlazeSim), [`BitnobSim`](crate::BitnobSim),
 /// [`AbbeyCrossSim`](crate::AbbeyCrossSim), [`ChipSim`](crate::ChipSim) or
-/// [`StripeSim`](crate::StripeSim). The methods here are common to all six; each provider module adds its credentials, its state and
-/// `deliver`.
+/// [`StripeSim`](crate::StripeSim). The methods here are common to every provider
+/// ([`deliver`](Self::deliver) does what the provider's [`SimulatedApi::deliver`] does); each
+/// provider module adds its credentials and state. Seen without its provider's type, a started
+/// simulator is a [`RunningSimulator`](crate::RunningSimulator).
 #[derive(Debug)]
 pub struct Simulator<A> {
     pub(crate) server: Server,
