@@ -16,9 +16,7 @@ async fn every_registered_provider_keeps_the_webhook_contract() {
     for descriptor in registry::providers() {
         let id = descriptor.id();
         let Some(sim) = start_simulator(id.as_str()).await.unwrap() else {
-            panic!(
-                "{id}: registered without a simulator (add one to hookbridge_testkit::conformance::start_simulator)"
-            );
+            panic!("{id}: registered without a simulator (add its line to hookbridge_testkit::registry::SIMULATORS)");
         };
         let mut settings =
             ClientSettings::new().base_url(sim.base_url.clone()).allow_insecure_urls(sim.allow_insecure_urls);

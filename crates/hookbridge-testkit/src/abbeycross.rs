@@ -30,6 +30,8 @@
 //! `{"id": <delivery id>, "event": .., "created_at": <RFC 3339>, "data": ..}`.
 
 pub use crate::schemes::{ASSUMED_SIGNATURE_HEADER, assumed_delivery_scheme};
+pub(crate) mod template;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -40,6 +42,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::post;
+use hookbridge_core::ProviderId;
 use hookbridge_verify::sign::HmacSigner;
 use hookbridge_verify::{HmacScheme, HmacSecret};
 use jiff::Timestamp;
@@ -52,7 +55,7 @@ use crate::server::{
     ErrorRenderer, bearer, is_http_url, json_object, json_response, lock, random_alnum, random_hex, rfc3339_seconds,
     uuid_v4,
 };
-use crate::simulator::{Shared, SimulatedApi, Simulator};
+use crate::simulator::{Shared, SimulatedApi, Simulator, settings};
 
 /// Text of the 503 answered outside working hours (verbatim from the documentation).
 pub const ABBEYCROSS_NON_WORKING_HOURS_TEXT: &str =
@@ -79,21 +82,7 @@ impl Default for AbbeyCrossConfig {
     }
 }
 
-impl AbbeyCrossConfig {
-    /// Sets [`delivery_scheme`](Self::delivery_scheme).
-    #[must_use]
-    pub fn delivery_scheme(mut self, scheme: HmacScheme) -> Self {
-        self.delivery_scheme = scheme;
-        self
-    }
-
-    /// Sets [`delivery_timeout`](Self::delivery_timeout).
-    #[must_use]
-    pub fn delivery_timeout(mut self, timeout: Duration) -> Self {
-        self.delivery_timeout = timeout;
-        self
-    }
-}
+settings!(AbbeyCrossConfig { delivery_scheme: HmacScheme });
 
 #[derive(Clone, Debug)]
 struct Registration {
@@ -125,10 +114,11 @@ type Sim = Arc<Shared<AbbeyCrossApi>>;
 impl SimulatedApi for AbbeyCrossApi {
     type Config = AbbeyCrossConfig;
 
-    /// Paths such as `v1/webhooks/register` are relative to the host root.
-    const BASE_PATH: &'static str = "/";
-
     const RENDER_ERROR: ErrorRenderer = render_error;
+
+    const PROVIDER: ProviderId = ProviderId::new("abbeycross");
+
+    const EXAMPLE_EVENT: &'static str = "deal.settled";
 
     /// Inside working hours.
     fn new(config: AbbeyCrossConfig) -> Self {
@@ -139,8 +129,41 @@ impl SimulatedApi for AbbeyCrossApi {
         }
     }
 
-    fn delivery_timeout(config: &AbbeyCrossConfig) -> Duration {
-        config.delivery_timeout
+    fn credentials(&self) -> Vec<(&'static str, String)> {
+        vec![("ABBEYCROSS_API_TOKEN", self.token.clone())]
+    }
+
+    /// Delivers `event` to every registration subscribed to it, signed with the **assumed**
+    /// scheme (see the [module docs](self)). Deliveries happen whatever the working hours.
+    /// `data` becomes the body's `data`; `None` sends an illustrative object (AbbeyCross
+    /// documents no payload; see [`Template::sample_data`]).
+    ///
+    /// # Errors
+    /// [`Error::Json`] / [`Error::Key`] / [`Error::Sign`] if a delivery cannot be built.
+    async fn deliver(sim: &Simulator<Self>, event: &str, data: Option<Value>) -> Result<Vec<DeliveryReport>> {
+        let targets: Vec<Registration> = lock(&sim.inner.state)
+            .registrations
+            .iter()
+            .filter(|r| r.events.iter().any(|e| e == event))
+            .cloned()
+            .collect();
+        let data = match data {
+            Some(data) => data,
+            None => Template::AbbeyCross.sample_data(event, &BuildOptions::new())?,
+        };
+        let mut reports = Vec::with_capacity(targets.len());
+        for reg in targets {
+            let secret = HmacSecret::from_str_bytes(&reg.api_secret_key).map_err(Error::Key)?;
+            let key = DeliveryKey::Hmac(HmacSigner::new(sim.inner.config.delivery_scheme.clone(), secret));
+            let delivery = Template::AbbeyCross.build(event, &BuildOptions::new().data(data.clone()))?.sign(&key)?;
+            reports.push(
+                sim.inner
+                    .poster
+                    .post(&reg.id, &reg.url, event, delivery.delivery_id, delivery.headers, delivery.body)
+                    .await,
+            );
+        }
+        Ok(reports)
     }
 
     fn routes(_: &Sim) -> Router<Sim> {
@@ -197,39 +220,6 @@ impl AbbeyCrossSim {
     #[must_use]
     pub fn delivery_scheme(&self) -> &HmacScheme {
         &self.inner.config.delivery_scheme
-    }
-
-    /// Delivers `event` to every registration subscribed to it, signed with the **assumed**
-    /// scheme (see the [module docs](self)). Deliveries happen whatever the working hours.
-    /// `data` becomes the body's `data`; `None` sends an illustrative object (AbbeyCross
-    /// documents no payload; see [`Template::sample_data`]).
-    ///
-    /// # Errors
-    /// [`Error::Json`] / [`Error::Key`] / [`Error::Sign`] if a delivery cannot be built.
-    pub async fn deliver(&self, event: &str, data: Option<Value>) -> Result<Vec<DeliveryReport>> {
-        let targets: Vec<Registration> = lock(&self.inner.state)
-            .registrations
-            .iter()
-            .filter(|r| r.events.iter().any(|e| e == event))
-            .cloned()
-            .collect();
-        let data = match data {
-            Some(data) => data,
-            None => Template::AbbeyCross.sample_data(event, &BuildOptions::new())?,
-        };
-        let mut reports = Vec::with_capacity(targets.len());
-        for reg in targets {
-            let secret = HmacSecret::from_str_bytes(&reg.api_secret_key).map_err(Error::Key)?;
-            let key = DeliveryKey::Hmac(HmacSigner::new(self.inner.config.delivery_scheme.clone(), secret));
-            let delivery = Template::AbbeyCross.build(event, &BuildOptions::new().data(data.clone()))?.sign(&key)?;
-            reports.push(
-                self.inner
-                    .poster
-                    .post(&reg.id, &reg.url, event, delivery.delivery_id, delivery.headers, delivery.body)
-                    .await,
-            );
-        }
-        Ok(reports)
     }
 }
 

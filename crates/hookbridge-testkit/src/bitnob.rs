@@ -63,6 +63,8 @@
 //! answering (the real service queues), so a test can check the event right after the call.
 
 pub use crate::catalogues::{BITNOB_EVENT_TYPES, BitnobEventType};
+pub(crate) mod template;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -75,6 +77,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
+use hookbridge_core::ProviderId;
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
@@ -88,7 +91,7 @@ use crate::server::{
     ErrorRenderer, PathId, bearer, empty_response, is_http_url, json_object, json_response, lock, query_pairs,
     query_param, random_alnum, random_hex, rfc3339_millis, uuid_v4,
 };
-use crate::simulator::{Shared, SimulatedApi, Simulator};
+use crate::simulator::{Shared, SimulatedApi, Simulator, settings};
 
 /// Name of the webhook object's "has a signing secret" boolean. **Assumed**: the
 /// documentation describes the field but does not name it.
@@ -120,21 +123,7 @@ impl Default for BitnobConfig {
     }
 }
 
-impl BitnobConfig {
-    /// Sets [`require_https`](Self::require_https).
-    #[must_use]
-    pub fn require_https(mut self, require: bool) -> Self {
-        self.require_https = require;
-        self
-    }
-
-    /// Sets [`delivery_timeout`](Self::delivery_timeout).
-    #[must_use]
-    pub fn delivery_timeout(mut self, timeout: Duration) -> Self {
-        self.delivery_timeout = timeout;
-        self
-    }
-}
+settings!(BitnobConfig { require_https: bool });
 
 #[derive(Clone, Debug)]
 struct Webhook {
@@ -243,10 +232,14 @@ type Sim = Arc<Shared<BitnobApi>>;
 impl SimulatedApi for BitnobApi {
     type Config = BitnobConfig;
 
-    /// The API is at the root, like `https://api.bitnob.com`.
-    const BASE_PATH: &'static str = "/";
-
     const RENDER_ERROR: ErrorRenderer = render_error;
+
+    const PROVIDER: ProviderId = ProviderId::new("bitnob");
+
+    const EXAMPLE_EVENT: &'static str = "transaction.confirmed";
+
+    /// The client is told to accept `http://` URLs: Bitnob's refuses them by default.
+    const ALLOW_INSECURE_URLS: bool = true;
 
     fn new(config: BitnobConfig) -> Self {
         Self {
@@ -258,8 +251,62 @@ impl SimulatedApi for BitnobApi {
         }
     }
 
-    fn delivery_timeout(config: &BitnobConfig) -> Duration {
-        config.delivery_timeout
+    fn credentials(&self) -> Vec<(&'static str, String)> {
+        vec![("BITNOB_CLIENT_ID", self.client_id.clone()), ("BITNOB_SECRET_KEY", self.client_secret.clone())]
+    }
+
+    /// Delivers `event_type` to every active webhook subscribed to it (an empty
+    /// `event_types` subscribes to everything): one signed POST each, recorded as a delivery
+    /// event. `data` becomes the body's `data`; `None` sends an illustrative object.
+    ///
+    /// # Errors
+    /// [`Error::Json`] / [`Error::Key`] / [`Error::Sign`] if a delivery cannot be built.
+    /// Receiver failures are recorded (`delivery_status: "failed"`) and reported.
+    async fn deliver(sim: &Simulator<Self>, event_type: &str, data: Option<Value>) -> Result<Vec<DeliveryReport>> {
+        // Checked before any event is recorded: the type travels in `X-Bitnob-Event`.
+        Template::Bitnob.event_headers(event_type)?;
+        let now = Timestamp::now();
+        let options = BuildOptions::new().at(now);
+        let data = match data {
+            Some(data) => data,
+            None => Template::Bitnob.sample_data(event_type, &options)?,
+        };
+        let options = options.data(data);
+        let targets: Vec<(String, String, String, String, Bytes)> = {
+            let mut state = lock(&sim.inner.state);
+            let subscribed: Vec<(String, String, String)> = state
+                .webhooks
+                .iter()
+                .filter(|w| w.subscribed(event_type))
+                .map(|w| (w.id.clone(), w.url.clone(), w.secret.clone()))
+                .collect();
+            let mut targets = Vec::with_capacity(subscribed.len());
+            for (webhook_id, url, secret) in subscribed {
+                // The delivery event's id is the body's `event_id`.
+                let event_id = uuid_v4();
+                let body = Template::Bitnob.build(event_type, &options.clone().delivery_id(event_id.clone()))?.body;
+                let seq = state.seq();
+                state.events.push(Event {
+                    seq,
+                    id: event_id.clone(),
+                    webhook_id: webhook_id.clone(),
+                    event_type: event_type.to_owned(),
+                    delivery_status: "pending",
+                    delivery_attempts: 0,
+                    http_status_code: 0,
+                    error_message: None,
+                    created_at: now,
+                    body: body.clone(),
+                });
+                targets.push((webhook_id, url, secret, event_id, body));
+            }
+            targets
+        };
+        let mut reports = Vec::with_capacity(targets.len());
+        for (webhook_id, url, secret, event_id, body) in targets {
+            reports.push(attempt(&sim.inner, &webhook_id, &url, &secret, &event_id, event_type, body).await?);
+        }
+        Ok(reports)
     }
 
     fn routes(shared: &Sim) -> Router<Sim> {
@@ -316,60 +363,6 @@ impl BitnobSim {
     #[must_use]
     pub fn signing_secret(&self, id: &str) -> Option<String> {
         lock(&self.inner.state).webhooks.iter().find(|w| w.id == id).map(|w| w.secret.clone())
-    }
-
-    /// Delivers `event_type` to every active webhook subscribed to it (an empty
-    /// `event_types` subscribes to everything): one signed POST each, recorded as a delivery
-    /// event. `data` becomes the body's `data`; `None` sends an illustrative object.
-    ///
-    /// # Errors
-    /// [`Error::Json`] / [`Error::Key`] / [`Error::Sign`] if a delivery cannot be built.
-    /// Receiver failures are recorded (`delivery_status: "failed"`) and reported.
-    pub async fn deliver(&self, event_type: &str, data: Option<Value>) -> Result<Vec<DeliveryReport>> {
-        // Checked before any event is recorded: the type travels in `X-Bitnob-Event`.
-        Template::Bitnob.event_headers(event_type)?;
-        let now = Timestamp::now();
-        let options = BuildOptions::new().at(now);
-        let data = match data {
-            Some(data) => data,
-            None => Template::Bitnob.sample_data(event_type, &options)?,
-        };
-        let options = options.data(data);
-        let targets: Vec<(String, String, String, String, Bytes)> = {
-            let mut state = lock(&self.inner.state);
-            let subscribed: Vec<(String, String, String)> = state
-                .webhooks
-                .iter()
-                .filter(|w| w.subscribed(event_type))
-                .map(|w| (w.id.clone(), w.url.clone(), w.secret.clone()))
-                .collect();
-            let mut targets = Vec::with_capacity(subscribed.len());
-            for (webhook_id, url, secret) in subscribed {
-                // The delivery event's id is the body's `event_id`.
-                let event_id = uuid_v4();
-                let body = Template::Bitnob.build(event_type, &options.clone().delivery_id(event_id.clone()))?.body;
-                let seq = state.seq();
-                state.events.push(Event {
-                    seq,
-                    id: event_id.clone(),
-                    webhook_id: webhook_id.clone(),
-                    event_type: event_type.to_owned(),
-                    delivery_status: "pending",
-                    delivery_attempts: 0,
-                    http_status_code: 0,
-                    error_message: None,
-                    created_at: now,
-                    body: body.clone(),
-                });
-                targets.push((webhook_id, url, secret, event_id, body));
-            }
-            targets
-        };
-        let mut reports = Vec::with_capacity(targets.len());
-        for (webhook_id, url, secret, event_id, body) in targets {
-            reports.push(attempt(&self.inner, &webhook_id, &url, &secret, &event_id, event_type, body).await?);
-        }
-        Ok(reports)
     }
 }
 
@@ -834,55 +827,52 @@ fn paginate(
     Ok(json!({"data": data, "next_cursor": next_cursor, "has_more": has_more}))
 }
 
-async fn list_webhooks(State(sim): State<Sim>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return *r;
-    }
-    let pairs = query_pairs(query.as_deref());
-    let params = match page_params(&pairs) {
-        Ok(p) => p,
-        Err(r) => return *r,
-    };
-    let state = lock(&sim.state);
-    let items: Vec<(u64, String, Value)> =
-        state.webhooks.iter().rev().filter(|w| !w.deleted).map(|w| (w.seq, w.id.clone(), w.to_json())).collect();
-    let lookup = |id: &str| state.webhooks.iter().find(|w| w.id == id).map(|w| w.seq);
-    match paginate(&items, lookup, &params) {
+/// Answers a cursor-paged list: authenticates, reads the paging parameters, then pages what
+/// `page` selects from the state (given the query's parameters).
+fn cursor_list(
+    sim: &BitnobApi,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    page: impl FnOnce(&BitnobState, &[(String, String)], &PageParams) -> Result<Value, Reject>,
+) -> Response {
+    let result = authorized(sim, headers).and_then(|()| {
+        let pairs = query_pairs(query);
+        let params = page_params(&pairs)?;
+        page(&lock(&sim.state), &pairs, &params)
+    });
+    match result {
         Ok(v) => json_response(StatusCode::OK, &v),
         Err(r) => *r,
     }
 }
 
+async fn list_webhooks(State(sim): State<Sim>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+    cursor_list(&sim, query.as_deref(), &headers, |state, _, params| {
+        let items: Vec<(u64, String, Value)> =
+            state.webhooks.iter().rev().filter(|w| !w.deleted).map(|w| (w.seq, w.id.clone(), w.to_json())).collect();
+        paginate(&items, |id| state.webhooks.iter().find(|w| w.id == id).map(|w| w.seq), params)
+    })
+}
+
 async fn list_events(State(sim): State<Sim>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return *r;
-    }
-    let pairs = query_pairs(query.as_deref());
-    let params = match page_params(&pairs) {
-        Ok(p) => p,
-        Err(r) => return *r,
-    };
-    let status = query_param(&pairs, "status");
-    if let Some(s) = status
-        && !matches!(s, "pending" | "delivered" | "failed")
-    {
-        return bad_request("`status` must be one of pending, delivered, failed");
-    }
-    let webhook_id = query_param(&pairs, "webhook_id");
-    let state = lock(&sim.state);
-    let items: Vec<(u64, String, Value)> = state
-        .events
-        .iter()
-        .rev()
-        .filter(|e| status.is_none_or(|s| e.delivery_status == s))
-        .filter(|e| webhook_id.is_none_or(|w| e.webhook_id == w))
-        .map(|e| (e.seq, e.id.clone(), e.to_json()))
-        .collect();
-    let lookup = |id: &str| state.events.iter().find(|e| e.id == id).map(|e| e.seq);
-    match paginate(&items, lookup, &params) {
-        Ok(v) => json_response(StatusCode::OK, &v),
-        Err(r) => *r,
-    }
+    cursor_list(&sim, query.as_deref(), &headers, |state, pairs, params| {
+        let status = query_param(pairs, "status");
+        if let Some(s) = status
+            && !matches!(s, "pending" | "delivered" | "failed")
+        {
+            return Err(reject(StatusCode::BAD_REQUEST, "`status` must be one of pending, delivered, failed"));
+        }
+        let webhook_id = query_param(pairs, "webhook_id");
+        let items: Vec<(u64, String, Value)> = state
+            .events
+            .iter()
+            .rev()
+            .filter(|e| status.is_none_or(|s| e.delivery_status == s))
+            .filter(|e| webhook_id.is_none_or(|w| e.webhook_id == w))
+            .map(|e| (e.seq, e.id.clone(), e.to_json()))
+            .collect();
+        paginate(&items, |id| state.events.iter().find(|e| e.id == id).map(|e| e.seq), params)
+    })
 }
 
 async fn get_event(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap) -> Response {

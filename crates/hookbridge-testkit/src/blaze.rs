@@ -44,6 +44,8 @@
 //! `hookbridge_verify::UrlTokenVerifier`) reaches the receiver.
 
 pub use crate::catalogues::BLAZE_WEB_HOOK_TYPES;
+pub(crate) mod template;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -53,6 +55,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderName, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
+use hookbridge_core::ProviderId;
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
@@ -65,7 +68,7 @@ use crate::server::{
     ErrorRenderer, PathId, empty_response, is_http_url, json_object, json_response, lock, object_id, query_pairs,
     query_param, random_alnum,
 };
-use crate::simulator::{Shared, SimulatedApi, Simulator};
+use crate::simulator::{Shared, SimulatedApi, Simulator, settings};
 
 /// Base path of the partner API (the documented base URL ends with it).
 pub const BLAZE_BASE_PATH: &str = "/api/v1/partner/";
@@ -112,35 +115,11 @@ impl Default for BlazeConfig {
     }
 }
 
-impl BlazeConfig {
-    /// Sets [`search_result_shape`](Self::search_result_shape).
-    #[must_use]
-    pub fn search_result_shape(mut self, shape: SearchResultShape) -> Self {
-        self.search_result_shape = shape;
-        self
-    }
-
-    /// Sets [`partner_key_header`](Self::partner_key_header).
-    #[must_use]
-    pub fn partner_key_header(mut self, name: HeaderName) -> Self {
-        self.partner_key_header = name;
-        self
-    }
-
-    /// Sets [`developer_key_header`](Self::developer_key_header).
-    #[must_use]
-    pub fn developer_key_header(mut self, name: HeaderName) -> Self {
-        self.developer_key_header = name;
-        self
-    }
-
-    /// Sets [`delivery_timeout`](Self::delivery_timeout).
-    #[must_use]
-    pub fn delivery_timeout(mut self, timeout: Duration) -> Self {
-        self.delivery_timeout = timeout;
-        self
-    }
-}
+settings!(BlazeConfig {
+    search_result_shape: SearchResultShape,
+    partner_key_header: HeaderName,
+    developer_key_header: HeaderName
+});
 
 #[derive(Clone, Debug)]
 struct WebHook {
@@ -198,6 +177,10 @@ impl SimulatedApi for BlazeApi {
 
     const RENDER_ERROR: ErrorRenderer = render_error;
 
+    const PROVIDER: ProviderId = ProviderId::new("blaze");
+
+    const EXAMPLE_EVENT: &'static str = "NEW_MEMBER";
+
     fn new(config: BlazeConfig) -> Self {
         Self {
             partner_key: random_alnum(32),
@@ -208,8 +191,48 @@ impl SimulatedApi for BlazeApi {
         }
     }
 
-    fn delivery_timeout(config: &BlazeConfig) -> Duration {
-        config.delivery_timeout
+    fn credentials(&self) -> Vec<(&'static str, String)> {
+        vec![("BLAZE_PARTNER_KEY", self.partner_key.clone()), ("BLAZE_DEVELOPER_KEY", self.developer_key.clone())]
+    }
+
+    /// Delivers `web_hook_type` (unsigned — see the [module docs](self)) to every URL of every
+    /// matching webhook, in registration order. `data` becomes the body's `data`; `None`
+    /// sends a small illustrative object.
+    ///
+    /// # Errors
+    /// [`Error::Json`] if the body cannot be serialized. Receiver failures are reported in
+    /// the [`DeliveryReport`]s.
+    async fn deliver(sim: &Simulator<Self>, web_hook_type: &str, data: Option<Value>) -> Result<Vec<DeliveryReport>> {
+        let targets: Vec<WebHook> = lock(&sim.inner.state)
+            .webhooks
+            .iter()
+            .filter(|w| !w.deleted && w.web_hook_type.as_deref().is_none_or(|t| t == web_hook_type))
+            .cloned()
+            .collect();
+        let mut reports = Vec::new();
+        for webhook in targets {
+            let options = BuildOptions::new()
+                .field("webHookId", json!(webhook.id))
+                .field("companyId", json!(sim.inner.company_id))
+                .field("shopId", json!(webhook.shop_id));
+            // One payload per webhook, one delivery (fresh id) per URL.
+            let data = match &data {
+                Some(data) => data.clone(),
+                None => Template::Blaze.sample_data(web_hook_type, &options)?,
+            };
+            let options = options.data(data);
+            for url in &webhook.web_hook_urls {
+                // BLAZE signs nothing: the URL is used as registered (a token in it included).
+                let delivery = Template::Blaze.build(web_hook_type, &options)?.unsigned();
+                let report = sim
+                    .inner
+                    .poster
+                    .post(&webhook.id, url, web_hook_type, delivery.delivery_id, delivery.headers, delivery.body)
+                    .await;
+                reports.push(report);
+            }
+        }
+        Ok(reports)
     }
 
     fn redacted_headers(&self) -> Vec<HeaderName> {
@@ -270,46 +293,6 @@ impl BlazeSim {
     #[must_use]
     pub fn webhooks(&self) -> Vec<Value> {
         lock(&self.inner.state).webhooks.iter().map(|w| w.to_json(&self.inner.company_id)).collect()
-    }
-
-    /// Delivers `web_hook_type` (unsigned — see the [module docs](self)) to every URL of every
-    /// matching webhook, in registration order. `data` becomes the body's `data`; `None`
-    /// sends a small illustrative object.
-    ///
-    /// # Errors
-    /// [`Error::Json`] if the body cannot be serialized. Receiver failures are reported in
-    /// the [`DeliveryReport`]s.
-    pub async fn deliver(&self, web_hook_type: &str, data: Option<Value>) -> Result<Vec<DeliveryReport>> {
-        let targets: Vec<WebHook> = lock(&self.inner.state)
-            .webhooks
-            .iter()
-            .filter(|w| !w.deleted && w.web_hook_type.as_deref().is_none_or(|t| t == web_hook_type))
-            .cloned()
-            .collect();
-        let mut reports = Vec::new();
-        for webhook in targets {
-            let options = BuildOptions::new()
-                .field("webHookId", json!(webhook.id))
-                .field("companyId", json!(self.inner.company_id))
-                .field("shopId", json!(webhook.shop_id));
-            // One payload per webhook, one delivery (fresh id) per URL.
-            let data = match &data {
-                Some(data) => data.clone(),
-                None => Template::Blaze.sample_data(web_hook_type, &options)?,
-            };
-            let options = options.data(data);
-            for url in &webhook.web_hook_urls {
-                // BLAZE signs nothing: the URL is used as registered (a token in it included).
-                let delivery = Template::Blaze.build(web_hook_type, &options)?.unsigned();
-                let report = self
-                    .inner
-                    .poster
-                    .post(&webhook.id, url, web_hook_type, delivery.delivery_id, delivery.headers, delivery.body)
-                    .await;
-                reports.push(report);
-            }
-        }
-        Ok(reports)
     }
 }
 

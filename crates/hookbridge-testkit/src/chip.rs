@@ -46,6 +46,8 @@
 //! `public_key`. The simulator makes one attempt (CHIP retries on a schedule).
 
 pub use crate::catalogues::CHIP_EVENT_TYPES;
+pub(crate) mod template;
+
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -55,6 +57,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
+use hookbridge_core::ProviderId;
 use hookbridge_verify::KeyError;
 use hookbridge_verify::sign::RsaSigner;
 use jiff::Timestamp;
@@ -67,7 +70,7 @@ use crate::server::{
     ErrorRenderer, PathId, bearer, empty_response, is_http_url, json_object, json_response, lock, query_pairs,
     query_param, random_alnum, uuid_v4,
 };
-use crate::simulator::{Shared, SimulatedApi, Simulator};
+use crate::simulator::{Shared, SimulatedApi, Simulator, settings};
 
 /// Base path of the CHIP Collect API (the documented base URL ends with it).
 pub const CHIP_BASE_PATH: &str = "/api/v1/";
@@ -113,21 +116,7 @@ impl Default for ChipConfig {
     }
 }
 
-impl ChipConfig {
-    /// Sets [`page_size`](Self::page_size).
-    #[must_use]
-    pub fn page_size(mut self, page_size: usize) -> Self {
-        self.page_size = page_size;
-        self
-    }
-
-    /// Sets [`delivery_timeout`](Self::delivery_timeout).
-    #[must_use]
-    pub fn delivery_timeout(mut self, timeout: Duration) -> Self {
-        self.delivery_timeout = timeout;
-        self
-    }
-}
+settings!(ChipConfig { page_size: usize });
 
 #[derive(Clone, Debug)]
 struct Webhook {
@@ -185,6 +174,10 @@ impl SimulatedApi for ChipApi {
 
     const RENDER_ERROR: ErrorRenderer = render_error;
 
+    const PROVIDER: ProviderId = ProviderId::new("chip");
+
+    const EXAMPLE_EVENT: &'static str = "purchase.paid";
+
     fn new(config: ChipConfig) -> Self {
         Self {
             secret_key: random_alnum(64),
@@ -194,8 +187,57 @@ impl SimulatedApi for ChipApi {
         }
     }
 
-    fn delivery_timeout(config: &ChipConfig) -> Duration {
-        config.delivery_timeout
+    fn credentials(&self) -> Vec<(&'static str, String)> {
+        vec![("CHIP_API_KEY", self.secret_key.clone())]
+    }
+
+    /// Delivers `event_type` to every subscribed webhook (see the [module docs](self)).
+    ///
+    /// `object` is the related object (a JSON object; `event_type` is added to it, replacing
+    /// any present); `None` uses the event's object from the fixtures — a Purchase for
+    /// `purchase.*` (paid; failed for `purchase.payment_failure`), a Payment for `payment.*`,
+    /// a payout for `payout.*` — with a fresh id, current times, the event's status and this
+    /// simulator's `brand_id` ([`Template::sample_data`](crate::deliveries::Template::sample_data)).
+    ///
+    /// # Errors
+    /// [`Error::InvalidPayload`] when `object` is not a JSON object; [`Error::Key`] /
+    /// [`Error::Sign`] / [`Error::Json`] if the delivery cannot be built.
+    async fn deliver(sim: &Simulator<Self>, event_type: &str, object: Option<Value>) -> Result<Vec<DeliveryReport>> {
+        let object = match object {
+            Some(object) => object,
+            None => {
+                // The event's object from the fixtures, issued by this simulator's brand.
+                let mut object = Template::Chip.sample_data(event_type, &BuildOptions::new())?;
+                if let Some(brand) = object.get_mut("brand_id") {
+                    *brand = json!(sim.inner.brand_id);
+                }
+                object
+            }
+        };
+        let draft = Template::Chip.build(event_type, &BuildOptions::new().data(object))?;
+        let targets: Vec<Webhook> =
+            lock(&sim.inner.state).webhooks.iter().filter(|w| w.subscribed(event_type)).cloned().collect();
+        let mut reports = Vec::with_capacity(targets.len());
+        if targets.is_empty() {
+            return Ok(reports);
+        }
+        let delivery = draft.sign(webhook_key()?)?;
+        for webhook in targets {
+            reports.push(
+                sim.inner
+                    .poster
+                    .post(
+                        &webhook.id,
+                        &webhook.callback,
+                        event_type,
+                        None,
+                        delivery.headers.clone(),
+                        delivery.body.clone(),
+                    )
+                    .await,
+            );
+        }
+        Ok(reports)
     }
 
     fn routes(_: &Sim) -> Router<Sim> {
@@ -238,55 +280,6 @@ impl ChipSim {
     #[must_use]
     pub fn webhooks(&self) -> Vec<Value> {
         lock(&self.inner.state).webhooks.iter().map(Webhook::to_json).collect()
-    }
-
-    /// Delivers `event_type` to every subscribed webhook (see the [module docs](self)).
-    ///
-    /// `object` is the related object (a JSON object; `event_type` is added to it, replacing
-    /// any present); `None` uses the event's object from the fixtures — a Purchase for
-    /// `purchase.*` (paid; failed for `purchase.payment_failure`), a Payment for `payment.*`,
-    /// a payout for `payout.*` — with a fresh id, current times, the event's status and this
-    /// simulator's `brand_id` ([`Template::sample_data`](crate::deliveries::Template::sample_data)).
-    ///
-    /// # Errors
-    /// [`Error::InvalidPayload`] when `object` is not a JSON object; [`Error::Key`] /
-    /// [`Error::Sign`] / [`Error::Json`] if the delivery cannot be built.
-    pub async fn deliver(&self, event_type: &str, object: Option<Value>) -> Result<Vec<DeliveryReport>> {
-        let object = match object {
-            Some(object) => object,
-            None => {
-                // The event's object from the fixtures, issued by this simulator's brand.
-                let mut object = Template::Chip.sample_data(event_type, &BuildOptions::new())?;
-                if let Some(brand) = object.get_mut("brand_id") {
-                    *brand = json!(self.inner.brand_id);
-                }
-                object
-            }
-        };
-        let draft = Template::Chip.build(event_type, &BuildOptions::new().data(object))?;
-        let targets: Vec<Webhook> =
-            lock(&self.inner.state).webhooks.iter().filter(|w| w.subscribed(event_type)).cloned().collect();
-        let mut reports = Vec::with_capacity(targets.len());
-        if targets.is_empty() {
-            return Ok(reports);
-        }
-        let delivery = draft.sign(webhook_key()?)?;
-        for webhook in targets {
-            reports.push(
-                self.inner
-                    .poster
-                    .post(
-                        &webhook.id,
-                        &webhook.callback,
-                        event_type,
-                        None,
-                        delivery.headers.clone(),
-                        delivery.body.clone(),
-                    )
-                    .await,
-            );
-        }
-        Ok(reports)
     }
 }
 

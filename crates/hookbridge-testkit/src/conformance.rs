@@ -25,126 +25,20 @@ use futures_util::StreamExt as _;
 use hookbridge_core::{EndpointId, EndpointSpec, EndpointUpdate, Operation, Webhook};
 
 pub use crate::receiver_contract::receiver_contract;
-use crate::{AbbeyCrossSim, BitnobSim, BlazeSim, ChipSim, MiexSim, Result, StripeSim};
+use crate::Result;
+pub use crate::hook::RunningSimulator;
 
-/// A running simulator, described the way a descriptor-built client needs it. `Debug` names
-/// the credentials but never shows their values.
-#[non_exhaustive]
-pub struct RunningSimulator {
-    /// The simulator's API base URL.
-    pub base_url: String,
-    /// The credentials its client needs, by environment-variable name (the names the provider's
-    /// descriptor declares), with the simulator's values.
-    pub credentials: Vec<(&'static str, String)>,
-    /// Whether the client must accept `http://` delivery URLs (the simulator runs on loopback).
-    pub allow_insecure_urls: bool,
-    sim: Sim,
-}
-
-#[derive(Debug)]
-enum Sim {
-    Miex(MiexSim),
-    Blaze(BlazeSim),
-    Bitnob(BitnobSim),
-    AbbeyCross(AbbeyCrossSim),
-    Chip(ChipSim),
-    Stripe(StripeSim),
-}
-
-impl fmt::Debug for RunningSimulator {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let credentials: Vec<&str> = self.credentials.iter().map(|(env, _)| *env).collect();
-        f.debug_struct("RunningSimulator")
-            .field("base_url", &self.base_url)
-            .field("credentials", &credentials)
-            .field("allow_insecure_urls", &self.allow_insecure_urls)
-            .finish_non_exhaustive()
-    }
-}
-
-impl RunningSimulator {
-    /// How many requests the simulator has received so far (its request log).
-    #[must_use]
-    pub fn request_count(&self) -> usize {
-        match &self.sim {
-            Sim::Miex(s) => s.requests().len(),
-            Sim::Blaze(s) => s.requests().len(),
-            Sim::Bitnob(s) => s.requests().len(),
-            Sim::AbbeyCross(s) => s.requests().len(),
-            Sim::Chip(s) => s.requests().len(),
-            Sim::Stripe(s) => s.requests().len(),
-        }
-    }
-
-    /// Stops the simulator, waiting for requests in flight.
-    pub async fn shutdown(self) {
-        match self.sim {
-            Sim::Miex(s) => s.shutdown().await,
-            Sim::Blaze(s) => s.shutdown().await,
-            Sim::Bitnob(s) => s.shutdown().await,
-            Sim::AbbeyCross(s) => s.shutdown().await,
-            Sim::Chip(s) => s.shutdown().await,
-            Sim::Stripe(s) => s.shutdown().await,
-        }
-    }
-}
-
-/// Starts the simulator of the provider `id` (`miex`, `blaze`, `bitnob`, `abbeycross`, `chip`, `stripe`);
-/// `None` when the testkit has no simulator for it.
+/// Starts the simulator of the provider `id` (`miex`, `blaze`, `bitnob`, `abbeycross`, `chip`,
+/// `stripe`: whatever the [registry](crate::registry::SIMULATORS) lists); `None` when the testkit
+/// has no simulator for it.
 ///
 /// # Errors
 /// When the simulator cannot start.
 pub async fn start_simulator(id: &str) -> Result<Option<RunningSimulator>> {
-    let running = match id {
-        "miex" => {
-            let sim = MiexSim::start().await?;
-            let credentials = vec![("MIEX_API_KEY", sim.personal_key().to_owned())];
-            RunningSimulator { base_url: sim.base_url(), credentials, allow_insecure_urls: false, sim: Sim::Miex(sim) }
-        }
-        "blaze" => {
-            let sim = BlazeSim::start().await?;
-            let credentials = vec![
-                ("BLAZE_PARTNER_KEY", sim.partner_key().to_owned()),
-                ("BLAZE_DEVELOPER_KEY", sim.developer_key().to_owned()),
-            ];
-            RunningSimulator { base_url: sim.base_url(), credentials, allow_insecure_urls: false, sim: Sim::Blaze(sim) }
-        }
-        "bitnob" => {
-            let sim = BitnobSim::start().await?;
-            let credentials = vec![
-                ("BITNOB_CLIENT_ID", sim.client_id().to_owned()),
-                ("BITNOB_SECRET_KEY", sim.client_secret().to_owned()),
-            ];
-            RunningSimulator { base_url: sim.base_url(), credentials, allow_insecure_urls: true, sim: Sim::Bitnob(sim) }
-        }
-        "abbeycross" => {
-            let sim = AbbeyCrossSim::start().await?;
-            let credentials = vec![("ABBEYCROSS_API_TOKEN", sim.token().to_owned())];
-            RunningSimulator {
-                base_url: sim.base_url(),
-                credentials,
-                allow_insecure_urls: false,
-                sim: Sim::AbbeyCross(sim),
-            }
-        }
-        "chip" => {
-            let sim = ChipSim::start().await?;
-            let credentials = vec![("CHIP_API_KEY", sim.secret_key().to_owned())];
-            RunningSimulator { base_url: sim.base_url(), credentials, allow_insecure_urls: false, sim: Sim::Chip(sim) }
-        }
-        "stripe" => {
-            let sim = StripeSim::start().await?;
-            let credentials = vec![("STRIPE_API_KEY", sim.secret_key().to_owned())];
-            RunningSimulator {
-                base_url: sim.base_url(),
-                credentials,
-                allow_insecure_urls: false,
-                sim: Sim::Stripe(sim),
-            }
-        }
-        _ => return Ok(None),
-    };
-    Ok(Some(running))
+    match crate::registry::find(id) {
+        Some(hook) => Ok(Some(hook.start().await?)),
+        None => Ok(None),
+    }
 }
 
 /// Counts the requests a server received (for example [`RunningSimulator::request_count`] of a shared simulator).

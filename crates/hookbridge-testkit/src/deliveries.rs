@@ -51,42 +51,16 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use hookbridge_verify::sign::{HmacSigner, RsaSigner};
 use hookbridge_verify::{HmacScheme, HmacSecret, RsaScheme, UrlToken, UrlTokenVerifier};
 use jiff::Timestamp;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
+mod github;
+
+pub use crate::abbeycross::template::ABBEYCROSS_EXAMPLE_EVENTS;
+pub use crate::chip::template::CHIP_SEND_EVENTS;
 use crate::error::{Error, Result};
-use crate::server::{object_id, random_alnum, random_bytes, random_hex, rfc3339_millis, rfc3339_seconds, uuid_v4};
-
-/// `X-GitHub-Event`: the event name GitHub sends (unsigned) with each delivery.
-pub const GITHUB_EVENT_HEADER: HeaderName = HeaderName::from_static("x-github-event");
-
-/// The events [`Template::AbbeyCross`] lists. AbbeyCross publishes no event catalogue; these
-/// are the names this repository's fixtures use, and any other name builds as well.
-pub const ABBEYCROSS_EXAMPLE_EVENTS: [&str; 3] = ["payment.completed", "payment.settled", "trade.settled"];
-
-/// The events [`Template::Stripe`] builds (a selection of Stripe's event types).
-pub const STRIPE_EVENTS: [&str; 8] = [
-    "payment_intent.created",
-    "payment_intent.succeeded",
-    "payment_intent.payment_failed",
-    "charge.succeeded",
-    "charge.refunded",
-    "checkout.session.completed",
-    "customer.created",
-    "invoice.paid",
-];
-
-/// The events [`Template::Github`] builds (a selection of GitHub's webhook events).
-pub const GITHUB_EVENTS: [&str; 5] = ["ping", "push", "issues", "pull_request", "release"];
-
-/// The events [`Template::ChipSend`] builds: the one the CHIP Send fixture shows.
-pub const CHIP_SEND_EVENTS: [&str; 1] = ["send_instruction.completed"];
-
-const CHIP_PURCHASE_PAID: &str = include_str!("../data/chip/purchase_paid.json");
-const CHIP_PURCHASE_PAYMENT_FAILURE: &str = include_str!("../data/chip/purchase_payment_failure.json");
-const CHIP_PAYMENT_REFUNDED: &str = include_str!("../data/chip/payment_refunded.json");
-const CHIP_PAYOUT_SUCCESS: &str = include_str!("../data/chip/payout_success.json");
-const CHIP_SEND_INSTRUCTION: &str = include_str!("../data/verify/chip-send-instruction-completed.body");
-const STRIPE_PAYMENT_INTENT: &str = include_str!("../data/verify/stripe-payment-intent-succeeded.body");
+use crate::server::random_hex;
+pub use crate::stripe::template::STRIPE_EVENTS;
+pub use github::{GITHUB_EVENT_HEADER, GITHUB_EVENTS};
 
 /// A provider's (or a signing scheme's) delivery: which events it can build, how a body
 /// looks, how it is signed. See the [module docs](self).
@@ -125,6 +99,43 @@ pub enum KeyKind {
     UrlToken,
 }
 
+/// One template's provider-specific part, written next to the provider's simulator (or, for
+/// GitHub, in this module's `github`): what [`Template`]'s methods read.
+pub(crate) struct TemplateSpec {
+    /// [`Template::name`].
+    pub(crate) name: &'static str,
+    /// [`Template::events`].
+    pub(crate) events: fn() -> Vec<&'static str>,
+    /// [`Template::free_form_events`].
+    pub(crate) free_form_events: bool,
+    /// [`Template::hmac_scheme`], for HMAC templates.
+    pub(crate) hmac_scheme: Option<fn() -> HmacScheme>,
+    /// [`Template::rsa_scheme`], for RSA templates (neither: a URL token).
+    pub(crate) rsa_scheme: Option<fn() -> RsaScheme>,
+    /// The unsigned header carrying the event name, if the provider sends one.
+    pub(crate) event_header: Option<HeaderName>,
+    /// [`Template::sample_data`].
+    pub(crate) sample_data: fn(&str, &BuildOptions) -> Result<Value>,
+    /// The body around the payload `data` of `event` at a time, filling in the delivery id
+    /// where the provider has one.
+    pub(crate) envelope: fn(&str, Value, Timestamp, &mut Option<String>) -> Result<Value>,
+    /// A fresh HMAC secret in the provider's format ([`ThrowawayKey::generate`]).
+    pub(crate) fresh_secret: fn() -> String,
+}
+
+/// A fresh HMAC secret: 64 hex digits.
+pub(crate) fn random_secret() -> String {
+    random_hex::<32>()
+}
+
+/// An embedded fixture's JSON object.
+pub(crate) fn fixture_object(text: &str) -> Result<Map<String, Value>> {
+    match serde_json::from_str(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(Error::InvalidPayload("an embedded delivery fixture is not a JSON object")),
+    }
+}
+
 impl Template {
     /// Every template.
     pub const ALL: [Template; 9] = [
@@ -139,21 +150,26 @@ impl Template {
         Template::Github,
     ];
 
+    /// The provider-specific part: one line per template.
+    fn spec(self) -> &'static TemplateSpec {
+        match self {
+            Template::Miex => &crate::miex::template::MIEX,
+            Template::Blaze => &crate::blaze::template::BLAZE,
+            Template::Bitnob => &crate::bitnob::template::BITNOB,
+            Template::BitnobLegacy => &crate::bitnob::template::BITNOB_LEGACY,
+            Template::AbbeyCross => &crate::abbeycross::template::ABBEYCROSS,
+            Template::Chip => &crate::chip::template::CHIP,
+            Template::ChipSend => &crate::chip::template::CHIP_SEND,
+            Template::Stripe => &crate::stripe::template::STRIPE,
+            Template::Github => &github::GITHUB,
+        }
+    }
+
     /// The name: `miex`, `blaze`, `bitnob`, `bitnob-legacy`, `abbeycross`, `chip`,
     /// `chip-send`, `stripe`, `github`.
     #[must_use]
     pub fn name(self) -> &'static str {
-        match self {
-            Template::Miex => "miex",
-            Template::Blaze => "blaze",
-            Template::Bitnob => "bitnob",
-            Template::BitnobLegacy => "bitnob-legacy",
-            Template::AbbeyCross => "abbeycross",
-            Template::Chip => "chip",
-            Template::ChipSend => "chip-send",
-            Template::Stripe => "stripe",
-            Template::Github => "github",
-        }
+        self.spec().name
     }
 
     /// The template named `name` (see [`name`](Self::name)).
@@ -165,25 +181,14 @@ impl Template {
     /// The events this template builds, in the provider's documented order.
     #[must_use]
     pub fn events(self) -> Vec<&'static str> {
-        match self {
-            Template::Miex => crate::catalogues::MIEX_EVENTS.to_vec(),
-            Template::Blaze => crate::catalogues::BLAZE_WEB_HOOK_TYPES.to_vec(),
-            Template::Bitnob | Template::BitnobLegacy => {
-                crate::catalogues::BITNOB_EVENT_TYPES.iter().map(|t| t.event_type).collect()
-            }
-            Template::AbbeyCross => ABBEYCROSS_EXAMPLE_EVENTS.to_vec(),
-            Template::Chip => crate::catalogues::CHIP_EVENT_TYPES.to_vec(),
-            Template::ChipSend => CHIP_SEND_EVENTS.to_vec(),
-            Template::Stripe => STRIPE_EVENTS.to_vec(),
-            Template::Github => GITHUB_EVENTS.to_vec(),
-        }
+        (self.spec().events)()
     }
 
     /// Whether the provider's event names are free-form, so that [`events`](Self::events) are
     /// examples rather than a catalogue (AbbeyCross publishes none).
     #[must_use]
     pub fn free_form_events(self) -> bool {
-        matches!(self, Template::AbbeyCross)
+        self.spec().free_form_events
     }
 
     /// Whether `event` is one this template lists (or, for free-form providers, any
@@ -199,35 +204,24 @@ impl Template {
     /// The kind of key the deliveries are signed with.
     #[must_use]
     pub fn key_kind(self) -> KeyKind {
-        match self {
-            Template::Chip | Template::ChipSend => KeyKind::RsaPrivateKey,
-            Template::Blaze => KeyKind::UrlToken,
-            _ => KeyKind::HmacSecret,
+        let spec = self.spec();
+        match (spec.hmac_scheme, spec.rsa_scheme) {
+            (Some(_), _) => KeyKind::HmacSecret,
+            (None, Some(_)) => KeyKind::RsaPrivateKey,
+            (None, None) => KeyKind::UrlToken,
         }
     }
 
     /// The HMAC scheme of an HMAC template.
     #[must_use]
     pub fn hmac_scheme(self) -> Option<HmacScheme> {
-        match self {
-            Template::Miex => Some(crate::schemes::miex()),
-            Template::Bitnob => Some(crate::schemes::bitnob()),
-            Template::BitnobLegacy => Some(crate::schemes::bitnob_legacy()),
-            Template::AbbeyCross => Some(crate::schemes::assumed_delivery_scheme()),
-            Template::Stripe => Some(HmacScheme::stripe()),
-            Template::Github => Some(HmacScheme::github()),
-            Template::Blaze | Template::Chip | Template::ChipSend => None,
-        }
+        self.spec().hmac_scheme.map(|scheme| scheme())
     }
 
     /// The RSA scheme of an RSA template.
     #[must_use]
     pub fn rsa_scheme(self) -> Option<RsaScheme> {
-        match self {
-            Template::Chip => Some(crate::schemes::chip()),
-            Template::ChipSend => Some(crate::schemes::chip_send()),
-            _ => None,
-        }
+        self.spec().rsa_scheme.map(|scheme| scheme())
     }
 
     /// The payload part of a body: the `data` (MIEX, BLAZE, Bitnob, AbbeyCross), the related
@@ -239,22 +233,7 @@ impl Template {
     /// # Errors
     /// [`Error::InvalidPayload`] if an embedded fixture does not parse (a build defect).
     pub fn sample_data(self, event: &str, options: &BuildOptions) -> Result<Value> {
-        let at = options.at;
-        Ok(match self {
-            Template::Miex => miex_data(event, at),
-            Template::Blaze => json!({
-                "id": object_id(),
-                "companyId": options.fields.get("companyId").cloned().unwrap_or_else(|| json!(object_id())),
-                "shopId": options.fields.get("shopId").cloned().unwrap_or_else(|| json!(object_id())),
-                "modified": at.as_millisecond(),
-            }),
-            Template::Bitnob | Template::BitnobLegacy => bitnob_data(event, at),
-            Template::AbbeyCross => abbeycross_data(event, at),
-            Template::Chip => chip_object(event, at)?,
-            Template::ChipSend => chip_send_object(at)?,
-            Template::Stripe => stripe_object(event, at)?,
-            Template::Github => github_payload(event, at),
-        })
+        (self.spec().sample_data)(event, options)
     }
 
     /// Builds a delivery of `event`: the body (fresh ids and times, see the
@@ -274,57 +253,7 @@ impl Template {
             None => self.sample_data(event, options)?,
         };
         let mut delivery_id = options.delivery_id.clone();
-        let mut body = match self {
-            Template::Miex => {
-                delivery_id.get_or_insert_with(miex_job_id);
-                json!({"event": event, "data": data})
-            }
-            Template::Blaze => {
-                let id = delivery_id.get_or_insert_with(uuid_v4).clone();
-                json!({
-                    "id": id,
-                    "webHookType": event,
-                    "webHookId": object_id(),
-                    "companyId": data.get("companyId").cloned().unwrap_or_else(|| json!(object_id())),
-                    "shopId": data.get("shopId").cloned().unwrap_or_else(|| json!(object_id())),
-                    "created": at.as_millisecond(),
-                    "data": data,
-                })
-            }
-            Template::Bitnob | Template::BitnobLegacy => {
-                let id = delivery_id.get_or_insert_with(uuid_v4).clone();
-                json!({"event": event, "event_id": id, "created_at": rfc3339_millis(at), "data": data})
-            }
-            Template::AbbeyCross => {
-                let id = delivery_id.get_or_insert_with(uuid_v4).clone();
-                json!({"id": id, "event": event, "created_at": rfc3339_seconds(at), "data": data})
-            }
-            Template::Chip | Template::ChipSend => {
-                let Value::Object(mut object) = data else {
-                    return Err(Error::InvalidPayload("a CHIP delivery body must be a JSON object"));
-                };
-                object.insert("event_type".into(), json!(event));
-                Value::Object(object)
-            }
-            Template::Stripe => {
-                let id = delivery_id.get_or_insert_with(|| format!("evt_{}", random_alnum(24))).clone();
-                json!({
-                    "id": id,
-                    "object": "event",
-                    "api_version": STRIPE_API_VERSION,
-                    "created": at.as_second(),
-                    "data": {"object": data},
-                    "livemode": false,
-                    "pending_webhooks": 1,
-                    "request": {"id": format!("req_{}", random_alnum(14)), "idempotency_key": uuid_v4()},
-                    "type": event,
-                })
-            }
-            Template::Github => {
-                delivery_id.get_or_insert_with(uuid_v4);
-                data
-            }
-        };
+        let mut body = (self.spec().envelope)(event, data, at, &mut delivery_id)?;
         if let Value::Object(map) = &mut body {
             for (name, value) in &options.fields {
                 map.insert(name.clone(), value.clone());
@@ -344,16 +273,10 @@ impl Template {
     pub fn event_headers(self, event: &str) -> Result<HeaderMap> {
         let mut headers = HeaderMap::new();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        let name = match self {
-            Template::Miex => Some(crate::schemes::MIEX_EVENT),
-            Template::Bitnob | Template::BitnobLegacy => Some(crate::schemes::BITNOB_EVENT),
-            Template::Github => Some(GITHUB_EVENT_HEADER),
-            _ => None,
-        };
-        if let Some(name) = name {
+        if let Some(name) = &self.spec().event_header {
             let value = HeaderValue::from_str(event)
                 .map_err(|_| Error::InvalidPayload("the event is not a valid header value"))?;
-            headers.insert(name, value);
+            headers.insert(name.clone(), value);
         }
         Ok(headers)
     }
@@ -645,10 +568,7 @@ impl ThrowawayKey {
         let sender = match template.key_kind() {
             KeyKind::UrlToken => UrlToken::generate().map_err(Error::Key)?.expose_secret().to_owned(),
             KeyKind::RsaPrivateKey => hookbridge_verify::sign::generate_rsa_private_key_pem().map_err(Error::Key)?,
-            _ => match template {
-                Template::Stripe => format!("whsec_{}", random_alnum(32)),
-                _ => random_hex::<32>(),
-            },
+            _ => (template.spec().fresh_secret)(),
         };
         Self::from_sender_text(template, &sender)
     }
@@ -713,414 +633,6 @@ impl fmt::Debug for ReceiverKey {
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Bodies
-// ---------------------------------------------------------------------------------------
-
-/// The Stripe API version the built events claim (that of the Stripe fixture).
-const STRIPE_API_VERSION: &str = "2024-12-18.acacia";
-
-/// A MIEX job id (MIEX numbers its delivery jobs): fresh, 9 digits.
-fn miex_job_id() -> String {
-    let n = u32::from_le_bytes(random_bytes::<4>()) % 900_000_000 + 100_000_000;
-    n.to_string()
-}
-
-/// Illustrative MIEX `data` objects (MIEX documents none), after the fixture
-/// `verify/miex-order-created.body`.
-fn miex_data(event: &str, at: Timestamp) -> Value {
-    let now = rfc3339_seconds(at);
-    match event {
-        "order.created" | "order.status_changed" | "order.cancelled" => {
-            let (status, previous) = match event {
-                "order.created" => ("new", None),
-                "order.status_changed" => ("processing", Some("new")),
-                _ => ("cancelled", Some("new")),
-            };
-            let mut order = json!({
-                "id": uuid_v4(),
-                "status": status,
-                "exchangeId": 17,
-                "fromCurrency": "USDT",
-                "toCurrency": "RUB",
-                "fromAmount": "1000.00",
-                "toAmount": "92350.00",
-                "rate": "92.35",
-                "createdAt": now,
-                "updatedAt": now,
-            });
-            if let (Some(prev), Some(map)) = (previous, order.as_object_mut()) {
-                map.insert("previousStatus".to_owned(), json!(prev));
-            }
-            order
-        }
-        "offer.updated" => json!({
-            "id": uuid_v4(),
-            "exchangeId": 17,
-            "fromCurrency": "USDT",
-            "toCurrency": "RUB",
-            "rate": "92.41",
-            "minAmount": "100.00",
-            "maxAmount": "50000.00",
-            "updatedAt": now,
-        }),
-        _ => json!({"id": uuid_v4(), "updatedAt": now}),
-    }
-}
-
-/// Illustrative Bitnob `data` objects (Bitnob documents no delivery payload here).
-fn bitnob_data(event_type: &str, at: Timestamp) -> Value {
-    let now = rfc3339_millis(at);
-    if event_type.starts_with("transaction.") || event_type.contains("deposit") {
-        let status = event_type.rsplit('.').next().unwrap_or("created");
-        json!({
-            "id": uuid_v4(),
-            "reference": format!("ref_{}", random_alnum(16)),
-            "wallet_id": uuid_v4(),
-            "type": "deposit",
-            "status": status,
-            "amount": "150.00",
-            "currency": "USDT",
-            "chain": "tron",
-            "tx_hash": random_hex::<32>(),
-            "confirmations": 20,
-            "created_at": now,
-        })
-    } else {
-        json!({"id": uuid_v4(), "created_at": now})
-    }
-}
-
-/// Illustrative AbbeyCross `data` objects (AbbeyCross documents none), after the fixture
-/// `verify/abbeycross-custom.body`.
-fn abbeycross_data(event: &str, at: Timestamp) -> Value {
-    let now = rfc3339_seconds(at);
-    if event.starts_with("trade.") {
-        json!({
-            "tradeId": format!("trd_{}", random_alnum(10)),
-            "sellCurrency": "EUR",
-            "buyCurrency": "USD",
-            "sellAmount": "10000.00",
-            "buyAmount": "10842.00",
-            "rate": "1.0842",
-            "status": event.rsplit('.').next().unwrap_or("created").to_ascii_uppercase(),
-            "updatedAt": now,
-        })
-    } else {
-        json!({
-            "paymentId": format!("pay_{}", random_alnum(10)),
-            "amount": "10000.00",
-            "currency": "EUR",
-            "status": event.rsplit('.').next().unwrap_or("created").to_ascii_uppercase(),
-            "updatedAt": now,
-        })
-    }
-}
-
-fn fixture_object(text: &str) -> Result<Map<String, Value>> {
-    match serde_json::from_str(text) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Err(Error::InvalidPayload("an embedded delivery fixture is not a JSON object")),
-    }
-}
-
-/// Epoch-second fields of the CHIP fixtures, moved together to the delivery's time.
-const CHIP_TIME_FIELDS: [&str; 9] = [
-    "created_on",
-    "updated_on",
-    "viewed_on",
-    "due",
-    "paid_on",
-    "remote_paid_on",
-    "timestamp",
-    "processing_time",
-    "pending_unfreeze_on",
-];
-
-/// Adds `delta` seconds to every integer time field of `value`, recursively.
-fn shift_times(value: &mut Value, delta: i64) {
-    match value {
-        Value::Object(map) => {
-            for (name, field) in map.iter_mut() {
-                match field {
-                    Value::Number(n) if CHIP_TIME_FIELDS.contains(&name.as_str()) => {
-                        if let Some(secs) = n.as_i64() {
-                            *field = json!(secs.saturating_add(delta));
-                        }
-                    }
-                    _ => shift_times(field, delta),
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|item| shift_times(item, delta)),
-        _ => {}
-    }
-}
-
-/// A CHIP fixture object with a fresh id (everywhere it appears, URLs included) and its times
-/// moved so that `updated_on` is `at`.
-fn fresh_chip_object(fixture: &str, at: Timestamp) -> Result<Map<String, Value>> {
-    let old_id = fixture_object(fixture)?.get("id").and_then(Value::as_str).map(str::to_owned);
-    let text = match old_id {
-        Some(old) => fixture.replace(&old, &uuid_v4()),
-        None => fixture.to_owned(),
-    };
-    let mut object = Value::Object(fixture_object(&text)?);
-    let updated = object.get("updated_on").and_then(Value::as_i64).unwrap_or_else(|| at.as_second());
-    shift_times(&mut object, at.as_second() - updated);
-    match object {
-        Value::Object(mut map) => {
-            map.remove("event_type");
-            Ok(map)
-        }
-        _ => Err(Error::InvalidPayload("an embedded delivery fixture is not a JSON object")),
-    }
-}
-
-/// The Purchase status after a `purchase.*` event.
-fn purchase_status(event: &str) -> &str {
-    match event {
-        "purchase.created" => "created",
-        "purchase.paid" | "purchase.captured" | "purchase.refund_failure" => "paid",
-        "purchase.payment_failure" => "error",
-        "purchase.capture_failure" | "purchase.release_failure" | "purchase.hold" => "hold",
-        other => other.strip_prefix("purchase.").unwrap_or(other),
-    }
-}
-
-/// The related object of a CHIP event, from the fixtures: a Purchase for `purchase.*`
-/// (the failed one for `purchase.payment_failure`), a Payment for `payment.*`, a payout for
-/// `payout.*`.
-fn chip_object(event: &str, at: Timestamp) -> Result<Value> {
-    let (prefix, suffix) = event.split_once('.').unwrap_or((event, ""));
-    let object = match prefix {
-        "payment" => fresh_chip_object(CHIP_PAYMENT_REFUNDED, at)?,
-        "payout" => {
-            let mut payout = fresh_chip_object(CHIP_PAYOUT_SUCCESS, at)?;
-            payout.insert("status".into(), json!(suffix));
-            payout
-        }
-        _ if event == "purchase.payment_failure" => fresh_chip_object(CHIP_PURCHASE_PAYMENT_FAILURE, at)?,
-        _ => {
-            let mut purchase = fresh_chip_object(CHIP_PURCHASE_PAID, at)?;
-            let status = purchase_status(event);
-            purchase.insert("status".into(), json!(status));
-            if let Some(Value::Array(history)) = purchase.get_mut("status_history")
-                && let Some(Value::Object(last)) = history.last_mut()
-            {
-                last.insert("status".into(), json!(status));
-            }
-            purchase
-        }
-    };
-    Ok(Value::Object(object))
-}
-
-/// The CHIP Send instruction of the fixture, with a fresh id and times.
-fn chip_send_object(at: Timestamp) -> Result<Value> {
-    let mut object = fixture_object(CHIP_SEND_INSTRUCTION)?;
-    object.remove("event_type");
-    object.insert("id".into(), json!(u32::from_le_bytes(random_bytes::<4>()) % 9_000_000 + 1_000_000));
-    object.insert("reference".into(), json!(format!("PAYOUT-{}", random_alnum(8).to_ascii_uppercase())));
-    let time = format!("{}.000000+00:00", at.strftime("%Y-%m-%dT%H:%M:%S"));
-    object.insert("created_at".into(), json!(time));
-    object.insert("updated_at".into(), json!(time));
-    Ok(Value::Object(object))
-}
-
-/// `data.object` of a Stripe event.
-fn stripe_object(event: &str, at: Timestamp) -> Result<Value> {
-    let created = at.as_second();
-    let customer = format!("cus_{}", random_alnum(14));
-    let intent = || format!("pi_{}", random_alnum(24));
-    Ok(match event {
-        "payment_intent.created" | "payment_intent.succeeded" | "payment_intent.payment_failed" => {
-            let envelope = fixture_object(STRIPE_PAYMENT_INTENT)?;
-            let mut object = match envelope.get("data").and_then(|d| d.get("object")) {
-                Some(Value::Object(object)) => object.clone(),
-                _ => return Err(Error::InvalidPayload("the Stripe fixture has no data.object")),
-            };
-            let status = match event {
-                "payment_intent.succeeded" => "succeeded",
-                _ => "requires_payment_method",
-            };
-            object.insert("id".into(), json!(intent()));
-            object.insert("status".into(), json!(status));
-            object.insert("created".into(), json!(created));
-            object.insert("customer".into(), json!(customer));
-            if event == "payment_intent.payment_failed" {
-                object.insert(
-                    "last_payment_error".into(),
-                    json!({"code": "card_declined", "decline_code": "insufficient_funds", "type": "card_error"}),
-                );
-            }
-            Value::Object(object)
-        }
-        "charge.succeeded" | "charge.refunded" => {
-            let refunded = event == "charge.refunded";
-            json!({
-                "id": format!("ch_{}", random_alnum(24)),
-                "object": "charge",
-                "amount": 2000,
-                "amount_refunded": if refunded { 2000 } else { 0 },
-                "currency": "usd",
-                "customer": customer,
-                "paid": true,
-                "payment_intent": intent(),
-                "refunded": refunded,
-                "status": "succeeded",
-                "created": created,
-            })
-        }
-        "checkout.session.completed" => json!({
-            "id": format!("cs_test_{}", random_alnum(24)),
-            "object": "checkout.session",
-            "amount_total": 2000,
-            "currency": "usd",
-            "customer": customer,
-            "mode": "payment",
-            "payment_intent": intent(),
-            "payment_status": "paid",
-            "status": "complete",
-            "created": created,
-        }),
-        "customer.created" => json!({
-            "id": customer,
-            "object": "customer",
-            "email": "jenny.rosen@example.com",
-            "name": "Jenny Rosen",
-            "created": created,
-        }),
-        "invoice.paid" => json!({
-            "id": format!("in_{}", random_alnum(24)),
-            "object": "invoice",
-            "amount_due": 2000,
-            "amount_paid": 2000,
-            "currency": "usd",
-            "customer": customer,
-            "status": "paid",
-            "created": created,
-        }),
-        _ => json!({"id": format!("obj_{}", random_alnum(24)), "object": "unknown", "created": created}),
-    })
-}
-
-/// A GitHub payload (abridged to the fields receivers commonly read), with fresh ids.
-fn github_payload(event: &str, at: Timestamp) -> Value {
-    let now = rfc3339_seconds(at);
-    let id = || u64::from(u32::from_le_bytes(random_bytes::<4>()));
-    let repository = json!({
-        "id": 1_296_269,
-        "name": "Hello-World",
-        "full_name": "octocat/Hello-World",
-        "private": false,
-        "html_url": "https://github.com/octocat/Hello-World",
-        "default_branch": "main",
-    });
-    let sender = json!({"login": "octocat", "id": 1, "type": "User"});
-    match event {
-        "ping" => {
-            let hook_id = id();
-            json!({
-                "zen": "Keep it logically awesome.",
-                "hook_id": hook_id,
-                "hook": {
-                    "type": "Repository",
-                    "id": hook_id,
-                    "name": "web",
-                    "active": true,
-                    "events": ["push", "pull_request"],
-                    "config": {"content_type": "json", "insecure_ssl": "0"},
-                    "created_at": now,
-                    "updated_at": now,
-                },
-                "repository": repository,
-                "sender": sender,
-            })
-        }
-        "push" => {
-            let (before, after) = (random_hex::<20>(), random_hex::<20>());
-            let commit = json!({
-                "id": after,
-                "message": "Update README.md",
-                "timestamp": now,
-                "author": {"name": "Monalisa Octocat", "email": "octocat@github.com", "username": "octocat"},
-                "added": [],
-                "removed": [],
-                "modified": ["README.md"],
-            });
-            json!({
-                "ref": "refs/heads/main",
-                "before": before,
-                "after": after,
-                "created": false,
-                "deleted": false,
-                "forced": false,
-                "commits": [commit.clone()],
-                "head_commit": commit,
-                "pusher": {"name": "octocat", "email": "octocat@github.com"},
-                "repository": repository,
-                "sender": sender,
-            })
-        }
-        "issues" => {
-            let number = id() % 10_000 + 1;
-            json!({
-                "action": "opened",
-                "issue": {
-                    "id": id(),
-                    "number": number,
-                    "title": "Found a bug",
-                    "state": "open",
-                    "user": sender,
-                    "created_at": now,
-                    "updated_at": now,
-                },
-                "repository": repository,
-                "sender": sender,
-            })
-        }
-        "pull_request" => {
-            let number = id() % 10_000 + 1;
-            json!({
-                "action": "opened",
-                "number": number,
-                "pull_request": {
-                    "id": id(),
-                    "number": number,
-                    "state": "open",
-                    "title": "Amazing new feature",
-                    "user": sender,
-                    "head": {"ref": "new-topic", "sha": random_hex::<20>()},
-                    "base": {"ref": "main", "sha": random_hex::<20>()},
-                    "created_at": now,
-                    "updated_at": now,
-                },
-                "repository": repository,
-                "sender": sender,
-            })
-        }
-        "release" => {
-            let release_id = id();
-            json!({
-                "action": "published",
-                "release": {
-                    "id": release_id,
-                    "tag_name": format!("v1.{}.0", release_id % 100),
-                    "name": format!("v1.{}.0", release_id % 100),
-                    "draft": false,
-                    "prerelease": false,
-                    "created_at": now,
-                    "published_at": now,
-                },
-                "repository": repository,
-                "sender": sender,
-            })
-        }
-        _ => json!({"action": event, "id": id(), "repository": repository, "sender": sender}),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1131,22 +643,5 @@ mod tests {
             assert_eq!(Template::from_name(template.name()), Some(template));
         }
         assert_eq!(Template::from_name("nope"), None);
-    }
-
-    #[test]
-    fn chip_fixture_times_move_to_the_delivery_time() -> Result<()> {
-        let at = Timestamp::from_second(1_800_000_000).map_err(|_| Error::InvalidPayload("time"))?;
-        let object = chip_object("purchase.paid", at)?;
-        assert_eq!(object["updated_on"], 1_800_000_000);
-        // created 460 s before the update in the fixture, and still.
-        assert_eq!(object["created_on"], 1_800_000_000 - 460);
-        assert_eq!(object["status_history"][0]["timestamp"], 1_800_000_000 - 460);
-        let id = object["id"].as_str().unwrap_or_default();
-        assert_ne!(id, "c4a1e8b2-6d3f-4a7e-9b5c-2f8d0e1a3b46");
-        assert_eq!(object["checkout_url"], format!("https://gate.chip-in.asia/p/{id}/"));
-        assert_eq!(chip_object("purchase.cancelled", at)?["status"], "cancelled");
-        assert_eq!(chip_object("payout.failed", at)?["status"], "failed");
-        assert_eq!(chip_object("payment.refunded", at)?["type"], "payment");
-        Ok(())
     }
 }

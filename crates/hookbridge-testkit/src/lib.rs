@@ -35,7 +35,18 @@
 //! * `deliver(event, payload)` POSTs a delivery to every subscribed callback and returns a
 //!   [`DeliveryReport`] per attempt; receivers verify them with `hookbridge-verify`.
 //!
-//! [`Simulators::start_all`] starts all six at once.
+//! # One registry of simulators
+//!
+//! Each simulator module implements [`SimulatedApi`](hook::SimulatedApi) — the whole simulator
+//! contract: provider id, routes, error shape, the credentials its client needs, an example
+//! event, `deliver` — and [`registry::SIMULATORS`] lists them, one line per provider. Nothing
+//! else in the testkit names a provider: [`Simulators::start_all`] starts every registered
+//! simulator (reached by provider id with [`Simulators::get`]),
+//! [`conformance::start_simulator`] starts one by id, and either gives a provider-neutral
+//! [`RunningSimulator`] (base URL, credentials by environment-variable name, request log,
+//! faults, [`deliver`](RunningSimulator::deliver), [`example_event`](RunningSimulator::example_event))
+//! with [typed access](RunningSimulator::typed) to the provider's simulator. The typed
+//! simulators (`MiexSim::start()`, ...) are there for tests that want one provider's API.
 //!
 //! The deliveries themselves are built by [`deliveries`]: per provider (and for the Stripe and
 //! GitHub schemes), the events it can build, a realistic body with fresh ids and times, and
@@ -97,8 +108,10 @@ pub mod deliveries;
 mod delivery;
 mod error;
 pub mod fixtures;
+pub mod hook;
 pub mod proxy;
 mod receiver_contract;
+pub mod registry;
 mod server;
 pub mod services;
 mod simulator;
@@ -118,55 +131,77 @@ pub use blaze::{BlazeConfig, BlazeSim, SearchResultShape};
 pub use chip::{ChipConfig, ChipSim};
 pub use delivery::{DEFAULT_DELIVERY_TIMEOUT, DELIVERY_USER_AGENT, DeliveryReport};
 pub use error::{Error, Result};
+pub use hook::{RunningSimulator, SimulatorHook};
+use hookbridge_core::ProviderId;
 pub use miex::{MiexConfig, MiexSim};
 pub use server::{MAX_REQUEST_BODY, REDACTED, RecordedRequest};
 pub use simulator::Simulator;
 pub use stripe::{StripeConfig, StripeSim};
 
-/// All six simulators, started together (for demos such as `hookbridge tour`, or tests
-/// that exercise several providers).
+/// Every simulator of the [registry](registry::SIMULATORS), started together (for demos such as
+/// `hookbridge tour`, or tests that exercise several providers), each reached by its provider's
+/// id.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use hookbridge_core::ProviderId;
+/// use hookbridge_testkit::{Simulators, miex};
+///
+/// let sims = Simulators::start_all().await?;
+/// assert_eq!(sims.iter().count(), hookbridge_testkit::registry::SIMULATORS.len());
+/// let miex = sims.get(ProviderId::new("miex")).expect("started");
+/// assert!(miex.credential("MIEX_API_KEY").is_some_and(|key| key.starts_with("sk_personal_")));
+/// // Typed access, for what only the MIEX simulator has.
+/// assert!(miex.typed::<miex::MiexApi>().is_some_and(|sim| sim.webhooks().is_empty()));
+/// sims.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct Simulators {
-    /// The MIEX simulator.
-    pub miex: MiexSim,
-    /// The BLAZE simulator.
-    pub blaze: BlazeSim,
-    /// The Bitnob simulator.
-    pub bitnob: BitnobSim,
-    /// The AbbeyCross simulator.
-    pub abbeycross: AbbeyCrossSim,
-    /// The CHIP Collect simulator.
-    pub chip: ChipSim,
-    /// The Stripe simulator.
-    pub stripe: StripeSim,
+    running: Vec<RunningSimulator>,
 }
 
 impl Simulators {
-    /// Starts the six simulators with their default configurations, each on its own
-    /// ephemeral loopback port.
+    /// Starts every registered simulator with its default configuration, each on its own
+    /// ephemeral loopback port, in registry order.
     ///
     /// # Errors
     /// The first start failure ([`Error::Bind`] or [`Error::HttpClient`]); simulators
     /// already started are stopped.
     pub async fn start_all() -> Result<Self> {
-        Ok(Self {
-            miex: MiexSim::start().await?,
-            blaze: BlazeSim::start().await?,
-            bitnob: BitnobSim::start().await?,
-            abbeycross: AbbeyCrossSim::start().await?,
-            chip: ChipSim::start().await?,
-            stripe: StripeSim::start().await?,
-        })
+        let mut running = Vec::with_capacity(registry::SIMULATORS.len());
+        for hook in registry::SIMULATORS {
+            running.push(hook.start().await?);
+        }
+        Ok(Self { running })
     }
 
-    /// Stops all six, waiting for in-flight requests (see [`Simulator::shutdown`]).
+    /// The simulator of the provider `id`, if the registry has one.
+    #[must_use]
+    pub fn get(&self, id: ProviderId) -> Option<&RunningSimulator> {
+        self.running.iter().find(|sim| sim.provider() == id)
+    }
+
+    /// Every simulator, in registry order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &RunningSimulator> {
+        self.running.iter()
+    }
+
+    /// Stops them all, waiting for in-flight requests (see [`Simulator::shutdown`]).
     pub async fn shutdown(self) {
-        self.miex.shutdown().await;
-        self.blaze.shutdown().await;
-        self.bitnob.shutdown().await;
-        self.abbeycross.shutdown().await;
-        self.chip.shutdown().await;
-        self.stripe.shutdown().await;
+        for sim in self.running {
+            sim.shutdown().await;
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Simulators {
+    type Item = &'a RunningSimulator;
+    type IntoIter = std::slice::Iter<'a, RunningSimulator>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.running.iter()
     }
 }

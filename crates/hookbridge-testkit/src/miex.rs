@@ -27,6 +27,8 @@
 //! (`isActive: false`), as `failCount` suggests MIEX does.
 
 pub use crate::catalogues::MIEX_EVENTS;
+pub(crate) mod template;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -36,6 +38,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::routing::post;
+use hookbridge_core::ProviderId;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
@@ -48,7 +51,7 @@ use crate::server::{
     BodyError, ErrorRenderer, bearer, is_http_url, json_object, json_response, lock, random_alnum, random_hex,
     rfc3339_seconds, uuid_v4,
 };
-use crate::simulator::{Shared, SimulatedApi, Simulator};
+use crate::simulator::{Shared, SimulatedApi, Simulator, settings};
 
 /// The `note` MIEX returns with a registration (verbatim from the documentation).
 pub const MIEX_SECRET_NOTE: &str =
@@ -74,21 +77,7 @@ impl Default for MiexConfig {
     }
 }
 
-impl MiexConfig {
-    /// Sets [`delivery_timeout`](Self::delivery_timeout).
-    #[must_use]
-    pub fn delivery_timeout(mut self, timeout: Duration) -> Self {
-        self.delivery_timeout = timeout;
-        self
-    }
-
-    /// Sets [`disable_after_failures`](Self::disable_after_failures).
-    #[must_use]
-    pub fn disable_after_failures(mut self, failures: Option<u32>) -> Self {
-        self.disable_after_failures = failures;
-        self
-    }
-}
+settings!(MiexConfig { disable_after_failures: Option<u32> });
 
 #[derive(Clone, Debug)]
 struct Webhook {
@@ -143,6 +132,10 @@ impl SimulatedApi for MiexApi {
 
     const RENDER_ERROR: ErrorRenderer = render_error;
 
+    const PROVIDER: ProviderId = ProviderId::new("miex");
+
+    const EXAMPLE_EVENT: &'static str = "order.created";
+
     fn new(config: MiexConfig) -> Self {
         Self {
             branch_key: format!("sk_branch_{}", random_alnum(32)),
@@ -153,8 +146,52 @@ impl SimulatedApi for MiexApi {
         }
     }
 
-    fn delivery_timeout(config: &MiexConfig) -> Duration {
-        config.delivery_timeout
+    fn credentials(&self) -> Vec<(&'static str, String)> {
+        vec![("MIEX_API_KEY", self.personal_key.clone())]
+    }
+
+    /// Delivers `event` to every active webhook subscribed to it: one signed POST per webhook
+    /// (see the [module docs](self)), in registration order.
+    ///
+    /// `data` becomes the body's `data`; `None` uses an illustrative object for the event
+    /// (MIEX documents no payload schema).
+    ///
+    /// # Errors
+    /// [`Error::Json`] / [`Error::Key`] / [`Error::Sign`] if the delivery cannot be built.
+    /// Receiver failures are reported in the [`DeliveryReport`]s, not as errors.
+    async fn deliver(sim: &Simulator<Self>, event: &str, data: Option<Value>) -> Result<Vec<DeliveryReport>> {
+        let mut options = BuildOptions::new();
+        if let Some(data) = data {
+            options = options.data(data);
+        }
+        // One body for every subscribed webhook; each gets its own job id and signature.
+        let mut draft = Template::Miex.build(event, &options)?;
+        let targets: Vec<(String, String, String, u64)> = {
+            let mut state = lock(&sim.inner.state);
+            let mut targets = Vec::new();
+            let subscribed: Vec<(String, String, String)> = state
+                .webhooks
+                .iter()
+                .filter(|w| w.is_active && w.events.iter().any(|e| e == event))
+                .map(|w| (w.id.clone(), w.url.clone(), w.secret_key.clone()))
+                .collect();
+            for (id, url, secret) in subscribed {
+                state.next_job += 1;
+                targets.push((id, url, secret, state.next_job));
+            }
+            targets
+        };
+        let mut reports = Vec::with_capacity(targets.len());
+        for (id, url, secret, job) in targets {
+            let key = DeliveryKey::from_secret(Template::Miex, &secret)?;
+            let job_id = job.to_string();
+            draft.delivery_id = Some(job_id.clone());
+            let signed = draft.sign(&key)?;
+            let report = sim.inner.poster.post(&id, &url, event, Some(job_id), signed.headers, signed.body).await;
+            sim.record_outcome(&id, report.is_success());
+            reports.push(report);
+        }
+        Ok(reports)
     }
 
     fn not_found_message(method: &Method, path: &str) -> String {
@@ -219,50 +256,6 @@ impl MiexSim {
     #[must_use]
     pub fn secret_key(&self, id: &str) -> Option<String> {
         lock(&self.inner.state).webhooks.iter().find(|w| w.id == id).map(|w| w.secret_key.clone())
-    }
-
-    /// Delivers `event` to every active webhook subscribed to it: one signed POST per webhook
-    /// (see the [module docs](self)), in registration order.
-    ///
-    /// `data` becomes the body's `data`; `None` uses an illustrative object for the event
-    /// (MIEX documents no payload schema).
-    ///
-    /// # Errors
-    /// [`Error::Json`] / [`Error::Key`] / [`Error::Sign`] if the delivery cannot be built.
-    /// Receiver failures are reported in the [`DeliveryReport`]s, not as errors.
-    pub async fn deliver(&self, event: &str, data: Option<Value>) -> Result<Vec<DeliveryReport>> {
-        let mut options = BuildOptions::new();
-        if let Some(data) = data {
-            options = options.data(data);
-        }
-        // One body for every subscribed webhook; each gets its own job id and signature.
-        let mut draft = Template::Miex.build(event, &options)?;
-        let targets: Vec<(String, String, String, u64)> = {
-            let mut state = lock(&self.inner.state);
-            let mut targets = Vec::new();
-            let subscribed: Vec<(String, String, String)> = state
-                .webhooks
-                .iter()
-                .filter(|w| w.is_active && w.events.iter().any(|e| e == event))
-                .map(|w| (w.id.clone(), w.url.clone(), w.secret_key.clone()))
-                .collect();
-            for (id, url, secret) in subscribed {
-                state.next_job += 1;
-                targets.push((id, url, secret, state.next_job));
-            }
-            targets
-        };
-        let mut reports = Vec::with_capacity(targets.len());
-        for (id, url, secret, job) in targets {
-            let key = DeliveryKey::from_secret(Template::Miex, &secret)?;
-            let job_id = job.to_string();
-            draft.delivery_id = Some(job_id.clone());
-            let signed = draft.sign(&key)?;
-            let report = self.inner.poster.post(&id, &url, event, Some(job_id), signed.headers, signed.body).await;
-            self.record_outcome(&id, report.is_success());
-            reports.push(report);
-        }
-        Ok(reports)
     }
 
     fn record_outcome(&self, id: &str, success: bool) {

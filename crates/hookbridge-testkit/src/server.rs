@@ -164,6 +164,10 @@ impl Core {
         lock(&self.log).clone()
     }
 
+    pub(crate) fn request_count(&self) -> usize {
+        lock(&self.log).len()
+    }
+
     pub(crate) fn clear_requests(&self) {
         lock(&self.log).clear();
     }

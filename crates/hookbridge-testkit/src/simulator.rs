@@ -4,6 +4,7 @@
 //! 404 / 405 / 413 answers in the provider's error shape, and shutdown on drop.
 
 use std::fmt;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -11,30 +12,90 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, Method, StatusCode};
+use hookbridge_core::ProviderId;
+use serde_json::Value;
 
-use crate::delivery::Poster;
+use crate::delivery::{DeliveryReport, Poster};
 #[cfg(doc)]
 use crate::error::Error;
 use crate::error::Result;
 use crate::server::{Core, ErrorRenderer, HasCore, RecordedRequest, Server, with_fallbacks, with_recording};
 
-/// One provider's side of a [`Simulator`]: how it is built from its settings and what its
-/// server answers. Implemented by the provider types of this crate ([`MiexApi`](crate::miex::MiexApi),
-/// [`BlazeApi`](crate::blaze::BlazeApi), [`BitnobApi`](crate::bitnob::BitnobApi),
-/// [`AbbeyCrossApi`](crate::abbeycross::AbbeyCrossApi), [`ChipApi`](crate::chip::ChipApi),
-/// [`StripeApi`](crate::stripe::StripeApi)).
+/// A simulator's settings: what every provider's settings have besides their own.
+pub trait SimulatorConfig: Default + Send {
+    /// Timeout of one delivery attempt.
+    fn delivery_timeout(&self) -> Duration;
+}
+
+/// Builder-style setters of a simulator's settings, one per listed field, plus the
+/// `delivery_timeout` field every settings type has (and its [`SimulatorConfig`]).
+macro_rules! settings {
+    ($config:ident { $($field:ident: $ty:ty),* $(,)? }) => {
+        impl $config {
+            $(
+                #[doc = concat!("Sets [`", stringify!($field), "`](Self::", stringify!($field), ").")]
+                #[must_use]
+                pub fn $field(mut self, $field: $ty) -> Self {
+                    self.$field = $field;
+                    self
+                }
+            )*
+
+            /// Sets [`delivery_timeout`](Self::delivery_timeout).
+            #[must_use]
+            pub fn delivery_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.delivery_timeout = timeout;
+                self
+            }
+        }
+
+        impl $crate::simulator::SimulatorConfig for $config {
+            fn delivery_timeout(&self) -> ::std::time::Duration {
+                self.delivery_timeout
+            }
+        }
+    };
+}
+pub(crate) use settings;
+
+/// One provider's side of a [`Simulator`]: which provider it is, how it is built from its
+/// settings, what its server answers and how it delivers. Implemented by the provider types of
+/// this crate ([`MiexApi`](crate::miex::MiexApi), [`BlazeApi`](crate::blaze::BlazeApi),
+/// [`BitnobApi`](crate::bitnob::BitnobApi), [`AbbeyCrossApi`](crate::abbeycross::AbbeyCrossApi),
+/// [`ChipApi`](crate::chip::ChipApi), [`StripeApi`](crate::stripe::StripeApi)); the
+/// [registry](crate::registry::SIMULATORS) lists their [`Hook`](crate::hook::Hook)s.
 pub trait SimulatedApi: fmt::Debug + Sized + Send + Sync + 'static {
     /// The simulator's settings.
-    type Config: Default;
+    type Config: SimulatorConfig;
 
-    /// The provider's base path under the server's origin, as its documented base URL ends.
-    const BASE_PATH: &'static str;
+    /// The provider's id (`miex`, `chip`, ...): the one its client crate declares.
+    const PROVIDER: ProviderId;
+
+    /// An event the simulator can deliver and the provider's create accepts.
+    const EXAMPLE_EVENT: &'static str;
+
+    /// Whether the provider's client must be told to accept `http://` delivery URLs to work
+    /// with this simulator (receivers in tests are on loopback).
+    const ALLOW_INSECURE_URLS: bool = false;
+
+    /// The provider's base path under the server's origin, as its documented base URL ends
+    /// (default: the root, `/`).
+    const BASE_PATH: &'static str = "/";
 
     /// The provider's side in its initial state: fresh credentials, no webhooks.
     fn new(config: Self::Config) -> Self;
 
-    /// Timeout of one delivery attempt, from the settings.
-    fn delivery_timeout(config: &Self::Config) -> Duration;
+    /// The credentials a client of this simulator needs, by the environment-variable names the
+    /// provider's descriptor declares, with this simulator's values.
+    fn credentials(&self) -> Vec<(&'static str, String)>;
+
+    /// What [`Simulator::deliver`] does: POSTs a delivery of `event` to every callback
+    /// subscribed to it, signed as the provider signs, and reports each attempt.
+    fn deliver(
+        sim: &Simulator<Self>,
+        event: &str,
+        data: Option<Value>,
+    ) -> impl Future<Output = Result<Vec<DeliveryReport>>> + Send;
 
     /// Renders an error response in the provider's shape (also used for 404, 405, 413 and
     /// injected faults).
@@ -94,8 +155,10 @@ impl<A> HasCore for Shared<A> {
 /// Use it through the provider's alias: [`MiexSim`](crate::MiexSim),
 /// [`BlazeSim`](crate::BlazeSim), [`BitnobSim`](crate::BitnobSim),
 /// [`AbbeyCrossSim`](crate::AbbeyCrossSim), [`ChipSim`](crate::ChipSim) or
-/// [`StripeSim`](crate::StripeSim). The methods here are common to all six; each provider module adds its credentials, its state and
-/// `deliver`.
+/// [`StripeSim`](crate::StripeSim). The methods here are common to every provider
+/// ([`deliver`](Self::deliver) does what the provider's [`SimulatedApi::deliver`] does); each
+/// provider module adds its credentials and state. Seen without its provider's type, a started
+/// simulator is a [`RunningSimulator`](crate::RunningSimulator).
 #[derive(Debug)]
 pub struct Simulator<A> {
     pub(crate) server: Server,
@@ -116,7 +179,7 @@ impl<A: SimulatedApi> Simulator<A> {
     /// # Errors
     /// [`Error::Bind`] or [`Error::HttpClient`].
     pub async fn start_with(config: A::Config) -> Result<Self> {
-        let poster = Poster::new(A::delivery_timeout(&config))?;
+        let poster = Poster::new(config.delivery_timeout())?;
         let api = A::new(config);
         let core = Core::new(A::RENDER_ERROR, &api.redacted_headers()).with_not_found_message(A::not_found_message);
         let (listener, addr) = Server::bind().await?;
@@ -126,6 +189,21 @@ impl<A: SimulatedApi> Simulator<A> {
         let app = A::gate(with_fallbacks(A::routes(&inner), &inner.core), &inner).with_state(Arc::clone(&inner));
         let server = Server::serve(listener, addr, with_recording(app, &inner.core));
         Ok(Self { server, inner })
+    }
+
+    /// Delivers `event` to every callback subscribed to it: one POST per callback, signed as
+    /// the provider signs (BLAZE signs nothing), in registration order. `data` is the payload
+    /// (`None`: the simulator's sample for the event). What "subscribed" means, the body and the
+    /// headers are the provider's: see its module ([`miex`](crate::miex), [`blaze`](crate::blaze),
+    /// [`bitnob`](crate::bitnob), [`abbeycross`](crate::abbeycross), [`chip`](crate::chip),
+    /// [`stripe`](crate::stripe)).
+    ///
+    /// # Errors
+    /// [`Error::Json`], [`Error::Key`], [`Error::Sign`] or [`Error::InvalidPayload`] when the
+    /// delivery cannot be built or signed. Receiver failures are reported in the
+    /// [`DeliveryReport`]s, not as errors.
+    pub async fn deliver(&self, event: &str, data: Option<Value>) -> Result<Vec<DeliveryReport>> {
+        A::deliver(self, event, data).await
     }
 }
 

@@ -48,6 +48,8 @@
 //! (the secret's whole `whsec_…` text as the key). They verify with
 //! `hookbridge_verify::HmacScheme::stripe()`. The simulator makes one attempt.
 
+pub(crate) mod template;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -59,6 +61,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
+use hookbridge_core::ProviderId;
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
@@ -66,7 +69,7 @@ use crate::deliveries::{BuildOptions, DeliveryKey, Template};
 use crate::delivery::{DEFAULT_DELIVERY_TIMEOUT, DeliveryReport};
 use crate::error::Result;
 use crate::server::{ErrorRenderer, PathId, bearer, is_http_url, json_response, lock, query_pairs, random_alnum};
-use crate::simulator::{Shared, SimulatedApi, Simulator};
+use crate::simulator::{Shared, SimulatedApi, Simulator, settings};
 
 /// Base path of the simulated Stripe API: the root (paths start with `v1/`).
 pub const STRIPE_BASE_PATH: &str = "/";
@@ -92,14 +95,7 @@ impl Default for StripeConfig {
     }
 }
 
-impl StripeConfig {
-    /// Sets [`delivery_timeout`](Self::delivery_timeout).
-    #[must_use]
-    pub fn delivery_timeout(mut self, timeout: Duration) -> Self {
-        self.delivery_timeout = timeout;
-        self
-    }
-}
+settings!(StripeConfig {});
 
 #[derive(Clone, Debug)]
 struct Endpoint {
@@ -160,6 +156,10 @@ impl SimulatedApi for StripeApi {
 
     const RENDER_ERROR: ErrorRenderer = render_error;
 
+    const PROVIDER: ProviderId = ProviderId::new("stripe");
+
+    const EXAMPLE_EVENT: &'static str = "charge.succeeded";
+
     fn new(_config: StripeConfig) -> Self {
         Self {
             secret_key: format!("sk_test_{}", random_alnum(40)),
@@ -167,8 +167,62 @@ impl SimulatedApi for StripeApi {
         }
     }
 
-    fn delivery_timeout(config: &StripeConfig) -> Duration {
-        config.delivery_timeout
+    fn credentials(&self) -> Vec<(&'static str, String)> {
+        vec![("STRIPE_API_KEY", self.secret_key.clone())]
+    }
+
+    /// Delivers an event of type `event_type` to every enabled endpoint subscribed to it (see
+    /// the [module docs](self)).
+    ///
+    /// `object` is the event's `data.object`; `None` uses the testkit's sample object for the
+    /// type ([`Template::sample_data`](crate::deliveries::Template::sample_data): a
+    /// PaymentIntent, Charge, Checkout Session, Customer or Invoice with fresh ids).
+    ///
+    /// # Errors
+    /// [`Error::Key`](crate::Error::Key) / [`Error::Sign`](crate::Error::Sign) /
+    /// [`Error::Json`](crate::Error::Json) / [`Error::InvalidPayload`](crate::Error::InvalidPayload)
+    /// if the delivery cannot be built.
+    async fn deliver(sim: &Simulator<Self>, event_type: &str, object: Option<Value>) -> Result<Vec<DeliveryReport>> {
+        let targets: Vec<Endpoint> =
+            lock(&sim.inner.state).endpoints.iter().filter(|e| e.subscribed(event_type)).cloned().collect();
+        let mut reports = Vec::with_capacity(targets.len());
+        if targets.is_empty() {
+            return Ok(reports);
+        }
+        let pending = targets.len();
+        let at = Timestamp::now();
+        let object = match object {
+            Some(object) => object,
+            None => Template::Stripe.sample_data(event_type, &BuildOptions::new().at(at))?,
+        };
+        let event_id = format!("evt_{}", random_alnum(24));
+        for endpoint in targets {
+            let mut options = BuildOptions::new()
+                .at(at)
+                .delivery_id(event_id.clone())
+                .data(object.clone())
+                .field("pending_webhooks", json!(pending))
+                .field("request", json!({"id": null, "idempotency_key": null}));
+            if let Some(version) = &endpoint.api_version {
+                options = options.field("api_version", json!(version));
+            }
+            let key = DeliveryKey::from_secret(Template::Stripe, &endpoint.secret)?;
+            let delivery = Template::Stripe.build(event_type, &options)?.sign(&key)?;
+            reports.push(
+                sim.inner
+                    .poster
+                    .post(
+                        &endpoint.id,
+                        &endpoint.url,
+                        event_type,
+                        Some(event_id.clone()),
+                        delivery.headers,
+                        delivery.body,
+                    )
+                    .await,
+            );
+        }
+        Ok(reports)
     }
 
     fn not_found_message(method: &Method, path: &str) -> String {
@@ -198,60 +252,6 @@ impl StripeSim {
     #[must_use]
     pub fn endpoints(&self) -> Vec<Value> {
         lock(&self.inner.state).endpoints.iter().map(Endpoint::to_json).collect()
-    }
-
-    /// Delivers an event of type `event_type` to every enabled endpoint subscribed to it (see
-    /// the [module docs](self)).
-    ///
-    /// `object` is the event's `data.object`; `None` uses the testkit's sample object for the
-    /// type ([`Template::sample_data`](crate::deliveries::Template::sample_data): a
-    /// PaymentIntent, Charge, Checkout Session, Customer or Invoice with fresh ids).
-    ///
-    /// # Errors
-    /// [`Error::Key`](crate::Error::Key) / [`Error::Sign`](crate::Error::Sign) /
-    /// [`Error::Json`](crate::Error::Json) / [`Error::InvalidPayload`](crate::Error::InvalidPayload)
-    /// if the delivery cannot be built.
-    pub async fn deliver(&self, event_type: &str, object: Option<Value>) -> Result<Vec<DeliveryReport>> {
-        let targets: Vec<Endpoint> =
-            lock(&self.inner.state).endpoints.iter().filter(|e| e.subscribed(event_type)).cloned().collect();
-        let mut reports = Vec::with_capacity(targets.len());
-        if targets.is_empty() {
-            return Ok(reports);
-        }
-        let pending = targets.len();
-        let at = Timestamp::now();
-        let object = match object {
-            Some(object) => object,
-            None => Template::Stripe.sample_data(event_type, &BuildOptions::new().at(at))?,
-        };
-        let event_id = format!("evt_{}", random_alnum(24));
-        for endpoint in targets {
-            let mut options = BuildOptions::new()
-                .at(at)
-                .delivery_id(event_id.clone())
-                .data(object.clone())
-                .field("pending_webhooks", json!(pending))
-                .field("request", json!({"id": null, "idempotency_key": null}));
-            if let Some(version) = &endpoint.api_version {
-                options = options.field("api_version", json!(version));
-            }
-            let key = DeliveryKey::from_secret(Template::Stripe, &endpoint.secret)?;
-            let delivery = Template::Stripe.build(event_type, &options)?.sign(&key)?;
-            reports.push(
-                self.inner
-                    .poster
-                    .post(
-                        &endpoint.id,
-                        &endpoint.url,
-                        event_type,
-                        Some(event_id.clone()),
-                        delivery.headers,
-                        delivery.body,
-                    )
-                    .await,
-            );
-        }
-        Ok(reports)
     }
 }
 

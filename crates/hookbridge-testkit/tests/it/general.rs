@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use hookbridge_testkit::{
-    AbbeyCrossSim, BitnobSim, BlazeSim, ChipSim, MAX_REQUEST_BODY, MiexSim, Simulator, Simulators, StatusCode,
+    AbbeyCrossSim, BitnobSim, BlazeSim, ChipSim, MAX_REQUEST_BODY, MiexSim, RunningSimulator, Simulators, StatusCode,
+    chip, miex,
 };
 use serde_json::{Value, json};
 
@@ -39,21 +40,52 @@ async fn fail_next_answers_in_the_provider_shape_then_recovers() {
     assert!(sim.webhooks().is_empty());
 }
 
+/// The five simulators these tests address by path, in registry order.
+fn five(sims: &Simulators) -> [&RunningSimulator; 5] {
+    [
+        hookbridge_miex::PROVIDER,
+        hookbridge_blaze::PROVIDER,
+        hookbridge_bitnob::PROVIDER,
+        hookbridge_abbeycross::PROVIDER,
+        hookbridge_chip::PROVIDER,
+    ]
+    .map(|id| sims.get(id).unwrap_or_else(|| panic!("{id} is started")))
+}
+
+#[tokio::test]
+async fn start_all_starts_every_registered_simulator_once() {
+    let sims = Simulators::start_all().await.unwrap();
+    let ids: Vec<_> = sims.iter().map(RunningSimulator::provider).collect();
+    let registered: Vec<_> = hookbridge_testkit::registry::SIMULATORS.iter().map(|h| h.provider()).collect();
+    assert_eq!(ids, registered);
+    assert!(sims.get(hookbridge_stripe::PROVIDER).is_some());
+    assert!(sims.get(hookbridge_core::ProviderId::new("nope")).is_none());
+    // The base URLs are distinct servers.
+    let mut origins: Vec<String> = sims.iter().map(RunningSimulator::origin).collect();
+    origins.sort();
+    origins.dedup();
+    assert_eq!(origins.len(), registered.len());
+    // Typed access reaches the same server.
+    let chip = sims.get(hookbridge_chip::PROVIDER).unwrap();
+    assert_eq!(chip.typed::<chip::ChipApi>().map(|typed| typed.addr()), Some(chip.addr()));
+    assert!(chip.typed::<miex::MiexApi>().is_none());
+    sims.shutdown().await;
+}
+
 #[tokio::test]
 async fn every_simulator_injects_faults_in_its_own_error_shape() {
     let sims = Simulators::start_all().await.unwrap();
+    let [miex, blaze, bitnob, abbeycross, chip] = five(&sims);
     let urls = [
-        format!("{}/partner/webhooks", sims.miex.base_url()),
-        format!("{}webHooks", sims.blaze.base_url()),
-        format!("{}webhooks", sims.bitnob.base_url()),
-        format!("{}v1/webhooks/register", sims.abbeycross.base_url()),
-        format!("{}webhooks/", sims.chip.base_url()),
+        format!("{}/partner/webhooks", miex.base_url),
+        format!("{}webHooks", blaze.base_url),
+        format!("{}webhooks", bitnob.base_url),
+        format!("{}v1/webhooks/register", abbeycross.base_url),
+        format!("{}webhooks/", chip.base_url),
     ];
-    sims.miex.fail_next(StatusCode::BAD_GATEWAY, 1);
-    sims.blaze.fail_next(StatusCode::BAD_GATEWAY, 1);
-    sims.bitnob.fail_next(StatusCode::BAD_GATEWAY, 1);
-    sims.abbeycross.fail_next(StatusCode::BAD_GATEWAY, 1);
-    sims.chip.fail_next(StatusCode::BAD_GATEWAY, 1);
+    for sim in five(&sims) {
+        sim.fail_next(StatusCode::BAD_GATEWAY, 1);
+    }
     let mut bodies = Vec::new();
     for url in &urls {
         let (status, body) = send(http().get(url)).await;
@@ -65,31 +97,21 @@ async fn every_simulator_injects_faults_in_its_own_error_shape() {
     assert_eq!(bodies[2]["status"], "error");
     assert!(bodies[3]["errorId"].is_string());
     assert_eq!(bodies[4]["code"], "bad_gateway");
-    // The base URLs are distinct servers.
-    let mut origins: Vec<String> = vec![
-        sims.miex.origin(),
-        sims.blaze.origin(),
-        sims.bitnob.origin(),
-        sims.abbeycross.origin(),
-        sims.chip.origin(),
-    ];
-    origins.sort();
-    origins.dedup();
-    assert_eq!(origins.len(), 5);
     sims.shutdown().await;
 }
 
 #[tokio::test]
 async fn unknown_routes_are_404_and_wrong_methods_405_everywhere() {
     let sims = Simulators::start_all().await.unwrap();
-    let cases = [
-        (sims.miex.origin(), "/api/v1/partner/webhooks"),
-        (sims.blaze.origin(), "/api/v1/partner/webHooks"),
-        (sims.bitnob.origin(), "/webhooks/event-types"),
-        (sims.abbeycross.origin(), "/v1/webhooks/register"),
-        (sims.chip.origin(), "/api/v1/public_key/"),
+    let known = [
+        "/api/v1/partner/webhooks",
+        "/api/v1/partner/webHooks",
+        "/webhooks/event-types",
+        "/v1/webhooks/register",
+        "/api/v1/public_key/",
     ];
-    for (origin, known) in cases {
+    for (sim, known) in five(&sims).into_iter().zip(known) {
+        let origin = sim.origin();
         let (status, body) = send(http().get(format!("{origin}/no/such/route"))).await;
         assert_eq!(status, 404, "{origin}");
         assert!(body.is_object());
@@ -206,16 +228,16 @@ async fn undecodable_path_ids_are_400_in_the_provider_shape() {
 }
 
 /// Faults one unauthenticated request to `path` (under the base URL) and checks the log,
-/// written once against the generic [`Simulator`]; returns the faulted body.
-async fn fault_and_log<A>(sim: &Simulator<A>, path: &str) -> Value {
+/// written once against the provider-neutral [`RunningSimulator`]; returns the faulted body.
+async fn fault_and_log(sim: &RunningSimulator, path: &str) -> Value {
     assert_eq!(sim.origin(), format!("http://{}", sim.addr()));
-    assert!(sim.base_url().starts_with(&sim.origin()), "{}", sim.base_url());
+    assert!(sim.base_url.starts_with(&sim.origin()), "{}", sim.base_url);
     sim.clear_requests();
     sim.fail_next(StatusCode::IM_A_TEAPOT, 1);
     sim.fail_next(StatusCode::BAD_GATEWAY, 1);
     sim.clear_faults();
     sim.fail_next_with_retry_after(StatusCode::TOO_MANY_REQUESTS, 1, Duration::from_secs(3));
-    let url = format!("{}{path}", sim.base_url());
+    let url = format!("{}{path}", sim.base_url);
     let resp = http().get(&url).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 429, "{url}");
     assert_eq!(resp.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("3"));
@@ -224,6 +246,7 @@ async fn fault_and_log<A>(sim: &Simulator<A>, path: &str) -> Value {
     let (status, _) = send(http().get(&url)).await;
     assert!(matches!(status, 401 | 405), "{url}: {status}");
     let log = sim.requests();
+    assert_eq!(sim.request_count(), 2);
     assert_eq!(log.iter().map(|r| r.injected_fault).collect::<Vec<_>>(), [Some(429), None], "{url}");
     assert!(log.iter().all(|r| url.ends_with(&r.path)), "{url}: {log:?}");
     sim.clear_requests();
@@ -234,12 +257,13 @@ async fn fault_and_log<A>(sim: &Simulator<A>, path: &str) -> Value {
 #[tokio::test]
 async fn one_generic_simulator_serves_every_provider() {
     let sims = Simulators::start_all().await.unwrap();
+    let [miex, blaze, bitnob, abbeycross, chip] = five(&sims);
     let bodies = [
-        fault_and_log(&sims.miex, "/partner/webhooks").await,
-        fault_and_log(&sims.blaze, "webHooks").await,
-        fault_and_log(&sims.bitnob, "webhooks").await,
-        fault_and_log(&sims.abbeycross, "v1/webhooks/register").await,
-        fault_and_log(&sims.chip, "webhooks/").await,
+        fault_and_log(miex, "/partner/webhooks").await,
+        fault_and_log(blaze, "webHooks").await,
+        fault_and_log(bitnob, "webhooks").await,
+        fault_and_log(abbeycross, "v1/webhooks/register").await,
+        fault_and_log(chip, "webhooks/").await,
     ];
     // Each in its own provider's error shape.
     assert_eq!(bodies[0]["statusCode"], 429);

@@ -12,4 +12,5 @@ mod deliveries;
 mod fixtures;
 mod general;
 mod miex;
+mod registry;
 mod stripe;
