@@ -285,7 +285,7 @@ mod tests {
     async fn stripe_deliveries_are_normalised() {
         let keys = [KeyMaterial::secret("k1", "whsec_test")];
         let receiver = Receiver::for_preset(preset("stripe"), &keys, &ReceiverSettings::default()).unwrap();
-        let body = br#"{"id":"evt_1","type":"charge.succeeded","created":1700000000,"data":{"object":{"object":"charge","id":"ch_1"}}}"#;
+        let body = br#"{"id":"evt_1","object":"event","api_version":"2024-06-20","type":"charge.succeeded","created":1700000000,"livemode":false,"data":{"object":{"object":"charge","id":"ch_1"}}}"#;
         let signer = HmacSigner::new(HmacScheme::stripe(), HmacSecret::from_str_bytes("whsec_test").unwrap());
         let headers = signer.sign(body, 1_700_000_010, None).unwrap();
         let view = receiver.check(&Uri::from_static("/"), body, &headers, 1_700_000_020).await.unwrap();

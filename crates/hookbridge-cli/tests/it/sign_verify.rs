@@ -63,7 +63,15 @@ fn cases() -> Vec<Case> {
         secret_case(
             "stripe",
             "whsec_stripe_test",
-            json!({"id": "evt_1", "type": "charge.succeeded", "data": {"object": {"object": "charge", "id": "ch_1"}}}),
+            json!({
+                "id": "evt_1",
+                "object": "event",
+                "api_version": "2024-06-20",
+                "created": 1_700_000_000,
+                "livemode": false,
+                "type": "charge.succeeded",
+                "data": {"object": {"object": "charge", "id": "ch_1"}}
+            }),
             "charge.succeeded",
         ),
         github,
