@@ -82,7 +82,8 @@ async fn every_registered_preset_keeps_the_receiver_contract() {
             continue;
         };
         let events = template.events();
-        let event = events.first().copied().unwrap_or_else(|| panic!("{}: the template builds no event", preset.name()));
+        let event =
+            events.first().copied().unwrap_or_else(|| panic!("{}: the template builds no event", preset.name()));
         let passed = receiver_contract(preset, template, event).await.unwrap_or_else(|failure| panic!("{failure}"));
         assert_eq!(passed.len(), 6, "{}: {passed:?}", preset.name());
         checked.push(preset.name());

@@ -134,7 +134,7 @@ pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::n
 
 pub use client::{AbbeyCrossClient, Webhooks};
 pub use delivery::{AbbeyCrossDelivery, AbbeyCrossReceiver, AbbeyCrossSpec};
-pub use receiving::{PRESETS, assumed_delivery_scheme};
 pub use descriptor::{AbbeyCross, DESCRIPTOR};
 pub use error::{AbbeyCrossError, decode_error};
 pub use model::{BodyFieldNames, RegisterWebhook, RegisterWebhookResponse, RegisteredWebhook};
+pub use receiving::{PRESETS, assumed_delivery_scheme};

@@ -6,9 +6,9 @@
 use std::sync::Arc;
 
 use hookbridge_core::Delivery;
+use hookbridge_core::reexports::http::HeaderName;
 use hookbridge_verify::HmacScheme;
 use hookbridge_verify::preset::{EndpointKey, KeyKind, Preset, PresetScheme, receiver};
-use hookbridge_core::reexports::http::HeaderName;
 
 use crate::AbbeyCrossSpec;
 

@@ -32,7 +32,14 @@ macro_rules! registry {
     };
 }
 
-registry![hookbridge_miex, hookbridge_blaze, hookbridge_bitnob, hookbridge_abbeycross, hookbridge_chip, hookbridge_stripe];
+registry![
+    hookbridge_miex,
+    hookbridge_blaze,
+    hookbridge_bitnob,
+    hookbridge_abbeycross,
+    hookbridge_chip,
+    hookbridge_stripe
+];
 
 /// Every registered provider.
 pub fn providers() -> impl ExactSizeIterator<Item = &'static dyn Descriptor> {

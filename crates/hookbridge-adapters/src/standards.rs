@@ -29,7 +29,9 @@ pub static PRESETS: &[Preset<Delivery>] = &[
         "Standard Webhooks / Svix: `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<b64>`",
         KeyKind::HmacStandardWebhooks,
         PresetScheme::Hmac(HmacScheme::standard_webhooks),
-        |verifier, settings| Ok(receiver(StandardSpec::new(STANDARD_WEBHOOKS, Event::BodyType, verifier.into_hmac()?), settings)),
+        |verifier, settings| {
+            Ok(receiver(StandardSpec::new(STANDARD_WEBHOOKS, Event::BodyType, verifier.into_hmac()?), settings))
+        },
     )
     .signs_id(),
     Preset::new(
@@ -38,7 +40,12 @@ pub static PRESETS: &[Preset<Delivery>] = &[
         "GitHub: `X-Hub-Signature-256: sha256=<hex>` (the event header is unsigned)",
         KeyKind::HmacText,
         PresetScheme::Hmac(HmacScheme::github),
-        |verifier, settings| Ok(receiver(StandardSpec::new(GITHUB, Event::UnsignedHeader("x-github-event"), verifier.into_hmac()?), settings)),
+        |verifier, settings| {
+            Ok(receiver(
+                StandardSpec::new(GITHUB, Event::UnsignedHeader("x-github-event"), verifier.into_hmac()?),
+                settings,
+            ))
+        },
     ),
 ];
 
@@ -94,8 +101,7 @@ impl ReceiverSpec for StandardSpec {
                 }
             }
             Event::UnsignedHeader(name) => {
-                delivery.event_type =
-                    request.headers.get(name).and_then(|v| v.to_str().ok()).map(EventType::from);
+                delivery.event_type = request.headers.get(name).and_then(|v| v.to_str().ok()).map(EventType::from);
                 delivery.event_type_signed = false;
             }
         }

@@ -138,9 +138,9 @@ pub mod delivery;
 pub mod delivery_log;
 pub mod descriptor;
 pub mod model;
+pub mod receiving;
 pub mod scheme;
 pub mod signer;
-pub mod receiving;
 pub mod unified;
 
 /// This provider's id (`bitnob`).
@@ -148,12 +148,12 @@ pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::n
 
 pub use client::{BitnobAuth, BitnobClient, DEFAULT_BASE_URL, DeliveryEvents, Webhooks};
 pub use delivery::{BitnobDelivery, BitnobReceiver, BitnobSpec};
-pub use receiving::PRESETS;
 pub use descriptor::{Bitnob, DESCRIPTOR};
 pub use model::{
     CreateOptions, CreateWebhook, CreatedWebhook, CursorPage, DeliveryEvent, DeliveryStatus, EventCategory, EventId,
     EventTypeInfo, ListEventsOptions, ListOptions, RetryResult, RetryStatus, RotatedSecret, UpdateWebhook,
     WebhookEndpoint, WebhookId, WebhookStatus,
 };
+pub use receiving::PRESETS;
 pub use scheme::{delivery_scheme, headers, legacy_delivery_scheme};
 pub use signer::{BitnobSigner, NonceFormat, SigningScheme, TimestampUnit};

@@ -113,7 +113,7 @@ pub use client::{
     ListWebHooksOptions, PARTNER_KEY_HEADER, SKIP_PARAM, START_PARAM, WEBHOOKS_PATH, WebHooks,
 };
 pub use delivery::{BlazeDelivery, BlazeReceiver, BlazeSpec};
-pub use receiving::PRESETS;
 pub use descriptor::{Blaze, DESCRIPTOR};
 pub use model::{CreateWebHook, PartnerWebHook, SearchResult, WebHookType};
+pub use receiving::PRESETS;
 pub use unified::to_endpoint;

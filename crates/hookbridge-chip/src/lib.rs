@@ -145,8 +145,8 @@ pub mod delivery;
 pub mod descriptor;
 pub mod error;
 pub mod model;
-pub mod scheme;
 pub mod receiving;
+pub mod scheme;
 pub mod unified;
 mod wire;
 
@@ -155,7 +155,6 @@ pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::n
 
 pub use client::{ChipClient, PublicKey, Webhooks};
 pub use delivery::{ChipKeySource, ChipKeySourceStats, ChipReceiver, ChipSpec, KeyFetchError, VerifiedChipDelivery};
-pub use receiving::PRESETS;
 pub use descriptor::{Chip, DESCRIPTOR};
 pub use error::{ChipError, ChipFieldError};
 pub use model::{
@@ -164,4 +163,5 @@ pub use model::{
     PurchaseProduct, PurchaseStatus, RefundAvailability, RelatedObject, StatusHistoryEntry, TransactionAttempt,
     TransactionData, WebhookId, WebhookPage, WebhookPatch, WebhookRequest,
 };
+pub use receiving::PRESETS;
 pub use scheme::{delivery_scheme, headers, send_delivery_scheme};

@@ -14,10 +14,10 @@ use std::sync::Arc;
 use bytes::Bytes;
 use clap::Args;
 use hookbridge_core::{Delivery, Secret, Timestamp};
-use hookbridge_verify::preset::{PresetError, PresetVerifier};
-pub use hookbridge_verify::preset::{KeyKind, KeyMaterial, ReceiverSettings};
-use hookbridge_verify::receive::{Incoming, Receive, ReceiveError, ReceiveExt as _};
 use hookbridge_verify::Verifier;
+pub use hookbridge_verify::preset::{KeyKind, KeyMaterial, ReceiverSettings};
+use hookbridge_verify::preset::{PresetError, PresetVerifier};
+use hookbridge_verify::receive::{Incoming, Receive, ReceiveError, ReceiveExt as _};
 use http::{HeaderMap, Method, StatusCode, Uri};
 
 use crate::CliError;
@@ -98,9 +98,8 @@ pub fn preset_parser() -> impl clap::builder::TypedValueParser<Value = Preset> {
         let help = if p.is_assumed() { format!("{} (assumed scheme)", p.summary()) } else { p.summary().to_owned() };
         clap::builder::PossibleValue::new(p.name()).aliases(p.alias_names().iter().copied()).help(help)
     });
-    clap::builder::PossibleValuesParser::new(values).try_map(|name: String| {
-        Preset::find(&name).ok_or_else(|| CliError::usage(format!("unknown preset `{name}`")))
-    })
+    clap::builder::PossibleValuesParser::new(values)
+        .try_map(|name: String| Preset::find(&name).ok_or_else(|| CliError::usage(format!("unknown preset `{name}`"))))
 }
 
 /// Reads `--secret` (ids `secret-1`, ...), `--secret-file` and `--public-key` (id: the path).
@@ -161,7 +160,8 @@ impl std::fmt::Debug for Receiver {
 fn preset_error(preset: Preset, err: &PresetError) -> CliError {
     match err {
         PresetError::NoKey { .. } => {
-            let flags = if preset.key_kind().is_secret() { "--secret S or --secret-file F" } else { "--public-key PEM_FILE" };
+            let flags =
+                if preset.key_kind().is_secret() { "--secret S or --secret-file F" } else { "--public-key PEM_FILE" };
             CliError::usage(format!("{} needs a verification key: pass {flags}", preset.name()))
         }
         PresetError::WrongKeyKind { .. } if preset.key_kind().is_secret() => CliError::usage(format!(

@@ -242,8 +242,10 @@ async fn tour_provider(descriptor: &'static dyn Descriptor) -> Result<Toured, St
         .await
         .map_err(|e| format!("cannot start the simulator: {}", crate::error_chain(&e)))?
         .ok_or_else(|| "the testkit has no simulator for it".to_owned())?;
-    let preset =
-        registry::presets_of(id).next().map(Preset::from).ok_or_else(|| "no receiving preset is registered".to_owned())?;
+    let preset = registry::presets_of(id)
+        .next()
+        .map(Preset::from)
+        .ok_or_else(|| "no receiving preset is registered".to_owned())?;
     // The receiver is on http://127.0.0.1: allow it for this local demo.
     let mut settings = ClientSettings::new().base_url(sim.base_url.clone()).allow_insecure_urls(true);
     for (env, value) in &sim.credentials {
@@ -298,7 +300,11 @@ fn compact(view: &DeliveryView) -> String {
 
 /// The receiver keys for an endpoint just created, from where the preset says, and a note on
 /// where they came from.
-fn keys_for(t: &Toured, endpoint: &Endpoint, url_token: Option<&UrlToken>) -> Result<(Vec<KeyMaterial>, String), String> {
+fn keys_for(
+    t: &Toured,
+    endpoint: &Endpoint,
+    url_token: Option<&UrlToken>,
+) -> Result<(Vec<KeyMaterial>, String), String> {
     let preset = t.preset;
     match preset.endpoint_key_source() {
         Some(EndpointKey::Secret) => {
@@ -356,7 +362,11 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
     for descriptor in registry::providers() {
         match tour_provider(descriptor).await {
             Ok(t) => {
-                step.row(t.name(), Outcome::Ok, format!("simulator at {}; preset `{}`", t.sim.base_url, t.preset.name()));
+                step.row(
+                    t.name(),
+                    Outcome::Ok,
+                    format!("simulator at {}; preset `{}`", t.sim.base_url, t.preset.name()),
+                );
                 toured.push(t);
             }
             Err(e) => step.row(descriptor.display_name(), Outcome::Failed, e),
@@ -536,7 +546,8 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
                 continue;
             }
         };
-        let keys = vec![KeyMaterial::secret("previous", old.expose()), KeyMaterial::secret("current", rotated.expose())];
+        let keys =
+            vec![KeyMaterial::secret("previous", old.expose()), KeyMaterial::secret("current", rotated.expose())];
         match Receiver::for_preset(t.preset, &keys, &ReceiverSettings::default()) {
             Ok(r) => rx.state.set(p, r),
             Err(e) => {

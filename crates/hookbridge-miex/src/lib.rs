@@ -124,8 +124,8 @@ pub mod delivery;
 pub mod descriptor;
 pub mod key;
 pub mod model;
-pub mod scheme;
 pub mod receiving;
+pub mod scheme;
 pub mod unified;
 
 /// This provider's id (`miex`).
@@ -133,8 +133,8 @@ pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::n
 
 pub use client::{MiexClient, PUBLIC_KEY_READ_ONLY, Webhooks};
 pub use delivery::{MiexDelivery, MiexReceiver, MiexSpec};
-pub use receiving::PRESETS;
 pub use descriptor::{DESCRIPTOR, Miex};
 pub use key::{KeyKind, MiexApiKey};
 pub use model::{MiexEvent, MiexWebhook, RegisterWebhook, WebhookId};
+pub use receiving::PRESETS;
 pub use scheme::{delivery_scheme, headers};

@@ -112,8 +112,8 @@ pub mod form;
 pub mod ids;
 pub mod model;
 pub mod params;
-pub mod request;
 pub mod receiving;
+pub mod request;
 pub mod unified;
 pub mod webhook_endpoints;
 
@@ -122,7 +122,6 @@ pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::n
 
 pub use client::{StripeClient, Webhooks};
 pub use delivery::{StripeDelivery, StripeReceiver, StripeSpec};
-pub use receiving::PRESETS;
 pub use descriptor::{DESCRIPTOR, Stripe};
 pub use error::{ErrorType, StripeError};
 pub use event::{Event, EventData, EventRequest};
@@ -131,6 +130,7 @@ pub use form::{FORM_CONTENT_TYPE, Form};
 pub use ids::{AccountId, EventId, WebhookEndpointId};
 pub use model::{ApiVersion, DeletedWebhookEndpoint, List, Metadata, WebhookEndpoint, WebhookEndpointStatus};
 pub use params::{CreateWebhookEndpoint, ListWebhookEndpoints, UpdateWebhookEndpoint};
+pub use receiving::PRESETS;
 pub use request::{Idempotency, RequestOptions, StripeRequest};
 
 /// Stripe's API root; paths start with `v1/`.

@@ -24,9 +24,9 @@ use std::fmt;
 use futures_util::StreamExt as _;
 use hookbridge_core::{EndpointId, EndpointSpec, EndpointUpdate, Operation, Webhook};
 
-pub use crate::receiver_contract::receiver_contract;
 use crate::Result;
 pub use crate::hook::RunningSimulator;
+pub use crate::receiver_contract::receiver_contract;
 
 /// Starts the simulator of the provider `id` (`miex`, `blaze`, `bitnob`, `abbeycross`, `chip`,
 /// `stripe`: whatever the [registry](crate::registry::SIMULATORS) lists); `None` when the testkit

@@ -5,7 +5,7 @@ use std::time::Duration;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use bytes::Bytes;
 use hookbridge_core::Delivery;
-use hookbridge_verify::preset::{KeyMaterial, Preset, ReceiverSettings};
+use hookbridge_verify::preset::{KeyKind, KeyMaterial, Preset, ReceiverSettings};
 use hookbridge_verify::receive::{Incoming, Receive, ReceiveError};
 
 use crate::conformance::ContractFailure;
@@ -36,7 +36,8 @@ fn incoming(delivery: &SignedDelivery, body: Bytes, headers: HeaderMap) -> Resul
 ///   that matched, and a replay key;
 /// * **replay → deduped**: the same delivery again is a completed duplicate (answered 200, not
 ///   handed to the application again);
-/// * **forged → refused**: the body altered after signing is refused with 401;
+/// * **forged → refused**: the body altered after signing is refused with 401 (a URL-token
+///   preset, which authenticates the URL and not the body: the URL without its token);
 /// * **wrong key → refused**: a delivery signed with another key is refused with 401;
 /// * **rotation**: a key ring holding another key and the right one accepts it and names the
 ///   right key;
@@ -94,15 +95,22 @@ pub async fn receiver_contract(
         Ok(_) => return Err(fail("replay → deduped", "the replay was handed over again".into())),
     }
 
-    // forged → refused
-    let mut forged = signed.body.to_vec();
-    match forged.iter().position(|b| *b == b'{') {
-        Some(pos) => {
-            forged.splice(pos + 1..pos + 1, br#""forged":true,"#.iter().copied());
+    // forged → refused: the body altered after signing; a URL token authenticates the URL, not
+    // the body (the provider signs nothing), so there the forgery is the URL without its token.
+    let forged = if preset.key_kind() == KeyKind::UrlToken {
+        let bare = draft.unsigned();
+        incoming(&bare, bare.body.clone(), bare.headers.clone())
+    } else {
+        let mut forged = signed.body.to_vec();
+        match forged.iter().position(|b| *b == b'{') {
+            Some(pos) => {
+                forged.splice(pos + 1..pos + 1, br#""forged":true,"#.iter().copied());
+            }
+            None => forged.push(b' '),
         }
-        None => forged.push(b' '),
-    }
-    let request = incoming(&signed, Bytes::from(forged), signed.headers.clone()).map_err(|e| fail("request", e))?;
+        incoming(&signed, Bytes::from(forged), signed.headers.clone())
+    };
+    let request = forged.map_err(|e| fail("request", e))?;
     expect_refused(receiver.as_ref(), request, StatusCode::UNAUTHORIZED)
         .await
         .map_err(|d| fail("forged → refused", d))?;
@@ -118,10 +126,11 @@ pub async fn receiver_contract(
 
     // rotation: a ring of another key and the right one
     let ring = [key_material("previous", &other.receiver), key_material("current", &key.receiver)];
-    let rotated = preset.receiver(&ring, &settings).map_err(|e| fail("rotation", e.to_string()))?;
+    // A fresh store: the delivery was handled above.
+    let fresh = ReceiverSettings::new().tolerance(settings.tolerance);
+    let rotated = preset.receiver(&ring, &fresh).map_err(|e| fail("rotation", e.to_string()))?;
     let request = genuine(signed.headers.clone()).map_err(|e| fail("request", e))?;
-    let (delivery, ticket) =
-        rotated.accept(request).await.map_err(|e| fail("rotation", e.to_string()))?.into_parts();
+    let (delivery, ticket) = rotated.accept(request).await.map_err(|e| fail("rotation", e.to_string()))?.into_parts();
     if delivery.key_id.as_deref() != Some("current") {
         return Err(fail("rotation", format!("matched {:?} instead of \"current\"", delivery.key_id)));
     }

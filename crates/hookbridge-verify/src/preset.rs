@@ -596,7 +596,11 @@ impl<D: Send + 'static> Preset<D> {
     ///
     /// # Errors
     /// [`PresetError`]: no key, a key of the wrong kind, an invalid key.
-    pub fn receiver(&self, keys: &[KeyMaterial], settings: &ReceiverSettings) -> Result<Arc<dyn Receive<D>>, PresetError> {
+    pub fn receiver(
+        &self,
+        keys: &[KeyMaterial],
+        settings: &ReceiverSettings,
+    ) -> Result<Arc<dyn Receive<D>>, PresetError> {
         Ok(self.receiver_with_verifier(keys, settings)?.1)
     }
 
@@ -619,9 +623,9 @@ mod tests {
     use http::Method;
 
     use super::*;
+    use crate::Verified;
     use crate::receive::{Incoming, Parsed, ReceiveError, ReplayKey};
     use crate::sign::HmacSigner;
-    use crate::Verified;
 
     #[derive(Debug)]
     struct BodySpec(PresetVerifier);
