@@ -23,8 +23,7 @@ use std::time::{Duration, Instant};
 
 use hookbridge_cli::cli::DatabaseUrl;
 use hookbridge_cli::listen::{RawForwarder, router_with_inbox};
-use hookbridge_cli::presets::{KeyMaterial, Preset, Receiver, ReceiverOptions};
-use hookbridge_core::Secret;
+use hookbridge_cli::presets::{KeyMaterial, Preset, Receiver, ReceiverSettings};
 use hookbridge_inbox::{
     Backoff, Described, HandlerError, Inbox, State, StoredDelivery, Worker, WorkerOptions, handler_fn,
 };
@@ -73,8 +72,9 @@ fn report(what: &str, n: usize, elapsed: Duration) {
 }
 
 fn receiver() -> Receiver {
-    let keys = vec![KeyMaterial::secret("secret-1", Secret::new(WHSEC))];
-    Receiver::for_preset(Preset::StandardWebhooks, &keys, &ReceiverOptions::default()).unwrap()
+    let keys = vec![KeyMaterial::secret("secret-1", WHSEC)];
+    let preset = Preset::find("standard-webhooks").expect("a registered preset");
+    Receiver::for_preset(preset, &keys, &ReceiverSettings::default()).unwrap()
 }
 
 async fn receive_http(url: &str) {
