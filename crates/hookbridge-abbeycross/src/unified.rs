@@ -14,8 +14,8 @@
 
 use async_trait::async_trait;
 use hookbridge_core::{
-    Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, InvalidInput, ProviderId, Result,
-    Webhook,
+    Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, InvalidInput, Operation,
+    ProviderId, Result, Webhook,
 };
 use serde_json::Value;
 
@@ -27,12 +27,12 @@ pub const MESSAGE: &str = "message";
 
 /// What AbbeyCross documents, through the unified trait: create only, with an event list and the
 /// secret revealed at creation. No "all events" (there is no catalogue to expand) and one URL.
+pub const CAPABILITIES: Capabilities =
+    Capabilities::NONE.with(Operation::Create).with_event_selection().with_secret_on_create();
+
+/// [`CAPABILITIES`], as a function.
 pub fn capabilities() -> Capabilities {
-    let mut c = Capabilities::NONE;
-    c.create = true;
-    c.event_selection = true;
-    c.secret_on_create = true;
-    c
+    CAPABILITIES
 }
 
 #[async_trait]

@@ -19,7 +19,7 @@ use futures_util::StreamExt;
 use hookbridge_core::descriptor::EventInfo;
 use hookbridge_core::{
     BoxStream, Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection,
-    InvalidInput, Page, PageRequest, ProviderId, Result, Secret, Timestamp, Webhook,
+    InvalidInput, Operation, Page, PageRequest, ProviderId, Result, Secret, Timestamp, Webhook,
 };
 use serde_json::{Map, Value};
 
@@ -36,20 +36,8 @@ pub fn capabilities() -> Capabilities {
 }
 
 /// What Bitnob documents, through the unified trait, as a constant.
-pub const CAPABILITIES: Capabilities = {
-    let mut c = Capabilities::NONE;
-    c.create = true;
-    c.get = true;
-    c.list = true;
-    c.update = true;
-    c.delete = true;
-    c.rotate_secret = true;
-    c.event_selection = true;
-    c.all_events = true;
-    c.multiple_urls = false;
-    c.secret_on_create = true;
-    c
-};
+pub const CAPABILITIES: Capabilities =
+    Capabilities::NONE.with_all(&Operation::ALL).with_event_selection().with_all_events().with_secret_on_create();
 
 /// `provider_fields` keys this crate reads back when converting an [`Endpoint`] to Bitnob.
 pub const PROVIDER_FIELDS: [&str; 4] = ["object", "last_triggered_at", "signing_secret_last4", "status"];

@@ -23,7 +23,7 @@ use async_trait::async_trait;
 use futures_util::StreamExt;
 use hookbridge_core::{
     BoxStream, Capabilities, DeliveryUrl, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate,
-    EventSelection, EventType, InvalidInput, Page, PageRequest, ProviderId, Result, Webhook,
+    EventSelection, EventType, InvalidInput, Operation, Page, PageRequest, ProviderId, Result, Webhook,
 };
 use serde_json::{Map, Value};
 
@@ -285,16 +285,14 @@ pub fn apply_update(mut current: WebhookRequest, update: &EndpointUpdate) -> Res
 
 /// What CHIP Collect documents, through the unified trait (known without a client): create, get,
 /// list, update (replace) and delete, with an event list or "all events"; no secret rotation.
+pub const CAPABILITIES: Capabilities = Capabilities::NONE
+    .with_all(&[Operation::Create, Operation::Get, Operation::List, Operation::Update, Operation::Delete])
+    .with_event_selection()
+    .with_all_events();
+
+/// [`CAPABILITIES`], as a function.
 pub fn capabilities() -> Capabilities {
-    let mut c = Capabilities::NONE;
-    c.create = true;
-    c.get = true;
-    c.list = true;
-    c.update = true;
-    c.delete = true;
-    c.event_selection = true;
-    c.all_events = true;
-    c
+    CAPABILITIES
 }
 
 #[async_trait]

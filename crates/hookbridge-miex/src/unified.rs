@@ -16,7 +16,7 @@
 use async_trait::async_trait;
 use hookbridge_core::{
     Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, EventType, InvalidInput,
-    ProviderId, Result, Webhook,
+    Operation, ProviderId, Result, Webhook,
 };
 use serde_json::Value;
 
@@ -30,13 +30,12 @@ pub const NOTE: &str = "note";
 
 /// What MIEX documents, through the unified trait: create only (with an event list, "all events"
 /// expanded to the four documented ones, and the secret revealed at creation).
+pub const CAPABILITIES: Capabilities =
+    Capabilities::NONE.with(Operation::Create).with_event_selection().with_all_events().with_secret_on_create();
+
+/// [`CAPABILITIES`], as a function.
 pub fn capabilities() -> Capabilities {
-    let mut c = Capabilities::NONE;
-    c.create = true;
-    c.event_selection = true;
-    c.all_events = true;
-    c.secret_on_create = true;
-    c
+    CAPABILITIES
 }
 
 #[async_trait]
