@@ -117,13 +117,8 @@ impl TryFrom<&Endpoint> for RegisteredWebhook {
     /// Rebuilds the registration from a unified endpoint (the inverse of `From<RegisteredWebhook>`);
     /// refuses what an AbbeyCross registration cannot hold.
     fn try_from(e: &Endpoint) -> Result<Self, Self::Error> {
-        if e.provider != crate::PROVIDER {
-            return Err(InvalidInput::new("provider", format!("expected an AbbeyCross endpoint, got {}", e.provider)));
-        }
-        let url = match e.urls.as_slice() {
-            [one] => one.clone(),
-            _ => return Err(InvalidInput::new("url", "an AbbeyCross webhook has exactly one URL")),
-        };
+        e.expect_provider(crate::PROVIDER)?;
+        let url = e.single_url()?.clone();
         if e.id.as_str() != url {
             return Err(InvalidInput::new("id", "an AbbeyCross endpoint's id is its registered URL"));
         }

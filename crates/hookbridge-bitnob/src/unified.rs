@@ -114,15 +114,9 @@ impl TryFrom<&Endpoint> for WebhookEndpoint {
     type Error = InvalidInput;
 
     fn try_from(e: &Endpoint) -> Result<Self, InvalidInput> {
-        if e.provider != crate::PROVIDER {
-            return Err(InvalidInput::new("provider", format!("expected a Bitnob endpoint, got {}", e.provider)));
-        }
+        e.expect_provider(crate::PROVIDER)?;
         check_provider_fields(&e.provider_fields, &PROVIDER_FIELDS)?;
-        let url = match e.urls.as_slice() {
-            [one] => one.clone(),
-            [] => return Err(InvalidInput::new("url", "a Bitnob webhook has exactly one URL; none given")),
-            _ => return Err(InvalidInput::new("url", "a Bitnob webhook has exactly one URL")),
-        };
+        let url = e.single_url()?.clone();
         let mut w = WebhookEndpoint::new(WebhookId::from_provider(e.id.as_str()), url);
         w.event_types = match &e.events {
             EventSelection::All => None,

@@ -144,9 +144,7 @@ impl TryFrom<&Endpoint> for PartnerWebHook {
     type Error = InvalidInput;
 
     fn try_from(ep: &Endpoint) -> Result<Self, InvalidInput> {
-        if ep.provider != crate::PROVIDER {
-            return Err(InvalidInput::new("provider", format!("a {} endpoint is not a BLAZE webhook", ep.provider)));
-        }
+        ep.expect_provider(crate::PROVIDER)?;
         if ep.name.is_some() {
             return Err(InvalidInput::new("name", "BLAZE webhooks have no name"));
         }

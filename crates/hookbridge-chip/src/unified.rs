@@ -126,13 +126,8 @@ impl TryFrom<&Endpoint> for ChipWebhook {
     type Error = InvalidInput;
 
     fn try_from(e: &Endpoint) -> Result<Self, Self::Error> {
-        if e.provider != crate::PROVIDER {
-            return Err(InvalidInput::new("provider", format!("not a CHIP endpoint: {}", e.provider)));
-        }
-        let callback = match e.urls.as_slice() {
-            [one] => one.clone(),
-            _ => return Err(InvalidInput::new("url", "a CHIP webhook has exactly one callback URL")),
-        };
+        e.expect_provider(crate::PROVIDER)?;
+        let callback = e.single_url()?.clone();
         let title = e.name.clone().ok_or_else(|| InvalidInput::new("name", "a CHIP webhook has a title"))?;
         let mut fields = e.provider_fields.clone();
         if let Some(key) = UNIFIED_KEYS.iter().find(|k| fields.contains_key(**k)) {

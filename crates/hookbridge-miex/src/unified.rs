@@ -136,13 +136,8 @@ impl TryFrom<&Endpoint> for MiexWebhook {
 
     /// Rebuilds the MIEX object from a unified endpoint (the inverse of `From<MiexWebhook>`).
     fn try_from(e: &Endpoint) -> Result<Self, Self::Error> {
-        if e.provider != crate::PROVIDER {
-            return Err(InvalidInput::new("provider", format!("expected a MIEX endpoint, got {}", e.provider)));
-        }
-        let url = match e.urls.as_slice() {
-            [one] => one.clone(),
-            _ => return Err(InvalidInput::new("url", "a MIEX webhook has exactly one URL")),
-        };
+        e.expect_provider(crate::PROVIDER)?;
+        let url = e.single_url()?.clone();
         if e.name.is_some() {
             return Err(InvalidInput::new("name", "MIEX webhooks have no name"));
         }

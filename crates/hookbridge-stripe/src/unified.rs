@@ -183,9 +183,7 @@ impl TryFrom<&Endpoint> for WebhookEndpoint {
     /// `created_at` and a status Stripe can report are required; `object` defaults to
     /// `webhook_endpoint`, `livemode` to `false`, `metadata` to none.
     fn try_from(e: &Endpoint) -> Result<Self, InvalidInput> {
-        if e.provider != crate::PROVIDER {
-            return Err(InvalidInput::new("provider", format!("expected a Stripe endpoint, got {}", e.provider)));
-        }
+        e.expect_provider(crate::PROVIDER)?;
         if let Some(key) = e.provider_fields.keys().find(|k| UNIFIED_KEYS.contains(&k.as_str())) {
             return Err(InvalidInput::new(
                 "provider_fields",
