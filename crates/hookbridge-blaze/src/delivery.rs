@@ -3,7 +3,7 @@
 //! BLAZE **documents no signing scheme** and gives no secret ("Verify the source";
 //! "webhooks may occasionally be sent more than once"). The only check available is the one you
 //! build into the callback URL: register `https://app.example/hooks/blaze?hb_token=<random>`
-//! and refuse requests whose URI does not carry the token ([`UrlTokenVerifier`], constant-time
+//! and refuse requests whose URI does not carry the token ([`UrlTokenVerifier`](hookbridge_verify::UrlTokenVerifier), constant-time
 //! comparison, a key ring for rotation).
 //!
 //! That protects against anyone who does not know the full callback URL. It does **not**

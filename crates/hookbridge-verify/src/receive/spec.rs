@@ -1,60 +1,5 @@
 //! The [`ReceiverSpec`] every verifier-based provider uses: [`VerifiedSpec`], a [`Verifier`]
 //! (its scheme and keys) plus a [`DeliveryParser`] (its body and replay key), written once.
-//!
-//! A provider crate writes only its parser and names the spec with a type alias:
-//!
-//! | alias | verifier | constructors |
-//! |---|---|---|
-//! | [`HmacSpec<P>`] | [`HmacVerifier`] | `new(keys)`, `with_secret(secret)`, `with_parser(parser, keys)` (scheme from [`DefaultScheme`]) |
-//! | [`RsaSpec<P>`] | [`RsaVerifier`] | `new(keys)`, `with_key(key)`, `with_parser(parser, keys)` (scheme from [`DefaultScheme`]) |
-//! | [`UrlTokenSpec<P>`] | [`UrlTokenVerifier`] | `new(verifier)` |
-//! | [`DynSpec<P>`] | `Arc<dyn Verifier>` | `new(verifier)` (a scheme the caller configures) |
-//!
-//! and, for every verifier, `with_verifier(verifier)` / `From<verifier>` (with the parser's
-//! `Default`) and [`from_parts`](VerifiedSpec::from_parts).
-//!
-//! ```
-//! use hookbridge_verify::receive::{DefaultScheme, DeliveryParser, HmacSpec, Identified, Incoming, Pipeline};
-//! use hookbridge_verify::receive::{Receive as _, ReceiveError, ReplayKey};
-//! use hookbridge_verify::{HmacScheme, HmacSecret, Verified, sign::HmacSigner};
-//!
-//! /// A GitHub-style delivery: the body, and its identity (a digest of the signed body).
-//! #[derive(Debug)]
-//! struct GithubDelivery { body: bytes::Bytes, key: ReplayKey }
-//!
-//! impl Identified for GithubDelivery {
-//!     fn replay_key(&self) -> &ReplayKey { &self.key }
-//! }
-//!
-//! #[derive(Clone, Copy, Debug, Default)]
-//! struct GithubParser;
-//!
-//! impl DeliveryParser for GithubParser {
-//!     type Delivery = GithubDelivery;
-//!     fn provider(&self) -> &'static str { "github" }
-//!     fn parse(&self, verified: Verified, request: &Incoming) -> Result<GithubDelivery, ReceiveError> {
-//!         let key = ReplayKey::from_verified("github", &verified, &request.body)?;
-//!         Ok(GithubDelivery { body: request.body.clone(), key })
-//!     }
-//! }
-//!
-//! impl DefaultScheme<HmacScheme> for GithubParser {
-//!     fn scheme(&self) -> HmacScheme { HmacScheme::github() }
-//! }
-//!
-//! type GithubSpec = HmacSpec<GithubParser>;
-//!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let secret = HmacSecret::from_str_bytes("github secret")?;
-//! let pipeline = Pipeline::new(GithubSpec::with_secret(secret.clone()));
-//! let body = b"{\"zen\":\"Design for failure.\"}";
-//! let headers = HmacSigner::new(HmacScheme::github(), secret).sign(body, 0, None)?;
-//! let accepted = pipeline.accept(Incoming::post("/hooks/github".parse()?, headers, &body[..])).await?;
-//! assert_eq!(accepted.delivery().body.as_ref(), body);
-//! # Ok(())
-//! # }
-//! ```
 
 use std::fmt;
 use std::sync::Arc;
@@ -101,9 +46,63 @@ pub trait DefaultScheme<S> {
 
 /// A [`ReceiverSpec`] from a [`Verifier`] and a [`DeliveryParser`]: `authenticate` is the
 /// verifier's check of the request (fail closed: only a successful check returns `Ok`),
-/// `parse`, the provider name and the retention are the parser's.
+/// `parse` (the typed delivery and its replay key), the provider name and the retention are
+/// the parser's.
 ///
-/// See the [module documentation](self) for the aliases and constructors.
+/// A provider crate writes only its parser and names the spec with a type alias:
+///
+/// | alias | verifier | constructors |
+/// |---|---|---|
+/// | [`HmacSpec<P>`] | [`HmacVerifier`] | `new(keys)`, `with_secret(secret)`, `with_parser(parser, keys)` (scheme from [`DefaultScheme`]) |
+/// | [`RsaSpec<P>`] | [`RsaVerifier`] | `new(keys)`, `with_key(key)`, `with_parser(parser, keys)` (scheme from [`DefaultScheme`]) |
+/// | [`UrlTokenSpec<P>`] | [`UrlTokenVerifier`] | `new(verifier)` |
+/// | [`DynSpec<P>`] | `Arc<dyn Verifier>` | `new(verifier)` (a scheme the caller configures) |
+///
+/// and, for every verifier, `with_verifier(verifier)` / `From<verifier>` (with the parser's
+/// `Default`) and [`from_parts`](VerifiedSpec::from_parts).
+///
+/// ```
+/// use hookbridge_verify::receive::{DefaultScheme, DeliveryParser, HmacSpec, Identified, Incoming, Pipeline};
+/// use hookbridge_verify::receive::{Receive as _, ReceiveError, ReplayKey};
+/// use hookbridge_verify::{HmacScheme, HmacSecret, Verified, sign::HmacSigner};
+///
+/// /// A GitHub-style delivery: the body, and its identity (a digest of the signed body).
+/// #[derive(Debug)]
+/// struct GithubDelivery { body: bytes::Bytes, key: ReplayKey }
+///
+/// impl Identified for GithubDelivery {
+///     fn replay_key(&self) -> &ReplayKey { &self.key }
+/// }
+///
+/// #[derive(Clone, Copy, Debug, Default)]
+/// struct GithubParser;
+///
+/// impl DeliveryParser for GithubParser {
+///     type Delivery = GithubDelivery;
+///     fn provider(&self) -> &'static str { "github" }
+///     fn parse(&self, verified: Verified, request: &Incoming) -> Result<GithubDelivery, ReceiveError> {
+///         let key = ReplayKey::from_verified("github", &verified, &request.body)?;
+///         Ok(GithubDelivery { body: request.body.clone(), key })
+///     }
+/// }
+///
+/// impl DefaultScheme<HmacScheme> for GithubParser {
+///     fn scheme(&self) -> HmacScheme { HmacScheme::github() }
+/// }
+///
+/// type GithubSpec = HmacSpec<GithubParser>;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let secret = HmacSecret::from_str_bytes("github secret")?;
+/// let pipeline = Pipeline::new(GithubSpec::with_secret(secret.clone()));
+/// let body = b"{\"zen\":\"Design for failure.\"}";
+/// let headers = HmacSigner::new(HmacScheme::github(), secret).sign(body, 0, None)?;
+/// let accepted = pipeline.accept(Incoming::post("/hooks/github".parse()?, headers, &body[..])).await?;
+/// assert_eq!(accepted.delivery().body.as_ref(), body);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct VerifiedSpec<V, P> {
     verifier: V,
