@@ -3,7 +3,7 @@
 //! AbbeyCross issues an `apiSecretKey` when a webhook is registered but **does not document how
 //! deliveries use it**: no signature header, no signed bytes, no algorithm, no payload schema.
 //! This crate does not guess. [`AbbeyCrossSpec`] takes any
-//! [`Verifier`] you configure once you know the scheme — typically an
+//! [`Verifier`](hookbridge_verify::Verifier) you configure once you know the scheme — typically an
 //! [`HmacVerifier`](hookbridge_verify::HmacVerifier) over a scheme described with
 //! [`HmacScheme::builder`](hookbridge_verify::HmacScheme::builder), keyed with the
 //! `apiSecretKey` — and refuses every delivery that verifier refuses.
@@ -12,12 +12,10 @@
 //! first of these top-level fields holding a string: `event`, `eventType`, `type`
 //! ([`EVENT_TYPE_FIELDS`]). AbbeyCross publishes no event catalogue, so any name is accepted.
 
-use std::sync::Arc;
-
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::{Delivery, EventType, Timestamp};
-use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
-use hookbridge_verify::{DeliveryError, Verified, Verifier};
+use hookbridge_verify::receive::{DeliveryParser, DynSpec, Identified, Incoming, Pipeline, ReceiveError, ReplayKey};
+use hookbridge_verify::{DeliveryError, Verified};
 use serde_json::Value;
 
 /// Top-level body fields tried, in order, for the event type.
@@ -26,10 +24,11 @@ pub const EVENT_TYPE_FIELDS: [&str; 3] = ["event", "eventType", "type"];
 /// The receiver pipeline for AbbeyCross deliveries ([`AbbeyCrossSpec`] plus a dedupe store).
 pub type AbbeyCrossReceiver = Pipeline<AbbeyCrossSpec>;
 
-/// AbbeyCross's contribution to the receiver pipeline: the [`Verifier`] you configure
-/// (AbbeyCross documents no scheme), the JSON parser, and the replay key —
-/// [`ReplayKey::from_verified`]: the scheme's id when the signature covers it, else a digest of
-/// the signed bytes (signed timestamp, if any, and body).
+/// AbbeyCross's contribution to the receiver pipeline: the [`Verifier`](hookbridge_verify::Verifier) you configure
+/// (AbbeyCross documents no scheme; `AbbeyCrossSpec::new(verifier)`, a [`DynSpec`]) and
+/// [`AbbeyCrossParser`] (the JSON and the replay key — [`ReplayKey::from_verified`]: the
+/// scheme's id when the signature covers it, else a digest of the signed bytes: signed
+/// timestamp, if any, and body).
 ///
 /// ```
 /// use std::sync::Arc;
@@ -48,51 +47,33 @@ pub type AbbeyCrossReceiver = Pipeline<AbbeyCrossSpec>;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Clone, Debug)]
-pub struct AbbeyCrossSpec {
-    verifier: Arc<dyn Verifier>,
-}
+pub type AbbeyCrossSpec = DynSpec<AbbeyCrossParser>;
 
-impl AbbeyCrossSpec {
-    /// Verifies with `verifier` (AbbeyCross documents no scheme: configure it).
-    pub fn new(verifier: Arc<dyn Verifier>) -> Self {
-        Self { verifier }
-    }
+/// How an authenticated AbbeyCross delivery is read: the body as JSON, the event type from
+/// [`EVENT_TYPE_FIELDS`], and the replay key ([`ReplayKey::from_verified`]).
+#[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
+pub struct AbbeyCrossParser;
 
-    /// The verifier.
-    #[must_use]
-    pub fn verifier(&self) -> &Arc<dyn Verifier> {
-        &self.verifier
-    }
-
-    /// Parses an authenticated body (see [`ReceiverSpec::parse`]).
-    ///
-    /// # Errors
-    /// [`ReceiveError::Delivery`] when the body is not JSON, [`ReceiveError::ReplayKey`] when
-    /// the scheme's signed id cannot be a key.
-    pub fn parse_delivery(&self, verified: Verified, request: &Incoming) -> Result<AbbeyCrossDelivery, ReceiveError> {
-        let payload: Value =
-            serde_json::from_slice(&request.body).map_err(|e| DeliveryError::parse(crate::PROVIDER.as_str(), e))?;
-        let event_type =
-            EVENT_TYPE_FIELDS.iter().find_map(|field| payload.get(field).and_then(Value::as_str)).map(EventType::new);
-        let replay_key = ReplayKey::from_verified(crate::PROVIDER.as_str(), &verified, &request.body)?;
-        Ok(AbbeyCrossDelivery { event_type, payload, verified, replay_key, raw: request.body.clone() })
-    }
-}
-
-impl ReceiverSpec for AbbeyCrossSpec {
+impl DeliveryParser for AbbeyCrossParser {
     type Delivery = AbbeyCrossDelivery;
 
     fn provider(&self) -> &'static str {
         crate::PROVIDER.as_str()
     }
 
-    async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
-        request.verify_with(self.verifier.as_ref(), now)
-    }
-
-    fn parse(&self, verified: Verified, request: &Incoming) -> Result<Parsed<AbbeyCrossDelivery>, ReceiveError> {
-        Ok(self.parse_delivery(verified, request)?.into())
+    /// Parses an authenticated body (see [`DeliveryParser::parse`]).
+    ///
+    /// # Errors
+    /// [`ReceiveError::Delivery`] when the body is not JSON, [`ReceiveError::ReplayKey`] when
+    /// the scheme's signed id cannot be a key.
+    fn parse(&self, verified: Verified, request: &Incoming) -> Result<AbbeyCrossDelivery, ReceiveError> {
+        let payload: Value =
+            serde_json::from_slice(&request.body).map_err(|e| DeliveryError::parse(crate::PROVIDER.as_str(), e))?;
+        let event_type =
+            EVENT_TYPE_FIELDS.iter().find_map(|field| payload.get(field).and_then(Value::as_str)).map(EventType::new);
+        let replay_key = ReplayKey::from_verified(crate::PROVIDER.as_str(), &verified, &request.body)?;
+        Ok(AbbeyCrossDelivery { event_type, payload, verified, replay_key, raw: request.body.clone() })
     }
 }
 

@@ -7,10 +7,10 @@
 //! inferred field names (one URL, an event list that may be empty, no name, no "all events").
 
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, SetupError, SpecRules, TimestampFormat,
-    WireEndpoint, from_wire, to_wire,
+    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, ProviderInfo, SetupError, SpecRules,
+    TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
-use hookbridge_core::{Capabilities, ClientConfig, Endpoint, EndpointSpec, InvalidInput, ProviderId, Secret};
+use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
 use crate::{AbbeyCrossClient, BodyFieldNames, RegisterWebhook, RegisteredWebhook};
@@ -28,30 +28,14 @@ const CREDENTIALS: &[Credential] =
         .value_name("TOKEN")
         .overridden_by("api-key")];
 
+/// The fixed facts; AbbeyCross documents no API host: the base URL is required.
+static INFO: ProviderInfo = ProviderInfo::new(crate::PROVIDER, "AbbeyCross", "FX; register-with-apiSecretKey API")
+    .capabilities(crate::unified::CAPABILITIES)
+    .credentials(CREDENTIALS);
+
 impl Descriptor for AbbeyCross {
-    fn id(&self) -> ProviderId {
-        crate::PROVIDER
-    }
-
-    fn display_name(&self) -> &'static str {
-        "AbbeyCross"
-    }
-
-    fn summary(&self) -> &'static str {
-        "FX; register-with-apiSecretKey API"
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        crate::unified::capabilities()
-    }
-
-    /// AbbeyCross documents no API host: the base URL is required.
-    fn default_base_url(&self) -> Option<&'static str> {
-        None
-    }
-
-    fn credentials(&self) -> &'static [Credential] {
-        CREDENTIALS
+    fn info(&self) -> &ProviderInfo {
+        &INFO
     }
 
     /// AbbeyCross documents no event names: the catalogue is open and empty.

@@ -133,7 +133,7 @@ pub mod unified;
 pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::new("abbeycross");
 
 pub use client::{AbbeyCrossClient, Webhooks};
-pub use delivery::{AbbeyCrossDelivery, AbbeyCrossReceiver, AbbeyCrossSpec};
+pub use delivery::{AbbeyCrossDelivery, AbbeyCrossParser, AbbeyCrossReceiver, AbbeyCrossSpec};
 pub use descriptor::{AbbeyCross, DESCRIPTOR};
 pub use error::{AbbeyCrossError, decode_error};
 pub use model::{BodyFieldNames, RegisterWebhook, RegisterWebhookResponse, RegisteredWebhook};

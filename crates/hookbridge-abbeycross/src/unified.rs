@@ -14,8 +14,8 @@
 
 use async_trait::async_trait;
 use hookbridge_core::{
-    Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, InvalidInput, ProviderId, Result,
-    Webhook,
+    Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, InvalidInput, Operation,
+    ProviderId, Result, Webhook,
 };
 use serde_json::Value;
 
@@ -27,12 +27,12 @@ pub const MESSAGE: &str = "message";
 
 /// What AbbeyCross documents, through the unified trait: create only, with an event list and the
 /// secret revealed at creation. No "all events" (there is no catalogue to expand) and one URL.
+pub const CAPABILITIES: Capabilities =
+    Capabilities::NONE.with(Operation::Create).with_event_selection().with_secret_on_create();
+
+/// [`CAPABILITIES`], as a function.
 pub fn capabilities() -> Capabilities {
-    let mut c = Capabilities::NONE;
-    c.create = true;
-    c.event_selection = true;
-    c.secret_on_create = true;
-    c
+    CAPABILITIES
 }
 
 #[async_trait]
@@ -117,13 +117,8 @@ impl TryFrom<&Endpoint> for RegisteredWebhook {
     /// Rebuilds the registration from a unified endpoint (the inverse of `From<RegisteredWebhook>`);
     /// refuses what an AbbeyCross registration cannot hold.
     fn try_from(e: &Endpoint) -> Result<Self, Self::Error> {
-        if e.provider != crate::PROVIDER {
-            return Err(InvalidInput::new("provider", format!("expected an AbbeyCross endpoint, got {}", e.provider)));
-        }
-        let url = match e.urls.as_slice() {
-            [one] => one.clone(),
-            _ => return Err(InvalidInput::new("url", "an AbbeyCross webhook has exactly one URL")),
-        };
+        e.expect_provider(crate::PROVIDER)?;
+        let url = e.single_url()?.clone();
         if e.id.as_str() != url {
             return Err(InvalidInput::new("id", "an AbbeyCross endpoint's id is its registered URL"));
         }

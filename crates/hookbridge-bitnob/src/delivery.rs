@@ -4,8 +4,8 @@
 //!
 //! | scheme | constructor | headers | signed bytes | MAC | timestamp |
 //! |---|---|---|---|---|---|
-//! | current (bitnob.dev, webhook security) | [`BitnobSpec::new`] | `X-Bitnob-Signature`, `X-Bitnob-Timestamp` (unix s), `X-Bitnob-Event` (unsigned) | `timestamp + "." + raw body` | HMAC-SHA256, hex | ±5 min |
-//! | legacy (docs.bitnob.com) | [`BitnobSpec::legacy`] | `x-bitnob-signature` | raw body | HMAC-SHA512, hex | none |
+//! | current (bitnob.dev, webhook security) | `BitnobSpec::new(keys)` | `X-Bitnob-Signature`, `X-Bitnob-Timestamp` (unix s), `X-Bitnob-Event` (unsigned) | `timestamp + "." + raw body` | HMAC-SHA256, hex | ±5 min |
+//! | legacy (docs.bitnob.com) | `BitnobSpec::with_parser(BitnobParser::Legacy, keys)` | `x-bitnob-signature` | raw body | HMAC-SHA512, hex | none |
 //!
 //! The body is the event envelope: a JSON object with `event` (the dot-delimited event name),
 //! `data` (the object), and, in the card-issuing documentation, a top-level `event_id` that
@@ -16,26 +16,33 @@
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::{Delivery, EventType, Subject, Timestamp};
 use hookbridge_verify::delivery::{optional_header, reconcile_event};
-use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
-use hookbridge_verify::{DeliveryError, HmacSecret, HmacVerifier, KeyError, KeyRing, Verified};
+use hookbridge_verify::receive::{
+    DefaultScheme, DeliveryParser, HmacSpec, Identified, Incoming, Pipeline, ReceiveError, ReplayKey,
+};
+use hookbridge_verify::{DeliveryError, HmacScheme, Verified};
 use serde_json::{Map, Value};
 
 /// The receiver pipeline for Bitnob deliveries ([`BitnobSpec`] plus a dedupe store).
 pub type BitnobReceiver = Pipeline<BitnobSpec>;
 
-/// Bitnob's contribution to the receiver pipeline: the verifier (current or legacy scheme),
-/// the envelope parser, and the replay key — `bitnob:event:<event_id>` from the signed body
-/// ("retries reuse the same event_id"), else a digest of the signed bytes (timestamp and
-/// body). Build it once and share it.
+/// Bitnob's contribution to the receiver pipeline: the verifier (current or legacy scheme)
+/// and [`BitnobParser`] (the envelope and the replay key — `bitnob:event:<event_id>` from the
+/// signed body ("retries reuse the same event_id"), else a digest of the signed bytes: timestamp
+/// and body). Build it once and share it: `BitnobSpec::new` (current scheme),
+/// `BitnobSpec::with_parser(BitnobParser::Legacy, keys)` (legacy scheme), `BitnobSpec::with_verifier`
+/// (a verifier you built) — the constructors of [`HmacSpec`].
 ///
 /// ```
 /// use std::time::Duration;
-/// use hookbridge_bitnob::BitnobSpec;
+/// use hookbridge_bitnob::{BitnobParser, BitnobSpec};
 /// use hookbridge_verify::{HmacScheme, HmacSecret, HmacVerifier, KeyRing};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let current = BitnobSpec::new(KeyRing::single("2025", HmacSecret::from_str_bytes("webhook secret")?))?;
-/// let legacy = BitnobSpec::legacy(KeyRing::single("legacy", HmacSecret::from_str_bytes("secret key")?))?;
+/// let legacy = BitnobSpec::with_parser(
+///     BitnobParser::Legacy,
+///     KeyRing::single("legacy", HmacSecret::from_str_bytes("secret key")?),
+/// )?;
 /// // A wider window than the recommended 5 minutes, if your clock is known to drift:
 /// let lenient = BitnobSpec::with_verifier(HmacVerifier::with_secret(
 ///     hookbridge_bitnob::delivery_scheme().with_tolerance(Duration::from_secs(600)),
@@ -45,43 +52,30 @@ pub type BitnobReceiver = Pipeline<BitnobSpec>;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Clone, Debug)]
-pub struct BitnobSpec {
-    verifier: HmacVerifier,
+pub type BitnobSpec = HmacSpec<BitnobParser>;
+
+/// How a verified Bitnob delivery is read (the envelope, the `X-Bitnob-Event` check, the replay
+/// key); the value chooses the scheme the key-only constructors verify with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BitnobParser {
+    /// The current scheme ([`delivery_scheme`](crate::delivery_scheme): HMAC-SHA256 over
+    /// `timestamp.body`, 5-minute tolerance).
+    #[default]
+    Current,
+    /// The legacy scheme ([`legacy_delivery_scheme`](crate::legacy_delivery_scheme):
+    /// HMAC-SHA512 over the body, no timestamp).
+    Legacy,
 }
 
-impl BitnobSpec {
-    /// The current scheme ([`delivery_scheme`](crate::delivery_scheme): HMAC-SHA256 over `timestamp.body`, 5-minute
-    /// tolerance) with a ring of webhook secrets (as text: [`HmacSecret::from_str_bytes`]).
-    ///
-    /// # Errors
-    /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
-    pub fn new(keys: KeyRing<HmacSecret>) -> Result<Self, KeyError> {
-        Ok(Self::with_verifier(HmacVerifier::new(crate::delivery_scheme(), keys)?))
+impl DeliveryParser for BitnobParser {
+    type Delivery = BitnobDelivery;
+
+    fn provider(&self) -> &'static str {
+        crate::PROVIDER.as_str()
     }
 
-    /// The legacy scheme ([`legacy_delivery_scheme`](crate::legacy_delivery_scheme): HMAC-SHA512 over the body, no
-    /// timestamp).
-    ///
-    /// # Errors
-    /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
-    pub fn legacy(keys: KeyRing<HmacSecret>) -> Result<Self, KeyError> {
-        Ok(Self::with_verifier(HmacVerifier::new(crate::legacy_delivery_scheme(), keys)?))
-    }
-
-    /// A verifier you built (another tolerance, for example).
-    #[must_use]
-    pub fn with_verifier(verifier: HmacVerifier) -> Self {
-        Self { verifier }
-    }
-
-    /// The verifier.
-    #[must_use]
-    pub fn verifier(&self) -> &HmacVerifier {
-        &self.verifier
-    }
-
-    /// Parses a verified body (see [`ReceiverSpec::parse`]).
+    /// Parses a verified body (see [`DeliveryParser::parse`]).
     ///
     /// # Errors
     /// * [`DeliveryError::Parse`] — the body is not a JSON object, or `event` / `event_id` has
@@ -89,7 +83,7 @@ impl BitnobSpec {
     /// * [`DeliveryError::HeaderMismatch`] — `X-Bitnob-Event` and the body's `event` differ;
     /// * [`DeliveryError::MissingHeader`] — neither `X-Bitnob-Event` nor a body `event`;
     /// * [`DeliveryError::MalformedHeader`] — `X-Bitnob-Event` repeated or not visible ASCII.
-    pub fn parse_delivery(&self, verified: Verified, request: &Incoming) -> Result<BitnobDelivery, ReceiveError> {
+    fn parse(&self, verified: Verified, request: &Incoming) -> Result<BitnobDelivery, ReceiveError> {
         let body = &request.body;
         let map: Map<String, Value> =
             serde_json::from_slice(body).map_err(|e| DeliveryError::parse(crate::PROVIDER.as_str(), e))?;
@@ -133,25 +127,12 @@ impl BitnobSpec {
     }
 }
 
-impl ReceiverSpec for BitnobSpec {
-    type Delivery = BitnobDelivery;
-
-    fn provider(&self) -> &'static str {
-        crate::PROVIDER.as_str()
-    }
-
-    async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
-        request.verify_with(&self.verifier, now)
-    }
-
-    fn parse(&self, verified: Verified, request: &Incoming) -> Result<Parsed<BitnobDelivery>, ReceiveError> {
-        Ok(self.parse_delivery(verified, request)?.into())
-    }
-}
-
-impl From<HmacVerifier> for BitnobSpec {
-    fn from(verifier: HmacVerifier) -> Self {
-        Self::with_verifier(verifier)
+impl DefaultScheme<HmacScheme> for BitnobParser {
+    fn scheme(&self) -> HmacScheme {
+        match self {
+            Self::Current => crate::delivery_scheme(),
+            Self::Legacy => crate::legacy_delivery_scheme(),
+        }
     }
 }
 

@@ -11,10 +11,10 @@
 //! [`CreateWebhook`] (one `https` URL, an optional name, `event_types` omitted for every event).
 
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, SetupError, SpecRules,
-    TimestampFormat, WireEndpoint, from_wire, to_wire,
+    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, ProviderInfo, SetupError,
+    SpecRules, TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
-use hookbridge_core::{Capabilities, ClientConfig, Endpoint, EndpointSpec, InvalidInput, ProviderId, Secret};
+use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
 use crate::{BitnobAuth, BitnobClient, BitnobSigner, CreateWebhook, CreatedWebhook, SigningScheme, WebhookEndpoint};
@@ -59,29 +59,15 @@ const CREDENTIALS: &[Credential] = &[
     .overridden_by("api-key"),
 ];
 
+/// The fixed facts (id, names, capabilities, base URL, credentials).
+static INFO: ProviderInfo = ProviderInfo::new(crate::PROVIDER, "Bitnob", "wallets; snake_case, cursor-paged API")
+    .capabilities(crate::unified::CAPABILITIES)
+    .default_base_url(crate::DEFAULT_BASE_URL)
+    .credentials(CREDENTIALS);
+
 impl Descriptor for Bitnob {
-    fn id(&self) -> ProviderId {
-        crate::PROVIDER
-    }
-
-    fn display_name(&self) -> &'static str {
-        "Bitnob"
-    }
-
-    fn summary(&self) -> &'static str {
-        "wallets; snake_case, cursor-paged API"
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        crate::unified::capabilities()
-    }
-
-    fn default_base_url(&self) -> Option<&'static str> {
-        Some(crate::DEFAULT_BASE_URL)
-    }
-
-    fn credentials(&self) -> &'static [Credential] {
-        CREDENTIALS
+    fn info(&self) -> &ProviderInfo {
+        &INFO
     }
 
     /// Bitnob serves its catalogue at run time (`GET /webhooks/event-types`, see

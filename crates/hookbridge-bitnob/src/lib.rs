@@ -88,9 +88,9 @@
 //! ## Receiving deliveries
 //!
 //! [`BitnobSpec`] is Bitnob's part of the receiver pipeline ([`hookbridge_verify::receive`]): it
-//! verifies a delivery over the **raw body bytes** (never re-serialized JSON) — [`BitnobSpec::new`]
+//! verifies a delivery over the **raw body bytes** (never re-serialized JSON) — `BitnobSpec::new`
 //! for the current scheme (`X-Bitnob-Signature` = hex HMAC-SHA256 of `X-Bitnob-Timestamp + "." +
-//! body`, refused when the timestamp is more than 5 minutes away), [`BitnobSpec::legacy`] for the
+//! body`, refused when the timestamp is more than 5 minutes away), `BitnobSpec::with_parser(BitnobParser::Legacy, ..)` for the
 //! older one (hex HMAC-SHA512 of the body) — parses the envelope into a [`BitnobDelivery`], checks
 //! that `X-Bitnob-Event` (unsigned) agrees with the body's `event`, and keys the delivery on the
 //! signed `event_id` (else a digest of the signed bytes). [`BitnobReceiver`] runs the pipeline;
@@ -147,7 +147,7 @@ pub mod unified;
 pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::new("bitnob");
 
 pub use client::{BitnobAuth, BitnobClient, DEFAULT_BASE_URL, DeliveryEvents, Webhooks};
-pub use delivery::{BitnobDelivery, BitnobReceiver, BitnobSpec};
+pub use delivery::{BitnobDelivery, BitnobParser, BitnobReceiver, BitnobSpec};
 pub use descriptor::{Bitnob, DESCRIPTOR};
 pub use model::{
     CreateOptions, CreateWebhook, CreatedWebhook, CursorPage, DeliveryEvent, DeliveryStatus, EventCategory, EventId,

@@ -19,7 +19,7 @@ use futures_util::StreamExt;
 use hookbridge_core::descriptor::EventInfo;
 use hookbridge_core::{
     BoxStream, Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection,
-    InvalidInput, Page, PageRequest, ProviderId, Result, Secret, Timestamp, Webhook,
+    InvalidInput, Operation, Page, PageRequest, ProviderId, Result, Secret, Timestamp, Webhook,
 };
 use serde_json::{Map, Value};
 
@@ -36,20 +36,8 @@ pub fn capabilities() -> Capabilities {
 }
 
 /// What Bitnob documents, through the unified trait, as a constant.
-pub const CAPABILITIES: Capabilities = {
-    let mut c = Capabilities::NONE;
-    c.create = true;
-    c.get = true;
-    c.list = true;
-    c.update = true;
-    c.delete = true;
-    c.rotate_secret = true;
-    c.event_selection = true;
-    c.all_events = true;
-    c.multiple_urls = false;
-    c.secret_on_create = true;
-    c
-};
+pub const CAPABILITIES: Capabilities =
+    Capabilities::NONE.with_all(&Operation::ALL).with_event_selection().with_all_events().with_secret_on_create();
 
 /// `provider_fields` keys this crate reads back when converting an [`Endpoint`] to Bitnob.
 pub const PROVIDER_FIELDS: [&str; 4] = ["object", "last_triggered_at", "signing_secret_last4", "status"];
@@ -126,15 +114,9 @@ impl TryFrom<&Endpoint> for WebhookEndpoint {
     type Error = InvalidInput;
 
     fn try_from(e: &Endpoint) -> Result<Self, InvalidInput> {
-        if e.provider != crate::PROVIDER {
-            return Err(InvalidInput::new("provider", format!("expected a Bitnob endpoint, got {}", e.provider)));
-        }
+        e.expect_provider(crate::PROVIDER)?;
         check_provider_fields(&e.provider_fields, &PROVIDER_FIELDS)?;
-        let url = match e.urls.as_slice() {
-            [one] => one.clone(),
-            [] => return Err(InvalidInput::new("url", "a Bitnob webhook has exactly one URL; none given")),
-            _ => return Err(InvalidInput::new("url", "a Bitnob webhook has exactly one URL")),
-        };
+        let url = e.single_url()?.clone();
         let mut w = WebhookEndpoint::new(WebhookId::from_provider(e.id.as_str()), url);
         w.event_types = match &e.events {
             EventSelection::All => None,

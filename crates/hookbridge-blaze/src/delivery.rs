@@ -3,7 +3,7 @@
 //! BLAZE **documents no signing scheme** and gives no secret ("Verify the source";
 //! "webhooks may occasionally be sent more than once"). The only check available is the one you
 //! build into the callback URL: register `https://app.example/hooks/blaze?hb_token=<random>`
-//! and refuse requests whose URI does not carry the token ([`UrlTokenVerifier`], constant-time
+//! and refuse requests whose URI does not carry the token ([`UrlTokenVerifier`](hookbridge_verify::UrlTokenVerifier), constant-time
 //! comparison, a key ring for rotation).
 //!
 //! That protects against anyone who does not know the full callback URL. It does **not**
@@ -22,8 +22,10 @@ use std::convert::Infallible;
 
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::{Delivery, EventType};
-use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
-use hookbridge_verify::{DeliveryError, UrlTokenVerifier, Verified};
+use hookbridge_verify::receive::{
+    DeliveryParser, Identified, Incoming, Pipeline, ReceiveError, ReplayKey, UrlTokenSpec,
+};
+use hookbridge_verify::{DeliveryError, Verified};
 use serde_json::Value;
 
 use crate::model::WebHookType;
@@ -34,9 +36,9 @@ pub const EVENT_TYPE_FIELDS: [&str; 4] = ["webHookType", "webhookType", "eventTy
 /// The receiver pipeline for BLAZE deliveries ([`BlazeSpec`] plus a dedupe store).
 pub type BlazeReceiver = Pipeline<BlazeSpec>;
 
-/// BLAZE's contribution to the receiver pipeline: the callback URL's token check, the JSON
-/// parser, and the replay key — a digest of the body (BLAZE has no delivery or event id, and
-/// says deliveries may be sent more than once: a byte-identical body is a duplicate).
+/// BLAZE's contribution to the receiver pipeline: the callback URL's token check
+/// (`BlazeSpec::new(verifier)`, a [`UrlTokenSpec`]) and [`BlazeParser`] (the JSON and the replay key — a digest of the body (BLAZE has no delivery or event id, and
+/// says deliveries may be sent more than once: a byte-identical body is a duplicate)).
 ///
 /// ```
 /// use hookbridge_blaze::BlazeSpec;
@@ -57,29 +59,26 @@ pub type BlazeReceiver = Pipeline<BlazeSpec>;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Clone, Debug)]
-pub struct BlazeSpec {
-    verifier: UrlTokenVerifier,
-}
+pub type BlazeSpec = UrlTokenSpec<BlazeParser>;
 
-impl BlazeSpec {
-    /// Checks the request URI with `verifier`.
-    #[must_use]
-    pub fn new(verifier: UrlTokenVerifier) -> Self {
-        Self { verifier }
+/// How an authenticated BLAZE delivery is read: the body as JSON, the event type from
+/// [`EVENT_TYPE_FIELDS`], and the replay key (a digest of the body).
+#[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
+pub struct BlazeParser;
+
+impl DeliveryParser for BlazeParser {
+    type Delivery = BlazeDelivery;
+
+    fn provider(&self) -> &'static str {
+        crate::PROVIDER.as_str()
     }
 
-    /// The verifier.
-    #[must_use]
-    pub fn verifier(&self) -> &UrlTokenVerifier {
-        &self.verifier
-    }
-
-    /// Parses an authenticated body (see [`ReceiverSpec::parse`]).
+    /// Parses an authenticated body (see [`DeliveryParser::parse`]).
     ///
     /// # Errors
     /// [`DeliveryError::Parse`] — the body is not JSON.
-    pub fn parse_delivery(&self, verified: Verified, request: &Incoming) -> Result<BlazeDelivery, DeliveryError> {
+    fn parse(&self, verified: Verified, request: &Incoming) -> Result<BlazeDelivery, ReceiveError> {
         let payload: Value =
             serde_json::from_slice(&request.body).map_err(|e| DeliveryError::parse(crate::PROVIDER.as_str(), e))?;
         let event_type = EVENT_TYPE_FIELDS
@@ -88,28 +87,6 @@ impl BlazeSpec {
             .map(|name| name.parse().unwrap_or_else(|never: Infallible| match never {}));
         let replay_key = ReplayKey::signed_digest(crate::PROVIDER.as_str(), None, &request.body);
         Ok(BlazeDelivery { event_type, payload, verified, replay_key, raw: request.body.clone() })
-    }
-}
-
-impl From<UrlTokenVerifier> for BlazeSpec {
-    fn from(verifier: UrlTokenVerifier) -> Self {
-        Self::new(verifier)
-    }
-}
-
-impl ReceiverSpec for BlazeSpec {
-    type Delivery = BlazeDelivery;
-
-    fn provider(&self) -> &'static str {
-        crate::PROVIDER.as_str()
-    }
-
-    async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
-        request.verify_with(&self.verifier, now)
-    }
-
-    fn parse(&self, verified: Verified, request: &Incoming) -> Result<Parsed<BlazeDelivery>, ReceiveError> {
-        Ok(self.parse_delivery(verified, request)?.into())
     }
 }
 

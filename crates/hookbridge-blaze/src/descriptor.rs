@@ -6,10 +6,10 @@
 //! `shopId`, the shop scope, and `url` as provider fields).
 
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, SetupError, SpecRules, TimestampFormat,
-    WireEndpoint, from_wire, to_wire,
+    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, ProviderInfo, SetupError, SpecRules,
+    TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
-use hookbridge_core::{Capabilities, ClientConfig, Endpoint, EndpointSpec, InvalidInput, ProviderId, Secret};
+use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
 use crate::client::validate_create;
@@ -32,29 +32,15 @@ const CREDENTIALS: &[Credential] = &[
 
 static EVENTS: [WebHookType; 11] = WebHookType::DOCUMENTED;
 
+/// The fixed facts (id, names, capabilities, base URL, credentials).
+static INFO: ProviderInfo = ProviderInfo::new(crate::PROVIDER, "BLAZE", "retail POS; shop-scoped webHooks partner API")
+    .capabilities(crate::unified::CAPABILITIES)
+    .default_base_url(crate::DEFAULT_BASE_URL)
+    .credentials(CREDENTIALS);
+
 impl Descriptor for Blaze {
-    fn id(&self) -> ProviderId {
-        crate::PROVIDER
-    }
-
-    fn display_name(&self) -> &'static str {
-        "BLAZE"
-    }
-
-    fn summary(&self) -> &'static str {
-        "retail POS; shop-scoped webHooks partner API"
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        crate::unified::capabilities()
-    }
-
-    fn default_base_url(&self) -> Option<&'static str> {
-        Some(crate::DEFAULT_BASE_URL)
-    }
-
-    fn credentials(&self) -> &'static [Credential] {
-        CREDENTIALS
+    fn info(&self) -> &ProviderInfo {
+        &INFO
     }
 
     fn events(&self) -> EventNames {

@@ -112,7 +112,7 @@ pub use client::{
     ALT_PARTNER_KEY_HEADER, BlazeClient, BlazeKeys, DEFAULT_BASE_URL, DEFAULT_LIMIT, DEVELOPER_KEY_HEADER,
     ListWebHooksOptions, PARTNER_KEY_HEADER, SKIP_PARAM, START_PARAM, WEBHOOKS_PATH, WebHooks,
 };
-pub use delivery::{BlazeDelivery, BlazeReceiver, BlazeSpec};
+pub use delivery::{BlazeDelivery, BlazeParser, BlazeReceiver, BlazeSpec};
 pub use descriptor::{Blaze, DESCRIPTOR};
 pub use model::{CreateWebHook, PartnerWebHook, SearchResult, WebHookType};
 pub use receiving::PRESETS;

@@ -17,7 +17,7 @@ use hookbridge_core::error::DecodeErrorKind;
 use hookbridge_core::page::BoxStream;
 use hookbridge_core::{
     Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection, EventType,
-    InvalidInput, ListFilter, Page, ProviderId, Result, Webhook,
+    InvalidInput, ListFilter, Operation, Page, ProviderId, Result, Webhook,
 };
 use serde_json::{Map, Value};
 
@@ -144,9 +144,7 @@ impl TryFrom<&Endpoint> for PartnerWebHook {
     type Error = InvalidInput;
 
     fn try_from(ep: &Endpoint) -> Result<Self, InvalidInput> {
-        if ep.provider != crate::PROVIDER {
-            return Err(InvalidInput::new("provider", format!("a {} endpoint is not a BLAZE webhook", ep.provider)));
-        }
+        ep.expect_provider(crate::PROVIDER)?;
         if ep.name.is_some() {
             return Err(InvalidInput::new("name", "BLAZE webhooks have no name"));
         }
@@ -457,15 +455,13 @@ impl BlazeClient {
 
 /// What BLAZE documents, through the unified trait (known without a client): create, get, list,
 /// update and delete, several URLs per webhook; no event list at creation and no secret.
+pub const CAPABILITIES: Capabilities = Capabilities::NONE
+    .with_all(&[Operation::Create, Operation::Get, Operation::List, Operation::Update, Operation::Delete])
+    .with_multiple_urls();
+
+/// [`CAPABILITIES`], as a function.
 pub fn capabilities() -> Capabilities {
-    let mut caps = Capabilities::NONE;
-    caps.create = true;
-    caps.get = true;
-    caps.list = true;
-    caps.update = true;
-    caps.delete = true;
-    caps.multiple_urls = true;
-    caps
+    CAPABILITIES
 }
 
 /// BLAZE through the unified trait.

@@ -2,15 +2,15 @@
 //!
 //! CHIP (docs.chip-in.asia, webhook signatures) signs every delivery with RSA: `X-Signature` is
 //! the base64 RSA PKCS#1 v1.5 signature of the SHA-256 digest of the **raw body** (CHIP Send,
-//! a sibling product, uses SHA-512 — [`ChipSpec::with_hash`]). There is no timestamp and no
+//! a sibling product, uses SHA-512 — [`ChipParser::with_hash`]). There is no timestamp and no
 //! delivery id; CHIP retries failed deliveries for 36 h 26 min (attempt *n* waits
 //! `3^(n-1) - 1` minutes) and says duplicates happen.
 //!
 //! Which key signs what:
 //!
 //! * **webhook deliveries** — that webhook's own `public_key`
-//!   ([`ChipWebhook::public_key`](crate::ChipWebhook::public_key)): [`ChipSpec::from_webhooks`]
-//!   builds a ring keyed by webhook id;
+//!   ([`ChipWebhook::public_key`](crate::ChipWebhook::public_key)): [`webhook_keys`]
+//!   builds a ring keyed by webhook id for [`ChipSpec`];
 //! * **Purchase `success_callback` deliveries** — the company key from `GET /public_key/`:
 //!   [`ChipKeySource`] fetches it once, caches it, and refetches on rotation (rate-limited).
 //!
@@ -29,4 +29,4 @@ mod receiver;
 pub use key_source::{
     COMPANY_KEY_ID, ChipKeySource, ChipKeySourceStats, DEFAULT_KEY_TTL, DEFAULT_MIN_REFETCH_INTERVAL, KeyFetchError,
 };
-pub use receiver::{CHIP_RETENTION, ChipReceiver, ChipSpec, VerifiedChipDelivery};
+pub use receiver::{CHIP_RETENTION, ChipParser, ChipReceiver, ChipSpec, VerifiedChipDelivery, webhook_keys};

@@ -7,10 +7,10 @@
 //! `public_key`, `all_events` and `events` as provider fields).
 
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, SetupError, SpecRules,
-    TimestampFormat, WireEndpoint, from_wire, to_wire,
+    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, ProviderInfo, SetupError,
+    SpecRules, TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
-use hookbridge_core::{Capabilities, ClientConfig, Endpoint, EndpointSpec, InvalidInput, ProviderId, Secret};
+use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
 use crate::model::TITLE_MAX_LEN;
@@ -30,29 +30,15 @@ const CREDENTIALS: &[Credential] =
 
 static EVENTS: [ChipEvent; ChipEvent::COUNT] = ChipEvent::ALL;
 
+/// The fixed facts (id, names, capabilities, base URL, credentials).
+static INFO: ProviderInfo = ProviderInfo::new(crate::PROVIDER, "CHIP Collect", "payments; RSA public-key callbacks")
+    .capabilities(crate::unified::CAPABILITIES)
+    .default_base_url(ChipClient::DEFAULT_BASE_URL)
+    .credentials(CREDENTIALS);
+
 impl Descriptor for Chip {
-    fn id(&self) -> ProviderId {
-        crate::PROVIDER
-    }
-
-    fn display_name(&self) -> &'static str {
-        "CHIP Collect"
-    }
-
-    fn summary(&self) -> &'static str {
-        "payments; RSA public-key callbacks"
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        crate::unified::capabilities()
-    }
-
-    fn default_base_url(&self) -> Option<&'static str> {
-        Some(ChipClient::DEFAULT_BASE_URL)
-    }
-
-    fn credentials(&self) -> &'static [Credential] {
-        CREDENTIALS
+    fn info(&self) -> &ProviderInfo {
+        &INFO
     }
 
     /// The 27 documented events, each with its documented description.

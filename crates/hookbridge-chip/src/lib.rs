@@ -88,7 +88,7 @@
 //! CHIP's part of the receiver pipeline ([`hookbridge_verify::receive`]) comes in two forms:
 //!
 //! * [`ChipSpec`] — a fixed [`KeyRing`](hookbridge_verify::KeyRing) of RSA public keys, typically
-//!   your webhooks' `public_key`s ([`ChipSpec::from_webhooks`], key id = webhook id). It verifies
+//!   your webhooks' `public_key`s ([`webhook_keys`], key id = webhook id). It verifies
 //!   `X-Signature` over the **raw body bytes** (never re-serialized JSON), decodes the body into a
 //!   [`ChipDelivery`] (`event_type` required, unknown events kept as [`ChipEvent::Unknown`]) and
 //!   hands out a [`VerifiedChipDelivery`] (the delivery, the [`Verified`](hookbridge_verify::Verified)
@@ -154,7 +154,10 @@ mod wire;
 pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::new("chip");
 
 pub use client::{ChipClient, PublicKey, Webhooks};
-pub use delivery::{ChipKeySource, ChipKeySourceStats, ChipReceiver, ChipSpec, KeyFetchError, VerifiedChipDelivery};
+pub use delivery::{
+    ChipKeySource, ChipKeySourceStats, ChipParser, ChipReceiver, ChipSpec, KeyFetchError, VerifiedChipDelivery,
+    webhook_keys,
+};
 pub use descriptor::{Chip, DESCRIPTOR};
 pub use error::{ChipError, ChipFieldError};
 pub use model::{

@@ -23,7 +23,7 @@ use async_trait::async_trait;
 use futures_util::StreamExt;
 use hookbridge_core::{
     BoxStream, Capabilities, DeliveryUrl, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate,
-    EventSelection, EventType, InvalidInput, Page, PageRequest, ProviderId, Result, Webhook,
+    EventSelection, EventType, InvalidInput, Operation, Page, PageRequest, ProviderId, Result, Webhook,
 };
 use serde_json::{Map, Value};
 
@@ -126,13 +126,8 @@ impl TryFrom<&Endpoint> for ChipWebhook {
     type Error = InvalidInput;
 
     fn try_from(e: &Endpoint) -> Result<Self, Self::Error> {
-        if e.provider != crate::PROVIDER {
-            return Err(InvalidInput::new("provider", format!("not a CHIP endpoint: {}", e.provider)));
-        }
-        let callback = match e.urls.as_slice() {
-            [one] => one.clone(),
-            _ => return Err(InvalidInput::new("url", "a CHIP webhook has exactly one callback URL")),
-        };
+        e.expect_provider(crate::PROVIDER)?;
+        let callback = e.single_url()?.clone();
         let title = e.name.clone().ok_or_else(|| InvalidInput::new("name", "a CHIP webhook has a title"))?;
         let mut fields = e.provider_fields.clone();
         if let Some(key) = UNIFIED_KEYS.iter().find(|k| fields.contains_key(**k)) {
@@ -285,16 +280,14 @@ pub fn apply_update(mut current: WebhookRequest, update: &EndpointUpdate) -> Res
 
 /// What CHIP Collect documents, through the unified trait (known without a client): create, get,
 /// list, update (replace) and delete, with an event list or "all events"; no secret rotation.
+pub const CAPABILITIES: Capabilities = Capabilities::NONE
+    .with_all(&[Operation::Create, Operation::Get, Operation::List, Operation::Update, Operation::Delete])
+    .with_event_selection()
+    .with_all_events();
+
+/// [`CAPABILITIES`], as a function.
 pub fn capabilities() -> Capabilities {
-    let mut c = Capabilities::NONE;
-    c.create = true;
-    c.get = true;
-    c.list = true;
-    c.update = true;
-    c.delete = true;
-    c.event_selection = true;
-    c.all_events = true;
-    c
+    CAPABILITIES
 }
 
 #[async_trait]

@@ -95,6 +95,69 @@ impl Capabilities {
         secret_on_create: false,
     };
 
+    /// These capabilities with `op` supported as well; `const`, so that a provider crate declares
+    /// its capabilities as a constant.
+    ///
+    /// ```
+    /// use hookbridge_core::{Capabilities, Operation};
+    ///
+    /// const REGISTER_ONLY: Capabilities =
+    ///     Capabilities::NONE.with(Operation::Create).with_event_selection().with_secret_on_create();
+    /// assert!(REGISTER_ONLY.supports(Operation::Create) && !REGISTER_ONLY.supports(Operation::List));
+    /// assert!(REGISTER_ONLY.event_selection && !REGISTER_ONLY.all_events);
+    /// ```
+    #[must_use]
+    pub const fn with(mut self, op: Operation) -> Self {
+        match op {
+            Operation::Create => self.create = true,
+            Operation::Get => self.get = true,
+            Operation::List => self.list = true,
+            Operation::Update => self.update = true,
+            Operation::Delete => self.delete = true,
+            Operation::RotateSecret => self.rotate_secret = true,
+        }
+        self
+    }
+
+    /// [`with`](Self::with) for each of `ops`.
+    #[must_use]
+    pub const fn with_all(mut self, ops: &[Operation]) -> Self {
+        let mut i = 0;
+        while i < ops.len() {
+            self = self.with(ops[i]);
+            i += 1;
+        }
+        self
+    }
+
+    /// With [`event_selection`](Self::event_selection).
+    #[must_use]
+    pub const fn with_event_selection(mut self) -> Self {
+        self.event_selection = true;
+        self
+    }
+
+    /// With [`all_events`](Self::all_events).
+    #[must_use]
+    pub const fn with_all_events(mut self) -> Self {
+        self.all_events = true;
+        self
+    }
+
+    /// With [`multiple_urls`](Self::multiple_urls).
+    #[must_use]
+    pub const fn with_multiple_urls(mut self) -> Self {
+        self.multiple_urls = true;
+        self
+    }
+
+    /// With [`secret_on_create`](Self::secret_on_create).
+    #[must_use]
+    pub const fn with_secret_on_create(mut self) -> Self {
+        self.secret_on_create = true;
+        self
+    }
+
     /// Whether `op` is supported.
     pub const fn supports(&self, op: Operation) -> bool {
         match op {
@@ -117,5 +180,35 @@ mod tests {
         let c = Capabilities { create: true, ..Capabilities::NONE };
         assert!(c.supports(Operation::Create));
         assert!(!c.supports(Operation::RotateSecret));
+    }
+
+    #[test]
+    fn const_builders_set_exactly_what_they_name() {
+        const ALL: Capabilities = Capabilities::NONE
+            .with_all(&Operation::ALL)
+            .with_event_selection()
+            .with_all_events()
+            .with_multiple_urls()
+            .with_secret_on_create();
+        let every = Capabilities {
+            create: true,
+            get: true,
+            list: true,
+            update: true,
+            delete: true,
+            rotate_secret: true,
+            event_selection: true,
+            all_events: true,
+            multiple_urls: true,
+            secret_on_create: true,
+        };
+        assert_eq!(ALL, every);
+        for op in Operation::ALL {
+            let one = Capabilities::NONE.with(op);
+            assert!(Operation::ALL.iter().all(|other| one.supports(*other) == (*other == op)), "{op:?}");
+            assert_eq!(Capabilities::NONE.with_all(&[op]), one);
+        }
+        assert_eq!(Capabilities::NONE.with_all(&[]), Capabilities::NONE);
+        assert_eq!(Capabilities::NONE.with_multiple_urls(), Capabilities { multiple_urls: true, ..Capabilities::NONE });
     }
 }

@@ -12,21 +12,14 @@
 //!
 //! ```
 //! use hookbridge_core::descriptor::{ClientSettings, Descriptor, SetupError};
-//! # use hookbridge_core::descriptor::{ClientSetup, Credential, EventNames};
-//! # use hookbridge_core::{Capabilities, ProviderId};
+//! # use hookbridge_core::descriptor::{ClientSetup, Credential, EventNames, ProviderInfo};
+//! # use hookbridge_core::ProviderId;
 //! # #[derive(Debug)]
 //! # struct Acme;
+//! # static INFO: ProviderInfo = ProviderInfo::new(ProviderId::new("acme"), "Acme", "an example")
+//! #     .credentials(&[Credential::secret("ACME_API_KEY", "acme-api-key", "Acme API key").overridden_by("api-key")]);
 //! # impl Descriptor for Acme {
-//! #     fn id(&self) -> ProviderId { ProviderId::new("acme") }
-//! #     fn display_name(&self) -> &'static str { "Acme" }
-//! #     fn summary(&self) -> &'static str { "an example" }
-//! #     fn capabilities(&self) -> Capabilities { Capabilities::NONE }
-//! #     fn default_base_url(&self) -> Option<&'static str> { None }
-//! #     fn credentials(&self) -> &'static [Credential] {
-//! #         const CREDENTIALS: &[Credential] =
-//! #             &[Credential::secret("ACME_API_KEY", "acme-api-key", "Acme API key").overridden_by("api-key")];
-//! #         CREDENTIALS
-//! #     }
+//! #     fn info(&self) -> &ProviderInfo { &INFO }
 //! #     fn events(&self) -> EventNames { EventNames::open([]) }
 //! #     fn client(&self, settings: &ClientSettings) -> Result<ClientSetup, SetupError> {
 //! #         settings.require(self, "ACME_API_KEY")?;
@@ -409,26 +402,105 @@ pub enum SetupError {
     Client(#[from] Error),
 }
 
+/// The fixed facts of a provider, declared once as a `static` in its crate and read by
+/// [`Descriptor`]'s provided methods through [`Descriptor::info`].
+///
+/// ```
+/// use hookbridge_core::descriptor::{Credential, ProviderInfo};
+/// use hookbridge_core::{Capabilities, Operation, ProviderId};
+///
+/// static INFO: ProviderInfo = ProviderInfo::new(ProviderId::new("acme"), "Acme", "an example")
+///     .capabilities(Capabilities::NONE.with(Operation::Create))
+///     .default_base_url("https://api.acme.example/")
+///     .credentials(&[Credential::secret("ACME_API_KEY", "acme-api-key", "Acme API key")]);
+/// assert_eq!(INFO.credentials[0].env, "ACME_API_KEY");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProviderInfo {
+    /// The provider's id ([`Descriptor::id`]).
+    pub id: ProviderId,
+    /// Its name for people ([`Descriptor::display_name`]).
+    pub display_name: &'static str,
+    /// One line about it ([`Descriptor::summary`]).
+    pub summary: &'static str,
+    /// What its webhook API supports ([`Descriptor::capabilities`]); default none.
+    pub capabilities: Capabilities,
+    /// Its documented API base URL ([`Descriptor::default_base_url`]); default `None` (the
+    /// provider documents no host: a base URL is required).
+    pub default_base_url: Option<&'static str>,
+    /// The credentials its client takes ([`Descriptor::credentials`]); default none.
+    pub credentials: &'static [Credential],
+}
+
+impl ProviderInfo {
+    /// A provider's id, name and one-line summary; no capabilities, base URL or credentials yet.
+    #[must_use]
+    pub const fn new(id: ProviderId, display_name: &'static str, summary: &'static str) -> Self {
+        Self { id, display_name, summary, capabilities: Capabilities::NONE, default_base_url: None, credentials: &[] }
+    }
+
+    /// With these capabilities.
+    #[must_use]
+    pub const fn capabilities(mut self, capabilities: Capabilities) -> Self {
+        self.capabilities = capabilities;
+        self
+    }
+
+    /// With a documented API base URL.
+    #[must_use]
+    pub const fn default_base_url(mut self, url: &'static str) -> Self {
+        self.default_base_url = Some(url);
+        self
+    }
+
+    /// With these credentials.
+    #[must_use]
+    pub const fn credentials(mut self, credentials: &'static [Credential]) -> Self {
+        self.credentials = credentials;
+        self
+    }
+}
+
 /// What a provider crate tells the rest of hookbridge about itself. Object safe: the registry
 /// holds `&'static dyn Descriptor`. See the [module documentation](self).
+///
+/// Its fixed facts are one [`ProviderInfo`] ([`info`](Self::info)); the provided methods read
+/// them. A provider implements `info`, [`events`](Self::events), [`client`](Self::client) and,
+/// when it has one, [`dialect`](Self::dialect).
 pub trait Descriptor: Send + Sync + fmt::Debug {
+    /// The provider's fixed facts.
+    fn info(&self) -> &ProviderInfo;
+
     /// The provider's id.
-    fn id(&self) -> ProviderId;
+    fn id(&self) -> ProviderId {
+        self.info().id
+    }
 
     /// The provider's name for people (`CHIP Collect`).
-    fn display_name(&self) -> &'static str;
+    fn display_name(&self) -> &'static str {
+        self.info().display_name
+    }
 
     /// One line saying what the provider is and which dialect its API speaks.
-    fn summary(&self) -> &'static str;
+    fn summary(&self) -> &'static str {
+        self.info().summary
+    }
 
     /// What its webhook API supports through the unified [`Webhook`] trait.
-    fn capabilities(&self) -> Capabilities;
+    fn capabilities(&self) -> Capabilities {
+        self.info().capabilities
+    }
 
     /// The documented API base URL, if the provider documents one.
-    fn default_base_url(&self) -> Option<&'static str>;
+    fn default_base_url(&self) -> Option<&'static str> {
+        self.info().default_base_url
+    }
 
     /// The credentials its client takes (see [`ClientSettings::credential`]).
-    fn credentials(&self) -> &'static [Credential];
+    fn credentials(&self) -> &'static [Credential] {
+        self.info().credentials
+    }
 
     /// Its documented event names.
     fn events(&self) -> EventNames;
@@ -744,26 +816,12 @@ mod tests {
     #[derive(Debug)]
     struct Acme;
 
+    static ACME: ProviderInfo = ProviderInfo::new(ProviderId::new("acme"), "Acme", "a test provider")
+        .credentials(&[Credential::secret("ACME_TEST_KEY_THAT_IS_NEVER_SET", "acme-key", "key")]);
+
     impl Descriptor for Acme {
-        fn id(&self) -> ProviderId {
-            ProviderId::new("acme")
-        }
-        fn display_name(&self) -> &'static str {
-            "Acme"
-        }
-        fn summary(&self) -> &'static str {
-            "a test provider"
-        }
-        fn capabilities(&self) -> Capabilities {
-            Capabilities::NONE
-        }
-        fn default_base_url(&self) -> Option<&'static str> {
-            None
-        }
-        fn credentials(&self) -> &'static [Credential] {
-            const CREDENTIALS: &[Credential] =
-                &[Credential::secret("ACME_TEST_KEY_THAT_IS_NEVER_SET", "acme-key", "key")];
-            CREDENTIALS
+        fn info(&self) -> &ProviderInfo {
+            &ACME
         }
         fn events(&self) -> EventNames {
             EventNames::closed(["a.b"])
@@ -791,6 +849,23 @@ mod tests {
         let settings = settings.credential("ACME_TEST_KEY_THAT_IS_NEVER_SET", Secret::new(""));
         assert!(settings.get("ACME_TEST_KEY_THAT_IS_NEVER_SET").is_none(), "an empty value unsets");
         assert!(Acme.dialect().is_none(), "no dialect unless the provider declares one");
+    }
+
+    #[test]
+    fn the_provided_methods_read_the_info() {
+        let acme: &dyn Descriptor = &Acme;
+        assert_eq!(acme.id(), ProviderId::new("acme"));
+        assert_eq!((acme.display_name(), acme.summary()), ("Acme", "a test provider"));
+        assert_eq!(acme.capabilities(), Capabilities::NONE);
+        assert_eq!(acme.default_base_url(), None);
+        assert_eq!(acme.credentials().len(), 1);
+        assert_eq!(acme.credentials()[0].env, "ACME_TEST_KEY_THAT_IS_NEVER_SET");
+        let full = ProviderInfo::new(ProviderId::new("full"), "Full", "every field")
+            .capabilities(Capabilities::NONE.with(crate::Operation::List))
+            .default_base_url("https://api.full.example/");
+        assert!(full.capabilities.list && !full.capabilities.create);
+        assert_eq!(full.default_base_url, Some("https://api.full.example/"));
+        assert!(full.credentials.is_empty());
     }
 
     #[test]

@@ -341,6 +341,45 @@ impl Endpoint {
             provider_fields: Map::new(),
         }
     }
+
+    /// Refuses an endpoint of another provider (field `provider`): the first check of every
+    /// conversion from the unified endpoint back to a provider's object.
+    ///
+    /// ```
+    /// use hookbridge_core::{Endpoint, EndpointId, ProviderId};
+    ///
+    /// let endpoint = Endpoint::new(ProviderId::new("acme"), EndpointId::from_provider("e1"));
+    /// assert!(endpoint.expect_provider(ProviderId::new("acme")).is_ok());
+    /// assert_eq!(endpoint.expect_provider(ProviderId::new("other")).unwrap_err().field, "provider");
+    /// ```
+    ///
+    /// # Errors
+    /// An [`InvalidInput`] naming both providers.
+    pub fn expect_provider(&self, provider: ProviderId) -> Result<(), InvalidInput> {
+        if self.provider == provider {
+            Ok(())
+        } else {
+            Err(InvalidInput::new("provider", format!("expected a {provider} endpoint, got {}", self.provider)))
+        }
+    }
+
+    /// The single URL of a single-URL provider's endpoint (field `url`); an error when there is
+    /// none or several. As [`EndpointSpec::single_url`].
+    ///
+    /// # Errors
+    /// An [`InvalidInput`] saying whether no URL or several were given.
+    pub fn single_url(&self) -> Result<&String, InvalidInput> {
+        single_url(&self.urls)
+    }
+}
+
+/// The one URL of `urls` (field `url`).
+fn single_url<T>(urls: &[T]) -> Result<&T, InvalidInput> {
+    match urls {
+        [one] => Ok(one),
+        [] => Err(InvalidInput::new("url", "a delivery URL is required")),
+        _ => Err(InvalidInput::new("url", "this provider takes exactly one delivery URL")),
+    }
 }
 
 /// What to create.
@@ -409,11 +448,7 @@ impl EndpointSpec {
 
     /// The single URL of a single-URL provider; an error when there is none or several.
     pub fn single_url(&self) -> Result<&DeliveryUrl, InvalidInput> {
-        match self.urls.as_slice() {
-            [one] => Ok(one),
-            [] => Err(InvalidInput::new("url", "a delivery URL is required")),
-            _ => Err(InvalidInput::new("url", "this provider takes exactly one delivery URL")),
-        }
+        single_url(&self.urls)
     }
 }
 
@@ -639,6 +674,21 @@ mod tests {
         assert!(EndpointId::new("a b").is_err());
         assert!(EndpointId::new("a\nb").is_err());
         assert!(EndpointId::new("x".repeat(MAX_ID_LEN + 1)).is_err());
+    }
+
+    #[test]
+    fn an_endpoint_checks_its_provider_and_its_single_url() {
+        let acme = ProviderId::new("acme");
+        let mut endpoint = Endpoint::new(acme, EndpointId::from_provider("e1"));
+        assert_eq!(endpoint.expect_provider(acme), Ok(()));
+        let other = endpoint.expect_provider(ProviderId::new("other")).err();
+        assert_eq!(other.as_ref().map(|e| e.field), Some("provider"));
+        assert_eq!(other.map(|e| e.reason), Some("expected a other endpoint, got acme".to_owned()));
+        assert_eq!(endpoint.single_url().err().map(|e| e.field), Some("url"), "no URL");
+        endpoint.urls.push("https://example.com/a".to_owned());
+        assert_eq!(endpoint.single_url().map(String::as_str), Ok("https://example.com/a"));
+        endpoint.urls.push("https://example.com/b".to_owned());
+        assert_eq!(endpoint.single_url().err().map(|e| e.field), Some("url"), "two URLs");
     }
 
     #[test]

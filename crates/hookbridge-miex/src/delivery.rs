@@ -24,8 +24,10 @@ use std::convert::Infallible;
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::{Delivery, EventType, Subject};
 use hookbridge_verify::delivery::{optional_header, reconcile_event};
-use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
-use hookbridge_verify::{DeliveryError, HmacSecret, HmacVerifier, KeyError, KeyRing, Verified};
+use hookbridge_verify::receive::{
+    DefaultScheme, DeliveryParser, HmacSpec, Identified, Incoming, Pipeline, ReceiveError, ReplayKey,
+};
+use hookbridge_verify::{DeliveryError, HmacScheme, Verified};
 use serde_json::{Map, Value};
 
 use crate::model::MiexEvent;
@@ -56,8 +58,10 @@ use crate::model::MiexEvent;
 pub type MiexReceiver = Pipeline<MiexSpec>;
 
 /// MIEX's contribution to the receiver pipeline: the [`delivery_scheme`](crate::delivery_scheme) verifier with your
-/// `secretKey`s, the body parser, and the replay key (a digest of the signed body). Build it
-/// once (the secrets are parsed and the MAC pre-keyed here).
+/// `secretKey`s and [`MiexParser`] (the body and the replay key, a digest of the signed body).
+/// Build it once (the secrets are parsed and the MAC pre-keyed here): `MiexSpec::new` with a
+/// key ring, `MiexSpec::with_secret` with one secret, `MiexSpec::with_verifier` with a verifier
+/// you built (the constructors of [`HmacSpec`]).
 ///
 /// ```
 /// use hookbridge_miex::MiexSpec;
@@ -74,39 +78,22 @@ pub type MiexReceiver = Pipeline<MiexSpec>;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Clone, Debug)]
-pub struct MiexSpec {
-    verifier: HmacVerifier,
-}
+pub type MiexSpec = HmacSpec<MiexParser>;
 
-impl MiexSpec {
-    /// The MIEX scheme with a ring of `secretKey`s (as text: [`HmacSecret::from_str_bytes`]).
-    ///
-    /// # Errors
-    /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
-    pub fn new(keys: KeyRing<HmacSecret>) -> Result<Self, KeyError> {
-        Ok(Self::with_verifier(HmacVerifier::new(crate::delivery_scheme(), keys)?))
+/// How a verified MIEX delivery is read: the body, the `X-Webhook-Event` check and the replay
+/// key (a digest of the signed body). Signed with [`delivery_scheme`](crate::delivery_scheme).
+#[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
+pub struct MiexParser;
+
+impl DeliveryParser for MiexParser {
+    type Delivery = MiexDelivery;
+
+    fn provider(&self) -> &'static str {
+        crate::PROVIDER.as_str()
     }
 
-    /// The MIEX scheme with one `secretKey`.
-    #[must_use]
-    pub fn with_secret(secret: HmacSecret) -> Self {
-        Self::with_verifier(HmacVerifier::with_secret(crate::delivery_scheme(), secret))
-    }
-
-    /// A verifier you built (normally for [`delivery_scheme`](crate::delivery_scheme)).
-    #[must_use]
-    pub fn with_verifier(verifier: HmacVerifier) -> Self {
-        Self { verifier }
-    }
-
-    /// The verifier.
-    #[must_use]
-    pub fn verifier(&self) -> &HmacVerifier {
-        &self.verifier
-    }
-
-    /// Parses a verified body (see [`ReceiverSpec::parse`]).
+    /// Parses a verified body (see [`DeliveryParser::parse`]).
     ///
     /// # Errors
     /// * [`DeliveryError::Parse`] — the body is not a JSON object with a string `event` (or the
@@ -114,7 +101,7 @@ impl MiexSpec {
     /// * [`DeliveryError::HeaderMismatch`] — `X-Webhook-Event` names another event than the body;
     /// * [`DeliveryError::MalformedHeader`] — `X-Webhook-Event` / `X-Webhook-Delivery` repeated
     ///   or not visible ASCII.
-    pub fn parse_delivery(&self, verified: Verified, request: &Incoming) -> Result<MiexDelivery, DeliveryError> {
+    fn parse(&self, verified: Verified, request: &Incoming) -> Result<MiexDelivery, ReceiveError> {
         let envelope = Envelope::parse(&request.body)?;
         let header_event = optional_header(&request.headers, &crate::headers::EVENT)?;
         let body_event = envelope.event.as_ref().map(MiexEvent::as_str);
@@ -124,7 +111,8 @@ impl MiexSpec {
                 return Err(DeliveryError::parse(
                     crate::PROVIDER.as_str(),
                     "missing field `event` (and no X-Webhook-Event header)",
-                ));
+                )
+                .into());
             }
         };
         let delivery_id = match verified.id() {
@@ -145,25 +133,9 @@ impl MiexSpec {
     }
 }
 
-impl From<HmacVerifier> for MiexSpec {
-    fn from(verifier: HmacVerifier) -> Self {
-        Self::with_verifier(verifier)
-    }
-}
-
-impl ReceiverSpec for MiexSpec {
-    type Delivery = MiexDelivery;
-
-    fn provider(&self) -> &'static str {
-        crate::PROVIDER.as_str()
-    }
-
-    async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
-        request.verify_with(&self.verifier, now)
-    }
-
-    fn parse(&self, verified: Verified, request: &Incoming) -> Result<Parsed<MiexDelivery>, ReceiveError> {
-        Ok(self.parse_delivery(verified, request)?.into())
+impl DefaultScheme<HmacScheme> for MiexParser {
+    fn scheme(&self) -> HmacScheme {
+        crate::delivery_scheme()
     }
 }
 

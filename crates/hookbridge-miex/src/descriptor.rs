@@ -6,10 +6,10 @@
 //! four documented events, no name, "all events" sent as the four).
 
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, SetupError, SpecRules, TimestampFormat,
-    WireEndpoint, from_wire, to_wire,
+    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, ProviderInfo, SetupError, SpecRules,
+    TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
-use hookbridge_core::{Capabilities, ClientConfig, Endpoint, EndpointSpec, InvalidInput, ProviderId, Secret};
+use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
 use crate::{MiexClient, MiexEvent, MiexWebhook, RegisterWebhook};
@@ -28,30 +28,15 @@ const CREDENTIALS: &[Credential] =
 
 static EVENTS: [MiexEvent; 4] = MiexEvent::ALL;
 
+/// The fixed facts; MIEX documents no API host: the base URL is required.
+static INFO: ProviderInfo =
+    ProviderInfo::new(crate::PROVIDER, "MIEX", "currency exchange; camelCase partner API (register only)")
+        .capabilities(crate::unified::CAPABILITIES)
+        .credentials(CREDENTIALS);
+
 impl Descriptor for Miex {
-    fn id(&self) -> ProviderId {
-        crate::PROVIDER
-    }
-
-    fn display_name(&self) -> &'static str {
-        "MIEX"
-    }
-
-    fn summary(&self) -> &'static str {
-        "currency exchange; camelCase partner API (register only)"
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        crate::unified::capabilities()
-    }
-
-    /// MIEX documents no API host: the base URL is required.
-    fn default_base_url(&self) -> Option<&'static str> {
-        None
-    }
-
-    fn credentials(&self) -> &'static [Credential] {
-        CREDENTIALS
+    fn info(&self) -> &ProviderInfo {
+        &INFO
     }
 
     fn events(&self) -> EventNames {

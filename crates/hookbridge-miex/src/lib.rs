@@ -132,7 +132,7 @@ pub mod unified;
 pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::new("miex");
 
 pub use client::{MiexClient, PUBLIC_KEY_READ_ONLY, Webhooks};
-pub use delivery::{MiexDelivery, MiexReceiver, MiexSpec};
+pub use delivery::{MiexDelivery, MiexParser, MiexReceiver, MiexSpec};
 pub use descriptor::{DESCRIPTOR, Miex};
 pub use key::{KeyKind, MiexApiKey};
 pub use model::{MiexEvent, MiexWebhook, RegisterWebhook, WebhookId};

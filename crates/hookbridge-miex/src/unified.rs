@@ -16,7 +16,7 @@
 use async_trait::async_trait;
 use hookbridge_core::{
     Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, EventType, InvalidInput,
-    ProviderId, Result, Webhook,
+    Operation, ProviderId, Result, Webhook,
 };
 use serde_json::Value;
 
@@ -30,13 +30,12 @@ pub const NOTE: &str = "note";
 
 /// What MIEX documents, through the unified trait: create only (with an event list, "all events"
 /// expanded to the four documented ones, and the secret revealed at creation).
+pub const CAPABILITIES: Capabilities =
+    Capabilities::NONE.with(Operation::Create).with_event_selection().with_all_events().with_secret_on_create();
+
+/// [`CAPABILITIES`], as a function.
 pub fn capabilities() -> Capabilities {
-    let mut c = Capabilities::NONE;
-    c.create = true;
-    c.event_selection = true;
-    c.all_events = true;
-    c.secret_on_create = true;
-    c
+    CAPABILITIES
 }
 
 #[async_trait]
@@ -137,13 +136,8 @@ impl TryFrom<&Endpoint> for MiexWebhook {
 
     /// Rebuilds the MIEX object from a unified endpoint (the inverse of `From<MiexWebhook>`).
     fn try_from(e: &Endpoint) -> Result<Self, Self::Error> {
-        if e.provider != crate::PROVIDER {
-            return Err(InvalidInput::new("provider", format!("expected a MIEX endpoint, got {}", e.provider)));
-        }
-        let url = match e.urls.as_slice() {
-            [one] => one.clone(),
-            _ => return Err(InvalidInput::new("url", "a MIEX webhook has exactly one URL")),
-        };
+        e.expect_provider(crate::PROVIDER)?;
+        let url = e.single_url()?.clone();
         if e.name.is_some() {
             return Err(InvalidInput::new("name", "MIEX webhooks have no name"));
         }

@@ -11,13 +11,15 @@
 //! | identity | the event's `id` (`stripe:event:evt_…`): in the signed body, and the same on every retry (Stripe re-signs retries with a new `t`) |
 //!
 //! The endpoint's secret is revealed once, by create ([`crate::Webhooks::create`] /
-//! [`hookbridge_core::Webhook::create`]): give it to [`StripeSpec::from_secret`], or several
-//! (while rolling) to [`StripeSpec::new`].
+//! [`hookbridge_core::Webhook::create`]): give it to `StripeSpec::new` through
+//! [`endpoint_key_ring`], or several (while rolling) as a key ring of your own.
 
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::{Delivery, Secret, Subject, Timestamp};
-use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
-use hookbridge_verify::{DeliveryError, HmacScheme, HmacSecret, HmacVerifier, KeyError, KeyRing, Verified};
+use hookbridge_verify::receive::{
+    DefaultScheme, DeliveryParser, HmacSpec, Identified, Incoming, Pipeline, ReceiveError, ReplayKey,
+};
+use hookbridge_verify::{DeliveryError, HmacScheme, HmacSecret, KeyError, KeyRing, Verified};
 
 use crate::event::Event;
 
@@ -25,13 +27,16 @@ use crate::event::Event;
 pub type StripeReceiver = Pipeline<StripeSpec>;
 
 /// Stripe's contribution to the receiver pipeline: the `Stripe-Signature` verifier
-/// ([`HmacScheme::stripe`]) with a ring of endpoint secrets, the [`Event`] parser, and the replay
-/// key from the signed event id. Build it once and share it.
+/// ([`HmacScheme::stripe`]) with a ring of endpoint secrets, each the whole `whsec_…` text as
+/// bytes ([`HmacSecret::from_str_bytes`], or [`endpoint_key_ring`] for the secret a create
+/// returned), and [`StripeParser`] (the [`Event`] and the replay key from the signed event id).
+/// Build it once and share it: `StripeSpec::new(keys)`, `StripeSpec::with_verifier(verifier)`
+/// (another tolerance, for example) — the constructors of [`HmacSpec`].
 ///
 /// ```
 /// use hookbridge_core::{Delivery, Secret, Subject};
 /// use hookbridge_core::reexports::http::HeaderMap;
-/// use hookbridge_stripe::{EventType, StripeReceiver, StripeSpec};
+/// use hookbridge_stripe::{EventType, StripeReceiver, StripeSpec, endpoint_key_ring};
 /// use hookbridge_verify::receive::{Incoming, Receive as _};
 /// use hookbridge_verify::{HmacScheme, HmacSecret, sign::HmacSigner};
 ///
@@ -39,7 +44,7 @@ pub type StripeReceiver = Pipeline<StripeSpec>;
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// // The `secret` the endpoint's create returned.
 /// let secret = Secret::new("whsec_wRNftLajMZNeslQOP6vEPm4iVx5NlZ6z");
-/// let receiver = StripeReceiver::new(StripeSpec::from_secret(&secret)?);
+/// let receiver = StripeReceiver::new(StripeSpec::new(endpoint_key_ring(&secret)?)?);
 ///
 /// // What Stripe sends (signed here as Stripe signs).
 /// let body = br#"{"id":"evt_1","object":"event","api_version":"2024-12-18.acacia","created":1735689600,
@@ -58,48 +63,40 @@ pub type StripeReceiver = Pipeline<StripeSpec>;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Clone, Debug)]
-pub struct StripeSpec {
-    verifier: HmacVerifier,
+pub type StripeSpec = HmacSpec<StripeParser>;
+
+/// The key id of the one secret in [`endpoint_key_ring`].
+pub const ENDPOINT_KEY_ID: &str = "endpoint";
+
+/// One endpoint secret (the `secret` a create returned) as a key ring for [`StripeSpec::new`],
+/// under the key id [`ENDPOINT_KEY_ID`]: the whole `whsec_…` text as bytes.
+///
+/// # Errors
+/// [`KeyError::EmptySecret`] for an empty secret.
+pub fn endpoint_key_ring(secret: &Secret) -> Result<KeyRing<HmacSecret>, KeyError> {
+    Ok(KeyRing::single(ENDPOINT_KEY_ID, HmacSecret::from_str_bytes(secret.expose())?))
 }
 
-impl StripeSpec {
-    /// Stripe's scheme ([`HmacScheme::stripe`]) with a ring of endpoint secrets, each the whole
-    /// `whsec_…` text as bytes ([`HmacSecret::from_str_bytes`]).
-    ///
-    /// # Errors
-    /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
-    pub fn new(keys: KeyRing<HmacSecret>) -> Result<Self, KeyError> {
-        Ok(Self::with_verifier(HmacVerifier::new(HmacScheme::stripe(), keys)?))
+/// How a verified Stripe delivery is read: the [`Event`] and its replay key
+/// (`stripe:event:<event id>`). Signed with [`HmacScheme::stripe`].
+#[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
+pub struct StripeParser;
+
+impl DeliveryParser for StripeParser {
+    type Delivery = StripeDelivery;
+
+    fn provider(&self) -> &'static str {
+        crate::PROVIDER.as_str()
     }
 
-    /// One endpoint secret (the `secret` a create returned), under the key id `endpoint`.
-    ///
-    /// # Errors
-    /// [`KeyError::EmptySecret`] for an empty secret.
-    pub fn from_secret(secret: &Secret) -> Result<Self, KeyError> {
-        Self::new(KeyRing::single("endpoint", HmacSecret::from_str_bytes(secret.expose())?))
-    }
-
-    /// A verifier you built (another tolerance, for example).
-    #[must_use]
-    pub fn with_verifier(verifier: HmacVerifier) -> Self {
-        Self { verifier }
-    }
-
-    /// The verifier.
-    #[must_use]
-    pub fn verifier(&self) -> &HmacVerifier {
-        &self.verifier
-    }
-
-    /// Parses a verified body (see [`ReceiverSpec::parse`]).
+    /// Parses a verified body (see [`DeliveryParser::parse`]).
     ///
     /// # Errors
     /// * [`DeliveryError::Parse`] — the body is not an [`Event`] object (its message quotes no
     ///   body value);
     /// * [`ReceiveError::ReplayKey`] — the event id cannot serve as a key (empty, too long).
-    pub fn parse_delivery(&self, verified: Verified, request: &Incoming) -> Result<StripeDelivery, ReceiveError> {
+    fn parse(&self, verified: Verified, request: &Incoming) -> Result<StripeDelivery, ReceiveError> {
         let event: Event =
             serde_json::from_slice(&request.body).map_err(|e| DeliveryError::parse(crate::PROVIDER.as_str(), e))?;
         let replay_key = ReplayKey::signed_id(crate::PROVIDER.as_str(), "event", event.id.as_str())?;
@@ -107,25 +104,9 @@ impl StripeSpec {
     }
 }
 
-impl ReceiverSpec for StripeSpec {
-    type Delivery = StripeDelivery;
-
-    fn provider(&self) -> &'static str {
-        crate::PROVIDER.as_str()
-    }
-
-    async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
-        request.verify_with(&self.verifier, now)
-    }
-
-    fn parse(&self, verified: Verified, request: &Incoming) -> Result<Parsed<StripeDelivery>, ReceiveError> {
-        Ok(self.parse_delivery(verified, request)?.into())
-    }
-}
-
-impl From<HmacVerifier> for StripeSpec {
-    fn from(verifier: HmacVerifier) -> Self {
-        Self::with_verifier(verifier)
+impl DefaultScheme<HmacScheme> for StripeParser {
+    fn scheme(&self) -> HmacScheme {
+        HmacScheme::stripe()
     }
 }
 

@@ -28,10 +28,10 @@
 //! ```
 
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, SetupError, SpecRules,
-    TimestampFormat, WireEndpoint, from_wire, to_wire,
+    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, ProviderInfo, SetupError,
+    SpecRules, TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
-use hookbridge_core::{Capabilities, ClientConfig, Endpoint, EndpointSpec, InvalidInput, ProviderId, Secret};
+use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
 use crate::{CreateWebhookEndpoint, EventType, StripeClient, WebhookEndpoint};
@@ -53,30 +53,20 @@ const CREDENTIALS: &[Credential] =
 
 static EVENTS: [EventType; EventType::COUNT] = EventType::ALL;
 
+/// The fixed facts (id, names, capabilities, base URL, credentials).
+static INFO: ProviderInfo = ProviderInfo::new(
+    crate::PROVIDER,
+    "Stripe",
+    "payments; form-encoded API, starting_after/has_more cursor lists, secret only at creation, \
+         Stripe-Signature deliveries",
+)
+.capabilities(crate::unified::CAPABILITIES)
+.default_base_url(StripeClient::DEFAULT_BASE_URL)
+.credentials(CREDENTIALS);
+
 impl Descriptor for Stripe {
-    fn id(&self) -> ProviderId {
-        crate::PROVIDER
-    }
-
-    fn display_name(&self) -> &'static str {
-        "Stripe"
-    }
-
-    fn summary(&self) -> &'static str {
-        "payments; form-encoded API, starting_after/has_more cursor lists, secret only at creation, \
-         Stripe-Signature deliveries"
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        crate::unified::capabilities()
-    }
-
-    fn default_base_url(&self) -> Option<&'static str> {
-        Some(StripeClient::DEFAULT_BASE_URL)
-    }
-
-    fn credentials(&self) -> &'static [Credential] {
-        CREDENTIALS
+    fn info(&self) -> &ProviderInfo {
+        &INFO
     }
 
     /// The event types of `enabled_events` (without `*`, which selects them all); open.

@@ -121,7 +121,7 @@ pub mod webhook_endpoints;
 pub const PROVIDER: hookbridge_core::ProviderId = hookbridge_core::ProviderId::new("stripe");
 
 pub use client::{StripeClient, Webhooks};
-pub use delivery::{StripeDelivery, StripeReceiver, StripeSpec};
+pub use delivery::{ENDPOINT_KEY_ID, StripeDelivery, StripeParser, StripeReceiver, StripeSpec, endpoint_key_ring};
 pub use descriptor::{DESCRIPTOR, Stripe};
 pub use error::{ErrorType, StripeError};
 pub use event::{Event, EventData, EventRequest};

@@ -33,7 +33,7 @@ use futures_util::StreamExt;
 use hookbridge_core::redact::ExtraFields;
 use hookbridge_core::{
     BoxStream, Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection,
-    InvalidInput, ProviderId, Result, Webhook,
+    InvalidInput, Operation, ProviderId, Result, Webhook,
 };
 use serde_json::{Map, Value};
 
@@ -74,20 +74,11 @@ pub fn capabilities() -> Capabilities {
 
 /// What Stripe documents, through the unified trait, as a constant: create, get, list, update
 /// and delete; event selection and `*`; one URL; the secret at creation; no rotation.
-pub const CAPABILITIES: Capabilities = {
-    let mut c = Capabilities::NONE;
-    c.create = true;
-    c.get = true;
-    c.list = true;
-    c.update = true;
-    c.delete = true;
-    c.rotate_secret = false;
-    c.event_selection = true;
-    c.all_events = true;
-    c.multiple_urls = false;
-    c.secret_on_create = true;
-    c
-};
+pub const CAPABILITIES: Capabilities = Capabilities::NONE
+    .with_all(&[Operation::Create, Operation::Get, Operation::List, Operation::Update, Operation::Delete])
+    .with_event_selection()
+    .with_all_events()
+    .with_secret_on_create();
 
 fn selection(events: &[EventType]) -> EventSelection {
     match events {
@@ -192,9 +183,7 @@ impl TryFrom<&Endpoint> for WebhookEndpoint {
     /// `created_at` and a status Stripe can report are required; `object` defaults to
     /// `webhook_endpoint`, `livemode` to `false`, `metadata` to none.
     fn try_from(e: &Endpoint) -> Result<Self, InvalidInput> {
-        if e.provider != crate::PROVIDER {
-            return Err(InvalidInput::new("provider", format!("expected a Stripe endpoint, got {}", e.provider)));
-        }
+        e.expect_provider(crate::PROVIDER)?;
         if let Some(key) = e.provider_fields.keys().find(|k| UNIFIED_KEYS.contains(&k.as_str())) {
             return Err(InvalidInput::new(
                 "provider_fields",

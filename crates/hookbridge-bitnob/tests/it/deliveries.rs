@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use hookbridge_bitnob::{BitnobDelivery, BitnobReceiver, BitnobSpec};
+use hookbridge_bitnob::{BitnobDelivery, BitnobParser, BitnobReceiver, BitnobSpec};
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::reexports::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use hookbridge_core::{Delivery, EventType, Subject, Timestamp};
@@ -113,7 +113,11 @@ async fn current_fixture_verifies_and_parses() {
 #[tokio::test]
 async fn legacy_fixture_verifies_and_parses() {
     let (body, headers, secret, at) = fixture_delivery("bitnob-legacy-deposit");
-    let receiver = || BitnobReceiver::new(BitnobSpec::legacy(KeyRing::single("legacy", secret.clone())).unwrap());
+    let receiver = || {
+        BitnobReceiver::new(
+            BitnobSpec::with_parser(BitnobParser::Legacy, KeyRing::single("legacy", secret.clone())).unwrap(),
+        )
+    };
     let delivery = receive_at(&receiver(), &body, &headers, at).await.unwrap();
     assert_eq!(delivery.event_type, EventType::new("btc.lightning.onchain.received"));
     assert_eq!(delivery.timestamp, None, "the legacy scheme signs no timestamp");
@@ -177,7 +181,7 @@ async fn tampered_body_wrong_key_and_missing_headers_are_rejected() {
         );
     }
     assert!(BitnobSpec::new(KeyRing::new()).is_err());
-    assert!(BitnobSpec::legacy(KeyRing::new()).is_err());
+    assert!(BitnobSpec::with_parser(BitnobParser::Legacy, KeyRing::new()).is_err());
 }
 
 #[tokio::test]
@@ -404,7 +408,8 @@ async fn into_delivery_field_by_field() {
 #[tokio::test]
 async fn receivers_do_not_print_secrets() {
     let receiver = receiver().with_store(Arc::new(InMemoryDedupeStore::new()));
-    let legacy = BitnobReceiver::new(BitnobSpec::legacy(KeyRing::single("l", secret())).unwrap());
+    let legacy =
+        BitnobReceiver::new(BitnobSpec::with_parser(BitnobParser::Legacy, KeyRing::single("l", secret())).unwrap());
     let text = format!("{receiver:?} {legacy:#?}");
     assert!(!text.contains(SECRET), "{text}");
     let delivery = receive_at(&receiver, BODY, &signed(BODY, TS, None), TS).await.unwrap();

@@ -7,10 +7,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-use hookbridge_verify::receive::{Incoming, Parsed, ReceiveError, ReceiverSpec};
+use hookbridge_verify::receive::{DeliveryParser as _, Incoming, Parsed, ReceiveError, ReceiverSpec};
 use hookbridge_verify::{KeyError, KeyRing, RsaPublicKey, RsaVerifier, Verified, VerifyError};
 
-use super::receiver::{CHIP_RETENTION, VerifiedChipDelivery, parse_delivery};
+use super::receiver::{ChipParser, VerifiedChipDelivery};
 use crate::client::ChipClient;
 
 /// Key id of the company public key in [`ChipKeySource`]'s deliveries ([`Verified::key_id`]).
@@ -357,18 +357,19 @@ impl ReceiverSpec for ChipKeySource {
     type Delivery = VerifiedChipDelivery;
 
     fn provider(&self) -> &'static str {
-        crate::PROVIDER.as_str()
+        ChipParser::new().provider()
     }
 
     async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
         self.verify_request(request, now).await
     }
 
+    /// As [`ChipParser`] parses (the company key signs the same bodies).
     fn parse(&self, verified: Verified, request: &Incoming) -> Result<Parsed<VerifiedChipDelivery>, ReceiveError> {
-        parse_delivery(verified, &request.body)
+        ChipParser::new().parse(verified, request).map(Parsed::from)
     }
 
     fn default_retention(&self) -> Duration {
-        CHIP_RETENTION
+        ChipParser::new().default_retention()
     }
 }

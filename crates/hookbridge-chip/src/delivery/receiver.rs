@@ -1,5 +1,5 @@
-//! The receiver side with a fixed key ring: [`ChipSpec`] (verify `X-Signature`, parse the body,
-//! derive the replay key), the [`ChipReceiver`] pipeline over it, and the [`VerifiedChipDelivery`]
+//! The receiver side with a fixed key ring: [`ChipSpec`] (verify `X-Signature`) and [`ChipParser`]
+//! (parse the body, derive the replay key), the [`ChipReceiver`] pipeline over it, and the [`VerifiedChipDelivery`]
 //! it hands out.
 
 use std::ops::Deref;
@@ -7,8 +7,10 @@ use std::time::Duration;
 
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::{Delivery, EventType, Subject, Timestamp};
-use hookbridge_verify::receive::{Identified, Incoming, Parsed, Pipeline, ReceiveError, ReceiverSpec, ReplayKey};
-use hookbridge_verify::{DeliveryError, KeyError, KeyRing, RsaHash, RsaPublicKey, RsaScheme, RsaVerifier, Verified};
+use hookbridge_verify::receive::{
+    DefaultScheme, DeliveryParser, Identified, Incoming, Pipeline, ReceiveError, ReplayKey, RsaSpec,
+};
+use hookbridge_verify::{DeliveryError, KeyError, KeyRing, RsaHash, RsaPublicKey, RsaScheme, Verified};
 use serde_json::Value;
 
 use crate::model::{ChipDelivery, ChipWebhook, DeliveryObject};
@@ -20,11 +22,15 @@ pub const CHIP_RETENTION: Duration = Duration::from_secs(48 * 3600);
 /// The receiver pipeline for CHIP deliveries verified with a fixed key ring.
 pub type ChipReceiver = Pipeline<ChipSpec>;
 
-/// CHIP's contribution to the receiver pipeline with a fixed ring of public keys. Build it once
-/// (keys are parsed and prepared here) and share it.
+/// CHIP's contribution to the receiver pipeline with a fixed ring of public keys: the
+/// `X-Signature` verifier and [`ChipParser`]. Build it once (keys are parsed and prepared here)
+/// and share it: `ChipSpec::new(keys)`, `ChipSpec::with_key(key)`,
+/// `ChipSpec::with_parser(ChipParser::with_hash(hash), keys)` (CHIP Send: SHA-512),
+/// `ChipSpec::with_verifier(verifier)` — the constructors of [`RsaSpec`]; [`webhook_keys`] builds
+/// the ring from your webhooks.
 ///
 /// ```
-/// use hookbridge_chip::ChipSpec;
+/// use hookbridge_chip::{ChipParser, ChipSpec};
 /// use hookbridge_verify::{KeyRing, RsaHash, RsaPublicKey};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,89 +38,92 @@ pub type ChipReceiver = Pipeline<ChipSpec>;
 /// // Webhook deliveries: the webhook's `public_key`, here under the webhook's id.
 /// let spec = ChipSpec::new(KeyRing::single("7f1c2a9e-webhook", RsaPublicKey::from_pem(pem)?))?;
 /// // CHIP Send callbacks: SHA-512.
-/// let send = ChipSpec::with_hash(KeyRing::single("send", RsaPublicKey::from_pem(pem)?), RsaHash::Sha512)?;
+/// let send = ChipSpec::with_parser(
+///     ChipParser::with_hash(RsaHash::Sha512),
+///     KeyRing::single("send", RsaPublicKey::from_pem(pem)?),
+/// )?;
 /// # let _ = (spec, send);
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Clone, Debug)]
-pub struct ChipSpec {
-    verifier: RsaVerifier,
+pub type ChipSpec = RsaSpec<ChipParser>;
+
+/// The public keys of these webhooks, for `ChipSpec::new`: each one's `public_key`, under its
+/// id as key id (so [`Verified::key_id`] says which webhook a delivery came through). Webhooks
+/// without a `public_key` are skipped.
+///
+/// # Errors
+/// The key's parse error ([`KeyError::InvalidRsaKey`], [`KeyError::RsaKeyTooSmall`], ...); an
+/// empty ring (no webhook has a key) is refused by `ChipSpec::new` with
+/// [`KeyError::EmptyKeyRing`].
+pub fn webhook_keys<'a>(
+    webhooks: impl IntoIterator<Item = &'a ChipWebhook>,
+) -> Result<KeyRing<RsaPublicKey>, KeyError> {
+    let mut ring = KeyRing::new();
+    for webhook in webhooks {
+        if let Some(pem) = &webhook.public_key {
+            ring.push(webhook.id.as_str(), RsaPublicKey::from_pem(pem)?);
+        }
+    }
+    Ok(ring)
 }
 
-impl ChipSpec {
-    /// CHIP Collect ([`delivery_scheme`](crate::delivery_scheme): SHA-256) with a ring of public keys.
-    ///
-    /// # Errors
-    /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
-    pub fn new(keys: KeyRing<RsaPublicKey>) -> Result<Self, KeyError> {
-        Ok(Self::with_verifier(RsaVerifier::new(crate::delivery_scheme(), keys)?))
-    }
+/// How a verified CHIP delivery is read (the body and the replay key, see
+/// [`VerifiedChipDelivery::replay_key`]), remembered for [`CHIP_RETENTION`]. Its digest chooses
+/// the scheme the key-only constructors verify with: SHA-256 (CHIP Collect,
+/// [`delivery_scheme`](crate::delivery_scheme), the default) or another ([`RsaHash::Sha512`]
+/// for CHIP Send).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChipParser {
+    hash: RsaHash,
+}
 
-    /// One public key (key id [`DEFAULT_KEY_ID`](hookbridge_verify::DEFAULT_KEY_ID)).
+impl ChipParser {
+    /// CHIP Collect: `X-Signature` over the SHA-256 digest.
     #[must_use]
-    pub fn with_key(key: RsaPublicKey) -> Self {
-        Self::with_verifier(RsaVerifier::with_key(crate::delivery_scheme(), key))
+    pub const fn new() -> Self {
+        Self { hash: RsaHash::Sha256 }
     }
 
     /// `X-Signature` with another digest: [`RsaHash::Sha512`] for CHIP Send.
-    ///
-    /// # Errors
-    /// [`KeyError::EmptyKeyRing`] or [`KeyError::DuplicateKeyId`].
-    pub fn with_hash(keys: KeyRing<RsaPublicKey>, hash: RsaHash) -> Result<Self, KeyError> {
-        let scheme = RsaScheme::new(crate::headers::SIGNATURE, hash);
-        Ok(Self::with_verifier(RsaVerifier::new(scheme, keys)?))
-    }
-
-    /// A verifier you built.
     #[must_use]
-    pub fn with_verifier(verifier: RsaVerifier) -> Self {
-        Self { verifier }
+    pub const fn with_hash(hash: RsaHash) -> Self {
+        Self { hash }
     }
 
-    /// The deliveries of these webhooks: each one's `public_key`, under its id as key id (so
-    /// [`Verified::key_id`] says which webhook a delivery came through). Webhooks without a
-    /// `public_key` are skipped.
-    ///
-    /// # Errors
-    /// [`KeyError::EmptyKeyRing`] when no webhook has a key, or the key's parse error
-    /// ([`KeyError::InvalidRsaKey`], [`KeyError::RsaKeyTooSmall`], ...).
-    pub fn from_webhooks<'a>(webhooks: impl IntoIterator<Item = &'a ChipWebhook>) -> Result<Self, KeyError> {
-        let mut ring = KeyRing::new();
-        for webhook in webhooks {
-            if let Some(pem) = &webhook.public_key {
-                ring.push(webhook.id.as_str(), RsaPublicKey::from_pem(pem)?);
-            }
-        }
-        Self::new(ring)
-    }
-
-    /// The verifier.
+    /// The digest.
     #[must_use]
-    pub fn verifier(&self) -> &RsaVerifier {
-        &self.verifier
+    pub const fn hash(&self) -> RsaHash {
+        self.hash
     }
 }
 
-impl From<RsaVerifier> for ChipSpec {
-    fn from(verifier: RsaVerifier) -> Self {
-        Self::with_verifier(verifier)
+impl Default for ChipParser {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
-impl ReceiverSpec for ChipSpec {
+impl DeliveryParser for ChipParser {
     type Delivery = VerifiedChipDelivery;
 
     fn provider(&self) -> &'static str {
         crate::PROVIDER.as_str()
     }
 
-    async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
-        request.verify_with(&self.verifier, now)
-    }
-
-    fn parse(&self, verified: Verified, request: &Incoming) -> Result<Parsed<VerifiedChipDelivery>, ReceiveError> {
-        parse_delivery(verified, &request.body)
+    /// Parses a verified body and derives its replay key. One pass over the bytes (no
+    /// intermediate JSON map); a missing or non-string `event_type` is a parse error like any other.
+    fn parse(&self, verified: Verified, request: &Incoming) -> Result<VerifiedChipDelivery, ReceiveError> {
+        let body = &request.body;
+        let delivery = ChipDelivery::from_slice(body).map_err(|e| DeliveryError::parse(crate::PROVIDER.as_str(), e))?;
+        let mut delivery = VerifiedChipDelivery {
+            delivery,
+            verified,
+            replay_key: ReplayKey::signed_digest(crate::PROVIDER.as_str(), None, body),
+            raw: body.clone(),
+        };
+        delivery.replay_key = delivery.object_state_key();
+        Ok(delivery)
     }
 
     fn default_retention(&self) -> Duration {
@@ -122,18 +131,10 @@ impl ReceiverSpec for ChipSpec {
     }
 }
 
-/// Parses a verified body and derives its replay key. One pass over the bytes (no intermediate
-/// JSON map); a missing or non-string `event_type` is a parse error like any other.
-pub(super) fn parse_delivery(verified: Verified, body: &Bytes) -> Result<Parsed<VerifiedChipDelivery>, ReceiveError> {
-    let delivery = ChipDelivery::from_slice(body).map_err(|e| DeliveryError::parse(crate::PROVIDER.as_str(), e))?;
-    let mut delivery = VerifiedChipDelivery {
-        delivery,
-        verified,
-        replay_key: ReplayKey::signed_digest(crate::PROVIDER.as_str(), None, body),
-        raw: body.clone(),
-    };
-    delivery.replay_key = delivery.object_state_key();
-    Ok(delivery.into())
+impl DefaultScheme<RsaScheme> for ChipParser {
+    fn scheme(&self) -> RsaScheme {
+        RsaScheme::new(crate::headers::SIGNATURE, self.hash)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

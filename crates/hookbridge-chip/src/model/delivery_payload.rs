@@ -59,13 +59,7 @@ impl ChipDelivery {
             return serde_json::from_slice(body);
         };
         let event_type = ChipEvent::from(event_type.as_ref());
-        let kind = match kind.as_deref() {
-            Some("purchase") => "purchase",
-            Some("payment") => "payment",
-            Some(_) => "other",
-            None => event_type.as_str().split('.').next().unwrap_or(""),
-        };
-        let object = match kind {
+        let object = match object_kind(kind.as_deref(), &event_type) {
             "purchase" => {
                 let mut purchase: Purchase = serde_json::from_slice(body)?;
                 purchase.extra.remove("event_type");
@@ -108,13 +102,7 @@ impl<'de> Deserialize<'de> for ChipDelivery {
             Some(_) => return Err(D::Error::custom("`event_type` must be a string")),
             None => return Err(D::Error::missing_field("event_type")),
         };
-        let kind = match map.get("type").and_then(Value::as_str) {
-            Some("purchase") => "purchase",
-            Some("payment") => "payment",
-            Some(_) => "other",
-            None => event_type.as_str().split('.').next().unwrap_or(""),
-        };
-        let object = match kind {
+        let object = match object_kind(map.get("type").and_then(Value::as_str), &event_type) {
             "purchase" => {
                 DeliveryObject::Purchase(Box::new(Purchase::deserialize(Value::Object(map)).map_err(D::Error::custom)?))
             }
@@ -124,6 +112,17 @@ impl<'de> Deserialize<'de> for ChipDelivery {
             _ => DeliveryObject::Other(map),
         };
         Ok(Self { event_type, object })
+    }
+}
+
+/// Which object a delivery carries: its `type` (`purchase`, `payment`, anything else is
+/// `other`), else the event's prefix (`purchase` for `purchase.paid`). One rule for both decoders.
+fn object_kind<'a>(object_type: Option<&str>, event_type: &'a ChipEvent) -> &'a str {
+    match object_type {
+        Some("purchase") => "purchase",
+        Some("payment") => "payment",
+        Some(_) => "other",
+        None => event_type.as_str().split('.').next().unwrap_or(""),
     }
 }
 

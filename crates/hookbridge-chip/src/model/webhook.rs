@@ -3,8 +3,6 @@
 //! ([`WebhookPage`]), and the input rules CHIP documents for them.
 
 use std::collections::HashSet;
-use std::fmt;
-use std::str::FromStr;
 
 use hookbridge_core::redact::ExtraFields;
 use hookbridge_core::{DeliveryUrl, EndpointId, InvalidInput, Timestamp};
@@ -21,50 +19,13 @@ pub const TITLE_MAX_LEN: usize = 100;
 /// Longest URL CHIP accepts in a `callback`, in characters (`URL` schema, `maxLength: 500`).
 pub const URL_MAX_LEN: usize = 500;
 
-/// The id of a CHIP webhook: a UUID (`Object ID (UUID)` in the API reference).
-///
-/// [`WebhookId::new`] checks the UUID shape, so a malformed id is refused before any request.
-/// Ids decoded from CHIP's responses are kept as received.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct WebhookId(String);
-
-impl WebhookId {
-    /// Validates a caller's id: a UUID in its 36-character hyphenated form (any letter case).
-    pub fn new(id: impl Into<String>) -> Result<Self, InvalidInput> {
-        let id = id.into();
-        if !is_uuid(&id) {
-            return Err(InvalidInput::new(
-                "id",
-                format!("CHIP webhook ids are UUIDs (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), got {id:?}"),
-            ));
-        }
-        Ok(Self(id))
-    }
-
-    /// The id as CHIP sent it, without validation (for ids read from responses).
-    pub fn from_provider(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-
-    /// The id as a string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for WebhookId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for WebhookId {
-    type Err = InvalidInput;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
+hookbridge_core::id_type! {
+    /// The id of a CHIP webhook: a UUID (`Object ID (UUID)` in the API reference).
+    ///
+    /// [`WebhookId::new`] checks the UUID shape (its 36-character hyphenated form, any letter
+    /// case), so a malformed id is refused before any request. Ids decoded from CHIP's responses
+    /// are kept as received ([`WebhookId::from_provider`]).
+    pub struct WebhookId("id", validate_uuid);
 }
 
 impl TryFrom<&EndpointId> for WebhookId {
@@ -78,6 +39,18 @@ impl TryFrom<&EndpointId> for WebhookId {
 impl From<&WebhookId> for EndpointId {
     fn from(id: &WebhookId) -> Self {
         EndpointId::from_provider(id.as_str())
+    }
+}
+
+/// Refuses an id that is not a UUID in its 36-character hyphenated form.
+fn validate_uuid(field: &'static str, id: &str) -> Result<(), InvalidInput> {
+    if is_uuid(id) {
+        Ok(())
+    } else {
+        Err(InvalidInput::new(
+            field,
+            format!("CHIP webhook ids are UUIDs (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), got {id:?}"),
+        ))
     }
 }
 

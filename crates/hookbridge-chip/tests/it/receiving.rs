@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use hookbridge_chip::delivery::CHIP_RETENTION;
-use hookbridge_chip::{ChipEvent, ChipReceiver, ChipSpec, ChipWebhook, DeliveryObject, VerifiedChipDelivery};
+use hookbridge_chip::{
+    ChipEvent, ChipParser, ChipReceiver, ChipSpec, ChipWebhook, DeliveryObject, VerifiedChipDelivery, webhook_keys,
+};
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::reexports::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use hookbridge_core::{Delivery, EventType, Subject};
@@ -148,7 +150,9 @@ async fn openssl_signed_chip_send_fixture_verifies_with_sha512() {
     headers.insert("x-signature", HeaderValue::from_str(meta["headers"]["X-Signature"].as_str().unwrap()).unwrap());
     let key = RsaPublicKey::from_pem(&key_file("rsa4096-public-pkcs1.pem")).unwrap();
 
-    let send = ChipReceiver::new(ChipSpec::with_hash(KeyRing::single("send", key.clone()), RsaHash::Sha512).unwrap());
+    let send = ChipReceiver::new(
+        ChipSpec::with_parser(ChipParser::with_hash(RsaHash::Sha512), KeyRing::single("send", key.clone())).unwrap(),
+    );
     let delivery = receive_at(&send, &body, &headers, NOW).await.unwrap();
     assert_eq!(delivery.event_type, ChipEvent::Unknown("send_instruction.completed".into()));
     assert!(matches!(&delivery.object, DeliveryObject::Other(map) if map["reference"] == "PAYOUT-0042"));
@@ -232,7 +236,7 @@ async fn a_ring_of_webhook_keys_reports_which_webhook_matched() {
         webhook("22222222-2222-4222-8222-222222222222", None),
         webhook(WEBHOOK_ID, Some(public_pem_a())),
     ];
-    let receiver = ChipReceiver::new(ChipSpec::from_webhooks(&hooks).unwrap());
+    let receiver = ChipReceiver::new(ChipSpec::new(webhook_keys(&hooks).unwrap()).unwrap());
     assert_eq!(receiver.spec().verifier().key_ids().count(), 2);
     let (body, headers) = signed_fixture("purchase_paid.json");
     let (delivery, ticket) = receiver.accept_at(request(&body, &headers), NOW).await.unwrap().into_parts();
@@ -244,15 +248,12 @@ async fn a_ring_of_webhook_keys_reports_which_webhook_matched() {
         receive_at(&receiver, &body, &headers, NOW).await.unwrap().verified.key_id().as_str(),
         "11111111-1111-4111-8111-111111111111"
     );
-    assert!(ChipSpec::from_webhooks(&hooks[1..2]).is_err(), "no key at all");
+    assert!(ChipSpec::new(webhook_keys(&hooks[1..2]).unwrap()).is_err(), "no key at all");
     let bad = webhook(WEBHOOK_ID, Some("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----".into()));
-    assert!(ChipSpec::from_webhooks([&bad]).is_err());
+    assert!(webhook_keys([&bad]).is_err());
     // A webhook key under 2048 bits is refused when the ring is built.
     let small = webhook(WEBHOOK_ID, Some(public_pem_1024()));
-    assert!(matches!(
-        ChipSpec::from_webhooks([&small]),
-        Err(hookbridge_verify::KeyError::RsaKeyTooSmall { bits: 1024, .. })
-    ));
+    assert!(matches!(webhook_keys([&small]), Err(hookbridge_verify::KeyError::RsaKeyTooSmall { bits: 1024, .. })));
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::reexports::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use hookbridge_core::{Delivery, EventType, Secret, Subject};
-use hookbridge_stripe::{StripeDelivery, StripeReceiver, StripeSpec};
+use hookbridge_stripe::{StripeDelivery, StripeReceiver, StripeSpec, endpoint_key_ring};
 use hookbridge_verify::receive::{InMemoryDedupeStore, Incoming, Receive as _, ReceiveError, ReplayKey};
 use hookbridge_verify::{DeliveryError, HmacScheme, HmacSecret, KeyRing, VerifyError, sign::HmacSigner};
 use serde_json::Value;
@@ -24,7 +24,7 @@ fn signed(body: &[u8], at: i64) -> HeaderMap {
 }
 
 fn receiver() -> StripeReceiver {
-    StripeReceiver::new(StripeSpec::from_secret(&Secret::new(WHSEC)).unwrap())
+    StripeReceiver::new(StripeSpec::new(endpoint_key_ring(&Secret::new(WHSEC)).unwrap()).unwrap())
 }
 
 fn request(body: &[u8], headers: HeaderMap) -> Incoming {
@@ -93,7 +93,7 @@ async fn the_openssl_signed_fixture_verifies() {
         );
     }
     let secret = Secret::new(secrets["stripe"].as_str().unwrap());
-    let receiver = StripeReceiver::new(StripeSpec::from_secret(&secret).unwrap());
+    let receiver = StripeReceiver::new(StripeSpec::new(endpoint_key_ring(&secret).unwrap()).unwrap());
     let delivery = receive_at(&receiver, &body, &headers, meta["verify_at"].as_i64().unwrap()).await.unwrap();
     assert_eq!(delivery.event.id.as_str(), "evt_1QbT4nLkdIwHu7ix0cXjVh2s");
     assert_eq!(delivery.subject(), Some(Subject::new("payment_intent", "pi_3QbT4mLkdIwHu7ix1Vq8Zk0a")));
@@ -123,7 +123,7 @@ async fn tampered_and_forged_deliveries_are_refused_with_401() {
     let err = receive_at(&misread, body.as_bytes(), &headers, TS).await.unwrap_err();
     assert!(matches!(err, ReceiveError::Verification(VerifyError::NoMatch { .. })), "{err:?}");
     assert!(StripeSpec::new(KeyRing::new()).is_err());
-    assert!(StripeSpec::from_secret(&Secret::new("")).is_err());
+    assert!(endpoint_key_ring(&Secret::new("")).is_err());
 }
 
 #[tokio::test]
@@ -138,7 +138,7 @@ async fn several_secrets_verify_while_one_is_rolled() {
     // Stripe's header with two v1 signatures (the old secret's and the new one's).
     let both = signer("whsec_old_secret_value").with_additional_secret(HmacSecret::from_str_bytes(WHSEC).unwrap());
     let headers = both.sign(body.as_bytes(), TS, None).unwrap();
-    let only_new = StripeReceiver::new(StripeSpec::from_secret(&Secret::new(WHSEC)).unwrap());
+    let only_new = StripeReceiver::new(StripeSpec::new(endpoint_key_ring(&Secret::new(WHSEC)).unwrap()).unwrap());
     assert!(receive_at(&only_new, body.as_bytes(), &headers, TS).await.is_ok());
 }
 

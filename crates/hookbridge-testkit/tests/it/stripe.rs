@@ -342,7 +342,9 @@ async fn deliveries_are_signed_events_accepted_by_the_stripe_receiver() {
         event_ids.push(body["id"].clone());
 
         // hookbridge-stripe's receiver accepts and parses it.
-        let receiver = StripeReceiver::new(StripeSpec::from_secret(&Secret::new(secret)).unwrap());
+        let receiver = StripeReceiver::new(
+            StripeSpec::new(hookbridge_stripe::endpoint_key_ring(&Secret::new(secret)).unwrap()).unwrap(),
+        );
         let incoming = Incoming::post(path.parse().unwrap(), got.headers.clone(), got.body.clone());
         let (delivery, ticket) = receiver.accept(incoming).await.unwrap().into_parts();
         assert_eq!(delivery.event.event_type, EventType::PaymentIntentSucceeded);

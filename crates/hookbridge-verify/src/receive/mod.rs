@@ -13,6 +13,10 @@
 //! * [`ReceiverSpec`] — what a provider crate contributes, and nothing else: how a request is
 //!   authenticated (its scheme and keys, or a key source such as CHIP's), how the authentic body
 //!   is parsed into its typed delivery, and how the replay key is derived from **signed** data.
+//! * [`VerifiedSpec`] — the `ReceiverSpec` written once for every provider whose deliveries a
+//!   [`Verifier`](crate::Verifier) checks: a verifier plus the provider's [`DeliveryParser`]
+//!   ([`HmacSpec`], [`RsaSpec`], [`UrlTokenSpec`], [`DynSpec`]); a provider crate names it with a
+//!   type alias (`type MiexSpec = HmacSpec<MiexParser>`).
 //! * [`Pipeline`] — the one algorithm, identical for every provider.
 //! * [`Receive`] — the object-safe trait: `Arc<dyn Receive<D>>` receivers of every provider are
 //!   interchangeable ([`ReceiveExt::map`] turns typed deliveries into the unified `Delivery`).
@@ -122,6 +126,7 @@ mod pipeline;
 mod postgres;
 #[cfg(feature = "redis")]
 mod redis;
+mod spec;
 mod store;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
@@ -146,4 +151,5 @@ pub use pipeline::{
     Accepted, AppFn, Application, DEFAULT_LEASE, DEFAULT_MAX_BODY_BYTES, DEFAULT_RETENTION, Identified, MapReceive,
     Parsed, Pipeline, Receive, ReceiveExt, ReceiverSpec, Ticket, app_fn,
 };
+pub use spec::{DefaultScheme, DeliveryParser, DynSpec, HmacSpec, RsaSpec, UrlTokenSpec, VerifiedSpec};
 pub use store::{BoxFuture, DedupeStore, LeaseToken, Reservation, StoreError};
