@@ -5,20 +5,13 @@
 use std::sync::Arc;
 
 use axum::http::{Method, Uri};
-use hookbridge_abbeycross::AbbeyCrossSpec;
 use hookbridge_adapters::registry as providers;
-use hookbridge_bitnob::BitnobSpec;
-use hookbridge_blaze::BlazeSpec;
-use hookbridge_chip::ChipSpec;
 use hookbridge_core::descriptor::ClientSettings;
 use hookbridge_core::{Delivery, DeliveryUrl, Endpoint, EndpointSpec, Error, EventSelection, Secret, Webhook};
-use hookbridge_miex::MiexSpec;
-use hookbridge_stripe::StripeSpec;
 use hookbridge_testkit::{RunningSimulator, registry};
-use hookbridge_verify::receive::{Incoming, Pipeline, Receive, ReceiveExt as _, ReceiverSpec};
-use hookbridge_verify::{
-    DEFAULT_TOKEN_PARAM, HmacSecret, HmacVerifier, KeyRing, RsaPublicKey, UrlToken, UrlTokenVerifier,
-};
+use hookbridge_verify::preset::{EndpointKey, KeyKind, KeyMaterial, Preset, ReceiverSettings};
+use hookbridge_verify::receive::{Incoming, Receive};
+use hookbridge_verify::{DEFAULT_TOKEN_PARAM, UrlToken};
 
 use crate::common::Receiver;
 
@@ -74,32 +67,25 @@ async fn create(client: &dyn Webhook, mut spec: EndpointSpec) -> Endpoint {
     }
 }
 
-/// The provider crate's receiver for the endpoint just created (AbbeyCross documents no
-/// signing scheme: its receiver is given the testkit's assumed one).
-fn receiver(sim: &RunningSimulator, endpoint: &Endpoint, token: &UrlToken) -> Arc<dyn Receive<Delivery>> {
-    fn boxed<S>(spec: S) -> Arc<dyn Receive<Delivery>>
-    where
-        S: ReceiverSpec,
-        S::Delivery: Into<Delivery>,
-    {
-        Arc::new(Pipeline::new(spec).map(|d: S::Delivery| d.into()))
-    }
-    let secret = || HmacSecret::from_str_bytes(endpoint.secret.as_ref().unwrap().expose()).unwrap();
-    match sim.provider() {
-        hookbridge_miex::PROVIDER => boxed(MiexSpec::with_secret(secret())),
-        hookbridge_blaze::PROVIDER => boxed(BlazeSpec::new(UrlTokenVerifier::with_token(token.clone()))),
-        hookbridge_bitnob::PROVIDER => boxed(BitnobSpec::new(KeyRing::single("initial", secret())).unwrap()),
-        hookbridge_abbeycross::PROVIDER => boxed(AbbeyCrossSpec::new(Arc::new(HmacVerifier::with_secret(
-            hookbridge_testkit::schemes::assumed_delivery_scheme(),
-            secret(),
-        )))),
-        hookbridge_chip::PROVIDER => {
-            let pem = endpoint.provider_fields.get("public_key").and_then(|v| v.as_str()).unwrap();
-            boxed(ChipSpec::with_key(RsaPublicKey::from_pem(pem).unwrap()))
+/// The provider's first receiving preset (from the registry) and its receiver for the endpoint
+/// just created, keyed from where the preset says (AbbeyCross documents no signing scheme: its
+/// preset is the assumed one, the simulator's).
+fn receiver(
+    sim: &RunningSimulator,
+    endpoint: &Endpoint,
+    token: &UrlToken,
+) -> (&'static Preset<Delivery>, Arc<dyn Receive<Delivery>>) {
+    let preset = providers::presets_of(sim.provider()).next().unwrap();
+    let key = match preset.endpoint_key_source().unwrap() {
+        EndpointKey::Secret => KeyMaterial::secret("initial", endpoint.secret.as_ref().unwrap().expose()),
+        EndpointKey::Field(field) => {
+            let value = endpoint.provider_fields.get(field).and_then(|v| v.as_str()).unwrap();
+            KeyMaterial::public_key("field", value)
         }
-        hookbridge_stripe::PROVIDER => boxed(StripeSpec::from_secret(endpoint.secret.as_ref().unwrap()).unwrap()),
-        other => panic!("{other}: no receiver in this test yet"),
-    }
+        EndpointKey::CallbackUrlToken => KeyMaterial::secret("token", token.expose_secret()),
+        other => panic!("{other:?}"),
+    };
+    (preset, preset.receiver(&[key], &ReceiverSettings::new()).unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -109,7 +95,8 @@ async fn deliver_through_the_neutral_handle_reaches_the_callback_signed() {
         let event = sim.example_event();
         let rx = Receiver::start().await;
         let token = UrlToken::generate().unwrap();
-        // BLAZE signs nothing: its callbacks carry a secret token (ignored by the others).
+        // URL-token presets (BLAZE signs nothing): the callback carries a secret token (ignored by
+        // the others).
         let callback = format!("{}?{DEFAULT_TOKEN_PARAM}={}", rx.url("/hooks"), token.expose_secret());
         let client = client(&sim);
         let spec = EndpointSpec::new(DeliveryUrl::new(callback).unwrap()).name("registry test").event(event);
@@ -124,7 +111,7 @@ async fn deliver_through_the_neutral_handle_reaches_the_callback_signed() {
         assert_eq!(received.len(), 1, "{id}");
         assert_eq!(received[0].body, reports[0].body, "{id}");
 
-        let receiver = receiver(&sim, &endpoint, &token);
+        let (preset, receiver) = receiver(&sim, &endpoint, &token);
         let uri: Uri = received[0].uri.to_string().parse().unwrap();
         let incoming = Incoming::new(Method::POST, uri.clone(), received[0].headers.clone(), received[0].body.clone());
         let accepted = receiver.accept(incoming).await.unwrap_or_else(|e| panic!("{id}: {e:?}"));
@@ -134,8 +121,8 @@ async fn deliver_through_the_neutral_handle_reaches_the_callback_signed() {
         ticket.complete().await.unwrap();
 
         // A tampered body is refused by the same receiver: the delivery was really signed
-        // (BLAZE's token is in the URL, so check its URL instead).
-        let forged = if id == hookbridge_blaze::PROVIDER {
+        // (a URL token authenticates the URL, so check the URL without it instead).
+        let forged = if preset.key_kind() == KeyKind::UrlToken {
             Incoming::new(
                 Method::POST,
                 "/hooks".parse().unwrap(),
