@@ -47,19 +47,19 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue};
 use hookbridge_verify::sign::{HmacSigner, RsaSigner};
 use hookbridge_verify::{HmacScheme, HmacSecret, RsaScheme, UrlToken, UrlTokenVerifier};
-use jiff::Timestamp;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 mod github;
 
 pub use crate::abbeycross::template::ABBEYCROSS_EXAMPLE_EVENTS;
 pub use crate::chip::template::CHIP_SEND_EVENTS;
 use crate::error::{Error, Result};
-use crate::server::random_hex;
 pub use crate::stripe::template::STRIPE_EVENTS;
+pub use crate::template_spec::BuildOptions;
+use crate::template_spec::TemplateSpec;
 pub use github::{GITHUB_EVENT_HEADER, GITHUB_EVENTS};
 
 /// A provider's (or a signing scheme's) delivery: which events it can build, how a body
@@ -97,43 +97,6 @@ pub enum KeyKind {
     RsaPrivateKey,
     /// A URL token (BLAZE signs nothing).
     UrlToken,
-}
-
-/// One template's provider-specific part, written next to the provider's simulator (or, for
-/// GitHub, in this module's `github`): what [`Template`]'s methods read.
-pub(crate) struct TemplateSpec {
-    /// [`Template::name`].
-    pub(crate) name: &'static str,
-    /// [`Template::events`].
-    pub(crate) events: fn() -> Vec<&'static str>,
-    /// [`Template::free_form_events`].
-    pub(crate) free_form_events: bool,
-    /// [`Template::hmac_scheme`], for HMAC templates.
-    pub(crate) hmac_scheme: Option<fn() -> HmacScheme>,
-    /// [`Template::rsa_scheme`], for RSA templates (neither: a URL token).
-    pub(crate) rsa_scheme: Option<fn() -> RsaScheme>,
-    /// The unsigned header carrying the event name, if the provider sends one.
-    pub(crate) event_header: Option<HeaderName>,
-    /// [`Template::sample_data`].
-    pub(crate) sample_data: fn(&str, &BuildOptions) -> Result<Value>,
-    /// The body around the payload `data` of `event` at a time, filling in the delivery id
-    /// where the provider has one.
-    pub(crate) envelope: fn(&str, Value, Timestamp, &mut Option<String>) -> Result<Value>,
-    /// A fresh HMAC secret in the provider's format ([`ThrowawayKey::generate`]).
-    pub(crate) fresh_secret: fn() -> String,
-}
-
-/// A fresh HMAC secret: 64 hex digits.
-pub(crate) fn random_secret() -> String {
-    random_hex::<32>()
-}
-
-/// An embedded fixture's JSON object.
-pub(crate) fn fixture_object(text: &str) -> Result<Map<String, Value>> {
-    match serde_json::from_str(text) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Err(Error::InvalidPayload("an embedded delivery fixture is not a JSON object")),
-    }
 }
 
 impl Template {
@@ -285,65 +248,6 @@ impl Template {
 impl fmt::Display for Template {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-/// How a [`Template::build`] is varied: the time, the delivery id, the payload, extra body
-/// fields. The default is "now, everything fresh".
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct BuildOptions {
-    /// The delivery's time: body timestamps and the signed timestamp. Default: now.
-    pub at: Timestamp,
-    /// The delivery id (MIEX job id, BLAZE / AbbeyCross body `id`, Bitnob `event_id`, Stripe
-    /// event `id`, GitHub `X-GitHub-Delivery`); CHIP has none. Default: a fresh one.
-    pub delivery_id: Option<String>,
-    /// The payload, used as given instead of [`Template::sample_data`].
-    pub data: Option<Value>,
-    /// Top-level body fields set after building (BLAZE `webHookId` / `companyId` / `shopId`,
-    /// CHIP `brand_id`, ...), replacing the built values.
-    pub fields: Map<String, Value>,
-}
-
-impl Default for BuildOptions {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl BuildOptions {
-    /// Now, with fresh ids and the template's sample payload.
-    #[must_use]
-    pub fn new() -> Self {
-        Self { at: Timestamp::now(), delivery_id: None, data: None, fields: Map::new() }
-    }
-
-    /// Sets [`at`](Self::at).
-    #[must_use]
-    pub fn at(mut self, at: Timestamp) -> Self {
-        self.at = at;
-        self
-    }
-
-    /// Sets [`delivery_id`](Self::delivery_id).
-    #[must_use]
-    pub fn delivery_id(mut self, id: impl Into<String>) -> Self {
-        self.delivery_id = Some(id.into());
-        self
-    }
-
-    /// Sets [`data`](Self::data).
-    #[must_use]
-    pub fn data(mut self, data: Value) -> Self {
-        self.data = Some(data);
-        self
-    }
-
-    /// Adds a top-level body field (see [`fields`](Self::fields)).
-    #[must_use]
-    pub fn field(mut self, name: impl Into<String>, value: Value) -> Self {
-        self.fields.insert(name.into(), value);
-        self
     }
 }
 

@@ -115,6 +115,7 @@ pub mod registry;
 mod server;
 pub mod services;
 mod simulator;
+mod template_spec;
 
 pub mod abbeycross;
 pub mod bitnob;

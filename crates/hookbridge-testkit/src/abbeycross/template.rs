@@ -5,8 +5,8 @@
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use crate::deliveries::{TemplateSpec, random_secret};
 use crate::server::{random_alnum, rfc3339_seconds, uuid_v4};
+use crate::template_spec::{TemplateSpec, random_secret};
 
 /// The events [`Template::AbbeyCross`](crate::deliveries::Template::AbbeyCross) lists.
 /// AbbeyCross publishes no event catalogue; these are the names this repository's fixtures use,

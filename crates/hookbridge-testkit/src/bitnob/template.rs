@@ -7,8 +7,8 @@ use hookbridge_verify::HmacScheme;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use crate::deliveries::{TemplateSpec, random_secret};
 use crate::server::{random_alnum, random_hex, rfc3339_millis, uuid_v4};
+use crate::template_spec::{TemplateSpec, random_secret};
 
 /// The documented scheme (timestamped HMAC-SHA256).
 pub(crate) static BITNOB: TemplateSpec = template("bitnob", crate::schemes::bitnob);

@@ -3,8 +3,8 @@
 
 use serde_json::json;
 
-use crate::deliveries::{TemplateSpec, random_secret};
 use crate::server::{object_id, uuid_v4};
+use crate::template_spec::{TemplateSpec, random_secret};
 
 pub(crate) static BLAZE: TemplateSpec = TemplateSpec {
     name: "blaze",

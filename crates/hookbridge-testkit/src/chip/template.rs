@@ -5,9 +5,9 @@
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
-use crate::deliveries::{TemplateSpec, fixture_object, random_secret};
 use crate::error::{Error, Result};
 use crate::server::{random_alnum, random_bytes, uuid_v4};
+use crate::template_spec::{TemplateSpec, fixture_object, random_secret};
 
 /// The events [`Template::ChipSend`](crate::deliveries::Template::ChipSend) builds: the one the
 /// CHIP Send fixture shows.

@@ -6,8 +6,8 @@ use hookbridge_verify::HmacScheme;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use super::{TemplateSpec, random_secret};
 use crate::server::{random_bytes, random_hex, rfc3339_seconds, uuid_v4};
+use crate::template_spec::{TemplateSpec, random_secret};
 
 /// `X-GitHub-Event`: the event name GitHub sends (unsigned) with each delivery.
 pub const GITHUB_EVENT_HEADER: HeaderName = HeaderName::from_static("x-github-event");

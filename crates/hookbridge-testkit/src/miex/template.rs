@@ -5,8 +5,8 @@
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use crate::deliveries::{TemplateSpec, random_secret};
 use crate::server::{random_bytes, rfc3339_seconds, uuid_v4};
+use crate::template_spec::{TemplateSpec, random_secret};
 
 pub(crate) static MIEX: TemplateSpec = TemplateSpec {
     name: "miex",

@@ -5,9 +5,9 @@ use hookbridge_verify::HmacScheme;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use crate::deliveries::{TemplateSpec, fixture_object};
 use crate::error::{Error, Result};
 use crate::server::{random_alnum, uuid_v4};
+use crate::template_spec::{TemplateSpec, fixture_object};
 
 /// The events [`Template::Stripe`](crate::deliveries::Template::Stripe) builds (a selection of
 /// Stripe's event types).
