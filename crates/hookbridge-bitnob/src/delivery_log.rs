@@ -19,8 +19,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use hookbridge_core::{EndpointId, EventType, InvalidInput, Page, PageRequest, ProviderId, Timestamp};
-use serde::Serialize;
+pub use hookbridge_core::extension::{DeliveryRecord, DeliveryState};
+use hookbridge_core::{EndpointId, InvalidInput, Page, PageRequest};
 use serde_json::{Map, Value};
 
 use crate::model::{CursorPage, DeliveryEvent, DeliveryStatus};
@@ -30,60 +30,6 @@ use crate::model::{CursorPage, DeliveryEvent, DeliveryStatus};
 pub const DELIVERY_STATUS: &str = "delivery_status";
 /// Wire name of the `object` field.
 pub const OBJECT: &str = "object";
-
-/// Where a delivery stands, unified across spellings.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum DeliveryState {
-    /// Not yet delivered.
-    Pending,
-    /// The endpoint acknowledged it (Bitnob `delivered`, older `success`).
-    Delivered,
-    /// Delivery failed.
-    Failed,
-    /// A retry is scheduled.
-    Retrying,
-    /// The provider did not say.
-    Unknown,
-    /// A state hookbridge does not know, as spelled on the wire.
-    Other(String),
-}
-
-/// One delivery as the provider's log records it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct DeliveryRecord {
-    /// The provider (Bitnob).
-    pub provider: ProviderId,
-    /// The record's id (the delivery event's id).
-    pub id: String,
-    /// The endpoint delivered to.
-    pub endpoint_id: Option<EndpointId>,
-    /// The event type delivered.
-    pub event_type: Option<EventType>,
-    /// Where it stands.
-    pub state: DeliveryState,
-    /// Attempts so far.
-    pub attempts: Option<u32>,
-    /// Attempts before giving up.
-    pub max_attempts: Option<u32>,
-    /// The endpoint's HTTP status on the last attempt, as recorded (`0` = no response).
-    pub http_status: Option<u16>,
-    /// Why it failed.
-    pub error_message: Option<String>,
-    /// When the record was created.
-    pub created_at: Option<Timestamp>,
-    /// Provider-specific fields by wire name (Bitnob `object`; `delivery_status` when spelled `success`).
-    pub provider_fields: Map<String, Value>,
-}
-
-impl DeliveryRecord {
-    /// The endpoint's HTTP status, `None` when no response was received (absent or `0`).
-    pub fn response_status(&self) -> Option<u16> {
-        self.http_status.filter(|&s| s != 0)
-    }
-}
 
 impl From<&DeliveryEvent> for DeliveryRecord {
     fn from(e: &DeliveryEvent) -> Self {
@@ -103,19 +49,16 @@ impl From<&DeliveryEvent> for DeliveryRecord {
             Some(DeliveryStatus::Retrying) => DeliveryState::Retrying,
             Some(other) => DeliveryState::Other(other.as_str().to_owned()),
         };
-        DeliveryRecord {
-            provider: crate::PROVIDER,
-            id: e.id.as_str().to_owned(),
-            endpoint_id: e.webhook_id.as_ref().map(|id| EndpointId::from_provider(id.as_str())),
-            event_type: e.event_type.clone(),
-            state,
-            attempts: e.delivery_attempts,
-            max_attempts: e.max_attempts,
-            http_status: e.http_status_code,
-            error_message: e.error_message.clone(),
-            created_at: e.created_at,
-            provider_fields,
-        }
+        let mut record = DeliveryRecord::new(crate::PROVIDER, e.id.as_str(), state);
+        record.endpoint_id = e.webhook_id.as_ref().map(|id| EndpointId::from_provider(id.as_str()));
+        record.event_type = e.event_type.clone();
+        record.attempts = e.delivery_attempts;
+        record.max_attempts = e.max_attempts;
+        record.http_status = e.http_status_code;
+        record.error_message = e.error_message.clone();
+        record.created_at = e.created_at;
+        record.provider_fields = provider_fields;
+        record
     }
 }
 
@@ -143,6 +86,7 @@ impl TryFrom<&DeliveryRecord> for DeliveryEvent {
                 DeliveryState::Failed => Some("failed".into()),
                 DeliveryState::Retrying => Some("retrying".into()),
                 DeliveryState::Other(s) => Some(s.clone()),
+                _ => None,
             },
             Some(other) => {
                 return Err(InvalidInput::new(

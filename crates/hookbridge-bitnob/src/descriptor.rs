@@ -14,9 +14,11 @@ use hookbridge_core::descriptor::{
     ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, ProviderInfo, SetupError,
     SpecRules, TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
+use hookbridge_core::extension::Extensions;
 use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
+use crate::extensions::{BitnobDeliveryLog, BitnobEventCatalogue};
 use crate::{BitnobAuth, BitnobClient, BitnobSigner, CreateWebhook, CreatedWebhook, SigningScheme, WebhookEndpoint};
 
 /// The one event-type identifier Bitnob's reference shows (as the example of an event-type
@@ -63,7 +65,8 @@ const CREDENTIALS: &[Credential] = &[
 static INFO: ProviderInfo = ProviderInfo::new(crate::PROVIDER, "Bitnob", "wallets; snake_case, cursor-paged API")
     .capabilities(crate::unified::CAPABILITIES)
     .default_base_url(crate::DEFAULT_BASE_URL)
-    .credentials(CREDENTIALS);
+    .credentials(CREDENTIALS)
+    .extensions(Extensions::NONE.delivery_log().event_catalogue());
 
 impl Descriptor for Bitnob {
     fn info(&self) -> &ProviderInfo {
@@ -84,7 +87,9 @@ impl Descriptor for Bitnob {
 
     fn client(&self, settings: &ClientSettings) -> Result<ClientSetup, SetupError> {
         let (client, notes) = client_from_settings(settings)?;
-        let mut setup = ClientSetup::new(Box::new(client));
+        let mut setup = ClientSetup::new(Box::new(client.clone()))
+            .delivery_log(Box::new(BitnobDeliveryLog::new(client.clone())))
+            .event_catalogue(Box::new(BitnobEventCatalogue::new(client)));
         setup.notes = notes;
         Ok(setup)
     }

@@ -137,6 +137,7 @@ pub mod client;
 pub mod delivery;
 pub mod delivery_log;
 pub mod descriptor;
+pub mod extensions;
 pub mod model;
 pub mod receiving;
 pub mod scheme;

@@ -10,9 +10,11 @@ use hookbridge_core::descriptor::{
     ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, ProviderInfo, SetupError,
     SpecRules, TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
+use hookbridge_core::extension::Extensions;
 use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
+use crate::extensions::ChipPublishedKey;
 use crate::model::TITLE_MAX_LEN;
 use crate::unified::{FIELD_ALL_EVENTS, FIELD_EVENTS, FIELD_PUBLIC_KEY};
 use crate::{ChipClient, ChipEvent, ChipWebhook, WebhookRequest};
@@ -34,7 +36,8 @@ static EVENTS: [ChipEvent; ChipEvent::COUNT] = ChipEvent::ALL;
 static INFO: ProviderInfo = ProviderInfo::new(crate::PROVIDER, "CHIP Collect", "payments; RSA public-key callbacks")
     .capabilities(crate::unified::CAPABILITIES)
     .default_base_url(ChipClient::DEFAULT_BASE_URL)
-    .credentials(CREDENTIALS);
+    .credentials(CREDENTIALS)
+    .extensions(Extensions::NONE.published_key());
 
 impl Descriptor for Chip {
     fn info(&self) -> &ProviderInfo {
@@ -47,7 +50,8 @@ impl Descriptor for Chip {
     }
 
     fn client(&self, settings: &ClientSettings) -> Result<ClientSetup, SetupError> {
-        Ok(ClientSetup::new(Box::new(client_from_settings(settings)?)))
+        let client = client_from_settings(settings)?;
+        Ok(ClientSetup::new(Box::new(client.clone())).published_key(Box::new(ChipPublishedKey::new(client))))
     }
 
     fn dialect(&self) -> Option<&dyn Dialect> {

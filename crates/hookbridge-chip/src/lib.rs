@@ -144,6 +144,7 @@ mod client;
 pub mod delivery;
 pub mod descriptor;
 pub mod error;
+pub mod extensions;
 pub mod model;
 pub mod receiving;
 pub mod scheme;

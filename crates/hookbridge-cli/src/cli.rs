@@ -621,8 +621,8 @@ pub struct EndpointIdArgs {
 /// The provider and connection every `events` subcommand takes.
 #[derive(Clone, Debug, Args)]
 pub struct EventsTarget {
-    /// The provider (only Bitnob documents delivery events).
-    #[arg(long, value_parser = provider_parser(), default_value = "bitnob")]
+    /// The provider (default: the first registered provider with a delivery log).
+    #[arg(long, value_parser = provider_parser(), default_value_t = crate::endpoints::default_provider(|e| e.delivery_log))]
     pub provider: ProviderId,
     /// Connection, credentials and output.
     #[command(flatten)]
@@ -702,8 +702,8 @@ pub struct EventIdArgs {
 /// `hookbridge event-types`.
 #[derive(Clone, Debug, Args)]
 pub struct EventTypesArgs {
-    /// The provider (only Bitnob serves its catalogue).
-    #[arg(long, value_parser = provider_parser(), default_value = "bitnob")]
+    /// The provider (default: the first registered provider whose API serves its catalogue).
+    #[arg(long, value_parser = provider_parser(), default_value_t = crate::endpoints::default_provider(|e| e.event_catalogue))]
     pub provider: ProviderId,
     /// Connection and output.
     #[command(flatten)]
@@ -713,8 +713,8 @@ pub struct EventTypesArgs {
 /// `hookbridge public-key`.
 #[derive(Clone, Debug, Args)]
 pub struct PublicKeyArgs {
-    /// The provider (only CHIP has a company public key).
-    #[arg(long, value_parser = provider_parser(), default_value = "chip")]
+    /// The provider (default: the first registered provider publishing a public key).
+    #[arg(long, value_parser = provider_parser(), default_value_t = crate::endpoints::default_provider(|e| e.published_key))]
     pub provider: ProviderId,
     /// Connection and output.
     #[command(flatten)]

@@ -10,9 +10,9 @@
 use std::io::{IsTerminal as _, Write};
 
 use futures_util::StreamExt as _;
-use hookbridge_bitnob::{DeliveryStatus, ListEventsOptions, WebhookId};
 use hookbridge_core::PageLimits;
-use hookbridge_core::descriptor::{ClientSettings, Credential, Descriptor, SetupError};
+use hookbridge_core::descriptor::{ClientSettings, ClientSetup, Credential, Descriptor, SetupError};
+use hookbridge_core::extension::{DeliveryLogFilter, DeliveryState, Extensions};
 use hookbridge_core::{
     Capabilities, DeliveryUrl, Endpoint, EndpointId, EndpointSpec, EndpointUpdate, EventSelection, EventType,
     ListFilter, Operation, ProviderId, Secret, Webhook,
@@ -140,21 +140,32 @@ pub fn client(provider: ProviderId, conn: &ConnectionArgs, limits: PageLimits) -
     Ok(setup.client)
 }
 
-/// A Bitnob client (for its delivery events and event types), through its descriptor's settings.
-pub fn bitnob_client(conn: &ConnectionArgs, limits: PageLimits) -> Result<hookbridge_bitnob::BitnobClient, CliError> {
-    let descriptor = &hookbridge_bitnob::DESCRIPTOR;
+/// The client setup of `provider` for a provider extension the command needs: refused (exit 1)
+/// before any credential is read when the provider's descriptor does not offer it.
+fn extension_setup(
+    provider: ProviderId,
+    conn: &ConnectionArgs,
+    limits: PageLimits,
+    operation: &str,
+    offered: fn(Extensions) -> bool,
+    missing: &str,
+) -> Result<ClientSetup, CliError> {
+    let descriptor = descriptor(provider)?;
+    if !offered(descriptor.extensions()) {
+        return Err(unsupported(provider, operation, missing));
+    }
     let settings = settings(descriptor, conn, limits)?;
-    let (client, notes) =
-        hookbridge_bitnob::descriptor::client_from_settings(&settings).map_err(|e| setup_error(descriptor, e))?;
-    print_notes(&notes);
-    Ok(client)
+    let setup = descriptor.client(&settings).map_err(|e| setup_error(descriptor, e))?;
+    print_notes(&setup.notes);
+    Ok(setup)
 }
 
-/// A CHIP client (for its company public key), through its descriptor's settings.
-pub fn chip_client(conn: &ConnectionArgs, limits: PageLimits) -> Result<hookbridge_chip::ChipClient, CliError> {
-    let descriptor = &hookbridge_chip::DESCRIPTOR;
-    let settings = settings(descriptor, conn, limits)?;
-    hookbridge_chip::descriptor::client_from_settings(&settings).map_err(|e| setup_error(descriptor, e))
+/// The default `--provider` of a command that needs an extension: the first registered provider
+/// offering it (else the first registered provider, which the command then refuses).
+pub fn default_provider(offered: fn(Extensions) -> bool) -> ProviderId {
+    let mut providers = hookbridge_adapters::registry::providers();
+    let first = hookbridge_adapters::registry::ids().next().unwrap_or(ProviderId::new("none"));
+    providers.find(|d| offered(d.extensions())).map_or(first, |d| d.id())
 }
 
 /// What `provider` supports through the unified trait, known without credentials.
@@ -406,39 +417,42 @@ pub async fn run_endpoints(args: &EndpointsArgs, out: &mut dyn Write) -> Result<
     Ok(())
 }
 
-fn require_provider(actual: ProviderId, expected: ProviderId, operation: &str, why: &str) -> Result<(), CliError> {
-    if actual == expected { Ok(()) } else { Err(unsupported(actual, operation, why)) }
-}
-
-/// Runs `hookbridge events` (Bitnob delivery events).
+/// Runs `hookbridge events` (a provider's delivery log).
 pub async fn run_events(args: &EventsArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let target = args.command.target();
     let name = args.command.name();
-    require_provider(target.provider, hookbridge_bitnob::PROVIDER, name, "only Bitnob documents delivery events")?;
     let limits = match &args.command {
         EventsCommand::List(list) => list.paging.limits(),
         _ => PageLimits::default(),
     };
-    let client = bitnob_client(&target.connection, limits)?;
+    let setup = extension_setup(
+        target.provider,
+        &target.connection,
+        limits,
+        name,
+        |e| e.delivery_log,
+        "it documents no delivery log",
+    )?;
+    let log = setup.delivery_log.ok_or_else(|| CliError::failed("the provider's client setup has no delivery log"))?;
     let format = target.connection.output;
     match &args.command {
         EventsCommand::List(list) => {
-            let mut options = ListEventsOptions::new();
+            let mut filter = DeliveryLogFilter::new();
             if let Some(limit) = list.limit {
-                options = options.limit(limit);
+                filter = filter.page_size(limit);
             }
             if let Some(status) = &list.status {
-                let status: DeliveryStatus =
-                    status.parse().map_err(|_| CliError::usage(format!("invalid --status `{status}`")))?;
-                options = options.status(status);
+                filter = filter.status(status.as_str());
             }
             if let Some(id) = &list.webhook_id {
-                options = options.webhook_id(WebhookId::new(id.as_str()).map_err(|e| CliError::usage(e.to_string()))?);
+                filter = filter.endpoint_id(id.as_str());
             }
-            options.validate().map_err(|e| CliError::usage(e.to_string()))?;
+            let mut stream = log.list(&filter).map_err(|e| match e {
+                hookbridge_core::Error::InvalidInput(e) => CliError::usage(e.to_string()),
+                other => other.into(),
+            })?;
             let mut progress = Progress::new("delivery events");
             let mut events = Vec::new();
-            let mut stream = client.events().list(&options);
             while let Some(item) = stream.next().await {
                 match item {
                     Ok(e) => {
@@ -452,27 +466,29 @@ pub async fn run_events(args: &EventsArgs, out: &mut dyn Write) -> Result<(), Cl
                 }
             }
             progress.done();
+            let wires: Vec<&Value> = events.iter().map(|e| &e.wire).collect();
             match format {
-                TableOrJson::Json => write_json(out, &events)?,
-                TableOrJson::Jsonl => write_json_lines(out, &events)?,
+                TableOrJson::Json => write_json(out, &wires)?,
+                TableOrJson::Jsonl => write_json_lines(out, &wires)?,
                 TableOrJson::Table if events.is_empty() => writeln!(out, "no delivery events")?,
                 TableOrJson::Table => {
                     let mut table = Table::new(["id", "type", "webhook", "status", "attempts", "http", "created"]);
                     table.status_column("status");
                     for e in &events {
+                        let r = &e.record;
                         let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
                         table.row([
-                            e.id.to_string(),
-                            opt(e.event_type.as_ref().map(|t| t.as_str().to_owned())),
-                            opt(e.webhook_id.as_ref().map(|w| w.to_string())),
-                            opt(e.delivery_status.as_ref().map(|s| s.to_string())),
-                            match (e.delivery_attempts, e.max_attempts) {
+                            r.id.clone(),
+                            opt(r.event_type.as_ref().map(|t| t.as_str().to_owned())),
+                            opt(r.endpoint_id.as_ref().map(|w| w.as_str().to_owned())),
+                            state_name(&r.state),
+                            match (r.attempts, r.max_attempts) {
                                 (Some(a), Some(m)) => format!("{a}/{m}"),
                                 (Some(a), None) => a.to_string(),
                                 _ => "-".into(),
                             },
-                            opt(e.http_status_code.map(|c| c.to_string())),
-                            opt(e.created_at.map(|t| t.to_string())),
+                            opt(r.http_status.map(|c| c.to_string())),
+                            opt(r.created_at.map(|t| t.to_string())),
                         ]);
                     }
                     table.write(out, "")?;
@@ -480,31 +496,36 @@ pub async fn run_events(args: &EventsArgs, out: &mut dyn Write) -> Result<(), Cl
             }
         }
         EventsCommand::Get(get) => {
-            let id = get.id.as_str();
-            let event = client.events().get(id).await?;
+            let event = log.get(get.id.as_str()).await?;
             match format {
-                TableOrJson::Json => write_json(out, &event)?,
-                TableOrJson::Jsonl => write_json_line(out, &event)?,
-                TableOrJson::Table => {
-                    let v = serde_json::to_value(&event).map_err(|e| CliError::failed(e.to_string()))?;
-                    write_value_pairs(out, &v)?;
-                }
+                TableOrJson::Json => write_json(out, &event.wire)?,
+                TableOrJson::Jsonl => write_json_line(out, &event.wire)?,
+                TableOrJson::Table => write_value_pairs(out, &event.wire)?,
             }
         }
         EventsCommand::Retry(retry) => {
             let id = retry.id.as_str();
-            let result = client.events().retry(id).await?;
+            let result = log.retry(id).await?;
             match format {
-                TableOrJson::Json => write_json(out, &result)?,
-                TableOrJson::Jsonl => write_json_line(out, &result)?,
+                TableOrJson::Json => write_json(out, &result.wire)?,
+                TableOrJson::Jsonl => write_json_line(out, &result.wire)?,
                 TableOrJson::Table => {
-                    let status = result.status.as_ref().map_or_else(|| "-".to_owned(), ToString::to_string);
+                    let status = result.status.as_deref().unwrap_or("-");
                     writeln!(out, "retry of delivery event {id}: {status}")?;
                 }
             }
         }
     }
     Ok(())
+}
+
+/// A delivery state as shown in tables (`delivered`, or the provider's own spelling).
+fn state_name(state: &DeliveryState) -> String {
+    match serde_json::to_value(state) {
+        Ok(Value::String(s)) => s,
+        Ok(Value::Object(map)) => map.values().next().and_then(Value::as_str).unwrap_or("-").to_owned(),
+        _ => "-".to_owned(),
+    }
 }
 
 /// Writes a JSON object's fields as `key  value` pairs.
@@ -527,28 +548,28 @@ fn write_value_pairs(out: &mut dyn Write, value: &Value) -> std::io::Result<()> 
     write_pairs(out, &pairs)
 }
 
-/// Runs `hookbridge event-types` (Bitnob's catalogue).
+/// Runs `hookbridge event-types` (a provider's event catalogue served by its API).
 pub async fn run_event_types(args: &EventTypesArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    require_provider(
+    let setup = extension_setup(
         args.provider,
-        hookbridge_bitnob::PROVIDER,
+        &args.connection,
+        PageLimits::default(),
         "event-types",
-        "only Bitnob serves its event catalogue",
+        |e| e.event_catalogue,
+        "its API serves no event catalogue",
     )?;
-    let client = bitnob_client(&args.connection, PageLimits::default())?;
-    let types = client.webhooks().event_types().await?;
+    let catalogue =
+        setup.event_catalogue.ok_or_else(|| CliError::failed("the provider's client setup has no event catalogue"))?;
+    let types = catalogue.event_types().await?;
+    let wires: Vec<&Value> = types.iter().map(|t| &t.wire).collect();
     match args.connection.output {
-        TableOrJson::Json => write_json(out, &types)?,
-        TableOrJson::Jsonl => write_json_lines(out, &types)?,
+        TableOrJson::Json => write_json(out, &wires)?,
+        TableOrJson::Jsonl => write_json_lines(out, &wires)?,
         TableOrJson::Table => {
             let mut table = Table::new(["type", "category", "name", "description"]);
             for t in &types {
-                table.row([
-                    t.event_type.as_str().to_owned(),
-                    t.category.as_ref().map_or_else(|| "-".to_owned(), ToString::to_string),
-                    t.name.clone().unwrap_or_else(|| "-".into()),
-                    t.description.clone().unwrap_or_else(|| "-".into()),
-                ]);
+                let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+                table.row([t.event_type.as_str().to_owned(), opt(&t.category), opt(&t.name), opt(&t.description)]);
             }
             table.write(out, "")?;
         }
@@ -556,20 +577,23 @@ pub async fn run_event_types(args: &EventTypesArgs, out: &mut dyn Write) -> Resu
     Ok(())
 }
 
-/// Runs `hookbridge public-key` (CHIP's company public key).
+/// Runs `hookbridge public-key` (the key a provider publishes to verify its deliveries).
 pub async fn run_public_key(args: &PublicKeyArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    require_provider(
+    let setup = extension_setup(
         args.provider,
-        hookbridge_chip::PROVIDER,
+        &args.connection,
+        PageLimits::default(),
         "public-key",
-        "only CHIP publishes a company public key",
+        |e| e.published_key,
+        "it publishes no public key",
     )?;
-    let client = chip_client(&args.connection, PageLimits::default())?;
-    let pem = client.public_key().get().await?;
+    let key = setup.published_key.ok_or_else(|| CliError::failed("the provider's client setup has no public key"))?;
+    let pem = key.public_key_pem().await?;
+    let provider = args.provider.as_str();
     match args.connection.output {
-        TableOrJson::Json => write_json(out, &json!({"provider": "chip", "public_key": pem.as_str()}))?,
-        TableOrJson::Jsonl => write_json_line(out, &json!({"provider": "chip", "public_key": pem.as_str()}))?,
-        TableOrJson::Table => writeln!(out, "{}", pem.as_str().trim_end())?,
+        TableOrJson::Json => write_json(out, &json!({"provider": provider, "public_key": pem}))?,
+        TableOrJson::Jsonl => write_json_line(out, &json!({"provider": provider, "public_key": pem}))?,
+        TableOrJson::Table => writeln!(out, "{}", pem.trim_end())?,
     }
     Ok(())
 }
@@ -586,6 +610,16 @@ mod tests {
         }
         assert!(capabilities(hookbridge_bitnob::PROVIDER).unwrap().rotate_secret);
         assert!(!capabilities(hookbridge_miex::PROVIDER).unwrap().list);
+    }
+
+    #[test]
+    fn extension_commands_default_to_a_provider_offering_the_extension() {
+        let offered: [fn(Extensions) -> bool; 3] = [|e| e.delivery_log, |e| e.event_catalogue, |e| e.published_key];
+        for offered in offered {
+            let id = default_provider(offered);
+            let d = hookbridge_adapters::registry::get(id).unwrap();
+            assert!(offered(d.extensions()), "{id}");
+        }
     }
 
     #[test]

@@ -43,6 +43,7 @@ use serde_json::Value;
 use crate::Timestamp;
 use crate::capability::Capabilities;
 use crate::error::{Error, InvalidInput};
+use crate::extension::{DeliveryLog, EventCatalogue, Extensions, PublishedKey};
 use crate::model::{Endpoint, EndpointSpec, EventType};
 use crate::page::PageLimits;
 use crate::provider::ProviderId;
@@ -359,13 +360,40 @@ pub struct ClientSetup {
     pub client: Box<dyn Webhook>,
     /// Notes for the user, one line each.
     pub notes: Vec<String>,
+    /// The provider's delivery log, where it has one ([`Extensions::delivery_log`]).
+    pub delivery_log: Option<Box<dyn DeliveryLog>>,
+    /// The provider's event catalogue, where its API serves one.
+    pub event_catalogue: Option<Box<dyn EventCatalogue>>,
+    /// The provider's published delivery-verification key, where it publishes one.
+    pub published_key: Option<Box<dyn PublishedKey>>,
 }
 
 impl ClientSetup {
-    /// A client without notes.
+    /// A client without notes or extensions.
     #[must_use]
     pub fn new(client: Box<dyn Webhook>) -> Self {
-        Self { client, notes: Vec::new() }
+        Self { client, notes: Vec::new(), delivery_log: None, event_catalogue: None, published_key: None }
+    }
+
+    /// With a delivery log.
+    #[must_use]
+    pub fn delivery_log(mut self, log: Box<dyn DeliveryLog>) -> Self {
+        self.delivery_log = Some(log);
+        self
+    }
+
+    /// With an event catalogue.
+    #[must_use]
+    pub fn event_catalogue(mut self, catalogue: Box<dyn EventCatalogue>) -> Self {
+        self.event_catalogue = Some(catalogue);
+        self
+    }
+
+    /// With a published key.
+    #[must_use]
+    pub fn published_key(mut self, key: Box<dyn PublishedKey>) -> Self {
+        self.published_key = Some(key);
+        self
     }
 
     /// The same with a note.
@@ -431,13 +459,23 @@ pub struct ProviderInfo {
     pub default_base_url: Option<&'static str>,
     /// The credentials its client takes ([`Descriptor::credentials`]); default none.
     pub credentials: &'static [Credential],
+    /// The extensions its client setup hands out ([`Descriptor::extensions`]); default none.
+    pub extensions: Extensions,
 }
 
 impl ProviderInfo {
     /// A provider's id, name and one-line summary; no capabilities, base URL or credentials yet.
     #[must_use]
     pub const fn new(id: ProviderId, display_name: &'static str, summary: &'static str) -> Self {
-        Self { id, display_name, summary, capabilities: Capabilities::NONE, default_base_url: None, credentials: &[] }
+        Self {
+            id,
+            display_name,
+            summary,
+            capabilities: Capabilities::NONE,
+            default_base_url: None,
+            credentials: &[],
+            extensions: Extensions::NONE,
+        }
     }
 
     /// With these capabilities.
@@ -458,6 +496,13 @@ impl ProviderInfo {
     #[must_use]
     pub const fn credentials(mut self, credentials: &'static [Credential]) -> Self {
         self.credentials = credentials;
+        self
+    }
+
+    /// With these extensions.
+    #[must_use]
+    pub const fn extensions(mut self, extensions: Extensions) -> Self {
+        self.extensions = extensions;
         self
     }
 }
@@ -500,6 +545,11 @@ pub trait Descriptor: Send + Sync + fmt::Debug {
     /// The credentials its client takes (see [`ClientSettings::credential`]).
     fn credentials(&self) -> &'static [Credential] {
         self.info().credentials
+    }
+
+    /// The extensions its [`client`](Self::client) setup hands out (known without credentials).
+    fn extensions(&self) -> Extensions {
+        self.info().extensions
     }
 
     /// Its documented event names.

@@ -22,6 +22,7 @@ pub mod capability;
 pub mod delivery;
 pub mod descriptor;
 pub mod error;
+pub mod extension;
 pub mod intercept;
 pub mod model;
 pub mod page;
