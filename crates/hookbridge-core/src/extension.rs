@@ -278,7 +278,7 @@ mod tests {
     #[test]
     fn extensions_are_built_in_const_context() {
         const ALL: Extensions = Extensions::NONE.delivery_log().event_catalogue().published_key();
-        assert!(ALL.delivery_log && ALL.event_catalogue && ALL.published_key);
+        const { assert!(ALL.delivery_log && ALL.event_catalogue && ALL.published_key) };
         assert_eq!(Extensions::default(), Extensions::NONE);
         assert!(!Extensions::NONE.delivery_log().published_key);
     }
