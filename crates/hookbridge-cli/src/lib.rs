@@ -68,6 +68,7 @@ pub mod credentials;
 pub mod endpoints;
 pub mod inbox_cmd;
 pub mod listen;
+pub mod options;
 pub mod output;
 pub mod presets;
 pub mod sign_cmd;
