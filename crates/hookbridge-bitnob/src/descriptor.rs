@@ -2,7 +2,7 @@
 //! this provider.
 //!
 //! Credentials: `BITNOB_CLIENT_ID` + `BITNOB_SECRET_KEY` select the documented HMAC request
-//! signing (option `signing-scheme`: `colon-separated-hex`, the default, or
+//! signing (option `signing-scheme`, declared in [`OPTIONS`]: `colon-separated-hex`, the default, or
 //! `concatenated-base64`); `BITNOB_API_KEY` alone selects the older bearer scheme, with a note
 //! in the [`ClientSetup`].
 //!
@@ -11,8 +11,8 @@
 //! [`CreateWebhook`] (one `https` URL, an optional name, `event_types` omitted for every event).
 
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, ProviderInfo, SetupError,
-    SpecRules, TimestampFormat, WireEndpoint, from_wire, to_wire,
+    ClientOption, ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, ProviderInfo,
+    SetupError, SpecRules, TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
 use hookbridge_core::extension::Extensions;
 use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, InvalidInput, Secret};
@@ -35,6 +35,28 @@ pub struct Bitnob;
 
 /// The option naming the request-signing variant.
 pub const SIGNING_SCHEME_OPTION: &str = "signing-scheme";
+
+/// The client options: the request-signing variant ([`SIGNING_SCHEME_OPTION`], the CLI's
+/// `--signing-scheme`), `colon-separated-hex` unless set.
+pub const OPTIONS: &[ClientOption] = &[ClientOption::new(
+    SIGNING_SCHEME_OPTION,
+    "Which of Bitnob's two documented signing variants to use",
+    &[
+        ("colon-separated-hex", "hex HMAC-SHA256 of `CLIENT_ID:TIMESTAMP:NONCE:BODY` (bitnob.dev)"),
+        ("concatenated-base64", "base64 HMAC-SHA256 of `clientId + METHOD + path + timestamp + body`"),
+    ],
+)
+.value_name("VARIANT")
+.default_value("colon-separated-hex")];
+
+/// The signing scheme an [`OPTIONS`] value names.
+fn signing_scheme(value: &str) -> Option<SigningScheme> {
+    match value {
+        "colon-separated-hex" => Some(SigningScheme::ColonSeparatedHex),
+        "concatenated-base64" => Some(SigningScheme::ConcatenatedBase64),
+        _ => None,
+    }
+}
 
 /// The note in the [`ClientSetup`] when the older bearer scheme is used.
 pub const BEARER_NOTE: &str = "note: BITNOB_API_KEY / --api-key selects Bitnob's older bearer secret-key scheme; \
@@ -61,12 +83,13 @@ const CREDENTIALS: &[Credential] = &[
     .overridden_by("api-key"),
 ];
 
-/// The fixed facts (id, names, capabilities, base URL, credentials).
+/// The fixed facts (id, names, capabilities, base URL, credentials, options).
 static INFO: ProviderInfo = ProviderInfo::new(crate::PROVIDER, "Bitnob", "wallets; snake_case, cursor-paged API")
     .capabilities(crate::unified::CAPABILITIES)
     .default_base_url(crate::DEFAULT_BASE_URL)
     .credentials(CREDENTIALS)
-    .extensions(Extensions::NONE.delivery_log().event_catalogue());
+    .extensions(Extensions::NONE.delivery_log().event_catalogue())
+    .options(OPTIONS);
 
 impl Descriptor for Bitnob {
     fn info(&self) -> &ProviderInfo {
@@ -148,21 +171,16 @@ impl Dialect for Bitnob {
 /// See [`Descriptor::client`]: incomplete signing credentials, no credentials, a bad option.
 pub fn client_from_settings(settings: &ClientSettings) -> Result<(BitnobClient, Vec<String>), SetupError> {
     let descriptor = &DESCRIPTOR;
+    // A bad option value is refused whichever credentials are set.
+    settings.check_options(descriptor)?;
     let config = ClientConfig::new(settings.base_url_or_default(descriptor)?)?;
     let mut notes = Vec::new();
     let auth = match (settings.get("BITNOB_CLIENT_ID"), settings.get("BITNOB_SECRET_KEY")) {
         (Some(id), Some(secret)) => {
-            let scheme = match settings.get_option(SIGNING_SCHEME_OPTION) {
-                None | Some("colon-separated-hex") => SigningScheme::ColonSeparatedHex,
-                Some("concatenated-base64") => SigningScheme::ConcatenatedBase64,
-                Some(other) => {
-                    return Err(InvalidInput::new(
-                        SIGNING_SCHEME_OPTION,
-                        format!("`{other}` is not a Bitnob signing scheme (colon-separated-hex, concatenated-base64)"),
-                    )
-                    .into());
-                }
-            };
+            let value = settings.option_value(descriptor, SIGNING_SCHEME_OPTION)?.unwrap_or("colon-separated-hex");
+            let scheme = signing_scheme(value).ok_or_else(|| {
+                InvalidInput::new(SIGNING_SCHEME_OPTION, format!("`{value}` names no Bitnob signing scheme"))
+            })?;
             BitnobAuth::Signed(BitnobSigner::new(id.expose(), secret.clone(), scheme)?)
         }
         (Some(_), None) => {
@@ -195,4 +213,45 @@ pub fn client_from_settings(settings: &ClientSettings) -> Result<(BitnobClient, 
         .allow_insecure_urls(settings.insecure_urls_allowed())
         .page_limits(settings.limits());
     Ok((client, notes))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn signed() -> ClientSettings {
+        ClientSettings::new()
+            .credential("BITNOB_CLIENT_ID", Secret::new("client-1"))
+            .credential("BITNOB_SECRET_KEY", Secret::new("secret-1"))
+    }
+
+    #[test]
+    fn the_signing_scheme_option_is_declared_with_every_variant() {
+        assert_eq!(DESCRIPTOR.options(), OPTIONS);
+        let option = &OPTIONS[0];
+        assert_eq!((option.name, option.flag, option.value_name), ("signing-scheme", "signing-scheme", "VARIANT"));
+        assert_eq!(option.value_names().collect::<Vec<_>>(), ["colon-separated-hex", "concatenated-base64"]);
+        assert_eq!(option.default, Some("colon-separated-hex"));
+        for value in option.value_names() {
+            assert!(signing_scheme(value).is_some(), "{value} names a scheme");
+            assert!(DESCRIPTOR.client(&signed().option(SIGNING_SCHEME_OPTION, value)).is_ok(), "{value}");
+        }
+        assert!(DESCRIPTOR.client(&signed()).is_ok(), "the default");
+    }
+
+    #[test]
+    fn an_unknown_signing_scheme_is_refused_whatever_the_credentials() {
+        let bearer = ClientSettings::new().credential("BITNOB_API_KEY", Secret::new("key"));
+        for settings in [signed(), bearer] {
+            let err = DESCRIPTOR.client(&settings.option(SIGNING_SCHEME_OPTION, "sha1")).err().unwrap();
+            let SetupError::InvalidOption { option, value, allowed, .. } = &err else { panic!("{err:?}") };
+            assert_eq!((*option, value.as_str()), ("signing-scheme", "sha1"));
+            assert_eq!(allowed, &["colon-separated-hex", "concatenated-base64"]);
+            assert_eq!(
+                err.to_string(),
+                "bitnob option signing-scheme: `sha1` is not one of colon-separated-hex, concatenated-base64"
+            );
+        }
+    }
 }

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use hookbridge_core::{Operation, PageLimits, ProviderId, Secret};
 
 use crate::credentials::{self, Credentials};
+use crate::options::{self, Options};
 use crate::presets::{KeyArgs, Preset};
 
 /// Manage and receive the webhooks of MIEX, BLAZE, Bitnob, AbbeyCross and CHIP.
@@ -410,10 +411,13 @@ pub enum TableOrJson {
 /// `BITNOB_CLIENT_ID` + `BITNOB_SECRET_KEY`, and `BITNOB_API_KEY` alone selects its older bearer
 /// scheme. The generic flags `--api-key`, `--developer-key`, `--client-id` and
 /// `--secret-key-file` override them.
+///
+/// The providers' client options (Bitnob's `--signing-scheme`) are flags built from their
+/// descriptors ([`crate::options`]); each reaches only the providers that declare it.
 #[derive(Clone, Debug, Default, Args)]
 pub struct ConnectionArgs {
     /// The API base URL (required for MIEX and AbbeyCross, which document no host).
-    #[arg(long, value_name = "URL", help_heading = "Connection")]
+    #[arg(long, value_name = "URL", help_heading = options::HEADING)]
     pub base_url: Option<String>,
     /// The API key (BLAZE: the partner key) of whichever provider is chosen; overrides the
     /// provider's own flag and variable. Prefer the provider's environment variable.
@@ -432,9 +436,9 @@ pub struct ConnectionArgs {
     /// Each provider's credentials, from its flag or environment variable.
     #[command(flatten)]
     pub credentials: Credentials,
-    /// Which of Bitnob's two documented signing variants to use.
-    #[arg(long, value_enum, value_name = "VARIANT", default_value_t = BitnobSigning::ColonSeparatedHex, help_heading = "Connection")]
-    pub signing_scheme: BitnobSigning,
+    /// Each provider's client options (`--signing-scheme`, ...), as its descriptor declares them.
+    #[command(flatten)]
+    pub options: Options,
     /// Accept `http://` delivery URLs where the client refuses them by default (Bitnob), for
     /// local testing.
     #[arg(long, help_heading = "Connection")]
@@ -458,26 +462,6 @@ impl PagingArgs {
         match self.max_pages {
             Some(n) => PageLimits::default().max_pages(n),
             None => PageLimits::default(),
-        }
-    }
-}
-
-/// Bitnob's request-signing variants (see `hookbridge_bitnob::SigningScheme`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum BitnobSigning {
-    /// hex HMAC-SHA256 of `CLIENT_ID:TIMESTAMP:NONCE:BODY` (bitnob.dev).
-    #[default]
-    ColonSeparatedHex,
-    /// base64 HMAC-SHA256 of `clientId + METHOD + path + timestamp + body`.
-    ConcatenatedBase64,
-}
-
-impl BitnobSigning {
-    /// The option value Bitnob's descriptor takes (`signing-scheme`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BitnobSigning::ColonSeparatedHex => "colon-separated-hex",
-            BitnobSigning::ConcatenatedBase64 => "concatenated-base64",
         }
     }
 }

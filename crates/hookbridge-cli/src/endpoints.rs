@@ -68,16 +68,17 @@ fn generic_flag(credential: &Credential) -> Option<&'static str> {
 }
 
 /// The client settings for `descriptor` from the connection flags: each credential from its
-/// generic flag (`--api-key`, ...) if given, else its own flag or environment variable.
+/// generic flag (`--api-key`, ...) if given, else its own flag or environment variable; each
+/// option flag given that `descriptor` declares ([`crate::options`]).
 pub fn settings(
     descriptor: &dyn Descriptor,
     conn: &ConnectionArgs,
     limits: PageLimits,
 ) -> Result<ClientSettings, CliError> {
-    let mut settings = ClientSettings::new()
-        .page_limits(limits)
-        .allow_insecure_urls(conn.allow_insecure_urls)
-        .option("signing-scheme", conn.signing_scheme.as_str());
+    let mut settings = ClientSettings::new().page_limits(limits).allow_insecure_urls(conn.allow_insecure_urls);
+    for (name, value) in conn.options.for_provider(descriptor) {
+        settings = settings.option(name, value);
+    }
     if let Some(url) = &conn.base_url {
         settings = settings.base_url(url.as_str());
     }

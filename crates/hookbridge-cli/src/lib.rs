@@ -12,7 +12,7 @@
 //! | `hookbridge trigger` | sends one realistic, freshly signed delivery of an event to a receiver (the development loop with `listen`) | `hookbridge-testkit`'s delivery builders |
 //! | `hookbridge listen --inbox URL` | the same receiver, storing each verified delivery in the durable inbox before answering | `hookbridge-inbox` |
 //! | `hookbridge inbox work`, `list`, `show`, `retry`, `purge` | workers forwarding stored deliveries to the application with retries; operating the inbox | `hookbridge-inbox` |
-//! | `hookbridge endpoints list`, `create`, `get`, `update`, `delete`, `rotate-secret` | endpoint management through the unified trait; credentials from the environment ([`credentials`]) | the registry's descriptors |
+//! | `hookbridge endpoints list`, `create`, `get`, `update`, `delete`, `rotate-secret` | endpoint management through the unified trait; credentials from the environment ([`credentials`]), client options from the descriptors ([`options`]) | the registry's descriptors |
 //! | `hookbridge events list`, `get`, `retry`; `event-types` | Bitnob's delivery events and event catalogue | `hookbridge-bitnob` |
 //! | `hookbridge public-key` | CHIP's company public key | `hookbridge-chip` |
 //!
@@ -68,6 +68,7 @@ pub mod credentials;
 pub mod endpoints;
 pub mod inbox_cmd;
 pub mod listen;
+pub mod options;
 pub mod output;
 pub mod presets;
 pub mod sign_cmd;

@@ -2,7 +2,8 @@
 //!
 //! Each provider crate exports one [`Descriptor`] (`hookbridge_miex::DESCRIPTOR`, ...): its id
 //! and display name, what its webhook API supports, its default API host, the credentials its
-//! client needs (with their environment variables), how to build its client from
+//! client needs (with their environment variables), the options its client takes
+//! ([`ClientOption`]: a choice among documented values), how to build its client from
 //! [`ClientSettings`], its documented event names (with their descriptions) and its
 //! [`Dialect`]: its webhook object and create request as JSON, converted to and from the unified
 //! model by its crate's own typed conversions, and the facts a cross-provider conversion needs
@@ -94,6 +95,98 @@ impl Credential {
     pub const fn overridden_by(mut self, flag: &'static str) -> Self {
         self.overridden_by = Some(flag);
         self
+    }
+}
+
+/// One option a provider's client accepts besides its credentials: a choice among documented
+/// values (for example Bitnob's request-signing variant), set with [`ClientSettings::option`].
+///
+/// Declared in `const` context in the provider's [`ProviderInfo`]; the CLI makes one flag of each,
+/// with its values and default in `--help`, and [`ClientSettings::option_value`] refuses a value
+/// the declaration does not list.
+///
+/// ```
+/// use hookbridge_core::descriptor::ClientOption;
+///
+/// const MODE: ClientOption = ClientOption::new("mode", "How Acme talks", &[("fast", "one request"), ("safe", "two")])
+///     .value_name("MODE")
+///     .default_value("safe");
+/// assert_eq!(MODE.flag, "mode");
+/// assert!(MODE.allows("fast") && !MODE.allows("FAST"));
+/// assert_eq!(MODE.value_names().collect::<Vec<_>>(), ["fast", "safe"]);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ClientOption {
+    /// Its key in [`ClientSettings::option`]: `signing-scheme`.
+    pub name: &'static str,
+    /// A command-line flag for it, without `--` (default: the name).
+    pub flag: &'static str,
+    /// The value's placeholder in help texts (default `VALUE`).
+    pub value_name: &'static str,
+    /// One line of help (no final period).
+    pub help: &'static str,
+    /// The values it takes, each with one line of help: `(value, help)`.
+    pub values: &'static [(&'static str, &'static str)],
+    /// The value the client uses when none is set, if there is one.
+    pub default: Option<&'static str>,
+}
+
+impl ClientOption {
+    /// An option named `name` (also its flag) taking one of `values` (`(value, help)` pairs), with
+    /// no default.
+    #[must_use]
+    pub const fn new(name: &'static str, help: &'static str, values: &'static [(&'static str, &'static str)]) -> Self {
+        Self { name, flag: name, value_name: "VALUE", help, values, default: None }
+    }
+
+    /// The same with another command-line flag (without `--`).
+    #[must_use]
+    pub const fn flag(mut self, flag: &'static str) -> Self {
+        self.flag = flag;
+        self
+    }
+
+    /// The same with another value placeholder.
+    #[must_use]
+    pub const fn value_name(mut self, name: &'static str) -> Self {
+        self.value_name = name;
+        self
+    }
+
+    /// The same with `value` as the default (one of the values).
+    #[must_use]
+    pub const fn default_value(mut self, value: &'static str) -> Self {
+        self.default = Some(value);
+        self
+    }
+
+    /// The values it takes, in declaration order.
+    pub fn value_names(&self) -> impl Iterator<Item = &'static str> + use<> {
+        self.values.iter().map(|(value, _)| *value)
+    }
+
+    /// Whether `value` is one of its values (exactly: values are case-sensitive).
+    #[must_use]
+    pub fn allows(&self, value: &str) -> bool {
+        self.value_names().any(|v| v == value)
+    }
+
+    /// `value` if it is one of its values, else [`SetupError::InvalidOption`] for `provider`.
+    ///
+    /// # Errors
+    /// A value the option does not list.
+    pub fn check<'v>(&self, provider: ProviderId, value: &'v str) -> Result<&'v str, SetupError> {
+        if self.allows(value) {
+            Ok(value)
+        } else {
+            Err(SetupError::InvalidOption {
+                provider,
+                option: self.name,
+                value: value.to_owned(),
+                allowed: self.value_names().collect(),
+            })
+        }
     }
 }
 
@@ -298,7 +391,9 @@ impl ClientSettings {
         self
     }
 
-    /// A provider option (for example Bitnob's `signing-scheme`); see the provider's crate.
+    /// Sets a provider option (for example Bitnob's `signing-scheme`): one of the
+    /// [`ClientOption`]s its descriptor declares ([`Descriptor::options`]). The value is checked
+    /// when the client is built ([`ClientSettings::option_value`]).
     #[must_use]
     pub fn option(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.options.insert(name, value.into());
@@ -348,6 +443,36 @@ impl ClientSettings {
     #[must_use]
     pub fn get_option(&self, name: &str) -> Option<&str> {
         self.options.get(name).map(String::as_str)
+    }
+
+    /// The value of `descriptor`'s option `name` ([`Descriptor::options`]): the one set, checked
+    /// against the values the option declares, else its declared default (`None` when it has none).
+    ///
+    /// # Errors
+    /// [`SetupError::InvalidOption`] for a value the option does not list;
+    /// [`SetupError::Invalid`] when `descriptor` declares no option `name`.
+    pub fn option_value(&self, descriptor: &dyn Descriptor, name: &str) -> Result<Option<&str>, SetupError> {
+        let Some(option) = descriptor.options().iter().find(|o| o.name == name) else {
+            return Err(InvalidInput::new("options", format!("{} declares no option `{name}`", descriptor.id())).into());
+        };
+        match self.get_option(name) {
+            Some(value) => option.check(descriptor.id(), value).map(Some),
+            None => Ok(option.default),
+        }
+    }
+
+    /// Checks every option `descriptor` declares that is set here against its values. Options it
+    /// does not declare are ignored: one `ClientSettings` may serve several providers.
+    ///
+    /// # Errors
+    /// [`SetupError::InvalidOption`] for the first value an option does not list.
+    pub fn check_options(&self, descriptor: &dyn Descriptor) -> Result<(), SetupError> {
+        for option in descriptor.options() {
+            if let Some(value) = self.get_option(option.name) {
+                option.check(descriptor.id(), value)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -422,6 +547,18 @@ pub enum SetupError {
         /// The provider.
         provider: ProviderId,
     },
+    /// An option was set to a value it does not take.
+    #[error("{provider} option {option}: `{value}` is not one of {}", allowed.join(", "))]
+    InvalidOption {
+        /// The provider.
+        provider: ProviderId,
+        /// The option ([`ClientOption::name`]).
+        option: &'static str,
+        /// The value given.
+        value: String,
+        /// The values it takes, in declaration order.
+        allowed: Vec<&'static str>,
+    },
     /// A setting is invalid or incomplete (the message says which and why).
     #[error(transparent)]
     Invalid(#[from] InvalidInput),
@@ -434,14 +571,16 @@ pub enum SetupError {
 /// [`Descriptor`]'s provided methods through [`Descriptor::info`].
 ///
 /// ```
-/// use hookbridge_core::descriptor::{Credential, ProviderInfo};
+/// use hookbridge_core::descriptor::{ClientOption, Credential, ProviderInfo};
 /// use hookbridge_core::{Capabilities, Operation, ProviderId};
 ///
 /// static INFO: ProviderInfo = ProviderInfo::new(ProviderId::new("acme"), "Acme", "an example")
 ///     .capabilities(Capabilities::NONE.with(Operation::Create))
 ///     .default_base_url("https://api.acme.example/")
-///     .credentials(&[Credential::secret("ACME_API_KEY", "acme-api-key", "Acme API key")]);
+///     .credentials(&[Credential::secret("ACME_API_KEY", "acme-api-key", "Acme API key")])
+///     .options(&[ClientOption::new("acme-region", "Acme's region", &[("eu", "Europe"), ("us", "America")])]);
 /// assert_eq!(INFO.credentials[0].env, "ACME_API_KEY");
+/// assert_eq!(INFO.options[0].default, None);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -461,10 +600,13 @@ pub struct ProviderInfo {
     pub credentials: &'static [Credential],
     /// The extensions its client setup hands out ([`Descriptor::extensions`]); default none.
     pub extensions: Extensions,
+    /// The options its client takes ([`Descriptor::options`]); default none.
+    pub options: &'static [ClientOption],
 }
 
 impl ProviderInfo {
-    /// A provider's id, name and one-line summary; no capabilities, base URL or credentials yet.
+    /// A provider's id, name and one-line summary; no capabilities, base URL, credentials or
+    /// options yet.
     #[must_use]
     pub const fn new(id: ProviderId, display_name: &'static str, summary: &'static str) -> Self {
         Self {
@@ -475,6 +617,7 @@ impl ProviderInfo {
             default_base_url: None,
             credentials: &[],
             extensions: Extensions::NONE,
+            options: &[],
         }
     }
 
@@ -503,6 +646,13 @@ impl ProviderInfo {
     #[must_use]
     pub const fn extensions(mut self, extensions: Extensions) -> Self {
         self.extensions = extensions;
+        self
+    }
+
+    /// With these client options.
+    #[must_use]
+    pub const fn options(mut self, options: &'static [ClientOption]) -> Self {
+        self.options = options;
         self
     }
 }
@@ -550,6 +700,11 @@ pub trait Descriptor: Send + Sync + fmt::Debug {
     /// The extensions its [`client`](Self::client) setup hands out (known without credentials).
     fn extensions(&self) -> Extensions {
         self.info().extensions
+    }
+
+    /// The options its client takes (see [`ClientSettings::option`]); none by default.
+    fn options(&self) -> &'static [ClientOption] {
+        self.info().options
     }
 
     /// Its documented event names.
@@ -860,6 +1015,7 @@ pub fn to_wire<T: serde::Serialize>(field: &'static str, value: &T) -> Result<Va
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -915,7 +1071,68 @@ mod tests {
             .default_base_url("https://api.full.example/");
         assert!(full.capabilities.list && !full.capabilities.create);
         assert_eq!(full.default_base_url, Some("https://api.full.example/"));
-        assert!(full.credentials.is_empty());
+        assert!(full.credentials.is_empty() && full.options.is_empty());
+    }
+
+    #[derive(Debug)]
+    struct Optioned;
+
+    static SCHEME: ClientOption =
+        ClientOption::new("scheme", "Which scheme", &[("hex", "hex digest"), ("b64", "base64")])
+            .value_name("VARIANT")
+            .default_value("hex");
+    static OPTIONED: ProviderInfo =
+        ProviderInfo::new(ProviderId::new("optioned"), "Optioned", "a provider with an option").options(&[SCHEME]);
+
+    impl Descriptor for Optioned {
+        fn info(&self) -> &ProviderInfo {
+            &OPTIONED
+        }
+        fn events(&self) -> EventNames {
+            EventNames::open([])
+        }
+        fn client(&self, settings: &ClientSettings) -> Result<ClientSetup, SetupError> {
+            settings.check_options(self)?;
+            Err(InvalidInput::new("optioned", "no client in this test").into())
+        }
+    }
+
+    #[test]
+    fn client_options_are_declared_in_const_context() {
+        assert_eq!(
+            (SCHEME.name, SCHEME.flag, SCHEME.value_name, SCHEME.help, SCHEME.default),
+            ("scheme", "scheme", "VARIANT", "Which scheme", Some("hex"))
+        );
+        assert_eq!(SCHEME.value_names().collect::<Vec<_>>(), ["hex", "b64"]);
+        const PLAIN: ClientOption = ClientOption::new("mode", "m", &[("a", "")]).flag("acme-mode");
+        assert_eq!((PLAIN.name, PLAIN.flag, PLAIN.value_name, PLAIN.default), ("mode", "acme-mode", "VALUE", None));
+        assert!(Acme.options().is_empty(), "no options unless declared");
+        assert_eq!(Optioned.options(), [SCHEME]);
+    }
+
+    #[test]
+    fn option_values_are_checked_against_the_declaration() {
+        let unset = ClientSettings::new();
+        assert_eq!(unset.option_value(&Optioned, "scheme").unwrap(), Some("hex"), "the default");
+        let set = ClientSettings::new().option("scheme", "b64");
+        assert_eq!(set.option_value(&Optioned, "scheme").unwrap(), Some("b64"));
+        assert!(set.check_options(&Optioned).is_ok());
+
+        let bad = ClientSettings::new().option("scheme", "HEX");
+        let err = bad.option_value(&Optioned, "scheme").unwrap_err();
+        let SetupError::InvalidOption { provider, option, value, allowed } = &err else { panic!("{err:?}") };
+        assert_eq!((provider.as_str(), *option, value.as_str()), ("optioned", "scheme", "HEX"));
+        assert_eq!(allowed, &["hex", "b64"]);
+        assert_eq!(err.to_string(), "optioned option scheme: `HEX` is not one of hex, b64");
+        assert!(matches!(Optioned.client(&bad), Err(SetupError::InvalidOption { .. })), "client() refuses it");
+        assert!(matches!(Optioned.client(&set), Err(SetupError::Invalid(_))), "a good value passes");
+
+        // Options another provider declares are not this one's business...
+        let other = ClientSettings::new().option("elsewhere", "anything");
+        assert!(other.check_options(&Optioned).is_ok());
+        // ...but asking for an option the descriptor does not declare is an error.
+        assert!(matches!(other.option_value(&Optioned, "elsewhere"), Err(SetupError::Invalid(_))));
+        assert!(matches!(other.option_value(&Acme, "scheme"), Err(SetupError::Invalid(_))));
     }
 
     #[test]

@@ -102,3 +102,16 @@ async fn completions_and_man_page() {
     assert!(man.stdout.contains(".TH hookbridge 1"), "{}", man.stdout);
     assert!(man.stdout.contains("listen"), "the man page lists the commands");
 }
+
+#[tokio::test]
+async fn a_client_option_takes_only_its_declared_values() {
+    let out = run(&["endpoints", "list", "--provider", "bitnob", "--signing-scheme", "sha1"]).await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.starts_with("error:"), "{}", out.stderr);
+    assert!(out.stderr.contains("[possible values: colon-separated-hex, concatenated-base64]"), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    // Every subcommand with connection flags takes it.
+    let out = run(&["events", "list", "--help"]).await.expect(0);
+    assert!(out.stdout.contains("--signing-scheme <VARIANT>"), "{}", out.stdout);
+    assert!(out.stdout.contains("[default: colon-separated-hex]"), "{}", out.stdout);
+}
