@@ -454,11 +454,19 @@ mod tests {
 
     #[test]
     fn unknown_events_name_the_known_ones() {
-        let err = checked_event(Preset::find("miex").unwrap(), Template::Miex, "order.shipped").unwrap_err();
+        let err = checked_event(Preset::find("miex").unwrap(), hookbridge_testkit::miex::TEMPLATE, "order.shipped")
+            .unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.message().contains("unknown event `order.shipped` for miex"), "{}", err.message());
         assert!(err.message().contains("order.created, order.status_changed, order.cancelled, offer.updated"));
-        assert!(checked_event(Preset::find("abbeycross").unwrap(), Template::AbbeyCross, "deal.settled").is_ok());
+        assert!(
+            checked_event(
+                Preset::find("abbeycross").unwrap(),
+                hookbridge_testkit::abbeycross::TEMPLATE,
+                "deal.settled"
+            )
+            .is_ok()
+        );
     }
 
     #[test]

@@ -31,6 +31,7 @@
 
 pub use crate::schemes::{ASSUMED_SIGNATURE_HEADER, assumed_delivery_scheme};
 pub(crate) mod template;
+pub use template::{ABBEYCROSS_EXAMPLE_EVENTS, TEMPLATE};
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -119,6 +120,7 @@ impl SimulatedApi for AbbeyCrossApi {
     const PROVIDER: ProviderId = ProviderId::new("abbeycross");
 
     const EXAMPLE_EVENT: &'static str = "deal.settled";
+    const TEMPLATES: &'static [Template] = &[TEMPLATE];
 
     /// Inside working hours.
     fn new(config: AbbeyCrossConfig) -> Self {
@@ -149,13 +151,13 @@ impl SimulatedApi for AbbeyCrossApi {
             .collect();
         let data = match data {
             Some(data) => data,
-            None => Template::AbbeyCross.sample_data(event, &BuildOptions::new())?,
+            None => TEMPLATE.sample_data(event, &BuildOptions::new())?,
         };
         let mut reports = Vec::with_capacity(targets.len());
         for reg in targets {
             let secret = HmacSecret::from_str_bytes(&reg.api_secret_key).map_err(Error::Key)?;
             let key = DeliveryKey::Hmac(HmacSigner::new(sim.inner.config.delivery_scheme.clone(), secret));
-            let delivery = Template::AbbeyCross.build(event, &BuildOptions::new().data(data.clone()))?.sign(&key)?;
+            let delivery = TEMPLATE.build(event, &BuildOptions::new().data(data.clone()))?.sign(&key)?;
             reports.push(
                 sim.inner
                     .poster

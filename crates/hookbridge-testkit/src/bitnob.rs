@@ -64,6 +64,7 @@
 
 pub use crate::catalogues::{BITNOB_EVENT_TYPES, BitnobEventType};
 pub(crate) mod template;
+pub use template::{LEGACY_TEMPLATE, TEMPLATE};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -237,6 +238,7 @@ impl SimulatedApi for BitnobApi {
     const PROVIDER: ProviderId = ProviderId::new("bitnob");
 
     const EXAMPLE_EVENT: &'static str = "transaction.confirmed";
+    const TEMPLATES: &'static [Template] = &[TEMPLATE, LEGACY_TEMPLATE];
 
     /// The client is told to accept `http://` URLs: Bitnob's refuses them by default.
     const ALLOW_INSECURE_URLS: bool = true;
@@ -264,12 +266,12 @@ impl SimulatedApi for BitnobApi {
     /// Receiver failures are recorded (`delivery_status: "failed"`) and reported.
     async fn deliver(sim: &Simulator<Self>, event_type: &str, data: Option<Value>) -> Result<Vec<DeliveryReport>> {
         // Checked before any event is recorded: the type travels in `X-Bitnob-Event`.
-        Template::Bitnob.event_headers(event_type)?;
+        TEMPLATE.event_headers(event_type)?;
         let now = Timestamp::now();
         let options = BuildOptions::new().at(now);
         let data = match data {
             Some(data) => data,
-            None => Template::Bitnob.sample_data(event_type, &options)?,
+            None => TEMPLATE.sample_data(event_type, &options)?,
         };
         let options = options.data(data);
         let targets: Vec<(String, String, String, String, Bytes)> = {
@@ -284,7 +286,7 @@ impl SimulatedApi for BitnobApi {
             for (webhook_id, url, secret) in subscribed {
                 // The delivery event's id is the body's `event_id`.
                 let event_id = uuid_v4();
-                let body = Template::Bitnob.build(event_type, &options.clone().delivery_id(event_id.clone()))?.body;
+                let body = TEMPLATE.build(event_type, &options.clone().delivery_id(event_id.clone()))?.body;
                 let seq = state.seq();
                 state.events.push(Event {
                     seq,
@@ -377,9 +379,9 @@ async fn attempt(
     event_type: &str,
     body: Bytes,
 ) -> Result<DeliveryReport> {
-    let key = DeliveryKey::from_secret(Template::Bitnob, secret)?;
+    let key = DeliveryKey::from_secret(TEMPLATE, secret)?;
     let ts = Timestamp::now();
-    let mut headers = Template::Bitnob.event_headers(event_type)?;
+    let mut headers = TEMPLATE.event_headers(event_type)?;
     headers.extend(key.sign(&body, ts.as_second(), None)?);
     let report = sim.poster.post(webhook_id, url, event_type, Some(event_id.to_owned()), headers, body).await;
     let mut state = lock(&sim.state);

@@ -45,6 +45,7 @@
 
 pub use crate::catalogues::BLAZE_WEB_HOOK_TYPES;
 pub(crate) mod template;
+pub use template::TEMPLATE;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -180,6 +181,7 @@ impl SimulatedApi for BlazeApi {
     const PROVIDER: ProviderId = ProviderId::new("blaze");
 
     const EXAMPLE_EVENT: &'static str = "NEW_MEMBER";
+    const TEMPLATES: &'static [Template] = &[TEMPLATE];
 
     fn new(config: BlazeConfig) -> Self {
         Self {
@@ -218,12 +220,12 @@ impl SimulatedApi for BlazeApi {
             // One payload per webhook, one delivery (fresh id) per URL.
             let data = match &data {
                 Some(data) => data.clone(),
-                None => Template::Blaze.sample_data(web_hook_type, &options)?,
+                None => TEMPLATE.sample_data(web_hook_type, &options)?,
             };
             let options = options.data(data);
             for url in &webhook.web_hook_urls {
                 // BLAZE signs nothing: the URL is used as registered (a token in it included).
-                let delivery = Template::Blaze.build(web_hook_type, &options)?.unsigned();
+                let delivery = TEMPLATE.build(web_hook_type, &options)?.unsigned();
                 let report = sim
                     .inner
                     .poster

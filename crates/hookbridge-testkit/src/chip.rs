@@ -47,6 +47,7 @@
 
 pub use crate::catalogues::CHIP_EVENT_TYPES;
 pub(crate) mod template;
+pub use template::{CHIP_SEND_EVENTS, SEND_TEMPLATE, TEMPLATE};
 
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -177,6 +178,7 @@ impl SimulatedApi for ChipApi {
     const PROVIDER: ProviderId = ProviderId::new("chip");
 
     const EXAMPLE_EVENT: &'static str = "purchase.paid";
+    const TEMPLATES: &'static [Template] = &[TEMPLATE, SEND_TEMPLATE];
 
     fn new(config: ChipConfig) -> Self {
         Self {
@@ -207,14 +209,14 @@ impl SimulatedApi for ChipApi {
             Some(object) => object,
             None => {
                 // The event's object from the fixtures, issued by this simulator's brand.
-                let mut object = Template::Chip.sample_data(event_type, &BuildOptions::new())?;
+                let mut object = TEMPLATE.sample_data(event_type, &BuildOptions::new())?;
                 if let Some(brand) = object.get_mut("brand_id") {
                     *brand = json!(sim.inner.brand_id);
                 }
                 object
             }
         };
-        let draft = Template::Chip.build(event_type, &BuildOptions::new().data(object))?;
+        let draft = TEMPLATE.build(event_type, &BuildOptions::new().data(object))?;
         let targets: Vec<Webhook> =
             lock(&sim.inner.state).webhooks.iter().filter(|w| w.subscribed(event_type)).cloned().collect();
         let mut reports = Vec::with_capacity(targets.len());

@@ -37,6 +37,7 @@ use futures_util::future::BoxFuture;
 use hookbridge_core::ProviderId;
 use serde_json::Value;
 
+use crate::deliveries::Template;
 use crate::delivery::DeliveryReport;
 use crate::error::Result;
 use crate::server::{Core, RecordedRequest};
@@ -51,6 +52,9 @@ pub trait SimulatorHook: Send + Sync {
 
     /// An event the simulator can deliver and the provider's create accepts.
     fn example_event(&self) -> &'static str;
+
+    /// The provider's delivery templates ([`SimulatedApi::TEMPLATES`]), main one first.
+    fn templates(&self) -> &'static [Template];
 
     /// Starts the simulator with its default settings on `127.0.0.1:<ephemeral port>`.
     ///
@@ -90,6 +94,10 @@ impl<A: SimulatedApi> SimulatorHook for Hook<A> {
 
     fn example_event(&self) -> &'static str {
         A::EXAMPLE_EVENT
+    }
+
+    fn templates(&self) -> &'static [Template] {
+        A::TEMPLATES
     }
 
     fn start(&self) -> BoxFuture<'static, Result<RunningSimulator>> {

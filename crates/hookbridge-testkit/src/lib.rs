@@ -48,10 +48,13 @@
 //! with [typed access](RunningSimulator::typed) to the provider's simulator. The typed
 //! simulators (`MiexSim::start()`, ...) are there for tests that want one provider's API.
 //!
-//! The deliveries themselves are built by [`deliveries`]: per provider (and for the Stripe and
-//! GitHub schemes), the events it can build, a realistic body with fresh ids and times, and
-//! the signature — usable without a simulator, e.g. to send one delivery to an application
-//! (what `hookbridge trigger` does).
+//! The deliveries themselves are built by [`deliveries`]: a [`Template`](deliveries::Template)
+//! per provider (and for the GitHub scheme) knows the events it can build, a realistic body
+//! with fresh ids and times, and the signature — usable without a simulator, e.g. to send one
+//! delivery to an application (what `hookbridge trigger` does). The templates come with the
+//! simulators too: each module exports its own (`miex::TEMPLATE`, `bitnob::LEGACY_TEMPLATE`, ...)
+//! and lists them in its [`SimulatedApi::TEMPLATES`](hook::SimulatedApi::TEMPLATES), so
+//! [`Template::all`](deliveries::Template::all) reads them from the registry.
 //!
 //! # Using a simulator in a test
 //!

@@ -28,6 +28,7 @@
 
 pub use crate::catalogues::MIEX_EVENTS;
 pub(crate) mod template;
+pub use template::TEMPLATE;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -135,6 +136,7 @@ impl SimulatedApi for MiexApi {
     const PROVIDER: ProviderId = ProviderId::new("miex");
 
     const EXAMPLE_EVENT: &'static str = "order.created";
+    const TEMPLATES: &'static [Template] = &[TEMPLATE];
 
     fn new(config: MiexConfig) -> Self {
         Self {
@@ -165,7 +167,7 @@ impl SimulatedApi for MiexApi {
             options = options.data(data);
         }
         // One body for every subscribed webhook; each gets its own job id and signature.
-        let mut draft = Template::Miex.build(event, &options)?;
+        let mut draft = TEMPLATE.build(event, &options)?;
         let targets: Vec<(String, String, String, u64)> = {
             let mut state = lock(&sim.inner.state);
             let mut targets = Vec::new();
@@ -183,7 +185,7 @@ impl SimulatedApi for MiexApi {
         };
         let mut reports = Vec::with_capacity(targets.len());
         for (id, url, secret, job) in targets {
-            let key = DeliveryKey::from_secret(Template::Miex, &secret)?;
+            let key = DeliveryKey::from_secret(TEMPLATE, &secret)?;
             let job_id = job.to_string();
             draft.delivery_id = Some(job_id.clone());
             let signed = draft.sign(&key)?;

@@ -4,6 +4,9 @@
 //! simulator is its module (routes, wire format, deliveries, its [`SimulatedApi`](crate::hook::SimulatedApi)
 //! implementation) plus its line here. This is the only file of the testkit's shared machinery that names providers.
 //!
+//! The delivery templates come with the simulators ([`SimulatorHook::templates`]), so this is
+//! also where [`Template::all`] and [`Template::from_name`] find them.
+//!
 //! ```
 //! use hookbridge_testkit::registry;
 //!
@@ -14,6 +17,7 @@
 
 use hookbridge_core::ProviderId;
 
+use crate::deliveries::{GITHUB_TEMPLATE, Template};
 use crate::hook::{Hook, SimulatorHook};
 
 /// Every simulator of the testkit, in a stable order (that of the provider registry).
@@ -36,4 +40,29 @@ pub fn get(id: ProviderId) -> Option<&'static dyn SimulatorHook> {
 #[must_use]
 pub fn find(name: &str) -> Option<&'static dyn SimulatorHook> {
     SIMULATORS.iter().copied().find(|hook| hook.provider().as_str() == name)
+}
+
+/// Where the templates are found: in the simulators of the registry (here, because the provider
+/// modules that declare them build their deliveries with [`deliveries`](crate::deliveries)).
+impl Template {
+    /// Every template: those of each [registered simulator](SIMULATORS), in registry order
+    /// ([`SimulatorHook::templates`]: e.g. `bitnob` then `bitnob-legacy`), then
+    /// [`GITHUB_TEMPLATE`].
+    ///
+    /// ```
+    /// use hookbridge_testkit::deliveries::Template;
+    ///
+    /// let names: Vec<&str> = Template::all().map(Template::name).collect();
+    /// assert_eq!(names.first(), Some(&"miex"));
+    /// assert_eq!(names.last(), Some(&"github"));
+    /// ```
+    pub fn all() -> impl Iterator<Item = Template> + Clone {
+        SIMULATORS.iter().flat_map(|hook| hook.templates().iter().copied()).chain(std::iter::once(GITHUB_TEMPLATE))
+    }
+
+    /// The template named `name` (see [`name`](Template::name)) among [`all`](Template::all).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Template> {
+        Template::all().find(|template| template.name() == name)
+    }
 }

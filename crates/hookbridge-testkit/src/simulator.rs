@@ -15,6 +15,7 @@ use axum::http::{HeaderName, Method, StatusCode};
 use hookbridge_core::ProviderId;
 use serde_json::Value;
 
+use crate::deliveries::Template;
 use crate::delivery::{DeliveryReport, Poster};
 #[cfg(doc)]
 use crate::error::Error;
@@ -73,6 +74,12 @@ pub trait SimulatedApi: fmt::Debug + Sized + Send + Sync + 'static {
 
     /// An event the simulator can deliver and the provider's create accepts.
     const EXAMPLE_EVENT: &'static str;
+
+    /// The provider's delivery templates (what its deliveries look like, built without a
+    /// simulator), main one first: usually one, the module's `TEMPLATE`; more where the
+    /// provider has variants (Bitnob's legacy scheme, CHIP Send). What
+    /// [`Template::all`] lists.
+    const TEMPLATES: &'static [Template];
 
     /// Whether the provider's client must be told to accept `http://` delivery URLs to work
     /// with this simulator (receivers in tests are on loopback).

@@ -49,6 +49,7 @@
 //! `hookbridge_verify::HmacScheme::stripe()`. The simulator makes one attempt.
 
 pub(crate) mod template;
+pub use template::{STRIPE_EVENTS, TEMPLATE};
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -159,6 +160,7 @@ impl SimulatedApi for StripeApi {
     const PROVIDER: ProviderId = ProviderId::new("stripe");
 
     const EXAMPLE_EVENT: &'static str = "charge.succeeded";
+    const TEMPLATES: &'static [Template] = &[TEMPLATE];
 
     fn new(_config: StripeConfig) -> Self {
         Self {
@@ -193,7 +195,7 @@ impl SimulatedApi for StripeApi {
         let at = Timestamp::now();
         let object = match object {
             Some(object) => object,
-            None => Template::Stripe.sample_data(event_type, &BuildOptions::new().at(at))?,
+            None => TEMPLATE.sample_data(event_type, &BuildOptions::new().at(at))?,
         };
         let event_id = format!("evt_{}", random_alnum(24));
         for endpoint in targets {
@@ -206,8 +208,8 @@ impl SimulatedApi for StripeApi {
             if let Some(version) = &endpoint.api_version {
                 options = options.field("api_version", json!(version));
             }
-            let key = DeliveryKey::from_secret(Template::Stripe, &endpoint.secret)?;
-            let delivery = Template::Stripe.build(event_type, &options)?.sign(&key)?;
+            let key = DeliveryKey::from_secret(TEMPLATE, &endpoint.secret)?;
+            let delivery = TEMPLATE.build(event_type, &options)?.sign(&key)?;
             reports.push(
                 sim.inner
                     .poster

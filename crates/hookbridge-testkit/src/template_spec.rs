@@ -71,7 +71,8 @@ impl BuildOptions {
 }
 
 /// One template's provider-specific part, written next to the provider's simulator (or, for
-/// GitHub, in this module's `github`): what [`Template`](crate::deliveries::Template)'s methods read.
+/// GitHub, in `deliveries/github.rs`) and handed out as a [`Template`](crate::deliveries::Template)
+/// (the module's `TEMPLATE`): what its methods read.
 pub(crate) struct TemplateSpec {
     /// [`Template::name`](crate::deliveries::Template::name).
     pub(crate) name: &'static str,

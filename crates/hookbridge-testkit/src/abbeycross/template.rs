@@ -1,19 +1,26 @@
-//! The AbbeyCross delivery template ([`Template::AbbeyCross`](crate::deliveries::Template::AbbeyCross)):
+//! The AbbeyCross delivery template ([`TEMPLATE`]):
 //! free-form events, an assumed envelope and illustrative `data`, signed with the testkit's
 //! **assumed** scheme (AbbeyCross documents none).
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
+use crate::deliveries::Template;
 use crate::server::{random_alnum, rfc3339_seconds, uuid_v4};
 use crate::template_spec::{TemplateSpec, random_secret};
 
-/// The events [`Template::AbbeyCross`](crate::deliveries::Template::AbbeyCross) lists.
+/// The events [`TEMPLATE`] lists.
 /// AbbeyCross publishes no event catalogue; these are the names this repository's fixtures use,
 /// and any other name builds as well.
 pub const ABBEYCROSS_EXAMPLE_EVENTS: [&str; 3] = ["payment.completed", "payment.settled", "trade.settled"];
 
-pub(crate) static ABBEYCROSS: TemplateSpec = TemplateSpec {
+/// The AbbeyCross delivery template, `abbeycross`: examples only
+/// ([`ABBEYCROSS_EXAMPLE_EVENTS`]; AbbeyCross publishes no catalogue, so any name builds); the
+/// body `{"id", "event", "created_at", "data"}` (assumed); signed with the testkit's **assumed**
+/// scheme ([`assumed_delivery_scheme`](crate::schemes::assumed_delivery_scheme)).
+pub const TEMPLATE: Template = Template::new(&ABBEYCROSS);
+
+static ABBEYCROSS: TemplateSpec = TemplateSpec {
     name: "abbeycross",
     events: || ABBEYCROSS_EXAMPLE_EVENTS.to_vec(),
     free_form_events: true,

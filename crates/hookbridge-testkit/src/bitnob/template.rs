@@ -1,5 +1,4 @@
-//! The Bitnob delivery templates ([`Template::Bitnob`](crate::deliveries::Template::Bitnob) and
-//! [`Template::BitnobLegacy`](crate::deliveries::Template::BitnobLegacy): the same events and
+//! The Bitnob delivery templates ([`TEMPLATE`] and [`LEGACY_TEMPLATE`]: the same events and
 //! bodies, two schemes): the simulator's event catalogue, the card-issuing documentation's
 //! envelope and illustrative `data`.
 
@@ -7,14 +6,23 @@ use hookbridge_verify::HmacScheme;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
+use crate::deliveries::Template;
 use crate::server::{random_alnum, random_hex, rfc3339_millis, uuid_v4};
 use crate::template_spec::{TemplateSpec, random_secret};
 
-/// The documented scheme (timestamped HMAC-SHA256).
-pub(crate) static BITNOB: TemplateSpec = template("bitnob", crate::schemes::bitnob);
+/// The Bitnob delivery template, `bitnob`: the simulator's catalogue
+/// ([`BITNOB_EVENT_TYPES`](crate::catalogues::BITNOB_EVENT_TYPES)); the body
+/// `{"event", "event_id", "created_at", "data"}`; signed with the documented scheme,
+/// `X-Bitnob-Signature` (HMAC-SHA256 over `timestamp.body`), sent with `X-Bitnob-Event`.
+pub const TEMPLATE: Template = Template::new(&BITNOB);
 
-/// The legacy scheme (HMAC-SHA512 of the body), same bodies.
-pub(crate) static BITNOB_LEGACY: TemplateSpec = template("bitnob-legacy", crate::schemes::bitnob_legacy);
+/// Bitnob's legacy scheme, `bitnob-legacy`: the same events and bodies as [`TEMPLATE`],
+/// `X-Bitnob-Signature` an HMAC-SHA512 of the body.
+pub const LEGACY_TEMPLATE: Template = Template::new(&BITNOB_LEGACY);
+
+static BITNOB: TemplateSpec = template("bitnob", crate::schemes::bitnob);
+
+static BITNOB_LEGACY: TemplateSpec = template("bitnob-legacy", crate::schemes::bitnob_legacy);
 
 /// Bitnob's events and bodies, signed with `scheme`.
 const fn template(name: &'static str, scheme: fn() -> HmacScheme) -> TemplateSpec {

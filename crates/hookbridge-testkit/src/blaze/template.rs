@@ -1,12 +1,22 @@
-//! The BLAZE delivery template ([`Template::Blaze`](crate::deliveries::Template::Blaze)): the
+//! The BLAZE delivery template ([`TEMPLATE`]): the
 //! `webHookType`s, the (assumed) envelope, and no signature — a token in the callback URL.
 
 use serde_json::json;
 
+use crate::deliveries::Template;
 use crate::server::{object_id, uuid_v4};
 use crate::template_spec::{TemplateSpec, random_secret};
 
-pub(crate) static BLAZE: TemplateSpec = TemplateSpec {
+/// The BLAZE delivery template, `blaze`: the 11 `webHookType`s
+/// ([`BLAZE_WEB_HOOK_TYPES`](crate::catalogues::BLAZE_WEB_HOOK_TYPES)); the body
+/// `{"id", "webHookType", "webHookId", "companyId", "shopId", "created", "data"}` (assumed: BLAZE
+/// documents none), `companyId` / `shopId` taken from the
+/// [`BuildOptions::field`](crate::deliveries::BuildOptions::field)s when given; signed with
+/// nothing: a token in the URL (`?hb_token=`, see
+/// [`SignedDelivery::url`](crate::deliveries::SignedDelivery::url)).
+pub const TEMPLATE: Template = Template::new(&BLAZE);
+
+static BLAZE: TemplateSpec = TemplateSpec {
     name: "blaze",
     events: || crate::catalogues::BLAZE_WEB_HOOK_TYPES.to_vec(),
     free_form_events: false,

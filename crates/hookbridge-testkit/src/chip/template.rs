@@ -1,15 +1,15 @@
-//! The CHIP delivery templates ([`Template::Chip`](crate::deliveries::Template::Chip), CHIP
-//! Collect, and [`Template::ChipSend`](crate::deliveries::Template::ChipSend)): the related
+//! The CHIP delivery templates ([`TEMPLATE`], CHIP Collect, and [`SEND_TEMPLATE`]): the related
 //! object from the fixtures (fresh id, moved times) with its `event_type`, signed with RSA.
 
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
+use crate::deliveries::Template;
 use crate::error::{Error, Result};
 use crate::server::{random_alnum, random_bytes, uuid_v4};
 use crate::template_spec::{TemplateSpec, fixture_object, random_secret};
 
-/// The events [`Template::ChipSend`](crate::deliveries::Template::ChipSend) builds: the one the
+/// The events [`SEND_TEMPLATE`] builds: the one the
 /// CHIP Send fixture shows.
 pub const CHIP_SEND_EVENTS: [&str; 1] = ["send_instruction.completed"];
 
@@ -28,7 +28,18 @@ fn with_event_type(event: &str, data: Value) -> Result<Value> {
     Ok(Value::Object(object))
 }
 
-pub(crate) static CHIP: TemplateSpec = TemplateSpec {
+/// The CHIP Collect delivery template, `chip`: the 27 documented event types
+/// ([`CHIP_EVENT_TYPES`](crate::catalogues::CHIP_EVENT_TYPES)); the body is the related object
+/// from the fixtures (Purchase, Payment, payout: fresh id, moved times) with its `event_type`;
+/// signed with `X-Signature` (RSA PKCS#1 v1.5, SHA-256).
+pub const TEMPLATE: Template = Template::new(&CHIP);
+
+/// The CHIP Send delivery template, `chip-send`: `send_instruction.completed`
+/// ([`CHIP_SEND_EVENTS`], the fixture's); the send instruction with its `event_type`; signed
+/// with `X-Signature` (RSA PKCS#1 v1.5, SHA-512).
+pub const SEND_TEMPLATE: Template = Template::new(&CHIP_SEND);
+
+static CHIP: TemplateSpec = TemplateSpec {
     name: "chip",
     events: || crate::catalogues::CHIP_EVENT_TYPES.to_vec(),
     free_form_events: false,
@@ -40,7 +51,7 @@ pub(crate) static CHIP: TemplateSpec = TemplateSpec {
     fresh_secret: random_secret,
 };
 
-pub(crate) static CHIP_SEND: TemplateSpec = TemplateSpec {
+static CHIP_SEND: TemplateSpec = TemplateSpec {
     name: "chip-send",
     events: || CHIP_SEND_EVENTS.to_vec(),
     free_form_events: false,

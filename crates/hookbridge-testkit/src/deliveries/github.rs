@@ -1,4 +1,4 @@
-//! The GitHub delivery template ([`Template::Github`](super::Template::Github)): a selection of
+//! The GitHub delivery template ([`GITHUB_TEMPLATE`](super::GITHUB_TEMPLATE)): a selection of
 //! GitHub's webhook events, abridged payloads with fresh ids, `X-Hub-Signature-256`.
 
 use axum::http::HeaderName;
@@ -12,7 +12,7 @@ use crate::template_spec::{TemplateSpec, random_secret};
 /// `X-GitHub-Event`: the event name GitHub sends (unsigned) with each delivery.
 pub const GITHUB_EVENT_HEADER: HeaderName = HeaderName::from_static("x-github-event");
 
-/// The events [`Template::Github`](super::Template::Github) builds (a selection of GitHub's
+/// The events [`GITHUB_TEMPLATE`](super::GITHUB_TEMPLATE) builds (a selection of GitHub's
 /// webhook events).
 pub const GITHUB_EVENTS: [&str; 5] = ["ping", "push", "issues", "pull_request", "release"];
 

@@ -1,14 +1,39 @@
-//! The MIEX delivery template ([`Template::Miex`](crate::deliveries::Template::Miex)): the
+//! The MIEX delivery template ([`TEMPLATE`]): the
 //! documented events, the `{"event", "data"}` envelope with a job id, and illustrative `data`
 //! (MIEX documents no payload schema).
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
+use crate::deliveries::Template;
 use crate::server::{random_bytes, rfc3339_seconds, uuid_v4};
 use crate::template_spec::{TemplateSpec, random_secret};
 
-pub(crate) static MIEX: TemplateSpec = TemplateSpec {
+/// The MIEX delivery template, `miex`: the 4 documented events
+/// ([`MIEX_EVENTS`](crate::catalogues::MIEX_EVENTS)); the body `{"event", "data"}` with
+/// illustrative `data` (MIEX documents none); signed with `X-Webhook-Signature` (HMAC-SHA256),
+/// sent with the job id in `X-Webhook-Delivery` and the event in `X-Webhook-Event`.
+///
+/// ```
+/// use hookbridge_testkit::deliveries::{BuildOptions, DeliveryKey};
+/// use hookbridge_testkit::miex::TEMPLATE;
+/// use hookbridge_verify::{HmacSecret, HmacVerifier};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// assert!(TEMPLATE.events().contains(&"order.created"));
+/// let key = DeliveryKey::from_secret(TEMPLATE, "the MIEX secretKey")?;
+/// let delivery = TEMPLATE.build("order.created", &BuildOptions::new())?.sign(&key)?;
+/// assert_eq!(delivery.header("x-webhook-event"), Some("order.created"));
+///
+/// let secret = HmacSecret::from_str_bytes("the MIEX secretKey")?;
+/// let verifier = HmacVerifier::with_secret(hookbridge_testkit::schemes::miex(), secret);
+/// assert!(verifier.verify(&delivery.body, &delivery.headers).is_ok());
+/// # Ok(())
+/// # }
+/// ```
+pub const TEMPLATE: Template = Template::new(&MIEX);
+
+static MIEX: TemplateSpec = TemplateSpec {
     name: "miex",
     events: || crate::catalogues::MIEX_EVENTS.to_vec(),
     free_form_events: false,

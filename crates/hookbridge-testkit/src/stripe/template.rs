@@ -1,15 +1,16 @@
-//! The Stripe delivery template ([`Template::Stripe`](crate::deliveries::Template::Stripe)): a
+//! The Stripe delivery template ([`TEMPLATE`]): a
 //! few common event types as Stripe `event` objects, signed with `Stripe-Signature`.
 
 use hookbridge_verify::HmacScheme;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
+use crate::deliveries::Template;
 use crate::error::{Error, Result};
 use crate::server::{random_alnum, uuid_v4};
 use crate::template_spec::{TemplateSpec, fixture_object};
 
-/// The events [`Template::Stripe`](crate::deliveries::Template::Stripe) builds (a selection of
+/// The events [`TEMPLATE`] builds (a selection of
 /// Stripe's event types).
 pub const STRIPE_EVENTS: [&str; 8] = [
     "payment_intent.created",
@@ -27,7 +28,13 @@ const STRIPE_PAYMENT_INTENT: &str = include_str!("../../data/verify/stripe-payme
 /// The Stripe API version the built events claim (that of the Stripe fixture).
 const STRIPE_API_VERSION: &str = "2024-12-18.acacia";
 
-pub(crate) static STRIPE: TemplateSpec = TemplateSpec {
+/// The Stripe delivery template, `stripe`: a few common event types ([`STRIPE_EVENTS`]); the
+/// body a Stripe `event` object; signed with `Stripe-Signature: t=..,v1=..`, with secrets in
+/// Stripe's format (`whsec_...`, see
+/// [`ThrowawayKey::generate`](crate::deliveries::ThrowawayKey::generate)).
+pub const TEMPLATE: Template = Template::new(&STRIPE);
+
+static STRIPE: TemplateSpec = TemplateSpec {
     name: "stripe",
     events: || STRIPE_EVENTS.to_vec(),
     free_form_events: false,

@@ -12,8 +12,9 @@ use hookbridge_chip::ChipSpec;
 use hookbridge_core::Delivery;
 use hookbridge_miex::MiexSpec;
 use hookbridge_testkit::deliveries::{
-    BuildOptions, DeliveryKey, KeyKind, ReceiverKey, SignedDelivery, Template, ThrowawayKey,
+    BuildOptions, DeliveryKey, GITHUB_TEMPLATE, KeyKind, ReceiverKey, SignedDelivery, Template, ThrowawayKey,
 };
+use hookbridge_testkit::{abbeycross, bitnob, blaze, chip, miex, stripe};
 use hookbridge_verify::receive::{Incoming, Pipeline, Receive, ReceiveExt as _, ReceiverSpec};
 use hookbridge_verify::{
     HmacSecret, HmacVerifier, RsaPublicKey, RsaVerifier, UrlToken, UrlTokenVerifier, Verifier as _,
@@ -35,14 +36,12 @@ fn receiver(template: Template, key: &ReceiverKey) -> Arc<dyn Receive<Delivery>>
         let secret = HmacSecret::from_str_bytes(key.expose()).unwrap();
         HmacVerifier::with_secret(template.hmac_scheme().unwrap(), secret)
     };
-    match template {
-        Template::Miex => boxed(MiexSpec::with_verifier(hmac())),
-        Template::Bitnob | Template::BitnobLegacy => boxed(BitnobSpec::with_verifier(hmac())),
-        Template::AbbeyCross => boxed(AbbeyCrossSpec::new(Arc::new(hmac()))),
-        Template::Blaze => {
-            boxed(BlazeSpec::new(UrlTokenVerifier::with_token(UrlToken::from_string(key.expose()).unwrap())))
-        }
-        Template::Chip => boxed(ChipSpec::with_key(RsaPublicKey::from_pem(key.expose()).unwrap())),
+    match template.name() {
+        "miex" => boxed(MiexSpec::with_verifier(hmac())),
+        "bitnob" | "bitnob-legacy" => boxed(BitnobSpec::with_verifier(hmac())),
+        "abbeycross" => boxed(AbbeyCrossSpec::new(Arc::new(hmac()))),
+        "blaze" => boxed(BlazeSpec::new(UrlTokenVerifier::with_token(UrlToken::from_string(key.expose()).unwrap()))),
+        "chip" => boxed(ChipSpec::with_key(RsaPublicKey::from_pem(key.expose()).unwrap())),
         other => panic!("{other} has no provider receiver"),
     }
 }
@@ -72,7 +71,7 @@ async fn accept(
         .unwrap_or_else(|e| panic!("{template} {event}: {e:?}\n{}", String::from_utf8_lossy(&delivery.body)));
     let (got, ticket) = accepted.into_parts();
     assert_eq!(got.event_type.as_ref().map(|e| e.as_str()), Some(event), "{template}");
-    assert!(got.event_type_signed || template == Template::Blaze, "{template} {event}");
+    assert!(got.event_type_signed || template == blaze::TEMPLATE, "{template} {event}");
     ticket.complete().await.unwrap();
     delivery
 }
@@ -80,12 +79,12 @@ async fn accept(
 #[tokio::test]
 async fn every_event_of_every_provider_is_accepted_by_its_receiver_and_never_a_duplicate() {
     for template in [
-        Template::Miex,
-        Template::Blaze,
-        Template::Bitnob,
-        Template::BitnobLegacy,
-        Template::AbbeyCross,
-        Template::Chip,
+        miex::TEMPLATE,
+        blaze::TEMPLATE,
+        bitnob::TEMPLATE,
+        bitnob::LEGACY_TEMPLATE,
+        abbeycross::TEMPLATE,
+        chip::TEMPLATE,
     ] {
         let ThrowawayKey { key, receiver: receiver_key, .. } = ThrowawayKey::generate(template).unwrap();
         let receiver = receiver(template, &receiver_key);
@@ -97,7 +96,7 @@ async fn every_event_of_every_provider_is_accepted_by_its_receiver_and_never_a_d
             // A second build of the same event is a new delivery: handled again.
             let second = accept(template, event, &key, &receiver).await;
             assert_ne!(first.body, second.body, "{template} {event}");
-            if template != Template::Chip {
+            if template != chip::TEMPLATE {
                 assert!(first.delivery_id.is_some() && first.delivery_id != second.delivery_id, "{template}");
             }
             // The same delivery again is a duplicate: the dedupe above is real.
@@ -109,7 +108,7 @@ async fn every_event_of_every_provider_is_accepted_by_its_receiver_and_never_a_d
         let foreign = template.build(events[0], &BuildOptions::new()).unwrap().sign(&other).unwrap();
         let err = receiver.accept_at(request(&foreign, "/hooks"), now()).await.unwrap_err();
         assert_eq!(err.status(), StatusCode::UNAUTHORIZED, "{template}");
-        if template != Template::Blaze {
+        if template != blaze::TEMPLATE {
             let mut tampered = template.build(events[0], &BuildOptions::new()).unwrap().sign(&key).unwrap();
             tampered.body = [&b" "[..], &tampered.body].concat().into();
             let err = receiver.accept_at(request(&tampered, "/hooks"), now()).await.unwrap_err();
@@ -124,57 +123,57 @@ fn bodies_have_the_providers_envelopes_and_headers() {
     let options = BuildOptions::new().at(at);
     let json = |d: &hookbridge_testkit::deliveries::Draft| serde_json::from_slice::<Value>(&d.body).unwrap();
 
-    let miex = Template::Miex.build("order.status_changed", &options).unwrap();
+    let miex = miex::TEMPLATE.build("order.status_changed", &options).unwrap();
     let body = json(&miex);
     assert_eq!(body["event"], "order.status_changed");
     assert_eq!(body["data"]["status"], "processing");
     assert_eq!(miex.headers["x-webhook-event"], "order.status_changed");
     assert!(miex.delivery_id.as_deref().is_some_and(|id| id.len() == 9 && id.bytes().all(|b| b.is_ascii_digit())));
 
-    let bitnob = Template::Bitnob.build("transaction.confirmed", &options).unwrap();
+    let bitnob = bitnob::TEMPLATE.build("transaction.confirmed", &options).unwrap();
     let body = json(&bitnob);
     assert_eq!(body["event_id"].as_str(), bitnob.delivery_id.as_deref());
     assert_eq!(body["created_at"], "2025-06-15T15:06:40.000Z");
     assert_eq!(bitnob.headers["x-bitnob-event"], "transaction.confirmed");
     assert_eq!(bitnob.timestamp, 1_750_000_000);
 
-    let blaze = Template::Blaze.build("NEW_MEMBER", &options.clone().field("shopId", "shop-1".into())).unwrap();
+    let blaze = blaze::TEMPLATE.build("NEW_MEMBER", &options.clone().field("shopId", "shop-1".into())).unwrap();
     let body = json(&blaze);
     assert_eq!(body["webHookType"], "NEW_MEMBER");
     assert_eq!(body["created"], 1_750_000_000_000_i64);
     assert_eq!(body["shopId"], "shop-1");
     assert_eq!(body["data"]["shopId"], "shop-1");
 
-    let chip = Template::Chip.build("payout.success", &options).unwrap();
+    let chip = chip::TEMPLATE.build("payout.success", &options).unwrap();
     let body = json(&chip);
     assert_eq!((body["event_type"].as_str(), body["type"].as_str()), (Some("payout.success"), Some("payout")));
     assert_eq!(body["updated_on"], 1_750_000_000);
     assert_eq!(chip.delivery_id, None);
-    let refund = json(&Template::Chip.build("payment.refunded", &options).unwrap());
+    let refund = json(&chip::TEMPLATE.build("payment.refunded", &options).unwrap());
     assert_eq!(refund["type"], "payment");
-    let failed = json(&Template::Chip.build("purchase.payment_failure", &options).unwrap());
+    let failed = json(&chip::TEMPLATE.build("purchase.payment_failure", &options).unwrap());
     assert_eq!((failed["type"].as_str(), failed["status"].as_str()), (Some("purchase"), Some("error")));
 
     // Caller data is used as given; CHIP objects must be objects.
-    let given = Template::Miex.build("offer.updated", &options.clone().data(serde_json::json!({"rate": "1"}))).unwrap();
+    let given = miex::TEMPLATE.build("offer.updated", &options.clone().data(serde_json::json!({"rate": "1"}))).unwrap();
     assert_eq!(json(&given)["data"], serde_json::json!({"rate": "1"}));
-    assert!(Template::Chip.build("purchase.paid", &options.clone().data(serde_json::json!([1]))).is_err());
+    assert!(chip::TEMPLATE.build("purchase.paid", &options.clone().data(serde_json::json!([1]))).is_err());
 
     // Unknown events build (simulators send anything) but are not known, except where the
     // provider's names are free-form.
-    assert!(!Template::Miex.knows_event("order.nope"));
-    assert!(Template::Miex.build("order.nope", &options).is_ok());
-    assert!(Template::AbbeyCross.knows_event("deal.settled") && !Template::AbbeyCross.knows_event(""));
-    assert!(Template::Miex.build("bad\nevent", &options).is_err(), "header-unsafe event names are refused");
+    assert!(!miex::TEMPLATE.knows_event("order.nope"));
+    assert!(miex::TEMPLATE.build("order.nope", &options).is_ok());
+    assert!(abbeycross::TEMPLATE.knows_event("deal.settled") && !abbeycross::TEMPLATE.knows_event(""));
+    assert!(miex::TEMPLATE.build("bad\nevent", &options).is_err(), "header-unsafe event names are refused");
 }
 
 #[test]
 fn counts_match_the_documented_catalogues() {
-    assert_eq!(Template::Miex.events().len(), 4);
-    assert_eq!(Template::Blaze.events().len(), 11);
-    assert_eq!(Template::Chip.events().len(), 27);
-    assert_eq!(Template::Bitnob.events().len(), hookbridge_testkit::bitnob::BITNOB_EVENT_TYPES.len());
-    for template in Template::ALL {
+    assert_eq!(miex::TEMPLATE.events().len(), 4);
+    assert_eq!(blaze::TEMPLATE.events().len(), 11);
+    assert_eq!(chip::TEMPLATE.events().len(), 27);
+    assert_eq!(bitnob::TEMPLATE.events().len(), bitnob::BITNOB_EVENT_TYPES.len());
+    for template in Template::all() {
         let events = template.events();
         let unique: std::collections::HashSet<&str> = events.iter().copied().collect();
         assert_eq!(unique.len(), events.len(), "{template}");
@@ -185,7 +184,7 @@ fn counts_match_the_documented_catalogues() {
 /// as JSON (Stripe `type`, CHIP Send `event_type`, GitHub `X-GitHub-Event`).
 #[test]
 fn scheme_templates_verify_and_name_their_event() {
-    for template in [Template::Stripe, Template::Github, Template::ChipSend] {
+    for template in [stripe::TEMPLATE, GITHUB_TEMPLATE, chip::SEND_TEMPLATE] {
         let ThrowawayKey { key, receiver: receiver_key, .. } = ThrowawayKey::generate(template).unwrap();
         let verifier: Box<dyn hookbridge_verify::Verifier> = match &receiver_key {
             ReceiverKey::PublicKeyPem(pem) => {
@@ -204,19 +203,19 @@ fn scheme_templates_verify_and_name_their_event() {
                 .verify_request_at(&"/".parse().unwrap(), &delivery.body, &delivery.headers, now())
                 .unwrap_or_else(|e| panic!("{template} {event}: {e}"));
             let body: Value = serde_json::from_slice(&delivery.body).unwrap();
-            let named = match template {
-                Template::Stripe => body["type"].as_str().map(str::to_owned),
-                Template::ChipSend => body["event_type"].as_str().map(str::to_owned),
+            let named = match template.name() {
+                "stripe" => body["type"].as_str().map(str::to_owned),
+                "chip-send" => body["event_type"].as_str().map(str::to_owned),
                 _ => delivery.header("x-github-event").map(str::to_owned),
             };
             assert_eq!(named.as_deref(), Some(event), "{template}");
-            if template == Template::Github {
+            if template == GITHUB_TEMPLATE {
                 assert_eq!(verified.id(), delivery.delivery_id.as_deref());
             }
             assert!(!seen.contains(&delivery.body), "{template} {event}: a repeated body");
             seen.push(delivery.body.clone());
         }
-        if template == Template::Stripe {
+        if template == stripe::TEMPLATE {
             assert!(receiver_key.expose().starts_with("whsec_"));
         }
     }
@@ -224,11 +223,11 @@ fn scheme_templates_verify_and_name_their_event() {
 
 #[test]
 fn blaze_tokens_travel_in_the_url_and_keys_never_show_in_debug() {
-    let throwaway = ThrowawayKey::generate(Template::Blaze).unwrap();
+    let throwaway = ThrowawayKey::generate(blaze::TEMPLATE).unwrap();
     let (key, receiver_key) = (&throwaway.key, &throwaway.receiver);
     let token = receiver_key.expose().to_owned();
     assert_eq!(throwaway.sender_text(), token);
-    let delivery = Template::Blaze.build("UPDATE_PRODUCT", &BuildOptions::new()).unwrap().sign(key).unwrap();
+    let delivery = blaze::TEMPLATE.build("UPDATE_PRODUCT", &BuildOptions::new()).unwrap().sign(key).unwrap();
     assert_eq!(
         delivery.url("http://127.0.0.1:9/hooks?shop=1"),
         format!("http://127.0.0.1:9/hooks?shop=1&hb_token={token}")
@@ -237,21 +236,21 @@ fn blaze_tokens_travel_in_the_url_and_keys_never_show_in_debug() {
     for shown in [format!("{throwaway:?}"), format!("{receiver_key:?}"), format!("{delivery:?}")] {
         assert!(!shown.contains(&token), "{shown}");
     }
-    let miex = ThrowawayKey::generate(Template::Miex).unwrap();
+    let miex = ThrowawayKey::generate(miex::TEMPLATE).unwrap();
     assert_eq!(miex.receiver.expose().len(), 64);
     assert!(!format!("{miex:?}").contains(miex.sender_text()));
     // A kept RSA key reads back with the same public half; its Debug shows no private key.
-    let chip = ThrowawayKey::generate(Template::Chip).unwrap();
+    let chip = ThrowawayKey::generate(chip::TEMPLATE).unwrap();
     assert!(chip.sender_text().starts_with("-----BEGIN PRIVATE KEY-----"));
-    let kept = ThrowawayKey::from_sender_text(Template::Chip, chip.sender_text()).unwrap();
+    let kept = ThrowawayKey::from_sender_text(chip::TEMPLATE, chip.sender_text()).unwrap();
     assert_eq!(kept.receiver, chip.receiver);
     assert!(kept.receiver.expose().starts_with("-----BEGIN PUBLIC KEY-----"));
     assert!(!format!("{kept:?}").contains("PRIVATE KEY"));
     // The unsigned form (what the BLAZE simulator sends to a registered URL) has no token.
-    let unsigned = Template::Blaze.build("UPDATE_PRODUCT", &BuildOptions::new()).unwrap().unsigned();
+    let unsigned = blaze::TEMPLATE.build("UPDATE_PRODUCT", &BuildOptions::new()).unwrap().unsigned();
     assert_eq!(unsigned.url("http://127.0.0.1:9/hooks"), "http://127.0.0.1:9/hooks");
     // Keys of the wrong kind are refused.
-    assert!(DeliveryKey::from_secret(Template::Chip, "secret").is_err());
-    assert!(DeliveryKey::from_secret(Template::Blaze, "short").is_err());
-    assert!(DeliveryKey::from_private_key_pem(Template::Miex, "-----BEGIN PRIVATE KEY-----").is_err());
+    assert!(DeliveryKey::from_secret(chip::TEMPLATE, "secret").is_err());
+    assert!(DeliveryKey::from_secret(blaze::TEMPLATE, "short").is_err());
+    assert!(DeliveryKey::from_private_key_pem(miex::TEMPLATE, "-----BEGIN PRIVATE KEY-----").is_err());
 }

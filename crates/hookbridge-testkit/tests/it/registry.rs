@@ -1,6 +1,7 @@
 //! The simulator registry against the provider registry: every registered provider has a
 //! simulator, its credentials are the ones the descriptor declares, and the provider-neutral
-//! `RunningSimulator::deliver` sends a delivery the provider crate's receiver accepts.
+//! `RunningSimulator::deliver` sends a delivery the provider crate's receiver accepts; the
+//! delivery templates come with the simulators, each provider's found by its presets' names.
 
 use std::sync::Arc;
 
@@ -8,6 +9,7 @@ use axum::http::{Method, Uri};
 use hookbridge_adapters::registry as providers;
 use hookbridge_core::descriptor::ClientSettings;
 use hookbridge_core::{Delivery, DeliveryUrl, Endpoint, EndpointSpec, Error, EventSelection, Secret, Webhook};
+use hookbridge_testkit::deliveries::{GITHUB_TEMPLATE, Template};
 use hookbridge_testkit::{RunningSimulator, registry};
 use hookbridge_verify::preset::{EndpointKey, KeyKind, KeyMaterial, Preset, ReceiverSettings};
 use hookbridge_verify::receive::{Incoming, Receive};
@@ -40,6 +42,48 @@ fn every_registered_provider_has_a_simulator_and_every_simulator_a_provider() {
     }
     let ids: Vec<_> = registry::SIMULATORS.iter().map(|h| h.provider()).collect();
     assert_eq!(ids, providers::ids().collect::<Vec<_>>(), "one simulator per provider, in registry order");
+}
+
+#[test]
+fn templates_come_from_the_simulators_with_unique_names() {
+    let all: Vec<Template> = Template::all().collect();
+    let mut from_hooks: Vec<Template> =
+        registry::SIMULATORS.iter().flat_map(|hook| hook.templates().iter().copied()).collect();
+    from_hooks.push(GITHUB_TEMPLATE);
+    assert_eq!(all, from_hooks, "the simulators' templates in registry order, then GitHub's");
+    let names: std::collections::HashSet<&str> = all.iter().map(|t| t.name()).collect();
+    assert_eq!(names.len(), all.len(), "template names are unique: {all:?}");
+    for template in &all {
+        assert_eq!(Template::from_name(template.name()), Some(*template));
+        assert_eq!(format!("{template}"), template.name());
+        assert_eq!(format!("{template:?}"), template.name());
+    }
+    assert_eq!(Template::from_name("nope"), None);
+    assert_eq!(Template::from_name(""), None);
+    assert_eq!(Template::from_name("bitnob-legacy"), Some(hookbridge_testkit::bitnob::LEGACY_TEMPLATE));
+    assert_ne!(hookbridge_testkit::chip::TEMPLATE, hookbridge_testkit::chip::SEND_TEMPLATE);
+}
+
+/// What `hookbridge trigger` relies on: a provider's delivery template is found by the name (or
+/// an alias) of one of its receiving presets, and it is one of the provider's own simulator's.
+#[test]
+fn every_registered_provider_has_a_template_named_after_one_of_its_presets() {
+    for descriptor in providers::providers() {
+        let id = descriptor.id();
+        let own = registry::get(id).unwrap().templates();
+        assert!(!own.is_empty(), "{id}: its simulator declares no delivery template");
+        let preset_names: Vec<&str> = providers::presets_of(id)
+            .flat_map(|p| std::iter::once(p.name()).chain(p.alias_names().iter().copied()))
+            .collect();
+        let found: Vec<Template> = preset_names.iter().copied().filter_map(Template::from_name).collect();
+        assert!(
+            !found.is_empty(),
+            "{id}: no template is named after its presets {preset_names:?} (templates: {own:?})"
+        );
+        for template in found {
+            assert!(own.contains(&template), "{id}: preset name {template} finds another provider's template");
+        }
+    }
 }
 
 /// The client the provider's descriptor builds for the simulator, from the simulator's
