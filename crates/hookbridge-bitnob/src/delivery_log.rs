@@ -21,7 +21,7 @@
 
 pub use hookbridge_core::extension::{DeliveryRecord, DeliveryState};
 use hookbridge_core::{EndpointId, InvalidInput, Page, PageRequest};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::model::{CursorPage, DeliveryEvent, DeliveryStatus};
 
@@ -33,7 +33,7 @@ pub const OBJECT: &str = "object";
 
 impl From<&DeliveryEvent> for DeliveryRecord {
     fn from(e: &DeliveryEvent) -> Self {
-        let mut provider_fields = Map::new();
+        let mut provider_fields = e.extra.clone().into_inner();
         if let Some(object) = &e.object {
             provider_fields.insert(OBJECT.into(), Value::String(object.clone()));
         }
@@ -102,11 +102,8 @@ impl TryFrom<&DeliveryRecord> for DeliveryEvent {
                 return Err(InvalidInput::new("provider_fields", format!("`{OBJECT}` must be a string, got {other}")));
             }
         };
-        if let Some(key) = fields.keys().next() {
-            return Err(InvalidInput::new("provider_fields", format!("Bitnob delivery events have no `{key}`")));
-        }
-        // `DeliveryEvent` is built by its own deserializer (it has no public constructor).
-        let mut wire = Map::new();
+        // The remaining fields are ones Bitnob sent that this crate does not model: written back.
+        let mut wire = fields;
         wire.insert("id".into(), Value::String(r.id.clone()));
         let mut put = |k: &str, v: Option<Value>| {
             if let Some(v) = v {

@@ -6,6 +6,7 @@
 //! wire name, the chosen name and the accepted aliases are stated on the field.
 
 use hookbridge_core::model::validate_path_id;
+use hookbridge_core::redact::ExtraFields;
 use hookbridge_core::{DeliveryUrl, EventType, IdempotencyKey, InvalidInput, Secret, Timestamp};
 use serde::{Deserialize, Deserializer, Serialize};
 use url::Url;
@@ -136,6 +137,10 @@ pub struct WebhookEndpoint {
     /// When the endpoint last changed (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+    /// Fields Bitnob sends that this crate does not model, kept by wire name (written back
+    /// unchanged; secret-named ones redacted in `Debug`).
+    #[serde(flatten)]
+    pub extra: ExtraFields,
 }
 
 impl WebhookEndpoint {
@@ -153,6 +158,7 @@ impl WebhookEndpoint {
             last_triggered_at: None,
             created_at: None,
             updated_at: None,
+            extra: ExtraFields::default(),
         }
     }
 }
@@ -288,6 +294,9 @@ pub struct DeliveryEvent {
     /// When the event was created (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
+    /// Fields Bitnob sends that this crate does not model, kept by wire name.
+    #[serde(flatten)]
+    pub extra: ExtraFields,
 }
 
 impl DeliveryEvent {
@@ -321,6 +330,8 @@ struct RawDeliveryEvent {
     error_message: Option<String>,
     #[serde(default)]
     created_at: Option<Timestamp>,
+    #[serde(flatten)]
+    extra: ExtraFields,
 }
 
 impl From<RawDeliveryEvent> for DeliveryEvent {
@@ -336,6 +347,7 @@ impl From<RawDeliveryEvent> for DeliveryEvent {
             http_status_code: raw.http_status_code,
             error_message: raw.error_message,
             created_at: raw.created_at,
+            extra: raw.extra,
         }
     }
 }
@@ -350,6 +362,9 @@ pub struct RetryResult {
     /// Result of the re-queue request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<RetryStatus>,
+    /// Fields Bitnob sends that this crate does not model, kept by wire name.
+    #[serde(flatten)]
+    pub extra: ExtraFields,
 }
 
 /// One page of a cursor-paged list.

@@ -11,6 +11,7 @@
 //! | `has_signing_secret` | [`Endpoint::has_secret`] |
 //! | `signing_secret` (create only) | [`Endpoint::secret`] |
 //! | `object`, `last_triggered_at`, `signing_secret_last4` | `provider_fields` under their wire names |
+//! | fields this crate does not model ([`WebhookEndpoint::extra`]) | `provider_fields` under their wire names |
 //!
 //! [`WebhookEndpoint`] → [`Endpoint`] → [`WebhookEndpoint`] is lossless.
 
@@ -73,6 +74,9 @@ impl From<&WebhookEndpoint> for Endpoint {
         if let Some(status @ WebhookStatus::Unknown(_)) = &w.status {
             fields.insert("status".into(), Value::String(status.to_string()));
         }
+        for (k, v) in w.extra.iter() {
+            fields.entry(k.clone()).or_insert_with(|| v.clone());
+        }
         e.provider_fields = fields;
         e
     }
@@ -115,7 +119,6 @@ impl TryFrom<&Endpoint> for WebhookEndpoint {
 
     fn try_from(e: &Endpoint) -> Result<Self, InvalidInput> {
         e.expect_provider(crate::PROVIDER)?;
-        check_provider_fields(&e.provider_fields, &PROVIDER_FIELDS)?;
         let url = e.single_url()?.clone();
         let mut w = WebhookEndpoint::new(WebhookId::from_provider(e.id.as_str()), url);
         w.event_types = match &e.events {
@@ -151,6 +154,14 @@ impl TryFrom<&Endpoint> for WebhookEndpoint {
                 })
             })
             .transpose()?;
+        // Everything else is a field Bitnob sent that this crate does not model: written back.
+        w.extra = e
+            .provider_fields
+            .iter()
+            .filter(|(k, _)| !PROVIDER_FIELDS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<Map<String, Value>>()
+            .into();
         Ok(w)
     }
 }

@@ -129,7 +129,7 @@ fn closing_quote(s: &str) -> usize {
 /// a new secret (`webhookSecret`, say). `ExtraFields` serializes and derefs like the JSON map it
 /// wraps, but its `Debug` prints the value of every secret-named key ([`is_secret_key`]) as
 /// `[REDACTED]`.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct ExtraFields(pub serde_json::Map<String, serde_json::Value>);
 

@@ -229,11 +229,15 @@ fn unified_fields_carry_everything_bitnob_specific() {
     assert_eq!(e.status, EndpointStatus::Other("suspended".into()));
     assert_eq!(e.has_secret, Some(false));
     assert_eq!(e.events, EventSelection::Only(vec![EventType::new("compliance.flagged")]));
+    // A field this crate does not model is kept (the bag `extra`) and carried under its wire name.
     assert_eq!(
         serde_json::Value::Object(e.provider_fields.clone()),
-        json!({"object": "webhook", "status": "suspended"})
+        json!({"object": "webhook", "status": "suspended", "future_field": {"nested": true}})
     );
-    assert_eq!(WebhookEndpoint::try_from(&e).unwrap().status, Some(WebhookStatus::Unknown("suspended".into())));
+    let back = WebhookEndpoint::try_from(&e).unwrap();
+    assert_eq!(back.status, Some(WebhookStatus::Unknown("suspended".into())));
+    assert_eq!(back.extra.get("future_field"), Some(&json!({"nested": true})));
+    assert_eq!(serde_json::to_value(&back).unwrap()["future_field"], json!({"nested": true}));
 
     let legacy: WebhookEndpoint = serde_json::from_str(&fixture("webhook_legacy.json")).unwrap();
     let e = Endpoint::from(&legacy);
@@ -247,7 +251,7 @@ fn unified_fields_carry_everything_bitnob_specific() {
 }
 
 #[test]
-fn unified_to_provider_refuses_what_bitnob_cannot_hold() {
+fn unified_to_provider_refuses_what_bitnob_cannot_hold_and_keeps_unmodelled_fields() {
     let w: WebhookEndpoint = serde_json::from_str(&fixture("webhook.json")).unwrap();
     let base = Endpoint::from(&w);
 
@@ -263,9 +267,10 @@ fn unified_to_provider_refuses_what_bitnob_cannot_hold() {
     e.status = EndpointStatus::Deleted;
     assert_eq!(WebhookEndpoint::try_from(&e).unwrap_err().field, "status");
 
+    // An unmodelled field is not refused: it is written back as Bitnob sent it (the `extra` bag).
     let mut e = base.clone();
     e.provider_fields.insert("shopId".into(), json!("s1"));
-    assert_eq!(WebhookEndpoint::try_from(&e).unwrap_err().field, "provider_fields");
+    assert_eq!(WebhookEndpoint::try_from(&e).unwrap().extra.get("shopId"), Some(&json!("s1")));
 
     let mut e = base.clone();
     e.provider_fields.insert("last_triggered_at".into(), json!("yesterday"));
@@ -317,4 +322,20 @@ fn ids_the_provider_sent_round_trip_even_when_they_would_not_pass_input_validati
     round_trip(&w);
     // As user input, the same id is still refused before any request.
     assert!(hookbridge_bitnob::WebhookId::new("3f0c7a52 sync (renamed)").is_err());
+}
+
+#[test]
+fn unmodelled_fields_are_kept_in_delivery_events_and_redacted_in_debug() {
+    let event: hookbridge_bitnob::DeliveryEvent = serde_json::from_value(json!({
+        "id": "evt_1", "type": "transaction.confirmed", "delivery_status": "failed",
+        "attempt_log": [1, 2], "webhook_secret": "whsec_leak"
+    }))
+    .unwrap();
+    assert_eq!(event.extra.get("attempt_log"), Some(&json!([1, 2])));
+    let wire = serde_json::to_value(&event).unwrap();
+    assert_eq!(wire["attempt_log"], json!([1, 2]));
+    assert!(!format!("{event:?}").contains("whsec_leak"), "{event:?}");
+    // Through the unified record and back: nothing lost.
+    let record = hookbridge_bitnob::delivery_log::DeliveryRecord::from(&event);
+    assert_eq!(hookbridge_bitnob::DeliveryEvent::try_from(&record).unwrap(), event);
 }
