@@ -10,7 +10,7 @@ use hookbridge_core::descriptor::{
     ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, ProviderInfo, SetupError, SpecRules,
     TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
-use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, InvalidInput, Secret};
+use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
 use crate::{AbbeyCrossClient, BodyFieldNames, RegisterWebhook, RegisteredWebhook};
@@ -44,7 +44,7 @@ impl Descriptor for AbbeyCross {
     }
 
     fn client(&self, settings: &ClientSettings) -> Result<ClientSetup, SetupError> {
-        let config = ClientConfig::new(settings.base_url_or_default(self)?)?;
+        let config = settings.client_config(self)?;
         let token = settings.require(self, "ABBEYCROSS_API_TOKEN")?;
         Ok(ClientSetup::new(Box::new(AbbeyCrossClient::with_config(config, token)?)))
     }

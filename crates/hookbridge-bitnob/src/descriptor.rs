@@ -15,7 +15,7 @@ use hookbridge_core::descriptor::{
     SetupError, SpecRules, TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
 use hookbridge_core::extension::Extensions;
-use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, InvalidInput, Secret};
+use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
 use crate::extensions::{BitnobDeliveryLog, BitnobEventCatalogue};
@@ -173,7 +173,7 @@ pub fn client_from_settings(settings: &ClientSettings) -> Result<(BitnobClient, 
     let descriptor = &DESCRIPTOR;
     // A bad option value is refused whichever credentials are set.
     settings.check_options(descriptor)?;
-    let config = ClientConfig::new(settings.base_url_or_default(descriptor)?)?;
+    let config = settings.client_config(descriptor)?;
     let mut notes = Vec::new();
     let auth = match (settings.get("BITNOB_CLIENT_ID"), settings.get("BITNOB_SECRET_KEY")) {
         (Some(id), Some(secret)) => {

@@ -9,7 +9,7 @@ use hookbridge_core::descriptor::{
     ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, ProviderInfo, SetupError, SpecRules,
     TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
-use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, InvalidInput, Secret};
+use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
 use crate::client::validate_create;
@@ -48,7 +48,7 @@ impl Descriptor for Blaze {
     }
 
     fn client(&self, settings: &ClientSettings) -> Result<ClientSetup, SetupError> {
-        let config = ClientConfig::new(settings.base_url_or_default(self)?)?;
+        let config = settings.client_config(self)?;
         let partner = settings.require(self, "BLAZE_PARTNER_KEY")?;
         let developer = settings.require(self, "BLAZE_DEVELOPER_KEY")?;
         let client =

@@ -11,7 +11,7 @@ use hookbridge_core::descriptor::{
     SpecRules, TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
 use hookbridge_core::extension::Extensions;
-use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, InvalidInput, Secret};
+use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
 use crate::extensions::ChipPublishedKey;
@@ -137,7 +137,7 @@ pub const EVENT_DESCRIPTIONS: [(&str, &str); ChipEvent::COUNT] = [
 /// # Errors
 /// See [`Descriptor::client`].
 pub fn client_from_settings(settings: &ClientSettings) -> Result<ChipClient, SetupError> {
-    let config = ClientConfig::new(settings.base_url_or_default(&DESCRIPTOR)?)?;
+    let config = settings.client_config(&DESCRIPTOR)?;
     let key = settings.require(&DESCRIPTOR, "CHIP_API_KEY")?;
     Ok(ChipClient::with_config(config, key)?.page_limits(settings.limits()))
 }

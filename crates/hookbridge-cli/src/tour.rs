@@ -37,7 +37,7 @@ use axum::routing::post;
 use futures_util::StreamExt as _;
 use hookbridge_adapters::registry;
 use hookbridge_core::descriptor::{ClientSettings, NameField};
-use hookbridge_core::{Descriptor, Endpoint, EndpointSpec, ProviderId, Secret, Webhook};
+use hookbridge_core::{Descriptor, Endpoint, EndpointSpec, ProviderId, RetryPolicy, Secret, Webhook};
 use hookbridge_testkit::DeliveryReport;
 use hookbridge_testkit::conformance::{RunningSimulator, start_simulator};
 use hookbridge_verify::UrlToken;
@@ -235,8 +235,9 @@ impl Toured {
     }
 }
 
-/// Starts `descriptor`'s simulator and builds its client and preset.
-async fn tour_provider(descriptor: &'static dyn Descriptor) -> Result<Toured, String> {
+/// Starts `descriptor`'s simulator and builds its client (no retries, a 10 s timeout, the shared
+/// loopback HTTP client) and preset.
+async fn tour_provider(descriptor: &'static dyn Descriptor, http: &reqwest::Client) -> Result<Toured, String> {
     let id = descriptor.id();
     let sim = start_simulator(id.as_str())
         .await
@@ -247,7 +248,11 @@ async fn tour_provider(descriptor: &'static dyn Descriptor) -> Result<Toured, St
         .map(Preset::from)
         .ok_or_else(|| "no receiving preset is registered".to_owned())?;
     // The receiver is on http://127.0.0.1: allow it for this local demo.
-    let mut settings = ClientSettings::new().base_url(sim.base_url.clone()).allow_insecure_urls(true);
+    let http = http.clone();
+    let mut settings =
+        ClientSettings::new().base_url(sim.base_url.clone()).allow_insecure_urls(true).configure(move |config| {
+            config.retry(RetryPolicy::none()).timeout(Duration::from_secs(10)).http_client(http.clone())
+        });
     for (env, value) in &sim.credentials {
         settings = settings.credential(env, Secret::new(value.clone()));
     }
@@ -358,9 +363,10 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
 
     // 1. Simulators, clients and the receiver.
     let mut step = Step::new("Start every provider's simulator, its client (from its descriptor) and a local receiver");
+    let http = loopback_http()?;
     let mut toured = Vec::new();
     for descriptor in registry::providers() {
-        match tour_provider(descriptor).await {
+        match tour_provider(descriptor, &http).await {
             Ok(t) => {
                 step.row(
                     t.name(),
@@ -375,8 +381,6 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
     let rx = LocalReceiver::start().await?;
     step.row("receiver", Outcome::Ok, format!("axum at {}/hooks/<provider>", rx.base));
     report.step(step)?;
-
-    let http = loopback_http()?;
 
     // 2. Register through the unified trait.
     let mut step = Step::new("Register an endpoint on each provider through Box<dyn Webhook>::create");

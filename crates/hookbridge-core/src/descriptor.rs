@@ -49,6 +49,7 @@ use crate::model::{Endpoint, EndpointSpec, EventType};
 use crate::page::PageLimits;
 use crate::provider::ProviderId;
 use crate::secret::Secret;
+use crate::transport::ClientConfig;
 use crate::webhook::Webhook;
 
 /// One credential a provider's client needs, named by its environment variable.
@@ -332,7 +333,9 @@ impl EventInfo {
 }
 
 /// How to reach a provider's API: base URL, credentials (by environment-variable name), paging
-/// limits and provider options. Secrets stay [`Secret`]s; `Debug` never shows them.
+/// limits, provider options, and how the transport is configured beyond that
+/// ([`configure`](Self::configure): retries, timeouts, a shared HTTP client, interceptors).
+/// Secrets stay [`Secret`]s; `Debug` never shows them.
 #[derive(Clone, Debug, Default)]
 pub struct ClientSettings {
     base_url: Option<String>,
@@ -340,6 +343,17 @@ pub struct ClientSettings {
     page_limits: Option<PageLimits>,
     allow_insecure_urls: bool,
     options: BTreeMap<&'static str, String>,
+    configure: Option<ConfigureClient>,
+}
+
+/// A caller's adjustment of every [`ClientConfig`] built from a [`ClientSettings`].
+#[derive(Clone)]
+struct ConfigureClient(std::sync::Arc<dyn Fn(ClientConfig) -> ClientConfig + Send + Sync>);
+
+impl fmt::Debug for ConfigureClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ConfigureClient(..)")
+    }
 }
 
 impl ClientSettings {
@@ -398,6 +412,41 @@ impl ClientSettings {
     pub fn option(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.options.insert(name, value.into());
         self
+    }
+
+    /// Adjusts the transport of the client built from these settings — a retry policy, a
+    /// timeout, a shared `reqwest::Client`, an interceptor — applied to the [`ClientConfig`] the
+    /// descriptor builds ([`client_config`](Self::client_config)).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hookbridge_core::RetryPolicy;
+    /// use hookbridge_core::descriptor::ClientSettings;
+    ///
+    /// let settings = ClientSettings::new()
+    ///     .base_url("https://api.example.com/v1")
+    ///     .configure(|config| config.retry(RetryPolicy::none()).timeout(Duration::from_secs(10)));
+    /// # let _ = settings;
+    /// ```
+    #[must_use]
+    pub fn configure(mut self, f: impl Fn(ClientConfig) -> ClientConfig + Send + Sync + 'static) -> Self {
+        self.configure = Some(ConfigureClient(std::sync::Arc::new(f)));
+        self
+    }
+
+    /// The transport configuration of `descriptor`'s client: its base URL
+    /// ([`base_url_or_default`](Self::base_url_or_default)), adjusted by
+    /// [`configure`](Self::configure). What a descriptor's [`client`](Descriptor::client) starts
+    /// from.
+    ///
+    /// # Errors
+    /// [`SetupError::MissingBaseUrl`], or an invalid base URL.
+    pub fn client_config(&self, descriptor: &dyn Descriptor) -> Result<ClientConfig, SetupError> {
+        let config = ClientConfig::new(self.base_url_or_default(descriptor)?)?;
+        Ok(match &self.configure {
+            Some(ConfigureClient(f)) => f(config),
+            None => config,
+        })
     }
 
     /// The credential named `env`, if set.
@@ -1055,6 +1104,26 @@ mod tests {
         let settings = settings.credential("ACME_TEST_KEY_THAT_IS_NEVER_SET", Secret::new(""));
         assert!(settings.get("ACME_TEST_KEY_THAT_IS_NEVER_SET").is_none(), "an empty value unsets");
         assert!(Acme.dialect().is_none(), "no dialect unless the provider declares one");
+    }
+
+    #[test]
+    fn client_config_starts_from_the_base_url_and_applies_the_callers_adjustment() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&calls);
+        let settings = ClientSettings::new().configure(move |config| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            config.retry(crate::RetryPolicy::none())
+        });
+        assert!(matches!(settings.client_config(&Acme), Err(SetupError::MissingBaseUrl { .. })));
+        assert_eq!(calls.load(Ordering::SeqCst), 0, "not applied without a configuration");
+        let settings = settings.base_url("https://acme.example/v1/");
+        let config = settings.client_config(&Acme).map_err(|e| e.to_string());
+        assert_eq!(config.map(|c| c.base_url().as_str().to_owned()), Ok("https://acme.example/v1/".to_owned()));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert!(format!("{settings:?}").contains("ConfigureClient(..)"));
     }
 
     #[test]

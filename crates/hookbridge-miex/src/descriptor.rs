@@ -9,7 +9,7 @@ use hookbridge_core::descriptor::{
     ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, ProviderInfo, SetupError, SpecRules,
     TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
-use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, InvalidInput, Secret};
+use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
 use crate::{MiexClient, MiexEvent, MiexWebhook, RegisterWebhook};
@@ -44,7 +44,7 @@ impl Descriptor for Miex {
     }
 
     fn client(&self, settings: &ClientSettings) -> Result<ClientSetup, SetupError> {
-        let config = ClientConfig::new(settings.base_url_or_default(self)?)?;
+        let config = settings.client_config(self)?;
         let key = settings.require(self, "MIEX_API_KEY")?;
         Ok(ClientSetup::new(Box::new(MiexClient::with_config(config, key)?)))
     }

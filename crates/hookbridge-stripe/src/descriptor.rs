@@ -31,7 +31,7 @@ use hookbridge_core::descriptor::{
     ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, ProviderInfo, SetupError,
     SpecRules, TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
-use hookbridge_core::{ClientConfig, Endpoint, EndpointSpec, InvalidInput, Secret};
+use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
 use crate::{CreateWebhookEndpoint, EventType, StripeClient, WebhookEndpoint};
@@ -137,7 +137,7 @@ impl Dialect for Stripe {
 /// # Errors
 /// See [`Descriptor::client`]: no `STRIPE_API_KEY`, a publishable key, a bad base URL.
 pub fn client_from_settings(settings: &ClientSettings) -> Result<StripeClient, SetupError> {
-    let config = ClientConfig::new(settings.base_url_or_default(&DESCRIPTOR)?)?;
+    let config = settings.client_config(&DESCRIPTOR)?;
     let key = settings.require(&DESCRIPTOR, API_KEY_ENV)?;
     Ok(StripeClient::with_config(config, key)?.page_limits(settings.limits()))
 }
