@@ -389,6 +389,14 @@ pub fn provider_parser() -> impl clap::builder::TypedValueParser<Value = Provide
     clap::builder::PossibleValuesParser::new(values).try_map(|name: String| ProviderId::parse(&name))
 }
 
+/// The default `--provider` of a command that needs an extension: the first registered provider
+/// offering it (else the first registered provider, which the command then refuses).
+pub fn default_provider(offered: fn(hookbridge_core::extension::Extensions) -> bool) -> ProviderId {
+    let mut providers = hookbridge_adapters::registry::providers();
+    let first = hookbridge_adapters::registry::ids().next().unwrap_or(ProviderId::new("none"));
+    providers.find(|d| offered(d.extensions())).map_or(first, |d| d.id())
+}
+
 /// Output of the management commands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum TableOrJson {
@@ -606,7 +614,7 @@ pub struct EndpointIdArgs {
 #[derive(Clone, Debug, Args)]
 pub struct EventsTarget {
     /// The provider (default: the first registered provider with a delivery log).
-    #[arg(long, value_parser = provider_parser(), default_value_t = crate::endpoints::default_provider(|e| e.delivery_log))]
+    #[arg(long, value_parser = provider_parser(), default_value_t = default_provider(|e| e.delivery_log))]
     pub provider: ProviderId,
     /// Connection, credentials and output.
     #[command(flatten)]
@@ -687,7 +695,7 @@ pub struct EventIdArgs {
 #[derive(Clone, Debug, Args)]
 pub struct EventTypesArgs {
     /// The provider (default: the first registered provider whose API serves its catalogue).
-    #[arg(long, value_parser = provider_parser(), default_value_t = crate::endpoints::default_provider(|e| e.event_catalogue))]
+    #[arg(long, value_parser = provider_parser(), default_value_t = default_provider(|e| e.event_catalogue))]
     pub provider: ProviderId,
     /// Connection and output.
     #[command(flatten)]
@@ -698,7 +706,7 @@ pub struct EventTypesArgs {
 #[derive(Clone, Debug, Args)]
 pub struct PublicKeyArgs {
     /// The provider (default: the first registered provider publishing a public key).
-    #[arg(long, value_parser = provider_parser(), default_value_t = crate::endpoints::default_provider(|e| e.published_key))]
+    #[arg(long, value_parser = provider_parser(), default_value_t = default_provider(|e| e.published_key))]
     pub provider: ProviderId,
     /// Connection and output.
     #[command(flatten)]

@@ -161,14 +161,6 @@ fn extension_setup(
     Ok(setup)
 }
 
-/// The default `--provider` of a command that needs an extension: the first registered provider
-/// offering it (else the first registered provider, which the command then refuses).
-pub fn default_provider(offered: fn(Extensions) -> bool) -> ProviderId {
-    let mut providers = hookbridge_adapters::registry::providers();
-    let first = hookbridge_adapters::registry::ids().next().unwrap_or(ProviderId::new("none"));
-    providers.find(|d| offered(d.extensions())).map_or(first, |d| d.id())
-}
-
 /// What `provider` supports through the unified trait, known without credentials.
 pub fn capabilities(provider: ProviderId) -> Option<Capabilities> {
     hookbridge_adapters::registry::get(provider).map(|d| d.capabilities())
@@ -617,7 +609,7 @@ mod tests {
     fn extension_commands_default_to_a_provider_offering_the_extension() {
         let offered: [fn(Extensions) -> bool; 3] = [|e| e.delivery_log, |e| e.event_catalogue, |e| e.published_key];
         for offered in offered {
-            let id = default_provider(offered);
+            let id = crate::cli::default_provider(offered);
             let d = hookbridge_adapters::registry::get(id).unwrap();
             assert!(offered(d.extensions()), "{id}");
         }
