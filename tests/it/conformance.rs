@@ -85,7 +85,9 @@ async fn every_registered_preset_keeps_the_receiver_contract() {
         let event =
             events.first().copied().unwrap_or_else(|| panic!("{}: the template builds no event", preset.name()));
         let passed = receiver_contract(preset, template, event).await.unwrap_or_else(|failure| panic!("{failure}"));
-        assert_eq!(passed.len(), 6, "{}: {passed:?}", preset.name());
+        let timestamped = preset.hmac_scheme().and_then(|s| s.tolerance()).is_some();
+        assert_eq!(passed.len(), if timestamped { 7 } else { 6 }, "{}: {passed:?}", preset.name());
+        assert_eq!(passed.contains(&"stale → refused"), timestamped, "{}: {passed:?}", preset.name());
         checked.push(preset.name());
     }
     for id in registry::ids() {

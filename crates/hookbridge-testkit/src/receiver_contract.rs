@@ -42,7 +42,9 @@ fn incoming(delivery: &SignedDelivery, body: Bytes, headers: HeaderMap) -> Resul
 /// * **rotation**: a key ring holding another key and the right one accepts it and names the
 ///   right key;
 /// * **no signature → refused**: the delivery without its signature headers (or, for a URL
-///   token, without the token) is refused.
+///   token, without the token) is refused;
+/// * **stale → refused** (schemes that sign a timestamp): a delivery signed an hour ago is
+///   refused with 401.
 ///
 /// # Errors
 /// The first [`ContractFailure`].
@@ -144,6 +146,19 @@ pub async fn receiver_contract(
         Err(ReceiveError::Verification(_)) => passed.push("no signature → refused"),
         Err(e) => return Err(fail("no signature → refused", format!("refused with another error: {e}"))),
         Ok(_) => return Err(fail("no signature → refused", "accepted without a signature".into())),
+    }
+    // stale → refused, for schemes that sign a timestamp: an hour old, beyond the 5 minutes.
+    if preset.hmac_scheme().and_then(|s| s.tolerance()).is_some() {
+        let hour_ago = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1);
+        let old = template
+            .build(event, &BuildOptions::new().at(hour_ago))
+            .and_then(|d| d.sign(&key.key))
+            .map_err(|e| fail("build", e.to_string()))?;
+        let request = incoming(&old, old.body.clone(), old.headers.clone()).map_err(|e| fail("request", e))?;
+        expect_refused(receiver.as_ref(), request, StatusCode::UNAUTHORIZED)
+            .await
+            .map_err(|d| fail("stale → refused", d))?;
+        passed.push("stale → refused");
     }
     Ok(passed)
 }
