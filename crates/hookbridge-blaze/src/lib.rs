@@ -116,4 +116,3 @@ pub use delivery::{BlazeDelivery, BlazeParser, BlazeReceiver, BlazeSpec};
 pub use descriptor::{Blaze, DESCRIPTOR};
 pub use model::{CreateWebHook, PartnerWebHook, SearchResult, WebHookType};
 pub use receiving::PRESETS;
-pub use unified::to_endpoint;

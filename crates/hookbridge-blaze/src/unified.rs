@@ -48,30 +48,25 @@ pub mod fields {
     pub const WEB_HOOK_URLS: &str = "webHookUrls";
 }
 
-/// Converts a BLAZE webhook to the unified [`Endpoint`] (see the [module docs](self) for the mapping).
-///
-/// Fails only when the webhook has no `id`. Clones the webhook; a caller that owns it converts
-/// it without copying any string through `Endpoint::try_from(webhook)`.
-pub fn to_endpoint(webhook: &PartnerWebHook) -> Result<Endpoint, InvalidInput> {
-    if webhook.id.is_none() {
-        return Err(missing_id());
-    }
-    Endpoint::try_from(webhook.clone())
-}
-
 fn missing_id() -> InvalidInput {
     InvalidInput::new(fields::ID, "the BLAZE webhook has no id")
 }
 
+/// Converts a BLAZE webhook to the unified [`Endpoint`] (see the [module docs](self) for the
+/// mapping). Fails only when the webhook has no `id`. Clones the webhook; a caller that owns it
+/// converts it without copying any string through `Endpoint::try_from(webhook)`.
 impl TryFrom<&PartnerWebHook> for Endpoint {
     type Error = InvalidInput;
 
     fn try_from(webhook: &PartnerWebHook) -> Result<Self, InvalidInput> {
-        to_endpoint(webhook)
+        if webhook.id.is_none() {
+            return Err(missing_id());
+        }
+        Endpoint::try_from(webhook.clone())
     }
 }
 
-/// The same mapping as [`to_endpoint`], moving the webhook's strings into the endpoint (the
+/// The same mapping as `TryFrom<&PartnerWebHook>`, moving the webhook's strings into the endpoint (the
 /// list, get, create and update paths own the decoded webhook).
 impl TryFrom<PartnerWebHook> for Endpoint {
     type Error = InvalidInput;
@@ -134,7 +129,7 @@ impl TryFrom<PartnerWebHook> for Endpoint {
     }
 }
 
-/// Converts a unified [`Endpoint`] back to the BLAZE object (the inverse of [`to_endpoint`]).
+/// Converts a unified [`Endpoint`] back to the BLAZE object (the inverse of `TryFrom<&PartnerWebHook> for Endpoint`).
 ///
 /// Refused, rather than dropped: an endpoint of another provider, a name, a secret, more than one
 /// event (BLAZE has one `webHookType`), a status other than active / deleted / unknown,
@@ -440,7 +435,7 @@ impl BlazeClient {
         if webhook.id.is_some() {
             return Endpoint::try_from(webhook).map_err(Into::into);
         }
-        to_endpoint(&webhook).map_err(|e| {
+        Endpoint::try_from(&webhook).map_err(|e| {
             self.http.decode_error(
                 operation,
                 None,

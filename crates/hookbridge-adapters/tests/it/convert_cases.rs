@@ -196,7 +196,7 @@ fn blaze_single_type_migrates_with_a_mapping() {
         "webHookUrls": ["https://pos.example.com/orders"]
     }))
     .unwrap();
-    let endpoint = hookbridge_blaze::to_endpoint(&webhook).unwrap();
+    let endpoint = hookbridge_core::Endpoint::try_from(&webhook).unwrap();
     // Without a mapping nothing MIEX knows is left.
     match convert_endpoint(&endpoint, MIEX, &ConvertOptions::default()) {
         Err(ConvertError::NoEvents { report, .. }) => assert_eq!(

@@ -316,7 +316,7 @@ impl Typed {
     fn to_unified(&self) -> Endpoint {
         match self {
             Typed::Miex(w) => Endpoint::from(w.clone()),
-            Typed::Blaze(w) => hookbridge_blaze::to_endpoint(w).unwrap(),
+            Typed::Blaze(w) => hookbridge_core::Endpoint::try_from(w).unwrap(),
             Typed::Bitnob(w) => Endpoint::from(w),
             Typed::AbbeyCross(w) => Endpoint::from(w.clone()),
             Typed::Chip(w) => Endpoint::from(w),

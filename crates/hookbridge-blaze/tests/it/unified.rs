@@ -1,7 +1,7 @@
 //! The unified `Webhook` trait over BLAZE, and the lossless provider ⇄ unified conversions.
 
 use futures_util::{StreamExt, TryStreamExt};
-use hookbridge_blaze::{BlazeClient, CreateWebHook, PartnerWebHook, to_endpoint};
+use hookbridge_blaze::{BlazeClient, CreateWebHook, PartnerWebHook};
 use hookbridge_core::{
     Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, Error, EventSelection, EventType, ListFilter,
     Operation, Timestamp, Webhook,
@@ -376,7 +376,7 @@ fn provider_to_unified_to_provider_is_lossless() {
     for list in ["list_docs_envelope.json", "list_values_envelope.json", "list_page_2.json"] {
         let page: hookbridge_blaze::SearchResult = serde_json::from_str(&fixture(list)).unwrap();
         for w in page.items() {
-            assert_eq!(&PartnerWebHook::try_from(&to_endpoint(w).unwrap()).unwrap(), w, "{list}");
+            assert_eq!(&PartnerWebHook::try_from(&Endpoint::try_from(w).unwrap()).unwrap(), w, "{list}");
         }
     }
 }
@@ -384,7 +384,7 @@ fn provider_to_unified_to_provider_is_lossless() {
 #[test]
 fn status_and_events_mapping() {
     let unknown: PartnerWebHook = serde_json::from_str(&fixture("webhook_unknown_type.json")).unwrap();
-    let ep = to_endpoint(&unknown).unwrap();
+    let ep = Endpoint::try_from(&unknown).unwrap();
     assert_eq!(ep.status, EndpointStatus::Deleted);
     assert_eq!(ep.events, EventSelection::Only(vec![EventType::from("TRANSACTION_UPDATE")]));
     assert_eq!(ep.provider_fields["webHookType"], json!("TRANSACTION_UPDATE"));
@@ -393,25 +393,25 @@ fn status_and_events_mapping() {
     assert!(!ep.provider_fields.contains_key("url"));
 
     let minimal: PartnerWebHook = serde_json::from_str(&fixture("webhook_minimal.json")).unwrap();
-    let ep = to_endpoint(&minimal).unwrap();
+    let ep = Endpoint::try_from(&minimal).unwrap();
     assert_eq!(ep.status, EndpointStatus::Unknown);
     assert_eq!(ep.events, EventSelection::Only(vec![]));
     assert_eq!((ep.created_at, ep.updated_at), (None, None));
     assert!(ep.urls.is_empty() && ep.provider_fields.is_empty());
 
     let empty: PartnerWebHook = serde_json::from_str(&fixture("webhook_empty_urls.json")).unwrap();
-    let ep = to_endpoint(&empty).unwrap();
+    let ep = Endpoint::try_from(&empty).unwrap();
     assert!(ep.urls.is_empty());
     assert_eq!(ep.provider_fields["webHookUrls"], json!([]));
 
     let no_id: PartnerWebHook = serde_json::from_str(&fixture("webhook_no_id.json")).unwrap();
-    assert_eq!(to_endpoint(&no_id).unwrap_err().field, "id");
+    assert_eq!(Endpoint::try_from(&no_id).unwrap_err().field, "id");
 }
 
 #[test]
 fn unified_to_provider_refuses_what_blaze_cannot_hold() {
     let webhook: PartnerWebHook = serde_json::from_str(&fixture("webhook.json")).unwrap();
-    let good = to_endpoint(&webhook).unwrap();
+    let good = Endpoint::try_from(&webhook).unwrap();
     let refuse = |ep: &Endpoint, field: &str| {
         let err = PartnerWebHook::try_from(ep).unwrap_err();
         assert_eq!(err.field, field, "{err}");
