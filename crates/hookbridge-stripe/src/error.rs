@@ -32,11 +32,10 @@
 use std::any::Any;
 use std::fmt;
 
-use hookbridge_core::redact::redact_secrets;
+use hookbridge_core::redact::{ExtraFields, redact_secrets};
 use hookbridge_core::reexports::http::StatusCode;
 use hookbridge_core::{ApiErrorKind, DecodedError, ProviderErrorBody};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 hookbridge_core::wire_enum! {
     /// The type of a Stripe error (`type`).
@@ -99,7 +98,7 @@ pub struct StripeError {
     /// Everything else (`payment_intent`, `payment_method`, `setup_intent`, `source`, newer
     /// attributes), by wire name.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: ExtraFields,
 }
 
 #[derive(Deserialize)]
