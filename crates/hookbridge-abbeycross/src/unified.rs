@@ -14,8 +14,8 @@
 
 use async_trait::async_trait;
 use hookbridge_core::{
-    Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, InvalidInput, Operation,
-    ProviderId, Result, Webhook,
+    Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, InvalidInput, Operation, Result,
+    Webhook,
 };
 use serde_json::Value;
 
@@ -30,20 +30,9 @@ pub const MESSAGE: &str = "message";
 pub const CAPABILITIES: Capabilities =
     Capabilities::NONE.with(Operation::Create).with_event_selection().with_secret_on_create();
 
-/// [`CAPABILITIES`], as a function.
-pub fn capabilities() -> Capabilities {
-    CAPABILITIES
-}
-
 #[async_trait]
 impl Webhook for AbbeyCrossClient {
-    fn provider(&self) -> ProviderId {
-        crate::PROVIDER
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        capabilities()
-    }
+    hookbridge_core::webhook_facts!(crate::PROVIDER, CAPABILITIES);
 
     /// Registers the endpoint (`POST /v1/webhooks/register`). The endpoint's id is its URL, and its
     /// [`Endpoint::secret`] is the `apiSecretKey`.

@@ -114,10 +114,10 @@ impl BitnobClient {
         Self::with_config(ClientConfig::new(DEFAULT_BASE_URL)?, auth)
     }
 
-    /// The builder every hookbridge client has: base URL ([`DEFAULT_BASE_URL`] unless set),
-    /// timeouts, retry policy, transport options, and the [`BitnobAuth`] as credentials.
-    pub fn builder() -> hookbridge_core::builder::ClientBuilder<Self, BitnobAuth> {
-        hookbridge_core::builder::ClientBuilder::new(crate::PROVIDER, Some(DEFAULT_BASE_URL), Self::with_config)
+    hookbridge_core::client_builder! {
+        /// The builder every hookbridge client has: base URL ([`DEFAULT_BASE_URL`] unless set),
+        /// timeouts, retry policy, transport options, and the [`BitnobAuth`] as credentials.
+        builder(crate::PROVIDER, BitnobAuth, Some(DEFAULT_BASE_URL))
     }
 
     /// A client with explicit connection settings (base URL, timeouts, retry policy).

@@ -20,7 +20,7 @@ use futures_util::StreamExt;
 use hookbridge_core::descriptor::EventInfo;
 use hookbridge_core::{
     BoxStream, Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection,
-    InvalidInput, Operation, Page, PageRequest, ProviderId, Result, Secret, Timestamp, Webhook,
+    InvalidInput, Operation, Page, PageRequest, Result, Secret, Timestamp, Webhook,
 };
 use serde_json::{Map, Value};
 
@@ -29,12 +29,6 @@ use crate::model::{
     CreateOptions, CreateWebhook, CreatedWebhook, CursorPage, EventTypeInfo, ListOptions, UpdateWebhook,
     WebhookEndpoint, WebhookId, WebhookStatus,
 };
-
-/// What Bitnob documents, through the unified trait (the same as [`CAPABILITIES`]; a function
-/// like the other provider crates').
-pub fn capabilities() -> Capabilities {
-    CAPABILITIES
-}
 
 /// What Bitnob documents, through the unified trait, as a constant.
 pub const CAPABILITIES: Capabilities =
@@ -257,13 +251,7 @@ impl TryFrom<&EndpointUpdate> for UpdateWebhook {
 
 #[async_trait]
 impl Webhook for BitnobClient {
-    fn provider(&self) -> ProviderId {
-        crate::PROVIDER
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        CAPABILITIES
-    }
+    hookbridge_core::webhook_facts!(crate::PROVIDER, CAPABILITIES);
 
     async fn create(&self, spec: &EndpointSpec) -> Result<Endpoint> {
         let body = CreateWebhook::try_from(spec)?;

@@ -134,10 +134,10 @@ impl BlazeClient {
         Self::with_config(ClientConfig::new(DEFAULT_BASE_URL)?, keys)
     }
 
-    /// The builder every hookbridge client has: base URL ([`DEFAULT_BASE_URL`] unless set),
-    /// timeouts, retry policy, transport options, and the [`BlazeKeys`] as credentials.
-    pub fn builder() -> hookbridge_core::builder::ClientBuilder<Self, BlazeKeys> {
-        hookbridge_core::builder::ClientBuilder::new(crate::PROVIDER, Some(DEFAULT_BASE_URL), Self::with_config)
+    hookbridge_core::client_builder! {
+        /// The builder every hookbridge client has: base URL ([`DEFAULT_BASE_URL`] unless set),
+        /// timeouts, retry policy, transport options, and the [`BlazeKeys`] as credentials.
+        builder(crate::PROVIDER, BlazeKeys, Some(DEFAULT_BASE_URL))
     }
 
     /// A client with custom connection settings (base URL, timeouts, retries). The base URL is

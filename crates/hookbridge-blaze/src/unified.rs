@@ -17,7 +17,7 @@ use hookbridge_core::error::DecodeErrorKind;
 use hookbridge_core::page::BoxStream;
 use hookbridge_core::{
     Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection, EventType,
-    InvalidInput, ListFilter, Operation, Page, ProviderId, Result, Webhook,
+    InvalidInput, ListFilter, Operation, Page, Result, Webhook,
 };
 use serde_json::{Map, Value};
 
@@ -454,11 +454,6 @@ pub const CAPABILITIES: Capabilities = Capabilities::NONE
     .with_all(&[Operation::Create, Operation::Get, Operation::List, Operation::Update, Operation::Delete])
     .with_multiple_urls();
 
-/// [`CAPABILITIES`], as a function.
-pub fn capabilities() -> Capabilities {
-    CAPABILITIES
-}
-
 /// BLAZE through the unified trait.
 ///
 /// * `create`, `get`, `list`, `update`, `delete` are supported; `rotate_secret` is not (BLAZE
@@ -473,13 +468,7 @@ pub fn capabilities() -> Capabilities {
 ///   non-empty one; update accepts exactly one).
 #[async_trait::async_trait]
 impl Webhook for BlazeClient {
-    fn provider(&self) -> ProviderId {
-        crate::PROVIDER
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        capabilities()
-    }
+    hookbridge_core::webhook_facts!(crate::PROVIDER, CAPABILITIES);
 
     async fn create(&self, spec: &EndpointSpec) -> Result<Endpoint> {
         let body = CreateWebHook::try_from(spec)?;

@@ -44,10 +44,10 @@ impl ChipClient {
         Self::with_config(ClientConfig::new(Self::DEFAULT_BASE_URL)?, secret_key)
     }
 
-    /// The builder every hookbridge client has: base URL ([`Self::DEFAULT_BASE_URL`] unless
-    /// set), timeouts, retry policy, transport options, and the secret key as credentials.
-    pub fn builder() -> hookbridge_core::builder::ClientBuilder<Self, Secret> {
-        hookbridge_core::builder::ClientBuilder::new(crate::PROVIDER, Some(Self::DEFAULT_BASE_URL), Self::with_config)
+    hookbridge_core::client_builder! {
+        /// The builder every hookbridge client has: base URL ([`Self::DEFAULT_BASE_URL`] unless
+        /// set), timeouts, retry policy, transport options, and the secret key as credentials.
+        builder(crate::PROVIDER, Secret, Some(Self::DEFAULT_BASE_URL))
     }
 
     /// A client with explicit settings (base URL, timeouts, retries). Refuses an empty secret key

@@ -23,7 +23,7 @@ use async_trait::async_trait;
 use futures_util::StreamExt;
 use hookbridge_core::{
     BoxStream, Capabilities, DeliveryUrl, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate,
-    EventSelection, EventType, InvalidInput, Operation, Page, PageRequest, ProviderId, Result, Webhook,
+    EventSelection, EventType, InvalidInput, Operation, Page, PageRequest, Result, Webhook,
 };
 use serde_json::{Map, Value};
 
@@ -285,20 +285,9 @@ pub const CAPABILITIES: Capabilities = Capabilities::NONE
     .with_event_selection()
     .with_all_events();
 
-/// [`CAPABILITIES`], as a function.
-pub fn capabilities() -> Capabilities {
-    CAPABILITIES
-}
-
 #[async_trait]
 impl Webhook for ChipClient {
-    fn provider(&self) -> ProviderId {
-        crate::PROVIDER
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        capabilities()
-    }
+    hookbridge_core::webhook_facts!(crate::PROVIDER, CAPABILITIES);
 
     async fn create(&self, spec: &EndpointSpec) -> Result<Endpoint> {
         let body = WebhookRequest::try_from(spec)?;

@@ -190,3 +190,41 @@ impl<T, K> ClientBuilder<T, K> {
         (self.build)(config, credentials)
     }
 }
+
+/// Declares a client's `builder()`: the [`ClientBuilder`] every hookbridge client has, for the
+/// provider's id, with the provider's default base URL (`None`: it documents no
+/// host, so the base URL is required) and the client's `with_config(config, credentials)`.
+/// Doc comments written before `builder(provider, credentials type, default base URL)` go on
+/// the method. Used inside the client's `impl`
+/// block, so the method stays inherent (no trait to import).
+///
+/// ```
+/// use hookbridge_core::{ClientConfig, ProviderId, Result, Secret};
+///
+/// pub const PROVIDER: ProviderId = ProviderId::new("acme");
+///
+/// pub struct AcmeClient(ClientConfig);
+///
+/// impl AcmeClient {
+///     pub fn with_config(config: ClientConfig, _key: Secret) -> Result<Self> {
+///         Ok(Self(config))
+///     }
+///
+///     hookbridge_core::client_builder! {
+///         /// The builder: base URL (required), timeouts, retries, and the API key.
+///         builder(PROVIDER, Secret, None)
+///     }
+/// }
+///
+/// let client = AcmeClient::builder().base_url("https://api.acme.example/v1").credentials(Secret::new("k")).build();
+/// assert!(client.is_ok());
+/// ```
+#[macro_export]
+macro_rules! client_builder {
+    ($(#[$meta:meta])* builder($provider:expr, $credentials:ty, $default_base_url:expr $(,)?)) => {
+        $(#[$meta])*
+        pub fn builder() -> $crate::builder::ClientBuilder<Self, $credentials> {
+            $crate::builder::ClientBuilder::new($provider, $default_base_url, Self::with_config)
+        }
+    };
+}

@@ -157,3 +157,34 @@ impl Stream for Owned {
         }
     }
 }
+
+/// The two fact methods of a provider's [`Webhook`] implementation, `provider()` and
+/// `capabilities()`, from the crate's provider id and capabilities constant — written once
+/// instead of in every provider crate. Used inside the `impl Webhook for …` block.
+///
+/// ```
+/// use async_trait::async_trait;
+/// use hookbridge_core::{Capabilities, ProviderId, Webhook};
+///
+/// #[derive(Debug)]
+/// struct Acme;
+///
+/// #[async_trait]
+/// impl Webhook for Acme {
+///     hookbridge_core::webhook_facts!(ProviderId::new("acme"), Capabilities::NONE);
+/// }
+///
+/// assert_eq!(Acme.provider().as_str(), "acme");
+/// ```
+#[macro_export]
+macro_rules! webhook_facts {
+    ($provider:expr, $capabilities:expr) => {
+        fn provider(&self) -> $crate::ProviderId {
+            $provider
+        }
+
+        fn capabilities(&self) -> $crate::Capabilities {
+            $capabilities
+        }
+    };
+}

@@ -32,10 +32,10 @@ impl MiexClient {
         Self::with_config(ClientConfig::new(base_url)?, api_key)
     }
 
-    /// The builder every hookbridge client has: base URL (required: MIEX publishes none),
-    /// timeouts, retry policy, transport options, and the API key as credentials.
-    pub fn builder() -> hookbridge_core::builder::ClientBuilder<Self, Secret> {
-        hookbridge_core::builder::ClientBuilder::new(crate::PROVIDER, None, Self::with_config)
+    hookbridge_core::client_builder! {
+        /// The builder every hookbridge client has: base URL (required: MIEX publishes none),
+        /// timeouts, retry policy, transport options, and the API key as credentials.
+        builder(crate::PROVIDER, Secret, None)
     }
 
     /// A client with explicit connection settings (timeouts, retries, a shared `reqwest::Client`).

@@ -16,7 +16,7 @@
 use async_trait::async_trait;
 use hookbridge_core::{
     Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, EventType, InvalidInput,
-    Operation, ProviderId, Result, Webhook,
+    Operation, Result, Webhook,
 };
 use serde_json::Value;
 
@@ -33,20 +33,9 @@ pub const NOTE: &str = "note";
 pub const CAPABILITIES: Capabilities =
     Capabilities::NONE.with(Operation::Create).with_event_selection().with_all_events().with_secret_on_create();
 
-/// [`CAPABILITIES`], as a function.
-pub fn capabilities() -> Capabilities {
-    CAPABILITIES
-}
-
 #[async_trait]
 impl Webhook for MiexClient {
-    fn provider(&self) -> ProviderId {
-        crate::PROVIDER
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        capabilities()
-    }
+    hookbridge_core::webhook_facts!(crate::PROVIDER, CAPABILITIES);
 
     /// Registers the endpoint (`POST /partner/webhooks`). The returned [`Endpoint::secret`] is
     /// MIEX's `secretKey`, shown only this once.

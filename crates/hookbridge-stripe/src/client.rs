@@ -57,23 +57,23 @@ impl StripeClient {
         Self::with_config(ClientConfig::new(Self::DEFAULT_BASE_URL)?, api_key)
     }
 
-    /// The builder every hookbridge client has: base URL ([`Self::DEFAULT_BASE_URL`] unless
-    /// set), timeouts, retry policy, transport options, and the API key as credentials.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use hookbridge_core::Secret;
-    /// use hookbridge_stripe::StripeClient;
-    ///
-    /// let client = StripeClient::builder()
-    ///     .timeout(Duration::from_secs(20))
-    ///     .credentials(Secret::new("rk_test_51Hexample"))
-    ///     .build()?;
-    /// # let _ = client;
-    /// # Ok::<(), hookbridge_core::Error>(())
-    /// ```
-    pub fn builder() -> hookbridge_core::builder::ClientBuilder<Self, Secret> {
-        hookbridge_core::builder::ClientBuilder::new(crate::PROVIDER, Some(Self::DEFAULT_BASE_URL), Self::with_config)
+    hookbridge_core::client_builder! {
+        /// The builder every hookbridge client has: base URL ([`Self::DEFAULT_BASE_URL`] unless
+        /// set), timeouts, retry policy, transport options, and the API key as credentials.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use hookbridge_core::Secret;
+        /// use hookbridge_stripe::StripeClient;
+        ///
+        /// let client = StripeClient::builder()
+        ///     .timeout(Duration::from_secs(20))
+        ///     .credentials(Secret::new("rk_test_51Hexample"))
+        ///     .build()?;
+        /// # let _ = client;
+        /// # Ok::<(), hookbridge_core::Error>(())
+        /// ```
+        builder(crate::PROVIDER, Secret, Some(Self::DEFAULT_BASE_URL))
     }
 
     /// A client with explicit settings (base URL, timeouts, retries). Refuses an empty key, one

@@ -33,7 +33,7 @@ use futures_util::StreamExt;
 use hookbridge_core::redact::ExtraFields;
 use hookbridge_core::{
     BoxStream, Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection,
-    InvalidInput, Operation, ProviderId, Result, Webhook,
+    InvalidInput, Operation, Result, Webhook,
 };
 use serde_json::{Map, Value};
 
@@ -66,11 +66,6 @@ pub(crate) const CREATE_FIELDS: [&str; 3] = [FIELD_API_VERSION, FIELD_CONNECT, F
 
 /// The `provider_fields` an update takes.
 const UPDATE_FIELDS: [&str; 2] = [FIELD_DISABLED, FIELD_METADATA];
-
-/// What Stripe documents, through the unified trait.
-pub fn capabilities() -> Capabilities {
-    CAPABILITIES
-}
 
 /// What Stripe documents, through the unified trait, as a constant: create, get, list, update
 /// and delete; event selection and `*`; one URL; the secret at creation; no rotation.
@@ -328,13 +323,7 @@ fn endpoint_id(id: &EndpointId) -> Result<WebhookEndpointId, InvalidInput> {
 
 #[async_trait]
 impl Webhook for StripeClient {
-    fn provider(&self) -> ProviderId {
-        crate::PROVIDER
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        CAPABILITIES
-    }
+    hookbridge_core::webhook_facts!(crate::PROVIDER, CAPABILITIES);
 
     async fn create(&self, spec: &EndpointSpec) -> Result<Endpoint> {
         let params = CreateWebhookEndpoint::try_from(spec)?;

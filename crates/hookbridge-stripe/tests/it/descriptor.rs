@@ -17,7 +17,7 @@ fn the_descriptor_says_what_stripe_is() {
         assert!(d.summary().contains(fact), "{fact}: {}", d.summary());
     }
     assert_eq!(d.default_base_url(), Some("https://api.stripe.com/"));
-    assert_eq!(d.capabilities(), hookbridge_stripe::unified::capabilities());
+    assert_eq!(d.capabilities(), hookbridge_stripe::unified::CAPABILITIES);
     let [credential] = d.credentials() else { panic!("{:?}", d.credentials()) };
     assert_eq!(credential.env, "STRIPE_API_KEY");
     assert_eq!(credential.flag, "stripe-api-key");

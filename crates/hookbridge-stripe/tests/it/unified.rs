@@ -34,7 +34,7 @@ async fn capabilities_say_exactly_what_stripe_documents() {
     assert!(c.create && c.get && c.list && c.update && c.delete);
     assert!(c.event_selection && c.all_events && c.secret_on_create);
     assert!(!c.rotate_secret && !c.multiple_urls);
-    assert_eq!(c, hookbridge_stripe::unified::capabilities());
+    assert_eq!(c, hookbridge_stripe::unified::CAPABILITIES);
     // No rotate endpoint in the Webhook Endpoints API: the typed unsupported error, nothing sent.
     let err = hook.rotate_secret(&id()).await.unwrap_err();
     assert!(matches!(&err, hookbridge_core::Error::Unsupported(u) if u.operation == Operation::RotateSecret), "{err}");
