@@ -358,26 +358,6 @@ async fn a_resend_with_another_unsigned_event_header_is_a_duplicate_and_not_hand
 }
 
 #[tokio::test]
-async fn an_application_failure_releases_the_key_for_the_retry() {
-    let receiver = receiver();
-    let calls = Arc::new(AtomicUsize::new(0));
-    let now = unix_now();
-    let err = receiver.receive(request(BODY, signed(BODY, now, None)), &counting_app(&calls, true)).await.unwrap_err();
-    assert!(matches!(err, ReceiveError::Application(_)), "{err:?}");
-    assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(err.provider_should_retry());
-    assert_eq!(calls.load(Ordering::SeqCst), 1);
-
-    // Bitnob's retry (same event_id, re-signed) is handled, once.
-    let ok = counting_app(&calls, false);
-    let key = receiver.receive(request(BODY, signed(BODY, now + 1, None)), &ok).await.unwrap();
-    assert_eq!(key.as_str(), "bitnob:event:evt_01JH");
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
-    assert!(receiver.receive(request(BODY, signed(BODY, now + 2, None)), &ok).await.unwrap_err().is_duplicate());
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
-}
-
-#[tokio::test]
 async fn into_delivery_field_by_field() {
     let typed: BitnobDelivery = receive_at(&receiver(), BODY, &signed(BODY, TS, None), TS).await.unwrap();
     let unified = Delivery::from(typed);

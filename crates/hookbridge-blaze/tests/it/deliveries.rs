@@ -202,23 +202,6 @@ async fn a_replay_under_another_url_or_headers_is_a_duplicate_and_not_handled_ag
 }
 
 #[tokio::test]
-async fn an_application_failure_releases_the_key_for_the_retry() {
-    let receiver = receiver();
-    let calls = Arc::new(AtomicUsize::new(0));
-    let err = receiver.receive(request(&good_uri(), BODY), &counting_app(&calls, true)).await.unwrap_err();
-    assert!(matches!(err, ReceiveError::Application(_)), "{err:?}");
-    assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(err.provider_should_retry());
-    assert_eq!(calls.load(Ordering::SeqCst), 1);
-
-    let ok = counting_app(&calls, false);
-    receiver.receive(request(&good_uri(), BODY), &ok).await.unwrap();
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
-    assert!(receiver.receive(request(&good_uri(), BODY), &ok).await.unwrap_err().is_duplicate());
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
-}
-
-#[tokio::test]
 async fn into_delivery_field_by_field() {
     let typed: BlazeDelivery = receive_at(&receiver(), &good_uri(), BODY, NOW).await.unwrap();
     let key = ReplayKey::signed_digest("blaze", None, BODY);

@@ -343,24 +343,6 @@ async fn a_replay_with_fresh_unsigned_headers_is_a_duplicate_and_not_handled_aga
 }
 
 #[tokio::test]
-async fn an_application_failure_releases_the_key_for_the_retry() {
-    let receiver = receiver();
-    let calls = Arc::new(AtomicUsize::new(0));
-    let (body, headers) = signed_fixture("payment_refunded.json");
-    let err = receiver.receive(request(&body, &headers), &counting_app(&calls, true)).await.unwrap_err();
-    assert!(matches!(err, ReceiveError::Application(_)), "{err:?}");
-    assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(err.provider_should_retry());
-    assert_eq!(calls.load(Ordering::SeqCst), 1);
-
-    let ok = counting_app(&calls, false);
-    receiver.receive(request(&body, &headers), &ok).await.unwrap();
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
-    assert!(receiver.receive(request(&body, &headers), &ok).await.unwrap_err().is_duplicate());
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
-}
-
-#[tokio::test]
 async fn into_delivery_field_by_field() {
     let (body, headers) = signed_fixture("payment_refunded.json");
     let typed: VerifiedChipDelivery = receive(&body, &headers).await.unwrap();

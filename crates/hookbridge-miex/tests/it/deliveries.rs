@@ -308,27 +308,6 @@ async fn a_replay_under_fresh_unsigned_headers_is_a_duplicate_and_not_handled_ag
 }
 
 #[tokio::test]
-async fn an_application_failure_releases_the_key_for_the_retry() {
-    let receiver = receiver();
-    let calls = Arc::new(AtomicUsize::new(0));
-    let headers = signed(BODY, Some("order.status_changed"), Some("job-77"));
-
-    let err = receiver.receive(request(BODY, headers.clone()), &counting_app(&calls, true)).await.unwrap_err();
-    assert!(matches!(err, ReceiveError::Application(_)), "{err:?}");
-    assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(err.provider_should_retry());
-    assert_eq!(calls.load(Ordering::SeqCst), 1);
-
-    // MIEX's retry is handled...
-    let ok = counting_app(&calls, false);
-    receiver.receive(request(BODY, headers.clone()), &ok).await.unwrap();
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
-    // ...and only once.
-    assert!(receiver.receive(request(BODY, headers), &ok).await.unwrap_err().is_duplicate());
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
-}
-
-#[tokio::test]
 async fn a_delivery_being_handled_is_in_flight_and_a_released_ticket_frees_it() {
     let receiver = receiver();
     let headers = signed(BODY, None, Some("job-77"));
