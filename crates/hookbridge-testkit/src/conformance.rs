@@ -1,4 +1,7 @@
-//! The [`Webhook`] contract, checked the same way for every provider.
+//! The conformance suite: the [`Webhook`] contract, checked the same way for every provider, and
+//! the receiver contract of every receiving preset ([`receiver_contract`]: sign → receive →
+//! unified, replays deduped, forged / wrong-key / unsigned / stale deliveries refused, oversized
+//! bodies, an application failure retried, a rotation key ring — on a dedupe store you give).
 //!
 //! [`webhook_contract`] drives any `dyn Webhook` client (built by a provider's descriptor, pointed at its
 //! simulator) through the unified contract: the capabilities it declares match what it does, operations
