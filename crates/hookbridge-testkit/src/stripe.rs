@@ -34,10 +34,24 @@
 //!   `rate_limit`, ...) and `api_error` for 5xx. An unknown route is 404 "Unrecognized
 //!   request URL".
 //!
-//! Not modelled: `Idempotency-Key` replay (the header is accepted and ignored),
-//! `Stripe-Version` / `Stripe-Account`, the event-type catalogue (any non-empty name is
-//! accepted in `enabled_events`; Stripe refuses names it does not know) and Stripe's limit
-//! of 16 endpoints per account.
+//! * **Idempotency** (docs.stripe.com/api/idempotent_requests): a `POST` (create or update)
+//!   may carry `Idempotency-Key`, up to 255 characters (an empty, longer or non-ASCII key is
+//!   400 `invalid_request_error`). Keys belong to the account (the simulator has one). The
+//!   answer to the first request with a key — status and body, a 404 included — is saved, and
+//!   a later request with that key gets it again with `Idempotent-Replayed: true`, without
+//!   executing anything. A later request with the key but another method or path, or other
+//!   parameters (the decoded form pairs, compared in order), is 400 with error type
+//!   `idempotency_error`. As at Stripe, nothing is saved when the request did not start
+//!   executing: a 401, a refused parameter (400) or an injected fault
+//!   ([`fail_next`](Simulator::fail_next) answers before the API) leaves the key unused, so a
+//!   retry with it executes. Requests are handled one at a time, so Stripe's 409
+//!   `idempotency_key_in_use` (the same key used concurrently) does not occur, and saved keys
+//!   are kept for the simulator's lifetime (Stripe prunes them after 24 hours). `GET` and
+//!   `DELETE` ignore the header.
+//!
+//! Not modelled: `Stripe-Version` / `Stripe-Account`, the event-type catalogue (any non-empty
+//! name is accepted in `enabled_events`; Stripe refuses names it does not know) and Stripe's
+//! limit of 16 endpoints per account.
 //!
 //! Deliveries ([`StripeSim::deliver`]): to every **enabled** endpoint whose `enabled_events`
 //! contain the event type or `*`, a POST of a Stripe Event (`evt_…`, `object: "event"`,
@@ -51,7 +65,7 @@
 pub(crate) mod template;
 pub use template::{STRIPE_EVENTS, TEMPLATE};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -59,7 +73,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::get;
 use hookbridge_core::ProviderId;
@@ -81,6 +95,15 @@ const LIST_URL: &str = "/v1/webhook_endpoints";
 /// Default and maximum `limit` of a list page (Stripe's pagination).
 const DEFAULT_LIMIT: usize = 10;
 const MAX_LIMIT: usize = 100;
+
+/// The request header that makes a `POST` idempotent.
+const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+
+/// The response header that marks a replayed answer.
+const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+
+/// Longest `Idempotency-Key`, in characters.
+const MAX_IDEMPOTENCY_KEY: usize = 255;
 
 /// Settings of a [`StripeSim`].
 #[derive(Clone, Debug)]
@@ -140,11 +163,26 @@ struct StripeState {
     endpoints: Vec<Endpoint>,
 }
 
-/// The simulated Stripe API behind [`StripeSim`]: its secret key and webhook endpoints.
+/// The first request made with an idempotency key, and the answer saved for it.
+#[derive(Debug)]
+struct Saved {
+    method: Method,
+    path: String,
+    /// The decoded form pairs, in order.
+    params: Vec<(String, String)>,
+    status: StatusCode,
+    body: Value,
+}
+
+/// The simulated Stripe API behind [`StripeSim`]: its secret key, webhook endpoints and saved
+/// idempotent answers.
 #[derive(Debug)]
 pub struct StripeApi {
     secret_key: String,
     state: Mutex<StripeState>,
+    /// By key. Locked (before `state`) for the whole of an idempotent request, so requests
+    /// with keys are handled one at a time.
+    idempotency: Mutex<HashMap<String, Saved>>,
 }
 
 /// What every request handler of this simulator gets.
@@ -166,6 +204,7 @@ impl SimulatedApi for StripeApi {
         Self {
             secret_key: format!("sk_test_{}", random_alnum(40)),
             state: Mutex::new(StripeState { endpoints: Vec::new() }),
+            idempotency: Mutex::new(HashMap::new()),
         }
     }
 
@@ -264,6 +303,12 @@ impl StripeSim {
 /// Stripe's error object. `code`, `param` and `doc_url` are left out when `code` / `param`
 /// are `None`.
 fn stripe_error(status: StatusCode, code: Option<&str>, param: Option<&str>, message: &str) -> Response {
+    json_response(status, &error_body(status, code, param, message))
+}
+
+/// The body of [`stripe_error`]: `{"error": {..}}` of type `api_error` for 5xx, else
+/// `invalid_request_error`.
+fn error_body(status: StatusCode, code: Option<&str>, param: Option<&str>, message: &str) -> Value {
     let kind = if status.is_server_error() { "api_error" } else { "invalid_request_error" };
     let mut error = Map::new();
     if let Some(code) = code {
@@ -276,7 +321,7 @@ fn stripe_error(status: StatusCode, code: Option<&str>, param: Option<&str>, mes
         error.insert("param".into(), json!(param));
     }
     error.insert("type".into(), json!(kind));
-    json_response(status, &json!({ "error": error }))
+    json!({ "error": error })
 }
 
 /// The generic renderer (unknown routes, wrong methods, oversized bodies, injected faults).
@@ -310,12 +355,81 @@ fn authorized(sim: &StripeApi, headers: &HeaderMap) -> Result<(), Reject> {
 }
 
 fn not_found(id: &str) -> Response {
-    stripe_error(
+    json_response(StatusCode::NOT_FOUND, &not_found_body(id))
+}
+
+fn not_found_body(id: &str) -> Value {
+    error_body(
         StatusCode::NOT_FOUND,
         Some("resource_missing"),
         Some("id"),
         &format!("No such webhook endpoint: '{id}'"),
     )
+}
+
+/// 400 with error type `idempotency_error`.
+fn idempotency_error(message: &str) -> Response {
+    json_response(StatusCode::BAD_REQUEST, &json!({"error": {"message": message, "type": "idempotency_error"}}))
+}
+
+// ---------------------------------------------------------------------------------------
+// Idempotency
+// ---------------------------------------------------------------------------------------
+
+/// An answer of an operation that started executing: saved for its idempotency key.
+type Executed = (StatusCode, Value);
+
+/// Handles an authenticated `POST` to `path`, idempotently when it carries `Idempotency-Key`
+/// (see the [module docs](self)). `execute` is the operation: `Err` when it refused the
+/// request before executing (nothing is saved), `Ok` with the answer to save otherwise.
+fn idempotent(
+    sim: &StripeApi,
+    path: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    execute: impl FnOnce() -> Result<Executed, Reject>,
+) -> Result<Response, Reject> {
+    authorized(sim, headers)?;
+    let Some(key) = headers.get(IDEMPOTENCY_KEY) else {
+        let (status, value) = execute()?;
+        return Ok(json_response(status, &value));
+    };
+    let key = match key.to_str() {
+        Ok(key) if !key.is_empty() && key.chars().count() <= MAX_IDEMPOTENCY_KEY => key,
+        _ => {
+            return Err(Box::new(stripe_error(
+                StatusCode::BAD_REQUEST,
+                None,
+                None,
+                &format!(
+                    "Invalid idempotency key: keys must be 1 to {MAX_IDEMPOTENCY_KEY} characters long and printable ASCII."
+                ),
+            )));
+        }
+    };
+    let params: Vec<(String, String)> =
+        url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let mut saved = lock(&sim.idempotency);
+    if let Some(first) = saved.get(key) {
+        if first.method != Method::POST || first.path != path {
+            return Err(Box::new(idempotency_error(&format!(
+                "Keys for idempotent requests can only be used for the same endpoint they were first used for ('{} {}'). Try using a key other than '{key}' if you meant to execute a different request.",
+                first.method, first.path
+            ))));
+        }
+        if first.params != params {
+            return Err(Box::new(idempotency_error(&format!(
+                "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."
+            ))));
+        }
+        let mut response = json_response(first.status, &first.body);
+        response.headers_mut().insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
+        return Ok(response);
+    }
+    let (status, value) = execute()?;
+    let response = json_response(status, &value);
+    saved.insert(key.to_owned(), Saved { method: Method::POST, path: path.to_owned(), params, status, body: value });
+    Ok(response)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -444,12 +558,11 @@ fn apply_metadata(metadata: &mut BTreeMap<String, String>, params: &Params) -> R
 // Handlers
 // ---------------------------------------------------------------------------------------
 
-async fn create(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
-    try_create(&sim, &headers, &body).unwrap_or_else(|r| *r)
+async fn create(State(sim): State<Sim>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    idempotent(&sim, uri.path(), &headers, &body, || try_create(&sim, &headers, &body)).unwrap_or_else(|r| *r)
 }
 
-fn try_create(sim: &StripeApi, headers: &HeaderMap, body: &[u8]) -> Result<Response, Reject> {
-    authorized(sim, headers)?;
+fn try_create(sim: &StripeApi, headers: &HeaderMap, body: &[u8]) -> Result<Executed, Reject> {
     let params = parse_form(headers, body, Op::Create)?;
     let missing = |param: &str| invalid("parameter_missing", param, &format!("Missing required param: {param}."));
     let url = params.url.clone().ok_or_else(|| missing("url"))?;
@@ -472,7 +585,7 @@ fn try_create(sim: &StripeApi, headers: &HeaderMap, body: &[u8]) -> Result<Respo
         map.insert("secret".into(), json!(endpoint.secret));
     }
     lock(&sim.state).endpoints.push(endpoint);
-    Ok(json_response(StatusCode::OK, &out))
+    Ok((StatusCode::OK, out))
 }
 
 async fn retrieve(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap) -> Response {
@@ -485,23 +598,19 @@ async fn retrieve(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap
     }
 }
 
-async fn update(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return *r;
-    }
-    let params = match parse_form(&headers, &body, Op::Update) {
-        Ok(p) => p,
-        Err(r) => return *r,
-    };
+async fn update(State(sim): State<Sim>, PathId(id): PathId, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    idempotent(&sim, uri.path(), &headers, &body, || try_update(&sim, &id, &headers, &body)).unwrap_or_else(|r| *r)
+}
+
+fn try_update(sim: &StripeApi, id: &str, headers: &HeaderMap, body: &[u8]) -> Result<Executed, Reject> {
+    let params = parse_form(headers, body, Op::Update)?;
     let mut state = lock(&sim.state);
     let Some(endpoint) = state.endpoints.iter_mut().find(|e| e.id == id) else {
-        return not_found(&id);
+        return Ok((StatusCode::NOT_FOUND, not_found_body(id)));
     };
     // Checked on a copy, so that a refused update changes nothing.
     let mut metadata = endpoint.metadata.clone();
-    if let Err(r) = apply_metadata(&mut metadata, &params) {
-        return *r;
-    }
+    apply_metadata(&mut metadata, &params)?;
     endpoint.metadata = metadata;
     if let Some(url) = params.url {
         endpoint.url = url;
@@ -515,7 +624,7 @@ async fn update(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap, 
     if let Some(disabled) = params.disabled {
         endpoint.enabled = !disabled;
     }
-    json_response(StatusCode::OK, &endpoint.to_json())
+    Ok((StatusCode::OK, endpoint.to_json()))
 }
 
 async fn delete(State(sim): State<Sim>, PathId(id): PathId, headers: HeaderMap) -> Response {

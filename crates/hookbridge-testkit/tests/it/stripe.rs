@@ -1,8 +1,10 @@
 //! Stripe: form-encoded Webhook Endpoints CRUD, cursor paging, Stripe's error object, and
 //! `Stripe-Signature` deliveries accepted by hookbridge-stripe's receiver.
 
-use hookbridge_core::Secret;
-use hookbridge_stripe::{EventType, StripeReceiver, StripeSpec};
+use std::time::Duration;
+
+use hookbridge_core::{DeliveryUrl, IdempotencyKey, RetryPolicy, Secret};
+use hookbridge_stripe::{CreateWebhookEndpoint, EventType, StripeClient, StripeReceiver, StripeSpec};
 use hookbridge_testkit::{StatusCode, StripeSim};
 use hookbridge_verify::receive::{Incoming, Receive as _};
 use hookbridge_verify::{HmacScheme, HmacSecret, HmacVerifier};
@@ -32,6 +34,23 @@ async fn create(sim: &StripeSim, form: &str) -> Value {
     let (status, created) = post_form(sim, &endpoints_url(sim), form).await;
     assert_eq!(status, 200, "{created}");
     created
+}
+
+/// POSTs `form` with `Idempotency-Key: key`: the status, the `Idempotent-Replayed` header and
+/// the JSON body.
+async fn post_keyed(sim: &StripeSim, url: &str, key: &str, form: &str) -> (u16, Option<String>, Value) {
+    let resp = http()
+        .post(url)
+        .bearer_auth(sim.secret_key())
+        .header("content-type", FORM)
+        .header("idempotency-key", key)
+        .body(form.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    let replayed = resp.headers().get("idempotent-replayed").map(|v| v.to_str().unwrap().to_owned());
+    (status, replayed, resp.json().await.unwrap())
 }
 
 fn keys(value: &Value) -> Vec<&str> {
@@ -361,4 +380,147 @@ async fn deliveries_are_signed_events_accepted_by_the_stripe_receiver() {
     assert!(sim.deliver("customer.created", None).await.unwrap().len() == 1, "only `*` of the enabled endpoints");
     let nobody = StripeSim::start().await.unwrap();
     assert!(nobody.deliver("charge.succeeded", None).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_idempotency_key_replays_the_first_answer_and_refuses_other_requests() {
+    let sim = StripeSim::start().await.unwrap();
+    let list = endpoints_url(&sim);
+    let form = "url=https://example.com/hooks&enabled_events[]=charge.succeeded";
+
+    // The same create twice: one endpoint, the first answer (secret included) replayed.
+    let (status, replayed, first) = post_keyed(&sim, &list, "order-6735", form).await;
+    assert_eq!((status, replayed), (200, None), "{first}");
+    let (status, replayed, again) = post_keyed(&sim, &list, "order-6735", form).await;
+    assert_eq!((status, replayed.as_deref()), (200, Some("true")));
+    assert_eq!(again, first);
+    assert!(first["secret"].as_str().unwrap().starts_with("whsec_"));
+    assert_eq!(sim.endpoints().len(), 1);
+    // Another key is another create.
+    let (status, replayed, other) = post_keyed(&sim, &list, "order-6736", form).await;
+    assert_eq!((status, replayed), (200, None));
+    assert_ne!(other["id"], first["id"]);
+    assert_eq!(sim.endpoints().len(), 2);
+
+    // The key with other parameters, or on another endpoint: idempotency_error, nothing done.
+    let (status, replayed, err) =
+        post_keyed(&sim, &list, "order-6735", "url=https://example.com/other&enabled_events[]=charge.succeeded").await;
+    assert_eq!((status, replayed), (400, None));
+    assert_eq!(err["error"]["type"], "idempotency_error");
+    assert!(err["error"]["message"].as_str().unwrap().contains("same parameters"), "{err}");
+    let id = first["id"].as_str().unwrap();
+    let (status, _, err) = post_keyed(&sim, &one_url(&sim, id), "order-6735", "description=x").await;
+    assert_eq!(status, 400);
+    assert_eq!(err["error"]["type"], "idempotency_error");
+    assert!(err["error"]["message"].as_str().unwrap().contains("same endpoint"), "{err}");
+    assert_eq!(sim.endpoints().len(), 2);
+    assert_eq!(sim.endpoints()[0]["description"], Value::Null);
+
+    // An update's answer is replayed too, without executing it again.
+    let (status, _, updated) = post_keyed(&sim, &one_url(&sim, id), "rename-1", "description=first").await;
+    assert_eq!((status, updated["description"].as_str()), (200, Some("first")));
+    assert_eq!(post_form(&sim, &one_url(&sim, id), "description=second").await.0, 200);
+    let (status, replayed, replay) = post_keyed(&sim, &one_url(&sim, id), "rename-1", "description=first").await;
+    assert_eq!((status, replayed.as_deref()), (200, Some("true")));
+    assert_eq!(replay, updated);
+    assert_eq!(get(&sim, &one_url(&sim, id)).await.1["description"], "second");
+
+    // Errors of an executed request are saved: a 404 is replayed even once the id would exist.
+    let (status, replayed, missing) =
+        post_keyed(&sim, &one_url(&sim, "we_doesnotexist"), "missing-1", "description=x").await;
+    assert_eq!((status, replayed), (404, None));
+    let (status, replayed, again) =
+        post_keyed(&sim, &one_url(&sim, "we_doesnotexist"), "missing-1", "description=x").await;
+    assert_eq!((status, replayed.as_deref()), (404, Some("true")));
+    assert_eq!(again, missing);
+
+    // A request refused before executing saves nothing: the key is still free.
+    let (status, _, err) = post_keyed(&sim, &list, "fix-1", "url=https://example.com/fixed").await;
+    assert_eq!((status, err["error"]["code"].as_str()), (400, Some("parameter_missing")));
+    let (status, replayed, fixed) =
+        post_keyed(&sim, &list, "fix-1", "url=https://example.com/fixed&enabled_events[]=*").await;
+    assert_eq!((status, replayed), (200, None), "{fixed}");
+    assert_eq!(sim.endpoints().len(), 3);
+
+    // Keys are up to 255 characters.
+    let (status, _, err) = post_keyed(&sim, &list, &"k".repeat(256), form).await;
+    assert_eq!(status, 400);
+    assert_eq!(err["error"]["type"], "invalid_request_error");
+    assert_eq!(sim.endpoints().len(), 3);
+    let (status, replayed, _) = post_keyed(&sim, &list, &"k".repeat(255), form).await;
+    assert_eq!((status, replayed), (200, None));
+    assert_eq!(sim.endpoints().len(), 4);
+
+    // GET and DELETE ignore the header.
+    for _ in 0..2 {
+        let resp = http()
+            .get(&list)
+            .bearer_auth(sim.secret_key())
+            .header("idempotency-key", "order-6735")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers().get("idempotent-replayed"), None);
+    }
+    let delete =
+        || http().delete(one_url(&sim, id)).bearer_auth(sim.secret_key()).header("idempotency-key", "order-6735");
+    assert_eq!(send(delete()).await.0, 200);
+    assert_eq!(send(delete()).await.0, 404);
+}
+
+#[tokio::test]
+async fn the_stripe_client_keeps_its_key_across_retries_and_gets_one_endpoint() {
+    let sim = StripeSim::start().await.unwrap();
+    let client = StripeClient::builder()
+        .base_url(sim.base_url())
+        .credentials(Secret::new(sim.secret_key()))
+        .retry(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let params =
+        CreateWebhookEndpoint::new(DeliveryUrl::new("https://example.com/hooks").unwrap(), ["charge.succeeded"]);
+
+    // A 503 before the create executes: the retry, with the same key, creates the endpoint.
+    sim.fail_next(StatusCode::SERVICE_UNAVAILABLE, 1);
+    let created = client.webhooks().create(&params).await.unwrap();
+    let posts = sim.requests();
+    assert_eq!(posts.len(), 2);
+    assert_eq!(posts[0].injected_fault, Some(503));
+    let key = posts[0].header("idempotency-key").unwrap();
+    assert!(key.starts_with("hb-"), "{key}");
+    assert_eq!(posts[1].header("idempotency-key"), Some(key));
+    assert_eq!(sim.endpoints().len(), 1);
+
+    // The answer lost after the create executed: repeating the request with its key returns the
+    // endpoint the first attempt created, secret included, and creates nothing.
+    let replay = http()
+        .post(endpoints_url(&sim))
+        .bearer_auth(sim.secret_key())
+        .header("content-type", posts[1].header("content-type").unwrap())
+        .header("idempotency-key", key)
+        .body(posts[1].body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.headers().get("idempotent-replayed").unwrap(), "true");
+    let replay: Value = replay.json().await.unwrap();
+    assert_eq!(replay["id"], created.id.as_str());
+    assert_eq!(replay["secret"].as_str(), created.secret.as_ref().map(Secret::expose));
+    assert_eq!(sim.endpoints().len(), 1);
+
+    // The caller's key: a second create with it is the first one's endpoint; with other
+    // parameters it is a conflict.
+    let key = IdempotencyKey::new("order-6735 webhook").unwrap();
+    let first = client.webhooks().idempotency_key(key.clone()).create(&params).await.unwrap();
+    let second = client.webhooks().idempotency_key(key.clone()).create(&params).await.unwrap();
+    assert_eq!(second.id, first.id);
+    assert_eq!(second.secret.as_ref().map(Secret::expose), first.secret.as_ref().map(Secret::expose));
+    assert_ne!(first.id, created.id);
+    assert_eq!(sim.endpoints().len(), 2);
+    let other =
+        CreateWebhookEndpoint::new(DeliveryUrl::new("https://example.com/other").unwrap(), ["charge.succeeded"]);
+    let err = client.webhooks().idempotency_key(key).create(&other).await.unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+    assert_eq!(sim.endpoints().len(), 2);
 }
