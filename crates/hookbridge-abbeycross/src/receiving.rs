@@ -1,5 +1,6 @@
 //! AbbeyCross's receiving preset — over an **assumed** scheme: AbbeyCross documents no delivery
-//! signing scheme (see `PROVIDERS.md`). The registry offers it for demos and tests against the
+//! signing scheme (its webhook documentation describes registration only; see
+//! `docs/providers/abbeycross.md`). The registry offers it for demos and tests against the
 //! testkit's simulator, marked as assumed; confirm AbbeyCross's real scheme and build an
 //! [`AbbeyCrossSpec`] with it before relying on it in production.
 
