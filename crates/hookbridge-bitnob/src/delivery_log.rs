@@ -81,12 +81,7 @@ impl TryFrom<&DeliveryRecord> for DeliveryEvent {
             Some(Value::String(s)) => Some(s),
             Some(Value::Null) | None => match &r.state {
                 DeliveryState::Unknown => None,
-                DeliveryState::Pending => Some("pending".into()),
-                DeliveryState::Delivered => Some("delivered".into()),
-                DeliveryState::Failed => Some("failed".into()),
-                DeliveryState::Retrying => Some("retrying".into()),
-                DeliveryState::Other(s) => Some(s.clone()),
-                _ => None,
+                state => Some(state.as_str().to_owned()),
             },
             Some(other) => {
                 return Err(InvalidInput::new(

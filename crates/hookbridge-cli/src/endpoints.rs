@@ -12,7 +12,7 @@ use std::io::{IsTerminal as _, Write};
 use futures_util::StreamExt as _;
 use hookbridge_core::PageLimits;
 use hookbridge_core::descriptor::{ClientSettings, ClientSetup, Credential, Descriptor, SetupError};
-use hookbridge_core::extension::{DeliveryLogFilter, DeliveryState, Extensions};
+use hookbridge_core::extension::{DeliveryLogFilter, Extensions};
 use hookbridge_core::{
     Capabilities, DeliveryUrl, Endpoint, EndpointId, EndpointSpec, EndpointUpdate, EventSelection, EventType,
     ListFilter, Operation, ProviderId, Secret, Webhook,
@@ -474,7 +474,7 @@ pub async fn run_events(args: &EventsArgs, out: &mut dyn Write) -> Result<(), Cl
                             r.id.clone(),
                             opt(r.event_type.as_ref().map(|t| t.as_str().to_owned())),
                             opt(r.endpoint_id.as_ref().map(|w| w.as_str().to_owned())),
-                            state_name(&r.state),
+                            r.state.as_str().to_owned(),
                             match (r.attempts, r.max_attempts) {
                                 (Some(a), Some(m)) => format!("{a}/{m}"),
                                 (Some(a), None) => a.to_string(),
@@ -510,15 +510,6 @@ pub async fn run_events(args: &EventsArgs, out: &mut dyn Write) -> Result<(), Cl
         }
     }
     Ok(())
-}
-
-/// A delivery state as shown in tables (`delivered`, or the provider's own spelling).
-fn state_name(state: &DeliveryState) -> String {
-    match serde_json::to_value(state) {
-        Ok(Value::String(s)) => s,
-        Ok(Value::Object(map)) => map.values().next().and_then(Value::as_str).unwrap_or("-").to_owned(),
-        _ => "-".to_owned(),
-    }
 }
 
 /// Writes a JSON object's fields as `key  value` pairs.

@@ -86,6 +86,22 @@ pub enum DeliveryState {
     Other(String),
 }
 
+impl DeliveryState {
+    /// The state's name: `pending`, `delivered`, `failed`, `retrying`, `unknown`, or the
+    /// provider's own spelling of an [`Other`](Self::Other) state.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Delivered => "delivered",
+            Self::Failed => "failed",
+            Self::Retrying => "retrying",
+            Self::Unknown => "unknown",
+            Self::Other(s) => s,
+        }
+    }
+}
+
 /// One delivery as the provider's log records it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
@@ -272,6 +288,7 @@ pub trait PublishedKey: fmt::Debug + Send + Sync {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -291,6 +308,10 @@ mod tests {
         assert_eq!(r.response_status(), None);
         r.http_status = Some(502);
         assert_eq!(r.response_status(), Some(502));
+        assert_eq!(DeliveryState::Other("held".into()).as_str(), "held");
+        for state in [DeliveryState::Pending, DeliveryState::Delivered, DeliveryState::Unknown] {
+            assert_eq!(serde_json::to_value(&state).unwrap(), state.as_str(), "the serialized name");
+        }
         let filter = DeliveryLogFilter::new().status("failed").endpoint_id("wh_1").page_size(10);
         assert_eq!(
             (filter.status.as_deref(), filter.endpoint_id.as_deref(), filter.page_size),
