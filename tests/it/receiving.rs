@@ -9,22 +9,16 @@ use std::sync::Arc;
 
 use hookbridge::Delivery;
 use hookbridge::adapters::registry;
-use hookbridge::verify::preset::Preset;
 use hookbridge::verify::receive::{DedupeStore, InMemoryDedupeStore, Receive};
 use hookbridge_testkit::conformance::receiver_contract;
 use hookbridge_testkit::deliveries::Template;
-
-/// The testkit's delivery template of `preset` (by its name or an alias).
-fn template(preset: &Preset<Delivery>) -> Option<Template> {
-    std::iter::once(preset.name()).chain(preset.alias_names().iter().copied()).find_map(Template::from_name)
-}
 
 /// Runs the receiver contract for every registered preset the testkit can build deliveries for
 /// (every provider's; of the standards, `github`), all on `store`.
 pub(crate) async fn conformance(store: Arc<dyn DedupeStore>) {
     let mut checked = Vec::new();
     for preset in registry::presets() {
-        let Some(template) = template(preset) else {
+        let Some(template) = Template::for_preset(preset) else {
             let provider = registry::ids().any(|id| id.as_str() == preset.provider());
             assert!(!provider, "{}: a provider's preset without a delivery template in the testkit", preset.name());
             continue;

@@ -43,7 +43,7 @@ pub const TRIGGER_USER_AGENT: &str = concat!("hookbridge-trigger/", env!("CARGO_
 /// The testkit's delivery template of a preset (by its name or an alias); `None` for the presets
 /// `trigger` cannot send (no event catalogue).
 pub fn template(preset: Preset) -> Option<Template> {
-    std::iter::once(preset.name()).chain(preset.alias_names().iter().copied()).find_map(Template::from_name)
+    Template::for_preset(preset.get())
 }
 
 fn template_of(preset: Preset) -> Result<Template, CliError> {

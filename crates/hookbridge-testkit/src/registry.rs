@@ -65,4 +65,11 @@ impl Template {
     pub fn from_name(name: &str) -> Option<Template> {
         Template::all().find(|template| template.name() == name)
     }
+
+    /// The template of a receiving preset: the one named after the preset or one of its aliases
+    /// (`abbeycross` for `abbeycross-assumed`); `None` when the testkit builds none for it.
+    #[must_use]
+    pub fn for_preset<D: Send + 'static>(preset: &hookbridge_verify::preset::Preset<D>) -> Option<Template> {
+        std::iter::once(preset.name()).chain(preset.alias_names().iter().copied()).find_map(Template::from_name)
+    }
 }
