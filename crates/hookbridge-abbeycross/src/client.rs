@@ -20,18 +20,16 @@ pub struct AbbeyCrossClient {
 }
 
 impl AbbeyCrossClient {
-    /// A client for `base_url` with default settings.
-    ///
-    /// Fails with [`hookbridge_core::Error::InvalidInput`] for a malformed base URL, or a token that
-    /// is empty or cannot be sent in a header (field `api_token`; the token is never echoed).
-    pub fn new(base_url: &str, api_token: Secret) -> Result<Self> {
-        Self::with_config(ClientConfig::new(base_url)?, api_token)
-    }
-
-    hookbridge_core::client_builder! {
-        /// The builder every hookbridge client has: base URL (required: AbbeyCross publishes
-        /// none), timeouts, retry policy, transport options, and the API token as credentials.
-        builder(crate::PROVIDER, Secret, None)
+    hookbridge_core::client_handle! {
+        provider: crate::PROVIDER, credentials: Secret, base_url: required,
+        new: {
+            /// AbbeyCross publishes no host: pass everything before `/v1/webhooks/register`. The
+            /// API token is refused (field `api_token`) when it is empty or cannot be sent in a
+            /// header.
+        },
+        builder: {
+            /// AbbeyCross publishes no host: set everything before `/v1/webhooks/register`.
+        },
     }
 
     /// A client with explicit connection settings (timeouts, retries, a shared `reqwest::Client`).
@@ -51,11 +49,6 @@ impl AbbeyCrossClient {
     /// The register body's field names in use.
     pub fn body_field_names(&self) -> &BodyFieldNames {
         &self.fields
-    }
-
-    /// The underlying transport (base URL, provider).
-    pub fn http(&self) -> &HttpClient {
-        &self.http
     }
 
     /// The webhook resource (`/v1/webhooks`).

@@ -106,18 +106,16 @@ pub struct BitnobClient {
 }
 
 impl BitnobClient {
-    /// A client for [`DEFAULT_BASE_URL`] with default timeouts and retries.
-    ///
-    /// `auth` is a [`BitnobSigner`] (HMAC request signing, the documented scheme) or any
-    /// [`BitnobAuth`] — the older bearer scheme only via [`BitnobAuth::legacy_bearer`].
-    pub fn new(auth: impl Into<BitnobAuth>) -> Result<Self> {
-        Self::with_config(ClientConfig::new(DEFAULT_BASE_URL)?, auth)
-    }
+    /// Bitnob's documented API host ([`crate::DEFAULT_BASE_URL`]).
+    pub const DEFAULT_BASE_URL: &str = crate::DEFAULT_BASE_URL;
 
-    hookbridge_core::client_builder! {
-        /// The builder every hookbridge client has: base URL ([`DEFAULT_BASE_URL`] unless set),
-        /// timeouts, retry policy, transport options, and the [`BitnobAuth`] as credentials.
-        builder(crate::PROVIDER, BitnobAuth, Some(DEFAULT_BASE_URL))
+    hookbridge_core::client_handle! {
+        provider: crate::PROVIDER, credentials: BitnobAuth, base_url: default,
+        new: {
+            /// The credentials are a [`BitnobSigner`] (HMAC request signing, the documented scheme)
+            /// or any [`BitnobAuth`] — the older bearer scheme only via
+            /// [`BitnobAuth::legacy_bearer`].
+        },
     }
 
     /// A client with explicit connection settings (base URL, timeouts, retry policy).
@@ -148,11 +146,6 @@ impl BitnobClient {
     /// Whether `http://` delivery URLs are accepted.
     pub fn allows_insecure_urls(&self) -> bool {
         self.allow_insecure_urls
-    }
-
-    /// The transport (base URL, provider).
-    pub fn http(&self) -> &HttpClient {
-        &self.http
     }
 
     /// Webhook endpoints: `/webhooks`, `/webhooks/:id`, rotate-secret, event types.

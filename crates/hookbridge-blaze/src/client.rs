@@ -129,15 +129,11 @@ pub struct BlazeClient {
 }
 
 impl BlazeClient {
-    /// A client for BLAZE's production partner API ([`DEFAULT_BASE_URL`]).
-    pub fn new(keys: BlazeKeys) -> Result<Self> {
-        Self::with_config(ClientConfig::new(DEFAULT_BASE_URL)?, keys)
-    }
+    /// BLAZE's production partner API ([`crate::DEFAULT_BASE_URL`]).
+    pub const DEFAULT_BASE_URL: &str = crate::DEFAULT_BASE_URL;
 
-    hookbridge_core::client_builder! {
-        /// The builder every hookbridge client has: base URL ([`DEFAULT_BASE_URL`] unless set),
-        /// timeouts, retry policy, transport options, and the [`BlazeKeys`] as credentials.
-        builder(crate::PROVIDER, BlazeKeys, Some(DEFAULT_BASE_URL))
+    hookbridge_core::client_handle! {
+        provider: crate::PROVIDER, credentials: BlazeKeys, base_url: default,
     }
 
     /// A client with custom connection settings (base URL, timeouts, retries). The base URL is
@@ -170,11 +166,6 @@ impl BlazeClient {
     /// The offset query parameter name in use (`start` unless changed).
     pub fn offset_param(&self) -> &'static str {
         self.offset_param
-    }
-
-    /// The base URL requests are sent under.
-    pub fn base_url(&self) -> &Url {
-        self.http.base_url()
     }
 
     /// The `webHooks` resource.

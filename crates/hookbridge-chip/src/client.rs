@@ -39,15 +39,8 @@ impl ChipClient {
     /// CHIP Collect's documented API root (test and live keys share it).
     pub const DEFAULT_BASE_URL: &str = "https://gate.chip-in.asia/api/v1/";
 
-    /// A client for [`ChipClient::DEFAULT_BASE_URL`] with default settings.
-    pub fn new(secret_key: Secret) -> Result<Self> {
-        Self::with_config(ClientConfig::new(Self::DEFAULT_BASE_URL)?, secret_key)
-    }
-
-    hookbridge_core::client_builder! {
-        /// The builder every hookbridge client has: base URL ([`Self::DEFAULT_BASE_URL`] unless
-        /// set), timeouts, retry policy, transport options, and the secret key as credentials.
-        builder(crate::PROVIDER, Secret, Some(Self::DEFAULT_BASE_URL))
+    hookbridge_core::client_handle! {
+        provider: crate::PROVIDER, credentials: Secret, base_url: default,
     }
 
     /// A client with explicit settings (base URL, timeouts, retries). Refuses an empty secret key
@@ -63,11 +56,6 @@ impl ChipClient {
     pub fn page_limits(mut self, limits: PageLimits) -> Self {
         self.page_limits = limits;
         self
-    }
-
-    /// The base URL requests are resolved against.
-    pub fn base_url(&self) -> &Url {
-        self.http.base_url()
     }
 
     /// The webhook resource (`webhooks/`).

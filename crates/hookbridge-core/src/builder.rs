@@ -3,7 +3,8 @@
 //!
 //! Each provider crate exposes it as `XClient::builder()`; the credential type is the one its
 //! `with_config` constructor takes (a [`Secret`](crate::Secret) for most, a key pair for
-//! BLAZE, a `BitnobAuth` for Bitnob). The existing constructors keep working.
+//! BLAZE, a `BitnobAuth` for Bitnob). [`client_handle!`](crate::client_handle) declares it,
+//! together with the client's `new`, `http()` and `base_url()`, in one invocation per client.
 //!
 //! ```
 //! use std::time::Duration;
@@ -191,40 +192,190 @@ impl<T, K> ClientBuilder<T, K> {
     }
 }
 
-/// Declares a client's `builder()`: the [`ClientBuilder`] every hookbridge client has, for the
-/// provider's id, with the provider's default base URL (`None`: it documents no
-/// host, so the base URL is required) and the client's `with_config(config, credentials)`.
-/// Doc comments written before `builder(provider, credentials type, default base URL)` go on
-/// the method. Used inside the client's `impl`
-/// block, so the method stays inherent (no trait to import).
+/// Declares, inside a client's `impl` block, the constructors and accessors every hookbridge client
+/// has (inherent methods: there is no trait to import):
+///
+/// | method | what it is |
+/// |---|---|
+/// | `new(base_url: &str, credentials)` with `base_url: required`, `new(credentials)` with `base_url: default` | the client with default settings: `with_config(ClientConfig::new(base URL)?, credentials.into())` |
+/// | `builder()` | the [`ClientBuilder`] for the provider's id, its default base URL (if any) and `with_config` |
+/// | `http()` | the client's [`HttpClient`](crate::HttpClient) (base URL, provider, retries, timeouts) |
+/// | `base_url()` | the base URL requests are resolved against |
+///
+/// The macro takes the provider's id, the credentials type `K` and the base-URL policy:
+/// `default` for a provider that documents its host (the client declares it as an associated
+/// constant `DEFAULT_BASE_URL: &str`), `required` for one that documents none. It needs from the
+/// client a field `http: HttpClient` and the constructor
+/// `with_config(config: ClientConfig, credentials: K) -> Result<Self>`, where the provider's own
+/// checks and authentication live. `new` accepts anything `Into<K>`.
+///
+/// Every method gets its doc comment; doc comments written in `new: { … }` or `builder: { … }` are
+/// appended to those of `new` / `builder` as a paragraph of their own, for what a provider has to
+/// add (why its host is required, an example).
 ///
 /// ```
-/// use hookbridge_core::{ClientConfig, ProviderId, Result, Secret};
+/// use std::sync::Arc;
+/// use hookbridge_core::auth::Bearer;
+/// use hookbridge_core::builder::ClientBuilder;
+/// use hookbridge_core::reexports::url::Url;
+/// use hookbridge_core::{ClientConfig, HttpClient, ProviderId, Result, Secret};
 ///
-/// pub const PROVIDER: ProviderId = ProviderId::new("acme");
+/// pub const ACME: ProviderId = ProviderId::new("acme");
+/// pub const ZENITH: ProviderId = ProviderId::new("zenith");
 ///
-/// pub struct AcmeClient(ClientConfig);
+/// /// A provider that documents its host.
+/// #[derive(Debug)]
+/// pub struct AcmeClient {
+///     http: HttpClient,
+/// }
 ///
 /// impl AcmeClient {
-///     pub fn with_config(config: ClientConfig, _key: Secret) -> Result<Self> {
-///         Ok(Self(config))
+///     /// Acme's documented API root.
+///     pub const DEFAULT_BASE_URL: &str = "https://api.acme.example/v1/";
+///
+///     hookbridge_core::client_handle! {
+///         provider: ACME, credentials: Secret, base_url: default,
+///         builder: {
+///             /// Test and live keys share the host.
+///         },
 ///     }
 ///
-///     hookbridge_core::client_builder! {
-///         /// The builder: base URL (required), timeouts, retries, and the API key.
-///         builder(PROVIDER, Secret, None)
+///     /// A client with explicit settings; refuses an empty key.
+///     pub fn with_config(config: ClientConfig, key: Secret) -> Result<Self> {
+///         Ok(Self { http: HttpClient::new(ACME, config, Arc::new(Bearer::new(&key)?))? })
 ///     }
 /// }
 ///
-/// let client = AcmeClient::builder().base_url("https://api.acme.example/v1").credentials(Secret::new("k")).build();
-/// assert!(client.is_ok());
+/// /// A provider that documents no host.
+/// #[derive(Debug)]
+/// pub struct ZenithClient {
+///     http: HttpClient,
+/// }
+///
+/// impl ZenithClient {
+///     hookbridge_core::client_handle! {
+///         provider: ZENITH, credentials: Secret, base_url: required,
+///         new: {
+///             /// Zenith publishes no host: pass the one your account shows.
+///         },
+///     }
+///
+///     /// A client with explicit settings; refuses an empty key.
+///     pub fn with_config(config: ClientConfig, key: Secret) -> Result<Self> {
+///         Ok(Self { http: HttpClient::new(ZENITH, config, Arc::new(Bearer::new(&key)?))? })
+///     }
+/// }
+///
+/// // The declared signatures…
+/// let _: fn(Secret) -> Result<AcmeClient> = AcmeClient::new;
+/// let _: fn(&str, Secret) -> Result<ZenithClient> = ZenithClient::new;
+/// let _: fn() -> ClientBuilder<AcmeClient, Secret> = AcmeClient::builder;
+/// let _: fn() -> ClientBuilder<ZenithClient, Secret> = ZenithClient::builder;
+/// let _: fn(&AcmeClient) -> &HttpClient = AcmeClient::http;
+/// let _: fn(&ZenithClient) -> &Url = ZenithClient::base_url;
+///
+/// // …and what they do.
+/// let acme = AcmeClient::new(Secret::new("k"))?;
+/// assert_eq!(acme.base_url().as_str(), AcmeClient::DEFAULT_BASE_URL);
+/// assert_eq!(acme.http().provider(), ACME);
+/// let built = AcmeClient::builder().base_url("https://eu.acme.example/v1").credentials(Secret::new("k")).build()?;
+/// assert_eq!(built.base_url().as_str(), "https://eu.acme.example/v1/");
+/// assert!(AcmeClient::new(Secret::new("")).unwrap_err().is_invalid_input()); // refused by `with_config`
+///
+/// let zenith = ZenithClient::new("https://api.zenith.example", "k")?; // anything `Into<Secret>`
+/// assert_eq!(zenith.base_url().as_str(), "https://api.zenith.example/");
+/// assert_eq!(zenith.http().provider(), ZENITH);
+/// assert!(ZenithClient::new("ftp://api.zenith.example", Secret::new("k")).unwrap_err().is_invalid_input());
+/// assert!(ZenithClient::builder().credentials(Secret::new("k")).build().unwrap_err().is_invalid_input());
+/// # Ok::<(), hookbridge_core::Error>(())
 /// ```
 #[macro_export]
-macro_rules! client_builder {
-    ($(#[$meta:meta])* builder($provider:expr, $credentials:ty, $default_base_url:expr $(,)?)) => {
-        $(#[$meta])*
-        pub fn builder() -> $crate::builder::ClientBuilder<Self, $credentials> {
-            $crate::builder::ClientBuilder::new($provider, $default_base_url, Self::with_config)
+macro_rules! client_handle {
+    (
+        provider: $provider:expr,
+        credentials: $credentials:ty,
+        base_url: $policy:ident
+        $(, new: { $(#[$new_meta:meta])* })?
+        $(, builder: { $(#[$builder_meta:meta])* })?
+        $(,)?
+    ) => {
+        $crate::client_handle!(@new $policy, $credentials, [$($(#[$new_meta])*)?]);
+        $crate::client_handle!(@builder $policy, $provider, $credentials, [$($(#[$builder_meta])*)?]);
+
+        /// The transport requests go through: base URL, provider, retry policy and timeouts.
+        pub fn http(&self) -> &$crate::HttpClient {
+            &self.http
+        }
+
+        /// The base URL requests are resolved against.
+        pub fn base_url(&self) -> &$crate::reexports::url::Url {
+            self.http.base_url()
         }
     };
+
+    (@new required, $credentials:ty, [$($meta:tt)*]) => {
+        /// A client for `base_url` (everything before the API's paths; `http` or `https`, a missing
+        /// trailing `/` is added) with default settings: [`with_config`](Self::with_config) with
+        /// `ClientConfig::new(base_url)`. [`builder`](Self::builder) sets timeouts, retries and
+        /// transport options.
+        ///
+        /// Fails with [`InvalidInput`](hookbridge_core::Error::InvalidInput) for a malformed base
+        /// URL or credentials the client refuses; the error never quotes the credentials.
+        #[doc = ""]
+        $($meta)*
+        pub fn new(base_url: &str, credentials: impl ::core::convert::Into<$credentials>) -> $crate::Result<Self> {
+            Self::with_config($crate::ClientConfig::new(base_url)?, credentials.into())
+        }
+    };
+    (@new default, $credentials:ty, [$($meta:tt)*]) => {
+        /// A client for [`DEFAULT_BASE_URL`](Self::DEFAULT_BASE_URL) with default settings:
+        /// [`with_config`](Self::with_config) with `ClientConfig::new(Self::DEFAULT_BASE_URL)`.
+        /// [`builder`](Self::builder) sets another base URL, timeouts, retries and transport
+        /// options.
+        ///
+        /// Fails with [`InvalidInput`](hookbridge_core::Error::InvalidInput) for credentials the
+        /// client refuses; the error never quotes them.
+        #[doc = ""]
+        $($meta)*
+        pub fn new(credentials: impl ::core::convert::Into<$credentials>) -> $crate::Result<Self> {
+            Self::with_config($crate::ClientConfig::new(Self::DEFAULT_BASE_URL)?, credentials.into())
+        }
+    };
+
+    (@builder required, $provider:expr, $credentials:ty, [$($meta:tt)*]) => {
+        #[doc = concat!(
+            "The builder every hookbridge client has: the base URL (required: the provider documents ",
+            "no host), timeouts, retry policy, transport options, and the credentials ([`",
+            stringify!($credentials),
+            "`]). [`build`](hookbridge_core::builder::ClientBuilder::build) refuses a missing base URL ",
+            "or missing credentials with `InvalidInput`.",
+        )]
+        #[doc = ""]
+        $($meta)*
+        pub fn builder() -> $crate::builder::ClientBuilder<Self, $credentials> {
+            $crate::builder::ClientBuilder::new($provider, ::core::option::Option::None, Self::with_config)
+        }
+    };
+    (@builder default, $provider:expr, $credentials:ty, [$($meta:tt)*]) => {
+        #[doc = concat!(
+            "The builder every hookbridge client has: the base URL ([`DEFAULT_BASE_URL`](Self::DEFAULT_BASE_URL) ",
+            "unless set), timeouts, retry policy, transport options, and the credentials ([`",
+            stringify!($credentials),
+            "`]). [`build`](hookbridge_core::builder::ClientBuilder::build) refuses missing credentials ",
+            "with `InvalidInput`.",
+        )]
+        #[doc = ""]
+        $($meta)*
+        pub fn builder() -> $crate::builder::ClientBuilder<Self, $credentials> {
+            $crate::builder::ClientBuilder::new(
+                $provider,
+                ::core::option::Option::Some(Self::DEFAULT_BASE_URL),
+                Self::with_config,
+            )
+        }
+    };
+    (@new $policy:ident, $($rest:tt)*) => {
+        compile_error!(concat!("`base_url: ", stringify!($policy), "`: expected `base_url: required` or `base_url: default`"));
+    };
+    (@builder $($rest:tt)*) => {};
 }

@@ -25,17 +25,16 @@ pub struct MiexClient {
 }
 
 impl MiexClient {
-    /// A client for `base_url` (for example `https://api.example.com/api/v1`) with default settings.
-    ///
-    /// Fails with [`hookbridge_core::Error::InvalidInput`] for a malformed base URL or key.
-    pub fn new(base_url: &str, api_key: Secret) -> Result<Self> {
-        Self::with_config(ClientConfig::new(base_url)?, api_key)
-    }
-
-    hookbridge_core::client_builder! {
-        /// The builder every hookbridge client has: base URL (required: MIEX publishes none),
-        /// timeouts, retry policy, transport options, and the API key as credentials.
-        builder(crate::PROVIDER, Secret, None)
+    hookbridge_core::client_handle! {
+        provider: crate::PROVIDER, credentials: Secret, base_url: required,
+        new: {
+            /// MIEX publishes no host: pass everything before `/partner/webhooks` (its examples use
+            /// the placeholder `https://api.example.com/api/v1`). The API key is parsed into a
+            /// [`MiexApiKey`] at construction, so a malformed key is refused before any request.
+        },
+        builder: {
+            /// MIEX publishes no host: set everything before `/partner/webhooks`.
+        },
     }
 
     /// A client with explicit connection settings (timeouts, retries, a shared `reqwest::Client`).
@@ -53,11 +52,6 @@ impl MiexClient {
     /// The kind of key this client authenticates with.
     pub fn key_kind(&self) -> KeyKind {
         self.key_kind
-    }
-
-    /// The underlying transport (base URL, provider).
-    pub fn http(&self) -> &HttpClient {
-        &self.http
     }
 
     /// The webhook resource (`/partner/webhooks`).

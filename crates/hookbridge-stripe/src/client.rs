@@ -14,7 +14,6 @@ use hookbridge_core::reexports::http::HeaderValue;
 use hookbridge_core::reexports::http::header::CONTENT_TYPE;
 use hookbridge_core::{BoxStream, ClientConfig, HttpClient, IdempotencyKey, Request, Result, Secret};
 use serde::de::DeserializeOwned;
-use url::Url;
 
 use crate::form::FORM_CONTENT_TYPE;
 use crate::ids::{AccountId, WebhookEndpointId};
@@ -52,28 +51,25 @@ impl StripeClient {
     /// Stripe's API root ([`crate::DEFAULT_BASE_URL`]); paths start with `v1/`.
     pub const DEFAULT_BASE_URL: &str = crate::DEFAULT_BASE_URL;
 
-    /// A client for [`Self::DEFAULT_BASE_URL`] with default settings.
-    pub fn new(api_key: Secret) -> Result<Self> {
-        Self::with_config(ClientConfig::new(Self::DEFAULT_BASE_URL)?, api_key)
-    }
-
-    hookbridge_core::client_builder! {
-        /// The builder every hookbridge client has: base URL ([`Self::DEFAULT_BASE_URL`] unless
-        /// set), timeouts, retry policy, transport options, and the API key as credentials.
-        ///
-        /// ```
-        /// use std::time::Duration;
-        /// use hookbridge_core::Secret;
-        /// use hookbridge_stripe::StripeClient;
-        ///
-        /// let client = StripeClient::builder()
-        ///     .timeout(Duration::from_secs(20))
-        ///     .credentials(Secret::new("rk_test_51Hexample"))
-        ///     .build()?;
-        /// # let _ = client;
-        /// # Ok::<(), hookbridge_core::Error>(())
-        /// ```
-        builder(crate::PROVIDER, Secret, Some(Self::DEFAULT_BASE_URL))
+    hookbridge_core::client_handle! {
+        provider: crate::PROVIDER, credentials: Secret, base_url: default,
+        new: {
+            /// Refuses a publishable key (`pk_…`), as [`with_config`](Self::with_config) does.
+        },
+        builder: {
+            /// ```
+            /// use std::time::Duration;
+            /// use hookbridge_core::Secret;
+            /// use hookbridge_stripe::StripeClient;
+            ///
+            /// let client = StripeClient::builder()
+            ///     .timeout(Duration::from_secs(20))
+            ///     .credentials(Secret::new("rk_test_51Hexample"))
+            ///     .build()?;
+            /// assert_eq!(client.base_url().as_str(), StripeClient::DEFAULT_BASE_URL);
+            /// # Ok::<(), hookbridge_core::Error>(())
+            /// ```
+        },
     }
 
     /// A client with explicit settings (base URL, timeouts, retries). Refuses an empty key, one
@@ -106,16 +102,6 @@ impl StripeClient {
     pub fn stripe_account(mut self, account: AccountId) -> Self {
         self.stripe_account = Some(account);
         self
-    }
-
-    /// The base URL requests are resolved against.
-    pub fn base_url(&self) -> &Url {
-        self.http.base_url()
-    }
-
-    /// The transport (base URL, provider).
-    pub fn http(&self) -> &HttpClient {
-        &self.http
     }
 
     /// The options every request starts from: a generated idempotency key on `POST`, and the
