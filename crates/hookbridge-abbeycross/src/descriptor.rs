@@ -7,36 +7,25 @@
 //! inferred field names (one URL, an event list that may be empty, no name, no "all events").
 
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, ProviderInfo, SetupError, SpecRules,
-    TimestampFormat, WireEndpoint, from_wire, to_wire,
+    ClientSettings, ClientSetup, Credential, Dialect, EventNames, ProviderInfo, SetupError, SpecRules, TimestampFormat,
+    WireEndpoint, from_wire, to_wire,
 };
 use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
 use crate::{AbbeyCrossClient, BodyFieldNames, RegisterWebhook, RegisteredWebhook};
 
-/// AbbeyCross's descriptor (register it in the provider registry).
-pub static DESCRIPTOR: AbbeyCross = AbbeyCross;
-
-/// AbbeyCross, the FX API (see [`DESCRIPTOR`]).
-#[derive(Clone, Copy, Debug, Default)]
-#[non_exhaustive]
-pub struct AbbeyCross;
-
 const CREDENTIALS: &[Credential] =
     &[Credential::secret("ABBEYCROSS_API_TOKEN", "abbeycross-api-token", "AbbeyCross API token")
         .value_name("TOKEN")
         .overridden_by("api-key")];
 
-/// The fixed facts; AbbeyCross documents no API host: the base URL is required.
-static INFO: ProviderInfo = ProviderInfo::new(crate::PROVIDER, "AbbeyCross", "FX; register-with-apiSecretKey API")
-    .capabilities(crate::unified::CAPABILITIES)
-    .credentials(CREDENTIALS);
-
-impl Descriptor for AbbeyCross {
-    fn info(&self) -> &ProviderInfo {
-        &INFO
-    }
+hookbridge_core::descriptor! {
+    /// AbbeyCross, the FX API (see [`DESCRIPTOR`]).
+    pub struct AbbeyCross = ProviderInfo::new(crate::PROVIDER, "AbbeyCross", "FX; register-with-apiSecretKey API")
+        .capabilities(crate::unified::CAPABILITIES)
+        .credentials(CREDENTIALS);
+    dialect;
 
     /// AbbeyCross documents no event names: the catalogue is open and empty.
     fn events(&self) -> EventNames {
@@ -47,10 +36,6 @@ impl Descriptor for AbbeyCross {
         let config = settings.client_config(self)?;
         let token = settings.require(self, "ABBEYCROSS_API_TOKEN")?;
         Ok(ClientSetup::new(Box::new(AbbeyCrossClient::with_config(config, token)?)))
-    }
-
-    fn dialect(&self) -> Option<&dyn Dialect> {
-        Some(self)
     }
 }
 

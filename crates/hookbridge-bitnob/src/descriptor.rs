@@ -11,8 +11,8 @@
 //! [`CreateWebhook`] (one `https` URL, an optional name, `event_types` omitted for every event).
 
 use hookbridge_core::descriptor::{
-    ClientOption, ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, ProviderInfo,
-    SetupError, SpecRules, TimestampFormat, WireEndpoint, from_wire, to_wire,
+    ClientOption, ClientSettings, ClientSetup, Credential, Dialect, EventNames, NameField, ProviderInfo, SetupError,
+    SpecRules, TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
 use hookbridge_core::extension::Extensions;
 use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
@@ -24,14 +24,6 @@ use crate::{BitnobAuth, BitnobClient, BitnobSigner, CreateWebhook, CreatedWebhoo
 /// The one event-type identifier Bitnob's reference shows (as the example of an event-type
 /// object); the full list is served at run time by `GET /webhooks/event-types`.
 pub const DOCUMENTED_EVENT_EXAMPLE: &str = "transaction.confirmed";
-
-/// Bitnob's descriptor (register it in the provider registry).
-pub static DESCRIPTOR: Bitnob = Bitnob;
-
-/// Bitnob, the wallet-infrastructure API (see [`DESCRIPTOR`]).
-#[derive(Clone, Copy, Debug, Default)]
-#[non_exhaustive]
-pub struct Bitnob;
 
 /// The option naming the request-signing variant.
 pub const SIGNING_SCHEME_OPTION: &str = "signing-scheme";
@@ -83,18 +75,15 @@ const CREDENTIALS: &[Credential] = &[
     .overridden_by("api-key"),
 ];
 
-/// The fixed facts (id, names, capabilities, base URL, credentials, options).
-static INFO: ProviderInfo = ProviderInfo::new(crate::PROVIDER, "Bitnob", "wallets; snake_case, cursor-paged API")
-    .capabilities(crate::unified::CAPABILITIES)
-    .default_base_url(crate::DEFAULT_BASE_URL)
-    .credentials(CREDENTIALS)
-    .extensions(Extensions::NONE.delivery_log().event_catalogue())
-    .options(OPTIONS);
-
-impl Descriptor for Bitnob {
-    fn info(&self) -> &ProviderInfo {
-        &INFO
-    }
+hookbridge_core::descriptor! {
+    /// Bitnob, the wallet-infrastructure API (see [`DESCRIPTOR`]).
+    pub struct Bitnob = ProviderInfo::new(crate::PROVIDER, "Bitnob", "wallets; snake_case, cursor-paged API")
+        .capabilities(crate::unified::CAPABILITIES)
+        .default_base_url(crate::DEFAULT_BASE_URL)
+        .credentials(CREDENTIALS)
+        .extensions(Extensions::NONE.delivery_log().event_catalogue())
+        .options(OPTIONS);
+    dialect;
 
     /// Bitnob serves its catalogue at run time (`GET /webhooks/event-types`, see
     /// [`crate::Webhooks::event_types`]); the reference documents one example. Its groups are the
@@ -115,10 +104,6 @@ impl Descriptor for Bitnob {
             .event_catalogue(Box::new(BitnobEventCatalogue::new(client)));
         setup.notes = notes;
         Ok(setup)
-    }
-
-    fn dialect(&self) -> Option<&dyn Dialect> {
-        Some(self)
     }
 }
 
@@ -218,6 +203,8 @@ pub fn client_from_settings(settings: &ClientSettings) -> Result<(BitnobClient, 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use hookbridge_core::descriptor::Descriptor;
+
     use super::*;
 
     fn signed() -> ClientSettings {

@@ -6,8 +6,8 @@
 //! `shopId`, the shop scope, and `url` as provider fields).
 
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, ProviderInfo, SetupError, SpecRules,
-    TimestampFormat, WireEndpoint, from_wire, to_wire,
+    ClientSettings, ClientSetup, Credential, Dialect, EventNames, ProviderInfo, SetupError, SpecRules, TimestampFormat,
+    WireEndpoint, from_wire, to_wire,
 };
 use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
@@ -15,14 +15,6 @@ use serde_json::Value;
 use crate::client::validate_create;
 use crate::unified::fields;
 use crate::{BlazeClient, BlazeKeys, CreateWebHook, PartnerWebHook, WebHookType};
-
-/// BLAZE's descriptor (register it in the provider registry).
-pub static DESCRIPTOR: Blaze = Blaze;
-
-/// BLAZE, the retail-POS partner API (see [`DESCRIPTOR`]).
-#[derive(Clone, Copy, Debug, Default)]
-#[non_exhaustive]
-pub struct Blaze;
 
 const CREDENTIALS: &[Credential] = &[
     Credential::secret("BLAZE_PARTNER_KEY", "blaze-partner-key", "BLAZE partner key").overridden_by("api-key"),
@@ -32,16 +24,13 @@ const CREDENTIALS: &[Credential] = &[
 
 static EVENTS: [WebHookType; 11] = WebHookType::DOCUMENTED;
 
-/// The fixed facts (id, names, capabilities, base URL, credentials).
-static INFO: ProviderInfo = ProviderInfo::new(crate::PROVIDER, "BLAZE", "retail POS; shop-scoped webHooks partner API")
-    .capabilities(crate::unified::CAPABILITIES)
-    .default_base_url(crate::DEFAULT_BASE_URL)
-    .credentials(CREDENTIALS);
-
-impl Descriptor for Blaze {
-    fn info(&self) -> &ProviderInfo {
-        &INFO
-    }
+hookbridge_core::descriptor! {
+    /// BLAZE, the retail-POS partner API (see [`DESCRIPTOR`]).
+    pub struct Blaze = ProviderInfo::new(crate::PROVIDER, "BLAZE", "retail POS; shop-scoped webHooks partner API")
+        .capabilities(crate::unified::CAPABILITIES)
+        .default_base_url(crate::DEFAULT_BASE_URL)
+        .credentials(CREDENTIALS);
+    dialect;
 
     fn events(&self) -> EventNames {
         EventNames::closed(EVENTS.iter().map(WebHookType::as_str))
@@ -54,10 +43,6 @@ impl Descriptor for Blaze {
         let client =
             BlazeClient::with_config(config, BlazeKeys::new(partner, developer))?.page_limits(settings.limits());
         Ok(ClientSetup::new(Box::new(client)))
-    }
-
-    fn dialect(&self) -> Option<&dyn Dialect> {
-        Some(self)
     }
 }
 

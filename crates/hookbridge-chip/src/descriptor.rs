@@ -7,8 +7,8 @@
 //! `public_key`, `all_events` and `events` as provider fields).
 
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, ProviderInfo, SetupError,
-    SpecRules, TimestampFormat, WireEndpoint, from_wire, to_wire,
+    ClientSettings, ClientSetup, Credential, Dialect, EventNames, NameField, ProviderInfo, SetupError, SpecRules,
+    TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
 use hookbridge_core::extension::Extensions;
 use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
@@ -19,30 +19,19 @@ use crate::model::TITLE_MAX_LEN;
 use crate::unified::{FIELD_ALL_EVENTS, FIELD_EVENTS, FIELD_PUBLIC_KEY};
 use crate::{ChipClient, ChipEvent, ChipWebhook, WebhookRequest};
 
-/// CHIP Collect's descriptor (register it in the provider registry).
-pub static DESCRIPTOR: Chip = Chip;
-
-/// CHIP Collect, the payment gateway (see [`DESCRIPTOR`]).
-#[derive(Clone, Copy, Debug, Default)]
-#[non_exhaustive]
-pub struct Chip;
-
 const CREDENTIALS: &[Credential] =
     &[Credential::secret("CHIP_API_KEY", "chip-api-key", "CHIP Collect API key").overridden_by("api-key")];
 
 static EVENTS: [ChipEvent; ChipEvent::COUNT] = ChipEvent::ALL;
 
-/// The fixed facts (id, names, capabilities, base URL, credentials).
-static INFO: ProviderInfo = ProviderInfo::new(crate::PROVIDER, "CHIP Collect", "payments; RSA public-key callbacks")
-    .capabilities(crate::unified::CAPABILITIES)
-    .default_base_url(ChipClient::DEFAULT_BASE_URL)
-    .credentials(CREDENTIALS)
-    .extensions(Extensions::NONE.published_key());
-
-impl Descriptor for Chip {
-    fn info(&self) -> &ProviderInfo {
-        &INFO
-    }
+hookbridge_core::descriptor! {
+    /// CHIP Collect, the payment gateway (see [`DESCRIPTOR`]).
+    pub struct Chip = ProviderInfo::new(crate::PROVIDER, "CHIP Collect", "payments; RSA public-key callbacks")
+        .capabilities(crate::unified::CAPABILITIES)
+        .default_base_url(ChipClient::DEFAULT_BASE_URL)
+        .credentials(CREDENTIALS)
+        .extensions(Extensions::NONE.published_key());
+    dialect;
 
     /// The 27 documented events, each with its documented description.
     fn events(&self) -> EventNames {
@@ -52,10 +41,6 @@ impl Descriptor for Chip {
     fn client(&self, settings: &ClientSettings) -> Result<ClientSetup, SetupError> {
         let client = client_from_settings(settings)?;
         Ok(ClientSetup::new(Box::new(client.clone())).published_key(Box::new(ChipPublishedKey::new(client))))
-    }
-
-    fn dialect(&self) -> Option<&dyn Dialect> {
-        Some(self)
     }
 }
 
@@ -144,6 +129,8 @@ pub fn client_from_settings(settings: &ClientSettings) -> Result<ChipClient, Set
 
 #[cfg(test)]
 mod tests {
+    use hookbridge_core::descriptor::Descriptor;
+
     use super::*;
 
     #[test]

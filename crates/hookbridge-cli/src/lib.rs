@@ -49,8 +49,9 @@
 //! let signer = HmacSigner::new(hookbridge_miex::delivery_scheme(), HmacSecret::from_str_bytes("miex secretKey")?);
 //! let headers = signer.sign(body, 0, Some("job-7"))?;
 //!
-//! let delivery = receiver.check(&"/".parse()?, body, &headers, 0).await.map_err(|r| r.reason)?;
-//! assert_eq!(delivery.event_type.as_deref(), Some("order.created"));
+//! let view = receiver.check(&"/".parse()?, body, &headers, 0).await.map_err(|r| r.reason)?;
+//! let delivery = view.delivery;
+//! assert_eq!(delivery.event_type.as_ref().map(|e| e.as_str()), Some("order.created"));
 //! assert_eq!(delivery.delivery_id.as_deref(), Some("job-7"));
 //! assert_eq!(delivery.key_id.as_deref(), Some("secret-1"));
 //! # Ok(())

@@ -120,33 +120,36 @@ impl Forwarder {
     /// `{type, timestamp, data: {provider, event_type, event_type_signed, delivery_id, event_id,
     /// occurred_at, subject, key_id, payload}}` (`raw_base64` too when the body is not JSON).
     pub fn generic_envelope(view: &DeliveryView, now: Timestamp) -> Value {
-        let kind = match (&view.event_type, view.event_type_signed) {
-            (Some(event), true) => format!("{}.{event}", view.provider),
-            _ => view.provider.clone(),
+        let kind = match (&view.delivery.event_type, view.delivery.event_type_signed) {
+            (Some(event), true) => format!("{}.{event}", view.delivery.provider),
+            _ => view.delivery.provider.to_string(),
         };
         let mut data = json!({
-            "provider": view.provider,
-            "event_type": view.event_type,
-            "event_type_signed": view.event_type.is_some() && view.event_type_signed,
-            "delivery_id": view.delivery_id,
-            "event_id": view.event_id,
-            "occurred_at": view.occurred_at.map(|t| t.to_string()),
-            "subject": view.subject,
-            "key_id": view.key_id,
-            "payload": view.payload,
+            "provider": view.delivery.provider,
+            "event_type": view.delivery.event_type,
+            "event_type_signed": view.delivery.event_type.is_some() && view.delivery.event_type_signed,
+            "delivery_id": view.delivery.delivery_id,
+            "event_id": view.delivery.event_id,
+            "occurred_at": view.delivery.occurred_at.map(|t| t.to_string()),
+            "subject": view.delivery.subject,
+            "key_id": view.delivery.key_id,
+            "payload": view.delivery.payload,
         });
-        if view.payload.is_null()
+        if view.delivery.payload.is_null()
             && let Some(map) = data.as_object_mut()
         {
-            map.insert("raw_base64".into(), Value::String(base64::engine::general_purpose::STANDARD.encode(&view.raw)));
+            map.insert(
+                "raw_base64".into(),
+                Value::String(base64::engine::general_purpose::STANDARD.encode(&view.delivery.raw)),
+            );
         }
-        json!({"type": kind, "timestamp": view.occurred_at.unwrap_or(now).to_string(), "data": data})
+        json!({"type": kind, "timestamp": view.delivery.occurred_at.unwrap_or(now).to_string(), "data": data})
     }
 
     /// The message id of a delivery: derived from its replay key (signed data), so the same
     /// delivery always gets the same id.
     pub fn message_id(view: &DeliveryView) -> Option<String> {
-        let key = view.replay_key.as_deref()?;
+        let key = view.delivery.replay_key.as_deref()?;
         let digest = Sha256::digest(key.as_bytes());
         Some(format!("msg_{}", hex::encode(&digest[..16])))
     }
@@ -155,22 +158,23 @@ impl Forwarder {
     pub fn message(&self, view: &DeliveryView, received_at: Timestamp) -> Result<(Vec<u8>, HeaderMap), CliError> {
         let sign_error =
             |e: &dyn std::error::Error| CliError::failed(format!("cannot sign the forwarded delivery: {e}"));
-        if let Some(delivery) = &view.unified {
+        if view.parsed {
+            let delivery = &view.delivery;
             let at = StandardWebhooksBridge::message_timestamp(delivery, received_at);
             let message = self.bridge.to_message(delivery, None, at).map_err(|e| sign_error(&e))?;
             return Ok((message.body.to_vec(), message.headers));
         }
-        let at = view.signed_at.unwrap_or(received_at);
+        let at = view.delivery.signed_at.unwrap_or(received_at);
         let body =
             serde_json::to_vec(&Self::generic_envelope(view, at)).map_err(|e| CliError::failed(e.to_string()))?;
         let id = Self::message_id(view).ok_or_else(|| CliError::failed("the delivery has no replay key"))?;
         let mut headers = self.signer.sign(&body, at.as_second(), Some(&id)).map_err(|e| sign_error(&e))?;
         headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
-        if let Ok(v) = http::HeaderValue::from_str(&view.provider) {
+        if let Ok(v) = http::HeaderValue::from_str(view.delivery.provider.as_str()) {
             headers.insert(PROVIDER_HEADER, v);
         }
-        if view.event_type_signed
-            && let Some(Ok(v)) = view.event_type.as_deref().map(http::HeaderValue::from_str)
+        if view.delivery.event_type_signed
+            && let Some(Ok(v)) = view.delivery.event_type.as_ref().map(|e| http::HeaderValue::from_str(e.as_str()))
         {
             headers.insert(EVENT_TYPE_HEADER, v);
         }
@@ -350,10 +354,15 @@ async fn handle(State(state): State<ListenState>, request: Request) -> Response 
 /// `--inbox`: commits the delivery, then completes its reservation and answers 200; a database
 /// failure releases the reservation and answers 503 so the provider retries.
 async fn store(inbox: &Inbox, request: &Incoming, view: &DeliveryView, ticket: Ticket) -> Response {
-    let described =
-        Described::new(view.event_type.clone(), view.subject.as_ref().map(|s| (s.kind.clone(), s.id.clone())));
+    let described = Described::new(
+        view.delivery.event_type.as_ref().map(|e| e.as_str().to_owned()),
+        view.delivery.subject.as_ref().map(|s| (s.kind.clone(), s.id.clone())),
+    );
     let path = request.uri.path();
-    match inbox.insert(&view.provider, ticket.key().as_str(), &request.headers, &request.body, &described).await {
+    match inbox
+        .insert(view.delivery.provider.as_str(), ticket.key().as_str(), &request.headers, &request.body, &described)
+        .await
+    {
         Ok(inserted) => {
             // The row is durable; an unrecorded reservation only lets a retry find the row again.
             let _completed = ticket.complete().await;
@@ -575,10 +584,14 @@ mod tests {
     #[test]
     fn generic_deliveries_get_the_same_envelope_shape() {
         let forwarder = Forwarder::new("http://127.0.0.1:9/hook", &Secret::new(SECRET)).unwrap();
-        let mut view = DeliveryView::new("stripe", "stripe", Bytes::from_static(br#"{"type":"charge.succeeded"}"#));
-        view.event_type = Some("charge.succeeded".into());
-        view.event_type_signed = true;
-        view.replay_key = Some("stripe:event:evt_1".into());
+        let mut view = DeliveryView::unparsed(
+            "stripe",
+            hookbridge_core::ProviderId::new("stripe"),
+            Bytes::from_static(br#"{"type":"charge.succeeded"}"#),
+        );
+        view.delivery.event_type = Some("charge.succeeded".into());
+        view.delivery.event_type_signed = true;
+        view.delivery.replay_key = Some("stripe:event:evt_1".into());
         let now = Timestamp::from_second(1_750_000_000).unwrap();
         let (body, headers) = forwarder.message(&view, now).unwrap();
         let envelope = verify(&body, &headers);
@@ -588,9 +601,13 @@ mod tests {
         assert!(envelope["data"].get("raw_base64").is_none());
         assert_eq!(headers[EVENT_TYPE_HEADER], "charge.succeeded");
         assert_eq!(headers["webhook-id"].to_str().unwrap(), Forwarder::message_id(&view).unwrap());
-        let mut raw = DeliveryView::new("github", "github", Bytes::from_static(b"not json"));
-        raw.event_type = Some("release".into());
-        raw.replay_key = Some("github:sha256:02".into());
+        let mut raw = DeliveryView::unparsed(
+            "github",
+            hookbridge_core::ProviderId::new("github"),
+            Bytes::from_static(b"not json"),
+        );
+        raw.delivery.event_type = Some("release".into());
+        raw.delivery.replay_key = Some("github:sha256:02".into());
         let (body, headers) = forwarder.message(&raw, now).unwrap();
         let envelope = verify(&body, &headers);
         assert_eq!(envelope["data"]["raw_base64"], "bm90IGpzb24=");

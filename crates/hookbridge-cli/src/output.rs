@@ -10,112 +10,58 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Color, Style};
 use bytes::Bytes;
-use hookbridge_core::{Delivery, Endpoint, EndpointStatus, EventSelection, Subject, Timestamp};
+use hookbridge_core::{Delivery, Endpoint, EndpointStatus, EventSelection, ProviderId};
 use serde::Serialize;
 use serde_json::Value;
 
-/// A verified delivery, normalised: the fields of the unified [`hookbridge_core::Delivery`] plus
-/// the preset it was verified with. Printed as one JSON line by `listen` and as the result of
-/// `verify`.
+/// A verified delivery, normalised: the unified [`hookbridge_core::Delivery`] plus the preset it
+/// was verified with. Printed as one JSON line by `listen` and as the result of `verify`: the
+/// preset, then the delivery's own fields.
 #[derive(Clone, Debug, Serialize)]
 #[non_exhaustive]
 pub struct DeliveryView {
     /// The preset that verified it (`miex`, `stripe`, ...).
     pub preset: String,
-    /// The provider: a hookbridge provider id (`miex`, `blaze`, `bitnob`, `abbeycross`, `chip`)
-    /// or, for the generic presets, the preset name.
-    pub provider: String,
-    /// The event type, where the delivery states one.
-    pub event_type: Option<String>,
-    /// Whether `event_type` was read from signed data (`false`: from an unsigned header only).
-    pub event_type_signed: bool,
-    /// The provider's delivery (attempt) id — not signed by any provider that sends one.
-    pub delivery_id: Option<String>,
-    /// The provider's event id.
-    pub event_id: Option<String>,
-    /// When the event happened or the delivery was signed.
-    pub occurred_at: Option<Timestamp>,
-    /// The timestamp the signature covers, for schemes that sign one.
-    pub signed_at: Option<Timestamp>,
-    /// The delivery's identity, derived from signed data only.
-    pub replay_key: Option<String>,
-    /// What the delivery is about.
-    pub subject: Option<Subject>,
-    /// Which key matched.
-    pub key_id: Option<String>,
-    /// The parsed JSON body (`null` when the body is not JSON).
-    pub payload: Value,
-    /// The raw body (lossy UTF-8).
-    #[serde(serialize_with = "lossy_utf8")]
-    pub raw: Bytes,
-    /// The unified delivery, for provider presets.
+    /// The delivery. Its provider is a hookbridge provider id or, for the external standards'
+    /// presets, the standard's name (`standard-webhooks`, `github`).
+    #[serde(flatten)]
+    pub delivery: Delivery,
+    /// Whether the provider's receiver parsed the body (`false`: only the signature or URL token
+    /// was checked, so only the verified facts are set).
     #[serde(skip)]
-    pub unified: Option<Delivery>,
-}
-
-fn lossy_utf8<S: serde::Serializer>(raw: &Bytes, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&String::from_utf8_lossy(raw))
+    pub parsed: bool,
 }
 
 impl DeliveryView {
-    /// A view with only the preset, provider and body set (the payload is parsed if it is JSON).
-    pub fn new(preset: &str, provider: &str, raw: Bytes) -> Self {
-        let payload = serde_json::from_slice(&raw).unwrap_or(Value::Null);
-        Self {
-            preset: preset.to_owned(),
-            provider: provider.to_owned(),
-            event_type: None,
-            event_type_signed: false,
-            delivery_id: None,
-            event_id: None,
-            occurred_at: None,
-            signed_at: None,
-            replay_key: None,
-            subject: None,
-            key_id: None,
-            payload,
-            raw,
-            unified: None,
-        }
+    /// A view of a body whose signature alone was checked: only the preset, provider and body
+    /// are set (the payload is parsed if it is JSON).
+    pub fn unparsed(preset: &str, provider: ProviderId, raw: Bytes) -> Self {
+        Self { preset: preset.to_owned(), delivery: Delivery::new(provider, raw), parsed: false }
     }
 
-    /// The view of a unified delivery.
+    /// The view of a delivery the provider's receiver parsed.
     pub fn from_delivery(preset: &str, delivery: Delivery) -> Self {
-        Self {
-            preset: preset.to_owned(),
-            provider: delivery.provider.as_str().to_owned(),
-            event_type: delivery.event_type.as_ref().map(|e| e.as_str().to_owned()),
-            event_type_signed: delivery.event_type_signed,
-            delivery_id: delivery.delivery_id.clone(),
-            event_id: delivery.event_id.clone(),
-            occurred_at: delivery.occurred_at,
-            signed_at: delivery.signed_at,
-            replay_key: delivery.replay_key.clone(),
-            subject: delivery.subject.clone(),
-            key_id: delivery.key_id.clone(),
-            payload: delivery.payload.clone(),
-            raw: delivery.raw.clone(),
-            unified: Some(delivery),
-        }
+        Self { preset: preset.to_owned(), delivery, parsed: true }
     }
 
     /// A short description: `order.created, delivery 7, subject order 1284, key secret-1`.
     pub fn summary(&self) -> String {
-        let mut parts = vec![match (&self.event_type, self.event_type_signed) {
-            (Some(event), true) => event.clone(),
+        let d = &self.delivery;
+        let mut parts = vec![match (&d.event_type, d.event_type_signed) {
+            (Some(event), true) => event.to_string(),
             (Some(event), false) => format!("{event} (unsigned header)"),
             (None, _) => "(no event type)".into(),
         }];
-        if let Some(id) = &self.delivery_id {
+        if let Some(id) = &d.delivery_id {
             parts.push(format!("delivery {id}"));
         }
-        if let Some(id) = &self.event_id {
+        if let Some(id) = &d.event_id {
             parts.push(format!("event {id}"));
         }
-        if let Some(s) = &self.subject {
+        if let Some(s) = &d.subject {
             parts.push(format!("{} {}", s.kind, s.id));
         }
-        if let Some(k) = &self.key_id {
+        if let Some(k) = &d.key_id {
             parts.push(format!("key {k}"));
         }
         parts.join(", ")
@@ -123,26 +69,27 @@ impl DeliveryView {
 
     /// `field  value` lines for `verify --output text`.
     pub fn text_lines(&self) -> Vec<(&'static str, String)> {
+        let d = &self.delivery;
         let dash = || "-".to_owned();
         vec![
             ("verified", "yes".to_owned()),
             ("preset", self.preset.clone()),
-            ("provider", self.provider.clone()),
+            ("provider", d.provider.to_string()),
             (
                 "event type",
-                match (&self.event_type, self.event_type_signed) {
-                    (Some(event), true) => event.clone(),
+                match (&d.event_type, d.event_type_signed) {
+                    (Some(event), true) => event.to_string(),
                     (Some(event), false) => format!("{event} (from an unsigned header)"),
                     (None, _) => dash(),
                 },
             ),
-            ("delivery id", self.delivery_id.clone().map(|id| format!("{id} (unsigned)")).unwrap_or_else(dash)),
-            ("event id", self.event_id.clone().unwrap_or_else(dash)),
-            ("occurred at", self.occurred_at.map(|t| t.to_string()).unwrap_or_else(dash)),
-            ("subject", self.subject.as_ref().map(|s| format!("{} {}", s.kind, s.id)).unwrap_or_else(dash)),
-            ("matched key", self.key_id.clone().unwrap_or_else(dash)),
-            ("replay key", self.replay_key.clone().unwrap_or_else(dash)),
-            ("body", format!("{} bytes{}", self.raw.len(), if self.payload.is_null() { ", not JSON" } else { "" })),
+            ("delivery id", d.delivery_id.clone().map(|id| format!("{id} (unsigned)")).unwrap_or_else(dash)),
+            ("event id", d.event_id.clone().unwrap_or_else(dash)),
+            ("occurred at", d.occurred_at.map(|t| t.to_string()).unwrap_or_else(dash)),
+            ("subject", d.subject.as_ref().map(|s| format!("{} {}", s.kind, s.id)).unwrap_or_else(dash)),
+            ("matched key", d.key_id.clone().unwrap_or_else(dash)),
+            ("replay key", d.replay_key.clone().unwrap_or_else(dash)),
+            ("body", format!("{} bytes{}", d.raw.len(), if d.payload.is_null() { ", not JSON" } else { "" })),
         ]
     }
 }

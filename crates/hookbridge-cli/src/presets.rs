@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use clap::Args;
-use hookbridge_core::{Delivery, Secret, Timestamp};
+use hookbridge_core::{Delivery, ProviderId, Secret, Timestamp};
 use hookbridge_verify::Verifier;
 pub use hookbridge_verify::preset::{KeyKind, KeyMaterial, ReceiverSettings};
 use hookbridge_verify::preset::{PresetError, PresetVerifier};
@@ -147,6 +147,7 @@ impl From<ReceiveError> for Rejection {
 /// it) and its unified `Delivery`.
 pub struct Receiver {
     preset: Preset,
+    provider: ProviderId,
     verifier: Arc<dyn Verifier>,
     pipeline: Arc<dyn Receive<DeliveryView>>,
 }
@@ -182,10 +183,12 @@ impl Receiver {
     pub fn for_preset(preset: Preset, keys: &[KeyMaterial], settings: &ReceiverSettings) -> Result<Self, CliError> {
         let (verifier, pipeline) =
             preset.receiver_with_verifier(keys, settings).map_err(|e| preset_error(preset, &e))?;
+        let provider = ProviderId::parse(preset.provider())
+            .map_err(|e| CliError::failed(format!("preset {}: {}", preset.name(), crate::error_chain(&e))))?;
         let name = preset.name();
         let pipeline: Arc<dyn Receive<DeliveryView>> =
             Arc::new(pipeline.map(move |d: Delivery| DeliveryView::from_delivery(name, d)));
-        Ok(Self { preset, verifier: PresetVerifier::as_verifier(&verifier), pipeline })
+        Ok(Self { preset, provider, verifier: PresetVerifier::as_verifier(&verifier), pipeline })
     }
 
     /// The preset.
@@ -211,11 +214,11 @@ impl Receiver {
             .verifier
             .verify_request_at(uri, body, headers, now)
             .map_err(|e| Rejection::from(ReceiveError::Verification(e)))?;
-        let mut view = DeliveryView::new(self.preset.name(), self.preset.provider(), Bytes::copy_from_slice(body));
-        view.key_id = Some(verified.key_id().as_str().to_owned());
-        view.delivery_id = verified.id().map(str::to_owned);
-        view.occurred_at = verified.timestamp().and_then(|t| Timestamp::from_second(t).ok());
-        view.signed_at = view.occurred_at;
+        let mut view = DeliveryView::unparsed(self.preset.name(), self.provider, Bytes::copy_from_slice(body));
+        view.delivery.key_id = Some(verified.key_id().as_str().to_owned());
+        view.delivery.delivery_id = verified.id().map(str::to_owned);
+        view.delivery.occurred_at = verified.timestamp().and_then(|t| Timestamp::from_second(t).ok());
+        view.delivery.signed_at = view.delivery.occurred_at;
         Ok(view)
     }
 
@@ -289,12 +292,12 @@ mod tests {
         let signer = HmacSigner::new(HmacScheme::stripe(), HmacSecret::from_str_bytes("whsec_test").unwrap());
         let headers = signer.sign(body, 1_700_000_010, None).unwrap();
         let view = receiver.check(&Uri::from_static("/"), body, &headers, 1_700_000_020).await.unwrap();
-        assert_eq!(view.provider, "stripe");
-        assert_eq!(view.event_type.as_deref(), Some("charge.succeeded"));
-        assert_eq!(view.event_id.as_deref(), Some("evt_1"));
-        assert_eq!(view.subject, Some(Subject::new("charge", "ch_1")));
-        assert_eq!(view.key_id.as_deref(), Some("k1"));
-        assert_eq!(view.replay_key.as_deref(), Some("stripe:event:evt_1"));
+        assert_eq!(view.delivery.provider, "stripe");
+        assert_eq!(view.delivery.event_type.as_ref().map(|e| e.as_str()), Some("charge.succeeded"));
+        assert_eq!(view.delivery.event_id.as_deref(), Some("evt_1"));
+        assert_eq!(view.delivery.subject, Some(Subject::new("charge", "ch_1")));
+        assert_eq!(view.delivery.key_id.as_deref(), Some("k1"));
+        assert_eq!(view.delivery.replay_key.as_deref(), Some("stripe:event:evt_1"));
         // The same event again (Stripe re-signs retries with a new timestamp): a duplicate.
         let resigned = signer.sign(body, 1_700_000_015, None).unwrap();
         let err = receiver.check(&Uri::from_static("/"), body, &resigned, 1_700_000_020).await.unwrap_err();

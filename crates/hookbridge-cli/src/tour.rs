@@ -287,17 +287,18 @@ fn short_id(id: &str) -> String {
 /// A one-line description of a delivery with ids shortened: `order.created · order 22bbdc7c… · key k`.
 fn compact(view: &DeliveryView) -> String {
     let id = |s: &str| shorten(s, 13);
-    let mut parts = vec![view.event_type.clone().unwrap_or_else(|| "(no event type)".into())];
-    if let Some(s) = &view.subject {
+    let mut parts =
+        vec![view.delivery.event_type.as_ref().map_or_else(|| "(no event type)".to_owned(), ToString::to_string)];
+    if let Some(s) = &view.delivery.subject {
         parts.push(format!("{} {}", s.kind, id(&s.id)));
     }
-    if let Some(d) = &view.delivery_id {
+    if let Some(d) = &view.delivery.delivery_id {
         parts.push(format!("delivery {}", id(d)));
     }
-    if let Some(e) = &view.event_id {
+    if let Some(e) = &view.delivery.event_id {
         parts.push(format!("event {}", id(e)));
     }
-    if let Some(k) = &view.key_id {
+    if let Some(k) = &view.delivery.key_id {
         parts.push(format!("key {}", id(k)));
     }
     parts.join(" · ")
@@ -561,7 +562,7 @@ pub async fn run(_args: &TourArgs, out: &mut dyn Write) -> Result<bool, CliError
         }
         match (t.deliver().await, rx.state.take_last(p)) {
             (Ok(reports), Some(Ok(view))) if reports.iter().all(DeliveryReport::is_success) => {
-                let key = view.key_id.clone().unwrap_or_default();
+                let key = view.delivery.key_id.clone().unwrap_or_default();
                 let outcome = if key == "current" { Outcome::Ok } else { Outcome::Failed };
                 step.row(
                     t.name(),

@@ -774,6 +774,83 @@ pub trait Descriptor: Send + Sync + fmt::Debug {
     }
 }
 
+/// Declares a provider crate's descriptor: the `pub static DESCRIPTOR`, its unit type (with the
+/// doc comments written before `pub struct`) and the `impl Descriptor` whose
+/// [`info`](Descriptor::info) is the given [`ProviderInfo`] (kept in a `static`). With `dialect;`
+/// after the facts, [`dialect`](Descriptor::dialect) is the type itself (it then implements
+/// [`Dialect`]). The remaining items (`events`, `client`, overrides) go into the
+/// `impl Descriptor` as written.
+///
+/// Written once here, so a provider crate states only what is its own.
+///
+/// ```
+/// use hookbridge_core::descriptor::{
+///     ClientSettings, ClientSetup, Credential, Descriptor, EventNames, ProviderInfo, SetupError,
+/// };
+/// use hookbridge_core::ProviderId;
+///
+/// hookbridge_core::descriptor! {
+///     /// Acme, an example provider.
+///     pub struct Acme = ProviderInfo::new(ProviderId::new("acme"), "Acme", "an example")
+///         .credentials(&[Credential::secret("ACME_API_KEY", "acme-api-key", "Acme API key")]);
+///
+///     fn events(&self) -> EventNames {
+///         EventNames::open([])
+///     }
+///
+///     fn client(&self, settings: &ClientSettings) -> Result<ClientSetup, SetupError> {
+///         settings.require(self, "ACME_API_KEY")?;
+///         Err(SetupError::MissingBaseUrl { provider: self.id() })
+///     }
+/// }
+///
+/// assert_eq!(DESCRIPTOR.id().as_str(), "acme");
+/// assert_eq!(DESCRIPTOR.credentials()[0].env, "ACME_API_KEY");
+/// assert!(DESCRIPTOR.dialect().is_none());
+/// ```
+#[macro_export]
+macro_rules! descriptor {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident = $info:expr;
+        dialect;
+        $($items:tt)*
+    ) => {
+        $crate::descriptor! {
+            $(#[$meta])*
+            pub struct $name = $info;
+
+            fn dialect(&self) -> ::core::option::Option<&dyn $crate::descriptor::Dialect> {
+                ::core::option::Option::Some(self)
+            }
+
+            $($items)*
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident = $info:expr;
+        $($items:tt)*
+    ) => {
+        /// The provider's descriptor (register it in the provider registry).
+        pub static DESCRIPTOR: $name = $name;
+
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, Default)]
+        #[non_exhaustive]
+        pub struct $name;
+
+        impl $crate::descriptor::Descriptor for $name {
+            fn info(&self) -> &$crate::descriptor::ProviderInfo {
+                static INFO: $crate::descriptor::ProviderInfo = $info;
+                &INFO
+            }
+
+            $($items)*
+        }
+    };
+}
+
 /// How a provider's webhook API speaks: its webhook object and create request as JSON (its own
 /// field names, through its crate's typed conversions), and the facts a cross-provider
 /// conversion needs about its create request. Object safe; reached through

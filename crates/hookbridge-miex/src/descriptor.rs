@@ -6,21 +6,13 @@
 //! four documented events, no name, "all events" sent as the four).
 
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, ProviderInfo, SetupError, SpecRules,
-    TimestampFormat, WireEndpoint, from_wire, to_wire,
+    ClientSettings, ClientSetup, Credential, Dialect, EventNames, ProviderInfo, SetupError, SpecRules, TimestampFormat,
+    WireEndpoint, from_wire, to_wire,
 };
 use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
 use crate::{MiexClient, MiexEvent, MiexWebhook, RegisterWebhook};
-
-/// MIEX's descriptor (register it in the provider registry).
-pub static DESCRIPTOR: Miex = Miex;
-
-/// MIEX, the currency-exchange partner API (see [`DESCRIPTOR`]).
-#[derive(Clone, Copy, Debug, Default)]
-#[non_exhaustive]
-pub struct Miex;
 
 const CREDENTIALS: &[Credential] =
     &[Credential::secret("MIEX_API_KEY", "miex-api-key", "MIEX API key (`sk_branch_...` / `sk_personal_...`)")
@@ -28,16 +20,13 @@ const CREDENTIALS: &[Credential] =
 
 static EVENTS: [MiexEvent; 4] = MiexEvent::ALL;
 
-/// The fixed facts; MIEX documents no API host: the base URL is required.
-static INFO: ProviderInfo =
-    ProviderInfo::new(crate::PROVIDER, "MIEX", "currency exchange; camelCase partner API (register only)")
-        .capabilities(crate::unified::CAPABILITIES)
-        .credentials(CREDENTIALS);
-
-impl Descriptor for Miex {
-    fn info(&self) -> &ProviderInfo {
-        &INFO
-    }
+hookbridge_core::descriptor! {
+    /// MIEX, the currency-exchange partner API (see [`DESCRIPTOR`]).
+    pub struct Miex =
+        ProviderInfo::new(crate::PROVIDER, "MIEX", "currency exchange; camelCase partner API (register only)")
+            .capabilities(crate::unified::CAPABILITIES)
+            .credentials(CREDENTIALS);
+    dialect;
 
     fn events(&self) -> EventNames {
         EventNames::closed(EVENTS.iter().map(MiexEvent::as_str))
@@ -47,10 +36,6 @@ impl Descriptor for Miex {
         let config = settings.client_config(self)?;
         let key = settings.require(self, "MIEX_API_KEY")?;
         Ok(ClientSetup::new(Box::new(MiexClient::with_config(config, key)?)))
-    }
-
-    fn dialect(&self) -> Option<&dyn Dialect> {
-        Some(self)
     }
 }
 

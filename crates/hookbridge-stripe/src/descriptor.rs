@@ -28,21 +28,13 @@
 //! ```
 
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Descriptor, Dialect, EventNames, NameField, ProviderInfo, SetupError,
-    SpecRules, TimestampFormat, WireEndpoint, from_wire, to_wire,
+    ClientSettings, ClientSetup, Credential, Dialect, EventNames, NameField, ProviderInfo, SetupError, SpecRules,
+    TimestampFormat, WireEndpoint, from_wire, to_wire,
 };
 use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
 use serde_json::Value;
 
 use crate::{CreateWebhookEndpoint, EventType, StripeClient, WebhookEndpoint};
-
-/// Stripe's descriptor (register it in the provider registry).
-pub static DESCRIPTOR: Stripe = Stripe;
-
-/// Stripe, the payments platform (see [`DESCRIPTOR`]).
-#[derive(Clone, Copy, Debug, Default)]
-#[non_exhaustive]
-pub struct Stripe;
 
 /// The environment variable holding the API key.
 pub const API_KEY_ENV: &str = "STRIPE_API_KEY";
@@ -53,21 +45,18 @@ const CREDENTIALS: &[Credential] =
 
 static EVENTS: [EventType; EventType::COUNT] = EventType::ALL;
 
-/// The fixed facts (id, names, capabilities, base URL, credentials).
-static INFO: ProviderInfo = ProviderInfo::new(
-    crate::PROVIDER,
-    "Stripe",
-    "payments; form-encoded API, starting_after/has_more cursor lists, secret only at creation, \
+hookbridge_core::descriptor! {
+    /// Stripe, the payments platform (see [`DESCRIPTOR`]).
+    pub struct Stripe = ProviderInfo::new(
+        crate::PROVIDER,
+        "Stripe",
+        "payments; form-encoded API, starting_after/has_more cursor lists, secret only at creation, \
          Stripe-Signature deliveries",
-)
-.capabilities(crate::unified::CAPABILITIES)
-.default_base_url(StripeClient::DEFAULT_BASE_URL)
-.credentials(CREDENTIALS);
-
-impl Descriptor for Stripe {
-    fn info(&self) -> &ProviderInfo {
-        &INFO
-    }
+    )
+    .capabilities(crate::unified::CAPABILITIES)
+    .default_base_url(StripeClient::DEFAULT_BASE_URL)
+    .credentials(CREDENTIALS);
+    dialect;
 
     /// The event types of `enabled_events` (without `*`, which selects them all); open.
     fn events(&self) -> EventNames {
@@ -76,10 +65,6 @@ impl Descriptor for Stripe {
 
     fn client(&self, settings: &ClientSettings) -> Result<ClientSetup, SetupError> {
         Ok(ClientSetup::new(Box::new(client_from_settings(settings)?)))
-    }
-
-    fn dialect(&self) -> Option<&dyn Dialect> {
-        Some(self)
     }
 }
 
