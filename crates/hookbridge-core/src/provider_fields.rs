@@ -75,7 +75,7 @@ pub trait FieldValue: Sized {
     ///
     /// # Errors
     /// What was found instead, in words ("a number", "a list containing a boolean"); never the value itself.
-    fn from_value(value: Value) -> Result<Self, String>;
+    fn from_value(value: &Value) -> Result<Self, String>;
 }
 
 /// The JSON type of `value`, in words: "null", "a boolean", "a number", "a string", "a list", "an object".
@@ -93,80 +93,64 @@ pub fn json_type(value: &Value) -> &'static str {
 impl FieldValue for String {
     const EXPECTED: &'static str = "a string";
 
-    fn from_value(value: Value) -> Result<Self, String> {
-        match value {
-            Value::String(s) => Ok(s),
-            other => Err(json_type(&other).to_owned()),
-        }
+    fn from_value(value: &Value) -> Result<Self, String> {
+        value.as_str().map(str::to_owned).ok_or_else(|| json_type(value).to_owned())
     }
 }
 
 impl FieldValue for bool {
     const EXPECTED: &'static str = "a boolean";
 
-    fn from_value(value: Value) -> Result<Self, String> {
-        value.as_bool().ok_or_else(|| json_type(&value).to_owned())
+    fn from_value(value: &Value) -> Result<Self, String> {
+        value.as_bool().ok_or_else(|| json_type(value).to_owned())
     }
 }
 
 impl FieldValue for u64 {
     const EXPECTED: &'static str = "a non-negative integer";
 
-    fn from_value(value: Value) -> Result<Self, String> {
-        value.as_u64().ok_or_else(|| match value {
-            Value::Number(_) => "a negative or fractional number".to_owned(),
-            other => json_type(&other).to_owned(),
-        })
+    fn from_value(value: &Value) -> Result<Self, String> {
+        let found = if value.is_number() { "a negative or fractional number" } else { json_type(value) };
+        value.as_u64().ok_or_else(|| found.to_owned())
     }
 }
 
 impl FieldValue for Vec<String> {
     const EXPECTED: &'static str = "a list of strings";
 
-    fn from_value(value: Value) -> Result<Self, String> {
-        match value {
-            Value::Array(items) => items
-                .into_iter()
-                .map(|item| String::from_value(item).map_err(|found| format!("a list containing {found}")))
-                .collect(),
-            other => Err(json_type(&other).to_owned()),
-        }
+    fn from_value(value: &Value) -> Result<Self, String> {
+        let items = value.as_array().ok_or_else(|| json_type(value).to_owned())?;
+        items
+            .iter()
+            .map(|item| String::from_value(item).map_err(|found| format!("a list containing {found}")))
+            .collect()
     }
 }
 
 impl FieldValue for BTreeMap<String, String> {
     const EXPECTED: &'static str = "an object of strings";
 
-    fn from_value(value: Value) -> Result<Self, String> {
-        match value {
-            Value::Object(map) => map
-                .into_iter()
-                .map(|(k, v)| Ok((k, String::from_value(v).map_err(|found| format!("an object containing {found}"))?)))
-                .collect(),
-            other => Err(json_type(&other).to_owned()),
-        }
+    fn from_value(value: &Value) -> Result<Self, String> {
+        let object = Map::from_value(value)?;
+        let string = |v: Value| String::from_value(&v).map_err(|found| format!("an object containing {found}"));
+        object.into_iter().map(|(k, v)| Ok((k, string(v)?))).collect()
     }
 }
 
 impl FieldValue for Map<String, Value> {
     const EXPECTED: &'static str = "an object";
 
-    fn from_value(value: Value) -> Result<Self, String> {
-        match value {
-            Value::Object(map) => Ok(map),
-            other => Err(json_type(&other).to_owned()),
-        }
+    fn from_value(value: &Value) -> Result<Self, String> {
+        value.as_object().cloned().ok_or_else(|| json_type(value).to_owned())
     }
 }
 
 impl FieldValue for Timestamp {
     const EXPECTED: &'static str = "an RFC 3339 timestamp";
 
-    fn from_value(value: Value) -> Result<Self, String> {
-        match value {
-            Value::String(s) => s.parse().map_err(|_| "a string that is not one".to_owned()),
-            other => Err(json_type(&other).to_owned()),
-        }
+    fn from_value(value: &Value) -> Result<Self, String> {
+        let text = String::from_value(value)?;
+        text.parse().map_err(|_| "a string that is not one".to_owned())
     }
 }
 
@@ -281,7 +265,7 @@ impl FieldReader {
     pub fn take<T: FieldValue>(&mut self, key: &str) -> Result<Option<T>, InvalidInput> {
         self.fields
             .remove(key)
-            .map(|value| T::from_value(value).map_err(|found| wrong_type(key, T::EXPECTED, &found)))
+            .map(|value| T::from_value(&value).map_err(|found| wrong_type(key, T::EXPECTED, &found)))
             .transpose()
     }
 
@@ -293,7 +277,7 @@ impl FieldReader {
     pub fn take_or_null<T: FieldValue>(&mut self, key: &str) -> Result<Option<T>, InvalidInput> {
         match self.fields.remove(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => T::from_value(value)
+            Some(value) => T::from_value(&value)
                 .map(Some)
                 .map_err(|found| wrong_type(key, &format!("{} or null", T::EXPECTED), &found)),
         }
