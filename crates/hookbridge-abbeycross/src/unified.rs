@@ -13,11 +13,11 @@
 //! | `Endpoint::provider_fields` | `message` and any undocumented response field |
 
 use async_trait::async_trait;
+use hookbridge_core::provider_fields::{FieldReader, PutField};
 use hookbridge_core::{
     Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, InvalidInput, Operation, Result,
     Webhook,
 };
-use serde_json::Value;
 
 use crate::client::AbbeyCrossClient;
 use crate::model::{RegisterWebhook, RegisteredWebhook};
@@ -62,12 +62,7 @@ impl TryFrom<&EndpointSpec> for RegisterWebhook {
         if spec.name.is_some() {
             return Err(InvalidInput::new("name", "AbbeyCross webhooks have no name"));
         }
-        if let Some(key) = spec.provider_fields.keys().next() {
-            return Err(InvalidInput::new(
-                "provider_fields",
-                format!("AbbeyCross's register body takes only the URL and the events; `{key}` cannot be sent"),
-            ));
-        }
+        FieldReader::new(crate::PROVIDER, &spec.provider_fields).only(&[])?;
         let request = RegisterWebhook::new(url, events);
         request.validate()?;
         Ok(request)
@@ -90,12 +85,9 @@ impl From<RegisteredWebhook> for Endpoint {
         e.urls = vec![w.url];
         e.events = EventSelection::Only(w.events);
         e.status = EndpointStatus::Unknown;
-        e.has_secret = w.api_secret_key.as_ref().map(|_| true);
-        e.secret = w.api_secret_key;
+        e.set_secret(w.api_secret_key);
         e.provider_fields = w.extra.into_inner();
-        if let Some(message) = w.message {
-            e.provider_fields.insert(MESSAGE.to_owned(), Value::String(message));
-        }
+        e.provider_fields.put(MESSAGE, w.message);
         e
     }
 }
@@ -106,7 +98,7 @@ impl TryFrom<&Endpoint> for RegisteredWebhook {
     /// Rebuilds the registration from a unified endpoint (the inverse of `From<RegisteredWebhook>`);
     /// refuses what an AbbeyCross registration cannot hold.
     fn try_from(e: &Endpoint) -> Result<Self, Self::Error> {
-        e.expect_provider(crate::PROVIDER)?;
+        let mut fields = e.fields_for(crate::PROVIDER)?;
         let url = e.single_url()?.clone();
         if e.id.as_str() != url {
             return Err(InvalidInput::new("id", "an AbbeyCross endpoint's id is its registered URL"));
@@ -126,14 +118,13 @@ impl TryFrom<&Endpoint> for RegisteredWebhook {
         if e.created_at.is_some() || e.updated_at.is_some() {
             return Err(InvalidInput::new("created_at", "AbbeyCross reports no timestamps"));
         }
-        let mut extra = e.provider_fields.clone();
-        let message = match extra.remove(MESSAGE) {
-            None => None,
-            Some(Value::String(s)) => Some(s),
-            Some(v) => {
-                return Err(InvalidInput::new("provider_fields", format!("`{MESSAGE}` must be a string, got {v}")));
-            }
-        };
-        Ok(RegisteredWebhook { url, events, message, api_secret_key: e.secret.clone(), extra: extra.into() })
+        let message = fields.take(MESSAGE)?;
+        Ok(RegisteredWebhook {
+            url,
+            events,
+            message,
+            api_secret_key: e.secret.clone(),
+            extra: fields.into_rest().into(),
+        })
     }
 }

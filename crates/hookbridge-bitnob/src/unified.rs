@@ -18,11 +18,11 @@
 use async_trait::async_trait;
 use futures_util::StreamExt;
 use hookbridge_core::descriptor::EventInfo;
+use hookbridge_core::provider_fields::{FieldReader, PutField};
 use hookbridge_core::{
     BoxStream, Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection,
-    InvalidInput, Operation, Page, PageRequest, Result, Secret, Timestamp, Webhook,
+    InvalidInput, Operation, Page, PageRequest, Result, Secret, Webhook,
 };
-use serde_json::{Map, Value};
 
 use crate::client::BitnobClient;
 use crate::model::{
@@ -34,7 +34,8 @@ use crate::model::{
 pub const CAPABILITIES: Capabilities =
     Capabilities::NONE.with_all(&Operation::ALL).with_event_selection().with_all_events().with_secret_on_create();
 
-/// `provider_fields` keys this crate reads back when converting an [`Endpoint`] to Bitnob.
+/// `provider_fields` keys this crate reads back when converting an [`Endpoint`] to Bitnob (each a string
+/// or `null`; `last_triggered_at` an RFC 3339 timestamp); every other key is written back as an unmodelled field.
 pub const PROVIDER_FIELDS: [&str; 4] = ["object", "last_triggered_at", "signing_secret_last4", "status"];
 
 impl From<&WebhookEndpoint> for Endpoint {
@@ -55,23 +56,13 @@ impl From<&WebhookEndpoint> for Endpoint {
         e.created_at = w.created_at;
         e.updated_at = w.updated_at;
         e.has_secret = w.has_signing_secret;
-        let mut fields = Map::new();
-        if let Some(object) = &w.object {
-            fields.insert("object".into(), Value::String(object.clone()));
-        }
-        if let Some(at) = &w.last_triggered_at {
-            fields.insert("last_triggered_at".into(), Value::String(at.to_string()));
-        }
-        if let Some(last4) = &w.signing_secret_last4 {
-            fields.insert("signing_secret_last4".into(), Value::String(last4.clone()));
-        }
-        if let Some(status @ WebhookStatus::Unknown(_)) = &w.status {
-            fields.insert("status".into(), Value::String(status.to_string()));
-        }
-        for (k, v) in w.extra.iter() {
-            fields.entry(k.clone()).or_insert_with(|| v.clone());
-        }
-        e.provider_fields = fields;
+        let unknown_status = w.status.as_ref().filter(|s| matches!(s, WebhookStatus::Unknown(_)));
+        e.provider_fields = w.extra.0.clone();
+        e.provider_fields
+            .put("object", w.object.clone())
+            .put("last_triggered_at", w.last_triggered_at.map(|at| at.to_string()))
+            .put("signing_secret_last4", w.signing_secret_last4.clone())
+            .put("status", unknown_status.map(ToString::to_string));
         e
     }
 }
@@ -90,36 +81,18 @@ impl From<CreatedWebhook> for Endpoint {
     }
 }
 
-fn string_field<'a>(fields: &'a Map<String, Value>, key: &'static str) -> Result<Option<&'a str>, InvalidInput> {
-    match fields.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(InvalidInput::new("provider_fields", format!("`{key}` must be a string"))),
-    }
-}
-
-fn check_provider_fields(fields: &Map<String, Value>, allowed: &[&str]) -> Result<(), InvalidInput> {
-    match fields.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(unknown) => Err(InvalidInput::new(
-            "provider_fields",
-            format!("Bitnob has no field `{unknown}` here (accepted: {})", allowed.join(", ")),
-        )),
-        None => Ok(()),
-    }
-}
-
 impl TryFrom<&Endpoint> for WebhookEndpoint {
     type Error = InvalidInput;
 
     fn try_from(e: &Endpoint) -> Result<Self, InvalidInput> {
-        e.expect_provider(crate::PROVIDER)?;
+        let mut fields = e.fields_for(crate::PROVIDER)?;
         let url = e.single_url()?.clone();
         let mut w = WebhookEndpoint::new(WebhookId::from_provider(e.id.as_str()), url);
         w.event_types = match &e.events {
             EventSelection::All => None,
             EventSelection::Only(events) => Some(events.clone()),
         };
-        w.status = match (string_field(&e.provider_fields, "status")?, &e.status) {
+        w.status = match (fields.take_or_null::<String>("status")?, &e.status) {
             (Some(raw), _) => raw.parse().ok(),
             (None, EndpointStatus::Unknown) => None,
             (None, EndpointStatus::Active) => Some(WebhookStatus::Active),
@@ -136,26 +109,11 @@ impl TryFrom<&Endpoint> for WebhookEndpoint {
         w.created_at = e.created_at;
         w.updated_at = e.updated_at;
         w.has_signing_secret = e.has_secret;
-        w.object = string_field(&e.provider_fields, "object")?.map(str::to_owned);
-        w.signing_secret_last4 = string_field(&e.provider_fields, "signing_secret_last4")?.map(str::to_owned);
-        w.last_triggered_at = string_field(&e.provider_fields, "last_triggered_at")?
-            .map(|s| {
-                s.parse::<Timestamp>().map_err(|err| {
-                    InvalidInput::new(
-                        "provider_fields",
-                        format!("`last_triggered_at` is not an RFC 3339 timestamp: {err}"),
-                    )
-                })
-            })
-            .transpose()?;
+        w.object = fields.take_or_null("object")?;
+        w.signing_secret_last4 = fields.take_or_null("signing_secret_last4")?;
+        w.last_triggered_at = fields.take_or_null("last_triggered_at")?;
         // Everything else is a field Bitnob sent that this crate does not model: written back.
-        w.extra = e
-            .provider_fields
-            .iter()
-            .filter(|(k, _)| !PROVIDER_FIELDS.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect::<Map<String, Value>>()
-            .into();
+        w.extra = fields.into_rest().into();
         Ok(w)
     }
 }
@@ -165,7 +123,7 @@ impl TryFrom<&EndpointSpec> for CreateWebhook {
 
     /// `All` omits `event_types`; `Only` sends the list (an empty list is refused when sending).
     fn try_from(spec: &EndpointSpec) -> Result<Self, InvalidInput> {
-        check_provider_fields(&spec.provider_fields, &[])?;
+        FieldReader::new(crate::PROVIDER, &spec.provider_fields).only(&[])?;
         let mut body = CreateWebhook::new(spec.single_url()?.clone());
         body.name = spec.name.clone();
         body.event_types = match &spec.events {
@@ -230,7 +188,7 @@ impl TryFrom<&EndpointUpdate> for UpdateWebhook {
     /// [`EventSelection::All`] is refused: a PATCH without `event_types` leaves the filter
     /// unchanged, and the API documents no way to reset it to "every event".
     fn try_from(update: &EndpointUpdate) -> Result<Self, InvalidInput> {
-        check_provider_fields(&update.provider_fields, &[])?;
+        FieldReader::new(crate::PROVIDER, &update.provider_fields).only(&[])?;
         update.require_change()?;
         let mut patch = UpdateWebhook::new();
         patch.url = update.single_url()?.cloned();

@@ -15,6 +15,7 @@
 use futures_util::StreamExt;
 use hookbridge_core::error::DecodeErrorKind;
 use hookbridge_core::page::BoxStream;
+use hookbridge_core::provider_fields::{FieldReader, PutField};
 use hookbridge_core::{
     Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection, EventType,
     InvalidInput, ListFilter, Operation, Page, Result, Webhook,
@@ -103,20 +104,15 @@ impl TryFrom<PartnerWebHook> for Endpoint {
         ep.created_at = created;
         ep.updated_at = modified;
         ep.has_secret = Some(false);
-        let mut put = |key: &str, value: Option<Value>| {
-            if let Some(v) = value {
-                pf.insert(key.to_owned(), v);
-            }
-        };
-        put(fields::COMPANY_ID, company_id.map(Value::String));
-        put(fields::SHOP_ID, shop_id.map(Value::String));
-        put(fields::URL, url.map(Value::String));
-        put(fields::DELETED, deleted.map(Value::Bool));
-        put(fields::UPDATED, updated.map(Value::Bool));
+        pf.put(fields::COMPANY_ID, company_id)
+            .put(fields::SHOP_ID, shop_id)
+            .put(fields::URL, url)
+            .put(fields::DELETED, deleted)
+            .put(fields::UPDATED, updated);
         ep.events = match web_hook_type {
             Some(t) => {
                 let event = EventType::from(&t);
-                put(fields::WEB_HOOK_TYPE, Some(Value::String(t.as_str().to_owned())));
+                pf.put(fields::WEB_HOOK_TYPE, Some(t.as_str()));
                 EventSelection::Only(vec![event])
             }
             None => EventSelection::Only(Vec::new()),
@@ -139,26 +135,20 @@ impl TryFrom<&Endpoint> for PartnerWebHook {
     type Error = InvalidInput;
 
     fn try_from(ep: &Endpoint) -> Result<Self, InvalidInput> {
-        ep.expect_provider(crate::PROVIDER)?;
+        let mut pf = ep.fields_for(crate::PROVIDER)?;
         if ep.name.is_some() {
             return Err(InvalidInput::new("name", "BLAZE webhooks have no name"));
         }
         if ep.secret.is_some() || ep.has_secret == Some(true) {
             return Err(InvalidInput::new("secret", "BLAZE webhooks have no signing secret"));
         }
-        let pf = &ep.provider_fields;
-        for reserved in [fields::ID, fields::CREATED, fields::MODIFIED] {
-            if pf.contains_key(reserved) {
-                return Err(InvalidInput::new(
-                    "provider_fields",
-                    format!("`{reserved}` is carried by the unified id/created_at/updated_at, not provider_fields"),
-                ));
-            }
-        }
+        pf.reserved(&[fields::ID, fields::CREATED, fields::MODIFIED])?;
+        // The unified URLs win; the raw list only remembers an explicitly empty one.
+        let raw_urls = pf.remove(fields::WEB_HOOK_URLS);
         let web_hook_urls = if !ep.urls.is_empty() {
             Some(ep.urls.clone())
         } else {
-            match pf.get(fields::WEB_HOOK_URLS) {
+            match raw_urls {
                 None | Some(Value::Null) => None,
                 Some(Value::Array(a)) if a.is_empty() => Some(Vec::new()),
                 Some(_) => {
@@ -169,7 +159,7 @@ impl TryFrom<&Endpoint> for PartnerWebHook {
                 }
             }
         };
-        let raw_type = opt_string(pf, fields::WEB_HOOK_TYPE)?;
+        let raw_type = pf.take_or_null::<String>(fields::WEB_HOOK_TYPE)?;
         let web_hook_type = match ep.events.events() {
             [] => raw_type.map(|s| WebHookType::from(&EventType::new(s))),
             [one] => Some(WebHookType::from(one)),
@@ -178,7 +168,7 @@ impl TryFrom<&Endpoint> for PartnerWebHook {
         let deleted = match &ep.status {
             EndpointStatus::Deleted => Some(true),
             EndpointStatus::Active => Some(false),
-            EndpointStatus::Unknown => opt_bool(pf, fields::DELETED)?,
+            EndpointStatus::Unknown => pf.take_or_null(fields::DELETED)?,
             other => {
                 return Err(InvalidInput::new(
                     "status",
@@ -186,33 +176,20 @@ impl TryFrom<&Endpoint> for PartnerWebHook {
                 ));
             }
         };
-        let known = [
-            fields::COMPANY_ID,
-            fields::SHOP_ID,
-            fields::URL,
-            fields::DELETED,
-            fields::UPDATED,
-            fields::WEB_HOOK_TYPE,
-            fields::WEB_HOOK_URLS,
-        ];
-        let extra = pf
-            .iter()
-            .filter(|(k, _)| !known.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect::<Map<String, Value>>()
-            .into();
+        // A known status decides `deleted`; the raw copy is not an unmodelled field.
+        pf.remove(fields::DELETED);
         Ok(PartnerWebHook {
             id: Some(ep.id.as_str().to_owned()),
-            company_id: opt_string(pf, fields::COMPANY_ID)?,
-            shop_id: opt_string(pf, fields::SHOP_ID)?,
+            company_id: pf.take_or_null(fields::COMPANY_ID)?,
+            shop_id: pf.take_or_null(fields::SHOP_ID)?,
             created: ep.created_at,
             modified: ep.updated_at,
             deleted,
-            updated: opt_bool(pf, fields::UPDATED)?,
-            url: opt_string(pf, fields::URL)?,
+            updated: pf.take_or_null(fields::UPDATED)?,
+            url: pf.take_or_null(fields::URL)?,
             web_hook_type,
             web_hook_urls,
-            extra,
+            extra: pf.into_rest().into(),
         })
     }
 }
@@ -260,12 +237,9 @@ impl From<&CreateWebHook> for EndpointSpec {
     fn from(body: &CreateWebHook) -> Self {
         let mut spec = EndpointSpec::default();
         spec.urls = body.web_hook_urls.clone();
-        if let Some(shop) = &body.shop_id {
-            spec.provider_fields.insert(fields::SHOP_ID.into(), Value::String(shop.clone()));
-        }
-        if let Some(url) = &body.url {
-            spec.provider_fields.insert(fields::URL.into(), Value::String(url.as_str().to_owned()));
-        }
+        spec.provider_fields
+            .put(fields::SHOP_ID, body.shop_id.as_deref())
+            .put(fields::URL, body.url.as_ref().map(hookbridge_core::DeliveryUrl::as_str));
         spec
     }
 }
@@ -305,16 +279,10 @@ impl SpecFields {
     }
 
     fn from_fields(provider_fields: &Map<String, Value>) -> Result<Self, InvalidInput> {
-        for key in provider_fields.keys() {
-            if key != fields::SHOP_ID && key != fields::URL {
-                return Err(InvalidInput::new(
-                    "provider_fields",
-                    format!("BLAZE does not take `{key}` here (accepted: shopId, url)"),
-                ));
-            }
-        }
-        let shop_id = req_string(provider_fields, fields::SHOP_ID)?;
-        let url = req_string(provider_fields, fields::URL)?;
+        let mut provider_fields = FieldReader::new(crate::PROVIDER, provider_fields);
+        provider_fields.only(&[fields::SHOP_ID, fields::URL])?;
+        let shop_id = provider_fields.take_non_empty(fields::SHOP_ID)?;
+        let url = provider_fields.take_non_empty(fields::URL)?;
         if let Some(u) = &url {
             parse_http_url("url", u)?;
         }
@@ -380,15 +348,9 @@ impl UpdatePlan {
 /// The list options for a unified filter: `shopId` only.
 fn list_options(filter: &ListFilter) -> Result<ListWebHooksOptions, InvalidInput> {
     let mut options = ListWebHooksOptions::default();
-    for key in filter.provider_fields.keys() {
-        if key != fields::SHOP_ID {
-            return Err(InvalidInput::new(
-                "provider_fields",
-                format!("BLAZE lists filter only by `shopId`, not `{key}`"),
-            ));
-        }
-    }
-    if let Some(shop) = req_string(&filter.provider_fields, fields::SHOP_ID)? {
+    let mut provider_fields = FieldReader::new(crate::PROVIDER, &filter.provider_fields);
+    provider_fields.only(&[fields::SHOP_ID])?;
+    if let Some(shop) = provider_fields.take_non_empty(fields::SHOP_ID)? {
         options = options.shop_id(shop);
     }
     Ok(options)
@@ -404,30 +366,6 @@ fn all_events_unsupported() -> InvalidInput {
 
 fn too_many_events() -> InvalidInput {
     InvalidInput::new("events", "a BLAZE webhook has exactly one webHookType; select at most one event")
-}
-
-fn opt_string(pf: &Map<String, Value>, key: &'static str) -> Result<Option<String>, InvalidInput> {
-    match pf.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(InvalidInput::new(key, "must be a string")),
-    }
-}
-
-fn req_string(pf: &Map<String, Value>, key: &'static str) -> Result<Option<String>, InvalidInput> {
-    match pf.get(key) {
-        None => Ok(None),
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
-        Some(_) => Err(InvalidInput::new(key, "must be a non-empty string")),
-    }
-}
-
-fn opt_bool(pf: &Map<String, Value>, key: &'static str) -> Result<Option<bool>, InvalidInput> {
-    match pf.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(InvalidInput::new(key, "must be a boolean")),
-    }
 }
 
 impl BlazeClient {

@@ -21,11 +21,12 @@
 
 use async_trait::async_trait;
 use futures_util::StreamExt;
+use hookbridge_core::provider_fields::{FieldReader, PutField};
 use hookbridge_core::{
     BoxStream, Capabilities, DeliveryUrl, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate,
     EventSelection, EventType, InvalidInput, Operation, Page, PageRequest, Result, Webhook,
 };
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::client::ChipClient;
 use crate::model::{ChipEvent, ChipWebhook, WebhookId, WebhookPage, WebhookRequest};
@@ -56,18 +57,12 @@ impl From<&ChipWebhook> for Endpoint {
         e.created_at = w.created_on;
         e.updated_at = w.updated_on;
         e.has_secret = Some(w.public_key.as_deref().is_some_and(|k| !k.trim().is_empty()));
-        let mut fields = w.extra.clone().into_inner();
-        if let Some(t) = &w.object_type {
-            fields.insert(FIELD_TYPE.to_owned(), Value::String(t.clone()));
-        }
-        if let Some(k) = &w.public_key {
-            fields.insert(FIELD_PUBLIC_KEY.to_owned(), Value::String(k.clone()));
-        }
-        fields.insert(FIELD_ALL_EVENTS.to_owned(), Value::Bool(w.all_events));
-        if w.all_events && !w.events.is_empty() {
-            fields.insert(FIELD_EVENTS.to_owned(), events_value(&w.events));
-        }
-        e.provider_fields = fields;
+        e.provider_fields = w.extra.0.clone();
+        e.provider_fields
+            .put(FIELD_TYPE, w.object_type.clone())
+            .put(FIELD_PUBLIC_KEY, w.public_key.clone())
+            .put(FIELD_ALL_EVENTS, Some(w.all_events))
+            .put(FIELD_EVENTS, (w.all_events && !w.events.is_empty()).then(|| events_value(&w.events)));
         e
     }
 }
@@ -82,35 +77,11 @@ fn events_value(events: &[ChipEvent]) -> Value {
     Value::Array(events.iter().map(|e| Value::String(e.as_str().to_owned())).collect())
 }
 
-fn take_string(fields: &mut Map<String, Value>, key: &'static str) -> Result<Option<String>, InvalidInput> {
-    match fields.remove(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(InvalidInput::new("provider_fields", format!("`{key}` must be a string, got {other}"))),
-    }
-}
-
-fn take_bool(fields: &mut Map<String, Value>, key: &'static str) -> Result<Option<bool>, InvalidInput> {
-    match fields.remove(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(b)),
-        Some(other) => Err(InvalidInput::new("provider_fields", format!("`{key}` must be a boolean, got {other}"))),
-    }
-}
-
-fn take_events(fields: &mut Map<String, Value>, key: &'static str) -> Result<Option<Vec<ChipEvent>>, InvalidInput> {
-    match fields.remove(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .map(|v| match v {
-                Value::String(s) => Ok(ChipEvent::from(s.as_str())),
-                other => Err(InvalidInput::new("provider_fields", format!("`{key}` must list strings, got {other}"))),
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some),
-        Some(other) => Err(InvalidInput::new("provider_fields", format!("`{key}` must be a list, got {other}"))),
-    }
+/// `all_events` (a boolean) and `events` (a list of strings) of `provider_fields`, each absent or `null` when unset.
+fn take_event_fields(fields: &mut FieldReader) -> Result<(Option<bool>, Option<Vec<ChipEvent>>), InvalidInput> {
+    let flag = fields.take_or_null(FIELD_ALL_EVENTS)?;
+    let listed = fields.take_or_null::<Vec<String>>(FIELD_EVENTS)?;
+    Ok((flag, listed.map(|names| names.iter().map(|name| ChipEvent::from(name.as_str())).collect())))
 }
 
 fn chip_events(list: &[EventType]) -> Vec<ChipEvent> {
@@ -126,17 +97,13 @@ impl TryFrom<&Endpoint> for ChipWebhook {
     type Error = InvalidInput;
 
     fn try_from(e: &Endpoint) -> Result<Self, Self::Error> {
-        e.expect_provider(crate::PROVIDER)?;
+        let mut fields = e.fields_for(crate::PROVIDER)?;
         let callback = e.single_url()?.clone();
         let title = e.name.clone().ok_or_else(|| InvalidInput::new("name", "a CHIP webhook has a title"))?;
-        let mut fields = e.provider_fields.clone();
-        if let Some(key) = UNIFIED_KEYS.iter().find(|k| fields.contains_key(**k)) {
-            return Err(InvalidInput::new("provider_fields", format!("`{key}` is carried by a unified field")));
-        }
-        let object_type = take_string(&mut fields, FIELD_TYPE)?;
-        let public_key = take_string(&mut fields, FIELD_PUBLIC_KEY)?;
-        let flag = take_bool(&mut fields, FIELD_ALL_EVENTS)?;
-        let listed = take_events(&mut fields, FIELD_EVENTS)?;
+        fields.reserved(&UNIFIED_KEYS)?;
+        let object_type = fields.take_or_null(FIELD_TYPE)?;
+        let public_key = fields.take_or_null(FIELD_PUBLIC_KEY)?;
+        let (flag, listed) = take_event_fields(&mut fields)?;
         let (all_events, events) = match &e.events {
             EventSelection::All if flag == Some(false) => return Err(conflict("all", false)),
             EventSelection::All => (true, listed.unwrap_or_default()),
@@ -159,7 +126,7 @@ impl TryFrom<&Endpoint> for ChipWebhook {
             public_key,
             events,
             callback,
-            extra: fields.into(),
+            extra: fields.into_rest().into(),
         })
     }
 }
@@ -179,16 +146,10 @@ impl TryFrom<&EndpointSpec> for WebhookRequest {
             .name
             .clone()
             .ok_or_else(|| InvalidInput::new("name", "CHIP requires a webhook title: set EndpointSpec::name"))?;
-        let mut fields = spec.provider_fields.clone();
-        let public_key = take_string(&mut fields, FIELD_PUBLIC_KEY)?;
-        let flag = take_bool(&mut fields, FIELD_ALL_EVENTS)?;
-        let listed = take_events(&mut fields, FIELD_EVENTS)?;
-        if let Some(key) = fields.keys().next() {
-            return Err(InvalidInput::new(
-                "provider_fields",
-                format!("CHIP webhooks take no `{key}` (accepted: public_key, all_events, events)"),
-            ));
-        }
+        let mut fields = FieldReader::new(crate::PROVIDER, &spec.provider_fields);
+        fields.only(&[FIELD_PUBLIC_KEY, FIELD_ALL_EVENTS, FIELD_EVENTS])?;
+        let public_key = fields.take_or_null(FIELD_PUBLIC_KEY)?;
+        let (flag, listed) = take_event_fields(&mut fields)?;
         let (all_events, events) = match &spec.events {
             EventSelection::All if flag == Some(false) => return Err(conflict("all", false)),
             EventSelection::All => (true, listed.unwrap_or_default()),
@@ -219,15 +180,11 @@ impl TryFrom<&WebhookRequest> for EndpointSpec {
         let mut spec = EndpointSpec::new(url).name(request.title.clone());
         if request.all_events {
             spec.events = EventSelection::All;
-            if !request.events.is_empty() {
-                spec.provider_fields.insert(FIELD_EVENTS.into(), events_value(&request.events));
-            }
+            spec.provider_fields.put(FIELD_EVENTS, (!request.events.is_empty()).then(|| events_value(&request.events)));
         } else {
             spec.events = EventSelection::Only(request.events.iter().map(|e| EventType::new(e.as_str())).collect());
         }
-        if let Some(key) = &request.public_key {
-            spec.provider_fields.insert(FIELD_PUBLIC_KEY.into(), Value::String(key.clone()));
-        }
+        spec.provider_fields.put(FIELD_PUBLIC_KEY, request.public_key.clone());
         Ok(spec)
     }
 }
@@ -249,14 +206,9 @@ pub fn endpoint_page(page: WebhookPage) -> Result<Page<Endpoint>, InvalidInput> 
 /// change. `provider_fields` may hold `public_key` (string); anything else is refused.
 pub fn apply_update(mut current: WebhookRequest, update: &EndpointUpdate) -> Result<WebhookRequest, InvalidInput> {
     update.require_change()?;
-    let mut fields = update.provider_fields.clone();
-    let public_key = take_string(&mut fields, FIELD_PUBLIC_KEY)?;
-    if let Some(key) = fields.keys().next() {
-        return Err(InvalidInput::new(
-            "provider_fields",
-            format!("a CHIP update takes no `{key}` (accepted: public_key)"),
-        ));
-    }
+    let mut fields = FieldReader::new(crate::PROVIDER, &update.provider_fields);
+    fields.only(&[FIELD_PUBLIC_KEY])?;
+    let public_key = fields.take_or_null(FIELD_PUBLIC_KEY)?;
     if let Some(url) = update.single_url()? {
         current.callback = url.to_string();
     }

@@ -11,7 +11,9 @@
 //! * the transport — [`Request`] as data, executed, retried and decoded in one place by [`HttpClient`],
 //!   with pluggable [`auth`] and a [`RetryPolicy`];
 //! * [`Delivery`] — one normalised shape for verified incoming deliveries from any provider;
-//! * [`page::paginate`] — one lazy stream for offset, cursor and next-URL paging.
+//! * [`page::paginate`] — one lazy stream for offset, cursor and next-URL paging;
+//! * [`provider_fields`] — typed reads ([`FieldReader`]) and writes ([`PutField`]) of the provider-specific
+//!   fields the unified model carries by wire name, with one wording for every refusal.
 //!
 //! Data flows straight through: request struct → [`HttpClient`] → provider JSON → typed provider
 //! model → unified [`Endpoint`].
@@ -27,6 +29,7 @@ pub mod intercept;
 pub mod model;
 pub mod page;
 pub mod provider;
+pub mod provider_fields;
 pub mod redact;
 pub mod retry;
 pub mod secret;
@@ -47,6 +50,7 @@ pub use model::{
 };
 pub use page::{BoxStream, Page, PageLimits, PageRequest};
 pub use provider::{InvalidProviderId, ProviderId};
+pub use provider_fields::{FieldReader, FieldValue, PutField};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use transport::{ClientConfig, DecodedError, ErrorDecoder, HttpClient, Request, Response};

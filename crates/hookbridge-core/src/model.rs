@@ -11,6 +11,7 @@ use url::Url;
 use crate::Timestamp;
 use crate::error::InvalidInput;
 use crate::provider::ProviderId;
+use crate::provider_fields::FieldReader;
 use crate::secret::Secret;
 
 /// Longest id hookbridge accepts in a path.
@@ -370,6 +371,49 @@ impl Endpoint {
     /// An [`InvalidInput`] saying whether no URL or several were given.
     pub fn single_url(&self) -> Result<&String, InvalidInput> {
         single_url(&self.urls)
+    }
+
+    /// A reader over a copy of [`Endpoint::provider_fields`], after refusing an endpoint of another
+    /// provider ([`Endpoint::expect_provider`]): the start of every conversion from the unified
+    /// endpoint back to a provider's object.
+    ///
+    /// ```
+    /// use hookbridge_core::{Endpoint, EndpointId, ProviderId};
+    ///
+    /// const ACME: ProviderId = ProviderId::new("acme");
+    /// let mut endpoint = Endpoint::new(ACME, EndpointId::from_provider("e1"));
+    /// endpoint.provider_fields.insert("note".into(), "VIP".into());
+    /// let mut fields = endpoint.fields_for(ACME)?;
+    /// assert_eq!(fields.take::<String>("note")?.as_deref(), Some("VIP"));
+    /// assert_eq!(endpoint.fields_for(ProviderId::new("other")).unwrap_err().field, "provider");
+    /// # Ok::<(), hookbridge_core::InvalidInput>(())
+    /// ```
+    ///
+    /// # Errors
+    /// An [`InvalidInput`] for the field `provider` when the endpoint is another provider's.
+    pub fn fields_for(&self, provider: ProviderId) -> Result<FieldReader, InvalidInput> {
+        self.expect_provider(provider)?;
+        Ok(FieldReader::new(provider, &self.provider_fields))
+    }
+
+    /// Keeps the signing secret a response revealed: [`Endpoint::secret`], and
+    /// [`Endpoint::has_secret`] `Some(true)`. `None` (a response that reveals none) changes neither:
+    /// it says nothing about whether the endpoint has a secret.
+    ///
+    /// ```
+    /// use hookbridge_core::{Endpoint, EndpointId, ProviderId, Secret};
+    ///
+    /// let mut endpoint = Endpoint::new(ProviderId::new("acme"), EndpointId::from_provider("e1"));
+    /// endpoint.set_secret(None);
+    /// assert_eq!((endpoint.has_secret, endpoint.secret.is_some()), (None, false));
+    /// endpoint.set_secret(Some(Secret::new("whsec_1")));
+    /// assert_eq!((endpoint.has_secret, endpoint.secret.is_some()), (Some(true), true));
+    /// ```
+    pub fn set_secret(&mut self, secret: Option<Secret>) {
+        if let Some(secret) = secret {
+            self.has_secret = Some(true);
+            self.secret = Some(secret);
+        }
     }
 }
 

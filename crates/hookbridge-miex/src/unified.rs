@@ -14,11 +14,11 @@
 //! `EventSelection::All` expands to the four documented events (MIEX has no "all events" flag).
 
 use async_trait::async_trait;
+use hookbridge_core::provider_fields::{FieldReader, PutField};
 use hookbridge_core::{
     Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EventSelection, EventType, InvalidInput,
     Operation, Result, Webhook,
 };
-use serde_json::Value;
 
 use crate::client::MiexClient;
 use crate::model::{MiexEvent, MiexWebhook, RegisterWebhook, WebhookId, documented_events, unknown_event};
@@ -40,8 +40,7 @@ impl Webhook for MiexClient {
     /// Registers the endpoint (`POST /partner/webhooks`). The returned [`Endpoint::secret`] is
     /// MIEX's `secretKey`, shown only this once.
     async fn create(&self, spec: &EndpointSpec) -> Result<Endpoint> {
-        let request = RegisterWebhook::try_from(spec)?;
-        let webhook = self.webhooks().register(&request).await?;
+        let webhook = self.webhooks().register(&RegisterWebhook::try_from(spec)?).await?;
         Ok(Endpoint::from(webhook))
     }
 }
@@ -56,12 +55,7 @@ impl TryFrom<&EndpointSpec> for RegisterWebhook {
         if spec.name.is_some() {
             return Err(InvalidInput::new("name", "MIEX webhooks have no name"));
         }
-        if let Some(key) = spec.provider_fields.keys().next() {
-            return Err(InvalidInput::new(
-                "provider_fields",
-                format!("MIEX's register body takes only `url` and `events`; `{key}` cannot be sent"),
-            ));
-        }
+        FieldReader::new(crate::PROVIDER, &spec.provider_fields).only(&[])?;
         let events = match &spec.events {
             EventSelection::All => MiexEvent::ALL.to_vec(),
             EventSelection::Only(list) if list.is_empty() => {
@@ -78,6 +72,13 @@ impl TryFrom<&EndpointSpec> for RegisterWebhook {
     }
 }
 
+fn to_miex_event(event: &EventType) -> Result<MiexEvent, InvalidInput> {
+    match event.as_str().parse::<MiexEvent>() {
+        Ok(e) if e.is_documented() => Ok(e),
+        _ => Err(unknown_event(event.as_str())),
+    }
+}
+
 /// The unified spec a register body stands for (the inverse of `TryFrom<&EndpointSpec>` for valid
 /// bodies): its URL and `Only(events)`.
 impl From<&RegisterWebhook> for EndpointSpec {
@@ -85,13 +86,6 @@ impl From<&RegisterWebhook> for EndpointSpec {
         let mut spec = EndpointSpec::new(request.url.clone());
         spec.events = EventSelection::Only(request.events.iter().map(|e| EventType::new(e.as_str())).collect());
         spec
-    }
-}
-
-fn to_miex_event(event: &EventType) -> Result<MiexEvent, InvalidInput> {
-    match event.as_str().parse::<MiexEvent>() {
-        Ok(e) if e.is_documented() => Ok(e),
-        _ => Err(unknown_event(event.as_str())),
     }
 }
 
@@ -107,15 +101,9 @@ impl From<MiexWebhook> for Endpoint {
         };
         e.created_at = w.created_at;
         e.updated_at = w.updated_at;
-        e.has_secret = w.secret_key.as_ref().map(|_| true);
-        e.secret = w.secret_key;
+        e.set_secret(w.secret_key);
         e.provider_fields = w.extra.into_inner();
-        if let Some(n) = w.fail_count {
-            e.provider_fields.insert(FAIL_COUNT.to_owned(), Value::from(n));
-        }
-        if let Some(note) = w.note {
-            e.provider_fields.insert(NOTE.to_owned(), Value::String(note));
-        }
+        e.provider_fields.put(FAIL_COUNT, w.fail_count).put(NOTE, w.note);
         e
     }
 }
@@ -125,7 +113,7 @@ impl TryFrom<&Endpoint> for MiexWebhook {
 
     /// Rebuilds the MIEX object from a unified endpoint (the inverse of `From<MiexWebhook>`).
     fn try_from(e: &Endpoint) -> Result<Self, Self::Error> {
-        e.expect_provider(crate::PROVIDER)?;
+        let mut fields = e.fields_for(crate::PROVIDER)?;
         let url = e.single_url()?.clone();
         if e.name.is_some() {
             return Err(InvalidInput::new("name", "MIEX webhooks have no name"));
@@ -148,21 +136,9 @@ impl TryFrom<&Endpoint> for MiexWebhook {
         w.created_at = e.created_at;
         w.updated_at = e.updated_at;
         w.secret_key = e.secret.clone();
-        let mut fields = e.provider_fields.clone();
-        w.fail_count = match fields.remove(FAIL_COUNT) {
-            None => None,
-            Some(v) => Some(v.as_u64().ok_or_else(|| {
-                InvalidInput::new("provider_fields", format!("`{FAIL_COUNT}` must be a non-negative integer, got {v}"))
-            })?),
-        };
-        w.note = match fields.remove(NOTE) {
-            None => None,
-            Some(Value::String(s)) => Some(s),
-            Some(v) => {
-                return Err(InvalidInput::new("provider_fields", format!("`{NOTE}` must be a string, got {v}")));
-            }
-        };
-        w.extra = fields.into();
+        w.fail_count = fields.take(FAIL_COUNT)?;
+        w.note = fields.take(NOTE)?;
+        w.extra = fields.into_rest().into();
         Ok(w)
     }
 }

@@ -30,12 +30,13 @@
 
 use async_trait::async_trait;
 use futures_util::StreamExt;
+use hookbridge_core::provider_fields::{FieldReader, PutField};
 use hookbridge_core::redact::ExtraFields;
 use hookbridge_core::{
     BoxStream, Capabilities, Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, EventSelection,
     InvalidInput, Operation, Result, Webhook,
 };
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::client::StripeClient;
 use crate::event_type::EventType;
@@ -103,19 +104,14 @@ impl From<&WebhookEndpoint> for Endpoint {
         e.created_at = Some(w.created);
         e.has_secret = Some(true);
         e.secret = w.secret.clone();
-        let mut fields: Map<String, Value> = w.extra.0.clone();
-        fields.insert(FIELD_OBJECT.into(), Value::String(w.object.clone()));
-        fields.insert(
-            FIELD_API_VERSION.into(),
-            w.api_version.as_ref().map_or(Value::Null, |v| Value::String(v.as_str().to_owned())),
-        );
-        fields.insert(FIELD_APPLICATION.into(), w.application.clone().map_or(Value::Null, Value::String));
-        fields.insert(FIELD_LIVEMODE.into(), Value::Bool(w.livemode));
-        fields.insert(
-            FIELD_METADATA.into(),
-            Value::Object(w.metadata.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect()),
-        );
-        e.provider_fields = fields;
+        // Always present, `null` when unset, as Stripe reports them.
+        e.provider_fields = w.extra.0.clone();
+        e.provider_fields
+            .put(FIELD_OBJECT, Some(w.object.as_str()))
+            .put(FIELD_API_VERSION, Some(w.api_version.as_ref().map(ApiVersion::as_str)))
+            .put(FIELD_APPLICATION, Some(w.application.as_deref()))
+            .put(FIELD_LIVEMODE, Some(w.livemode))
+            .put(FIELD_METADATA, Some(metadata_value(&w.metadata)));
         e
     }
 }
@@ -126,49 +122,18 @@ impl From<WebhookEndpoint> for Endpoint {
     }
 }
 
-fn check_fields(fields: &Map<String, Value>, allowed: &[&str], what: &str) -> Result<(), InvalidInput> {
-    match fields.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(unknown) => Err(InvalidInput::new(
-            "provider_fields",
-            format!("Stripe takes no field `{unknown}` in {what} (accepted: {})", allowed.join(", ")),
-        )),
-        None => Ok(()),
-    }
+fn metadata_value(metadata: &Metadata) -> Value {
+    Value::Object(metadata.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
 }
 
-fn string_or_null<'a>(fields: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>, InvalidInput> {
-    match fields.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(InvalidInput::new("provider_fields", format!("`{key}` must be a string or null"))),
-    }
+/// `api_version`: a version name, or `null` for the account's default.
+fn api_version(fields: &mut FieldReader) -> Result<Option<ApiVersion>, InvalidInput> {
+    fields.take_or_null::<String>(FIELD_API_VERSION)?.map(ApiVersion::new).transpose()
 }
 
-fn bool_field(fields: &Map<String, Value>, key: &str) -> Result<Option<bool>, InvalidInput> {
-    match fields.get(key) {
-        None => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(InvalidInput::new("provider_fields", format!("`{key}` must be true or false"))),
-    }
-}
-
-fn api_version(fields: &Map<String, Value>) -> Result<Option<ApiVersion>, InvalidInput> {
-    string_or_null(fields, FIELD_API_VERSION)?.map(ApiVersion::new).transpose()
-}
-
-/// `metadata` as an object of strings.
-fn metadata(fields: &Map<String, Value>) -> Result<Metadata, InvalidInput> {
-    match fields.get(FIELD_METADATA) {
-        None | Some(Value::Null) => Ok(Metadata::new()),
-        Some(Value::Object(map)) => map
-            .iter()
-            .map(|(k, v)| match v {
-                Value::String(s) => Ok((k.clone(), s.clone())),
-                _ => Err(InvalidInput::new("provider_fields", format!("`metadata.{k}` must be a string"))),
-            })
-            .collect(),
-        Some(_) => Err(InvalidInput::new("provider_fields", "`metadata` must be an object of strings")),
-    }
+/// `metadata`: an object of strings; absent or `null` is none.
+fn metadata(fields: &mut FieldReader) -> Result<Metadata, InvalidInput> {
+    Ok(fields.take_or_null::<Metadata>(FIELD_METADATA)?.unwrap_or_default())
 }
 
 impl TryFrom<&Endpoint> for WebhookEndpoint {
@@ -178,13 +143,8 @@ impl TryFrom<&Endpoint> for WebhookEndpoint {
     /// `created_at` and a status Stripe can report are required; `object` defaults to
     /// `webhook_endpoint`, `livemode` to `false`, `metadata` to none.
     fn try_from(e: &Endpoint) -> Result<Self, InvalidInput> {
-        e.expect_provider(crate::PROVIDER)?;
-        if let Some(key) = e.provider_fields.keys().find(|k| UNIFIED_KEYS.contains(&k.as_str())) {
-            return Err(InvalidInput::new(
-                "provider_fields",
-                format!("`{key}` is a unified field of the endpoint, not a provider field"),
-            ));
-        }
+        let mut fields = e.fields_for(crate::PROVIDER)?;
+        fields.reserved(&UNIFIED_KEYS)?;
         let url = match e.urls.as_slice() {
             [one] => one.clone(),
             [] => return Err(InvalidInput::new("url", "a Stripe webhook endpoint has exactly one URL; none given")),
@@ -204,26 +164,20 @@ impl TryFrom<&Endpoint> for WebhookEndpoint {
         let created = e
             .created_at
             .ok_or_else(|| InvalidInput::new("created_at", "a Stripe webhook endpoint has a creation time"))?;
-        let fields = &e.provider_fields;
-        let object = string_or_null(fields, FIELD_OBJECT)?.unwrap_or("webhook_endpoint").to_owned();
-        let mut extra = fields.clone();
-        for key in [FIELD_OBJECT, FIELD_API_VERSION, FIELD_APPLICATION, FIELD_LIVEMODE, FIELD_METADATA] {
-            extra.remove(key);
-        }
         Ok(WebhookEndpoint {
             id: WebhookEndpointId::from_provider(e.id.as_str()),
-            object,
-            api_version: api_version(fields)?,
-            application: string_or_null(fields, FIELD_APPLICATION)?.map(str::to_owned),
+            object: fields.take_or_null(FIELD_OBJECT)?.unwrap_or_else(|| "webhook_endpoint".to_owned()),
+            api_version: api_version(&mut fields)?,
+            application: fields.take_or_null(FIELD_APPLICATION)?,
             created,
             description: e.name.clone(),
             enabled_events: enabled_events(&e.events),
-            livemode: bool_field(fields, FIELD_LIVEMODE)?.unwrap_or(false),
-            metadata: metadata(fields)?,
+            livemode: fields.take(FIELD_LIVEMODE)?.unwrap_or(false),
+            metadata: metadata(&mut fields)?,
             secret: e.secret.clone(),
             status,
             url,
-            extra: ExtraFields(extra),
+            extra: ExtraFields(fields.into_rest()),
         })
     }
 }
@@ -235,13 +189,13 @@ impl TryFrom<&EndpointSpec> for CreateWebhookEndpoint {
     /// `provider_fields` `api_version`, `connect` and `metadata`. An empty event list is
     /// refused when sending (Stripe requires at least one).
     fn try_from(spec: &EndpointSpec) -> Result<Self, InvalidInput> {
-        let fields = &spec.provider_fields;
-        check_fields(fields, &CREATE_FIELDS, "a create")?;
+        let mut fields = FieldReader::new(crate::PROVIDER, &spec.provider_fields);
+        fields.only(&CREATE_FIELDS)?;
         let mut params = CreateWebhookEndpoint::new(spec.single_url()?.clone(), enabled_events(&spec.events));
         params.description = spec.name.clone();
-        params.api_version = api_version(fields)?;
-        params.connect = bool_field(fields, FIELD_CONNECT)?;
-        params.metadata = metadata(fields)?;
+        params.api_version = api_version(&mut fields)?;
+        params.connect = fields.take(FIELD_CONNECT)?;
+        params.metadata = metadata(&mut fields)?;
         Ok(params)
     }
 }
@@ -255,19 +209,10 @@ impl From<&CreateWebhookEndpoint> for EndpointSpec {
         let mut spec = EndpointSpec::new(params.url.clone());
         spec.events = selection(&params.enabled_events);
         spec.name = params.description.clone();
-        let fields = &mut spec.provider_fields;
-        if let Some(version) = &params.api_version {
-            fields.insert(FIELD_API_VERSION.into(), Value::String(version.as_str().to_owned()));
-        }
-        if let Some(connect) = params.connect {
-            fields.insert(FIELD_CONNECT.into(), Value::Bool(connect));
-        }
-        if !params.metadata.is_empty() {
-            fields.insert(
-                FIELD_METADATA.into(),
-                Value::Object(params.metadata.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect()),
-            );
-        }
+        spec.provider_fields
+            .put(FIELD_API_VERSION, params.api_version.as_ref().map(ApiVersion::as_str))
+            .put(FIELD_CONNECT, params.connect)
+            .put(FIELD_METADATA, (!params.metadata.is_empty()).then(|| metadata_value(&params.metadata)));
         spec
     }
 }
@@ -280,21 +225,24 @@ impl TryFrom<&EndpointUpdate> for UpdateWebhookEndpoint {
     /// `disabled` and `metadata` (a string sets a key, `null` unsets it; `null` for the whole
     /// object unsets every key). An update that changes nothing is refused.
     fn try_from(update: &EndpointUpdate) -> Result<Self, InvalidInput> {
-        let fields = &update.provider_fields;
-        check_fields(fields, &UPDATE_FIELDS, "an update (`api_version` and `connect` are set at creation only)")?;
+        let mut fields = FieldReader::new(crate::PROVIDER, &update.provider_fields);
+        fields.only(&UPDATE_FIELDS).map_err(|mut e| {
+            e.reason.push_str("; `api_version` and `connect` are set at creation only");
+            e
+        })?;
         update.require_change()?;
         let mut params = UpdateWebhookEndpoint::new();
         params.url = update.single_url()?.cloned();
         params.enabled_events = update.events.as_ref().map(enabled_events);
         params.description = update.name.clone();
-        params.disabled = bool_field(fields, FIELD_DISABLED)?;
-        match fields.get(FIELD_METADATA) {
+        params.disabled = fields.take(FIELD_DISABLED)?;
+        match fields.remove(FIELD_METADATA) {
             None => {}
             Some(Value::Null) => params.clear_metadata = true,
             Some(Value::Object(map)) => {
                 for (key, value) in map {
                     let value = match value {
-                        Value::String(s) => Some(s.clone()),
+                        Value::String(s) => Some(s),
                         Value::Null => None,
                         _ => {
                             return Err(InvalidInput::new(
@@ -303,7 +251,7 @@ impl TryFrom<&EndpointUpdate> for UpdateWebhookEndpoint {
                             ));
                         }
                     };
-                    params.metadata.insert(key.clone(), value);
+                    params.metadata.insert(key, value);
                 }
             }
             Some(_) => {

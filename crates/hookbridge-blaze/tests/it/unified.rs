@@ -117,8 +117,9 @@ async fn create_refuses_what_blaze_cannot_take_without_a_request() {
         (EndpointSpec::new(url("ftp://partner.example.com/hook")), "url"),
         (base().provider_field("companyId", "c-1"), "provider_fields"),
         (base().provider_field("webHookType", "NEW_MEMBER"), "provider_fields"),
-        (base().provider_field("shopId", 42), "shopId"),
-        (base().provider_field("shopId", ""), "shopId"),
+        (base().provider_field("shopId", 42), "provider_fields"),
+        (base().provider_field("shopId", ""), "provider_fields"),
+        (base().provider_field("shopId", serde_json::Value::Null), "provider_fields"),
         (base().provider_field("url", "not a url"), "url"),
     ];
     for (spec, field) in cases {
@@ -433,7 +434,7 @@ fn unified_to_provider_refuses_what_blaze_cannot_hold() {
     refuse(&ep, "provider_fields");
     let mut ep = good.clone();
     ep.provider_fields.insert("shopId".into(), json!(7));
-    refuse(&ep, "shopId");
+    refuse(&ep, "provider_fields");
     let mut ep = good.clone();
     ep.urls.clear();
     ep.provider_fields.insert("webHookUrls".into(), json!(["https://x.example.com"]));
