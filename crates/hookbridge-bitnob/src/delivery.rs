@@ -17,7 +17,7 @@ use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::{Delivery, EventType, Subject, Timestamp};
 use hookbridge_verify::delivery::{optional_header, reconcile_event};
 use hookbridge_verify::receive::{
-    DefaultScheme, DeliveryParser, HmacSpec, Identified, Incoming, Pipeline, ReceiveError, ReplayKey,
+    DefaultScheme, DeliveryParser, HmacSpec, Incoming, Pipeline, ReceiveError, ReplayKey,
 };
 use hookbridge_verify::{DeliveryError, HmacScheme, Verified};
 use serde_json::{Map, Value};
@@ -71,9 +71,7 @@ pub enum BitnobParser {
 impl DeliveryParser for BitnobParser {
     type Delivery = BitnobDelivery;
 
-    fn provider(&self) -> &'static str {
-        crate::PROVIDER.as_str()
-    }
+    const PROVIDER: &'static str = crate::PROVIDER.as_str();
 
     /// Parses a verified body (see [`DeliveryParser::parse`]).
     ///
@@ -194,29 +192,15 @@ impl BitnobDelivery {
     #[must_use]
     pub fn into_delivery(self) -> Delivery {
         let subject = self.subject();
-        let mut delivery = Delivery::new(crate::PROVIDER, Bytes::new());
+        let mut delivery = Delivery::with_payload(crate::PROVIDER, self.raw, self.payload);
+        delivery.set_verification(&self.replay_key, self.verified.key_id(), self.verified.timestamp());
         delivery.event_type = Some(self.event_type);
         delivery.event_type_signed = self.event_signed;
         delivery.event_id = self.event_id;
         delivery.occurred_at = self.timestamp;
-        delivery.signed_at = self.timestamp;
-        delivery.replay_key = Some(self.replay_key.to_string());
         delivery.subject = subject;
-        delivery.key_id = Some(self.verified.key_id().as_str().to_owned());
-        delivery.payload = self.payload;
-        delivery.raw = self.raw;
         delivery
     }
 }
 
-impl Identified for BitnobDelivery {
-    fn replay_key(&self) -> &ReplayKey {
-        &self.replay_key
-    }
-}
-
-impl From<BitnobDelivery> for Delivery {
-    fn from(delivery: BitnobDelivery) -> Self {
-        delivery.into_delivery()
-    }
-}
+hookbridge_verify::typed_delivery!(BitnobDelivery => Delivery);
