@@ -19,8 +19,9 @@ pub trait DeliveryParser: fmt::Debug + Send + Sync + 'static {
     /// The typed delivery, with its replay key.
     type Delivery: Identified + Send + 'static;
 
-    /// The provider's name, used in replay keys and errors (see [`ReceiverSpec::provider`]),
-    /// declared once per parser: `const PROVIDER: &'static str = crate::PROVIDER.as_str();`.
+    /// The provider's name, used in replay keys and errors (see [`ReceiverSpec::provider`]):
+    /// declared once per parser (`const PROVIDER: &'static str = crate::PROVIDER.as_str();`), and
+    /// the provider of every preset built with [`Preset::verified`](crate::preset::Preset::verified).
     const PROVIDER: &'static str;
 
     /// Parses an authenticated request into the typed delivery, deriving its replay key from
