@@ -13,6 +13,7 @@
 //! [`BitnobDelivery::payload`]. Event names are open ([`EventType`]): Bitnob's catalogue is
 //! large and changes, so any name is accepted.
 
+use hookbridge_core::delivery::json_id;
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::{Delivery, EventType, Subject, Timestamp};
 use hookbridge_verify::delivery::{optional_header, reconcile_event};
@@ -92,15 +93,9 @@ impl DeliveryParser for BitnobParser {
         };
         let event_id = match map.get("event_id") {
             None | Some(Value::Null) => None,
-            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            Some(_) => {
-                return Err(DeliveryError::parse(
-                    crate::PROVIDER.as_str(),
-                    "`event_id` is not a non-empty string or a number",
-                )
-                .into());
-            }
+            Some(id) => Some(json_id(id).ok_or_else(|| {
+                DeliveryError::parse(crate::PROVIDER.as_str(), "`event_id` is not a non-empty string or a number")
+            })?),
         };
         let header_event = optional_header(&request.headers, &crate::headers::EVENT)?;
         let (event_type, event_signed) = match reconcile_event(&crate::headers::EVENT, header_event, body_event)? {
@@ -170,11 +165,7 @@ impl BitnobDelivery {
     #[must_use]
     pub fn subject(&self) -> Option<Subject> {
         let data = self.data()?;
-        let id = match data.get("id")? {
-            Value::String(s) if !s.is_empty() => s.clone(),
-            Value::Number(n) => n.to_string(),
-            _ => return None,
-        };
+        let id = json_id(data.get("id")?)?;
         let kind = match data.get("object") {
             Some(Value::String(object)) if !object.is_empty() => object.clone(),
             _ => match self.event_type.as_str().rsplit_once('.') {

@@ -120,6 +120,27 @@ impl Delivery {
     }
 }
 
+/// The text of an id a provider sends as JSON — a non-empty string, or a number (`1284` becomes
+/// `"1284"`); `None` for anything else (empty string, `null`, bool, array, object). How the
+/// provider crates read subject and event ids from a delivery body.
+///
+/// ```
+/// use hookbridge_core::delivery::json_id;
+/// use serde_json::json;
+///
+/// assert_eq!(json_id(&json!("ord_7")).as_deref(), Some("ord_7"));
+/// assert_eq!(json_id(&json!(1284)).as_deref(), Some("1284"));
+/// assert_eq!(json_id(&json!("")), None);
+/// assert_eq!(json_id(&json!(null)), None);
+/// ```
+pub fn json_id(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 fn lossy_utf8<S: Serializer>(raw: &Bytes, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&String::from_utf8_lossy(raw))
 }

@@ -21,6 +21,7 @@
 
 use std::convert::Infallible;
 
+use hookbridge_core::delivery::json_id;
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::{Delivery, EventType, Subject};
 use hookbridge_verify::delivery::{optional_header, reconcile_event};
@@ -211,12 +212,3 @@ impl MiexDelivery {
 }
 
 hookbridge_verify::typed_delivery!(MiexDelivery => Delivery);
-
-/// A JSON id as text: a non-empty string, or a number.
-fn json_id(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}

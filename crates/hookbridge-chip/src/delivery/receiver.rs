@@ -5,6 +5,7 @@
 use std::ops::Deref;
 use std::time::Duration;
 
+use hookbridge_core::delivery::json_id;
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::{Delivery, EventType, Subject, Timestamp};
 use hookbridge_verify::receive::{DefaultScheme, DeliveryParser, Incoming, Pipeline, ReceiveError, ReplayKey, RsaSpec};
@@ -193,11 +194,7 @@ impl VerifiedChipDelivery {
                 p.id.as_deref().filter(|id| !id.is_empty()).map(|id| Subject::new("payment", id))
             }
             DeliveryObject::Other(map) => {
-                let id = match map.get("id")? {
-                    Value::String(s) if !s.is_empty() => s.clone(),
-                    Value::Number(n) => n.to_string(),
-                    _ => return None,
-                };
+                let id = json_id(map.get("id")?)?;
                 let kind = match map.get("type").and_then(Value::as_str).filter(|t| !t.is_empty()) {
                     Some(kind) => kind,
                     None => self.delivery.event_type.as_str().split('.').next().filter(|k| !k.is_empty())?,
