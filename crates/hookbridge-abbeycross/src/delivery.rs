@@ -13,8 +13,8 @@
 //! ([`EVENT_TYPE_FIELDS`]). AbbeyCross publishes no event catalogue, so any name is accepted.
 
 use hookbridge_core::reexports::bytes::Bytes;
-use hookbridge_core::{Delivery, EventType, Timestamp};
-use hookbridge_verify::receive::{DeliveryParser, DynSpec, Identified, Incoming, Pipeline, ReceiveError, ReplayKey};
+use hookbridge_core::{Delivery, EventType};
+use hookbridge_verify::receive::{DeliveryParser, DynSpec, Incoming, Pipeline, ReceiveError, ReplayKey};
 use hookbridge_verify::{DeliveryError, Verified};
 use serde_json::Value;
 
@@ -58,9 +58,7 @@ pub struct AbbeyCrossParser;
 impl DeliveryParser for AbbeyCrossParser {
     type Delivery = AbbeyCrossDelivery;
 
-    fn provider(&self) -> &'static str {
-        crate::PROVIDER.as_str()
-    }
+    const PROVIDER: &'static str = crate::PROVIDER.as_str();
 
     /// Parses an authenticated body (see [`DeliveryParser::parse`]).
     ///
@@ -102,28 +100,14 @@ impl AbbeyCrossDelivery {
     /// key, the matching key id, the body as `payload` and the raw bytes unchanged.
     #[must_use]
     pub fn into_delivery(self) -> Delivery {
-        let mut delivery = Delivery::new(crate::PROVIDER, Bytes::new());
+        let mut delivery = Delivery::with_payload(crate::PROVIDER, self.raw, self.payload);
+        delivery.set_verification(&self.replay_key, self.verified.key_id(), self.verified.timestamp());
         delivery.event_type_signed = self.event_type.is_some();
         delivery.event_type = self.event_type;
         delivery.delivery_id = self.verified.id().map(str::to_owned);
-        delivery.occurred_at = self.verified.timestamp().and_then(|ts| Timestamp::from_second(ts).ok());
-        delivery.signed_at = delivery.occurred_at;
-        delivery.replay_key = Some(self.replay_key.to_string());
-        delivery.key_id = Some(self.verified.key_id().as_str().to_owned());
-        delivery.payload = self.payload;
-        delivery.raw = self.raw;
+        delivery.occurred_at = delivery.signed_at;
         delivery
     }
 }
 
-impl Identified for AbbeyCrossDelivery {
-    fn replay_key(&self) -> &ReplayKey {
-        &self.replay_key
-    }
-}
-
-impl From<AbbeyCrossDelivery> for Delivery {
-    fn from(delivery: AbbeyCrossDelivery) -> Self {
-        delivery.into_delivery()
-    }
-}
+hookbridge_verify::typed_delivery!(AbbeyCrossDelivery => Delivery);

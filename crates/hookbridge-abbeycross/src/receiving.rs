@@ -2,16 +2,14 @@
 //! signing scheme (its webhook documentation describes registration only; see
 //! `docs/providers/abbeycross.md`). The registry offers it for demos and tests against the
 //! testkit's simulator, marked as assumed; confirm AbbeyCross's real scheme and build an
-//! [`AbbeyCrossSpec`] with it before relying on it in production.
-
-use std::sync::Arc;
+//! [`AbbeyCrossSpec`](crate::AbbeyCrossSpec) with it before relying on it in production.
 
 use hookbridge_core::Delivery;
 use hookbridge_core::reexports::http::HeaderName;
 use hookbridge_verify::HmacScheme;
-use hookbridge_verify::preset::{EndpointKey, KeyKind, Preset, PresetScheme, receiver};
+use hookbridge_verify::preset::{EndpointKey, Preset, PresetScheme};
 
-use crate::AbbeyCrossSpec;
+use crate::AbbeyCrossParser;
 
 /// The header of [`assumed_delivery_scheme`] — a deliberately hypothetical name.
 pub const ASSUMED_SIGNATURE_HEADER: HeaderName = HeaderName::from_static("x-hookbridge-assumed-signature");
@@ -26,14 +24,11 @@ pub fn assumed_delivery_scheme() -> HmacScheme {
 
 /// AbbeyCross's presets: `abbeycross-assumed` (also accepted as `abbeycross`), marked as
 /// assumed; the key is the `apiSecretKey` sent when registering.
-pub static PRESETS: &[Preset<Delivery>] = &[Preset::new(
+pub static PRESETS: &[Preset<Delivery>] = &[Preset::verified::<AbbeyCrossParser>(
     "abbeycross-assumed",
-    crate::PROVIDER.as_str(),
     "AbbeyCross with an ASSUMED scheme (AbbeyCross documents none): \
      `X-Hookbridge-Assumed-Signature: sha256=<hex HMAC-SHA256(apiSecretKey, body)>`",
-    KeyKind::HmacText,
     PresetScheme::Hmac(assumed_delivery_scheme),
-    |verifier, settings| Ok(receiver(AbbeyCrossSpec::new(Arc::new(verifier.into_hmac()?)), settings)),
 )
 .aliases(&["abbeycross"])
 .assumed()

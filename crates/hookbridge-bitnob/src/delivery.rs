@@ -13,11 +13,12 @@
 //! [`BitnobDelivery::payload`]. Event names are open ([`EventType`]): Bitnob's catalogue is
 //! large and changes, so any name is accepted.
 
+use hookbridge_core::delivery::json_id;
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::{Delivery, EventType, Subject, Timestamp};
 use hookbridge_verify::delivery::{optional_header, reconcile_event};
 use hookbridge_verify::receive::{
-    DefaultScheme, DeliveryParser, HmacSpec, Identified, Incoming, Pipeline, ReceiveError, ReplayKey,
+    DefaultScheme, DeliveryParser, HmacSpec, Incoming, Pipeline, ReceiveError, ReplayKey,
 };
 use hookbridge_verify::{DeliveryError, HmacScheme, Verified};
 use serde_json::{Map, Value};
@@ -71,9 +72,7 @@ pub enum BitnobParser {
 impl DeliveryParser for BitnobParser {
     type Delivery = BitnobDelivery;
 
-    fn provider(&self) -> &'static str {
-        crate::PROVIDER.as_str()
-    }
+    const PROVIDER: &'static str = crate::PROVIDER.as_str();
 
     /// Parses a verified body (see [`DeliveryParser::parse`]).
     ///
@@ -94,15 +93,9 @@ impl DeliveryParser for BitnobParser {
         };
         let event_id = match map.get("event_id") {
             None | Some(Value::Null) => None,
-            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            Some(_) => {
-                return Err(DeliveryError::parse(
-                    crate::PROVIDER.as_str(),
-                    "`event_id` is not a non-empty string or a number",
-                )
-                .into());
-            }
+            Some(id) => Some(json_id(id).ok_or_else(|| {
+                DeliveryError::parse(crate::PROVIDER.as_str(), "`event_id` is not a non-empty string or a number")
+            })?),
         };
         let header_event = optional_header(&request.headers, &crate::headers::EVENT)?;
         let (event_type, event_signed) = match reconcile_event(&crate::headers::EVENT, header_event, body_event)? {
@@ -172,11 +165,7 @@ impl BitnobDelivery {
     #[must_use]
     pub fn subject(&self) -> Option<Subject> {
         let data = self.data()?;
-        let id = match data.get("id")? {
-            Value::String(s) if !s.is_empty() => s.clone(),
-            Value::Number(n) => n.to_string(),
-            _ => return None,
-        };
+        let id = json_id(data.get("id")?)?;
         let kind = match data.get("object") {
             Some(Value::String(object)) if !object.is_empty() => object.clone(),
             _ => match self.event_type.as_str().rsplit_once('.') {
@@ -194,29 +183,15 @@ impl BitnobDelivery {
     #[must_use]
     pub fn into_delivery(self) -> Delivery {
         let subject = self.subject();
-        let mut delivery = Delivery::new(crate::PROVIDER, Bytes::new());
+        let mut delivery = Delivery::with_payload(crate::PROVIDER, self.raw, self.payload);
+        delivery.set_verification(&self.replay_key, self.verified.key_id(), self.verified.timestamp());
         delivery.event_type = Some(self.event_type);
         delivery.event_type_signed = self.event_signed;
         delivery.event_id = self.event_id;
         delivery.occurred_at = self.timestamp;
-        delivery.signed_at = self.timestamp;
-        delivery.replay_key = Some(self.replay_key.to_string());
         delivery.subject = subject;
-        delivery.key_id = Some(self.verified.key_id().as_str().to_owned());
-        delivery.payload = self.payload;
-        delivery.raw = self.raw;
         delivery
     }
 }
 
-impl Identified for BitnobDelivery {
-    fn replay_key(&self) -> &ReplayKey {
-        &self.replay_key
-    }
-}
-
-impl From<BitnobDelivery> for Delivery {
-    fn from(delivery: BitnobDelivery) -> Self {
-        delivery.into_delivery()
-    }
-}
+hookbridge_verify::typed_delivery!(BitnobDelivery => Delivery);

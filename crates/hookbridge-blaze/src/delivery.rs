@@ -22,9 +22,7 @@ use std::convert::Infallible;
 
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::{Delivery, EventType};
-use hookbridge_verify::receive::{
-    DeliveryParser, Identified, Incoming, Pipeline, ReceiveError, ReplayKey, UrlTokenSpec,
-};
+use hookbridge_verify::receive::{DeliveryParser, Incoming, Pipeline, ReceiveError, ReplayKey, UrlTokenSpec};
 use hookbridge_verify::{DeliveryError, Verified};
 use serde_json::Value;
 
@@ -70,9 +68,7 @@ pub struct BlazeParser;
 impl DeliveryParser for BlazeParser {
     type Delivery = BlazeDelivery;
 
-    fn provider(&self) -> &'static str {
-        crate::PROVIDER.as_str()
-    }
+    const PROVIDER: &'static str = crate::PROVIDER.as_str();
 
     /// Parses an authenticated body (see [`DeliveryParser::parse`]).
     ///
@@ -113,26 +109,13 @@ impl BlazeDelivery {
     /// as `payload` and the raw bytes unchanged.
     #[must_use]
     pub fn into_delivery(self) -> Delivery {
-        let mut delivery = Delivery::new(crate::PROVIDER, Bytes::new());
+        let mut delivery = Delivery::with_payload(crate::PROVIDER, self.raw, self.payload);
+        delivery.set_verification(&self.replay_key, self.verified.key_id(), self.verified.timestamp());
         delivery.event_type = self.event_type.map(|t| EventType::new(t.as_str()));
         // Read from the body the URL token admitted: as trustworthy as the body itself.
         delivery.event_type_signed = delivery.event_type.is_some();
-        delivery.replay_key = Some(self.replay_key.to_string());
-        delivery.key_id = Some(self.verified.key_id().as_str().to_owned());
-        delivery.payload = self.payload;
-        delivery.raw = self.raw;
         delivery
     }
 }
 
-impl Identified for BlazeDelivery {
-    fn replay_key(&self) -> &ReplayKey {
-        &self.replay_key
-    }
-}
-
-impl From<BlazeDelivery> for Delivery {
-    fn from(delivery: BlazeDelivery) -> Self {
-        delivery.into_delivery()
-    }
-}
+hookbridge_verify::typed_delivery!(BlazeDelivery => Delivery);

@@ -3,18 +3,15 @@
 
 use hookbridge_core::Delivery;
 use hookbridge_verify::DEFAULT_TOKEN_PARAM;
-use hookbridge_verify::preset::{EndpointKey, KeyKind, Preset, PresetScheme, receiver};
+use hookbridge_verify::preset::{EndpointKey, Preset, PresetScheme};
 
-use crate::BlazeSpec;
+use crate::BlazeParser;
 
 /// BLAZE's presets: `blaze` — BLAZE signs nothing, so the callback URL carries a secret token
 /// (query parameter `hb_token`) that the receiver checks in constant time.
-pub static PRESETS: &[Preset<Delivery>] = &[Preset::new(
+pub static PRESETS: &[Preset<Delivery>] = &[Preset::verified::<BlazeParser>(
     "blaze",
-    crate::PROVIDER.as_str(),
     "BLAZE (signs nothing): a secret token in the callback URL's `hb_token` parameter",
-    KeyKind::UrlToken,
     PresetScheme::UrlToken { param: DEFAULT_TOKEN_PARAM },
-    |verifier, settings| Ok(receiver(BlazeSpec::new(verifier.into_url_token()?), settings)),
 )
 .endpoint_key(EndpointKey::CallbackUrlToken)];

@@ -21,11 +21,12 @@
 
 use std::convert::Infallible;
 
+use hookbridge_core::delivery::json_id;
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::{Delivery, EventType, Subject};
 use hookbridge_verify::delivery::{optional_header, reconcile_event};
 use hookbridge_verify::receive::{
-    DefaultScheme, DeliveryParser, HmacSpec, Identified, Incoming, Pipeline, ReceiveError, ReplayKey,
+    DefaultScheme, DeliveryParser, HmacSpec, Incoming, Pipeline, ReceiveError, ReplayKey,
 };
 use hookbridge_verify::{DeliveryError, HmacScheme, Verified};
 use serde_json::{Map, Value};
@@ -89,9 +90,7 @@ pub struct MiexParser;
 impl DeliveryParser for MiexParser {
     type Delivery = MiexDelivery;
 
-    fn provider(&self) -> &'static str {
-        crate::PROVIDER.as_str()
-    }
+    const PROVIDER: &'static str = crate::PROVIDER.as_str();
 
     /// Parses a verified body (see [`DeliveryParser::parse`]).
     ///
@@ -203,33 +202,13 @@ impl MiexDelivery {
         let subject = self.subject();
         // `Delivery::new` parses the raw body into `payload` (the whole envelope).
         let mut delivery = Delivery::new(crate::PROVIDER, self.raw);
+        delivery.set_verification(&self.replay_key, self.verified.key_id(), self.verified.timestamp());
         delivery.event_type = Some(EventType::new(self.event.as_str()));
         delivery.event_type_signed = self.event_signed;
         delivery.delivery_id = self.delivery_id;
-        delivery.replay_key = Some(self.replay_key.to_string());
         delivery.subject = subject;
-        delivery.key_id = Some(self.verified.key_id().as_str().to_owned());
         delivery
     }
 }
 
-impl Identified for MiexDelivery {
-    fn replay_key(&self) -> &ReplayKey {
-        &self.replay_key
-    }
-}
-
-impl From<MiexDelivery> for Delivery {
-    fn from(delivery: MiexDelivery) -> Self {
-        delivery.into_delivery()
-    }
-}
-
-/// A JSON id as text: a non-empty string, or a number.
-fn json_id(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
+hookbridge_verify::typed_delivery!(MiexDelivery => Delivery);

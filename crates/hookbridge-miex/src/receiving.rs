@@ -2,18 +2,15 @@
 //! registry (the receiving half of [`DESCRIPTOR`](crate::DESCRIPTOR)).
 
 use hookbridge_core::Delivery;
-use hookbridge_verify::preset::{EndpointKey, KeyKind, Preset, PresetScheme, receiver};
+use hookbridge_verify::preset::{EndpointKey, Preset, PresetScheme};
 
-use crate::MiexSpec;
+use crate::MiexParser;
 
 /// MIEX's presets: `miex` (`X-Webhook-Signature: sha256=<hex HMAC-SHA256(secretKey, body)>`;
 /// the key is the `secretKey` revealed when the webhook is registered).
-pub static PRESETS: &[Preset<Delivery>] = &[Preset::new(
+pub static PRESETS: &[Preset<Delivery>] = &[Preset::verified::<MiexParser>(
     "miex",
-    crate::PROVIDER.as_str(),
     "MIEX: `X-Webhook-Signature: sha256=<hex HMAC-SHA256(secretKey, body)>`",
-    KeyKind::HmacText,
     PresetScheme::Hmac(crate::delivery_scheme),
-    |verifier, settings| Ok(receiver(MiexSpec::with_verifier(verifier.into_hmac()?), settings)),
 )
 .endpoint_key(EndpointKey::Secret)];

@@ -15,9 +15,9 @@
 //! [`endpoint_key_ring`], or several (while rolling) as a key ring of your own.
 
 use hookbridge_core::reexports::bytes::Bytes;
-use hookbridge_core::{Delivery, Secret, Subject, Timestamp};
+use hookbridge_core::{Delivery, Secret, Subject};
 use hookbridge_verify::receive::{
-    DefaultScheme, DeliveryParser, HmacSpec, Identified, Incoming, Pipeline, ReceiveError, ReplayKey,
+    DefaultScheme, DeliveryParser, HmacSpec, Incoming, Pipeline, ReceiveError, ReplayKey,
 };
 use hookbridge_verify::{DeliveryError, HmacScheme, HmacSecret, KeyError, KeyRing, Verified};
 
@@ -86,9 +86,7 @@ pub struct StripeParser;
 impl DeliveryParser for StripeParser {
     type Delivery = StripeDelivery;
 
-    fn provider(&self) -> &'static str {
-        crate::PROVIDER.as_str()
-    }
+    const PROVIDER: &'static str = crate::PROVIDER.as_str();
 
     /// Parses a verified body (see [`DeliveryParser::parse`]).
     ///
@@ -140,26 +138,14 @@ impl StripeDelivery {
     pub fn into_delivery(self) -> Delivery {
         let subject = self.subject();
         let mut delivery = Delivery::new(crate::PROVIDER, self.raw);
+        delivery.set_verification(&self.replay_key, self.verified.key_id(), self.verified.timestamp());
+        delivery.event_id = Some(self.event.id.as_str().to_owned());
         delivery.event_type = Some(self.event.event_type.into());
         delivery.event_type_signed = true;
-        delivery.event_id = Some(self.event.id.as_str().to_owned());
         delivery.occurred_at = Some(self.event.created);
-        delivery.signed_at = self.verified.timestamp().and_then(|t| Timestamp::from_second(t).ok());
-        delivery.replay_key = Some(self.replay_key.to_string());
         delivery.subject = subject;
-        delivery.key_id = Some(self.verified.key_id().as_str().to_owned());
         delivery
     }
 }
 
-impl Identified for StripeDelivery {
-    fn replay_key(&self) -> &ReplayKey {
-        &self.replay_key
-    }
-}
-
-impl From<StripeDelivery> for Delivery {
-    fn from(delivery: StripeDelivery) -> Self {
-        delivery.into_delivery()
-    }
-}
+hookbridge_verify::typed_delivery!(StripeDelivery => Delivery);

@@ -3,18 +3,15 @@
 
 use hookbridge_core::Delivery;
 use hookbridge_verify::HmacScheme;
-use hookbridge_verify::preset::{EndpointKey, KeyKind, Preset, PresetScheme, receiver};
+use hookbridge_verify::preset::{EndpointKey, Preset, PresetScheme};
 
-use crate::StripeSpec;
+use crate::StripeParser;
 
 /// Stripe's presets: `stripe` (`Stripe-Signature: t=<ts>,v1=<hex>`; the key is the endpoint's
 /// `whsec_…` secret, used as text, returned only when the endpoint is created).
-pub static PRESETS: &[Preset<Delivery>] = &[Preset::new(
+pub static PRESETS: &[Preset<Delivery>] = &[Preset::verified::<StripeParser>(
     "stripe",
-    crate::PROVIDER.as_str(),
     "Stripe: `Stripe-Signature: t=<ts>,v1=<hex HMAC-SHA256(secret, ts.body)>`",
-    KeyKind::HmacText,
     PresetScheme::Hmac(HmacScheme::stripe),
-    |verifier, settings| Ok(receiver(StripeSpec::with_verifier(verifier.into_hmac()?), settings)),
 )
 .endpoint_key(EndpointKey::Secret)];

@@ -64,7 +64,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::receive::{
-    DEFAULT_MAX_BODY_BYTES, DedupeStore, InMemoryDedupeStore, Pipeline, Receive, ReceiveExt as _, ReceiverSpec,
+    DEFAULT_MAX_BODY_BYTES, DedupeStore, DeliveryParser, InMemoryDedupeStore, Pipeline, Receive, ReceiveExt as _,
+    ReceiverSpec, VerifiedSpec,
 };
 use crate::{
     HmacScheme, HmacSecret, HmacVerifier, KeyError, KeyRing, RsaPublicKey, RsaScheme, RsaVerifier, UrlToken,
@@ -346,6 +347,43 @@ where
     Arc::new(pipeline.map(Into::into))
 }
 
+/// The verifier of a [`PresetVerifier`] variant, for [`Preset::verified`]'s build functions.
+trait FromPresetVerifier: Verifier + Sized + 'static {
+    fn from_preset(verifier: PresetVerifier) -> Result<Self, PresetError>;
+}
+
+impl FromPresetVerifier for HmacVerifier {
+    fn from_preset(verifier: PresetVerifier) -> Result<Self, PresetError> {
+        verifier.into_hmac()
+    }
+}
+
+impl FromPresetVerifier for RsaVerifier {
+    fn from_preset(verifier: PresetVerifier) -> Result<Self, PresetError> {
+        verifier.into_rsa()
+    }
+}
+
+impl FromPresetVerifier for UrlTokenVerifier {
+    fn from_preset(verifier: PresetVerifier) -> Result<Self, PresetError> {
+        verifier.into_url_token()
+    }
+}
+
+/// The build function of [`Preset::verified`]: `P`'s default parser over the verifier `V`.
+fn build_verified<V, P, D>(
+    verifier: PresetVerifier,
+    settings: &ReceiverSettings,
+) -> Result<Arc<dyn Receive<D>>, PresetError>
+where
+    V: FromPresetVerifier,
+    P: DeliveryParser + Default,
+    P::Delivery: Into<D>,
+    D: Send + 'static,
+{
+    Ok(receiver(VerifiedSpec::<V, P>::with_verifier(V::from_preset(verifier)?), settings))
+}
+
 /// Builds a preset's receiver from its verifier.
 pub type BuildReceiver<D> = fn(PresetVerifier, &ReceiverSettings) -> Result<Arc<dyn Receive<D>>, PresetError>;
 
@@ -400,6 +438,52 @@ impl<D: Send + 'static> Preset<D> {
             signs_id: false,
             build,
         }
+    }
+
+    /// A preset received by a provider's [`DeliveryParser`] `P` (its `Default` value): the
+    /// verifier built from the keys and `P` make the [`VerifiedSpec`] (an
+    /// [`HmacSpec`](crate::receive::HmacSpec), [`RsaSpec`](crate::receive::RsaSpec) or
+    /// [`UrlTokenSpec`](crate::receive::UrlTokenSpec), after `scheme`), whose deliveries are
+    /// converted into `D`. What a provider crate declares instead of a build function of its own:
+    /// the provider id is [`P::PROVIDER`](DeliveryParser::PROVIDER) and the key kind follows from
+    /// the scheme — an HMAC secret's text ([`KeyKind::HmacText`]), an RSA public key
+    /// ([`KeyKind::Rsa`]) or a URL token ([`KeyKind::UrlToken`]); a preset taking another kind of
+    /// key (Standard Webhooks' `whsec_` base64) is built with [`Preset::new`].
+    ///
+    /// ```
+    /// # use hookbridge_verify::receive::{DeliveryParser, Identified, Incoming, ReceiveError, ReplayKey};
+    /// # use hookbridge_verify::Verified;
+    /// use hookbridge_verify::HmacScheme;
+    /// use hookbridge_verify::preset::{KeyKind, Preset, PresetScheme};
+    /// # #[derive(Debug)]
+    /// # struct AcmeDelivery { replay_key: ReplayKey }
+    /// # impl Identified for AcmeDelivery { fn replay_key(&self) -> &ReplayKey { &self.replay_key } }
+    /// # #[derive(Debug, Default)]
+    /// # struct AcmeParser;
+    /// # impl DeliveryParser for AcmeParser {
+    /// #     type Delivery = AcmeDelivery;
+    /// #     const PROVIDER: &'static str = "acme";
+    /// #     fn parse(&self, verified: Verified, request: &Incoming) -> Result<AcmeDelivery, ReceiveError> {
+    /// #         Ok(AcmeDelivery { replay_key: ReplayKey::from_verified("acme", &verified, &request.body)? })
+    /// #     }
+    /// # }
+    ///
+    /// static ACME: Preset<AcmeDelivery> =
+    ///     Preset::verified::<AcmeParser>("acme", "Acme: `X-Hub-Signature-256: sha256=<hex>`", PresetScheme::Hmac(HmacScheme::github));
+    /// assert_eq!((ACME.provider(), ACME.key_kind()), ("acme", KeyKind::HmacText));
+    /// ```
+    #[must_use]
+    pub const fn verified<P>(name: &'static str, summary: &'static str, scheme: PresetScheme) -> Self
+    where
+        P: DeliveryParser + Default,
+        P::Delivery: Into<D>,
+    {
+        let (key_kind, build): (KeyKind, BuildReceiver<D>) = match scheme {
+            PresetScheme::Hmac(_) => (KeyKind::HmacText, build_verified::<HmacVerifier, P, D>),
+            PresetScheme::Rsa(_) => (KeyKind::Rsa, build_verified::<RsaVerifier, P, D>),
+            PresetScheme::UrlToken { .. } => (KeyKind::UrlToken, build_verified::<UrlTokenVerifier, P, D>),
+        };
+        Self::new(name, P::PROVIDER, summary, key_kind, scheme, build)
     }
 
     /// Other names accepted for it.
@@ -663,6 +747,74 @@ mod tests {
         PresetScheme::UrlToken { param: "t" },
         |v, s| Ok(receiver(BodySpec(v), s)),
     );
+
+    /// A provider's typed delivery and parser, received through [`Preset::verified`].
+    #[derive(Debug)]
+    struct AcmeDelivery {
+        key_id: String,
+        replay_key: ReplayKey,
+    }
+
+    /// The unified model the presets hand out.
+    #[derive(Debug, PartialEq)]
+    struct Unified {
+        key_id: String,
+        replay_key: String,
+    }
+
+    impl AcmeDelivery {
+        fn into_delivery(self) -> Unified {
+            Unified { key_id: self.key_id, replay_key: self.replay_key.to_string() }
+        }
+    }
+
+    crate::typed_delivery!(AcmeDelivery => Unified);
+
+    #[derive(Debug, Default)]
+    struct AcmeParser;
+
+    impl DeliveryParser for AcmeParser {
+        type Delivery = AcmeDelivery;
+
+        const PROVIDER: &'static str = "acme-parsed";
+
+        fn parse(&self, verified: Verified, request: &Incoming) -> Result<AcmeDelivery, ReceiveError> {
+            let replay_key = ReplayKey::signed_digest(Self::PROVIDER, None, &request.body);
+            Ok(AcmeDelivery { key_id: verified.key_id().as_str().to_owned(), replay_key })
+        }
+    }
+
+    static PARSED_HMAC: Preset<Unified> =
+        Preset::verified::<AcmeParser>("acme-parsed", "GitHub-style", PresetScheme::Hmac(HmacScheme::github));
+
+    static PARSED_TOKEN: Preset<Unified> =
+        Preset::verified::<AcmeParser>("acme-parsed-token", "URL token", PresetScheme::UrlToken { param: "t" });
+
+    #[tokio::test]
+    async fn a_parser_preset_takes_the_parsers_provider_and_hands_out_the_unified_delivery() {
+        assert_eq!((PARSED_HMAC.provider(), PARSED_HMAC.key_kind()), ("acme-parsed", KeyKind::HmacText));
+        assert_eq!((PARSED_TOKEN.provider(), PARSED_TOKEN.key_kind()), ("acme-parsed", KeyKind::UrlToken));
+        let rx = PARSED_HMAC.receiver(&[KeyMaterial::secret("k1", "a secret")], &ReceiverSettings::new()).unwrap();
+        let signer = HmacSigner::new(HmacScheme::github(), HmacSecret::from_str_bytes("a secret").unwrap());
+        let body: &'static [u8] = br#"{"a":1}"#;
+        let headers = signer.sign(body, 0, None).unwrap();
+        let (delivery, ticket) = rx.accept(request("/", headers.clone(), body)).await.unwrap().into_parts();
+        let key = ReplayKey::signed_digest("acme-parsed", None, body);
+        assert_eq!(delivery, Unified { key_id: "k1".into(), replay_key: key.to_string() });
+        ticket.complete().await.unwrap();
+        assert!(rx.accept(request("/", headers.clone(), body)).await.unwrap_err().is_duplicate());
+        let forged = rx.accept(request("/", headers, br#"{"a":2}"#)).await.unwrap_err();
+        assert_eq!(forged.status(), http::StatusCode::UNAUTHORIZED);
+
+        let token = UrlToken::generate().unwrap();
+        let keys = [KeyMaterial::secret("t1", token.expose_secret())];
+        let rx = PARSED_TOKEN.receiver(&keys, &ReceiverSettings::new()).unwrap();
+        let uri = format!("/hooks?t={}", token.expose_secret());
+        let (delivery, _ticket) = rx.accept(request(&uri, http::HeaderMap::new(), b"{}")).await.unwrap().into_parts();
+        assert_eq!(delivery.key_id, "t1");
+        let err = rx.accept(request("/hooks", http::HeaderMap::new(), b"{}")).await.unwrap_err();
+        assert_eq!(err.status(), http::StatusCode::UNAUTHORIZED);
+    }
 
     fn request(uri: &str, headers: http::HeaderMap, body: &'static [u8]) -> Incoming {
         Incoming::new(Method::POST, uri.parse().unwrap(), headers, Bytes::from_static(body))

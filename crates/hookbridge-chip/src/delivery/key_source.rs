@@ -357,7 +357,7 @@ impl ReceiverSpec for ChipKeySource {
     type Delivery = VerifiedChipDelivery;
 
     fn provider(&self) -> &'static str {
-        ChipParser::new().provider()
+        ChipParser::PROVIDER
     }
 
     async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {

@@ -5,11 +5,10 @@
 use std::ops::Deref;
 use std::time::Duration;
 
+use hookbridge_core::delivery::json_id;
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::{Delivery, EventType, Subject, Timestamp};
-use hookbridge_verify::receive::{
-    DefaultScheme, DeliveryParser, Identified, Incoming, Pipeline, ReceiveError, ReplayKey, RsaSpec,
-};
+use hookbridge_verify::receive::{DefaultScheme, DeliveryParser, Incoming, Pipeline, ReceiveError, ReplayKey, RsaSpec};
 use hookbridge_verify::{DeliveryError, KeyError, KeyRing, RsaHash, RsaPublicKey, RsaScheme, Verified};
 use serde_json::Value;
 
@@ -107,9 +106,7 @@ impl Default for ChipParser {
 impl DeliveryParser for ChipParser {
     type Delivery = VerifiedChipDelivery;
 
-    fn provider(&self) -> &'static str {
-        crate::PROVIDER.as_str()
-    }
+    const PROVIDER: &'static str = crate::PROVIDER.as_str();
 
     /// Parses a verified body and derives its replay key. One pass over the bytes (no
     /// intermediate JSON map); a missing or non-string `event_type` is a parse error like any other.
@@ -197,11 +194,7 @@ impl VerifiedChipDelivery {
                 p.id.as_deref().filter(|id| !id.is_empty()).map(|id| Subject::new("payment", id))
             }
             DeliveryObject::Other(map) => {
-                let id = match map.get("id")? {
-                    Value::String(s) if !s.is_empty() => s.clone(),
-                    Value::Number(n) => n.to_string(),
-                    _ => return None,
-                };
+                let id = json_id(map.get("id")?)?;
                 let kind = match map.get("type").and_then(Value::as_str).filter(|t| !t.is_empty()) {
                     Some(kind) => kind,
                     None => self.delivery.event_type.as_str().split('.').next().filter(|k| !k.is_empty())?,
@@ -247,27 +240,16 @@ impl VerifiedChipDelivery {
         let subject = self.subject();
         // `Delivery::new` parses the raw body into `payload`, exactly as CHIP sent it.
         let mut delivery = Delivery::new(crate::PROVIDER, self.raw);
+        delivery.set_verification(&self.replay_key, self.verified.key_id(), self.verified.timestamp());
         delivery.event_type = Some(EventType::new(self.delivery.event_type.as_str()));
         delivery.event_type_signed = true;
         delivery.occurred_at = occurred_at;
-        delivery.replay_key = Some(self.replay_key.to_string());
         delivery.subject = subject;
-        delivery.key_id = Some(self.verified.key_id().as_str().to_owned());
         delivery
     }
 }
 
-impl Identified for VerifiedChipDelivery {
-    fn replay_key(&self) -> &ReplayKey {
-        &self.replay_key
-    }
-}
-
-impl From<VerifiedChipDelivery> for Delivery {
-    fn from(delivery: VerifiedChipDelivery) -> Self {
-        delivery.into_delivery()
-    }
-}
+hookbridge_verify::typed_delivery!(VerifiedChipDelivery => Delivery);
 
 impl From<VerifiedChipDelivery> for ChipDelivery {
     fn from(delivery: VerifiedChipDelivery) -> Self {

@@ -19,8 +19,10 @@ pub trait DeliveryParser: fmt::Debug + Send + Sync + 'static {
     /// The typed delivery, with its replay key.
     type Delivery: Identified + Send + 'static;
 
-    /// The provider's name, used in replay keys and errors (see [`ReceiverSpec::provider`]).
-    fn provider(&self) -> &'static str;
+    /// The provider's name, used in replay keys and errors (see [`ReceiverSpec::provider`]):
+    /// declared once per parser (`const PROVIDER: &'static str = crate::PROVIDER.as_str();`), and
+    /// the provider of every preset built with [`Preset::verified`](crate::preset::Preset::verified).
+    const PROVIDER: &'static str;
 
     /// Parses an authenticated request into the typed delivery, deriving its replay key from
     /// **signed** data only (see [`ReceiverSpec::parse`]).
@@ -79,7 +81,7 @@ pub trait DefaultScheme<S> {
 ///
 /// impl DeliveryParser for GithubParser {
 ///     type Delivery = GithubDelivery;
-///     fn provider(&self) -> &'static str { "github" }
+///     const PROVIDER: &'static str = "github";
 ///     fn parse(&self, verified: Verified, request: &Incoming) -> Result<GithubDelivery, ReceiveError> {
 ///         let key = ReplayKey::from_verified("github", &verified, &request.body)?;
 ///         Ok(GithubDelivery { body: request.body.clone(), key })
@@ -231,7 +233,7 @@ where
     type Delivery = P::Delivery;
 
     fn provider(&self) -> &'static str {
-        self.parser.provider()
+        P::PROVIDER
     }
 
     async fn authenticate(&self, request: &Incoming, now: i64) -> Result<Verified, ReceiveError> {
@@ -245,6 +247,54 @@ where
     fn default_retention(&self) -> Duration {
         self.parser.default_retention()
     }
+}
+
+/// The two trait implementations of a provider's typed delivery, written once instead of in every
+/// provider crate: [`Identified`] (the delivery's `replay_key` field, which its parser derived
+/// from signed data) and `From<typed> for unified` (its inherent `into_delivery()`), so that
+/// [`ReceiveExt::map`](super::ReceiveExt::map)`(Into::into)` and the receiving presets hand out
+/// the unified delivery. The typed delivery needs a `replay_key: ReplayKey` field and an
+/// `into_delivery(self) -> unified` method; the unified type (`hookbridge_core::Delivery` for
+/// the provider crates) is named by the caller, so this crate stays unaware of it.
+///
+/// ```
+/// use hookbridge_verify::receive::{Identified, ReplayKey};
+///
+/// /// The unified model of the application (the provider crates use `hookbridge_core::Delivery`).
+/// #[derive(Debug, PartialEq)]
+/// struct Unified { replay_key: String }
+///
+/// #[derive(Debug)]
+/// struct AcmeDelivery { replay_key: ReplayKey }
+///
+/// impl AcmeDelivery {
+///     fn into_delivery(self) -> Unified {
+///         Unified { replay_key: self.replay_key.to_string() }
+///     }
+/// }
+///
+/// hookbridge_verify::typed_delivery!(AcmeDelivery => Unified);
+///
+/// let delivery = AcmeDelivery { replay_key: ReplayKey::signed_digest("acme", None, b"{}") };
+/// assert!(delivery.replay_key().as_str().starts_with("acme:"));
+/// let unified = Unified::from(delivery);
+/// assert!(unified.replay_key.starts_with("acme:"));
+/// ```
+#[macro_export]
+macro_rules! typed_delivery {
+    ($delivery:ty => $unified:ty) => {
+        impl $crate::receive::Identified for $delivery {
+            fn replay_key(&self) -> &$crate::receive::ReplayKey {
+                &self.replay_key
+            }
+        }
+
+        impl ::core::convert::From<$delivery> for $unified {
+            fn from(delivery: $delivery) -> Self {
+                delivery.into_delivery()
+            }
+        }
+    };
 }
 
 #[cfg(test)]
@@ -280,9 +330,7 @@ mod tests {
     impl DeliveryParser for BodyParser {
         type Delivery = BodyDelivery;
 
-        fn provider(&self) -> &'static str {
-            "acme"
-        }
+        const PROVIDER: &'static str = "acme";
 
         fn parse(&self, verified: Verified, request: &Incoming) -> Result<BodyDelivery, ReceiveError> {
             let key = ReplayKey::signed_digest("acme", verified.timestamp(), &request.body);
