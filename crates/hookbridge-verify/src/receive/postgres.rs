@@ -2,15 +2,13 @@
 
 use std::fmt;
 use std::future::Future;
-use std::str::FromStr as _;
 use std::time::Duration;
 
-use sqlx::ConnectOptions as _;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
+use sqlx::postgres::PgPool;
 
 use super::key::ReplayKey;
+use super::pg_store::{self, Migration, PgFailure, PgPoolConfig, PgUrlError, SchemaOnce, millis, non_zero_or};
 use super::store::{BoxFuture, DedupeStore, LeaseToken, Reservation, StoreError};
-use super::url_text::{redact_url, scheme_of};
 
 /// The schema of [`PostgresDedupeStore`] (`migrations/0001_dedupe.sql` in this crate): the
 /// `hookbridge_dedupe` table and its expiry index. Idempotent. The store applies it itself
@@ -25,8 +23,9 @@ pub const DEFAULT_POSTGRES_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default size of a [`PostgresDedupeStore`]'s connection pool.
 pub const DEFAULT_POSTGRES_MAX_CONNECTIONS: u32 = 10;
 
-/// Serialises concurrent first uses: `pg_advisory_xact_lock` key (`"hbdedupe"` in ASCII).
-const MIGRATION_LOCK: i64 = 0x6862_6465_6475_7065;
+/// [`POSTGRES_MIGRATION`] under its `pg_advisory_xact_lock` key (`"hbdedupe"` in ASCII), which
+/// serialises concurrent first uses.
+const MIGRATION: Migration = Migration::new(0x6862_6465_6475_7065, POSTGRES_MIGRATION);
 
 /// Expired rows deleted per statement by [`PostgresDedupeStore::purge_expired`].
 const PURGE_BATCH: i64 = 10_000;
@@ -34,9 +33,6 @@ const PURGE_BATCH: i64 = 10_000;
 /// A reserve that finds the key held, then free again before it can read who held it,
 /// tries again this many times, then answers in flight (retryable).
 const RESERVE_ATTEMPTS: usize = 3;
-
-/// Durations are clamped to 100 years.
-const MAX_MILLIS: u64 = 100 * 365 * 24 * 3600 * 1000;
 
 const RESERVE_SQL: &str = "\
 INSERT INTO hookbridge_dedupe AS d (key, state, token, expires_at)
@@ -114,7 +110,7 @@ DELETE FROM hookbridge_dedupe WHERE key IN (
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub struct PostgresDedupeStore {
     pool: PgPool,
-    schema: std::sync::Arc<tokio::sync::OnceCell<()>>,
+    schema: SchemaOnce,
     timeout: Duration,
     url: Option<String>,
 }
@@ -122,9 +118,7 @@ pub struct PostgresDedupeStore {
 /// Configures and connects a [`PostgresDedupeStore`]; see [`PostgresDedupeStore::builder`].
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub struct PostgresDedupeStoreBuilder {
-    url: String,
-    timeout: Duration,
-    max_connections: u32,
+    config: PgPoolConfig,
 }
 
 impl PostgresDedupeStoreBuilder {
@@ -133,7 +127,7 @@ impl PostgresDedupeStoreBuilder {
     /// the default.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = if timeout.is_zero() { DEFAULT_POSTGRES_TIMEOUT } else { timeout };
+        self.config = self.config.with_timeout(timeout);
         self
     }
 
@@ -141,7 +135,7 @@ impl PostgresDedupeStoreBuilder {
     /// [`DEFAULT_POSTGRES_MAX_CONNECTIONS`]; at least 1).
     #[must_use]
     pub fn max_connections(mut self, max: u32) -> Self {
-        self.max_connections = max.max(1);
+        self.config = self.config.with_max_connections(max);
         self
     }
 
@@ -155,32 +149,19 @@ impl PostgresDedupeStoreBuilder {
     /// the schema cannot be applied (no `CREATE` right, a table of another shape). Errors never
     /// contain the URL.
     pub async fn connect(self) -> Result<PostgresDedupeStore, StoreError> {
-        match scheme_of(&self.url).as_deref() {
-            Some("postgres" | "postgresql") => {}
-            Some(other) => return Err(StoreError::UnknownScheme { scheme: other.to_owned() }),
-            None => return Err(invalid_url()),
-        }
-        let options = PgConnectOptions::from_str(&self.url).map_err(|_| invalid_url())?;
-        let tls_required =
-            matches!(options.get_ssl_mode(), PgSslMode::Require | PgSslMode::VerifyCa | PgSslMode::VerifyFull);
-        if tls_required && !cfg!(feature = "rustls") {
-            return Err(StoreError::FeatureDisabled {
+        let pool = self.config.connect_lazy().map_err(|err| match err {
+            PgUrlError::UnknownScheme { scheme } => StoreError::UnknownScheme { scheme },
+            PgUrlError::Malformed => StoreError::InvalidConfig { detail: err.to_string() },
+            PgUrlError::TlsDisabled => StoreError::FeatureDisabled {
                 scheme: "postgres (sslmode=require, verify-ca or verify-full)".to_owned(),
                 feature: "rustls",
-            });
-        }
-        let options =
-            options.options([("statement_timeout", self.timeout.as_millis().to_string())]).disable_statement_logging();
-        let pool = PgPoolOptions::new()
-            .max_connections(self.max_connections)
-            .min_connections(0)
-            .acquire_timeout(self.timeout)
-            .connect_lazy_with(options);
+            },
+        })?;
         let store = PostgresDedupeStore {
             pool,
-            schema: std::sync::Arc::default(),
-            timeout: self.timeout,
-            url: Some(redact_url(&self.url)),
+            schema: SchemaOnce::new(MIGRATION),
+            timeout: self.config.timeout(),
+            url: Some(self.config.redacted_url()),
         };
         store.migrate().await?;
         Ok(store)
@@ -190,75 +171,32 @@ impl PostgresDedupeStoreBuilder {
 impl fmt::Debug for PostgresDedupeStoreBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PostgresDedupeStoreBuilder")
-            .field("url", &redact_url(&self.url))
-            .field("timeout", &self.timeout)
-            .field("max_connections", &self.max_connections)
+            .field("url", &self.config.redacted_url())
+            .field("timeout", &self.config.timeout())
+            .field("max_connections", &self.config.max_connections())
             .finish()
     }
 }
 
-fn invalid_url() -> StoreError {
-    StoreError::InvalidConfig {
-        detail: "the PostgreSQL URL is malformed (expected postgres://[user[:password]@]host[:port]/database[?…])"
-            .to_owned(),
-    }
-}
-
-/// SQLSTATE classes of an unusable database rather than a refused statement: connection
-/// exceptions (08), refused credentials (28), an unknown database (3D), serialization failures
-/// and deadlocks (40), insufficient resources (53), operator intervention (57: shutdown,
-/// `statement_timeout`), system errors (58).
-fn is_transient(code: &str) -> bool {
-    ["08", "28", "3D", "40", "53", "57", "58"].iter().any(|class| code.starts_with(class))
-}
-
 fn store_error(err: sqlx::Error) -> StoreError {
-    match &err {
-        sqlx::Error::Database(db) => {
-            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
-            if is_transient(&code) {
-                StoreError::unavailable(err)
-            } else {
-                // Never the message: it may quote a key.
-                StoreError::Unexpected {
-                    detail: format!("PostgreSQL refused a statement of this store (SQLSTATE {code})"),
-                }
-            }
+    match PgFailure::from(err) {
+        PgFailure::Unavailable(err) => StoreError::unavailable(err),
+        // Never the message: it may quote a key.
+        PgFailure::Refused { code } => {
+            StoreError::Unexpected { detail: format!("PostgreSQL refused a statement of this store (SQLSTATE {code})") }
         }
-        sqlx::Error::Configuration(_) => {
+        PgFailure::InvalidConfig => {
             StoreError::InvalidConfig { detail: "the PostgreSQL connection options are invalid".to_owned() }
         }
-        sqlx::Error::ColumnDecode { .. } | sqlx::Error::ColumnNotFound(_) | sqlx::Error::TypeNotFound { .. } => {
-            StoreError::Unexpected {
-                detail: "the hookbridge_dedupe table has another shape than this store's".to_owned(),
-            }
-        }
-        _ => StoreError::unavailable(err),
+        PgFailure::OtherShape => StoreError::Unexpected {
+            detail: "the hookbridge_dedupe table has another shape than this store's".to_owned(),
+        },
     }
 }
 
 /// Runs `op` within `timeout`; past it, [`StoreError::Unavailable`].
 async fn bounded<T>(timeout: Duration, op: impl Future<Output = Result<T, StoreError>>) -> Result<T, StoreError> {
-    match tokio::time::timeout(timeout, op).await {
-        Ok(result) => result,
-        Err(elapsed) => Err(StoreError::unavailable(std::io::Error::new(std::io::ErrorKind::TimedOut, elapsed))),
-    }
-}
-
-fn millis(d: Duration) -> i64 {
-    let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX).clamp(1, MAX_MILLIS);
-    i64::try_from(ms).unwrap_or(i64::MAX)
-}
-
-/// Applies [`POSTGRES_MIGRATION`] in one transaction that first takes the migration's
-/// advisory lock: sent as one multi-statement simple query, which PostgreSQL runs as a single
-/// implicit transaction (rolled back as a whole on any error; the lock is held to its end).
-fn apply_migration(pool: PgPool) -> BoxFuture<'static, Result<(), StoreError>> {
-    Box::pin(async move {
-        let sql = format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK});\n{POSTGRES_MIGRATION}");
-        sqlx::raw_sql(&sql).execute(&pool).await.map_err(store_error)?;
-        Ok(())
-    })
+    pg_store::bounded(timeout, op, StoreError::unavailable).await
 }
 
 impl PostgresDedupeStore {
@@ -276,9 +214,7 @@ impl PostgresDedupeStore {
     #[must_use]
     pub fn builder(url: &str) -> PostgresDedupeStoreBuilder {
         PostgresDedupeStoreBuilder {
-            url: url.to_owned(),
-            timeout: DEFAULT_POSTGRES_TIMEOUT,
-            max_connections: DEFAULT_POSTGRES_MAX_CONNECTIONS,
+            config: PgPoolConfig::new(url, DEFAULT_POSTGRES_TIMEOUT, DEFAULT_POSTGRES_MAX_CONNECTIONS),
         }
     }
 
@@ -287,8 +223,12 @@ impl PostgresDedupeStore {
     /// you want them; every store operation is also bounded by `timeout`.
     #[must_use]
     pub fn from_pool(pool: PgPool, timeout: Duration) -> Self {
-        let timeout = if timeout.is_zero() { DEFAULT_POSTGRES_TIMEOUT } else { timeout };
-        Self { pool, schema: std::sync::Arc::default(), timeout, url: None }
+        Self {
+            pool,
+            schema: SchemaOnce::new(MIGRATION),
+            timeout: non_zero_or(timeout, DEFAULT_POSTGRES_TIMEOUT),
+            url: None,
+        }
     }
 
     /// The bound on each operation.
@@ -337,8 +277,7 @@ impl PostgresDedupeStore {
     }
 
     async fn ensure_schema(&self) -> Result<(), StoreError> {
-        self.schema.get_or_try_init(|| apply_migration(self.pool.clone())).await?;
-        Ok(())
+        self.schema.ensure(&self.pool).await.map_err(store_error)
     }
 
     async fn reserve_now(&self, key: &ReplayKey, lease: Duration) -> Result<Reservation, StoreError> {
