@@ -7,9 +7,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 pub use hookbridge_verify::receive::pg_store::redact_url;
-use hookbridge_verify::receive::pg_store::{
-    self, Migration, PgFailure, PgPoolConfig, PgUrlError, SchemaOnce, millis, non_zero_or,
-};
+use hookbridge_verify::receive::pg_store::{self, Migration, PgFailure, PgPoolConfig, PgStoreBase, PgUrlError, millis};
 use hookbridge_verify::receive::{Incoming, Receive, ReceiveError, ReplayKey, StoreError};
 use http::HeaderMap;
 use sqlx::Row as _;
@@ -226,10 +224,7 @@ pub enum FailOutcome {
 /// ```
 #[derive(Clone)]
 pub struct Inbox {
-    pool: PgPool,
-    schema: SchemaOnce,
-    timeout: Duration,
-    url: Option<String>,
+    base: PgStoreBase,
 }
 
 /// Configures and connects an [`Inbox`]; see [`Inbox::builder`].
@@ -256,8 +251,9 @@ impl InboxBuilder {
     ///
     /// # Errors
     /// [`InboxError::InvalidConfig`] for a malformed URL, or an `sslmode` that requires TLS
-    /// without the `rustls` cargo feature; [`InboxError::Unavailable`] when the database cannot be reached or refuses the
-    /// credentials; [`InboxError::Refused`] when the schema cannot be applied.
+    /// without the `rustls` cargo feature; [`InboxError::Unavailable`] when the database
+    /// cannot be reached or refuses the credentials; [`InboxError::Refused`] when the schema
+    /// cannot be applied.
     pub async fn connect(self) -> Result<Inbox, InboxError> {
         let inbox = self.connect_lazy()?;
         inbox.migrate().await?;
@@ -272,7 +268,7 @@ impl InboxBuilder {
     /// [`InboxError::InvalidConfig`] for a malformed URL, or an `sslmode` that requires TLS
     /// without the `rustls` cargo feature.
     pub fn connect_lazy(self) -> Result<Inbox, InboxError> {
-        let pool = self.config.connect_lazy().map_err(|err| InboxError::InvalidConfig {
+        let base = PgStoreBase::connect_lazy(&self.config, MIGRATION).map_err(|err| InboxError::InvalidConfig {
             detail: match err {
                 PgUrlError::UnknownScheme { .. } => {
                     "the inbox URL must start with postgres:// or postgresql://".to_owned()
@@ -283,36 +279,25 @@ impl InboxBuilder {
                     .to_owned(),
             },
         })?;
-        Ok(Inbox {
-            pool,
-            schema: SchemaOnce::new(MIGRATION),
-            timeout: self.config.timeout(),
-            url: Some(self.config.redacted_url()),
-        })
+        Ok(Inbox { base })
     }
 }
 
 impl fmt::Debug for InboxBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("InboxBuilder")
-            .field("url", &self.config.redacted_url())
-            .field("timeout", &self.config.timeout())
-            .field("max_connections", &self.config.max_connections())
-            .finish()
+        self.config.fmt_as("InboxBuilder", f)
     }
 }
 
 fn db_error(err: sqlx::Error) -> InboxError {
-    match PgFailure::from(err) {
-        PgFailure::Unavailable(err) => InboxError::unavailable(err),
-        // Never the message: it may quote a value.
+    let failure = PgFailure::from(err);
+    let detail = failure.detail("hookbridge_inbox");
+    match failure {
+        // Only the SQLSTATE, never the server's message: it may quote a value.
         PgFailure::Refused { code } => InboxError::Refused { code },
-        PgFailure::InvalidConfig => {
-            InboxError::InvalidConfig { detail: "the PostgreSQL connection options are invalid".to_owned() }
-        }
-        PgFailure::OtherShape => InboxError::Corrupt {
-            detail: "the hookbridge_inbox table has another shape than this version's".to_owned(),
-        },
+        PgFailure::Unavailable(err) => InboxError::unavailable(err),
+        PgFailure::OtherShape => InboxError::Corrupt { detail },
+        PgFailure::InvalidConfig => InboxError::InvalidConfig { detail },
     }
 }
 
@@ -375,24 +360,19 @@ impl Inbox {
     /// every operation is bounded by `timeout` (zero: the default).
     #[must_use]
     pub fn from_pool(pool: PgPool, timeout: Duration) -> Self {
-        Self {
-            pool,
-            schema: SchemaOnce::new(MIGRATION),
-            timeout: non_zero_or(timeout, DEFAULT_INBOX_TIMEOUT),
-            url: None,
-        }
+        Self { base: PgStoreBase::from_pool(pool, timeout, DEFAULT_INBOX_TIMEOUT, MIGRATION) }
     }
 
     /// The connection pool.
     #[must_use]
     pub fn pool(&self) -> &PgPool {
-        &self.pool
+        self.base.pool()
     }
 
     /// The bound on each operation.
     #[must_use]
     pub fn timeout(&self) -> Duration {
-        self.timeout
+        self.base.timeout()
     }
 
     /// Applies [`INBOX_MIGRATION`] unless this inbox already did (every operation does it on
@@ -402,16 +382,16 @@ impl Inbox {
     /// # Errors
     /// [`InboxError::Unavailable`] or [`InboxError::Refused`].
     pub async fn migrate(&self) -> Result<(), InboxError> {
-        bounded(self.timeout, self.ensure_schema()).await
+        bounded(self.timeout(), self.ensure_schema()).await
     }
 
     async fn ensure_schema(&self) -> Result<(), InboxError> {
-        self.schema.ensure(&self.pool).await.map_err(db_error)
+        self.base.ensure_schema().await.map_err(db_error)
     }
 
     /// Runs `op` after the schema, bounded by the timeout.
     async fn run<T, F: Future<Output = Result<T, InboxError>>>(&self, op: F) -> Result<T, InboxError> {
-        bounded(self.timeout, async {
+        bounded(self.timeout(), async {
             self.ensure_schema().await?;
             op.await
         })
@@ -445,7 +425,7 @@ impl Inbox {
                 .bind(described.event_type.as_deref())
                 .bind(kind.as_deref())
                 .bind(subject_id.as_deref())
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.pool())
                 .await
                 .map_err(db_error)?;
             if let Some(id) = id {
@@ -454,7 +434,7 @@ impl Inbox {
             let id: i64 = sqlx::query_scalar(EXISTING_SQL)
                 .bind(provider)
                 .bind(replay_key)
-                .fetch_one(&self.pool)
+                .fetch_one(self.pool())
                 .await
                 .map_err(db_error)?;
             Ok(Inserted { id, new: false })
@@ -520,7 +500,7 @@ impl Inbox {
                 .bind(millis(lease))
                 .bind(max)
                 .bind(i64::from(limit.max(1)))
-                .fetch_all(&self.pool)
+                .fetch_all(self.pool())
                 .await
                 .map_err(db_error)?;
             rows.iter().map(stored).collect()
@@ -535,7 +515,7 @@ impl Inbox {
     /// [`InboxError`]: the row stays `processing` until its lease expires, then is handled again.
     pub async fn complete(&self, id: i64, owner: &str) -> Result<bool, InboxError> {
         self.run(async {
-            let done = sqlx::query(COMPLETE_SQL).bind(id).bind(owner).execute(&self.pool).await.map_err(db_error)?;
+            let done = sqlx::query(COMPLETE_SQL).bind(id).bind(owner).execute(self.pool()).await.map_err(db_error)?;
             Ok(done.rows_affected() == 1)
         })
         .await
@@ -567,7 +547,7 @@ impl Inbox {
                 .bind(max)
                 .bind(millis(retry_in))
                 .bind(&error)
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.pool())
                 .await
                 .map_err(db_error)?;
             Ok(match state.as_deref() {
@@ -586,7 +566,7 @@ impl Inbox {
     /// [`InboxError`]: the row is reclaimed when its lease expires.
     pub async fn release(&self, id: i64, owner: &str) -> Result<bool, InboxError> {
         self.run(async {
-            let done = sqlx::query(RELEASE_SQL).bind(id).bind(owner).execute(&self.pool).await.map_err(db_error)?;
+            let done = sqlx::query(RELEASE_SQL).bind(id).bind(owner).execute(self.pool()).await.map_err(db_error)?;
             Ok(done.rows_affected() == 1)
         })
         .await
@@ -607,7 +587,7 @@ impl Inbox {
                 .bind(filter.state.map(State::as_str))
                 .bind(filter.provider.as_deref())
                 .bind(i64::from(filter.limit.unwrap_or(100)))
-                .fetch_all(&self.pool)
+                .fetch_all(self.pool())
                 .await
                 .map_err(db_error)?;
             rows.iter().map(record).collect()
@@ -623,7 +603,7 @@ impl Inbox {
         let sql =
             format!("SELECT header_names, header_values, body, {RECORD_COLUMNS} FROM hookbridge_inbox WHERE id = $1");
         self.run(async {
-            let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await.map_err(db_error)?;
+            let row = sqlx::query(&sql).bind(id).fetch_optional(self.pool()).await.map_err(db_error)?;
             stored(&row.ok_or(InboxError::NotFound { id })?)
         })
         .await
@@ -637,13 +617,13 @@ impl Inbox {
     pub async fn retry(&self, id: i64) -> Result<(), InboxError> {
         self.run(async {
             let updated: Option<i64> =
-                sqlx::query_scalar(RETRY_ONE_SQL).bind(id).fetch_optional(&self.pool).await.map_err(db_error)?;
+                sqlx::query_scalar(RETRY_ONE_SQL).bind(id).fetch_optional(self.pool()).await.map_err(db_error)?;
             if updated.is_some() {
                 return Ok(());
             }
             let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM hookbridge_inbox WHERE id = $1")
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.pool())
                 .await
                 .map_err(db_error)?;
             Err(if exists.is_some() { InboxError::Busy { id } } else { InboxError::NotFound { id } })
@@ -657,7 +637,7 @@ impl Inbox {
     /// [`InboxError`].
     pub async fn retry_dead(&self) -> Result<u64, InboxError> {
         self.run(async {
-            let done = sqlx::query(RETRY_DEAD_SQL).execute(&self.pool).await.map_err(db_error)?;
+            let done = sqlx::query(RETRY_DEAD_SQL).execute(self.pool()).await.map_err(db_error)?;
             Ok(done.rows_affected())
         })
         .await
@@ -676,7 +656,7 @@ impl Inbox {
                     let done = sqlx::query(PURGE_SQL)
                         .bind(millis(older_than))
                         .bind(PURGE_BATCH)
-                        .execute(&self.pool)
+                        .execute(self.pool())
                         .await
                         .map_err(db_error)?;
                     Ok(done.rows_affected())
@@ -696,7 +676,7 @@ impl Inbox {
     /// [`InboxError`].
     pub async fn counts(&self) -> Result<Vec<(State, u64)>, InboxError> {
         self.run(async {
-            let rows = sqlx::query(COUNTS_SQL).fetch_all(&self.pool).await.map_err(db_error)?;
+            let rows = sqlx::query(COUNTS_SQL).fetch_all(self.pool()).await.map_err(db_error)?;
             rows.iter()
                 .map(|row| {
                     let state: String = row.try_get(0).map_err(db_error)?;
@@ -711,10 +691,7 @@ impl Inbox {
 
 impl fmt::Debug for Inbox {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Inbox")
-            .field("url", &self.url.as_deref().unwrap_or("<application pool>"))
-            .field("timeout", &self.timeout)
-            .finish_non_exhaustive()
+        self.base.fmt_as("Inbox", f)
     }
 }
 

@@ -5,6 +5,8 @@
 //!
 //! * [`PgPoolConfig`] — a URL, a bound per operation and a pool size: checks the URL and builds
 //!   a lazily connecting [`PgPool`] whose connections use the bound as `statement_timeout`;
+//! * [`PgStoreBase`] — what every such store keeps: the pool, its schema guard, the bound, and
+//!   the URL it shows;
 //! * [`PgFailure`] — what a failed sqlx operation means for a store (unavailable, refused,
 //!   misconfigured, a table of another shape), which each store maps onto its own typed error;
 //! * [`bounded`] and [`millis`] — one operation within the bound, and durations as SQL
@@ -167,13 +169,115 @@ impl PgPoolConfig {
     }
 }
 
-impl fmt::Debug for PgPoolConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PgPoolConfig")
+impl PgPoolConfig {
+    /// Writes these settings as `Debug` does, under the name `name` (a store builder's `Debug`).
+    ///
+    /// # Errors
+    /// The formatter's.
+    pub fn fmt_as(&self, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(name)
             .field("url", &self.redacted_url())
             .field("timeout", &self.timeout)
             .field("max_connections", &self.max_connections)
             .finish()
+    }
+}
+
+impl fmt::Debug for PgPoolConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_as("PgPoolConfig", f)
+    }
+}
+
+/// What every PostgreSQL store keeps: its pool, the guard applying its schema once, the bound
+/// on each operation, and its URL as shown (redacted; none for a pool the application gave).
+/// Clones share the pool and the guard.
+///
+/// `Debug` shows the redacted URL (or `<application pool>`) and the bound.
+///
+/// ```
+/// use std::time::Duration;
+/// use hookbridge_verify::receive::pg_store::{Migration, PgPoolConfig, PgStoreBase};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), hookbridge_verify::receive::pg_store::PgUrlError> {
+/// const SCHEMA: Migration = Migration::new(0x6578_616d_706c_6531, "CREATE TABLE IF NOT EXISTS example (id bigint);");
+/// let config = PgPoolConfig::new("postgres://app:secret@db.internal/payments", Duration::from_secs(5), 10);
+/// let base = PgStoreBase::connect_lazy(&config, SCHEMA)?; // nothing connected yet
+/// assert_eq!(base.shown_url(), "postgres://app:***@db.internal/payments");
+/// // Each operation: `bounded(base.timeout(), async { base.ensure_schema().await?; … }, …)`.
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct PgStoreBase {
+    pool: PgPool,
+    schema: SchemaOnce,
+    timeout: Duration,
+    url: Option<String>,
+}
+
+impl PgStoreBase {
+    /// A lazily connecting pool on `config` ([`PgPoolConfig::connect_lazy`]), with `migration`
+    /// applied on first use. Must be called within a tokio runtime.
+    ///
+    /// # Errors
+    /// [`PgUrlError`]; it never contains the URL.
+    pub fn connect_lazy(config: &PgPoolConfig, migration: Migration) -> Result<Self, PgUrlError> {
+        Ok(Self {
+            pool: config.connect_lazy()?,
+            schema: SchemaOnce::new(migration),
+            timeout: config.timeout(),
+            url: Some(config.redacted_url()),
+        })
+    }
+
+    /// A pool the application already has, with `migration` applied on first use and each
+    /// operation bounded by `timeout` (a zero duration is replaced by `default_timeout`).
+    #[must_use]
+    pub fn from_pool(pool: PgPool, timeout: Duration, default_timeout: Duration, migration: Migration) -> Self {
+        Self { pool, schema: SchemaOnce::new(migration), timeout: non_zero_or(timeout, default_timeout), url: None }
+    }
+
+    /// The connection pool.
+    #[must_use]
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// The bound on each operation.
+    #[must_use]
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// The URL as `Debug` shows it: redacted, or `<application pool>` for [`from_pool`](Self::from_pool).
+    #[must_use]
+    pub fn shown_url(&self) -> &str {
+        self.url.as_deref().unwrap_or("<application pool>")
+    }
+
+    /// Applies the store's migration unless it was applied through this base or a clone
+    /// ([`SchemaOnce::ensure`]).
+    ///
+    /// # Errors
+    /// The [`sqlx::Error`]; classify it with [`PgFailure`].
+    pub async fn ensure_schema(&self) -> Result<(), sqlx::Error> {
+        self.schema.ensure(&self.pool).await
+    }
+
+    /// Writes the base as `Debug` does, under the name `name` (a store's `Debug`).
+    ///
+    /// # Errors
+    /// The formatter's.
+    pub fn fmt_as(&self, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(name).field("url", &self.shown_url()).field("timeout", &self.timeout).finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for PgStoreBase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_as("PgStoreBase", f)
     }
 }
 
@@ -218,6 +322,25 @@ impl PgFailure {
     #[must_use]
     pub fn is_transient(&self) -> bool {
         matches!(self, Self::Unavailable(_))
+    }
+
+    /// What went wrong, for a store's error, naming its `table`: never a value, a URL or the
+    /// server's message.
+    ///
+    /// ```
+    /// use hookbridge_verify::receive::pg_store::PgFailure;
+    ///
+    /// let refused = PgFailure::Refused { code: "42501".to_owned() };
+    /// assert_eq!(refused.detail("hookbridge_inbox"), "PostgreSQL refused a statement on table hookbridge_inbox (SQLSTATE 42501)");
+    /// ```
+    #[must_use]
+    pub fn detail(&self, table: &str) -> String {
+        match self {
+            Self::Unavailable(_) => "the PostgreSQL database is unavailable".to_owned(),
+            Self::Refused { code } => format!("PostgreSQL refused a statement on table {table} (SQLSTATE {code})"),
+            Self::InvalidConfig => "the PostgreSQL connection options are invalid".to_owned(),
+            Self::OtherShape => format!("the {table} table has another shape than this version's"),
+        }
     }
 }
 
@@ -484,6 +607,9 @@ mod tests {
             assert_eq!(is_transient(code), transient, "{code}");
         }
         assert!(!is_transient(""));
+        assert_eq!(PgFailure::OtherShape.detail("t"), "the t table has another shape than this version's");
+        assert_eq!(PgFailure::InvalidConfig.detail("t"), "the PostgreSQL connection options are invalid");
+        assert!(!PgFailure::from(sqlx::Error::PoolTimedOut).detail("t").contains("pool"));
     }
 
     #[test]
@@ -502,6 +628,22 @@ mod tests {
         let err = bounded(Duration::from_millis(5), slow, |e| format!("unavailable: {:?}", e.kind())).await;
         assert_eq!(err, Err("unavailable: TimedOut".to_owned()));
         assert_eq!(bounded(Duration::from_secs(5), async { Ok::<_, String>(2) }, |e| e.to_string()).await, Ok(2));
+    }
+
+    #[tokio::test]
+    async fn a_base_shows_no_password_and_keeps_its_bound() {
+        let settings = config("postgres://app:s3cret@db/x?password=hunter2").with_timeout(Duration::from_millis(700));
+        let base = PgStoreBase::connect_lazy(&settings, Migration::new(1, "SELECT 1;")).unwrap();
+        assert_eq!((base.timeout(), base.shown_url()), (Duration::from_millis(700), "postgres://app:***@db/x?…"));
+        let shown = format!("{base:?}");
+        assert!(!shown.contains("s3cret") && !shown.contains("hunter2"), "{shown}");
+        let other =
+            PgStoreBase::from_pool(base.pool().clone(), Duration::ZERO, Duration::from_secs(3), Migration::new(1, ""));
+        assert_eq!((other.timeout(), other.shown_url()), (Duration::from_secs(3), "<application pool>"));
+        assert!(matches!(
+            PgStoreBase::connect_lazy(&config("redis://h"), Migration::new(1, "")),
+            Err(PgUrlError::UnknownScheme { .. })
+        ));
     }
 
     #[tokio::test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 use sqlx::postgres::PgPool;
 
 use super::key::ReplayKey;
-use super::pg_store::{self, Migration, PgFailure, PgPoolConfig, PgUrlError, SchemaOnce, millis, non_zero_or};
+use super::pg_store::{self, Migration, PgFailure, PgPoolConfig, PgStoreBase, PgUrlError, millis};
 use super::store::{BoxFuture, DedupeStore, LeaseToken, Reservation, StoreError};
 
 /// The schema of [`PostgresDedupeStore`] (`migrations/0001_dedupe.sql` in this crate): the
@@ -109,10 +109,7 @@ DELETE FROM hookbridge_dedupe WHERE key IN (
 #[derive(Clone)]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub struct PostgresDedupeStore {
-    pool: PgPool,
-    schema: SchemaOnce,
-    timeout: Duration,
-    url: Option<String>,
+    base: PgStoreBase,
 }
 
 /// Configures and connects a [`PostgresDedupeStore`]; see [`PostgresDedupeStore::builder`].
@@ -149,7 +146,7 @@ impl PostgresDedupeStoreBuilder {
     /// the schema cannot be applied (no `CREATE` right, a table of another shape). Errors never
     /// contain the URL.
     pub async fn connect(self) -> Result<PostgresDedupeStore, StoreError> {
-        let pool = self.config.connect_lazy().map_err(|err| match err {
+        let base = PgStoreBase::connect_lazy(&self.config, MIGRATION).map_err(|err| match err {
             PgUrlError::UnknownScheme { scheme } => StoreError::UnknownScheme { scheme },
             PgUrlError::Malformed => StoreError::InvalidConfig { detail: err.to_string() },
             PgUrlError::TlsDisabled => StoreError::FeatureDisabled {
@@ -157,12 +154,7 @@ impl PostgresDedupeStoreBuilder {
                 feature: "rustls",
             },
         })?;
-        let store = PostgresDedupeStore {
-            pool,
-            schema: SchemaOnce::new(MIGRATION),
-            timeout: self.config.timeout(),
-            url: Some(self.config.redacted_url()),
-        };
+        let store = PostgresDedupeStore { base };
         store.migrate().await?;
         Ok(store)
     }
@@ -170,27 +162,18 @@ impl PostgresDedupeStoreBuilder {
 
 impl fmt::Debug for PostgresDedupeStoreBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PostgresDedupeStoreBuilder")
-            .field("url", &self.config.redacted_url())
-            .field("timeout", &self.config.timeout())
-            .field("max_connections", &self.config.max_connections())
-            .finish()
+        self.config.fmt_as("PostgresDedupeStoreBuilder", f)
     }
 }
 
 fn store_error(err: sqlx::Error) -> StoreError {
-    match PgFailure::from(err) {
+    let failure = PgFailure::from(err);
+    // Never the server's message: it may quote a key.
+    let detail = failure.detail("hookbridge_dedupe");
+    match failure {
         PgFailure::Unavailable(err) => StoreError::unavailable(err),
-        // Never the message: it may quote a key.
-        PgFailure::Refused { code } => {
-            StoreError::Unexpected { detail: format!("PostgreSQL refused a statement of this store (SQLSTATE {code})") }
-        }
-        PgFailure::InvalidConfig => {
-            StoreError::InvalidConfig { detail: "the PostgreSQL connection options are invalid".to_owned() }
-        }
-        PgFailure::OtherShape => StoreError::Unexpected {
-            detail: "the hookbridge_dedupe table has another shape than this store's".to_owned(),
-        },
+        PgFailure::InvalidConfig => StoreError::InvalidConfig { detail },
+        PgFailure::Refused { .. } | PgFailure::OtherShape => StoreError::Unexpected { detail },
     }
 }
 
@@ -223,24 +206,19 @@ impl PostgresDedupeStore {
     /// you want them; every store operation is also bounded by `timeout`.
     #[must_use]
     pub fn from_pool(pool: PgPool, timeout: Duration) -> Self {
-        Self {
-            pool,
-            schema: SchemaOnce::new(MIGRATION),
-            timeout: non_zero_or(timeout, DEFAULT_POSTGRES_TIMEOUT),
-            url: None,
-        }
+        Self { base: PgStoreBase::from_pool(pool, timeout, DEFAULT_POSTGRES_TIMEOUT, MIGRATION) }
     }
 
     /// The bound on each operation.
     #[must_use]
     pub fn timeout(&self) -> Duration {
-        self.timeout
+        self.base.timeout()
     }
 
     /// The connection pool.
     #[must_use]
     pub fn pool(&self) -> &PgPool {
-        &self.pool
+        self.base.pool()
     }
 
     /// Applies [`POSTGRES_MIGRATION`] unless this store already did; done by every operation
@@ -251,7 +229,7 @@ impl PostgresDedupeStore {
     /// [`StoreError::Unavailable`] (database unreachable) or [`StoreError::Unexpected`]
     /// (the schema could not be applied).
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        bounded(self.timeout, self.ensure_schema()).await
+        bounded(self.timeout(), self.ensure_schema()).await
     }
 
     /// Deletes the rows whose lease or retention has passed (they already count as absent),
@@ -261,11 +239,11 @@ impl PostgresDedupeStore {
     /// # Errors
     /// [`StoreError`] when a batch fails; rows deleted by earlier batches stay deleted.
     pub async fn purge_expired(&self) -> Result<u64, StoreError> {
-        bounded(self.timeout, self.ensure_schema()).await?;
+        bounded(self.timeout(), self.ensure_schema()).await?;
         let mut total = 0;
         loop {
-            let deleted = bounded(self.timeout, async {
-                let done = sqlx::query(PURGE_SQL).bind(PURGE_BATCH).execute(&self.pool).await.map_err(store_error)?;
+            let deleted = bounded(self.timeout(), async {
+                let done = sqlx::query(PURGE_SQL).bind(PURGE_BATCH).execute(self.pool()).await.map_err(store_error)?;
                 Ok(done.rows_affected())
             })
             .await?;
@@ -277,7 +255,7 @@ impl PostgresDedupeStore {
     }
 
     async fn ensure_schema(&self) -> Result<(), StoreError> {
-        self.schema.ensure(&self.pool).await.map_err(store_error)
+        self.base.ensure_schema().await.map_err(store_error)
     }
 
     async fn reserve_now(&self, key: &ReplayKey, lease: Duration) -> Result<Reservation, StoreError> {
@@ -288,7 +266,7 @@ impl PostgresDedupeStore {
                 .bind(key.as_str())
                 .bind(token.as_str())
                 .bind(millis(lease))
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.pool())
                 .await
                 .map_err(store_error)?;
             match reserved {
@@ -304,7 +282,7 @@ impl PostgresDedupeStore {
             // conflicting row may have been committed after the insert's snapshot was taken.
             let state: Option<String> = sqlx::query_scalar(HOLDER_SQL)
                 .bind(key.as_str())
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.pool())
                 .await
                 .map_err(store_error)?;
             match state.as_deref() {
@@ -328,7 +306,7 @@ impl PostgresDedupeStore {
         sqlx::query(COMPLETE_SQL)
             .bind(key.as_str())
             .bind(millis(retain))
-            .execute(&self.pool)
+            .execute(self.pool())
             .await
             .map_err(store_error)?;
         Ok(())
@@ -339,7 +317,7 @@ impl PostgresDedupeStore {
         sqlx::query(RELEASE_SQL)
             .bind(key.as_str())
             .bind(token.as_str())
-            .execute(&self.pool)
+            .execute(self.pool())
             .await
             .map_err(store_error)?;
         Ok(())
@@ -348,16 +326,13 @@ impl PostgresDedupeStore {
 
 impl fmt::Debug for PostgresDedupeStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PostgresDedupeStore")
-            .field("url", &self.url.as_deref().unwrap_or("<application pool>"))
-            .field("timeout", &self.timeout)
-            .finish_non_exhaustive()
+        self.base.fmt_as("PostgresDedupeStore", f)
     }
 }
 
 impl DedupeStore for PostgresDedupeStore {
     fn reserve<'a>(&'a self, key: &'a ReplayKey, lease: Duration) -> BoxFuture<'a, Result<Reservation, StoreError>> {
-        Box::pin(bounded(self.timeout, self.reserve_now(key, lease)))
+        Box::pin(bounded(self.timeout(), self.reserve_now(key, lease)))
     }
 
     fn complete<'a>(
@@ -366,10 +341,10 @@ impl DedupeStore for PostgresDedupeStore {
         _token: &'a LeaseToken,
         retain: Duration,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(bounded(self.timeout, self.complete_now(key, retain)))
+        Box::pin(bounded(self.timeout(), self.complete_now(key, retain)))
     }
 
     fn release<'a>(&'a self, key: &'a ReplayKey, token: &'a LeaseToken) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(bounded(self.timeout, self.release_now(key, token)))
+        Box::pin(bounded(self.timeout(), self.release_now(key, token)))
     }
 }
