@@ -50,7 +50,15 @@
 //! # Cargo features
 //!
 //! * `postgres` (default) — [`Inbox`] and [`Worker`]; without it only the database-independent
-//!   types are built.
+//!   types are built. The connection plumbing (URL checks, pool, timeouts, error classes, the
+//!   schema applied under an advisory lock) is hookbridge-verify's `receive::pg_store`, shared
+//!   with its PostgreSQL dedupe store.
+//! * `rustls` — TLS for `sslmode=require`, `verify-ca` and `verify-full` (hookbridge-verify's
+//!   `rustls`). Without it such URLs are refused with [`InboxError::InvalidConfig`], never
+//!   downgraded.
+//!
+//! URLs are shown by [`redact_url`] (hookbridge-verify's): the password and any query (it may
+//! hold `password=`) are never printed, in `Debug`, errors or logs.
 
 mod error;
 mod handler;

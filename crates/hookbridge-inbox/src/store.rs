@@ -3,15 +3,15 @@
 
 use std::fmt;
 use std::future::Future;
-use std::str::FromStr as _;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+pub use hookbridge_verify::receive::pg_store::redact_url;
+use hookbridge_verify::receive::pg_store::{self, Migration, PgFailure, PgPoolConfig, PgStoreBase, PgUrlError, millis};
 use hookbridge_verify::receive::{Incoming, Receive, ReceiveError, ReplayKey, StoreError};
 use http::HeaderMap;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow, PgSslMode};
-use sqlx::{ConnectOptions as _, Row as _};
+use sqlx::Row as _;
+use sqlx::postgres::{PgPool, PgRow};
 
 use crate::error::InboxError;
 use crate::handler::truncate;
@@ -29,15 +29,12 @@ pub const DEFAULT_INBOX_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default size of an [`Inbox`]'s connection pool.
 pub const DEFAULT_INBOX_MAX_CONNECTIONS: u32 = 10;
 
-/// Serialises concurrent first uses: `pg_advisory_xact_lock` key (`"hbinbox1"` in ASCII),
-/// distinct from the dedupe store's.
-const MIGRATION_LOCK: i64 = 0x6862_696e_626f_7831;
+/// [`INBOX_MIGRATION`] under its `pg_advisory_xact_lock` key (`"hbinbox1"` in ASCII, distinct
+/// from the dedupe store's), which serialises concurrent first uses.
+const MIGRATION: Migration = Migration::new(0x6862_696e_626f_7831, INBOX_MIGRATION);
 
 /// Rows deleted per statement by [`Inbox::purge_done`].
 const PURGE_BATCH: i64 = 10_000;
-
-/// Durations are clamped to 100 years.
-const MAX_MILLIS: u64 = 100 * 365 * 24 * 3600 * 1000;
 
 /// The longest `last_error` stored (the schema's bound is 1024 characters).
 const MAX_STORED_ERROR: usize = 1000;
@@ -227,40 +224,36 @@ pub enum FailOutcome {
 /// ```
 #[derive(Clone)]
 pub struct Inbox {
-    pool: PgPool,
-    schema: Arc<tokio::sync::OnceCell<()>>,
-    timeout: Duration,
-    url: Option<String>,
+    base: PgStoreBase,
 }
 
 /// Configures and connects an [`Inbox`]; see [`Inbox::builder`].
 pub struct InboxBuilder {
-    url: String,
-    timeout: Duration,
-    max_connections: u32,
+    config: PgPoolConfig,
 }
 
 impl InboxBuilder {
     /// Bounds each operation (default [`DEFAULT_INBOX_TIMEOUT`]); zero means the default.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = if timeout.is_zero() { DEFAULT_INBOX_TIMEOUT } else { timeout };
+        self.config = self.config.with_timeout(timeout);
         self
     }
 
     /// The largest number of connections (default [`DEFAULT_INBOX_MAX_CONNECTIONS`]; at least 1).
     #[must_use]
     pub fn max_connections(mut self, max: u32) -> Self {
-        self.max_connections = max.max(1);
+        self.config = self.config.with_max_connections(max);
         self
     }
 
     /// Connects and applies the schema if needed (both within the timeout).
     ///
     /// # Errors
-    /// [`InboxError::InvalidConfig`] for a malformed URL or a TLS `sslmode` (this build has no
-    /// TLS); [`InboxError::Unavailable`] when the database cannot be reached or refuses the
-    /// credentials; [`InboxError::Refused`] when the schema cannot be applied.
+    /// [`InboxError::InvalidConfig`] for a malformed URL, or an `sslmode` that requires TLS
+    /// without the `rustls` cargo feature; [`InboxError::Unavailable`] when the database
+    /// cannot be reached or refuses the credentials; [`InboxError::Refused`] when the schema
+    /// cannot be applied.
     pub async fn connect(self) -> Result<Inbox, InboxError> {
         let inbox = self.connect_lazy()?;
         inbox.migrate().await?;
@@ -272,108 +265,45 @@ impl InboxBuilder {
     /// until it is back).
     ///
     /// # Errors
-    /// [`InboxError::InvalidConfig`] for a malformed URL or a TLS `sslmode`.
+    /// [`InboxError::InvalidConfig`] for a malformed URL, or an `sslmode` that requires TLS
+    /// without the `rustls` cargo feature.
     pub fn connect_lazy(self) -> Result<Inbox, InboxError> {
-        let scheme = self.url.split_once("://").map(|(scheme, _)| scheme.to_ascii_lowercase());
-        if !matches!(scheme.as_deref(), Some("postgres" | "postgresql")) {
-            return Err(InboxError::InvalidConfig {
-                detail: "the inbox URL must start with postgres:// or postgresql://".to_owned(),
-            });
-        }
-        let options = PgConnectOptions::from_str(&self.url).map_err(|_| invalid_url())?;
-        if matches!(options.get_ssl_mode(), PgSslMode::Require | PgSslMode::VerifyCa | PgSslMode::VerifyFull) {
-            return Err(InboxError::InvalidConfig {
-                detail: "this build has no TLS for PostgreSQL (sslmode require, verify-ca or verify-full)".to_owned(),
-            });
-        }
-        let options =
-            options.options([("statement_timeout", self.timeout.as_millis().to_string())]).disable_statement_logging();
-        let pool = PgPoolOptions::new()
-            .max_connections(self.max_connections)
-            .min_connections(0)
-            .acquire_timeout(self.timeout)
-            .connect_lazy_with(options);
-        Ok(Inbox { pool, schema: Arc::default(), timeout: self.timeout, url: Some(redact_url(&self.url)) })
+        let base = PgStoreBase::connect_lazy(&self.config, MIGRATION).map_err(|err| InboxError::InvalidConfig {
+            detail: match err {
+                PgUrlError::UnknownScheme { .. } => {
+                    "the inbox URL must start with postgres:// or postgresql://".to_owned()
+                }
+                PgUrlError::Malformed => err.to_string(),
+                PgUrlError::TlsDisabled => "sslmode require, verify-ca or verify-full needs TLS: this build lacks \
+                                            hookbridge-inbox's `rustls` cargo feature"
+                    .to_owned(),
+            },
+        })?;
+        Ok(Inbox { base })
     }
 }
 
 impl fmt::Debug for InboxBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("InboxBuilder")
-            .field("url", &redact_url(&self.url))
-            .field("timeout", &self.timeout)
-            .field("max_connections", &self.max_connections)
-            .finish()
+        self.config.fmt_as("InboxBuilder", f)
     }
-}
-
-fn invalid_url() -> InboxError {
-    InboxError::InvalidConfig {
-        detail: "the PostgreSQL URL is malformed (expected postgres://[user[:password]@]host[:port]/database[?…])"
-            .to_owned(),
-    }
-}
-
-/// A URL for logs and `Debug`: the password replaced by `***`, no query (it may hold one).
-#[must_use]
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return "<not a URL>".to_owned();
-    };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let authority = match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _password)) => format!("{user}:***@{host}"),
-            None => format!("{userinfo}@{host}"),
-        },
-        None => authority.to_owned(),
-    };
-    let path = &tail[..tail.find(['?', '#']).unwrap_or(tail.len())];
-    format!("{scheme}://{authority}{path}")
-}
-
-/// SQLSTATE classes of an unusable database rather than a refused statement (as the dedupe
-/// store): 08 connection, 28 credentials, 3D database, 40 serialization/deadlock, 53
-/// resources, 57 operator intervention (shutdown, `statement_timeout`), 58 system.
-fn is_transient(code: &str) -> bool {
-    ["08", "28", "3D", "40", "53", "57", "58"].iter().any(|class| code.starts_with(class))
 }
 
 fn db_error(err: sqlx::Error) -> InboxError {
-    match &err {
-        sqlx::Error::Database(db) => {
-            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
-            if is_transient(&code) {
-                InboxError::unavailable(err)
-            } else {
-                // Never the message: it may quote a value.
-                InboxError::Refused { code }
-            }
-        }
-        sqlx::Error::Configuration(_) => {
-            InboxError::InvalidConfig { detail: "the PostgreSQL connection options are invalid".to_owned() }
-        }
-        sqlx::Error::ColumnDecode { .. } | sqlx::Error::ColumnNotFound(_) | sqlx::Error::TypeNotFound { .. } => {
-            InboxError::Corrupt {
-                detail: "the hookbridge_inbox table has another shape than this version's".to_owned(),
-            }
-        }
-        _ => InboxError::unavailable(err),
+    let failure = PgFailure::from(err);
+    let detail = failure.detail("hookbridge_inbox");
+    match failure {
+        // Only the SQLSTATE, never the server's message: it may quote a value.
+        PgFailure::Refused { code } => InboxError::Refused { code },
+        PgFailure::Unavailable(err) => InboxError::unavailable(err),
+        PgFailure::OtherShape => InboxError::Corrupt { detail },
+        PgFailure::InvalidConfig => InboxError::InvalidConfig { detail },
     }
 }
 
 /// Runs `op` within `timeout`; past it, [`InboxError::Unavailable`].
 async fn bounded<T>(timeout: Duration, op: impl Future<Output = Result<T, InboxError>>) -> Result<T, InboxError> {
-    match tokio::time::timeout(timeout, op).await {
-        Ok(result) => result,
-        Err(elapsed) => Err(InboxError::unavailable(std::io::Error::new(std::io::ErrorKind::TimedOut, elapsed))),
-    }
-}
-
-pub(crate) fn millis(d: Duration) -> i64 {
-    let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX).clamp(1, MAX_MILLIS);
-    i64::try_from(ms).unwrap_or(i64::MAX)
+    pg_store::bounded(timeout, op, InboxError::unavailable).await
 }
 
 fn opt_timestamp(ms: Option<i64>) -> Result<Option<jiff::Timestamp>, InboxError> {
@@ -410,14 +340,6 @@ fn stored(row: &PgRow) -> Result<StoredDelivery, InboxError> {
     Ok(StoredDelivery { record: record(row)?, headers: decode_headers(names, values)?, body: Bytes::from(body) })
 }
 
-/// Applies [`INBOX_MIGRATION`] in one transaction that first takes the inbox's advisory lock:
-/// one multi-statement simple query, which PostgreSQL runs as a single implicit transaction.
-async fn apply_migration(pool: PgPool) -> Result<(), InboxError> {
-    let sql = format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK});\n{INBOX_MIGRATION}");
-    sqlx::raw_sql(&sql).execute(&pool).await.map_err(db_error)?;
-    Ok(())
-}
-
 impl Inbox {
     /// Connects to `url` (`postgres://…`, libpq URL syntax) with the default timeout and pool
     /// size, and applies the schema if needed.
@@ -431,31 +353,26 @@ impl Inbox {
     /// A builder for an inbox at `url`.
     #[must_use]
     pub fn builder(url: &str) -> InboxBuilder {
-        InboxBuilder {
-            url: url.to_owned(),
-            timeout: DEFAULT_INBOX_TIMEOUT,
-            max_connections: DEFAULT_INBOX_MAX_CONNECTIONS,
-        }
+        InboxBuilder { config: PgPoolConfig::new(url, DEFAULT_INBOX_TIMEOUT, DEFAULT_INBOX_MAX_CONNECTIONS) }
     }
 
     /// An inbox on a pool the application already has; the schema is applied on first use and
     /// every operation is bounded by `timeout` (zero: the default).
     #[must_use]
     pub fn from_pool(pool: PgPool, timeout: Duration) -> Self {
-        let timeout = if timeout.is_zero() { DEFAULT_INBOX_TIMEOUT } else { timeout };
-        Self { pool, schema: Arc::default(), timeout, url: None }
+        Self { base: PgStoreBase::from_pool(pool, timeout, DEFAULT_INBOX_TIMEOUT, MIGRATION) }
     }
 
     /// The connection pool.
     #[must_use]
     pub fn pool(&self) -> &PgPool {
-        &self.pool
+        self.base.pool()
     }
 
     /// The bound on each operation.
     #[must_use]
     pub fn timeout(&self) -> Duration {
-        self.timeout
+        self.base.timeout()
     }
 
     /// Applies [`INBOX_MIGRATION`] unless this inbox already did (every operation does it on
@@ -465,17 +382,16 @@ impl Inbox {
     /// # Errors
     /// [`InboxError::Unavailable`] or [`InboxError::Refused`].
     pub async fn migrate(&self) -> Result<(), InboxError> {
-        bounded(self.timeout, self.ensure_schema()).await
+        bounded(self.timeout(), self.ensure_schema()).await
     }
 
     async fn ensure_schema(&self) -> Result<(), InboxError> {
-        self.schema.get_or_try_init(|| apply_migration(self.pool.clone())).await?;
-        Ok(())
+        self.base.ensure_schema().await.map_err(db_error)
     }
 
     /// Runs `op` after the schema, bounded by the timeout.
     async fn run<T, F: Future<Output = Result<T, InboxError>>>(&self, op: F) -> Result<T, InboxError> {
-        bounded(self.timeout, async {
+        bounded(self.timeout(), async {
             self.ensure_schema().await?;
             op.await
         })
@@ -509,7 +425,7 @@ impl Inbox {
                 .bind(described.event_type.as_deref())
                 .bind(kind.as_deref())
                 .bind(subject_id.as_deref())
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.pool())
                 .await
                 .map_err(db_error)?;
             if let Some(id) = id {
@@ -518,7 +434,7 @@ impl Inbox {
             let id: i64 = sqlx::query_scalar(EXISTING_SQL)
                 .bind(provider)
                 .bind(replay_key)
-                .fetch_one(&self.pool)
+                .fetch_one(self.pool())
                 .await
                 .map_err(db_error)?;
             Ok(Inserted { id, new: false })
@@ -584,7 +500,7 @@ impl Inbox {
                 .bind(millis(lease))
                 .bind(max)
                 .bind(i64::from(limit.max(1)))
-                .fetch_all(&self.pool)
+                .fetch_all(self.pool())
                 .await
                 .map_err(db_error)?;
             rows.iter().map(stored).collect()
@@ -599,7 +515,7 @@ impl Inbox {
     /// [`InboxError`]: the row stays `processing` until its lease expires, then is handled again.
     pub async fn complete(&self, id: i64, owner: &str) -> Result<bool, InboxError> {
         self.run(async {
-            let done = sqlx::query(COMPLETE_SQL).bind(id).bind(owner).execute(&self.pool).await.map_err(db_error)?;
+            let done = sqlx::query(COMPLETE_SQL).bind(id).bind(owner).execute(self.pool()).await.map_err(db_error)?;
             Ok(done.rows_affected() == 1)
         })
         .await
@@ -631,7 +547,7 @@ impl Inbox {
                 .bind(max)
                 .bind(millis(retry_in))
                 .bind(&error)
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.pool())
                 .await
                 .map_err(db_error)?;
             Ok(match state.as_deref() {
@@ -650,7 +566,7 @@ impl Inbox {
     /// [`InboxError`]: the row is reclaimed when its lease expires.
     pub async fn release(&self, id: i64, owner: &str) -> Result<bool, InboxError> {
         self.run(async {
-            let done = sqlx::query(RELEASE_SQL).bind(id).bind(owner).execute(&self.pool).await.map_err(db_error)?;
+            let done = sqlx::query(RELEASE_SQL).bind(id).bind(owner).execute(self.pool()).await.map_err(db_error)?;
             Ok(done.rows_affected() == 1)
         })
         .await
@@ -671,7 +587,7 @@ impl Inbox {
                 .bind(filter.state.map(State::as_str))
                 .bind(filter.provider.as_deref())
                 .bind(i64::from(filter.limit.unwrap_or(100)))
-                .fetch_all(&self.pool)
+                .fetch_all(self.pool())
                 .await
                 .map_err(db_error)?;
             rows.iter().map(record).collect()
@@ -687,7 +603,7 @@ impl Inbox {
         let sql =
             format!("SELECT header_names, header_values, body, {RECORD_COLUMNS} FROM hookbridge_inbox WHERE id = $1");
         self.run(async {
-            let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await.map_err(db_error)?;
+            let row = sqlx::query(&sql).bind(id).fetch_optional(self.pool()).await.map_err(db_error)?;
             stored(&row.ok_or(InboxError::NotFound { id })?)
         })
         .await
@@ -701,13 +617,13 @@ impl Inbox {
     pub async fn retry(&self, id: i64) -> Result<(), InboxError> {
         self.run(async {
             let updated: Option<i64> =
-                sqlx::query_scalar(RETRY_ONE_SQL).bind(id).fetch_optional(&self.pool).await.map_err(db_error)?;
+                sqlx::query_scalar(RETRY_ONE_SQL).bind(id).fetch_optional(self.pool()).await.map_err(db_error)?;
             if updated.is_some() {
                 return Ok(());
             }
             let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM hookbridge_inbox WHERE id = $1")
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.pool())
                 .await
                 .map_err(db_error)?;
             Err(if exists.is_some() { InboxError::Busy { id } } else { InboxError::NotFound { id } })
@@ -721,7 +637,7 @@ impl Inbox {
     /// [`InboxError`].
     pub async fn retry_dead(&self) -> Result<u64, InboxError> {
         self.run(async {
-            let done = sqlx::query(RETRY_DEAD_SQL).execute(&self.pool).await.map_err(db_error)?;
+            let done = sqlx::query(RETRY_DEAD_SQL).execute(self.pool()).await.map_err(db_error)?;
             Ok(done.rows_affected())
         })
         .await
@@ -740,7 +656,7 @@ impl Inbox {
                     let done = sqlx::query(PURGE_SQL)
                         .bind(millis(older_than))
                         .bind(PURGE_BATCH)
-                        .execute(&self.pool)
+                        .execute(self.pool())
                         .await
                         .map_err(db_error)?;
                     Ok(done.rows_affected())
@@ -760,7 +676,7 @@ impl Inbox {
     /// [`InboxError`].
     pub async fn counts(&self) -> Result<Vec<(State, u64)>, InboxError> {
         self.run(async {
-            let rows = sqlx::query(COUNTS_SQL).fetch_all(&self.pool).await.map_err(db_error)?;
+            let rows = sqlx::query(COUNTS_SQL).fetch_all(self.pool()).await.map_err(db_error)?;
             rows.iter()
                 .map(|row| {
                     let state: String = row.try_get(0).map_err(db_error)?;
@@ -775,14 +691,12 @@ impl Inbox {
 
 impl fmt::Debug for Inbox {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Inbox")
-            .field("url", &self.url.as_deref().unwrap_or("<application pool>"))
-            .field("timeout", &self.timeout)
-            .finish_non_exhaustive()
+        self.base.fmt_as("Inbox", f)
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -790,14 +704,35 @@ mod tests {
     fn urls_are_redacted() {
         assert_eq!(
             redact_url("postgres://app:s3cret@db:5432/pay?options=-c%20search_path%3Dx&password=p"),
-            "postgres://app:***@db:5432/pay"
+            "postgres://app:***@db:5432/pay?…"
         );
         assert_eq!(redact_url("postgres://db/pay"), "postgres://db/pay");
     }
 
     #[test]
     fn debug_hides_the_password() {
-        let builder = Inbox::builder("postgres://app:s3cret@db/pay");
-        assert!(!format!("{builder:?}").contains("s3cret"));
+        let builder = Inbox::builder("postgres://app:s3cret@db/pay?password=hunter2");
+        let shown = format!("{builder:?}");
+        assert!(!shown.contains("s3cret") && !shown.contains("hunter2"), "{shown}");
+    }
+
+    #[tokio::test]
+    async fn urls_are_checked_before_connecting() {
+        let detail = |url: &str| match Inbox::builder(url).connect_lazy().unwrap_err() {
+            InboxError::InvalidConfig { detail } => detail,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(detail("mysql://app:s3cret@db/pay"), "the inbox URL must start with postgres:// or postgresql://");
+        assert!(detail("postgres://app:s3cret@db:port/pay").contains("malformed"));
+        let tls = Inbox::builder("postgres://app:s3cret@db/pay?sslmode=verify-full").connect_lazy();
+        if pg_store::tls_available() {
+            assert!(tls.is_ok());
+        } else {
+            let err = tls.unwrap_err().to_string();
+            assert!(err.contains("`rustls` cargo feature") && !err.contains("s3cret"), "{err}");
+        }
+        let inbox = Inbox::builder("postgres://app:s3cret@db/pay").timeout(Duration::ZERO).connect_lazy().unwrap();
+        assert_eq!(inbox.timeout(), DEFAULT_INBOX_TIMEOUT);
+        assert!(!format!("{inbox:?}").contains("s3cret"));
     }
 }

@@ -68,6 +68,8 @@
 //! | `PostgresDedupeStore` | every process on the same database | `postgres` |
 //!
 //! [`connect_store`] opens any of them from a URL (`memory`, `redis://…`, `postgres://…`).
+//! The building blocks of the PostgreSQL store (pool from a URL, error classification, bounded
+//! operations, locked migrations) are public in `pg_store`, for other stores kept in PostgreSQL.
 //!
 //! # Example
 //!
@@ -121,6 +123,9 @@ mod error;
 mod incoming;
 mod key;
 mod memory;
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub mod pg_store;
 mod pipeline;
 #[cfg(feature = "postgres")]
 mod postgres;

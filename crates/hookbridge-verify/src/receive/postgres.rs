@@ -2,15 +2,13 @@
 
 use std::fmt;
 use std::future::Future;
-use std::str::FromStr as _;
 use std::time::Duration;
 
-use sqlx::ConnectOptions as _;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
+use sqlx::postgres::PgPool;
 
 use super::key::ReplayKey;
+use super::pg_store::{self, Migration, PgFailure, PgPoolConfig, PgStoreBase, PgUrlError, millis};
 use super::store::{BoxFuture, DedupeStore, LeaseToken, Reservation, StoreError};
-use super::url_text::{redact_url, scheme_of};
 
 /// The schema of [`PostgresDedupeStore`] (`migrations/0001_dedupe.sql` in this crate): the
 /// `hookbridge_dedupe` table and its expiry index. Idempotent. The store applies it itself
@@ -25,8 +23,9 @@ pub const DEFAULT_POSTGRES_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default size of a [`PostgresDedupeStore`]'s connection pool.
 pub const DEFAULT_POSTGRES_MAX_CONNECTIONS: u32 = 10;
 
-/// Serialises concurrent first uses: `pg_advisory_xact_lock` key (`"hbdedupe"` in ASCII).
-const MIGRATION_LOCK: i64 = 0x6862_6465_6475_7065;
+/// [`POSTGRES_MIGRATION`] under its `pg_advisory_xact_lock` key (`"hbdedupe"` in ASCII), which
+/// serialises concurrent first uses.
+const MIGRATION: Migration = Migration::new(0x6862_6465_6475_7065, POSTGRES_MIGRATION);
 
 /// Expired rows deleted per statement by [`PostgresDedupeStore::purge_expired`].
 const PURGE_BATCH: i64 = 10_000;
@@ -34,9 +33,6 @@ const PURGE_BATCH: i64 = 10_000;
 /// A reserve that finds the key held, then free again before it can read who held it,
 /// tries again this many times, then answers in flight (retryable).
 const RESERVE_ATTEMPTS: usize = 3;
-
-/// Durations are clamped to 100 years.
-const MAX_MILLIS: u64 = 100 * 365 * 24 * 3600 * 1000;
 
 const RESERVE_SQL: &str = "\
 INSERT INTO hookbridge_dedupe AS d (key, state, token, expires_at)
@@ -113,18 +109,13 @@ DELETE FROM hookbridge_dedupe WHERE key IN (
 #[derive(Clone)]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub struct PostgresDedupeStore {
-    pool: PgPool,
-    schema: std::sync::Arc<tokio::sync::OnceCell<()>>,
-    timeout: Duration,
-    url: Option<String>,
+    base: PgStoreBase,
 }
 
 /// Configures and connects a [`PostgresDedupeStore`]; see [`PostgresDedupeStore::builder`].
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub struct PostgresDedupeStoreBuilder {
-    url: String,
-    timeout: Duration,
-    max_connections: u32,
+    config: PgPoolConfig,
 }
 
 impl PostgresDedupeStoreBuilder {
@@ -133,7 +124,7 @@ impl PostgresDedupeStoreBuilder {
     /// the default.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = if timeout.is_zero() { DEFAULT_POSTGRES_TIMEOUT } else { timeout };
+        self.config = self.config.with_timeout(timeout);
         self
     }
 
@@ -141,7 +132,7 @@ impl PostgresDedupeStoreBuilder {
     /// [`DEFAULT_POSTGRES_MAX_CONNECTIONS`]; at least 1).
     #[must_use]
     pub fn max_connections(mut self, max: u32) -> Self {
-        self.max_connections = max.max(1);
+        self.config = self.config.with_max_connections(max);
         self
     }
 
@@ -155,33 +146,15 @@ impl PostgresDedupeStoreBuilder {
     /// the schema cannot be applied (no `CREATE` right, a table of another shape). Errors never
     /// contain the URL.
     pub async fn connect(self) -> Result<PostgresDedupeStore, StoreError> {
-        match scheme_of(&self.url).as_deref() {
-            Some("postgres" | "postgresql") => {}
-            Some(other) => return Err(StoreError::UnknownScheme { scheme: other.to_owned() }),
-            None => return Err(invalid_url()),
-        }
-        let options = PgConnectOptions::from_str(&self.url).map_err(|_| invalid_url())?;
-        let tls_required =
-            matches!(options.get_ssl_mode(), PgSslMode::Require | PgSslMode::VerifyCa | PgSslMode::VerifyFull);
-        if tls_required && !cfg!(feature = "rustls") {
-            return Err(StoreError::FeatureDisabled {
+        let base = PgStoreBase::connect_lazy(&self.config, MIGRATION).map_err(|err| match err {
+            PgUrlError::UnknownScheme { scheme } => StoreError::UnknownScheme { scheme },
+            PgUrlError::Malformed => StoreError::InvalidConfig { detail: err.to_string() },
+            PgUrlError::TlsDisabled => StoreError::FeatureDisabled {
                 scheme: "postgres (sslmode=require, verify-ca or verify-full)".to_owned(),
                 feature: "rustls",
-            });
-        }
-        let options =
-            options.options([("statement_timeout", self.timeout.as_millis().to_string())]).disable_statement_logging();
-        let pool = PgPoolOptions::new()
-            .max_connections(self.max_connections)
-            .min_connections(0)
-            .acquire_timeout(self.timeout)
-            .connect_lazy_with(options);
-        let store = PostgresDedupeStore {
-            pool,
-            schema: std::sync::Arc::default(),
-            timeout: self.timeout,
-            url: Some(redact_url(&self.url)),
-        };
+            },
+        })?;
+        let store = PostgresDedupeStore { base };
         store.migrate().await?;
         Ok(store)
     }
@@ -189,76 +162,24 @@ impl PostgresDedupeStoreBuilder {
 
 impl fmt::Debug for PostgresDedupeStoreBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PostgresDedupeStoreBuilder")
-            .field("url", &redact_url(&self.url))
-            .field("timeout", &self.timeout)
-            .field("max_connections", &self.max_connections)
-            .finish()
+        self.config.fmt_as("PostgresDedupeStoreBuilder", f)
     }
-}
-
-fn invalid_url() -> StoreError {
-    StoreError::InvalidConfig {
-        detail: "the PostgreSQL URL is malformed (expected postgres://[user[:password]@]host[:port]/database[?…])"
-            .to_owned(),
-    }
-}
-
-/// SQLSTATE classes of an unusable database rather than a refused statement: connection
-/// exceptions (08), refused credentials (28), an unknown database (3D), serialization failures
-/// and deadlocks (40), insufficient resources (53), operator intervention (57: shutdown,
-/// `statement_timeout`), system errors (58).
-fn is_transient(code: &str) -> bool {
-    ["08", "28", "3D", "40", "53", "57", "58"].iter().any(|class| code.starts_with(class))
 }
 
 fn store_error(err: sqlx::Error) -> StoreError {
-    match &err {
-        sqlx::Error::Database(db) => {
-            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
-            if is_transient(&code) {
-                StoreError::unavailable(err)
-            } else {
-                // Never the message: it may quote a key.
-                StoreError::Unexpected {
-                    detail: format!("PostgreSQL refused a statement of this store (SQLSTATE {code})"),
-                }
-            }
-        }
-        sqlx::Error::Configuration(_) => {
-            StoreError::InvalidConfig { detail: "the PostgreSQL connection options are invalid".to_owned() }
-        }
-        sqlx::Error::ColumnDecode { .. } | sqlx::Error::ColumnNotFound(_) | sqlx::Error::TypeNotFound { .. } => {
-            StoreError::Unexpected {
-                detail: "the hookbridge_dedupe table has another shape than this store's".to_owned(),
-            }
-        }
-        _ => StoreError::unavailable(err),
+    let failure = PgFailure::from(err);
+    // Never the server's message: it may quote a key.
+    let detail = failure.detail("hookbridge_dedupe");
+    match failure {
+        PgFailure::Unavailable(err) => StoreError::unavailable(err),
+        PgFailure::InvalidConfig => StoreError::InvalidConfig { detail },
+        PgFailure::Refused { .. } | PgFailure::OtherShape => StoreError::Unexpected { detail },
     }
 }
 
 /// Runs `op` within `timeout`; past it, [`StoreError::Unavailable`].
 async fn bounded<T>(timeout: Duration, op: impl Future<Output = Result<T, StoreError>>) -> Result<T, StoreError> {
-    match tokio::time::timeout(timeout, op).await {
-        Ok(result) => result,
-        Err(elapsed) => Err(StoreError::unavailable(std::io::Error::new(std::io::ErrorKind::TimedOut, elapsed))),
-    }
-}
-
-fn millis(d: Duration) -> i64 {
-    let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX).clamp(1, MAX_MILLIS);
-    i64::try_from(ms).unwrap_or(i64::MAX)
-}
-
-/// Applies [`POSTGRES_MIGRATION`] in one transaction that first takes the migration's
-/// advisory lock: sent as one multi-statement simple query, which PostgreSQL runs as a single
-/// implicit transaction (rolled back as a whole on any error; the lock is held to its end).
-fn apply_migration(pool: PgPool) -> BoxFuture<'static, Result<(), StoreError>> {
-    Box::pin(async move {
-        let sql = format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK});\n{POSTGRES_MIGRATION}");
-        sqlx::raw_sql(&sql).execute(&pool).await.map_err(store_error)?;
-        Ok(())
-    })
+    pg_store::bounded(timeout, op, StoreError::unavailable).await
 }
 
 impl PostgresDedupeStore {
@@ -276,9 +197,7 @@ impl PostgresDedupeStore {
     #[must_use]
     pub fn builder(url: &str) -> PostgresDedupeStoreBuilder {
         PostgresDedupeStoreBuilder {
-            url: url.to_owned(),
-            timeout: DEFAULT_POSTGRES_TIMEOUT,
-            max_connections: DEFAULT_POSTGRES_MAX_CONNECTIONS,
+            config: PgPoolConfig::new(url, DEFAULT_POSTGRES_TIMEOUT, DEFAULT_POSTGRES_MAX_CONNECTIONS),
         }
     }
 
@@ -287,20 +206,19 @@ impl PostgresDedupeStore {
     /// you want them; every store operation is also bounded by `timeout`.
     #[must_use]
     pub fn from_pool(pool: PgPool, timeout: Duration) -> Self {
-        let timeout = if timeout.is_zero() { DEFAULT_POSTGRES_TIMEOUT } else { timeout };
-        Self { pool, schema: std::sync::Arc::default(), timeout, url: None }
+        Self { base: PgStoreBase::from_pool(pool, timeout, DEFAULT_POSTGRES_TIMEOUT, MIGRATION) }
     }
 
     /// The bound on each operation.
     #[must_use]
     pub fn timeout(&self) -> Duration {
-        self.timeout
+        self.base.timeout()
     }
 
     /// The connection pool.
     #[must_use]
     pub fn pool(&self) -> &PgPool {
-        &self.pool
+        self.base.pool()
     }
 
     /// Applies [`POSTGRES_MIGRATION`] unless this store already did; done by every operation
@@ -311,7 +229,7 @@ impl PostgresDedupeStore {
     /// [`StoreError::Unavailable`] (database unreachable) or [`StoreError::Unexpected`]
     /// (the schema could not be applied).
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        bounded(self.timeout, self.ensure_schema()).await
+        bounded(self.timeout(), self.ensure_schema()).await
     }
 
     /// Deletes the rows whose lease or retention has passed (they already count as absent),
@@ -321,11 +239,11 @@ impl PostgresDedupeStore {
     /// # Errors
     /// [`StoreError`] when a batch fails; rows deleted by earlier batches stay deleted.
     pub async fn purge_expired(&self) -> Result<u64, StoreError> {
-        bounded(self.timeout, self.ensure_schema()).await?;
+        bounded(self.timeout(), self.ensure_schema()).await?;
         let mut total = 0;
         loop {
-            let deleted = bounded(self.timeout, async {
-                let done = sqlx::query(PURGE_SQL).bind(PURGE_BATCH).execute(&self.pool).await.map_err(store_error)?;
+            let deleted = bounded(self.timeout(), async {
+                let done = sqlx::query(PURGE_SQL).bind(PURGE_BATCH).execute(self.pool()).await.map_err(store_error)?;
                 Ok(done.rows_affected())
             })
             .await?;
@@ -337,8 +255,7 @@ impl PostgresDedupeStore {
     }
 
     async fn ensure_schema(&self) -> Result<(), StoreError> {
-        self.schema.get_or_try_init(|| apply_migration(self.pool.clone())).await?;
-        Ok(())
+        self.base.ensure_schema().await.map_err(store_error)
     }
 
     async fn reserve_now(&self, key: &ReplayKey, lease: Duration) -> Result<Reservation, StoreError> {
@@ -349,7 +266,7 @@ impl PostgresDedupeStore {
                 .bind(key.as_str())
                 .bind(token.as_str())
                 .bind(millis(lease))
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.pool())
                 .await
                 .map_err(store_error)?;
             match reserved {
@@ -365,7 +282,7 @@ impl PostgresDedupeStore {
             // conflicting row may have been committed after the insert's snapshot was taken.
             let state: Option<String> = sqlx::query_scalar(HOLDER_SQL)
                 .bind(key.as_str())
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.pool())
                 .await
                 .map_err(store_error)?;
             match state.as_deref() {
@@ -389,7 +306,7 @@ impl PostgresDedupeStore {
         sqlx::query(COMPLETE_SQL)
             .bind(key.as_str())
             .bind(millis(retain))
-            .execute(&self.pool)
+            .execute(self.pool())
             .await
             .map_err(store_error)?;
         Ok(())
@@ -400,7 +317,7 @@ impl PostgresDedupeStore {
         sqlx::query(RELEASE_SQL)
             .bind(key.as_str())
             .bind(token.as_str())
-            .execute(&self.pool)
+            .execute(self.pool())
             .await
             .map_err(store_error)?;
         Ok(())
@@ -409,16 +326,13 @@ impl PostgresDedupeStore {
 
 impl fmt::Debug for PostgresDedupeStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PostgresDedupeStore")
-            .field("url", &self.url.as_deref().unwrap_or("<application pool>"))
-            .field("timeout", &self.timeout)
-            .finish_non_exhaustive()
+        self.base.fmt_as("PostgresDedupeStore", f)
     }
 }
 
 impl DedupeStore for PostgresDedupeStore {
     fn reserve<'a>(&'a self, key: &'a ReplayKey, lease: Duration) -> BoxFuture<'a, Result<Reservation, StoreError>> {
-        Box::pin(bounded(self.timeout, self.reserve_now(key, lease)))
+        Box::pin(bounded(self.timeout(), self.reserve_now(key, lease)))
     }
 
     fn complete<'a>(
@@ -427,10 +341,10 @@ impl DedupeStore for PostgresDedupeStore {
         _token: &'a LeaseToken,
         retain: Duration,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(bounded(self.timeout, self.complete_now(key, retain)))
+        Box::pin(bounded(self.timeout(), self.complete_now(key, retain)))
     }
 
     fn release<'a>(&'a self, key: &'a ReplayKey, token: &'a LeaseToken) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(bounded(self.timeout, self.release_now(key, token)))
+        Box::pin(bounded(self.timeout(), self.release_now(key, token)))
     }
 }
