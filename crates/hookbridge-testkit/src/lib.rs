@@ -114,6 +114,7 @@ pub mod fixtures;
 pub mod hook;
 pub mod proxy;
 mod receiver_contract;
+pub mod receiving;
 pub mod registry;
 mod server;
 pub mod services;
