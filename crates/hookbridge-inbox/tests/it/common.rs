@@ -23,7 +23,8 @@ impl TestDb {
     /// `None` (skipped, with a notice) when no test database is configured outside CI.
     pub(crate) async fn new(test: &str) -> Option<Self> {
         let base = hookbridge_testkit::services::database_url(test)?;
-        let schema = format!("hb_inbox_{}_{}", test.chars().take(20).collect::<String>(), random_hex(6));
+        let label = format!("hb_inbox_{}", test.chars().take(20).collect::<String>());
+        let schema = hookbridge_testkit::services::unique(&label).replace('-', "_");
         let mut conn = sqlx::PgConnection::connect(&base).await.unwrap();
         sqlx::raw_sql(&format!("CREATE SCHEMA \"{schema}\"")).execute(&mut conn).await.unwrap();
         Some(Self { base, schema })
@@ -58,12 +59,6 @@ impl Drop for TestDb {
         })
         .join();
     }
-}
-
-pub(crate) fn random_hex(bytes: usize) -> String {
-    let mut buf = vec![0_u8; bytes];
-    getrandom::fill(&mut buf).unwrap();
-    buf.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// GitHub-style signing; the delivery is the body, identity a digest of the signed body.
