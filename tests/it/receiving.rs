@@ -56,10 +56,14 @@ pub(crate) async fn conformance(store: Arc<dyn DedupeStore>) {
             ("stale → refused", timestamped),
             ("future → refused", timestamped),
             ("timestamp moved → refused", timestamp_header),
+            ("a changed event header → refused or unsigned", template.event_header().is_some()),
         ] {
             assert_eq!(passed.contains(&check), applies, "{}: {check}: {passed:?}", preset.name());
         }
-        let optional = usize::from(signed) + 2 * usize::from(timestamped) + usize::from(timestamp_header);
+        let optional = usize::from(signed)
+            + 2 * usize::from(timestamped)
+            + usize::from(timestamp_header)
+            + usize::from(template.event_header().is_some());
         assert_eq!(passed.len(), every_preset.len() + optional, "{}: {passed:?}", preset.name());
         checked.push(preset.name());
     }

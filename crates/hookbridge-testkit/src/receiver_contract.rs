@@ -7,15 +7,18 @@ use std::time::Duration;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use bytes::Bytes;
 use hookbridge_core::Delivery;
-use hookbridge_verify::VerifyError;
 use hookbridge_verify::preset::{KeyKind, KeyMaterial, Preset, PresetError, ReceiverSettings};
 use hookbridge_verify::receive::{AppError, Application, BoxFuture, DedupeStore, Incoming, Receive, ReceiveError};
+use hookbridge_verify::{DeliveryError, VerifyError};
 
 use crate::conformance::ContractFailure;
 use crate::deliveries::{BuildOptions, Draft, ReceiverKey, SignedDelivery, Template, ThrowawayKey};
 
 /// The receiver URL the contract posts to.
 const RECEIVER_URL: &str = "http://127.0.0.1/hooks/conformance";
+
+/// An event no template builds: what a changed unsigned event header says.
+const OTHER_EVENT: &str = "conformance.changed_event";
 
 /// The receiver's key for a throwaway sender key.
 fn key_material(id: &str, key: &ReceiverKey) -> KeyMaterial {
@@ -84,6 +87,10 @@ impl Application<Delivery> for Recorder {
 ///   key, forged), the genuine one is still handled;
 /// * **not POST → 405**: a genuine delivery sent with `GET` is refused before anything else
 ///   (and consumes nothing);
+/// * **a changed event header → refused or unsigned** (templates sending an unsigned event
+///   header): with another event in that header, the delivery is refused with 400 naming the
+///   header and quoting neither event (and consuming nothing), or handed over with that event
+///   marked unsigned;
 /// * **oversized → 413**: a body over the limit is refused before anything else;
 /// * **application failure → retried**: when the application fails, the reservation is released
 ///   and the provider's retry is handled;
@@ -225,6 +232,43 @@ pub async fn receiver_contract(
     }
     passed.push("rejected → key not consumed");
     passed.push("not POST → 405");
+
+    // the unsigned event header is never trusted over the signed body
+    if let Some(name) = template.event_header() {
+        let changed = sign(&draft()?)?;
+        let mut headers = changed.headers.clone();
+        headers.insert(name.clone(), HeaderValue::from_static(OTHER_EVENT));
+        let request = incoming(&changed, changed.body.clone(), headers).map_err(|e| fail("request", e))?;
+        let check = "a changed event header → refused or unsigned";
+        match receiver.receive(request, &app).await {
+            Err(e @ ReceiveError::Delivery(DeliveryError::HeaderMismatch { .. })) => {
+                let text = format!("{e} {e:?} {}", e.reason());
+                if !matches!(&e, ReceiveError::Delivery(DeliveryError::HeaderMismatch { name: n }) if n == name)
+                    || e.status() != StatusCode::BAD_REQUEST
+                    || !text.contains(name.as_str())
+                    || text.contains(OTHER_EVENT)
+                    || text.contains(event)
+                {
+                    return Err(fail(check, format!("a mismatch refused otherwise: {e:?}")));
+                }
+                shown.push(text);
+                // Refused before the store: the delivery as sent is still handled.
+                let request = genuine(&changed).map_err(|e| fail("request", e))?;
+                receiver.receive(request, &app).await.map_err(|e| fail(check, format!("then: {}", e.reason())))?;
+            }
+            Err(e) => return Err(fail(check, format!("refused otherwise: {}", e.reason()))),
+            Ok(_) => {
+                let handled = app.take().ok_or_else(|| fail(check, "the application got nothing".into()))?;
+                if handled.event_type_signed || handled.event_type.as_ref().map(|e| e.as_str()) != Some(OTHER_EVENT) {
+                    return Err(fail(
+                        check,
+                        format!("accepted as {:?}, signed: {}", handled.event_type, handled.event_type_signed),
+                    ));
+                }
+            }
+        }
+        passed.push(check);
+    }
 
     // oversized → 413
     let big = sign(&draft()?)?;
