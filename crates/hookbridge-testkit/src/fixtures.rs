@@ -13,7 +13,21 @@
 //! assert!(fixtures::names().all(|n| fixtures::fixture_json(n).is_some()));
 //! ```
 
+use std::sync::LazyLock;
+
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
+
+/// `(name, description, body)` of the signed sample `name` in `data/verify/`.
+macro_rules! sample {
+    ($name:literal) => {
+        (
+            $name,
+            include_str!(concat!("../data/verify/", $name, ".json")),
+            include_bytes!(concat!("../data/verify/", $name, ".body")),
+        )
+    };
+}
 
 /// Every embedded fixture: `(name relative to `data/`, content)`, sorted by name.
 pub const FIXTURES: &[(&str, &str)] = &[
@@ -128,3 +142,91 @@ pub fn chip_purchase_paid() -> Value {
 }
 
 const CHIP_PURCHASE_PAID: &str = include_str!("../data/chip/purchase_paid.json");
+
+/// One of the signed sample deliveries of `data/verify/`, embedded: one per provider and scheme,
+/// signed with the `openssl` command line (not with hookbridge: see that directory's README), so
+/// a receiver that verifies them agrees with an independent implementation.
+///
+/// ```
+/// use hookbridge_testkit::fixtures::SignedSample;
+///
+/// let sample = SignedSample::load("miex-order-created").expect("an embedded sample");
+/// assert_eq!(sample.meta["scheme"], "miex");
+/// assert!(sample.headers.contains_key("x-webhook-signature"));
+/// assert!(sample.secret_text().is_some() && sample.public_key_pem().is_none());
+/// assert!(SignedSample::names().all(|name| SignedSample::load(name).is_some()));
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct SignedSample {
+    /// The sample's name: `miex-order-created`, `chip-purchase-paid`, ...
+    pub name: &'static str,
+    /// Its description (`scheme`, `custom_scheme`, `secret`, `public_key`, `verify_at`,
+    /// `headers`, ...), as in its `.json` file.
+    pub meta: Value,
+    /// The body, byte for byte as signed.
+    pub body: &'static [u8],
+    /// The headers, exactly as sent.
+    pub headers: HeaderMap,
+    /// The time (unix seconds) the signature verifies at.
+    pub verify_at: i64,
+}
+
+impl SignedSample {
+    /// The sample `name`; `None` when there is no such sample.
+    #[must_use]
+    pub fn load(name: &str) -> Option<Self> {
+        let (name, meta, body) = SIGNED_SAMPLES.iter().find(|(n, _, _)| *n == name)?;
+        let meta: Value = serde_json::from_str(meta).ok()?;
+        let mut headers = HeaderMap::new();
+        for (header, value) in meta["headers"].as_object()? {
+            let value = HeaderValue::from_str(value.as_str()?).ok()?;
+            headers.append(HeaderName::from_bytes(header.as_bytes()).ok()?, value);
+        }
+        let verify_at = meta["verify_at"].as_i64()?;
+        Some(Self { name, meta, body, headers, verify_at })
+    }
+
+    /// The names of every sample, sorted.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        SIGNED_SAMPLES.iter().map(|(name, _, _)| *name)
+    }
+
+    /// The text of the HMAC secret it is signed with (its `secret.name` in `secrets.json`; read
+    /// it as `secret.form` says: the text's bytes, or Standard Webhooks' `whsec_` base64).
+    /// `None` for RSA samples.
+    #[must_use]
+    pub fn secret_text(&self) -> Option<&'static str> {
+        SAMPLE_SECRETS.get(self.meta["secret"]["name"].as_str()?)?.as_str()
+    }
+
+    /// The PEM of the RSA public key that verifies it. `None` for HMAC samples.
+    #[must_use]
+    pub fn public_key_pem(&self) -> Option<&'static str> {
+        let path = self.meta["public_key"].as_str()?;
+        SAMPLE_KEYS.iter().find(|(p, _)| *p == path).map(|(_, pem)| *pem)
+    }
+}
+
+/// `(name, description, body)` of every signed sample, sorted by name.
+const SIGNED_SAMPLES: &[(&str, &str, &[u8])] = &[
+    sample!("abbeycross-custom"),
+    sample!("bitnob-legacy-deposit"),
+    sample!("bitnob-transfer-success"),
+    sample!("chip-purchase-paid"),
+    sample!("chip-send-instruction-completed"),
+    sample!("github-reference"),
+    sample!("miex-order-created"),
+    sample!("standard-webhooks-reference"),
+    sample!("stripe-payment-intent-succeeded"),
+];
+
+/// `data/verify/secrets.json`: the samples' HMAC secrets by name.
+static SAMPLE_SECRETS: LazyLock<Value> =
+    LazyLock::new(|| serde_json::from_str(include_str!("../data/verify/secrets.json")).unwrap_or(Value::Null));
+
+/// The public keys the RSA samples name (`public_key`, relative to `data/`).
+const SAMPLE_KEYS: &[(&str, &str)] = &[
+    ("keys/rsa2048-public-spki.pem", include_str!("../data/keys/rsa2048-public-spki.pem")),
+    ("keys/rsa4096-public-pkcs1.pem", include_str!("../data/keys/rsa4096-public-pkcs1.pem")),
+];

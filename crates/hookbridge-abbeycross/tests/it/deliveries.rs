@@ -13,6 +13,7 @@ use hookbridge_abbeycross::{AbbeyCrossDelivery, AbbeyCrossReceiver, AbbeyCrossSp
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::reexports::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use hookbridge_core::{Delivery, EventType, Timestamp};
+use hookbridge_testkit::fixtures::SignedSample;
 use hookbridge_testkit::receiving::receive_at;
 use hookbridge_verify::receive::{InMemoryDedupeStore, Incoming, Receive as _, ReceiveError, ReplayKey};
 use hookbridge_verify::{
@@ -23,11 +24,6 @@ use serde_json::{Value, json};
 
 const SECRET: &str = "abbeycross apiSecretKey for tests";
 const TS: i64 = 1_735_689_600;
-
-fn verify_fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/../hookbridge-testkit/data/verify/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 /// The hypothetical scheme of `crates/hookbridge-testkit/data/verify/abbeycross-custom.json`, rebuilt from its description.
 fn fixture_scheme(meta: &Value) -> HmacScheme {
@@ -49,8 +45,7 @@ fn fixture_scheme(meta: &Value) -> HmacScheme {
 
 /// The scheme the tests sign with (the fixture's).
 fn scheme() -> HmacScheme {
-    let meta: Value = serde_json::from_slice(&verify_fixture("abbeycross-custom.json")).unwrap();
-    fixture_scheme(&meta)
+    fixture_scheme(&SignedSample::load("abbeycross-custom").unwrap().meta)
 }
 
 fn secret() -> HmacSecret {
@@ -78,31 +73,23 @@ const BODY: &[u8] = br#"{"eventType":"trade.settled","tradeId":"T-77","amount":"
 
 #[tokio::test]
 async fn openssl_fixture_verifies_through_a_configured_scheme() {
-    let meta: Value = serde_json::from_slice(&verify_fixture("abbeycross-custom.json")).unwrap();
-    let secrets: Value = serde_json::from_slice(&verify_fixture("secrets.json")).unwrap();
-    let body = verify_fixture(meta["body_file"].as_str().unwrap());
-    let mut headers = HeaderMap::new();
-    for (name, value) in meta["headers"].as_object().unwrap() {
-        headers.append(
-            HeaderName::from_bytes(name.as_bytes()).unwrap(),
-            HeaderValue::from_str(value.as_str().unwrap()).unwrap(),
-        );
-    }
-    let key = HmacSecret::from_str_bytes(secrets["abbeycross"].as_str().unwrap()).unwrap();
-    let verifier = HmacVerifier::new(fixture_scheme(&meta), KeyRing::single("fixture", key)).unwrap();
+    let sample = SignedSample::load("abbeycross-custom").unwrap();
+    let (body, headers) = (sample.body, &sample.headers);
+    let key = HmacSecret::from_str_bytes(sample.secret_text().unwrap()).unwrap();
+    let verifier = HmacVerifier::new(fixture_scheme(&sample.meta), KeyRing::single("fixture", key)).unwrap();
     let receiver = receiver_with(verifier);
-    let at = meta["verify_at"].as_i64().unwrap();
-    let delivery = receive_at(&receiver, request(&body, &headers), at).await.unwrap();
+    let at = sample.verify_at;
+    let delivery = receive_at(&receiver, request(body, headers), at).await.unwrap();
     assert_eq!(delivery.event_type, Some(EventType::new("payment.settled")));
     assert_eq!(delivery.payload["data"]["paymentId"], "pay_7Q2M9X4K1B");
     assert_eq!(delivery.verified.key_id().as_str(), "fixture");
     assert_eq!(delivery.verified.timestamp(), Some(1_735_689_600));
-    assert_eq!(delivery.replay_key, ReplayKey::signed_digest("abbeycross", Some(1_735_689_600), &body));
-    assert_eq!(&delivery.raw[..], &body[..]);
-    let mut tampered = body.clone();
+    assert_eq!(delivery.replay_key, ReplayKey::signed_digest("abbeycross", Some(1_735_689_600), body));
+    assert_eq!(&delivery.raw[..], body);
+    let mut tampered = body.to_vec();
     tampered.insert(1, b' ');
     assert!(matches!(
-        receive_at(&receiver, request(&tampered, &headers), at).await,
+        receive_at(&receiver, request(&tampered, headers), at).await,
         Err(ReceiveError::Verification(VerifyError::NoMatch { .. }))
     ));
 }

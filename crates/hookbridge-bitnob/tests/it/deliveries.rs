@@ -7,8 +7,9 @@
 
 use hookbridge_bitnob::{BitnobDelivery, BitnobParser, BitnobReceiver, BitnobSpec};
 use hookbridge_core::reexports::bytes::Bytes;
-use hookbridge_core::reexports::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
+use hookbridge_core::reexports::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use hookbridge_core::{Delivery, EventType, Subject, Timestamp};
+use hookbridge_testkit::fixtures::SignedSample;
 use hookbridge_testkit::receiving::receive_at;
 use hookbridge_verify::receive::{Incoming, ReceiveError, ReplayKey};
 use hookbridge_verify::{DeliveryError, HmacSecret, KeyRing, MalformedReason, VerifyError, sign::HmacSigner};
@@ -17,26 +18,11 @@ use serde_json::{Value, json};
 const SECRET: &str = "bitnob webhook secret for tests";
 const TS: i64 = 1_735_689_600;
 
-fn verify_fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/../hookbridge-testkit/data/verify/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// An openssl-signed fixture: body, headers, secret, verification time.
+/// An openssl-signed sample: body, headers, secret, verification time.
 fn fixture_delivery(name: &str) -> (Vec<u8>, HeaderMap, HmacSecret, i64) {
-    let meta: Value = serde_json::from_slice(&verify_fixture(&format!("{name}.json"))).unwrap();
-    let secrets: Value = serde_json::from_slice(&verify_fixture("secrets.json")).unwrap();
-    let body = verify_fixture(meta["body_file"].as_str().unwrap());
-    let mut headers = HeaderMap::new();
-    for (name, value) in meta["headers"].as_object().unwrap() {
-        headers.append(
-            HeaderName::from_bytes(name.as_bytes()).unwrap(),
-            HeaderValue::from_str(value.as_str().unwrap()).unwrap(),
-        );
-    }
-    let secret_name = meta["secret"]["name"].as_str().unwrap();
-    let secret = HmacSecret::from_str_bytes(secrets[secret_name].as_str().unwrap()).unwrap();
-    (body, headers, secret, meta["verify_at"].as_i64().unwrap())
+    let sample = SignedSample::load(name).unwrap();
+    let secret = HmacSecret::from_str_bytes(sample.secret_text().unwrap()).unwrap();
+    (sample.body.to_vec(), sample.headers, secret, sample.verify_at)
 }
 
 fn secret() -> HmacSecret {

@@ -14,6 +14,7 @@ use hookbridge_chip::{
 use hookbridge_core::reexports::bytes::Bytes;
 use hookbridge_core::reexports::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use hookbridge_core::{Delivery, EventType, Subject};
+use hookbridge_testkit::fixtures::SignedSample;
 use hookbridge_testkit::receiving::receive_at;
 use hookbridge_verify::receive::{InMemoryDedupeStore, Incoming, Receive as _, ReceiveError, ReplayKey};
 use hookbridge_verify::sign::RsaSigner;
@@ -28,11 +29,6 @@ const NOW: i64 = 1_718_000_500;
 fn key_file(name: &str) -> String {
     let path = format!("{}/../hookbridge-testkit/data/keys/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn verify_fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/../hookbridge-testkit/data/verify/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// The 2048-bit test key pair's signer (parsed once: RSA key parsing is slow in debug builds).
@@ -95,14 +91,11 @@ fn signed_fixture(name: &str) -> (Vec<u8>, HeaderMap) {
 
 #[tokio::test]
 async fn openssl_signed_fixture_verifies_through_chip_receiver() {
-    let meta: Value = serde_json::from_slice(&verify_fixture("chip-purchase-paid.json")).unwrap();
-    assert_eq!(meta["public_key"], "keys/rsa2048-public-spki.pem");
-    let body = verify_fixture("chip-purchase-paid.body");
-    let mut headers = HeaderMap::new();
-    headers.insert("x-signature", HeaderValue::from_str(meta["headers"]["X-Signature"].as_str().unwrap()).unwrap());
+    let sample = SignedSample::load("chip-purchase-paid").unwrap();
+    assert_eq!(sample.public_key_pem(), Some(public_pem_a().as_str()));
+    let (body, headers) = (sample.body, &sample.headers);
 
-    let delivery =
-        receive_at(&receiver(), request(&body, &headers), meta["verify_at"].as_i64().unwrap()).await.unwrap();
+    let delivery = receive_at(&receiver(), request(body, headers), sample.verify_at).await.unwrap();
     assert_eq!(delivery.event_type, ChipEvent::PurchasePaid);
     let purchase = delivery.purchase().unwrap();
     assert_eq!(purchase.id.as_deref(), Some("d6c3f1a0-2b5e-4c8d-9f71-3e6a4b2c8d10"));
@@ -110,7 +103,7 @@ async fn openssl_signed_fixture_verifies_through_chip_receiver() {
     assert_eq!(purchase.purchase.as_ref().unwrap().total, Some(29900));
     assert_eq!(delivery.verified.key_id().as_str(), WEBHOOK_ID);
     assert_eq!(delivery.verified.timestamp(), None);
-    assert_eq!(&delivery.raw[..], &body[..]);
+    assert_eq!(&delivery.raw[..], body);
     assert_eq!(delivery.occurred_at(), Some(ts(1_735_689_540)));
     assert_eq!(
         delivery.replay_key().as_str(),
@@ -118,29 +111,27 @@ async fn openssl_signed_fixture_verifies_through_chip_receiver() {
     );
 
     // The raw bytes matter: the same JSON re-serialized compactly does not verify.
-    let reserialized = serde_json::to_vec(&serde_json::from_slice::<Value>(&body).unwrap()).unwrap();
-    let err = receive(&reserialized, &headers).await.unwrap_err();
+    let reserialized = serde_json::to_vec(&serde_json::from_slice::<Value>(body).unwrap()).unwrap();
+    let err = receive(&reserialized, headers).await.unwrap_err();
     assert!(matches!(err, ReceiveError::Verification(VerifyError::NoMatch { .. })), "{err:?}");
 }
 
 #[tokio::test]
 async fn openssl_signed_chip_send_fixture_verifies_with_sha512() {
-    let meta: Value = serde_json::from_slice(&verify_fixture("chip-send-instruction-completed.json")).unwrap();
-    let body = verify_fixture("chip-send-instruction-completed.body");
-    let mut headers = HeaderMap::new();
-    headers.insert("x-signature", HeaderValue::from_str(meta["headers"]["X-Signature"].as_str().unwrap()).unwrap());
-    let key = RsaPublicKey::from_pem(&key_file("rsa4096-public-pkcs1.pem")).unwrap();
+    let sample = SignedSample::load("chip-send-instruction-completed").unwrap();
+    let (body, headers) = (sample.body, &sample.headers);
+    let key = RsaPublicKey::from_pem(sample.public_key_pem().unwrap()).unwrap();
 
     let send = ChipReceiver::new(
         ChipSpec::with_parser(ChipParser::with_hash(RsaHash::Sha512), KeyRing::single("send", key.clone())).unwrap(),
     );
-    let delivery = receive_at(&send, request(&body, &headers), NOW).await.unwrap();
+    let delivery = receive_at(&send, request(body, headers), NOW).await.unwrap();
     assert_eq!(delivery.event_type, ChipEvent::Unknown("send_instruction.completed".into()));
     assert!(matches!(&delivery.object, DeliveryObject::Other(map) if map["reference"] == "PAYOUT-0042"));
     assert_eq!(delivery.subject(), Some(Subject::new("send_instruction", "5817")));
     // The SHA-256 (Collect) receiver refuses it.
     let collect = ChipReceiver::new(ChipSpec::new(KeyRing::single("send", key)).unwrap());
-    assert!(receive_at(&collect, request(&body, &headers), NOW).await.unwrap_err().is_verification());
+    assert!(receive_at(&collect, request(body, headers), NOW).await.unwrap_err().is_verification());
 }
 
 #[tokio::test]

@@ -6,9 +6,10 @@
 //! workspace's `tests/it/receiving.rs`.
 
 use hookbridge_core::reexports::bytes::Bytes;
-use hookbridge_core::reexports::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
+use hookbridge_core::reexports::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use hookbridge_core::{Delivery, EventType, Subject};
 use hookbridge_miex::{MiexDelivery, MiexEvent, MiexReceiver, MiexSpec};
+use hookbridge_testkit::fixtures::SignedSample;
 use hookbridge_testkit::receiving::receive_at;
 use hookbridge_verify::receive::{Incoming, ReceiveError, ReplayKey};
 use hookbridge_verify::{DeliveryError, HmacSecret, KeyRing, MalformedReason, VerifyError, sign::HmacSigner};
@@ -17,25 +18,11 @@ use serde_json::{Value, json};
 const SECRET: &str = "miex secretKey for tests";
 const NOW: i64 = 1_735_689_600;
 
-fn verify_fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/../hookbridge-testkit/data/verify/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// The openssl-signed fixture: body, headers, secret, verification time.
+/// The openssl-signed sample: body, headers, secret, verification time.
 fn fixture_delivery() -> (Vec<u8>, HeaderMap, HmacSecret, i64) {
-    let meta: Value = serde_json::from_slice(&verify_fixture("miex-order-created.json")).unwrap();
-    let secrets: Value = serde_json::from_slice(&verify_fixture("secrets.json")).unwrap();
-    let body = verify_fixture(meta["body_file"].as_str().unwrap());
-    let mut headers = HeaderMap::new();
-    for (name, value) in meta["headers"].as_object().unwrap() {
-        headers.append(
-            HeaderName::from_bytes(name.as_bytes()).unwrap(),
-            HeaderValue::from_str(value.as_str().unwrap()).unwrap(),
-        );
-    }
-    let secret = HmacSecret::from_str_bytes(secrets["miex"].as_str().unwrap()).unwrap();
-    (body, headers, secret, meta["verify_at"].as_i64().unwrap())
+    let sample = SignedSample::load("miex-order-created").unwrap();
+    let secret = HmacSecret::from_str_bytes(sample.secret_text().unwrap()).unwrap();
+    (sample.body.to_vec(), sample.headers, secret, sample.verify_at)
 }
 
 fn secret() -> HmacSecret {

@@ -6,9 +6,10 @@
 //! the workspace's `tests/it/receiving.rs`.
 
 use hookbridge_core::reexports::bytes::Bytes;
-use hookbridge_core::reexports::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
+use hookbridge_core::reexports::http::{HeaderMap, StatusCode, Uri};
 use hookbridge_core::{Delivery, EventType, Secret, Subject};
 use hookbridge_stripe::{StripeReceiver, StripeSpec, endpoint_key_ring};
+use hookbridge_testkit::fixtures::SignedSample;
 use hookbridge_testkit::receiving::receive_at;
 use hookbridge_verify::receive::{InMemoryDedupeStore, Incoming, ReceiveError, ReplayKey};
 use hookbridge_verify::{DeliveryError, HmacScheme, HmacSecret, KeyRing, VerifyError, sign::HmacSigner};
@@ -72,21 +73,10 @@ async fn a_signed_event_is_accepted_and_unified() {
 #[tokio::test]
 async fn the_openssl_signed_fixture_verifies() {
     // Computed outside hookbridge from the documented algorithm (see its .json).
-    let dir = format!("{}/../hookbridge-testkit/data/verify", env!("CARGO_MANIFEST_DIR"));
-    let meta: Value =
-        serde_json::from_slice(&std::fs::read(format!("{dir}/stripe-payment-intent-succeeded.json")).unwrap()).unwrap();
-    let secrets: Value = serde_json::from_slice(&std::fs::read(format!("{dir}/secrets.json")).unwrap()).unwrap();
-    let body = std::fs::read(format!("{dir}/{}", meta["body_file"].as_str().unwrap())).unwrap();
-    let mut headers = HeaderMap::new();
-    for (name, value) in meta["headers"].as_object().unwrap() {
-        headers.insert(
-            HeaderName::from_bytes(name.as_bytes()).unwrap(),
-            HeaderValue::from_str(value.as_str().unwrap()).unwrap(),
-        );
-    }
-    let secret = Secret::new(secrets["stripe"].as_str().unwrap());
+    let sample = SignedSample::load("stripe-payment-intent-succeeded").unwrap();
+    let secret = Secret::new(sample.secret_text().unwrap());
     let receiver = StripeReceiver::new(StripeSpec::new(endpoint_key_ring(&secret).unwrap()).unwrap());
-    let delivery = receive_at(&receiver, request(&body, &headers), meta["verify_at"].as_i64().unwrap()).await.unwrap();
+    let delivery = receive_at(&receiver, request(sample.body, &sample.headers), sample.verify_at).await.unwrap();
     assert_eq!(delivery.event.id.as_str(), "evt_1QbT4nLkdIwHu7ix0cXjVh2s");
     assert_eq!(delivery.subject(), Some(Subject::new("payment_intent", "pi_3QbT4mLkdIwHu7ix1Vq8Zk0a")));
 }

@@ -26,3 +26,24 @@ fn chip_purchase_fixture() {
     assert_eq!(purchase["status"], "paid");
     assert_eq!(purchase, fixtures::fixture_json("chip/purchase_paid.json").unwrap());
 }
+
+#[test]
+fn every_signed_sample_is_embedded_and_loads() {
+    let dir = format!("{}/data/verify", env!("CARGO_MANIFEST_DIR"));
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter_map(|f| f.strip_suffix(".json").map(str::to_owned))
+        .filter(|f| f != "secrets")
+        .collect();
+    on_disk.sort_unstable();
+    assert_eq!(fixtures::SignedSample::names().collect::<Vec<_>>(), on_disk);
+    for name in fixtures::SignedSample::names() {
+        let sample = fixtures::SignedSample::load(name).unwrap();
+        assert_eq!(sample.body, std::fs::read(format!("{dir}/{name}.body")).unwrap(), "{name}");
+        assert!(!sample.headers.is_empty(), "{name}");
+        // HMAC samples name their secret, RSA samples their public key.
+        assert!(sample.secret_text().is_some() != sample.public_key_pem().is_some(), "{name}");
+    }
+    assert!(fixtures::SignedSample::load("no-such-sample").is_none());
+}
