@@ -109,6 +109,30 @@ pub const FIXTURES: &[(&str, &str)] = &[
     ("miex/register_response_all_events.json", include_str!("../data/miex/register_response_all_events.json")),
     ("miex/register_response_drift.json", include_str!("../data/miex/register_response_drift.json")),
     ("miex/register_response_minimal.json", include_str!("../data/miex/register_response_minimal.json")),
+    ("stripe/error_400.json", include_str!("../data/stripe/error_400.json")),
+    ("stripe/error_400_idempotency.json", include_str!("../data/stripe/error_400_idempotency.json")),
+    ("stripe/error_401.json", include_str!("../data/stripe/error_401.json")),
+    ("stripe/error_402.json", include_str!("../data/stripe/error_402.json")),
+    ("stripe/error_403.json", include_str!("../data/stripe/error_403.json")),
+    ("stripe/error_404.json", include_str!("../data/stripe/error_404.json")),
+    ("stripe/error_409.json", include_str!("../data/stripe/error_409.json")),
+    ("stripe/error_424.json", include_str!("../data/stripe/error_424.json")),
+    ("stripe/error_429.json", include_str!("../data/stripe/error_429.json")),
+    ("stripe/error_500.json", include_str!("../data/stripe/error_500.json")),
+    ("stripe/error_503.json", include_str!("../data/stripe/error_503.json")),
+    ("stripe/error_unknown_type.json", include_str!("../data/stripe/error_unknown_type.json")),
+    ("stripe/event_customer_updated.json", include_str!("../data/stripe/event_customer_updated.json")),
+    ("stripe/event_payment_intent_succeeded.json", include_str!("../data/stripe/event_payment_intent_succeeded.json")),
+    ("stripe/event_unknown_type.json", include_str!("../data/stripe/event_unknown_type.json")),
+    ("stripe/webhook_endpoint.json", include_str!("../data/stripe/webhook_endpoint.json")),
+    ("stripe/webhook_endpoint_created.json", include_str!("../data/stripe/webhook_endpoint_created.json")),
+    ("stripe/webhook_endpoint_deleted.json", include_str!("../data/stripe/webhook_endpoint_deleted.json")),
+    ("stripe/webhook_endpoint_unknown_enums.json", include_str!("../data/stripe/webhook_endpoint_unknown_enums.json")),
+    ("stripe/webhook_endpoint_updated.json", include_str!("../data/stripe/webhook_endpoint_updated.json")),
+    ("stripe/webhook_endpoints_list_docs.json", include_str!("../data/stripe/webhook_endpoints_list_docs.json")),
+    ("stripe/webhook_endpoints_page_1.json", include_str!("../data/stripe/webhook_endpoints_page_1.json")),
+    ("stripe/webhook_endpoints_page_2.json", include_str!("../data/stripe/webhook_endpoints_page_2.json")),
+    ("stripe/webhook_endpoints_page_3.json", include_str!("../data/stripe/webhook_endpoints_page_3.json")),
 ];
 
 /// The raw text of a fixture, e.g. `fixture("bitnob/webhook.json")`.
@@ -129,7 +153,8 @@ pub fn names() -> impl Iterator<Item = &'static str> {
     FIXTURES.iter().map(|(n, _)| *n)
 }
 
-/// The names of one provider's fixtures (`"miex"`, `"blaze"`, `"bitnob"`, `"abbeycross"`, `"chip"`).
+/// The names of one provider's fixtures (`"miex"`, `"blaze"`, `"bitnob"`, `"abbeycross"`, `"chip"`,
+/// `"stripe"`).
 pub fn provider_names(provider: &str) -> impl Iterator<Item = &'static str> + '_ {
     names().filter(move |n| n.split_once('/').is_some_and(|(p, _)| p == provider))
 }

@@ -9,8 +9,18 @@ fn every_fixture_is_json_and_named_by_provider() {
         assert!(fixtures::fixture_json(name).is_some(), "{name} is not valid JSON");
         assert!(name.ends_with(".json"));
     }
-    for provider in ["miex", "blaze", "bitnob", "abbeycross", "chip"] {
-        assert!(fixtures::provider_names(provider).count() > 0, "{provider}");
+    for provider in ["miex", "blaze", "bitnob", "abbeycross", "chip", "stripe"] {
+        // Every JSON file of the provider's data directory, and nothing else.
+        let dir = format!("{}/data/{provider}", env!("CARGO_MANIFEST_DIR"));
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|f| f.ends_with(".json"))
+            .map(|f| format!("{provider}/{f}"))
+            .collect();
+        on_disk.sort_unstable();
+        assert!(!on_disk.is_empty(), "{provider}");
+        assert_eq!(fixtures::provider_names(provider).collect::<Vec<_>>(), on_disk);
     }
     assert_eq!(fixtures::fixture("no/such.json"), None);
     assert_eq!(fixtures::fixture_json("no/such.json"), None);
