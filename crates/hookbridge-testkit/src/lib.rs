@@ -121,6 +121,7 @@ mod server;
 pub mod services;
 mod simulator;
 mod template_spec;
+pub mod wait;
 
 pub mod abbeycross;
 pub mod bitnob;

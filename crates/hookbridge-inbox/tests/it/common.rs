@@ -12,6 +12,9 @@ use sqlx::Connection as _;
 
 pub(crate) const SECRET: &str = "inbox test secret";
 
+/// How long a test waits for the workers (a hang guard, not a timing assertion).
+pub(crate) const WAIT: Duration = Duration::from_secs(60);
+
 /// A fresh, empty schema (dropped when the value is dropped, best effort) and a URL whose
 /// connections use it.
 pub(crate) struct TestDb {
@@ -105,20 +108,4 @@ fn serde_like_event(body: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
     let rest = text.split("\"event\":\"").nth(1)?;
     Some(rest.split('"').next()?.to_owned())
-}
-
-/// Polls `check` until it returns `Some` (at most 60 s: a hang guard, not a timing assertion).
-pub(crate) async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
