@@ -14,10 +14,10 @@
 //! | crate | types formatted here |
 //! |---|---|
 //! | core | `Secret`, `Bearer`, `HeaderAuth`, `HttpClient`, `Endpoint` (with `secret`), `Response`, `ApiError`, `DecodeError`, `InvalidInput` |
-//! | miex | `MiexApiKey`, `MiexClient`, `MiexWebhook` (`secretKey`) |
+//! | miex | `MiexApiKey` (branch, personal, public), `MiexClient` and its `webhooks()` handle, `MiexWebhook` (`secretKey`) |
 //! | blaze | `BlazeKeys`, `BlazeClient` |
 //! | bitnob | `BitnobAuth` (all three variants), `BitnobSigner`, `BitnobClient`, `CreatedWebhook`, `RotatedSecret` |
-//! | abbeycross | `AbbeyCrossClient`, `RegisterWebhookResponse`, `RegisteredWebhook` (`apiSecretKey`) |
+//! | abbeycross | `AbbeyCrossClient` and its `webhooks()` handle, `RegisterWebhookResponse`, `RegisteredWebhook` (`apiSecretKey`) |
 //! | chip | `ChipClient` |
 //! | verify | `HmacSecret` (text, hex, base64, `whsec_`), `KeyRing<HmacSecret>`, `HmacVerifier`, `HmacSigner`, `UrlToken`, `KeyRing<UrlToken>`, `UrlTokenVerifier`, `RsaVerifier`, `RsaSigner`, `KeyError`, `VerifyError` |
 //! | adapters | `StandardWebhooksBridge`, `ProviderEndpoint` |
@@ -48,6 +48,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::fixture;
 
 const MIEX_KEY: &str = "sk_personal_Hy7Tq2Lm9Xc4Vb8Nz1Pw6Rs3Kd5Fg0Aj";
+const MIEX_BRANCH_KEY: &str = "sk_branch_Br4nchK3y0123456789abcdefghijklm";
+const MIEX_PUBLIC_KEY: &str = "pk_PublicKey-0123456789abcdefghijkl";
 const BLAZE_PARTNER: &str = "blaze-partner-Qm4Wn8Ec2Rv6";
 const BLAZE_DEVELOPER: &str = "blaze-developer-Tx9Yu3Io7Pa1";
 const BITNOB_KEY: &str = "bitnob-bearer-Zs5Xd1Cf8Vg4";
@@ -132,6 +134,8 @@ fn config(uri: &str) -> ClientConfig {
 fn credentials_and_clients_never_print_their_keys() {
     let all = text_forms(&[
         MIEX_KEY,
+        MIEX_BRANCH_KEY,
+        MIEX_PUBLIC_KEY,
         BLAZE_PARTNER,
         BLAZE_DEVELOPER,
         BITNOB_KEY,
@@ -155,10 +159,15 @@ fn credentials_and_clients_never_print_their_keys() {
     let http = HttpClient::new(hookbridge::chip::PROVIDER, config(base), Arc::new(bearer.clone())).unwrap();
     assert_clean("HttpClient", &debug(&http), &all);
 
-    // MIEX
-    let key = MiexApiKey::parse(Secret::new(MIEX_KEY)).unwrap();
-    assert_clean("MiexApiKey", &debug(&key), &all);
-    assert_clean("MiexClient", &debug(&MiexClient::new(base, Secret::new(MIEX_KEY)).unwrap()), &all);
+    // MIEX: each kind of key (branch, personal, public), the client and its resource handle.
+    for key in [MIEX_BRANCH_KEY, MIEX_KEY, MIEX_PUBLIC_KEY] {
+        let parsed = MiexApiKey::parse(Secret::new(key)).unwrap();
+        assert_clean("MiexApiKey", &debug(&parsed), &all);
+        assert_clean("MiexApiKey::secret", &both(parsed.secret()), &all);
+        let client = MiexClient::new(base, Secret::new(key)).unwrap();
+        assert_clean("MiexClient", &debug(&client), &all);
+        assert_clean("MiexClient::webhooks", &debug(&client.webhooks()), &all);
+    }
 
     // BLAZE
     let keys = BlazeKeys::new(Secret::new(BLAZE_PARTNER), Secret::new(BLAZE_DEVELOPER));
@@ -180,7 +189,9 @@ fn credentials_and_clients_never_print_their_keys() {
     assert_clean("BitnobSigner", &debug(&signer(SigningScheme::ColonSeparatedHex)), &all);
 
     // AbbeyCross, CHIP
-    assert_clean("AbbeyCrossClient", &debug(&AbbeyCrossClient::new(base, Secret::new(ABBEY_TOKEN)).unwrap()), &all);
+    let abbeycross = AbbeyCrossClient::new(base, Secret::new(ABBEY_TOKEN)).unwrap();
+    assert_clean("AbbeyCrossClient", &debug(&abbeycross), &all);
+    assert_clean("AbbeyCrossClient::webhooks", &debug(&abbeycross.webhooks()), &all);
     assert_clean("ChipClient", &debug(&ChipClient::new(Secret::new(CHIP_KEY)).unwrap()), &all);
 }
 

@@ -1,54 +1,31 @@
 //! The event catalogues the simulators and the delivery templates share: what each simulator
 //! accepts in an endpoint's event list, and what `hookbridge trigger` can send.
+//!
+//! The documented catalogues (MIEX, BLAZE, CHIP) are the provider crates' own lists, by wire
+//! name: the simulators accept what the client crates model, and each provider crate's tests
+//! check its list against the provider's documentation. Bitnob serves its catalogue at run
+//! time; the simulator's is its own (see [`BITNOB_EVENT_TYPES`]).
 
-/// The four documented MIEX webhook events.
-pub const MIEX_EVENTS: [&str; 4] = ["order.created", "order.status_changed", "order.cancelled", "offer.updated"];
+use std::sync::LazyLock;
 
-/// The eleven documented `webHookType` values.
-pub const BLAZE_WEB_HOOK_TYPES: [&str; 11] = [
-    "NEW_CONSUMER_ORDER",
-    "NEW_CONSUMER_SIGNUP",
-    "UPDATE_CONSUMER_ORDER",
-    "UPDATE_CONSUMER_USER",
-    "NEW_MEMBER",
-    "UPDATE_MEMBER",
-    "CREATE_TRANSACTION",
-    "UPDATE_TRANSACTION",
-    "CANCEL_TRANSACTION",
-    "COMPLETE_TRANSACTION",
-    "UPDATE_PRODUCT",
-];
+use hookbridge_blaze::WebHookType;
+use hookbridge_chip::ChipEvent;
+use hookbridge_miex::MiexEvent;
 
-/// The 27 documented CHIP Collect webhook event types.
-pub const CHIP_EVENT_TYPES: [&str; 27] = [
-    "purchase.created",
-    "purchase.paid",
-    "purchase.payment_failure",
-    "purchase.refund_failure",
-    "purchase.capture_failure",
-    "purchase.release_failure",
-    "purchase.pending_execute",
-    "purchase.pending_charge",
-    "purchase.cancelled",
-    "purchase.hold",
-    "purchase.captured",
-    "purchase.pending_capture",
-    "purchase.released",
-    "purchase.pending_release",
-    "purchase.preauthorized",
-    "purchase.pending_recurring_token_delete",
-    "purchase.recurring_token_deleted",
-    "purchase.pending_refund",
-    "payment.refunded",
-    "payout.pending",
-    "payout.failed",
-    "payout.success",
-    "payment.charged_back",
-    "purchase.viewed",
-    "purchase.settled",
-    "payout.created",
-    "payment.chargeback_reversed",
-];
+static MIEX: [MiexEvent; 4] = MiexEvent::ALL;
+static BLAZE: [WebHookType; 11] = WebHookType::DOCUMENTED;
+static CHIP: [ChipEvent; ChipEvent::COUNT] = ChipEvent::ALL;
+
+/// The four documented MIEX webhook events ([`MiexEvent::ALL`]), by wire name.
+pub static MIEX_EVENTS: LazyLock<Vec<&'static str>> = LazyLock::new(|| MIEX.iter().map(MiexEvent::as_str).collect());
+
+/// The eleven documented `webHookType` values ([`WebHookType::DOCUMENTED`]), by wire name.
+pub static BLAZE_WEB_HOOK_TYPES: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| BLAZE.iter().map(WebHookType::as_str).collect());
+
+/// The 27 documented CHIP Collect webhook event types ([`ChipEvent::ALL`]), by wire name.
+pub static CHIP_EVENT_TYPES: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| CHIP.iter().map(ChipEvent::as_str).collect());
 
 /// One entry of the event-type catalogue served by `GET /webhooks/event-types` as
 /// `{"type", "category", "name", "description"}`.

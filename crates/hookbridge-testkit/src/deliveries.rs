@@ -40,7 +40,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use hookbridge_verify::sign::{HmacSigner, RsaSigner};
 use hookbridge_verify::{HmacScheme, HmacSecret, RsaScheme, UrlToken, UrlTokenVerifier};
 use serde_json::Value;
@@ -191,6 +191,13 @@ impl Template {
             headers.insert(name.clone(), value);
         }
         Ok(headers)
+    }
+
+    /// The unsigned header naming the event, where the provider sends one (MIEX's
+    /// `X-Webhook-Event`, Bitnob's `X-Bitnob-Event`, [`GITHUB_EVENT_HEADER`]).
+    #[must_use]
+    pub fn event_header(self) -> Option<&'static HeaderName> {
+        self.spec.event_header.as_ref()
     }
 
     /// A fresh HMAC secret in the provider's format (for [`ThrowawayKey::generate`]).

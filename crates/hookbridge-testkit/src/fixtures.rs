@@ -13,7 +13,21 @@
 //! assert!(fixtures::names().all(|n| fixtures::fixture_json(n).is_some()));
 //! ```
 
+use std::sync::LazyLock;
+
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
+
+/// `(name, description, body)` of the signed sample `name` in `data/verify/`.
+macro_rules! sample {
+    ($name:literal) => {
+        (
+            $name,
+            include_str!(concat!("../data/verify/", $name, ".json")),
+            include_bytes!(concat!("../data/verify/", $name, ".body")),
+        )
+    };
+}
 
 /// Every embedded fixture: `(name relative to `data/`, content)`, sorted by name.
 pub const FIXTURES: &[(&str, &str)] = &[
@@ -95,6 +109,30 @@ pub const FIXTURES: &[(&str, &str)] = &[
     ("miex/register_response_all_events.json", include_str!("../data/miex/register_response_all_events.json")),
     ("miex/register_response_drift.json", include_str!("../data/miex/register_response_drift.json")),
     ("miex/register_response_minimal.json", include_str!("../data/miex/register_response_minimal.json")),
+    ("stripe/error_400.json", include_str!("../data/stripe/error_400.json")),
+    ("stripe/error_400_idempotency.json", include_str!("../data/stripe/error_400_idempotency.json")),
+    ("stripe/error_401.json", include_str!("../data/stripe/error_401.json")),
+    ("stripe/error_402.json", include_str!("../data/stripe/error_402.json")),
+    ("stripe/error_403.json", include_str!("../data/stripe/error_403.json")),
+    ("stripe/error_404.json", include_str!("../data/stripe/error_404.json")),
+    ("stripe/error_409.json", include_str!("../data/stripe/error_409.json")),
+    ("stripe/error_424.json", include_str!("../data/stripe/error_424.json")),
+    ("stripe/error_429.json", include_str!("../data/stripe/error_429.json")),
+    ("stripe/error_500.json", include_str!("../data/stripe/error_500.json")),
+    ("stripe/error_503.json", include_str!("../data/stripe/error_503.json")),
+    ("stripe/error_unknown_type.json", include_str!("../data/stripe/error_unknown_type.json")),
+    ("stripe/event_customer_updated.json", include_str!("../data/stripe/event_customer_updated.json")),
+    ("stripe/event_payment_intent_succeeded.json", include_str!("../data/stripe/event_payment_intent_succeeded.json")),
+    ("stripe/event_unknown_type.json", include_str!("../data/stripe/event_unknown_type.json")),
+    ("stripe/webhook_endpoint.json", include_str!("../data/stripe/webhook_endpoint.json")),
+    ("stripe/webhook_endpoint_created.json", include_str!("../data/stripe/webhook_endpoint_created.json")),
+    ("stripe/webhook_endpoint_deleted.json", include_str!("../data/stripe/webhook_endpoint_deleted.json")),
+    ("stripe/webhook_endpoint_unknown_enums.json", include_str!("../data/stripe/webhook_endpoint_unknown_enums.json")),
+    ("stripe/webhook_endpoint_updated.json", include_str!("../data/stripe/webhook_endpoint_updated.json")),
+    ("stripe/webhook_endpoints_list_docs.json", include_str!("../data/stripe/webhook_endpoints_list_docs.json")),
+    ("stripe/webhook_endpoints_page_1.json", include_str!("../data/stripe/webhook_endpoints_page_1.json")),
+    ("stripe/webhook_endpoints_page_2.json", include_str!("../data/stripe/webhook_endpoints_page_2.json")),
+    ("stripe/webhook_endpoints_page_3.json", include_str!("../data/stripe/webhook_endpoints_page_3.json")),
 ];
 
 /// The raw text of a fixture, e.g. `fixture("bitnob/webhook.json")`.
@@ -115,7 +153,8 @@ pub fn names() -> impl Iterator<Item = &'static str> {
     FIXTURES.iter().map(|(n, _)| *n)
 }
 
-/// The names of one provider's fixtures (`"miex"`, `"blaze"`, `"bitnob"`, `"abbeycross"`, `"chip"`).
+/// The names of one provider's fixtures (`"miex"`, `"blaze"`, `"bitnob"`, `"abbeycross"`, `"chip"`,
+/// `"stripe"`).
 pub fn provider_names(provider: &str) -> impl Iterator<Item = &'static str> + '_ {
     names().filter(move |n| n.split_once('/').is_some_and(|(p, _)| p == provider))
 }
@@ -128,3 +167,91 @@ pub fn chip_purchase_paid() -> Value {
 }
 
 const CHIP_PURCHASE_PAID: &str = include_str!("../data/chip/purchase_paid.json");
+
+/// One of the signed sample deliveries of `data/verify/`, embedded: one per provider and scheme,
+/// signed with the `openssl` command line (not with hookbridge: see that directory's README), so
+/// a receiver that verifies them agrees with an independent implementation.
+///
+/// ```
+/// use hookbridge_testkit::fixtures::SignedSample;
+///
+/// let sample = SignedSample::load("miex-order-created").expect("an embedded sample");
+/// assert_eq!(sample.meta["scheme"], "miex");
+/// assert!(sample.headers.contains_key("x-webhook-signature"));
+/// assert!(sample.secret_text().is_some() && sample.public_key_pem().is_none());
+/// assert!(SignedSample::names().all(|name| SignedSample::load(name).is_some()));
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct SignedSample {
+    /// The sample's name: `miex-order-created`, `chip-purchase-paid`, ...
+    pub name: &'static str,
+    /// Its description (`scheme`, `custom_scheme`, `secret`, `public_key`, `verify_at`,
+    /// `headers`, ...), as in its `.json` file.
+    pub meta: Value,
+    /// The body, byte for byte as signed.
+    pub body: &'static [u8],
+    /// The headers, exactly as sent.
+    pub headers: HeaderMap,
+    /// The time (unix seconds) the signature verifies at.
+    pub verify_at: i64,
+}
+
+impl SignedSample {
+    /// The sample `name`; `None` when there is no such sample.
+    #[must_use]
+    pub fn load(name: &str) -> Option<Self> {
+        let (name, meta, body) = SIGNED_SAMPLES.iter().find(|(n, _, _)| *n == name)?;
+        let meta: Value = serde_json::from_str(meta).ok()?;
+        let mut headers = HeaderMap::new();
+        for (header, value) in meta["headers"].as_object()? {
+            let value = HeaderValue::from_str(value.as_str()?).ok()?;
+            headers.append(HeaderName::from_bytes(header.as_bytes()).ok()?, value);
+        }
+        let verify_at = meta["verify_at"].as_i64()?;
+        Some(Self { name, meta, body, headers, verify_at })
+    }
+
+    /// The names of every sample, sorted.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        SIGNED_SAMPLES.iter().map(|(name, _, _)| *name)
+    }
+
+    /// The text of the HMAC secret it is signed with (its `secret.name` in `secrets.json`; read
+    /// it as `secret.form` says: the text's bytes, or Standard Webhooks' `whsec_` base64).
+    /// `None` for RSA samples.
+    #[must_use]
+    pub fn secret_text(&self) -> Option<&'static str> {
+        SAMPLE_SECRETS.get(self.meta["secret"]["name"].as_str()?)?.as_str()
+    }
+
+    /// The PEM of the RSA public key that verifies it. `None` for HMAC samples.
+    #[must_use]
+    pub fn public_key_pem(&self) -> Option<&'static str> {
+        let path = self.meta["public_key"].as_str()?;
+        SAMPLE_KEYS.iter().find(|(p, _)| *p == path).map(|(_, pem)| *pem)
+    }
+}
+
+/// `(name, description, body)` of every signed sample, sorted by name.
+const SIGNED_SAMPLES: &[(&str, &str, &[u8])] = &[
+    sample!("abbeycross-custom"),
+    sample!("bitnob-legacy-deposit"),
+    sample!("bitnob-transfer-success"),
+    sample!("chip-purchase-paid"),
+    sample!("chip-send-instruction-completed"),
+    sample!("github-reference"),
+    sample!("miex-order-created"),
+    sample!("standard-webhooks-reference"),
+    sample!("stripe-payment-intent-succeeded"),
+];
+
+/// `data/verify/secrets.json`: the samples' HMAC secrets by name.
+static SAMPLE_SECRETS: LazyLock<Value> =
+    LazyLock::new(|| serde_json::from_str(include_str!("../data/verify/secrets.json")).unwrap_or(Value::Null));
+
+/// The public keys the RSA samples name (`public_key`, relative to `data/`).
+const SAMPLE_KEYS: &[(&str, &str)] = &[
+    ("keys/rsa2048-public-spki.pem", include_str!("../data/keys/rsa2048-public-spki.pem")),
+    ("keys/rsa4096-public-pkcs1.pem", include_str!("../data/keys/rsa4096-public-pkcs1.pem")),
+];

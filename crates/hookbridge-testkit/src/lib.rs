@@ -6,8 +6,9 @@
 //! casing, status codes, envelopes, timestamps, auth headers) as documented, keeps webhooks
 //! across create / list / get / update / delete, pages like the provider, and can POST
 //! correctly signed deliveries to the callbacks registered with it. It is an independent
-//! implementation of the documentation (it does not use the hookbridge client crates), so
-//! testing a client against it means something.
+//! implementation of the documentation (it does not use the hookbridge client crates' wire
+//! code, only their documented event lists, see [`catalogues`]), so testing a client against it
+//! means something.
 //!
 //! | simulator | base URL ([`base_url`](Simulator::base_url)) | credentials | operations | deliveries |
 //! |---|---|---|---|---|
@@ -114,11 +115,13 @@ pub mod fixtures;
 pub mod hook;
 pub mod proxy;
 mod receiver_contract;
+pub mod receiving;
 pub mod registry;
 mod server;
 pub mod services;
 mod simulator;
 mod template_spec;
+pub mod wait;
 
 pub mod abbeycross;
 pub mod bitnob;

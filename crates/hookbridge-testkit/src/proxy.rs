@@ -45,6 +45,46 @@ impl TcpProxy {
         Ok(proxy)
     }
 
+    /// A started proxy to the server of `url` (`scheme://[userinfo@]host[:port]/…`, e.g. a Redis
+    /// or PostgreSQL URL; without a port, the scheme's default: 6379 for `redis`/`rediss`, 5432
+    /// otherwise). [`url_through`](Self::url_through) gives the URL reaching it through the proxy.
+    ///
+    /// # Errors
+    /// When `url` has no `scheme://`, or no loopback port can be bound.
+    pub async fn start_for_url(url: &str) -> io::Result<Self> {
+        let (_, authority, _) = split_url(url)?;
+        let host_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+        if host_port.contains(':') {
+            return Self::start(host_port).await;
+        }
+        let port = if url.starts_with("redis") { 6379 } else { 5432 };
+        Self::start(format!("{host_port}:{port}")).await
+    }
+
+    /// `url` with its host and port replaced by the proxy's address: the same server (same
+    /// user, database, path and query), reached through the proxy.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use hookbridge_testkit::proxy::TcpProxy;
+    ///
+    /// let url = "postgres://app:pw@127.0.0.1:5432/test?sslmode=disable";
+    /// let proxy = TcpProxy::start_for_url(url).await?;
+    /// let through = proxy.url_through(url)?;
+    /// assert_eq!(through, format!("postgres://app:pw@{}/test?sslmode=disable", proxy.addr()));
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// When `url` has no `scheme://`.
+    pub fn url_through(&self, url: &str) -> io::Result<String> {
+        let (scheme, authority, tail) = split_url(url)?;
+        let userinfo = authority.rsplit_once('@').map(|(user, _)| format!("{user}@")).unwrap_or_default();
+        Ok(format!("{scheme}://{userinfo}{}{tail}", self.listen))
+    }
+
     /// The address clients connect to.
     #[must_use]
     pub fn addr(&self) -> SocketAddr {
@@ -104,6 +144,16 @@ impl TcpProxy {
             }
         }
     }
+}
+
+/// `scheme`, authority (`[userinfo@]host[:port]`) and the rest (path, query) of `url`.
+fn split_url(url: &str) -> io::Result<(&str, &str, &str)> {
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "a server URL needs a `scheme://`"))?;
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    Ok((scheme, authority, tail))
 }
 
 impl Running {

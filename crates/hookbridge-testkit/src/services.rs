@@ -64,3 +64,10 @@ pub fn redis_url(test: &str) -> Option<String> {
 pub fn database_url(test: &str) -> Option<String> {
     service_url(DATABASE_URL_VAR, "PostgreSQL", test)
 }
+
+/// `label` followed by `-` and 16 random hex digits: a name of its own for each test run (keys,
+/// schemas, prefixes), as runs may share one server, in parallel and repeatedly.
+#[must_use]
+pub fn unique(label: &str) -> String {
+    format!("{label}-{}", crate::server::random_hex::<8>())
+}

@@ -13,10 +13,10 @@ pub(crate) const SECRET: &str = "acx_sk_5f3b9e2c7d1a4f8e9b0c6d2a1e7f3b9c";
 /// Path of the register endpoint.
 pub(crate) const REGISTER_PATH: &str = "/v1/webhooks/register";
 
-/// A fixture file's text.
+/// A fixture of `data/abbeycross/`, embedded in the testkit.
 pub(crate) fn fixture(name: &str) -> String {
-    let path = format!("{}/../hookbridge-testkit/data/abbeycross/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let path = format!("abbeycross/{name}");
+    hookbridge_testkit::fixtures::fixture(&path).unwrap_or_else(|| panic!("no fixture {path}")).to_owned()
 }
 
 /// A fixture file as JSON.

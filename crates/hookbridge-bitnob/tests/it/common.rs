@@ -47,9 +47,10 @@ pub(crate) fn client_with(config: ClientConfig, auth: impl Into<BitnobAuth>) -> 
     BitnobClient::with_config(config, auth).unwrap()
 }
 
+/// A fixture of `data/bitnob/`, embedded in the testkit.
 pub(crate) fn fixture(name: &str) -> String {
-    let path = format!("{}/../hookbridge-testkit/data/bitnob/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let path = format!("bitnob/{name}");
+    hookbridge_testkit::fixtures::fixture(&path).unwrap_or_else(|| panic!("no fixture {path}")).to_owned()
 }
 
 pub(crate) fn fixture_json(name: &str) -> Value {

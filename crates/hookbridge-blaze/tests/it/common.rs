@@ -42,9 +42,10 @@ pub(crate) fn client(server: &MockServer) -> BlazeClient {
     BlazeClient::with_config(config(server), keys()).unwrap()
 }
 
+/// A fixture of `data/blaze/`, embedded in the testkit.
 pub(crate) fn fixture(name: &str) -> String {
-    let path = format!("{}/../hookbridge-testkit/data/blaze/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let path = format!("blaze/{name}");
+    hookbridge_testkit::fixtures::fixture(&path).unwrap_or_else(|| panic!("no fixture {path}")).to_owned()
 }
 
 pub(crate) fn fixture_json(name: &str) -> Value {

@@ -35,9 +35,10 @@ pub(crate) async fn setup() -> (MockServer, ChipClient) {
     (server, client)
 }
 
+/// A fixture of `data/chip/`, embedded in the testkit.
 pub(crate) fn fixture(name: &str) -> String {
-    let path = format!("{}/../hookbridge-testkit/data/chip/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let path = format!("chip/{name}");
+    hookbridge_testkit::fixtures::fixture(&path).unwrap_or_else(|| panic!("no fixture {path}")).to_owned()
 }
 
 pub(crate) fn fixture_json(name: &str) -> Value {

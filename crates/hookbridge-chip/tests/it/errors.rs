@@ -93,7 +93,8 @@ async fn not_found_with_an_empty_body_keeps_no_typed_body() {
 
 #[tokio::test]
 async fn server_error_with_an_html_page_keeps_the_raw_body() {
-    let err = get_with(ResponseTemplate::new(500).set_body_raw(fixture("error_500.html"), "text/html")).await;
+    let html = include_str!("../../../hookbridge-testkit/data/chip/error_500.html");
+    let err = get_with(ResponseTemplate::new(500).set_body_raw(html, "text/html")).await;
     let api = err.as_api().unwrap();
     assert_eq!(api.status.as_u16(), 500);
     assert_eq!(api.kind, ApiErrorKind::ServerError);

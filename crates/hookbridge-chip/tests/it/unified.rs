@@ -2,8 +2,7 @@
 
 use hookbridge_chip::{ChipClient, ChipWebhook, WebhookPage, WebhookRequest};
 use hookbridge_core::{
-    Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, Error, EventSelection, EventType, Operation,
-    Webhook,
+    Endpoint, EndpointId, EndpointSpec, EndpointStatus, EndpointUpdate, Error, EventSelection, EventType, Webhook,
 };
 use serde_json::json;
 use wiremock::Mock;
@@ -63,9 +62,6 @@ async fn capabilities_match_the_documented_api() {
     assert!(c.all_events);
     assert!(!c.multiple_urls);
     assert!(!c.secret_on_create);
-    for op in Operation::ALL {
-        assert_eq!(c.supports(op), op != Operation::RotateSecret);
-    }
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use hookbridge_testkit::wait::eventually;
 use hookbridge_verify::sign::HmacSigner;
 use hookbridge_verify::{HmacScheme, HmacSecret};
 use serde_json::Value;
@@ -22,6 +23,8 @@ use crate::common::{command, http, run_with};
 
 const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const PASSWORD_MARK: &str = "password";
+/// How long a test waits for the receiver or the workers (a hang guard, not a timing assertion).
+const WAIT: Duration = Duration::from_secs(60);
 
 /// A schema of the test database for one test (dropped at the end, best effort).
 struct Schema {
@@ -93,10 +96,11 @@ impl Process {
 
     /// Waits for a stderr line starting with `prefix` and returns it.
     async fn line(&self, prefix: &str) -> String {
-        eventually(&format!("a stderr line `{prefix}…`"), || async {
+        eventually(&format!("a stderr line `{prefix}…`"), WAIT, || async {
             self.lines.lock().unwrap().iter().find(|l| l.starts_with(prefix)).cloned()
         })
         .await
+        .unwrap()
     }
 
     fn stderr(&self) -> String {
@@ -118,21 +122,6 @@ impl Process {
         // Let the collector drain.
         tokio::time::sleep(Duration::from_millis(50)).await;
         (exit.code().unwrap_or(-1), self.stderr())
-    }
-}
-
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -248,7 +237,8 @@ async fn a_delivery_stored_while_the_application_is_down_is_delivered_once_it_is
     for name in ["webhook-id", "webhook-signature", "webhook-timestamp", "x-trace", "content-type"] {
         assert_eq!(headers[name], sent.1[name], "{name}");
     }
-    let row = eventually("done", || async { rows(&db, &["--state", "done"]).await.into_iter().next() }).await;
+    let row =
+        eventually("done", WAIT, || async { rows(&db, &["--state", "done"]).await.into_iter().next() }).await.unwrap();
     assert_eq!(row["id"], id);
     assert!(row["attempts"].as_u64().unwrap() >= 2, "{row}");
 
@@ -294,7 +284,8 @@ async fn a_delivery_the_application_keeps_refusing_ends_dead_and_retry_revives_i
         &env,
     )
     .await;
-    let dead = eventually("dead", || async { rows(&db, &["--state", "dead"]).await.into_iter().next() }).await;
+    let dead =
+        eventually("dead", WAIT, || async { rows(&db, &["--state", "dead"]).await.into_iter().next() }).await.unwrap();
     assert_eq!(dead["attempts"], 2);
     assert_eq!(dead["last_error"], "the application answered HTTP 500");
     assert_eq!(app.received.lock().unwrap().len(), 2);
@@ -303,7 +294,8 @@ async fn a_delivery_the_application_keeps_refusing_ends_dead_and_retry_revives_i
     app.status.store(204, Ordering::SeqCst);
     let run = run_with(&["inbox", "retry", "--id", &id], &env, None).await.expect(0);
     assert_eq!(run.stdout.trim(), format!("inbox delivery {id} is pending again"));
-    let done = eventually("done", || async { rows(&db, &["--state", "done"]).await.into_iter().next() }).await;
+    let done =
+        eventually("done", WAIT, || async { rows(&db, &["--state", "done"]).await.into_iter().next() }).await.unwrap();
     assert_eq!(done["attempts"], 1);
     assert_eq!(app.received.lock().unwrap().len(), 3);
 

@@ -12,6 +12,9 @@ use sqlx::Connection as _;
 
 pub(crate) const SECRET: &str = "inbox test secret";
 
+/// How long a test waits for the workers (a hang guard, not a timing assertion).
+pub(crate) const WAIT: Duration = Duration::from_secs(60);
+
 /// A fresh, empty schema (dropped when the value is dropped, best effort) and a URL whose
 /// connections use it.
 pub(crate) struct TestDb {
@@ -23,7 +26,8 @@ impl TestDb {
     /// `None` (skipped, with a notice) when no test database is configured outside CI.
     pub(crate) async fn new(test: &str) -> Option<Self> {
         let base = hookbridge_testkit::services::database_url(test)?;
-        let schema = format!("hb_inbox_{}_{}", test.chars().take(20).collect::<String>(), random_hex(6));
+        let label = format!("hb_inbox_{}", test.chars().take(20).collect::<String>());
+        let schema = hookbridge_testkit::services::unique(&label).replace('-', "_");
         let mut conn = sqlx::PgConnection::connect(&base).await.unwrap();
         sqlx::raw_sql(&format!("CREATE SCHEMA \"{schema}\"")).execute(&mut conn).await.unwrap();
         Some(Self { base, schema })
@@ -58,12 +62,6 @@ impl Drop for TestDb {
         })
         .join();
     }
-}
-
-pub(crate) fn random_hex(bytes: usize) -> String {
-    let mut buf = vec![0_u8; bytes];
-    getrandom::fill(&mut buf).unwrap();
-    buf.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// GitHub-style signing; the delivery is the body, identity a digest of the signed body.
@@ -110,20 +108,4 @@ fn serde_like_event(body: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
     let rest = text.split("\"event\":\"").nth(1)?;
     Some(rest.split('"').next()?.to_owned())
-}
-
-/// Polls `check` until it returns `Some` (at most 60 s: a hang guard, not a timing assertion).
-pub(crate) async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }

@@ -2,9 +2,9 @@
 //! when it is back, and nothing committed is lost.
 //!
 //! The outage is simulated with a TCP proxy between the inbox and the real PostgreSQL
-//! ([`crate::proxy`]): stopping the proxy drops every connection and refuses new ones, which is
-//! what a client sees when the server stops or its host leaves the network; the server keeps its
-//! data, as a restarted server does.
+//! (`hookbridge_testkit::proxy::TcpProxy`): stopping the proxy drops every connection and
+//! refuses new ones, which is what a client sees when the server stops or its host leaves the
+//! network; the server keeps its data, as a restarted server does.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -16,25 +16,12 @@ use hookbridge_verify::receive::ReceiveError;
 use crate::common::{TestDb, describe, pipeline, signed, with_schema};
 use hookbridge_testkit::proxy::TcpProxy;
 
-/// `postgres://user:pw@host:port/db` → (`host:port`, a function putting another authority in).
-fn split_authority(url: &str) -> (String, String, String) {
-    let (scheme, rest) = url.split_once("://").unwrap();
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let (userinfo, host) = match authority.rsplit_once('@') {
-        Some((user, host)) => (format!("{user}@"), host.to_owned()),
-        None => (String::new(), authority.to_owned()),
-    };
-    (format!("{scheme}://{userinfo}"), host, tail.to_owned())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_outage_answers_503_and_loses_nothing_committed() {
     let Some(db) = TestDb::new("db_outage").await else { return };
     let direct = db.inbox().await;
-    let (prefix, upstream, tail) = split_authority(&db.base);
-    let proxy = TcpProxy::start(upstream).await.unwrap();
-    let through = with_schema(&format!("{prefix}{}{tail}", proxy.addr()), &db.schema);
+    let proxy = TcpProxy::start_for_url(&db.base).await.unwrap();
+    let through = with_schema(&proxy.url_through(&db.base).unwrap(), &db.schema);
     let inbox = Inbox::builder(&through).timeout(Duration::from_millis(700)).connect().await.unwrap();
     let receiver = pipeline();
 

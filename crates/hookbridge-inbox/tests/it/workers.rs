@@ -11,7 +11,9 @@ use hookbridge_inbox::{
 use http::HeaderMap;
 use tokio::sync::oneshot;
 
-use crate::common::{TestDb, eventually};
+use hookbridge_testkit::wait::eventually;
+
+use crate::common::{TestDb, WAIT};
 
 const DELIVERIES: usize = 2_000;
 
@@ -101,11 +103,12 @@ async fn four_workers_over_2000_deliveries_with_random_failures_lose_none() {
         })));
     }
 
-    eventually("every delivery done or dead", || {
+    eventually("every delivery done or dead", WAIT, || {
         let inbox = inbox.clone();
         async move { (unfinished(&inbox).await == 0).then_some(()) }
     })
-    .await;
+    .await
+    .unwrap();
     for stop in stops {
         let _ = stop.send(());
     }
@@ -154,11 +157,12 @@ async fn a_killed_worker_s_deliveries_are_reclaimed_after_the_lease() {
     });
     let options = fast("a").concurrency(5).lease(Duration::from_millis(800)).handler_timeout(Duration::from_secs(60));
     let a = tokio::spawn(Worker::new(db.inbox().await, hang, options).run(std::future::pending()));
-    eventually("worker A to claim all five", || {
+    eventually("worker A to claim all five", WAIT, || {
         let claimed = claimed.clone();
         async move { (claimed.lock().unwrap().len() == 5).then_some(()) }
     })
-    .await;
+    .await
+    .unwrap();
     a.abort();
     let _ = a.await;
     let held = inbox.list(&ListFilter::new().state(State::Processing)).await.unwrap();
@@ -175,11 +179,12 @@ async fn a_killed_worker_s_deliveries_are_reclaimed_after_the_lease() {
     let b = tokio::spawn(Worker::new(db.inbox().await, ok, fast("b")).run(async move {
         let _ = stopped.await;
     }));
-    eventually("worker B to finish the reclaimed deliveries", || {
+    eventually("worker B to finish the reclaimed deliveries", WAIT, || {
         let inbox = inbox.clone();
         async move { (unfinished(&inbox).await == 0).then_some(()) }
     })
-    .await;
+    .await
+    .unwrap();
     let _ = stop.send(());
     assert_eq!(b.await.unwrap().done, 5);
     let mut handled = handled.lock().unwrap().clone();
@@ -216,11 +221,12 @@ async fn shutdown_lets_handlers_finish_then_releases_the_rest() {
     let run = tokio::spawn(Worker::new(db.inbox().await, handler, options).run(async move {
         let _ = stopped.await;
     }));
-    eventually("both claimed", || {
+    eventually("both claimed", WAIT, || {
         let started = started.clone();
         async move { (started.lock().unwrap().len() == 2).then_some(()) }
     })
-    .await;
+    .await
+    .unwrap();
     let _ = stop.send(());
     let _ = finish.send(true);
     let report = run.await.unwrap();

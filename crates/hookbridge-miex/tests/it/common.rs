@@ -24,10 +24,10 @@ fn test_keys_are_well_formed() {
     assert_eq!(PUBLIC_KEY.len() - "pk_".len(), 32);
 }
 
-/// A fixture file's text.
+/// A fixture of `data/miex/`, embedded in the testkit.
 pub(crate) fn fixture(name: &str) -> String {
-    let path = format!("{}/../hookbridge-testkit/data/miex/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let path = format!("miex/{name}");
+    hookbridge_testkit::fixtures::fixture(&path).unwrap_or_else(|| panic!("no fixture {path}")).to_owned()
 }
 
 /// A fixture file as JSON.

@@ -13,9 +13,10 @@ pub(crate) const API_KEY: &str = "sk_test_51HbridgeStripeKeyQw8Er2Ty6Ui0Op4As";
 /// The documented example endpoint id.
 pub(crate) const WE_ID: &str = "we_1Mr5jULkdIwHu7ix1ibLTM0x";
 
+/// A fixture of `data/stripe/`, embedded in the testkit.
 pub(crate) fn fixture(name: &str) -> String {
-    let path = format!("{}/../hookbridge-testkit/data/stripe/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let path = format!("stripe/{name}");
+    hookbridge_testkit::fixtures::fixture(&path).unwrap_or_else(|| panic!("no fixture {path}")).to_owned()
 }
 
 pub(crate) fn fixture_json(name: &str) -> Value {

@@ -59,11 +59,8 @@ fn an_unknown_event_type_and_new_attributes_are_kept() {
 #[test]
 fn the_signed_sample_delivery_decodes() {
     // The `Stripe-Signature` sample of hookbridge-verify (no `pending_webhooks` / `request`).
-    let path = format!(
-        "{}/../hookbridge-testkit/data/verify/stripe-payment-intent-succeeded.body",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let event: Event = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let sample = hookbridge_testkit::fixtures::SignedSample::load("stripe-payment-intent-succeeded").unwrap();
+    let event: Event = serde_json::from_slice(sample.body).unwrap();
     assert_eq!(event.event_type, EventType::PaymentIntentSucceeded);
     assert_eq!((event.pending_webhooks, event.request), (None, None));
 }

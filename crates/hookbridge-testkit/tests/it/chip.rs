@@ -143,7 +143,7 @@ async fn validation_auth_and_page_size() {
     }
     let all = create(&sim, json!({"title": "all", "all_events": true, "callback": "https://example.com"})).await;
     assert_eq!(all["events"], json!([]));
-    create(&sim, json!({"title": "every type", "events": CHIP_EVENT_TYPES, "callback": "https://example.com"})).await;
+    create(&sim, json!({"title": "every type", "events": &*CHIP_EVENT_TYPES, "callback": "https://example.com"})).await;
     let (_, page) = send(http().get(url(&sim, "webhooks/")).bearer_auth(sim.secret_key())).await;
     assert_eq!(page["results"].as_array().unwrap().len(), 2);
     assert_eq!(page["next"], Value::Null);

@@ -37,7 +37,8 @@ async fn register_returns_the_documented_object_once() {
 
     // The personal key may register too; the state keeps both, without secrets.
     let (status, second) =
-        send(register(&sim, sim.personal_key(), &json!({"url": "http://127.0.0.1:9/x", "events": MIEX_EVENTS}))).await;
+        send(register(&sim, sim.personal_key(), &json!({"url": "http://127.0.0.1:9/x", "events": &*MIEX_EVENTS})))
+            .await;
     assert_eq!(status, 201);
     assert_ne!(second["secretKey"], created["secretKey"]);
     let stored = sim.webhooks();

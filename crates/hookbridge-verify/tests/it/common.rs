@@ -43,52 +43,13 @@ pub(crate) fn header_str<'a>(map: &'a HeaderMap, name: &HeaderName) -> &'a str {
     map.get(name).unwrap().to_str().unwrap()
 }
 
-/// Provider schemes as their documentation describes them, built with the public builder
-/// (the provider crates ship the same descriptions; this crate knows no provider).
+/// Provider schemes as their documentation describes them, built with the public builder: the
+/// testkit's (this crate knows no provider).
 pub(crate) mod schemes {
-    use std::borrow::Cow;
-
-    use hookbridge_verify::{HmacAlgorithm, HmacScheme, RsaHash, RsaScheme, SignatureFormat, SignedContent};
+    pub(crate) use hookbridge_testkit::schemes::{MIEX_EVENT, bitnob, bitnob_legacy, chip, chip_send, miex};
     use http::HeaderName;
 
-    /// MIEX: `X-Webhook-Signature: sha256=<hex>` of the body; unsigned `X-Webhook-Delivery` id.
-    pub(crate) fn miex() -> HmacScheme {
-        HmacScheme::builder(HeaderName::from_static("x-webhook-signature"))
-            .format(SignatureFormat::Prefixed(Cow::Borrowed("sha256=")))
-            .id_header(HeaderName::from_static("x-webhook-delivery"))
-            .build()
-            .unwrap()
-    }
-
-    /// Bitnob: `X-Bitnob-Signature` = hex HMAC-SHA256 of `timestamp.body`, `X-Bitnob-Timestamp`.
-    pub(crate) fn bitnob() -> HmacScheme {
-        HmacScheme::builder(HeaderName::from_static("x-bitnob-signature"))
-            .signed_content(SignedContent::TimestampDotBody)
-            .timestamp_header(HeaderName::from_static("x-bitnob-timestamp"))
-            .build()
-            .unwrap()
-    }
-
-    /// Bitnob's legacy scheme: hex HMAC-SHA512 of the body.
-    pub(crate) fn bitnob_legacy() -> HmacScheme {
-        HmacScheme::builder(HeaderName::from_static("x-bitnob-signature"))
-            .algorithm(HmacAlgorithm::Sha512)
-            .build()
-            .unwrap()
-    }
-
-    /// CHIP Collect: base64 RSA PKCS#1 v1.5 SHA-256 in `X-Signature`.
-    pub(crate) fn chip() -> RsaScheme {
-        RsaScheme::new(HeaderName::from_static("x-signature"), RsaHash::Sha256)
-    }
-
-    /// CHIP Send: as CHIP Collect with SHA-512.
-    pub(crate) fn chip_send() -> RsaScheme {
-        RsaScheme::new(HeaderName::from_static("x-signature"), RsaHash::Sha512)
-    }
-
     pub(crate) const MIEX_SIGNATURE: HeaderName = HeaderName::from_static("x-webhook-signature");
-    pub(crate) const MIEX_EVENT: HeaderName = HeaderName::from_static("x-webhook-event");
     pub(crate) const MIEX_DELIVERY: HeaderName = HeaderName::from_static("x-webhook-delivery");
     pub(crate) const BITNOB_SIGNATURE: HeaderName = HeaderName::from_static("x-bitnob-signature");
     pub(crate) const BITNOB_TIMESTAMP: HeaderName = HeaderName::from_static("x-bitnob-timestamp");

@@ -1,17 +1,17 @@
 //! The signed sample deliveries in `crates/hookbridge-testkit/data/verify/` (signatures made by the openssl
-//! command line, see its README) verify through the library.
+//! command line, see its README; embedded as `hookbridge_testkit::fixtures::SignedSample`) verify
+//! through the library.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use hookbridge_testkit::fixtures::SignedSample;
 use hookbridge_verify::{
     HmacAlgorithm, HmacScheme, HmacSecret, HmacVerifier, RsaPublicKey, RsaVerifier, SignatureEncoding, SignatureFormat,
     SignedContent, Verifier, VerifyError,
 };
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderName};
 use serde_json::Value;
-
-use crate::common::{fixtures_dir, read_fixture, read_fixture_str};
 
 struct Sample {
     name: String,
@@ -54,25 +54,18 @@ fn custom_scheme(desc: &Value) -> HmacScheme {
 }
 
 fn load(name: &str) -> Sample {
-    let meta: Value = serde_json::from_slice(&read_fixture(&format!("verify/{name}.json"))).unwrap();
-    let secrets: Value = serde_json::from_slice(&read_fixture("verify/secrets.json")).unwrap();
-    let body = read_fixture(&format!("verify/{}", meta["body_file"].as_str().unwrap()));
-    let mut headers = HeaderMap::new();
-    for (k, v) in meta["headers"].as_object().unwrap() {
-        headers
-            .append(HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_str(v.as_str().unwrap()).unwrap());
-    }
+    let sample = SignedSample::load(name).unwrap_or_else(|| panic!("no sample {name}"));
+    let meta = &sample.meta;
     let scheme_name = meta["scheme"].as_str().unwrap();
     let secret = || {
-        let s = &meta["secret"];
-        let value = secrets[s["name"].as_str().unwrap()].as_str().unwrap();
-        match s["form"].as_str().unwrap() {
+        let value = sample.secret_text().unwrap();
+        match meta["secret"]["form"].as_str().unwrap() {
             "text" => HmacSecret::from_str_bytes(value).unwrap(),
             "standard_webhooks" => HmacSecret::from_standard_webhooks(value).unwrap(),
             other => panic!("secret form {other}"),
         }
     };
-    let public_key = || RsaPublicKey::from_pem(&read_fixture_str(meta["public_key"].as_str().unwrap())).unwrap();
+    let public_key = || RsaPublicKey::from_pem(sample.public_key_pem().unwrap()).unwrap();
     let hmac = |scheme: HmacScheme| -> (Box<dyn Verifier>, Option<u64>) {
         let tolerance = scheme.tolerance().map(|d| d.as_secs());
         (Box::new(HmacVerifier::with_secret(scheme, secret())), tolerance)
@@ -94,16 +87,19 @@ fn load(name: &str) -> Sample {
         ),
         other => panic!("unknown scheme {other} in {name}"),
     };
-    Sample { name: name.to_owned(), verifier, body, headers, verify_at: meta["verify_at"].as_i64().unwrap(), tolerance }
+    Sample {
+        name: name.to_owned(),
+        verifier,
+        body: sample.body.to_vec(),
+        headers: sample.headers.clone(),
+        verify_at: sample.verify_at,
+        tolerance,
+    }
 }
 
+/// Every sample in `data/verify/` (the testkit checks that it embeds each one).
 fn sample_names() -> BTreeSet<String> {
-    std::fs::read_dir(fixtures_dir().join("verify"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter_map(|f| f.strip_suffix(".json").map(str::to_owned))
-        .filter(|f| f != "secrets")
-        .collect()
+    SignedSample::names().map(str::to_owned).collect()
 }
 
 #[test]
@@ -156,7 +152,7 @@ fn every_fixture_verifies_and_fails_when_tampered_or_stale() {
 
 #[test]
 fn chip_fixture_body_is_a_realistic_purchase() {
-    let purchase: Value = serde_json::from_slice(&read_fixture("verify/chip-purchase-paid.body")).unwrap();
+    let purchase: Value = serde_json::from_slice(SignedSample::load("chip-purchase-paid").unwrap().body).unwrap();
     assert_eq!(purchase["event_type"], "purchase.paid");
     assert_eq!(purchase["status"], "paid");
     assert_eq!(purchase["purchase"]["total"], 29900);

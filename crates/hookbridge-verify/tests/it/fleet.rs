@@ -21,9 +21,9 @@ use hookbridge_verify::sign::HmacSigner;
 use hookbridge_verify::{HmacScheme, HmacSecret, HmacVerifier, Verified};
 use http::{StatusCode, Uri};
 
-use crate::proxy::Proxy;
-use crate::services::{addr_of, database_url, redis_url, unique, with_addr};
 use crate::stores::within;
+use hookbridge_testkit::proxy::TcpProxy;
+use hookbridge_testkit::services::{database_url, redis_url, unique};
 
 const SECRET: &str = "fleet test secret";
 /// Store timeout of the instances that talk to the server directly: generous, because 100
@@ -175,7 +175,7 @@ async fn failure_releases(a: Arc<Pipeline<TestSpec>>, b: Arc<Pipeline<TestSpec>>
 }
 
 /// The store's server goes away (the proxy stops) and comes back.
-async fn outage(proxy: &Proxy, a: Arc<Pipeline<TestSpec>>, b: Arc<Pipeline<TestSpec>>) {
+async fn outage(proxy: &TcpProxy, a: Arc<Pipeline<TestSpec>>, b: Arc<Pipeline<TestSpec>>) {
     let run = unique("outage");
     let handled = Counter::default();
     let counter = handled.clone();
@@ -197,7 +197,7 @@ async fn outage(proxy: &Proxy, a: Arc<Pipeline<TestSpec>>, b: Arc<Pipeline<TestS
     }
     assert_eq!(handled.get(), 1, "nothing is handled while the store is down");
 
-    proxy.resume().await;
+    proxy.resume().await.unwrap();
     // The provider retries until the receivers have reconnected: handled once, not lost.
     send_until_handled(&b, &during, &app).await;
     assert_eq!(handled.get(), 2);
@@ -210,7 +210,7 @@ async fn outage(proxy: &Proxy, a: Arc<Pipeline<TestSpec>>, b: Arc<Pipeline<TestS
 /// did its work but it cannot be recorded as done, so the provider gets 503 and — once the
 /// store is back and the lease has ended — the retry is handled again (at-least-once: a
 /// delivery may be handled twice, never lost).
-async fn outage_while_handling(proxy: Arc<Proxy>, a: Arc<Pipeline<TestSpec>>, b: Arc<Pipeline<TestSpec>>) {
+async fn outage_while_handling(proxy: Arc<TcpProxy>, a: Arc<Pipeline<TestSpec>>, b: Arc<Pipeline<TestSpec>>) {
     let run = unique("mid");
     let handled = Counter::default();
     let counter = handled.clone();
@@ -231,7 +231,7 @@ async fn outage_while_handling(proxy: Arc<Proxy>, a: Arc<Pipeline<TestSpec>>, b:
     assert_eq!(err.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(handled.get(), 1);
 
-    proxy.resume().await;
+    proxy.resume().await.unwrap();
     send_until_handled(&b, &request, &app).await;
     assert_eq!(handled.get(), 2, "the delivery was not recorded as done, so its retry was handled");
     assert!(send(&a, request, &app).await.unwrap_err().is_duplicate());
@@ -250,8 +250,8 @@ where
     failure_releases(a, b).await;
 
     // Two instances reaching the server through a proxy the test can stop.
-    let proxy = Arc::new(Proxy::start(addr_of(url)).await);
-    let proxied = with_addr(url, proxy.addr());
+    let proxy = Arc::new(TcpProxy::start_for_url(url).await.unwrap());
+    let proxied = proxy.url_through(url).unwrap();
     let lease = Duration::from_secs(2);
     let a = Arc::new(pipeline(connect(proxied.clone(), OUTAGE_TIMEOUT).await, lease));
     let b = Arc::new(pipeline(connect(proxied, OUTAGE_TIMEOUT).await, lease));

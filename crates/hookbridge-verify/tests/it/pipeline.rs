@@ -3,7 +3,7 @@
 //! object safety.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -177,6 +177,24 @@ async fn a_failed_application_releases_the_key_so_the_retry_is_handled() {
     pipeline.receive(github_request(b"{\"b\":1}", "g"), &app).await.unwrap();
     assert_eq!(app.calls.load(Ordering::SeqCst), 2);
     assert!(pipeline.receive(github_request(b"{\"b\":1}", "g"), &app).await.unwrap_err().is_duplicate());
+}
+
+#[tokio::test]
+async fn a_handled_delivery_is_a_duplicate_until_the_retention_ends() {
+    let millis = Arc::new(AtomicU64::new(0));
+    let clock = Arc::clone(&millis);
+    let store = Arc::new(InMemoryDedupeStore::new().with_clock(move || clock.load(Ordering::SeqCst)));
+    let pipeline = github_pipeline().with_store(store).retention(Duration::from_secs(600));
+    let app = Counter::default();
+    let key = pipeline.receive(github_request(b"{\"r\":1}", "g"), &app).await.unwrap();
+    millis.store(599_999, Ordering::SeqCst);
+    let err = pipeline.receive(github_request(b"{\"r\":1}", "g"), &app).await.unwrap_err();
+    assert_eq!(err.replay_key(), Some(&key), "{err:?}");
+    assert!(err.is_duplicate());
+    // Retention over: the same delivery is handled again.
+    millis.store(600_000, Ordering::SeqCst);
+    pipeline.receive(github_request(b"{\"r\":1}", "g"), &app).await.unwrap();
+    assert_eq!(app.calls.load(Ordering::SeqCst), 2);
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
 //! One conformance suite for every [`DedupeStore`]: the in-memory store, Redis and PostgreSQL
-//! (real servers, see `services.rs`). Each run uses fresh random keys, so runs can share a
+//! (real servers, see `hookbridge_testkit::services`). Each run uses fresh random keys, so runs can share a
 //! server, in parallel and repeatedly. Every wait is bounded.
 
 use std::future::Future;
@@ -11,10 +11,10 @@ use hookbridge_verify::receive::{
 };
 
 #[cfg(feature = "postgres")]
-use crate::services::database_url;
+use hookbridge_testkit::services::database_url;
 #[cfg(feature = "redis")]
-use crate::services::redis_url;
-use crate::services::unique;
+use hookbridge_testkit::services::redis_url;
+use hookbridge_testkit::services::unique;
 
 /// Bound on every single store call of the suite.
 const CALL: Duration = Duration::from_secs(10);
