@@ -106,9 +106,10 @@ impl Application<Delivery> for Recorder {
 ///   signed an hour ago, or an hour ahead, is refused with 401;
 /// * **timestamp moved → refused** (schemes with a timestamp header): the signed timestamp
 ///   changed in its header no longer verifies;
-/// * **no key material in Debug or errors**: the `Debug` of the receivers, of the deliveries
-///   and tickets they hand out, and every refusal (`Display`, `Debug`, reason) show neither the
-///   right nor the wrong secret.
+/// * **no key material in Debug or errors**: the `Debug` of the receivers, of what they accept
+///   (the request included: a URL token is a key), of the deliveries and tickets they hand
+///   out, and every refusal (`Display`, `Debug`, reason) show neither the right nor the wrong
+///   secret.
 ///
 /// # Errors
 /// The first [`ContractFailure`].
@@ -303,6 +304,7 @@ pub async fn receiver_contract(
     let busy = sign(&draft()?)?;
     let busy = || genuine(&busy).map_err(|e| fail("request", e));
     let accepted = receiver.accept(busy()?).await.map_err(|e| fail("in flight → 409", e.reason()))?;
+    shown.push(format!("{accepted:?}"));
     let (held, ticket) = accepted.into_parts();
     shown.push(format!("{held:?} {ticket:?}"));
     match receiver.accept(busy()?).await {

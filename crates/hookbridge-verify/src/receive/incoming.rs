@@ -1,5 +1,7 @@
 //! [`Incoming`]: one delivery request as received, for every provider.
 
+use std::fmt;
+
 use bytes::Bytes;
 use http::{HeaderMap, Method, Uri};
 
@@ -12,7 +14,23 @@ use crate::{Verified, Verifier};
 /// Build it from an [`http::Request<Bytes>`] (`From`), or from parts. The body must already be
 /// bounded by whoever read it (the tower / axum integrations enforce the pipeline's limit while
 /// reading); [`Receive::accept`](super::Receive::accept) checks the limit again.
-#[derive(Clone, Debug)]
+///
+/// `Debug` shows the method, the path, the query's parameter names (values as `***`: a URL
+/// token is a key), the header names and the body's length — never a value that may be a
+/// credential or personal data.
+///
+/// ```
+/// use hookbridge_verify::receive::Incoming;
+/// use http::{HeaderMap, HeaderValue};
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert("x-signature", HeaderValue::from_static("sha256=abc"));
+/// let request = Incoming::post("/hooks/blaze?hb_token=s3cr3t".parse().unwrap(), headers, &b"{}"[..]);
+/// let shown = format!("{request:?}");
+/// assert!(shown.contains("/hooks/blaze?hb_token=***") && shown.contains("x-signature"));
+/// assert!(!shown.contains("s3cr3t") && !shown.contains("sha256=abc"));
+/// ```
+#[derive(Clone)]
 pub struct Incoming {
     /// The request method (deliveries are `POST`ed).
     pub method: Method,
@@ -44,6 +62,48 @@ impl Incoming {
     /// [`ReceiveError::Verification`].
     pub fn verify_with(&self, verifier: &dyn Verifier, now: i64) -> Result<Verified, ReceiveError> {
         Ok(verifier.verify_request_at(&self.uri, &self.body, &self.headers, now)?)
+    }
+}
+
+impl fmt::Debug for Incoming {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Incoming")
+            .field("method", &self.method)
+            .field("uri", &format_args!("{}", RedactedTarget(&self.uri)))
+            .field("headers", &HeaderNames(&self.headers))
+            .field("body", &format_args!("{} bytes", self.body.len()))
+            .finish()
+    }
+}
+
+/// A request target for `Debug`: the path, and the query with every value replaced by `***`.
+struct RedactedTarget<'a>(&'a Uri);
+
+impl fmt::Display for RedactedTarget<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.path())?;
+        let Some(query) = self.0.query() else { return Ok(()) };
+        f.write_str("?")?;
+        for (i, pair) in query.split('&').enumerate() {
+            if i > 0 {
+                f.write_str("&")?;
+            }
+            match pair.split_once('=') {
+                Some((name, _)) => write!(f, "{name}=***")?,
+                None if pair.is_empty() => {}
+                None => f.write_str("***")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Header names only, for `Debug`.
+struct HeaderNames<'a>(&'a HeaderMap);
+
+impl fmt::Debug for HeaderNames<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.keys().map(http::HeaderName::as_str)).finish()
     }
 }
 
