@@ -7,13 +7,12 @@
 //! inferred field names (one URL, an event list that may be empty, no name, no "all events").
 
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Dialect, EventNames, ProviderInfo, SetupError, SpecRules, TimestampFormat,
-    WireEndpoint, from_wire, to_wire,
+    ClientSettings, ClientSetup, Credential, EventNames, ProviderInfo, SetupError, SpecRules, TimestampFormat,
+    TypedDialect,
 };
-use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
-use serde_json::Value;
+use hookbridge_core::{InvalidInput, Secret};
 
-use crate::{AbbeyCrossClient, BodyFieldNames, RegisterWebhook, RegisteredWebhook};
+use crate::{AbbeyCrossClient, RegisterWebhook, RegisteredWebhook};
 
 const CREDENTIALS: &[Credential] =
     &[Credential::secret("ABBEYCROSS_API_TOKEN", "abbeycross-api-token", "AbbeyCross API token")
@@ -33,13 +32,18 @@ hookbridge_core::descriptor! {
     }
 
     fn client(&self, settings: &ClientSettings) -> Result<ClientSetup, SetupError> {
-        let config = settings.client_config(self)?;
-        let token = settings.require(self, "ABBEYCROSS_API_TOKEN")?;
-        Ok(ClientSetup::new(Box::new(AbbeyCrossClient::with_config(config, token)?)))
+        let client = settings.client_with(self, "ABBEYCROSS_API_TOKEN", AbbeyCrossClient::with_config)?;
+        Ok(ClientSetup::new(Box::new(client)))
     }
 }
 
-impl Dialect for AbbeyCross {
+impl TypedDialect for AbbeyCross {
+    /// The registration as a whole; `apiSecretKey` is the secret kept apart.
+    type Object = RegisteredWebhook;
+    type Written = RegisteredWebhook;
+    /// Written with the inferred field names ([`crate::BodyFieldNames::INFERRED`]).
+    type Request = RegisterWebhook;
+
     /// No name; no "all events" (no catalogue to expand); an empty event list is allowed.
     fn spec_rules(&self) -> SpecRules {
         SpecRules::new()
@@ -50,30 +54,11 @@ impl Dialect for AbbeyCross {
         None
     }
 
-    /// A [`RegisteredWebhook`]; `secret` is its `apiSecretKey`.
-    fn endpoint_to_unified(&self, wire: &Value, secret: Option<&Secret>) -> Result<Endpoint, InvalidInput> {
-        let mut registered: RegisteredWebhook = from_wire("webhook", wire)?;
-        if let Some(secret) = secret {
-            registered.api_secret_key = Some(secret.clone());
-        }
-        Ok(Endpoint::from(registered))
+    fn secret_slot(registered: &mut RegisteredWebhook) -> Option<&mut Option<Secret>> {
+        Some(&mut registered.api_secret_key)
     }
 
-    fn endpoint_from_unified(&self, endpoint: &Endpoint) -> Result<WireEndpoint, InvalidInput> {
-        let registered = RegisteredWebhook::try_from(endpoint)?;
-        Ok(WireEndpoint::new(to_wire("webhook", &registered)?).secret(registered.api_secret_key))
-    }
-
-    /// The body with the inferred field names ([`BodyFieldNames::INFERRED`]).
-    fn request_from_spec(&self, spec: &EndpointSpec) -> Result<Value, InvalidInput> {
-        Ok(RegisterWebhook::try_from(spec)?.to_body(&BodyFieldNames::INFERRED))
-    }
-
-    fn request_to_spec(&self, wire: &Value) -> Result<EndpointSpec, InvalidInput> {
-        Ok(EndpointSpec::from(&from_wire::<RegisterWebhook>("request", wire)?))
-    }
-
-    fn validate_request(&self, wire: &Value, _allow_insecure_urls: bool) -> Result<(), InvalidInput> {
-        from_wire::<RegisterWebhook>("request", wire)?.validate()
+    fn check(&self, request: &RegisterWebhook, _allow_insecure_urls: bool) -> Result<(), InvalidInput> {
+        request.validate()
     }
 }

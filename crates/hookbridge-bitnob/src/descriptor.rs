@@ -11,12 +11,11 @@
 //! [`CreateWebhook`] (one `https` URL, an optional name, `event_types` omitted for every event).
 
 use hookbridge_core::descriptor::{
-    ClientOption, ClientSettings, ClientSetup, Credential, Dialect, EventNames, NameField, ProviderInfo, SetupError,
-    SpecRules, TimestampFormat, WireEndpoint, from_wire, to_wire,
+    ClientOption, ClientSettings, ClientSetup, Credential, EventNames, NameField, ProviderInfo, SetupError, SpecRules,
+    TimestampFormat, TypedDialect,
 };
 use hookbridge_core::extension::Extensions;
-use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
-use serde_json::Value;
+use hookbridge_core::{InvalidInput, Secret};
 
 use crate::extensions::{BitnobDeliveryLog, BitnobEventCatalogue};
 use crate::{BitnobAuth, BitnobClient, BitnobSigner, CreateWebhook, CreatedWebhook, SigningScheme, WebhookEndpoint};
@@ -107,7 +106,14 @@ hookbridge_core::descriptor! {
     }
 }
 
-impl Dialect for Bitnob {
+impl TypedDialect for Bitnob {
+    /// A [`WebhookEndpoint`], or a create response (a [`CreatedWebhook`]: the webhook plus its
+    /// `signing_secret`, the secret kept apart).
+    type Object = CreatedWebhook;
+    /// The webhook object (the signing secret is never part of it).
+    type Written = WebhookEndpoint;
+    type Request = CreateWebhook;
+
     /// An optional name; "all events" is native (`event_types` omitted); at least one event in a list.
     fn spec_rules(&self) -> SpecRules {
         SpecRules::new().name(NameField::Optional).requires_event()
@@ -117,35 +123,14 @@ impl Dialect for Bitnob {
         Some(TimestampFormat::Rfc3339)
     }
 
-    /// A [`WebhookEndpoint`], or a create response (a [`CreatedWebhook`]: the webhook plus its
-    /// `signing_secret`); `secret` is that signing secret.
-    fn endpoint_to_unified(&self, wire: &Value, secret: Option<&Secret>) -> Result<Endpoint, InvalidInput> {
-        let mut created: CreatedWebhook = from_wire("webhook", wire)?;
-        if let Some(secret) = secret {
-            created.signing_secret = Some(secret.clone());
-        }
-        Ok(Endpoint::from(created))
-    }
-
-    /// The webhook object; the endpoint's [`Endpoint::secret`] (the create response's signing
-    /// secret) is kept apart.
-    fn endpoint_from_unified(&self, endpoint: &Endpoint) -> Result<WireEndpoint, InvalidInput> {
-        let webhook = WebhookEndpoint::try_from(endpoint)?;
-        Ok(WireEndpoint::new(to_wire("webhook", &webhook)?).secret(endpoint.secret.clone()))
-    }
-
-    fn request_from_spec(&self, spec: &EndpointSpec) -> Result<Value, InvalidInput> {
-        to_wire("request", &CreateWebhook::try_from(spec)?)
-    }
-
-    fn request_to_spec(&self, wire: &Value) -> Result<EndpointSpec, InvalidInput> {
-        Ok(EndpointSpec::from(&from_wire::<CreateWebhook>("request", wire)?))
+    fn secret_slot(created: &mut CreatedWebhook) -> Option<&mut Option<Secret>> {
+        Some(&mut created.signing_secret)
     }
 
     /// The client's checks: an `https` URL (unless `allow_insecure_urls`), a non-empty event list
     /// when one is given, well-formed event names.
-    fn validate_request(&self, wire: &Value, allow_insecure_urls: bool) -> Result<(), InvalidInput> {
-        from_wire::<CreateWebhook>("request", wire)?.validate(allow_insecure_urls)
+    fn check(&self, request: &CreateWebhook, allow_insecure_urls: bool) -> Result<(), InvalidInput> {
+        request.validate(allow_insecure_urls)
     }
 }
 

@@ -5,12 +5,11 @@
 //! secret), the create request is [`CreateWebHook`] (several URLs, no name and no event field;
 //! `shopId`, the shop scope, and `url` as provider fields).
 
+use hookbridge_core::InvalidInput;
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Dialect, EventNames, ProviderInfo, SetupError, SpecRules, TimestampFormat,
-    WireEndpoint, from_wire, to_wire,
+    ClientSettings, ClientSetup, Credential, EventNames, ProviderInfo, SetupError, SpecRules, TimestampFormat,
+    TypedDialect,
 };
-use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
-use serde_json::Value;
 
 use crate::client::validate_create;
 use crate::unified::fields;
@@ -46,7 +45,12 @@ hookbridge_core::descriptor! {
     }
 }
 
-impl Dialect for Blaze {
+impl TypedDialect for Blaze {
+    /// No secret: BLAZE authenticates deliveries by the callback URL.
+    type Object = PartnerWebHook;
+    type Written = PartnerWebHook;
+    type Request = CreateWebHook;
+
     /// No name, no event field; `shopId` (the shop scope) and `url` may be set.
     fn spec_rules(&self) -> SpecRules {
         SpecRules::new().fields(&[fields::SHOP_ID, fields::URL]).scope_field(fields::SHOP_ID)
@@ -56,27 +60,7 @@ impl Dialect for Blaze {
         Some(TimestampFormat::EpochMillis)
     }
 
-    /// A [`PartnerWebHook`]; BLAZE webhooks carry no secret, so `secret` is refused.
-    fn endpoint_to_unified(&self, wire: &Value, secret: Option<&Secret>) -> Result<Endpoint, InvalidInput> {
-        if secret.is_some() {
-            return Err(InvalidInput::new("secret", "BLAZE webhooks have no signing secret"));
-        }
-        Endpoint::try_from(from_wire::<PartnerWebHook>("webhook", wire)?)
-    }
-
-    fn endpoint_from_unified(&self, endpoint: &Endpoint) -> Result<WireEndpoint, InvalidInput> {
-        Ok(WireEndpoint::new(to_wire("webhook", &PartnerWebHook::try_from(endpoint)?)?))
-    }
-
-    fn request_from_spec(&self, spec: &EndpointSpec) -> Result<Value, InvalidInput> {
-        to_wire("request", &CreateWebHook::try_from(spec)?)
-    }
-
-    fn request_to_spec(&self, wire: &Value) -> Result<EndpointSpec, InvalidInput> {
-        Ok(EndpointSpec::from(&from_wire::<CreateWebHook>("request", wire)?))
-    }
-
-    fn validate_request(&self, wire: &Value, _allow_insecure_urls: bool) -> Result<(), InvalidInput> {
-        validate_create(&from_wire::<CreateWebHook>("request", wire)?)
+    fn check(&self, request: &CreateWebHook, _allow_insecure_urls: bool) -> Result<(), InvalidInput> {
+        validate_create(request)
     }
 }

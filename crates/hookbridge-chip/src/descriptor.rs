@@ -6,13 +6,12 @@
 //! required title of at most [`TITLE_MAX_LEN`] characters, at least one event or `all_events`;
 //! `public_key`, `all_events` and `events` as provider fields).
 
+use hookbridge_core::InvalidInput;
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Dialect, EventNames, NameField, ProviderInfo, SetupError, SpecRules,
-    TimestampFormat, WireEndpoint, from_wire, to_wire,
+    ClientSettings, ClientSetup, Credential, EventNames, NameField, ProviderInfo, SetupError, SpecRules,
+    TimestampFormat, TypedDialect,
 };
 use hookbridge_core::extension::Extensions;
-use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
-use serde_json::Value;
 
 use crate::extensions::ChipPublishedKey;
 use crate::model::TITLE_MAX_LEN;
@@ -44,7 +43,12 @@ hookbridge_core::descriptor! {
     }
 }
 
-impl Dialect for Chip {
+impl TypedDialect for Chip {
+    /// No secret: CHIP signs with its RSA key.
+    type Object = ChipWebhook;
+    type Written = ChipWebhook;
+    type Request = WebhookRequest;
+
     /// A required title (at most [`TITLE_MAX_LEN`] characters); "all events" is native
     /// (`all_events`); at least one event in a list; `public_key`, `all_events` and `events`
     /// (listed next to `all_events: true`) may be set.
@@ -60,28 +64,8 @@ impl Dialect for Chip {
         Some(TimestampFormat::EpochSeconds)
     }
 
-    /// A [`ChipWebhook`]; CHIP webhooks carry no secret, so `secret` is refused.
-    fn endpoint_to_unified(&self, wire: &Value, secret: Option<&Secret>) -> Result<Endpoint, InvalidInput> {
-        if secret.is_some() {
-            return Err(InvalidInput::new("secret", "CHIP webhooks have no secret (CHIP signs with its RSA key)"));
-        }
-        Ok(Endpoint::from(&from_wire::<ChipWebhook>("webhook", wire)?))
-    }
-
-    fn endpoint_from_unified(&self, endpoint: &Endpoint) -> Result<WireEndpoint, InvalidInput> {
-        Ok(WireEndpoint::new(to_wire("webhook", &ChipWebhook::try_from(endpoint)?)?))
-    }
-
-    fn request_from_spec(&self, spec: &EndpointSpec) -> Result<Value, InvalidInput> {
-        to_wire("request", &WebhookRequest::try_from(spec)?)
-    }
-
-    fn request_to_spec(&self, wire: &Value) -> Result<EndpointSpec, InvalidInput> {
-        EndpointSpec::try_from(&from_wire::<WebhookRequest>("request", wire)?)
-    }
-
-    fn validate_request(&self, wire: &Value, _allow_insecure_urls: bool) -> Result<(), InvalidInput> {
-        from_wire::<WebhookRequest>("request", wire)?.validate()
+    fn check(&self, request: &WebhookRequest, _allow_insecure_urls: bool) -> Result<(), InvalidInput> {
+        request.validate()
     }
 }
 
@@ -122,9 +106,7 @@ pub const EVENT_DESCRIPTIONS: [(&str, &str); ChipEvent::COUNT] = [
 /// # Errors
 /// See [`Descriptor::client`].
 pub fn client_from_settings(settings: &ClientSettings) -> Result<ChipClient, SetupError> {
-    let config = settings.client_config(&DESCRIPTOR)?;
-    let key = settings.require(&DESCRIPTOR, "CHIP_API_KEY")?;
-    Ok(ChipClient::with_config(config, key)?.page_limits(settings.limits()))
+    Ok(settings.client_with(&DESCRIPTOR, "CHIP_API_KEY", ChipClient::with_config)?.page_limits(settings.limits()))
 }
 
 #[cfg(test)]

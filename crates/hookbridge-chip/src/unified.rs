@@ -98,6 +98,9 @@ impl TryFrom<&Endpoint> for ChipWebhook {
 
     fn try_from(e: &Endpoint) -> Result<Self, Self::Error> {
         let mut fields = e.fields_for(crate::PROVIDER)?;
+        if e.secret.is_some() {
+            return Err(InvalidInput::new("secret", "CHIP webhooks have no secret (CHIP signs with its RSA key)"));
+        }
         let callback = e.single_url()?.clone();
         let title = e.name.clone().ok_or_else(|| InvalidInput::new("name", "a CHIP webhook has a title"))?;
         fields.reserved(&UNIFIED_KEYS)?;

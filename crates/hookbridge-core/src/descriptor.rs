@@ -455,6 +455,23 @@ impl ClientSettings {
         self.credentials.get(env)
     }
 
+    /// The client `build` makes from [`client_config`](Self::client_config) and the one
+    /// credential `env` ([`require`](Self::require)) — what most providers' [`Descriptor::client`]
+    /// does, for example `settings.client_with(self, "ACME_API_KEY", AcmeClient::with_config)`.
+    ///
+    /// # Errors
+    /// [`SetupError::MissingBaseUrl`] or [`SetupError::MissingCredential`], or what `build`
+    /// refuses.
+    pub fn client_with<C>(
+        &self,
+        descriptor: &dyn Descriptor,
+        env: &'static str,
+        build: impl FnOnce(ClientConfig, Secret) -> crate::Result<C>,
+    ) -> Result<C, SetupError> {
+        let config = self.client_config(descriptor)?;
+        Ok(build(config, self.require(descriptor, env)?)?)
+    }
+
     /// The credential named `env`, or [`SetupError::MissingCredential`] for `descriptor`.
     ///
     /// # Errors
@@ -910,6 +927,171 @@ pub trait Dialect: Send + Sync + fmt::Debug {
     /// # Errors
     /// JSON that is not its create request, or what the client would refuse.
     fn validate_request(&self, wire: &Value, allow_insecure_urls: bool) -> Result<(), InvalidInput>;
+}
+
+/// A [`Dialect`] stated by its types: the provider's webhook object and create request, converted
+/// to and from the unified model by its crate's own `From` / `TryFrom` impls. Implementing it
+/// implements [`Dialect`]: the JSON glue (decode, encode, the secret kept apart from the JSON)
+/// is written once here, so a provider crate states only its types, its rules and its checks.
+///
+/// The conversions it relies on, which every provider crate has:
+/// `Endpoint: TryFrom<Object>` (or `From`), `Written: TryFrom<&Endpoint>`,
+/// `Request: TryFrom<&EndpointSpec>`, `EndpointSpec: TryFrom<&Request>` (or `From`), each
+/// refusing with an [`InvalidInput`].
+///
+/// ```
+/// use hookbridge_core::descriptor::{Dialect, SpecRules, TimestampFormat, TypedDialect};
+/// use hookbridge_core::{DeliveryUrl, Endpoint, EndpointId, EndpointSpec, InvalidInput, ProviderId, Secret};
+/// use serde::{Deserialize, Serialize};
+/// use serde_json::json;
+///
+/// const ACME: ProviderId = ProviderId::new("acme");
+///
+/// #[derive(Serialize, Deserialize)]
+/// struct Hook { id: String, url: String, #[serde(skip)] secret: Option<Secret> }
+/// #[derive(Serialize, Deserialize)]
+/// struct CreateHook { url: DeliveryUrl }
+///
+/// impl From<Hook> for Endpoint {
+///     fn from(h: Hook) -> Self {
+///         let mut e = Endpoint::new(ACME, EndpointId::from_provider(h.id));
+///         e.urls = vec![h.url];
+///         e.set_secret(h.secret);
+///         e
+///     }
+/// }
+/// impl TryFrom<&Endpoint> for Hook {
+///     type Error = InvalidInput;
+///     fn try_from(e: &Endpoint) -> Result<Self, InvalidInput> {
+///         Ok(Hook { id: e.id.as_str().to_owned(), url: e.single_url()?.clone(), secret: e.secret.clone() })
+///     }
+/// }
+/// impl TryFrom<&EndpointSpec> for CreateHook {
+///     type Error = InvalidInput;
+///     fn try_from(spec: &EndpointSpec) -> Result<Self, InvalidInput> {
+///         Ok(CreateHook { url: spec.urls.first().cloned().ok_or_else(|| InvalidInput::new("urls", "one URL"))? })
+///     }
+/// }
+/// impl From<&CreateHook> for EndpointSpec {
+///     fn from(c: &CreateHook) -> Self {
+///         EndpointSpec::new(c.url.clone())
+///     }
+/// }
+///
+/// #[derive(Debug)]
+/// struct Acme;
+///
+/// impl TypedDialect for Acme {
+///     type Object = Hook;
+///     type Written = Hook;
+///     type Request = CreateHook;
+///
+///     fn spec_rules(&self) -> SpecRules {
+///         SpecRules::new()
+///     }
+///     fn timestamp_format(&self) -> Option<TimestampFormat> {
+///         None
+///     }
+///     fn secret_slot(hook: &mut Hook) -> Option<&mut Option<Secret>> {
+///         Some(&mut hook.secret)
+///     }
+///     fn check(&self, request: &CreateHook, allow_insecure_urls: bool) -> Result<(), InvalidInput> {
+///         match request.url.url().scheme() {
+///             "https" => Ok(()),
+///             "http" if allow_insecure_urls => Ok(()),
+///             _ => Err(InvalidInput::new("url", "https only")),
+///         }
+///     }
+/// }
+///
+/// let dialect: &dyn Dialect = &Acme;
+/// let wire = json!({"id": "h1", "url": "https://app.example/hook"});
+/// let endpoint = dialect.endpoint_to_unified(&wire, Some(&Secret::new("whsec_1")))?;
+/// assert_eq!(endpoint.has_secret, Some(true));
+/// let back = dialect.endpoint_from_unified(&endpoint)?;
+/// assert_eq!(back.json, wire); // the secret is kept apart, never in the JSON
+/// assert_eq!(back.secret.map(|s| s.expose().to_owned()).as_deref(), Some("whsec_1"));
+/// assert!(dialect.validate_request(&json!({"url": "http://app.example/hook"}), false).is_err());
+/// # Ok::<(), InvalidInput>(())
+/// ```
+pub trait TypedDialect: Send + Sync + fmt::Debug {
+    /// The webhook object as it comes in (a create response may carry the secret revealed with
+    /// it).
+    type Object: serde::de::DeserializeOwned;
+    /// The webhook object written back from a unified endpoint (usually [`Self::Object`]).
+    type Written: serde::Serialize + for<'a> TryFrom<&'a Endpoint, Error = InvalidInput>;
+    /// The create request (the JSON body its client sends).
+    type Request: serde::Serialize
+        + serde::de::DeserializeOwned
+        + for<'a> TryFrom<&'a EndpointSpec, Error = InvalidInput>;
+
+    /// See [`Dialect::spec_rules`].
+    fn spec_rules(&self) -> SpecRules;
+
+    /// See [`Dialect::timestamp_format`].
+    fn timestamp_format(&self) -> Option<TimestampFormat>;
+
+    /// Where an object keeps the secret the provider revealed with it: a secret kept apart is put
+    /// there when the object is read. `None` (the default) for objects that never carry one: a
+    /// secret given with such an object is refused (and `Written::try_from` refuses an endpoint
+    /// with a secret). A written object's secret is the endpoint's, kept apart from the JSON.
+    fn secret_slot(object: &mut Self::Object) -> Option<&mut Option<Secret>> {
+        let _ = object;
+        None
+    }
+
+    /// The checks its client runs on a create request before sending it (see
+    /// [`Dialect::validate_request`]).
+    ///
+    /// # Errors
+    /// What the client would refuse.
+    fn check(&self, request: &Self::Request, allow_insecure_urls: bool) -> Result<(), InvalidInput>;
+}
+
+impl<T> Dialect for T
+where
+    T: TypedDialect,
+    Endpoint: TryFrom<T::Object>,
+    <Endpoint as TryFrom<T::Object>>::Error: Into<InvalidInput>,
+    for<'a> EndpointSpec: TryFrom<&'a T::Request>,
+    for<'a> <EndpointSpec as TryFrom<&'a T::Request>>::Error: Into<InvalidInput>,
+{
+    fn spec_rules(&self) -> SpecRules {
+        TypedDialect::spec_rules(self)
+    }
+
+    fn timestamp_format(&self) -> Option<TimestampFormat> {
+        TypedDialect::timestamp_format(self)
+    }
+
+    fn endpoint_to_unified(&self, wire: &Value, secret: Option<&Secret>) -> Result<Endpoint, InvalidInput> {
+        let mut object: T::Object = from_wire("webhook", wire)?;
+        if let Some(secret) = secret {
+            let slot = T::secret_slot(&mut object)
+                .ok_or_else(|| InvalidInput::new("secret", "this provider's webhook objects carry no secret"))?;
+            *slot = Some(secret.clone());
+        }
+        Endpoint::try_from(object).map_err(Into::into)
+    }
+
+    fn endpoint_from_unified(&self, endpoint: &Endpoint) -> Result<WireEndpoint, InvalidInput> {
+        // `Written::try_from` refuses a secret its objects cannot carry, so the endpoint's
+        // secret, when there is one, is the object's.
+        let written = T::Written::try_from(endpoint)?;
+        Ok(WireEndpoint::new(to_wire("webhook", &written)?).secret(endpoint.secret.clone()))
+    }
+
+    fn request_from_spec(&self, spec: &EndpointSpec) -> Result<Value, InvalidInput> {
+        to_wire("request", &T::Request::try_from(spec)?)
+    }
+
+    fn request_to_spec(&self, wire: &Value) -> Result<EndpointSpec, InvalidInput> {
+        EndpointSpec::try_from(&from_wire::<T::Request>("request", wire)?).map_err(Into::into)
+    }
+
+    fn validate_request(&self, wire: &Value, allow_insecure_urls: bool) -> Result<(), InvalidInput> {
+        self.check(&from_wire::<T::Request>("request", wire)?, allow_insecure_urls)
+    }
 }
 
 /// A webhook object in a provider's own dialect: its JSON (field names as on the wire) and the

@@ -324,6 +324,14 @@ pub struct InvalidInput {
     pub reason: String,
 }
 
+/// An infallible conversion never refuses: lets `From` conversions stand where a `TryFrom` with
+/// an [`InvalidInput`] is expected (as in [`TypedDialect`](crate::descriptor::TypedDialect)).
+impl From<std::convert::Infallible> for InvalidInput {
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
+}
+
 impl InvalidInput {
     /// Builds an input error.
     pub fn new(field: &'static str, reason: impl Into<String>) -> Self {

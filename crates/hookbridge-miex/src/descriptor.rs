@@ -6,11 +6,10 @@
 //! four documented events, no name, "all events" sent as the four).
 
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Dialect, EventNames, ProviderInfo, SetupError, SpecRules, TimestampFormat,
-    WireEndpoint, from_wire, to_wire,
+    ClientSettings, ClientSetup, Credential, EventNames, ProviderInfo, SetupError, SpecRules, TimestampFormat,
+    TypedDialect,
 };
-use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
-use serde_json::Value;
+use hookbridge_core::{InvalidInput, Secret};
 
 use crate::{MiexClient, MiexEvent, MiexWebhook, RegisterWebhook};
 
@@ -33,13 +32,16 @@ hookbridge_core::descriptor! {
     }
 
     fn client(&self, settings: &ClientSettings) -> Result<ClientSetup, SetupError> {
-        let config = settings.client_config(self)?;
-        let key = settings.require(self, "MIEX_API_KEY")?;
-        Ok(ClientSetup::new(Box::new(MiexClient::with_config(config, key)?)))
+        Ok(ClientSetup::new(Box::new(settings.client_with(self, "MIEX_API_KEY", MiexClient::with_config)?)))
     }
 }
 
-impl Dialect for Miex {
+impl TypedDialect for Miex {
+    /// `secretKey` is the secret kept apart.
+    type Object = MiexWebhook;
+    type Written = MiexWebhook;
+    type Request = RegisterWebhook;
+
     /// No name; "all events" is sent as the four documented events; at least one event.
     fn spec_rules(&self) -> SpecRules {
         SpecRules::new().all_events_expanded().requires_event()
@@ -49,29 +51,11 @@ impl Dialect for Miex {
         Some(TimestampFormat::Rfc3339)
     }
 
-    /// A [`MiexWebhook`]; `secret` is its `secretKey`.
-    fn endpoint_to_unified(&self, wire: &Value, secret: Option<&Secret>) -> Result<Endpoint, InvalidInput> {
-        let mut webhook: MiexWebhook = from_wire("webhook", wire)?;
-        if let Some(secret) = secret {
-            webhook.secret_key = Some(secret.clone());
-        }
-        Ok(Endpoint::from(webhook))
+    fn secret_slot(webhook: &mut MiexWebhook) -> Option<&mut Option<Secret>> {
+        Some(&mut webhook.secret_key)
     }
 
-    fn endpoint_from_unified(&self, endpoint: &Endpoint) -> Result<WireEndpoint, InvalidInput> {
-        let webhook = MiexWebhook::try_from(endpoint)?;
-        Ok(WireEndpoint::new(to_wire("webhook", &webhook)?).secret(webhook.secret_key))
-    }
-
-    fn request_from_spec(&self, spec: &EndpointSpec) -> Result<Value, InvalidInput> {
-        to_wire("request", &RegisterWebhook::try_from(spec)?)
-    }
-
-    fn request_to_spec(&self, wire: &Value) -> Result<EndpointSpec, InvalidInput> {
-        Ok(EndpointSpec::from(&from_wire::<RegisterWebhook>("request", wire)?))
-    }
-
-    fn validate_request(&self, wire: &Value, _allow_insecure_urls: bool) -> Result<(), InvalidInput> {
-        from_wire::<RegisterWebhook>("request", wire)?.validate()
+    fn check(&self, request: &RegisterWebhook, _allow_insecure_urls: bool) -> Result<(), InvalidInput> {
+        request.validate()
     }
 }

@@ -28,11 +28,10 @@
 //! ```
 
 use hookbridge_core::descriptor::{
-    ClientSettings, ClientSetup, Credential, Dialect, EventNames, NameField, ProviderInfo, SetupError, SpecRules,
-    TimestampFormat, WireEndpoint, from_wire, to_wire,
+    ClientSettings, ClientSetup, Credential, EventNames, NameField, ProviderInfo, SetupError, SpecRules,
+    TimestampFormat, TypedDialect,
 };
-use hookbridge_core::{Endpoint, EndpointSpec, InvalidInput, Secret};
-use serde_json::Value;
+use hookbridge_core::{InvalidInput, Secret};
 
 use crate::{CreateWebhookEndpoint, EventType, StripeClient, WebhookEndpoint};
 
@@ -71,7 +70,13 @@ hookbridge_core::descriptor! {
 /// The create request's settable provider fields (`provider_fields` of an [`EndpointSpec`]).
 const SPEC_FIELDS: &[&str] = &crate::unified::CREATE_FIELDS;
 
-impl Dialect for Stripe {
+impl TypedDialect for Stripe {
+    /// A create response carries its `secret`, the secret kept apart.
+    type Object = WebhookEndpoint;
+    type Written = WebhookEndpoint;
+    /// Written as JSON here (what the client sends is its form encoding).
+    type Request = CreateWebhookEndpoint;
+
     /// An optional name (`description`); at least one event (`enabled_events` is required);
     /// "all events" native (`["*"]`); the provider fields `api_version`, `connect`, `metadata`.
     fn spec_rules(&self) -> SpecRules {
@@ -83,37 +88,15 @@ impl Dialect for Stripe {
         Some(TimestampFormat::EpochSeconds)
     }
 
-    /// A [`WebhookEndpoint`] (a create response may carry its `secret`); `secret`, given,
-    /// replaces it.
-    fn endpoint_to_unified(&self, wire: &Value, secret: Option<&Secret>) -> Result<Endpoint, InvalidInput> {
-        let mut webhook: WebhookEndpoint = from_wire("webhook", wire)?;
-        if let Some(secret) = secret {
-            webhook.secret = Some(secret.clone());
-        }
-        Ok(Endpoint::from(webhook))
-    }
-
-    /// The webhook object; the endpoint's [`Endpoint::secret`] (from a create response) is kept
-    /// apart.
-    fn endpoint_from_unified(&self, endpoint: &Endpoint) -> Result<WireEndpoint, InvalidInput> {
-        let webhook = WebhookEndpoint::try_from(endpoint)?;
-        Ok(WireEndpoint::new(to_wire("webhook", &webhook)?).secret(endpoint.secret.clone()))
-    }
-
-    /// [`CreateWebhookEndpoint`] as JSON (what is sent is its form encoding).
-    fn request_from_spec(&self, spec: &EndpointSpec) -> Result<Value, InvalidInput> {
-        to_wire("request", &CreateWebhookEndpoint::try_from(spec)?)
-    }
-
-    fn request_to_spec(&self, wire: &Value) -> Result<EndpointSpec, InvalidInput> {
-        Ok(EndpointSpec::from(&from_wire::<CreateWebhookEndpoint>("request", wire)?))
+    fn secret_slot(webhook: &mut WebhookEndpoint) -> Option<&mut Option<Secret>> {
+        Some(&mut webhook.secret)
     }
 
     /// [`CreateWebhookEndpoint::validate`]: at least one well-formed event name, Stripe's
     /// metadata limits. The client sends any absolute URL as given (Stripe itself decides which
     /// it accepts), so `allow_insecure_urls` changes nothing.
-    fn validate_request(&self, wire: &Value, _allow_insecure_urls: bool) -> Result<(), InvalidInput> {
-        from_wire::<CreateWebhookEndpoint>("request", wire)?.validate()
+    fn check(&self, request: &CreateWebhookEndpoint, _allow_insecure_urls: bool) -> Result<(), InvalidInput> {
+        request.validate()
     }
 }
 
@@ -122,7 +105,5 @@ impl Dialect for Stripe {
 /// # Errors
 /// See [`Descriptor::client`]: no `STRIPE_API_KEY`, a publishable key, a bad base URL.
 pub fn client_from_settings(settings: &ClientSettings) -> Result<StripeClient, SetupError> {
-    let config = settings.client_config(&DESCRIPTOR)?;
-    let key = settings.require(&DESCRIPTOR, API_KEY_ENV)?;
-    Ok(StripeClient::with_config(config, key)?.page_limits(settings.limits()))
+    Ok(settings.client_with(&DESCRIPTOR, API_KEY_ENV, StripeClient::with_config)?.page_limits(settings.limits()))
 }

@@ -308,7 +308,20 @@ fn endpoint_to_chip_refusals() {
     conflicting.provider_fields.insert("all_events".into(), json!(true));
     assert_eq!(ChipWebhook::try_from(&conflicting).unwrap_err().field, "provider_fields");
 
-    let mut shadowing = good;
+    let mut shadowing = good.clone();
     shadowing.provider_fields.insert("callback".into(), json!("https://c.example.com/"));
     assert_eq!(ChipWebhook::try_from(&shadowing).unwrap_err().field, "provider_fields");
+
+    // CHIP signs with its RSA key: a secret is refused, never dropped (by the conversion and
+    // by the dialect, in both directions).
+    let mut with_secret = good;
+    with_secret.secret = Some(hookbridge_core::Secret::new("whsec_not_chips"));
+    assert_eq!(ChipWebhook::try_from(&with_secret).unwrap_err().field, "secret");
+    let dialect = hookbridge_core::descriptor::Descriptor::dialect(&hookbridge_chip::DESCRIPTOR).unwrap();
+    assert_eq!(dialect.endpoint_from_unified(&with_secret).unwrap_err().field, "secret");
+    let wire = serde_json::to_value(&original).unwrap();
+    let refused =
+        dialect.endpoint_to_unified(&wire, Some(&hookbridge_core::Secret::new("whsec_not_chips"))).unwrap_err();
+    assert_eq!(refused.field, "secret");
+    assert!(!refused.to_string().contains("whsec_not_chips"));
 }
