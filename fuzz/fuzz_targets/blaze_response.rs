@@ -3,14 +3,14 @@
 
 #![no_main]
 
-use hookbridge_blaze::{PartnerWebHook, SearchResult, to_endpoint};
+use hookbridge_blaze::{PartnerWebHook, SearchResult};
 use libfuzzer_sys::fuzz_target;
 
 fn round_trip(webhook: &PartnerWebHook) {
     let _ = format!("{webhook:?}");
     let _ = serde_json::to_vec(webhook).expect("a decoded webhook serializes");
-    // `to_endpoint` refuses webhooks without an id; that is not a bug.
-    if let Ok(endpoint) = to_endpoint(webhook) {
+    // `Endpoint::try_from` refuses webhooks without an id; that is not a bug.
+    if let Ok(endpoint) = hookbridge_core::Endpoint::try_from(webhook) {
         let back = PartnerWebHook::try_from(&endpoint)
             .unwrap_or_else(|e| panic!("unified endpoint from {webhook:?} does not convert back: {e}"));
         assert_eq!(&back, webhook, "round trip changed the webhook");

@@ -3,7 +3,7 @@
 
 #![no_main]
 
-use hookbridge_verify::{HmacSecret, RsaPublicKey, RsaScheme, RsaVerifier};
+use hookbridge_verify::{HmacSecret, RsaPublicKey, RsaVerifier};
 use http::HeaderMap;
 use libfuzzer_sys::fuzz_target;
 
@@ -13,7 +13,7 @@ fn exercise(key: RsaPublicKey) {
     let mut headers = HeaderMap::new();
     let sig = base64_of(&vec![1u8; len]);
     headers.insert("x-signature", sig.parse().expect("base64 is a valid header value"));
-    for scheme in [RsaScheme::chip(), RsaScheme::chip_send()] {
+    for scheme in [hookbridge_chip::delivery_scheme(), hookbridge_chip::send_delivery_scheme()] {
         let result = RsaVerifier::with_key(scheme, key.clone()).verify_at(b"{}", &headers, 0);
         assert!(result.is_err(), "a constant signature verified: {result:?}");
     }

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use hookbridge_fuzz::{DEFAULT_NOW, fuzz_rsa_key, hmac_schemes};
 use hookbridge_verify::sign::HmacSigner;
-use hookbridge_verify::{HmacVerifier, KeyRing, RsaPublicKey, RsaScheme, RsaVerifier};
+use hookbridge_verify::{HmacVerifier, KeyRing, RsaPublicKey, RsaVerifier};
 use http::HeaderMap;
 use libfuzzer_sys::fuzz_target;
 
@@ -42,7 +42,7 @@ fn cases() -> &'static (Vec<Case>, RsaVerifier, HeaderMap) {
             })
             .collect();
         let key = RsaPublicKey::from_pem(CHIP_KEY).expect("fixture key");
-        let rsa = RsaVerifier::new(RsaScheme::chip(), KeyRing::new().with("fuzz", fuzz_rsa_key()).with("chip", key))
+        let rsa = RsaVerifier::new(hookbridge_chip::delivery_scheme(), KeyRing::new().with("fuzz", fuzz_rsa_key()).with("chip", key))
             .expect("valid ring");
         let mut headers = HeaderMap::new();
         headers.insert("x-signature", CHIP_SIG.trim().parse().expect("header value"));

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use hookbridge_verify::{
-    HmacAlgorithm, HmacScheme, HmacSecret, HmacVerifier, KeyRing, RsaPublicKey, RsaScheme, RsaVerifier,
+    HmacAlgorithm, HmacScheme, HmacSecret, HmacVerifier, KeyRing, RsaPublicKey, RsaVerifier,
     SignatureEncoding, SignatureFormat, SignedContent,
 };
 use http::{HeaderMap, HeaderName, HeaderValue};
@@ -102,9 +102,9 @@ pub fn hmac_schemes() -> Vec<(&'static str, HmacScheme, HmacSecret)> {
         .build()
         .expect("valid scheme");
     vec![
-        ("miex", HmacScheme::miex(), text("fuzz miex secret")),
-        ("bitnob", HmacScheme::bitnob(), text("fuzz bitnob secret")),
-        ("bitnob_legacy", HmacScheme::bitnob_legacy(), text("fuzz bitnob legacy secret")),
+        ("miex", hookbridge_miex::delivery_scheme(), text("fuzz miex secret")),
+        ("bitnob", hookbridge_bitnob::delivery_scheme(), text("fuzz bitnob secret")),
+        ("bitnob_legacy", hookbridge_bitnob::legacy_delivery_scheme(), text("fuzz bitnob legacy secret")),
         (
             "standard_webhooks",
             HmacScheme::standard_webhooks(),
@@ -146,11 +146,11 @@ pub fn rsa_verifiers() -> &'static [(&'static str, RsaVerifier)] {
     static CELL: OnceLock<Vec<(&'static str, RsaVerifier)>> = OnceLock::new();
     CELL.get_or_init(|| {
         vec![
-            ("chip", RsaVerifier::with_key(RsaScheme::chip(), fuzz_rsa_key())),
-            ("chip_send", RsaVerifier::with_key(RsaScheme::chip_send(), fuzz_rsa_key())),
+            ("chip", RsaVerifier::with_key(hookbridge_chip::delivery_scheme(), fuzz_rsa_key())),
+            ("chip_send", RsaVerifier::with_key(hookbridge_chip::send_delivery_scheme(), fuzz_rsa_key())),
             (
                 "chip_hex",
-                RsaVerifier::with_key(RsaScheme::chip().with_encoding(SignatureEncoding::Hex), fuzz_rsa_key()),
+                RsaVerifier::with_key(hookbridge_chip::delivery_scheme().with_encoding(SignatureEncoding::Hex), fuzz_rsa_key()),
             ),
         ]
     })
